@@ -1,0 +1,156 @@
+"""Objective aggregate with its key results."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate, event
+
+from domain.errors import ConflictError, ValidationError
+
+CYCLE_PATTERN = re.compile(r"^\d{4}(-Q[1-4])?$")
+HEALTHY_KEY_RESULTS = 5  # more than this per objective is reported as a warning
+
+
+class ObjectiveLevel(StrEnum):
+    COMPANY = "COMPANY"
+    TEAM = "TEAM"
+
+
+class ObjectiveStatus(StrEnum):
+    DRAFT = "DRAFT"
+    ACTIVE = "ACTIVE"
+    CLOSED = "CLOSED"
+    ARCHIVED = "ARCHIVED"
+
+
+OPEN_STATUSES = (ObjectiveStatus.DRAFT, ObjectiveStatus.ACTIVE)
+
+
+@dataclass(frozen=True)
+class KeyResult:
+    id: UUID
+    metric: str
+    unit: str
+    baseline: float
+    target: float
+    output_style: bool
+
+
+def validate_cycle(cycle: str) -> str:
+    if not CYCLE_PATTERN.match(cycle or ""):
+        raise ValidationError("cycle", "cycle must look like 2026-Q3 (a quarter) or 2026 (a year)")
+    return cycle
+
+
+def require_text(path: str, value: str, max_length: int) -> str:
+    text = (value or "").strip()
+    if not text:
+        raise ValidationError(path, f"{path} must not be empty")
+    if len(text) > max_length:
+        raise ValidationError(path, f"{path} must be at most {max_length} characters")
+    return text
+
+
+def optional_text(path: str, value: str | None, max_length: int) -> str:
+    text = (value or "").strip()
+    if len(text) > max_length:
+        raise ValidationError(path, f"{path} must be at most {max_length} characters")
+    return text
+
+
+class Objective(Aggregate):
+    @event("Created")
+    def __init__(
+        self,
+        workspace: str,
+        cycle: str,
+        title: str,
+        description: str,
+        level: str,
+        team: str,
+        parent_id: UUID | None,
+        actor: str,
+    ) -> None:
+        self.workspace = workspace
+        self.cycle = cycle
+        self.title = title
+        self.description = description
+        self.level = ObjectiveLevel(level)
+        self.team = team
+        self.parent_id = parent_id
+        self.status = ObjectiveStatus.DRAFT
+        self.key_results: list[KeyResult] = []
+
+    def key_result(self, key_result_id: UUID) -> KeyResult | None:
+        return next((kr for kr in self.key_results if kr.id == key_result_id), None)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    def add_key_result(
+        self,
+        key_result_id: UUID,
+        metric: str,
+        unit: str,
+        baseline: float,
+        target: float,
+        output_style: bool,
+        actor: str,
+    ) -> None:
+        if not self.is_open:
+            raise ConflictError(f"objective is {self.status.value}; key results are frozen")
+        metric = require_text("metric", metric, 200)
+        unit = optional_text("unit", unit, 40)
+        if baseline == target:
+            raise ValidationError("target", "target must differ from baseline")
+        self._key_result_added(
+            key_result_id=key_result_id,
+            metric=metric,
+            unit=unit,
+            baseline=float(baseline),
+            target=float(target),
+            output_style=bool(output_style),
+            actor=actor,
+        )
+
+    @event("KeyResultAdded")
+    def _key_result_added(
+        self,
+        key_result_id: UUID,
+        metric: str,
+        unit: str,
+        baseline: float,
+        target: float,
+        output_style: bool,
+        actor: str,
+    ) -> None:
+        self.key_results.append(
+            KeyResult(key_result_id, metric, unit, baseline, target, output_style)
+        )
+
+    def activate(self, actor: str) -> None:
+        if self.status != ObjectiveStatus.DRAFT:
+            raise ConflictError(
+                f"only a DRAFT objective can be activated; it is {self.status.value}"
+            )
+        if not self.key_results:
+            raise ValidationError("id", "add at least one key result before activating")
+        self._activated(actor=actor)
+
+    @event("Activated")
+    def _activated(self, actor: str) -> None:
+        self.status = ObjectiveStatus.ACTIVE
+
+    def close(self, actor: str) -> None:
+        if self.status not in OPEN_STATUSES:
+            raise ConflictError(f"objective is already {self.status.value}")
+        self._closed(actor=actor)
+
+    @event("Closed")
+    def _closed(self, actor: str) -> None:
+        self.status = ObjectiveStatus.CLOSED

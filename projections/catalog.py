@@ -1,0 +1,390 @@
+"""The catalog view: current objectives, key results, backlog items, tags and rankings.
+
+Rankings live here rather than in a view of their own because they are a function of everything
+else in the catalog; keeping them in the same transaction means a ranking never disagrees with the
+items it ranks.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from psycopg import Cursor
+
+from domain.backlog_item import UNRANKED_STATUSES, BacklogItem, ItemStatus
+from domain.objective import Objective
+from domain.ranking import ItemFacts, TagFacts, ranking_entries
+from domain.scoring import Multipliers, RiceInputs, Tier, WsjfInputs, rice_score, wsjf_score
+from domain.workspace import Workspace
+from projections.view import ReadModelView, ViewProjection
+
+TABLES = {
+    "workspaces": """
+        CREATE TABLE IF NOT EXISTS workspaces (
+            id uuid PRIMARY KEY, workspace text NOT NULL UNIQUE,
+            direct float8 NOT NULL, indirect float8 NOT NULL, untagged float8 NOT NULL,
+            version int NOT NULL, updated_at timestamptz NOT NULL, updated_by text NOT NULL,
+            reason text NOT NULL)""",
+    "objectives": """
+        CREATE TABLE IF NOT EXISTS objectives (
+            id uuid PRIMARY KEY, workspace text NOT NULL, seq bigint NOT NULL,
+            cycle text NOT NULL, title text NOT NULL, description text NOT NULL,
+            level text NOT NULL, team text NOT NULL, parent_id uuid, status text NOT NULL,
+            version int NOT NULL, created_at timestamptz NOT NULL, created_by text NOT NULL,
+            updated_at timestamptz NOT NULL)""",
+    "key_results": """
+        CREATE TABLE IF NOT EXISTS key_results (
+            id uuid PRIMARY KEY, objective_id uuid NOT NULL, workspace text NOT NULL,
+            seq bigint NOT NULL, metric text NOT NULL, unit text NOT NULL,
+            baseline float8 NOT NULL, target float8 NOT NULL, output_style bool NOT NULL,
+            created_at timestamptz NOT NULL)""",
+    "backlog_items": """
+        CREATE TABLE IF NOT EXISTS backlog_items (
+            id uuid PRIMARY KEY, workspace text NOT NULL, seq bigint NOT NULL,
+            title text NOT NULL, description text NOT NULL, kind text NOT NULL,
+            status text NOT NULL,
+            reach float8, impact float8, confidence float8, effort float8, rice_score float8,
+            business_value int, time_criticality int, risk_reduction int, job_size int,
+            wsjf_score float8, justification text NOT NULL,
+            version int NOT NULL, created_at timestamptz NOT NULL, created_by text NOT NULL,
+            updated_at timestamptz NOT NULL)""",
+    "item_tags": """
+        CREATE TABLE IF NOT EXISTS item_tags (
+            item_id uuid NOT NULL, objective_id uuid NOT NULL, workspace text NOT NULL,
+            key_result_id uuid, tier text NOT NULL, tagged_at timestamptz NOT NULL,
+            tagged_by text NOT NULL, reason text NOT NULL,
+            PRIMARY KEY (item_id, objective_id))""",
+    # One row per (scope, method, item). The k_* columns are the ascending sort key of
+    # domain.scoring.RankingEntry, so ORDER BY and keyset cursors agree with the domain's order.
+    "ranking_entries": """
+        CREATE TABLE IF NOT EXISTS ranking_entries (
+            workspace text NOT NULL, scope uuid NOT NULL, method text NOT NULL,
+            item_id uuid NOT NULL, base_score float8, multiplier float8 NOT NULL,
+            tier text NOT NULL, priority float8, eligible bool NOT NULL,
+            k_unscored smallint NOT NULL, k_priority float8 NOT NULL, k_base float8 NOT NULL,
+            seq bigint NOT NULL,
+            PRIMARY KEY (workspace, scope, method, item_id))""",
+}
+INDEXES = [
+    "CREATE INDEX IF NOT EXISTS objectives_ws_seq ON objectives (workspace, seq)",
+    "CREATE INDEX IF NOT EXISTS key_results_objective ON key_results (objective_id, seq)",
+    "CREATE INDEX IF NOT EXISTS backlog_items_ws_seq ON backlog_items (workspace, seq)",
+    "CREATE INDEX IF NOT EXISTS item_tags_objective ON item_tags (objective_id)",
+    "CREATE INDEX IF NOT EXISTS ranking_order ON ranking_entries "
+    "(workspace, scope, method, k_unscored, k_priority, k_base, seq, item_id)",
+    "CREATE INDEX IF NOT EXISTS ranking_item ON ranking_entries (item_id)",
+]
+
+
+def _multipliers(curs: Cursor[Any], workspace: str) -> Multipliers:
+    row = curs.execute(
+        "SELECT direct, indirect, untagged FROM workspaces WHERE workspace = %s", (workspace,)
+    ).fetchone()
+    return Multipliers(row["direct"], row["indirect"], row["untagged"]) if row else Multipliers()
+
+
+def recompute_rankings(curs: Cursor[Any], workspace: str, item_ids: list[UUID]) -> None:
+    """Replace the ranking entries of `item_ids` with what the domain says they are now."""
+    if not item_ids:
+        return
+    multipliers = _multipliers(curs, workspace)
+    items = curs.execute(
+        "SELECT id, seq, rice_score, wsjf_score, justification, status FROM backlog_items"
+        " WHERE id = ANY(%s)",
+        (item_ids,),
+    ).fetchall()
+    tags: dict[UUID, list[TagFacts]] = {}
+    for row in curs.execute(
+        "SELECT t.item_id, t.objective_id, t.tier, o.status = 'ACTIVE' AS active"
+        " FROM item_tags t JOIN objectives o ON o.id = t.objective_id"
+        " WHERE t.item_id = ANY(%s)",
+        (item_ids,),
+    ):
+        tags.setdefault(row["item_id"], []).append(
+            TagFacts(row["objective_id"], Tier(row["tier"]), row["active"])
+        )
+    curs.execute("DELETE FROM ranking_entries WHERE item_id = ANY(%s)", (item_ids,))
+    rows = []
+    for item in items:
+        if ItemStatus(item["status"]) in UNRANKED_STATUSES:
+            continue
+        facts = ItemFacts(
+            item["id"],
+            item["seq"],
+            item["rice_score"],
+            item["wsjf_score"],
+            bool(item["justification"]),
+        )
+        for scope, method, e in ranking_entries(facts, tags.get(item["id"], []), multipliers):
+            k = e.sort_key
+            rows.append(
+                (
+                    workspace,
+                    scope,
+                    method.value,
+                    item["id"],
+                    e.base_score,
+                    e.multiplier,
+                    e.tier.value,
+                    e.priority,
+                    e.eligible,
+                    k[0],
+                    k[1],
+                    k[2],
+                    e.seq,
+                )
+            )
+    if rows:
+        curs.executemany(
+            "INSERT INTO ranking_entries (workspace, scope, method, item_id, base_score,"
+            " multiplier, tier, priority, eligible, k_unscored, k_priority, k_base, seq)"
+            " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+            rows,
+        )
+
+
+# --- handlers: (cursor, event, position) ---
+
+
+def _touch_item(curs: Cursor[Any], e: Any) -> None:
+    curs.execute(
+        "UPDATE backlog_items SET version = %s, updated_at = %s WHERE id = %s",
+        (e.originator_version, e.timestamp, e.originator_id),
+    )
+
+
+def _item_workspace(curs: Cursor[Any], item_id: UUID) -> str:
+    return curs.execute("SELECT workspace FROM backlog_items WHERE id = %s", (item_id,)).fetchone()[
+        "workspace"
+    ]
+
+
+def workspace_created(curs: Cursor[Any], e: Workspace.Created, pos: int) -> None:
+    d = Multipliers()
+    curs.execute(
+        "INSERT INTO workspaces VALUES (%s, %s, %s, %s, %s, %s, %s, %s, '')",
+        (
+            e.originator_id,
+            e.name,
+            d.direct,
+            d.indirect,
+            d.untagged,
+            e.originator_version,
+            e.timestamp,
+            e.actor,
+        ),
+    )
+
+
+def multipliers_recalibrated(
+    curs: Cursor[Any], e: Workspace.MultipliersRecalibrated, pos: int
+) -> None:
+    workspace = curs.execute(
+        "UPDATE workspaces SET direct = %s, indirect = %s, untagged = %s, version = %s,"
+        " updated_at = %s, updated_by = %s, reason = %s WHERE id = %s RETURNING workspace",
+        (
+            e.direct,
+            e.indirect,
+            e.untagged,
+            e.originator_version,
+            e.timestamp,
+            e.actor,
+            e.reason,
+            e.originator_id,
+        ),
+    ).fetchone()["workspace"]
+    items = curs.execute("SELECT id FROM backlog_items WHERE workspace = %s", (workspace,))
+    recompute_rankings(curs, workspace, [r["id"] for r in items.fetchall()])
+
+
+def objective_created(curs: Cursor[Any], e: Objective.Created, pos: int) -> None:
+    curs.execute(
+        "INSERT INTO objectives VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, 'DRAFT', %s, %s, %s,"
+        " %s)",
+        (
+            e.originator_id,
+            e.workspace,
+            pos,
+            e.cycle,
+            e.title,
+            e.description,
+            e.level,
+            e.team,
+            e.parent_id,
+            e.originator_version,
+            e.timestamp,
+            e.actor,
+            e.timestamp,
+        ),
+    )
+
+
+def _set_objective_status(curs: Cursor[Any], e: Any, status: str) -> None:
+    row = curs.execute(
+        "UPDATE objectives SET status = %s, version = %s, updated_at = %s WHERE id = %s"
+        " RETURNING workspace",
+        (status, e.originator_version, e.timestamp, e.originator_id),
+    ).fetchone()
+    affected = [
+        r["item_id"]
+        for r in curs.execute(
+            "SELECT item_id FROM item_tags WHERE objective_id = %s", (e.originator_id,)
+        )
+    ]
+    recompute_rankings(curs, row["workspace"], affected)
+
+
+def key_result_added(curs: Cursor[Any], e: Objective.KeyResultAdded, pos: int) -> None:
+    row = curs.execute(
+        "UPDATE objectives SET version = %s, updated_at = %s WHERE id = %s RETURNING workspace",
+        (e.originator_version, e.timestamp, e.originator_id),
+    ).fetchone()
+    curs.execute(
+        "INSERT INTO key_results VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+        (
+            e.key_result_id,
+            e.originator_id,
+            row["workspace"],
+            pos,
+            e.metric,
+            e.unit,
+            e.baseline,
+            e.target,
+            e.output_style,
+            e.timestamp,
+        ),
+    )
+
+
+def item_created(curs: Cursor[Any], e: BacklogItem.Created, pos: int) -> None:
+    curs.execute(
+        "INSERT INTO backlog_items (id, workspace, seq, title, description, kind, status,"
+        " justification, version, created_at, created_by, updated_at)"
+        " VALUES (%s, %s, %s, %s, %s, %s, 'CANDIDATE', '', %s, %s, %s, %s)",
+        (
+            e.originator_id,
+            e.workspace,
+            pos,
+            e.title,
+            e.description,
+            e.kind,
+            e.originator_version,
+            e.timestamp,
+            e.actor,
+            e.timestamp,
+        ),
+    )
+    recompute_rankings(curs, e.workspace, [e.originator_id])
+
+
+def item_updated(curs: Cursor[Any], e: BacklogItem.Updated, pos: int) -> None:
+    curs.execute(
+        "UPDATE backlog_items SET title = %s, description = %s, kind = %s WHERE id = %s",
+        (e.title, e.description, e.kind, e.originator_id),
+    )
+    _touch_item(curs, e)
+
+
+def rice_scored(curs: Cursor[Any], e: BacklogItem.RiceScored, pos: int) -> None:
+    score = rice_score(RiceInputs(e.reach, e.impact, e.confidence, e.effort))
+    curs.execute(
+        "UPDATE backlog_items SET reach = %s, impact = %s, confidence = %s, effort = %s,"
+        " rice_score = %s WHERE id = %s",
+        (e.reach, e.impact, e.confidence, e.effort, score, e.originator_id),
+    )
+    _touch_item(curs, e)
+    recompute_rankings(curs, _item_workspace(curs, e.originator_id), [e.originator_id])
+
+
+def wsjf_scored(curs: Cursor[Any], e: BacklogItem.WsjfScored, pos: int) -> None:
+    inputs = WsjfInputs(e.business_value, e.time_criticality, e.risk_reduction, e.job_size)
+    curs.execute(
+        "UPDATE backlog_items SET business_value = %s, time_criticality = %s,"
+        " risk_reduction = %s, job_size = %s, wsjf_score = %s WHERE id = %s",
+        (
+            e.business_value,
+            e.time_criticality,
+            e.risk_reduction,
+            e.job_size,
+            wsjf_score(inputs),
+            e.originator_id,
+        ),
+    )
+    _touch_item(curs, e)
+    recompute_rankings(curs, _item_workspace(curs, e.originator_id), [e.originator_id])
+
+
+def item_tagged(curs: Cursor[Any], e: Any, pos: int) -> None:
+    """Tagged and Retagged: the tag now has this tier and key result."""
+    workspace = _item_workspace(curs, e.originator_id)
+    curs.execute(
+        "INSERT INTO item_tags VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"
+        " ON CONFLICT (item_id, objective_id) DO UPDATE SET key_result_id = EXCLUDED.key_result_id,"
+        " tier = EXCLUDED.tier, tagged_at = EXCLUDED.tagged_at, tagged_by = EXCLUDED.tagged_by,"
+        " reason = EXCLUDED.reason",
+        (
+            e.originator_id,
+            e.objective_id,
+            workspace,
+            e.key_result_id,
+            e.tier,
+            e.timestamp,
+            e.actor,
+            e.reason,
+        ),
+    )
+    _touch_item(curs, e)
+    recompute_rankings(curs, workspace, [e.originator_id])
+
+
+def item_untagged(curs: Cursor[Any], e: BacklogItem.Untagged, pos: int) -> None:
+    curs.execute(
+        "DELETE FROM item_tags WHERE item_id = %s AND objective_id = %s",
+        (e.originator_id, e.objective_id),
+    )
+    _touch_item(curs, e)
+    recompute_rankings(curs, _item_workspace(curs, e.originator_id), [e.originator_id])
+
+
+def item_justified(curs: Cursor[Any], e: BacklogItem.JustifiedNonStrategic, pos: int) -> None:
+    curs.execute(
+        "UPDATE backlog_items SET justification = %s WHERE id = %s",
+        (e.justification, e.originator_id),
+    )
+    _touch_item(curs, e)
+    recompute_rankings(curs, _item_workspace(curs, e.originator_id), [e.originator_id])
+
+
+def item_status_changed(curs: Cursor[Any], e: BacklogItem.StatusChanged, pos: int) -> None:
+    curs.execute("UPDATE backlog_items SET status = %s WHERE id = %s", (e.status, e.originator_id))
+    _touch_item(curs, e)
+    recompute_rankings(curs, _item_workspace(curs, e.originator_id), [e.originator_id])
+
+
+class CatalogView(ReadModelView):
+    view_name = "catalog"
+    tables = TABLES
+    indexes = INDEXES
+    handlers = {
+        Workspace.Created: workspace_created,
+        Workspace.MultipliersRecalibrated: multipliers_recalibrated,
+        Objective.Created: objective_created,
+        Objective.KeyResultAdded: key_result_added,
+        Objective.Activated: lambda c, e, p: _set_objective_status(c, e, "ACTIVE"),
+        Objective.Closed: lambda c, e, p: _set_objective_status(c, e, "CLOSED"),
+        BacklogItem.Created: item_created,
+        BacklogItem.Updated: item_updated,
+        BacklogItem.RiceScored: rice_scored,
+        BacklogItem.WsjfScored: wsjf_scored,
+        BacklogItem.Tagged: item_tagged,
+        BacklogItem.Retagged: item_tagged,
+        BacklogItem.Untagged: item_untagged,
+        BacklogItem.JustifiedNonStrategic: item_justified,
+        BacklogItem.StatusChanged: item_status_changed,
+    }
+
+
+class CatalogProjection(ViewProjection):
+    name = "catalog"
+    topics = CatalogView.topics()

@@ -1,0 +1,71 @@
+"""The base of every read model: a PostgreSQL tracking recorder that owns some tables.
+
+Each batch of events is applied in one transaction together with its tracking record, so a crash
+neither skips nor repeats an event. The same transaction NOTIFYs the new position, which is how API
+processes learn that a write has become readable (read-your-writes) without polling.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, ClassVar
+
+from eventsourcing.persistence import Tracking
+from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
+from eventsourcing.projection import Projection
+from eventsourcing.utils import get_topic
+from psycopg import Cursor
+from psycopg.sql import SQL, Identifier
+
+PROGRESS_CHANNEL = "okrank_progress"
+
+Handler = Callable[[Cursor[Any], Any, int], None]
+
+
+class ReadModelView(PostgresTrackingRecorder):
+    """Subclasses set `view_name`, `tables` (DDL, dropped in reverse on rebuild) and `handlers`."""
+
+    view_name: ClassVar[str]
+    tables: ClassVar[dict[str, str]]  # table name → CREATE statement (plus index statements)
+    indexes: ClassVar[list[str]] = []
+    handlers: ClassVar[dict[type, Handler]]
+
+    def __init__(self, datastore: PostgresDatastore, **kwargs: Any) -> None:
+        # The library's factory names the tracking table after the projection ("<name>_tracking").
+        kwargs.setdefault("tracking_table_name", f"{self.view_name}_tracking")
+        super().__init__(datastore, **kwargs)
+        for ddl in [*self.tables.values(), *self.indexes]:
+            self.sql_create_statements.append(SQL(ddl))  # type: ignore[arg-type]
+
+    @classmethod
+    def topics(cls) -> tuple[str, ...]:
+        return tuple(get_topic(t) for t in cls.handlers)
+
+    def apply(self, batch: Sequence[tuple[Any, Tracking]]) -> None:
+        """Apply events in order and record the last one's tracking, atomically."""
+        if not batch:
+            return
+        with self.datastore.transaction(commit=True) as curs:
+            for domain_event, tracking in batch:
+                handler = self.handlers.get(type(domain_event))
+                if handler is not None:
+                    handler(curs, domain_event, tracking.notification_id)
+            last = batch[-1][1]
+            self._insert_tracking(curs, last)
+            curs.execute(
+                "SELECT pg_notify(%s, %s)",
+                (PROGRESS_CHANNEL, f"{self.view_name}:{last.notification_id}"),
+            )
+
+    def drop(self) -> None:
+        """Drop the view's tables and its tracking table (for a rebuild)."""
+        with self.datastore.transaction(commit=True) as curs:
+            for table in [*reversed(self.tables), self.tracking_table_name]:
+                curs.execute(SQL("DROP TABLE IF EXISTS {} CASCADE").format(Identifier(table)))
+
+
+class ViewProjection(Projection[ReadModelView]):
+    """Feeds each event to its view; the view decides what it means."""
+
+    def process_event(self, domain_event: Any, tracking: Tracking) -> None:  # type: ignore[override]
+        self.view.apply([(domain_event, tracking)])
