@@ -1,0 +1,242 @@
+"""The Starlette application: GraphQL at /graphql, health at /healthz and /readyz."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+from collections.abc import AsyncIterator
+from typing import Any
+
+import asyncpg
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse
+from starlette.routing import Route, WebSocketRoute
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from strawberry.asgi import GraphQL
+
+from api.auth import AuthError, bearer, verify_token
+from api.context import Context, Services
+from api.progress import Progress
+from api.schema import schema
+from domain.application import OkrankApplication
+from projections.runner import Projections, event_store_env
+
+log = logging.getLogger("okrank.api")
+
+MAX_BODY_BYTES = 1 << 20  # a GraphQL request larger than 1 MiB is abuse, not a query
+
+
+class OkrankGraphQL(GraphQL):
+    async def get_context(self, request: Any, response: Any) -> Context:
+        return Context(services=request.app.state.services, principal=request.scope["principal"])
+
+
+def _error(
+    status: int, code: str, message: str, headers: dict[str, str] | None = None
+) -> JSONResponse:
+    body = {"errors": [{"message": message, "extensions": {"code": code}}]}
+    return JSONResponse(body, status_code=status, headers=headers, media_type="application/json")
+
+
+class GraphQLGuard:
+    """Authenticates /graphql requests and bounds their size before strawberry sees them.
+
+    The GraphiQL page itself (a browser GET asking for HTML) needs no token; every operation
+    does: the token names the workspace all reads and writes are confined to.
+    """
+
+    def __init__(self, app: ASGIApp, secret: str) -> None:
+        self.app, self.secret = app, secret
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket") or not scope["path"].startswith("/graphql"):
+            return await self.app(scope, receive, send)
+        headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
+        if scope["type"] == "http":
+            if (
+                scope["method"] == "GET"
+                and "text/html" in headers.get("accept", "")
+                and (not scope.get("query_string"))
+            ):
+                return await self.app(scope, receive, send)
+            length = headers.get("content-length")
+            if length is not None and (not length.isdigit() or int(length) > MAX_BODY_BYTES):
+                return await _error(
+                    413, "PAYLOAD_TOO_LARGE", f"request body over {MAX_BODY_BYTES} bytes"
+                )(scope, receive, send)
+        try:
+            scope["principal"] = verify_token(self.secret, bearer(headers.get("authorization")))
+        except AuthError as exc:
+            if scope["type"] == "websocket":
+                await send({"type": "websocket.close", "code": 4401, "reason": str(exc)})
+                return None
+            return await _error(
+                401, "UNAUTHENTICATED", str(exc), {"WWW-Authenticate": 'Bearer realm="okrank"'}
+            )(scope, receive, send)
+        if scope["type"] == "http":
+            receive = _bounded(receive)
+        return await self.app(scope, receive, send)
+
+
+class GraphQLResponseMedia:
+    """GraphQL over HTTP: a client that accepts application/graphql-response+json gets that
+    media type, and a request error (parse or validation: no data, no field path) gets 400.
+    Plain application/json clients keep the 200 the specification prescribes for them."""
+
+    MEDIA = "application/graphql-response+json"
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        accept = dict(scope.get("headers", [])).get(b"accept", b"").decode("latin-1")
+        if scope["type"] != "http" or self.MEDIA not in accept:
+            return await self.app(scope, receive, send)
+        start: Message | None = None
+        chunks: list[bytes] = []
+
+        async def buffer(message: Message) -> None:
+            nonlocal start
+            if message["type"] == "http.response.start":
+                start = message
+                return
+            chunks.append(message.get("body", b""))
+            if message.get("more_body"):
+                return
+            assert start is not None
+            body = b"".join(chunks)
+            headers = [(k, v) for k, v in start["headers"] if k.lower() != b"content-length"]
+            status = start["status"]
+            content_type = dict(headers).get(b"content-type", b"")
+            if content_type.startswith(b"application/json"):
+                try:
+                    result = json.loads(body)
+                except ValueError:
+                    result = None
+                if (
+                    isinstance(result, dict)
+                    and result.get("data") is None
+                    and result.get("errors")
+                    and not any("path" in e for e in result["errors"])
+                ):
+                    result.pop("data", None)
+                    status = 400 if status == 200 else status
+                    body = json.dumps(result).encode()
+                headers = [(k, v) for k, v in headers if k.lower() != b"content-type"]
+                headers.append((b"content-type", self.MEDIA.encode()))
+            headers.append((b"content-length", str(len(body)).encode()))
+            await send({"type": "http.response.start", "status": status, "headers": headers})
+            await send({"type": "http.response.body", "body": body})
+
+        await self.app(scope, receive, buffer)
+
+
+class BodyTooLarge(Exception):
+    pass
+
+
+def _bounded(receive: Receive) -> Receive:
+    """Stop reading a chunked body that grows past the limit."""
+    seen = 0
+
+    async def wrapped() -> Message:
+        nonlocal seen
+        message = await receive()
+        seen += len(message.get("body", b""))
+        if seen > MAX_BODY_BYTES:
+            raise BodyTooLarge
+        return message
+
+    return wrapped
+
+
+class ErrorBoundary:
+    """The last line: an unexpected failure answers a JSON 500/413, never a stack trace."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except BodyTooLarge:
+            if not started:
+                await _error(413, "PAYLOAD_TOO_LARGE", "request body too large")(
+                    scope, receive, send
+                )
+        except Exception:
+            log.exception("unhandled error")
+            if not started:
+                await _error(500, "INTERNAL", "internal error")(scope, receive, send)
+
+
+async def healthz(request: Request) -> PlainTextResponse:
+    return PlainTextResponse("ok")
+
+
+async def readyz(request: Request) -> JSONResponse:
+    services: Services = request.app.state.services
+    try:
+        await services.pool.fetchval("SELECT 1")
+    except (OSError, asyncpg.PostgresError) as exc:
+        return JSONResponse({"ready": False, "reason": str(exc)}, status_code=503)
+    return JSONResponse({"ready": True, "positions": services.progress.positions})
+
+
+def create_app(
+    database_url: str | None = None,
+    secret: str | None = None,
+    run_projections: bool | None = None,
+) -> ASGIApp:
+    """Build the ASGI app. Arguments default to OKRANK_DATABASE_URL, OKRANK_SECRET and
+    OKRANK_PROJECTIONS (so uvicorn can build it in each worker process)."""
+    database_url = database_url or os.environ["OKRANK_DATABASE_URL"]
+    secret = secret or os.environ["OKRANK_SECRET"]
+    if run_projections is None:
+        run_projections = os.environ.get("OKRANK_PROJECTIONS", "1") == "1"
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        from starlette.concurrency import run_in_threadpool
+
+        application = await run_in_threadpool(OkrankApplication, event_store_env(database_url))
+        projections = Projections(database_url) if run_projections else None
+        if projections:
+            projections.start()
+        pool = await asyncpg.create_pool(database_url, min_size=2, max_size=10)
+        progress = Progress(database_url)
+        await progress.start()
+        app.state.services = Services(app=application, pool=pool, progress=progress)
+        try:
+            yield
+        finally:
+            await progress.stop()
+            await pool.close()
+            if projections:
+                await run_in_threadpool(projections.stop)
+            application.close()
+
+    graphql = OkrankGraphQL(schema, graphql_ide="graphiql", allow_queries_via_get=True)
+    app = Starlette(
+        routes=[
+            Route("/", lambda r: RedirectResponse("/graphql")),
+            Route("/graphql", graphql, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", graphql),
+            Route("/healthz", healthz),
+            Route("/readyz", readyz),
+        ],
+        lifespan=lifespan,
+    )
+    return ErrorBoundary(GraphQLGuard(GraphQLResponseMedia(app), secret))

@@ -1,0 +1,84 @@
+"""Per-request context: who is asking, and the services and loaders a resolver may use."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+from strawberry.dataloader import DataLoader
+
+from api import reads
+from api.auth import Principal
+from api.progress import Progress
+from domain.application import Actor, OkrankApplication
+
+
+@dataclass
+class Services:
+    """What lives as long as the process."""
+
+    app: OkrankApplication
+    pool: asyncpg.Pool
+    progress: Progress
+
+
+def _by_id(
+    fetch: Callable[..., Awaitable[list[Any]]], pool: asyncpg.Pool, workspace: str, key: str = "id"
+) -> DataLoader[UUID, Any]:
+    async def load(ids: Sequence[UUID]) -> list[Any]:
+        rows = {r[key]: r for r in await fetch(pool, workspace, list(ids))}
+        return [rows.get(i) for i in ids]
+
+    return DataLoader(load_fn=load)
+
+
+def _grouped(
+    fetch: Callable[..., Awaitable[list[Any]]], pool: asyncpg.Pool, workspace: str, key: str
+) -> DataLoader[UUID, list[Any]]:
+    async def load(ids: Sequence[UUID]) -> list[list[Any]]:
+        groups: dict[UUID, list[Any]] = defaultdict(list)
+        for r in await fetch(pool, workspace, list(ids)):
+            groups[r[key]].append(r)
+        return [groups.get(i, []) for i in ids]
+
+    return DataLoader(load_fn=load)
+
+
+@dataclass
+class Loaders:
+    objective: DataLoader[UUID, Any]
+    key_results: DataLoader[UUID, list[Any]]
+    item: DataLoader[UUID, Any]
+    tags: DataLoader[UUID, list[Any]]
+
+
+@dataclass
+class Context:
+    services: Services
+    principal: Principal
+    loaders: Loaders = field(init=False)
+
+    def __post_init__(self) -> None:
+        pool, ws = self.services.pool, self.principal.workspace
+        self.loaders = Loaders(
+            objective=_by_id(reads.objectives_by_id, pool, ws),
+            key_results=_grouped(reads.key_results_of, pool, ws, "objective_id"),
+            item=_by_id(reads.items_by_id, pool, ws),
+            tags=_grouped(reads.tags_of, pool, ws, "item_id"),
+        )
+
+    @property
+    def workspace(self) -> str:
+        return self.principal.workspace
+
+    @property
+    def pool(self) -> asyncpg.Pool:
+        return self.services.pool
+
+    @property
+    def actor(self) -> Actor:
+        return Actor(self.principal.workspace, self.principal.subject)

@@ -1,0 +1,50 @@
+"""Typed errors returned in mutation payloads (the GraphQL side of domain.errors)."""
+
+from __future__ import annotations
+
+import strawberry
+
+from api.auth import Role
+from api.ids import to_global_id
+from api.types import RoleEnum
+from domain import errors
+
+
+@strawberry.interface(description="A failure the caller can correct. Nothing was changed.")
+class UserError:
+    message: str = strawberry.field(description="Human-readable explanation.")
+
+
+@strawberry.type(description="An input is malformed or out of range.")
+class ValidationError(UserError):
+    path: list[str] = strawberry.field(
+        description="Path of the offending input field, e.g. ['input', 'rice', 'impact']."
+    )
+
+
+@strawberry.type(description="A referenced entity does not exist in this workspace.")
+class NotFoundError(UserError):
+    id: str | None = strawberry.field(description="The ID that was not found.")
+
+
+@strawberry.type(description="The command conflicts with the current state (e.g. a stale version).")
+class ConflictError(UserError):
+    current_version: int | None = strawberry.field(
+        description="The entity's current version: re-read it and retry with this."
+    )
+
+
+@strawberry.type(description="The caller's roles do not allow this.")
+class PermissionDeniedError(UserError):
+    required_roles: list[RoleEnum] = strawberry.field(description="Any one of these would do.")
+
+
+def from_domain(exc: errors.DomainError) -> UserError:
+    if isinstance(exc, errors.ValidationError):
+        return ValidationError(message=exc.message, path=["input", *exc.path])
+    if isinstance(exc, errors.NotFoundError):
+        gid = to_global_id(exc.kind, exc.ident)
+        return NotFoundError(message=f"{exc.kind} {gid} not found", id=gid)
+    if isinstance(exc, errors.ConflictError):
+        return ConflictError(message=exc.message, current_version=exc.current_version)
+    return PermissionDeniedError(message=exc.message, required_roles=[Role.ADMIN])

@@ -1,0 +1,67 @@
+"""Global IDs (Relay): an opaque base64 of "Type:uuid", and opaque keyset cursors."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from typing import Any
+from uuid import UUID
+
+from graphql import GraphQLError
+
+
+def bad_input(message: str) -> GraphQLError:
+    return GraphQLError(message, extensions={"code": "BAD_USER_INPUT"})
+
+
+def to_global_id(type_name: str, ident: UUID | int) -> str:
+    return base64.urlsafe_b64encode(f"{type_name}:{ident}".encode()).decode().rstrip("=")
+
+
+def parse_global_id(global_id: str) -> tuple[str, str] | None:
+    try:
+        raw = base64.urlsafe_b64decode(global_id + "=" * (-len(global_id) % 4)).decode()
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        return None
+    type_name, sep, ident = raw.partition(":")
+    return (type_name, ident) if sep else None
+
+
+def uuid_of(global_id: str, type_name: str) -> UUID | None:
+    """The UUID in `global_id` if it is an ID of `type_name`, else None."""
+    parsed = parse_global_id(global_id)
+    if parsed is None or parsed[0] != type_name:
+        return None
+    try:
+        return UUID(parsed[1])
+    except ValueError:
+        return None
+
+
+def encode_cursor(values: list[Any]) -> str:
+    return base64.urlsafe_b64encode(json.dumps(values, separators=(",", ":")).encode()).decode()
+
+
+def decode_cursor(cursor: str, shape: tuple[type, ...]) -> list[Any]:
+    """Decode a cursor whose values have the given types; a GraphQL error otherwise."""
+    try:
+        values = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        raise bad_input("malformed cursor") from None
+    if not isinstance(values, list) or len(values) != len(shape):
+        raise bad_input("malformed cursor")
+    out = []
+    for value, kind in zip(values, shape, strict=True):
+        try:
+            if kind is float:
+                out.append(float.fromhex(value))
+            elif kind is UUID:
+                out.append(UUID(value))
+            elif isinstance(value, kind) and not isinstance(value, bool):
+                out.append(value)
+            else:
+                raise TypeError
+        except (TypeError, ValueError):
+            raise bad_input("malformed cursor") from None
+    return out

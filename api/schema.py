@@ -1,0 +1,304 @@
+"""The GraphQL schema: queries here, mutations in api.mutations, types in api.types."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.extensions import (
+    MaskErrors,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    ValidationCache,
+)
+from strawberry.types import Info
+
+from api import reads
+from api.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
+from api.ids import bad_input, decode_cursor, encode_cursor, parse_global_id, uuid_of
+from api.mutations import Mutation
+from api.types import (
+    AlignmentMultipliers,
+    BacklogItem,
+    BacklogItemConnection,
+    BacklogItemEdge,
+    ItemKindEnum,
+    ItemStatusEnum,
+    Node,
+    Objective,
+    ObjectiveConnection,
+    ObjectiveEdge,
+    ObjectiveLevelEnum,
+    ObjectiveStatusEnum,
+    PageInfo,
+    RankingConnection,
+    RankingEdge,
+    RankingEntry,
+    RankingMethodEnum,
+    TagEvent,
+    TagEventConnection,
+    TagEventEdge,
+    Viewer,
+)
+from domain.scoring import Method, Tier
+
+MAX_PAGE = 100
+
+
+def page_size(first: int) -> int:
+    if not 1 <= first <= MAX_PAGE:
+        raise bad_input(f"first must be between 1 and {MAX_PAGE}")
+    return first
+
+
+def need_uuid(value: str, type_name: str, arg: str) -> UUID:
+    ident = uuid_of(value, type_name)
+    if ident is None:
+        raise bad_input(f"{arg} is not a {type_name} ID")
+    return ident
+
+
+def page_info(cursors: list[str], has_next: bool, after: str | None) -> PageInfo:
+    return PageInfo(
+        has_next_page=has_next,
+        has_previous_page=after is not None,
+        start_cursor=cursors[0] if cursors else None,
+        end_cursor=cursors[-1] if cursors else None,
+    )
+
+
+@strawberry.input(description="Filters for backlogItems; all given filters must match.")
+class BacklogItemFilter:
+    status: ItemStatusEnum | None = strawberry.field(default=None, description="Status.")
+    kind: ItemKindEnum | None = strawberry.field(default=None, description="Kind.")
+    objective_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Tagged to this objective."
+    )
+    tagged: bool | None = strawberry.field(
+        default=None, description="true: has at least one tag; false: out of OKR scope."
+    )
+
+
+@strawberry.type(description="Reads. Every read sees only the caller's workspace.")
+class Query:
+    @strawberry.field(description="Who the token says the caller is.")
+    def viewer(self, info: Info) -> Viewer:
+        p = info.context.principal
+        return Viewer(workspace=p.workspace, subject=p.subject, roles=sorted(p.roles))
+
+    @strawberry.field(description="Fetch any object by its global ID.")
+    async def node(self, info: Info, id: strawberry.ID) -> Node | None:
+        parsed = parse_global_id(id)
+        if parsed is None:
+            raise bad_input("malformed ID")
+        kind = parsed[0]
+        if kind == "Objective":
+            return await Query.objective(self, info, id)
+        if kind == "BacklogItem":
+            return await Query.backlog_item(self, info, id)
+        return None
+
+    @strawberry.field(description="One objective, or null if it is not in this workspace.")
+    async def objective(self, info: Info, id: strawberry.ID) -> Objective | None:
+        row = await info.context.loaders.objective.load(need_uuid(id, "Objective", "id"))
+        return Objective.from_row(row) if row else None
+
+    @strawberry.field(description="Objectives, oldest first, optionally filtered.")
+    async def objectives(
+        self,
+        info: Info,
+        cycle: str | None = None,
+        status: ObjectiveStatusEnum | None = None,
+        level: ObjectiveLevelEnum | None = None,
+        first: int = 50,
+        after: str | None = None,
+    ) -> ObjectiveConnection:
+        limit = page_size(first)
+        after_seq = decode_cursor(after, (int,))[0] if after else 0
+        rows = await reads.objectives_page(
+            info.context.pool,
+            info.context.workspace,
+            cycle,
+            status.value if status else None,
+            level.value if level else None,
+            after_seq,
+            limit + 1,
+        )
+        edges = [
+            ObjectiveEdge(cursor=encode_cursor([r["seq"]]), node=Objective.from_row(r))
+            for r in rows[:limit]
+        ]
+        return ObjectiveConnection(
+            edges=edges, page_info=page_info([e.cursor for e in edges], len(rows) > limit, after)
+        )
+
+    @strawberry.field(description="One backlog item, or null if it is not in this workspace.")
+    async def backlog_item(self, info: Info, id: strawberry.ID) -> BacklogItem | None:
+        row = await info.context.loaders.item.load(need_uuid(id, "BacklogItem", "id"))
+        return BacklogItem.from_row(row) if row else None
+
+    @strawberry.field(description="Backlog items, oldest first, optionally filtered.")
+    async def backlog_items(
+        self,
+        info: Info,
+        filter: BacklogItemFilter | None = None,
+        first: int = 50,
+        after: str | None = None,
+    ) -> BacklogItemConnection:
+        limit = page_size(first)
+        f = filter or BacklogItemFilter()
+        objective = (
+            need_uuid(f.objective_id, "Objective", "filter.objectiveId")
+            if (f.objective_id)
+            else None
+        )
+        after_seq = decode_cursor(after, (int,))[0] if after else 0
+        rows = await reads.items_page(
+            info.context.pool,
+            info.context.workspace,
+            f.status.value if f.status else None,
+            f.kind.value if f.kind else None,
+            objective,
+            f.tagged,
+            after_seq,
+            limit + 1,
+        )
+        edges = [
+            BacklogItemEdge(cursor=encode_cursor([r["seq"]]), node=BacklogItem.from_row(r))
+            for r in rows[:limit]
+        ]
+        return BacklogItemConnection(
+            edges=edges, page_info=page_info([e.cursor for e in edges], len(rows) > limit, after)
+        )
+
+    @strawberry.field(
+        description="A ranking, best first: priority = base score × alignment multiplier. With "
+        "`objectiveId`: that objective's tagged items; without: the product-level ranking of "
+        "every open item. Ties: higher base score, then older item. Unscored items come last."
+    )
+    async def ranking(
+        self,
+        info: Info,
+        objective_id: strawberry.ID | None = None,
+        method: RankingMethodEnum = Method.RICE,
+        first: int = 50,
+        after: str | None = None,
+        eligible_only: bool = False,
+    ) -> RankingConnection:
+        limit = page_size(first)
+        ctx = info.context
+        scope = None
+        if objective_id is not None:
+            scope = need_uuid(objective_id, "Objective", "objectiveId")
+            if await ctx.loaders.objective.load(scope) is None:
+                raise GraphQLError(
+                    f"Objective {objective_id} not found", extensions={"code": "NOT_FOUND"}
+                )
+        key = None
+        if after:
+            v = decode_cursor(after, (int, float, float, int, UUID))
+            key = (v[0], v[1], v[2], v[3], v[4])
+        before, rows = await reads.ranking_page(
+            ctx.pool, ctx.workspace, scope, method.value, key, limit + 1, eligible_only
+        )
+        edges = []
+        for i, r in enumerate(rows[:limit]):
+            entry = RankingEntry(
+                rank=before + i + 1,
+                backlog_item=BacklogItem.from_row(r),
+                base_score=r["base_score"],
+                multiplier=r["multiplier"],
+                tier=Tier(r["tier"]),
+                priority=r["priority"],
+                eligible=r["eligible"],
+                scored=r["base_score"] is not None,
+            )
+            cursor = encode_cursor(
+                [r["k_unscored"], r["k_priority"].hex(), r["k_base"].hex(), r["seq"], str(r["id"])]
+            )
+            edges.append(RankingEdge(cursor=cursor, node=entry))
+
+        async def count() -> int:
+            return await reads.ranking_count(
+                ctx.pool, ctx.workspace, scope, method.value, eligible_only
+            )
+
+        return RankingConnection(
+            edges=edges,
+            page_info=page_info([e.cursor for e in edges], len(rows) > limit, after),
+            method=method,
+            count=count,
+        )
+
+    @strawberry.field(
+        description="Tag-change history, newest first: of one item, one objective, one actor, "
+        "or the whole workspace; `since` inclusive, `until` exclusive."
+    )
+    async def tag_history(
+        self,
+        info: Info,
+        backlog_item_id: strawberry.ID | None = None,
+        objective_id: strawberry.ID | None = None,
+        actor: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        first: int = 50,
+        after: str | None = None,
+    ) -> TagEventConnection:
+        limit = page_size(first)
+        item = (
+            need_uuid(backlog_item_id, "BacklogItem", "backlogItemId")
+            if (backlog_item_id)
+            else None
+        )
+        objective = need_uuid(objective_id, "Objective", "objectiveId") if objective_id else None
+        before = decode_cursor(after, (int,))[0] if after else None
+        rows = await reads.tag_events_page(
+            info.context.pool,
+            info.context.workspace,
+            item,
+            objective,
+            actor,
+            since,
+            until,
+            before,
+            limit + 1,
+        )
+        edges = [
+            TagEventEdge(cursor=encode_cursor([r["position"]]), node=TagEvent.from_row(r))
+            for r in rows[:limit]
+        ]
+        return TagEventConnection(
+            edges=edges, page_info=page_info([e.cursor for e in edges], len(rows) > limit, after)
+        )
+
+    @strawberry.field(description="The workspace's alignment multipliers.")
+    async def alignment_multipliers(self, info: Info) -> AlignmentMultipliers:
+        row = await reads.multipliers(info.context.pool, info.context.workspace)
+        return AlignmentMultipliers.from_row(row)
+
+
+def _should_mask(error: GraphQLError) -> bool:
+    """Hide unexpected exceptions (no stack trace or internals leak); keep our own errors."""
+    original: Any = error.original_error
+    return original is not None and not isinstance(original, GraphQLError)
+
+
+schema = strawberry.Schema(
+    query=Query,
+    mutation=Mutation,
+    types=[ValidationError, NotFoundError, ConflictError, PermissionDeniedError],
+    extensions=[
+        MaskErrors(should_mask_error=_should_mask, error_message="Internal error."),
+        QueryDepthLimiter(max_depth=12),
+        MaxAliasesLimiter(max_alias_count=30),
+        MaxTokensLimiter(max_token_count=5000),
+        ParserCache(maxsize=1024),
+        ValidationCache(maxsize=1024),
+    ],
+)
