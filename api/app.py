@@ -30,8 +30,11 @@ MAX_BODY_BYTES = 1 << 20  # a GraphQL request larger than 1 MiB is abuse, not a 
 
 
 class OkrankGraphQL(GraphQL):
-    async def get_context(self, request: Any, response: Any) -> Context:
-        return Context(services=request.app.state.services, principal=request.scope["principal"])
+    async def get_context(self, request: Any, response: Any) -> Context | None:
+        principal = request.scope.get("principal")
+        if principal is None:  # the GraphiQL page: no operation runs
+            return None
+        return Context(services=request.app.state.services, principal=principal)
 
 
 def _error(

@@ -15,11 +15,11 @@ class DomainError(Exception):
 
 
 class ValidationError(DomainError):
-    """An input is malformed or out of range. `path` names the offending input field."""
+    """An input is malformed or out of range. `path` names the offending input field ("rice.impact" or a list)."""
 
     def __init__(self, path: str | list[str], message: str) -> None:
         super().__init__(message)
-        self.path = [path] if isinstance(path, str) else list(path)
+        self.path = path.split(".") if isinstance(path, str) else list(path)
 
 
 class NotFoundError(DomainError):

@@ -259,7 +259,7 @@ def test_backlog_items_filters(gql):
     q = "query($f: BacklogItemFilter) { backlogItems(filter: $f) { edges { node { title } } } }"
     titles = lambda f: [
         e["node"]["title"] for e in gql.execute(q, {"f": f})["backlogItems"]["edges"]
-    ]  # noqa: E731
+    ]
     assert titles(None) == ["a", "b"]
     assert titles({"tagged": False}) == ["b"]
     assert titles({"objectiveId": o["id"]}) == ["a"]
