@@ -63,7 +63,9 @@ def test_workspaces_are_isolated(client_factory):
     assert tag(b, own["id"], o["id"])["__typename"] == "NotFoundError"
     assert ranking(b)["totalCount"] == 1  # only B's own item
     assert b.execute("{ tagHistory { edges { cursor } } }")["tagHistory"]["edges"] == []
-    body = b.post('{ ranking(objectiveId: "%s") { totalCount } }' % o["id"]).json()
+    body = b.post(
+        "query($o: ID) { ranking(objectiveId: $o) { totalCount } }", {"o": o["id"]}
+    ).json()
     assert body["errors"][0]["extensions"]["code"] == "NOT_FOUND"
     assert a.execute("query($id: ID!) { backlogItem(id: $id) { title } }", {"id": i["id"]}) == {
         "backlogItem": {"title": "Onboarding checklist"}

@@ -257,9 +257,10 @@ def test_backlog_items_filters(gql):
     a, b = item(gql, "a"), item(gql, "b")
     tag(gql, a["id"], o["id"])
     q = "query($f: BacklogItemFilter) { backlogItems(filter: $f) { edges { node { title } } } }"
-    titles = lambda f: [
-        e["node"]["title"] for e in gql.execute(q, {"f": f})["backlogItems"]["edges"]
-    ]
+
+    def titles(f):
+        return [e["node"]["title"] for e in gql.execute(q, {"f": f})["backlogItems"]["edges"]]
+
     assert titles(None) == ["a", "b"]
     assert titles({"tagged": False}) == ["b"]
     assert titles({"objectiveId": o["id"]}) == ["a"]
