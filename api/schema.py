@@ -293,12 +293,14 @@ schema = strawberry.Schema(
     query=Query,
     mutation=Mutation,
     types=[ValidationError, NotFoundError, ConflictError, PermissionDeniedError],
+    # Factories: extensions are built per request; the parser and validation caches are shared
+    # at module level by strawberry, so they still pay across requests.
     extensions=[
-        MaskErrors(should_mask_error=_should_mask, error_message="Internal error."),
-        QueryDepthLimiter(max_depth=12),
-        MaxAliasesLimiter(max_alias_count=30),
-        MaxTokensLimiter(max_token_count=5000),
-        ParserCache(maxsize=1024),
-        ValidationCache(maxsize=1024),
+        lambda: MaskErrors(should_mask_error=_should_mask, error_message="Internal error."),
+        lambda: QueryDepthLimiter(max_depth=12),
+        lambda: MaxAliasesLimiter(max_alias_count=30),
+        lambda: MaxTokensLimiter(max_token_count=5000),
+        lambda: ParserCache(maxsize=1024),
+        lambda: ValidationCache(maxsize=1024),
     ],
 )

@@ -13,7 +13,9 @@ def test_requests_without_a_valid_token_are_refused(server):
     missing = httpx.post(f"{server.url}/graphql", json=query)
     assert missing.status_code == 401
     assert missing.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
-    forged = issue_token("another-secret", "ws", "mallory", [Role.ADMIN])
+    forged = issue_token(
+        "another-secret-of-a-decent-length-0123456789", "ws", "mallory", [Role.ADMIN]
+    )
     bad = httpx.post(
         f"{server.url}/graphql", json=query, headers={"Authorization": f"Bearer {forged}"}
     )
