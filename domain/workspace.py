@@ -28,6 +28,11 @@ class Workspace(Aggregate):
         self.untagged = defaults.untagged
 
     @property
+    def workspace(self) -> str:
+        """Like every aggregate, a workspace belongs to a workspace: itself."""
+        return self.name
+
+    @property
     def multipliers(self) -> Multipliers:
         return Multipliers(self.direct, self.indirect, self.untagged)
 

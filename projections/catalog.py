@@ -17,6 +17,9 @@ from domain.objective import Objective
 from domain.ranking import ItemFacts, TagFacts, ranking_entries
 from domain.scoring import Multipliers, RiceInputs, Tier, WsjfInputs, rice_score, wsjf_score
 from domain.workspace import Workspace
+from projections.ranking_changes import INDEXES as CHANGE_INDEXES
+from projections.ranking_changes import TABLE as CHANGE_TABLE
+from projections.ranking_changes import Cause, RankingChanges
 from projections.view import ReadModelView, ViewProjection
 
 TABLES = {
@@ -84,10 +87,14 @@ def _multipliers(curs: Cursor[Any], workspace: str) -> Multipliers:
     return Multipliers(row["direct"], row["indirect"], row["untagged"]) if row else Multipliers()
 
 
-def recompute_rankings(curs: Cursor[Any], workspace: str, item_ids: list[UUID]) -> None:
-    """Replace the ranking entries of `item_ids` with what the domain says they are now."""
+def recompute_rankings(
+    curs: Cursor[Any], workspace: str, item_ids: list[UUID], cause: Cause
+) -> None:
+    """Replace the ranking entries of `item_ids` with what the domain says they are now, and
+    record in the outbox every rank that changed because of it."""
     if not item_ids:
         return
+    changes = RankingChanges(curs, workspace, item_ids)
     multipliers = _multipliers(curs, workspace)
     items = curs.execute(
         "SELECT id, seq, rice_score, wsjf_score, justification, status FROM backlog_items"
@@ -142,6 +149,26 @@ def recompute_rankings(curs: Cursor[Any], workspace: str, item_ids: list[UUID]) 
             " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
             rows,
         )
+    changes.record(cause)
+
+
+CAUSES = {
+    "Workspace.MultipliersRecalibrated": "MULTIPLIERS_RECALIBRATED",
+    "Objective.Activated": "OBJECTIVE_ACTIVATED",
+    "Objective.Closed": "OBJECTIVE_CLOSED",
+    "BacklogItem.Created": "ITEM_CREATED",
+    "BacklogItem.RiceScored": "SCORED",
+    "BacklogItem.WsjfScored": "SCORED",
+    "BacklogItem.Tagged": "TAGGED",
+    "BacklogItem.Retagged": "RETAGGED",
+    "BacklogItem.Untagged": "UNTAGGED",
+    "BacklogItem.JustifiedNonStrategic": "JUSTIFIED",
+    "BacklogItem.StatusChanged": "STATUS_CHANGED",
+}
+
+
+def cause_of(e: Any, position: int) -> Cause:
+    return Cause(position, CAUSES[type(e).__qualname__], e.actor, e.timestamp)
 
 
 # --- handlers: (cursor, event, position) ---
@@ -195,7 +222,7 @@ def multipliers_recalibrated(
         ),
     ).fetchone()["workspace"]
     items = curs.execute("SELECT id FROM backlog_items WHERE workspace = %s", (workspace,))
-    recompute_rankings(curs, workspace, [r["id"] for r in items.fetchall()])
+    recompute_rankings(curs, workspace, [r["id"] for r in items.fetchall()], cause_of(e, pos))
 
 
 def objective_created(curs: Cursor[Any], e: Objective.Created, pos: int) -> None:
@@ -220,7 +247,7 @@ def objective_created(curs: Cursor[Any], e: Objective.Created, pos: int) -> None
     )
 
 
-def _set_objective_status(curs: Cursor[Any], e: Any, status: str) -> None:
+def _set_objective_status(curs: Cursor[Any], e: Any, pos: int, status: str) -> None:
     row = curs.execute(
         "UPDATE objectives SET status = %s, version = %s, updated_at = %s WHERE id = %s"
         " RETURNING workspace",
@@ -232,7 +259,7 @@ def _set_objective_status(curs: Cursor[Any], e: Any, status: str) -> None:
             "SELECT item_id FROM item_tags WHERE objective_id = %s", (e.originator_id,)
         )
     ]
-    recompute_rankings(curs, row["workspace"], affected)
+    recompute_rankings(curs, row["workspace"], affected, cause_of(e, pos))
 
 
 def key_result_added(curs: Cursor[Any], e: Objective.KeyResultAdded, pos: int) -> None:
@@ -275,7 +302,7 @@ def item_created(curs: Cursor[Any], e: BacklogItem.Created, pos: int) -> None:
             e.timestamp,
         ),
     )
-    recompute_rankings(curs, e.workspace, [e.originator_id])
+    recompute_rankings(curs, e.workspace, [e.originator_id], cause_of(e, pos))
 
 
 def item_updated(curs: Cursor[Any], e: BacklogItem.Updated, pos: int) -> None:
@@ -294,7 +321,9 @@ def rice_scored(curs: Cursor[Any], e: BacklogItem.RiceScored, pos: int) -> None:
         (e.reach, e.impact, e.confidence, e.effort, score, e.originator_id),
     )
     _touch_item(curs, e)
-    recompute_rankings(curs, _item_workspace(curs, e.originator_id), [e.originator_id])
+    recompute_rankings(
+        curs, _item_workspace(curs, e.originator_id), [e.originator_id], cause_of(e, pos)
+    )
 
 
 def wsjf_scored(curs: Cursor[Any], e: BacklogItem.WsjfScored, pos: int) -> None:
@@ -312,7 +341,9 @@ def wsjf_scored(curs: Cursor[Any], e: BacklogItem.WsjfScored, pos: int) -> None:
         ),
     )
     _touch_item(curs, e)
-    recompute_rankings(curs, _item_workspace(curs, e.originator_id), [e.originator_id])
+    recompute_rankings(
+        curs, _item_workspace(curs, e.originator_id), [e.originator_id], cause_of(e, pos)
+    )
 
 
 def item_tagged(curs: Cursor[Any], e: Any, pos: int) -> None:
@@ -335,7 +366,7 @@ def item_tagged(curs: Cursor[Any], e: Any, pos: int) -> None:
         ),
     )
     _touch_item(curs, e)
-    recompute_rankings(curs, workspace, [e.originator_id])
+    recompute_rankings(curs, workspace, [e.originator_id], cause_of(e, pos))
 
 
 def item_untagged(curs: Cursor[Any], e: BacklogItem.Untagged, pos: int) -> None:
@@ -344,7 +375,9 @@ def item_untagged(curs: Cursor[Any], e: BacklogItem.Untagged, pos: int) -> None:
         (e.originator_id, e.objective_id),
     )
     _touch_item(curs, e)
-    recompute_rankings(curs, _item_workspace(curs, e.originator_id), [e.originator_id])
+    recompute_rankings(
+        curs, _item_workspace(curs, e.originator_id), [e.originator_id], cause_of(e, pos)
+    )
 
 
 def item_justified(curs: Cursor[Any], e: BacklogItem.JustifiedNonStrategic, pos: int) -> None:
@@ -353,26 +386,30 @@ def item_justified(curs: Cursor[Any], e: BacklogItem.JustifiedNonStrategic, pos:
         (e.justification, e.originator_id),
     )
     _touch_item(curs, e)
-    recompute_rankings(curs, _item_workspace(curs, e.originator_id), [e.originator_id])
+    recompute_rankings(
+        curs, _item_workspace(curs, e.originator_id), [e.originator_id], cause_of(e, pos)
+    )
 
 
 def item_status_changed(curs: Cursor[Any], e: BacklogItem.StatusChanged, pos: int) -> None:
     curs.execute("UPDATE backlog_items SET status = %s WHERE id = %s", (e.status, e.originator_id))
     _touch_item(curs, e)
-    recompute_rankings(curs, _item_workspace(curs, e.originator_id), [e.originator_id])
+    recompute_rankings(
+        curs, _item_workspace(curs, e.originator_id), [e.originator_id], cause_of(e, pos)
+    )
 
 
 class CatalogView(ReadModelView):
     view_name = "catalog"
-    tables = TABLES
-    indexes = INDEXES
+    tables = {**TABLES, "ranking_changes": CHANGE_TABLE}
+    indexes = INDEXES + CHANGE_INDEXES
     handlers = {
         Workspace.Created: workspace_created,
         Workspace.MultipliersRecalibrated: multipliers_recalibrated,
         Objective.Created: objective_created,
         Objective.KeyResultAdded: key_result_added,
-        Objective.Activated: lambda c, e, p: _set_objective_status(c, e, "ACTIVE"),
-        Objective.Closed: lambda c, e, p: _set_objective_status(c, e, "CLOSED"),
+        Objective.Activated: lambda c, e, p: _set_objective_status(c, e, p, "ACTIVE"),
+        Objective.Closed: lambda c, e, p: _set_objective_status(c, e, p, "CLOSED"),
         BacklogItem.Created: item_created,
         BacklogItem.Updated: item_updated,
         BacklogItem.RiceScored: rice_scored,

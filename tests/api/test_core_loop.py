@@ -193,6 +193,12 @@ def test_recalibrated_multipliers_reorder_rankings_and_are_audited(gql):
     }
     titles = [e["node"]["backlogItem"]["title"] for e in ranking(gql, o["id"])["edges"]]
     assert titles == ["indirect", "direct"]  # 150 > 120
+    again = gql.mutate(
+        "recalibrateAlignmentMultipliers",
+        {"direct": 2, "indirect": 1, "untagged": 0.5, "reason": "back", "expectedVersion": 2},
+        "... on AlignmentMultipliersSuccess { alignmentMultipliers { version } }",
+    )
+    assert again["alignmentMultipliers"]["version"] == 3
 
 
 def test_done_items_leave_rankings_and_planning_needs_eligibility(gql):

@@ -109,3 +109,8 @@ def test_workspace_id_is_derived_from_name_and_recalibration_is_validated():
     assert w.multipliers == Multipliers(3, 1, 0.25)
     with pytest.raises(ValidationError):
         w.recalibrate(Multipliers(1, 2, 1), "inverted", "a")
+
+
+def test_workspace_recalibrates_again_through_the_application_rules():
+    w = Workspace(name="acme", actor="a")
+    assert w.workspace == "acme"  # the application's workspace check reads this
