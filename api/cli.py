@@ -43,6 +43,9 @@ def serve(args: argparse.Namespace) -> None:
         f"admin token for workspace '{LOCAL_WORKSPACE}' (send as 'Authorization: Bearer <token>'):"
     )
     print(token, flush=True)
+    # uvicorn re-raises the signal that stopped it; exit normally instead, so the embedded
+    # PostgreSQL is stopped by its exit handler.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     uvicorn.run(
         "api.app:create_app",
         factory=True,
