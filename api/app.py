@@ -15,11 +15,20 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse
 from starlette.routing import Route, WebSocketRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
-from strawberry.asgi import GraphQL
+from starlette.websockets import WebSocketState
+from strawberry.asgi import ASGIWebSocketAdapter, GraphQL
+from strawberry.exceptions import ConnectionRejectionError
+from strawberry.http.exceptions import WebSocketDisconnected
+from strawberry.subscriptions import (
+    GRAPHQL_SSE_PROTOCOL,
+    GRAPHQL_TRANSPORT_WS_PROTOCOL,
+    MULTIPART_SUBSCRIPTION_PROTOCOL,
+)
 
 from api.auth import AuthError, bearer, verify_token
 from api.context import Context, Services
 from api.progress import Progress
+from api.ranking_feed import RankingFeed
 from api.schema import schema
 from domain.application import OkrankApplication
 from projections.runner import Projections, event_store_env
@@ -29,12 +38,46 @@ log = logging.getLogger("okrank.api")
 MAX_BODY_BYTES = 1 << 20  # a GraphQL request larger than 1 MiB is abuse, not a query
 
 
+class ClosableWebSocket(ASGIWebSocketAdapter):
+    """okrank closes a connection itself with a precise reason (bad token: 4401, token
+    expired: 4401); strawberry's own close or send that may follow is then a no-op."""
+
+    async def send_json(self, message: Any) -> None:
+        if self.ws.application_state == WebSocketState.DISCONNECTED:
+            raise WebSocketDisconnected
+        await super().send_json(message)
+
+    async def close(self, code: int, reason: str) -> None:
+        if self.ws.application_state != WebSocketState.DISCONNECTED:
+            await super().close(code, reason)
+
+
 class OkrankGraphQL(GraphQL):
-    async def get_context(self, request: Any, response: Any) -> Context | None:
-        principal = request.scope.get("principal")
-        if principal is None:  # the GraphiQL page: no operation runs
-            return None
-        return Context(services=request.app.state.services, principal=principal)
+    websocket_adapter_class = ClosableWebSocket
+
+    async def get_context(self, request: Any, response: Any) -> Context:
+        # No principal: the GraphiQL page (no operation runs), or a WebSocket that
+        # authenticates in its connection_init payload (on_ws_connect).
+        websocket = request if request.scope["type"] == "websocket" else None
+        return Context(
+            services=request.app.state.services,
+            principal=request.scope.get("principal"),
+            websocket=websocket,
+        )
+
+    async def on_ws_connect(self, context: Context) -> dict[str, object] | None:
+        """Browsers cannot set headers on a WebSocket: accept the token in connection_init
+        as {"Authorization": "Bearer <token>"} (or {"token": "<token>"})."""
+        if context.principal is None:
+            params = context.connection_params or {}
+            raw = params.get("Authorization") or params.get("authorization")
+            try:
+                token = bearer(raw) if raw else str(params.get("token") or "")
+                context.principal = verify_token(self.secret, token)
+            except AuthError as exc:
+                await context.websocket.close(code=4401, reason=str(exc)[:120])
+                raise ConnectionRejectionError() from None
+        return None
 
 
 def _error(
@@ -70,6 +113,8 @@ class GraphQLGuard:
                 return await _error(
                     413, "PAYLOAD_TOO_LARGE", f"request body over {MAX_BODY_BYTES} bytes"
                 )(scope, receive, send)
+        if scope["type"] == "websocket" and "authorization" not in headers:
+            return await self.app(scope, receive, send)  # token comes in connection_init
         try:
             scope["principal"] = verify_token(self.secret, bearer(headers.get("authorization")))
         except AuthError as exc:
@@ -221,17 +266,34 @@ def create_app(
         pool = await asyncpg.create_pool(database_url, min_size=2, max_size=10)
         progress = Progress(database_url)
         await progress.start()
-        app.state.services = Services(app=application, pool=pool, progress=progress)
+        feed = RankingFeed(database_url)
+        await feed.start()
+        app.state.services = Services(app=application, pool=pool, progress=progress, feed=feed)
         try:
             yield
         finally:
+            await feed.stop()
             await progress.stop()
             await pool.close()
             if projections:
                 await run_in_threadpool(projections.stop)
             application.close()
 
-    graphql = OkrankGraphQL(schema, graphql_ide="graphiql", allow_queries_via_get=True)
+    graphql = OkrankGraphQL(
+        schema,
+        graphql_ide="graphiql",
+        allow_queries_via_get=True,
+        keep_alive=True,
+        keep_alive_interval=15,
+        max_subscriptions_per_connection=20,
+        # WebSocket (graphql-transport-ws), or plain HTTP streams for clients without one.
+        subscription_protocols=(
+            GRAPHQL_TRANSPORT_WS_PROTOCOL,
+            MULTIPART_SUBSCRIPTION_PROTOCOL,
+            GRAPHQL_SSE_PROTOCOL,
+        ),
+    )
+    graphql.secret = secret
     app = Starlette(
         routes=[
             Route("/", lambda r: RedirectResponse("/graphql")),

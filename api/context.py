@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 from uuid import UUID
 
@@ -14,6 +15,7 @@ from strawberry.dataloader import DataLoader
 from api import reads
 from api.auth import Principal
 from api.progress import Progress
+from api.ranking_feed import RankingFeed
 from domain.application import Actor, OkrankApplication
 
 
@@ -24,6 +26,7 @@ class Services:
     app: OkrankApplication
     pool: asyncpg.Pool
     progress: Progress
+    feed: RankingFeed
 
 
 def _by_id(
@@ -58,13 +61,18 @@ class Loaders:
 
 @dataclass
 class Context:
-    services: Services
-    principal: Principal
-    loaders: Loaders = field(init=False)
+    """`principal` is set by the HTTP guard, or (WebSocket) from the connection_init payload."""
 
-    def __post_init__(self) -> None:
+    services: Services
+    principal: Principal | None
+    websocket: Any = None
+    connection_params: dict[str, Any] | None = None
+
+    @cached_property
+    def loaders(self) -> Loaders:
+        assert self.principal is not None
         pool, ws = self.services.pool, self.principal.workspace
-        self.loaders = Loaders(
+        return Loaders(
             objective=_by_id(reads.objectives_by_id, pool, ws),
             key_results=_grouped(reads.key_results_of, pool, ws, "objective_id"),
             item=_by_id(reads.items_by_id, pool, ws),
@@ -73,6 +81,7 @@ class Context:
 
     @property
     def workspace(self) -> str:
+        assert self.principal is not None
         return self.principal.workspace
 
     @property
@@ -81,4 +90,5 @@ class Context:
 
     @property
     def actor(self) -> Actor:
+        assert self.principal is not None
         return Actor(self.principal.workspace, self.principal.subject)

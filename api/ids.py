@@ -39,6 +39,14 @@ def uuid_of(global_id: str, type_name: str) -> UUID | None:
         return None
 
 
+def need_uuid(value: str, type_name: str, arg: str) -> UUID:
+    """The UUID of a query argument's global ID, or a BAD_USER_INPUT error."""
+    ident = uuid_of(value, type_name)
+    if ident is None:
+        raise bad_input(f"{arg} is not a {type_name} ID")
+    return ident
+
+
 def encode_cursor(values: list[Any]) -> str:
     return base64.urlsafe_b64encode(json.dumps(values, separators=(",", ":")).encode()).decode()
 

@@ -20,8 +20,9 @@ from strawberry.types import Info
 
 from api import reads
 from api.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
-from api.ids import bad_input, decode_cursor, encode_cursor, parse_global_id, uuid_of
+from api.ids import bad_input, decode_cursor, encode_cursor, need_uuid, parse_global_id
 from api.mutations import Mutation
+from api.subscriptions import Subscription
 from api.types import (
     AlignmentMultipliers,
     BacklogItem,
@@ -54,13 +55,6 @@ def page_size(first: int) -> int:
     if not 1 <= first <= MAX_PAGE:
         raise bad_input(f"first must be between 1 and {MAX_PAGE}")
     return first
-
-
-def need_uuid(value: str, type_name: str, arg: str) -> UUID:
-    ident = uuid_of(value, type_name)
-    if ident is None:
-        raise bad_input(f"{arg} is not a {type_name} ID")
-    return ident
 
 
 def page_info(cursors: list[str], has_next: bool, after: str | None) -> PageInfo:
@@ -292,6 +286,7 @@ def _should_mask(error: GraphQLError) -> bool:
 schema = strawberry.Schema(
     query=Query,
     mutation=Mutation,
+    subscription=Subscription,
     types=[ValidationError, NotFoundError, ConflictError, PermissionDeniedError],
     # Factories: extensions are built per request; the parser and validation caches are shared
     # at module level by strawberry, so they still pay across requests.

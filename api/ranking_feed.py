@@ -1,0 +1,143 @@
+"""Live ranking changes for this process's subscribers.
+
+The catalog projection writes each change to the `ranking_changes` outbox and NOTIFYs
+`okrank_ranking` in the same transaction. This process LISTENs on one connection, reads the new
+rows once (whatever the number of subscribers) and hands each to the subscribers of its
+workspace. Every subscriber has a bounded queue: a subscriber that falls behind is cut off with
+`SubscriberOverflow` and resumes from its last cursor, so it can neither stall the others nor grow
+memory without bound.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+
+from projections.ranking_changes import RANKING_CHANNEL
+
+log = logging.getLogger("okrank.feed")
+
+QUEUE_LIMIT = 1000  # changes a subscriber may lag behind before it is cut off
+FETCH_BATCH = 1000
+
+Cursor = tuple[int, int]  # (event position, ordinal)
+
+SELECT = (
+    "SELECT position, ordinal, workspace, scope, method, item_id, old_rank, new_rank,"
+    " old_priority, new_priority, cause, actor, at FROM ranking_changes"
+)
+
+
+class SubscriberOverflow(Exception):
+    """The subscriber fell more than QUEUE_LIMIT changes behind."""
+
+
+@dataclass(eq=False)
+class Subscriber:
+    workspace: str
+    scope: UUID | None  # None: every change in the workspace
+    queue: asyncio.Queue[Any] = field(default_factory=lambda: asyncio.Queue(QUEUE_LIMIT))
+    overflowed: bool = False
+
+    def offer(self, row: Any) -> None:
+        if self.overflowed:
+            return
+        if self.scope is not None and row["scope"] != self.scope:
+            return
+        try:
+            self.queue.put_nowait(row)
+        except asyncio.QueueFull:
+            self.overflowed = True
+            # Make room for the sentinel that wakes the consumer to end the subscription.
+            self.queue.get_nowait()
+            self.queue.put_nowait(None)
+
+
+class RankingFeed:
+    def __init__(self, database_url: str) -> None:
+        self.database_url = database_url
+        self.subscribers: dict[str, set[Subscriber]] = defaultdict(set)
+        self.last: Cursor = (0, -1)
+        self._conn: asyncpg.Connection | None = None
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        self._conn = await asyncpg.connect(self.database_url)
+        await self._conn.add_listener(RANKING_CHANNEL, lambda *_: self._wake.set())
+        try:
+            row = await self._conn.fetchrow(
+                "SELECT position, ordinal FROM ranking_changes"
+                " ORDER BY position DESC, ordinal DESC LIMIT 1"
+            )
+        except asyncpg.UndefinedTableError:
+            row = None
+        if row:
+            self.last = (row["position"], row["ordinal"])
+        self._task = asyncio.create_task(self._run())
+
+    async def stop(self) -> None:
+        if self._task:
+            self._task.cancel()
+        if self._conn:
+            await self._conn.close()
+
+    def subscribe(self, workspace: str, scope: UUID | None) -> Subscriber:
+        sub = Subscriber(workspace, scope)
+        self.subscribers[workspace].add(sub)
+        return sub
+
+    def unsubscribe(self, sub: Subscriber) -> None:
+        self.subscribers[sub.workspace].discard(sub)
+        if not self.subscribers[sub.workspace]:
+            del self.subscribers[sub.workspace]
+
+    async def _run(self) -> None:
+        while True:
+            # Poll now and then too: a lost notification delays a change, never drops it.
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout=1.0)
+            self._wake.clear()
+            try:
+                await self._fetch()
+            except (OSError, asyncpg.PostgresError):
+                log.exception("ranking feed fetch failed; retrying")
+                await asyncio.sleep(0.5)
+
+    async def _fetch(self) -> None:
+        assert self._conn is not None
+        while True:
+            rows = await self._conn.fetch(
+                f"{SELECT} WHERE (position, ordinal) > ($1, $2)"
+                " ORDER BY position, ordinal LIMIT $3",
+                *self.last,
+                FETCH_BATCH,
+            )
+            for row in rows:
+                for sub in list(self.subscribers.get(row["workspace"], ())):
+                    sub.offer(row)
+            if rows:
+                self.last = (rows[-1]["position"], rows[-1]["ordinal"])
+            if len(rows) < FETCH_BATCH:
+                return
+
+
+async def replay(
+    pool: asyncpg.Pool, workspace: str, scope: UUID | None, after: Cursor, limit: int
+) -> list[Any]:
+    """Changes after a cursor, for a subscriber that resumes."""
+    return await pool.fetch(
+        f"{SELECT} WHERE workspace = $1 AND ($2::uuid IS NULL OR scope = $2)"
+        " AND (position, ordinal) > ($3, $4) ORDER BY position, ordinal LIMIT $5",
+        workspace,
+        scope,
+        *after,
+        limit,
+    )

@@ -1,0 +1,150 @@
+"""Subscriptions: `rankingChanged`, live, resumable from a cursor without gap or duplicate."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncGenerator
+from datetime import datetime
+from enum import Enum
+from typing import Any
+from uuid import UUID
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.types import Info
+
+from api.ids import decode_cursor, encode_cursor, need_uuid, to_global_id
+from api.ranking_feed import Cursor, replay
+from api.types import RankingMethodEnum
+from domain.ranking import PRODUCT_SCOPE
+from domain.scoring import Method
+
+REPLAY_PAGE = 500
+
+
+@strawberry.enum(description="The domain event that moved a ranking.")
+class RankingChangeCause(Enum):
+    ITEM_CREATED = "ITEM_CREATED"
+    SCORED = "SCORED"
+    TAGGED = "TAGGED"
+    RETAGGED = "RETAGGED"
+    UNTAGGED = "UNTAGGED"
+    JUSTIFIED = "JUSTIFIED"
+    STATUS_CHANGED = "STATUS_CHANGED"
+    OBJECTIVE_ACTIVATED = "OBJECTIVE_ACTIVATED"
+    OBJECTIVE_CLOSED = "OBJECTIVE_CLOSED"
+    MULTIPLIERS_RECALIBRATED = "MULTIPLIERS_RECALIBRATED"
+
+
+@strawberry.type(
+    description="One item's move in one ranking. A change that moves several items reports each."
+)
+class RankingChange:
+    cursor: str = strawberry.field(description="Resume after this change with `after`.")
+    objective_id: strawberry.ID | None = strawberry.field(
+        description="The objective whose ranking changed; null for the product-level ranking."
+    )
+    backlog_item_id: strawberry.ID = strawberry.field(description="The item that moved.")
+    method: RankingMethodEnum = strawberry.field(description="The ranking's base score.")
+    old_rank: int | None = strawberry.field(description="Rank before; null if it entered.")
+    new_rank: int | None = strawberry.field(description="Rank after; null if it left.")
+    old_score: float | None = strawberry.field(description="Priority before.")
+    new_score: float | None = strawberry.field(description="Priority after.")
+    cause: RankingChangeCause = strawberry.field(description="The domain event behind it.")
+    actor: str = strawberry.field(description="Who caused it.")
+    at: datetime = strawberry.field(description="When the causing event happened.")
+
+    @classmethod
+    def from_row(cls, r: Any) -> RankingChange:
+        scope = r["scope"]
+        return cls(
+            cursor=encode_cursor([r["position"], r["ordinal"]]),
+            objective_id=None if scope == PRODUCT_SCOPE else to_global_id("Objective", scope),
+            backlog_item_id=strawberry.ID(to_global_id("BacklogItem", r["item_id"])),
+            method=Method(r["method"]),
+            old_rank=r["old_rank"],
+            new_rank=r["new_rank"],
+            old_score=r["old_priority"],
+            new_score=r["new_priority"],
+            cause=RankingChangeCause(r["cause"]),
+            actor=r["actor"],
+            at=r["at"],
+        )
+
+
+def _cursor(row: Any) -> Cursor:
+    return (row["position"], row["ordinal"])
+
+
+@strawberry.type(description="Live updates.")
+class Subscription:
+    @strawberry.subscription(
+        description="Ranking changes of one objective (or, without `objectiveId`, of the whole "
+        "workspace), in order. With `after`, first every change after that cursor, then live, "
+        "without gap or duplicate. Ends with SUBSCRIBER_OVERFLOW if the client falls more than "
+        "1,000 changes behind (resume with the last cursor received), and with TOKEN_EXPIRED "
+        "when the token expires."
+    )
+    async def ranking_changed(
+        self,
+        info: Info,
+        objective_id: strawberry.ID | None = None,
+        after: str | None = None,
+        method: RankingMethodEnum | None = None,
+    ) -> AsyncGenerator[RankingChange, None]:
+        ctx = info.context
+        scope: UUID | None = None
+        if objective_id is not None:
+            scope = need_uuid(objective_id, "Objective", "objectiveId")
+            if await ctx.loaders.objective.load(scope) is None:
+                raise GraphQLError(
+                    f"Objective {objective_id} not found", extensions={"code": "NOT_FOUND"}
+                )
+        last: Cursor = (0, -1)
+        if after:
+            position, ordinal = decode_cursor(after, (int, int))
+            last = (position, ordinal)
+        feed = ctx.services.feed
+        # Subscribe before replaying: whatever commits meanwhile is queued, and the cursor
+        # comparison below drops what the replay already delivered.
+        sub = feed.subscribe(ctx.workspace, scope)
+        wanted = method.value if method else None
+        try:
+            if after:
+                while True:
+                    rows = await replay(ctx.pool, ctx.workspace, scope, last, REPLAY_PAGE)
+                    for row in rows:
+                        last = _cursor(row)
+                        if wanted is None or row["method"] == wanted:
+                            yield RankingChange.from_row(row)
+                    if len(rows) < REPLAY_PAGE:
+                        break
+            else:
+                last = feed.last
+            while True:
+                remaining = ctx.principal.expires_at - time.time()
+                if remaining <= 0:
+                    if ctx.websocket is not None:  # a clear close reason for the connection
+                        await ctx.websocket.close(code=4401, reason="token expired")
+                        return
+                    raise GraphQLError("token expired", extensions={"code": "TOKEN_EXPIRED"})
+                try:
+                    row = await asyncio.wait_for(sub.queue.get(), timeout=remaining)
+                except TimeoutError:
+                    continue
+                if row is None:
+                    raise GraphQLError(
+                        "subscriber fell too far behind; resubscribe with after: <last cursor>",
+                        extensions={
+                            "code": "SUBSCRIBER_OVERFLOW",
+                            "lastCursor": encode_cursor(list(last)),
+                        },
+                    )
+                if _cursor(row) <= last:
+                    continue
+                last = _cursor(row)
+                if wanted is None or row["method"] == wanted:
+                    yield RankingChange.from_row(row)
+        finally:
+            feed.unsubscribe(sub)
