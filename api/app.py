@@ -25,6 +25,7 @@ from strawberry.subscriptions import (
     MULTIPART_SUBSCRIPTION_PROTOCOL,
 )
 
+from api import webhooks
 from api.auth import AuthError, bearer, verify_token
 from api.context import Context, Services
 from api.progress import Progress
@@ -268,10 +269,14 @@ def create_app(
         await progress.start()
         feed = RankingFeed(database_url)
         await feed.start()
+        await webhooks.create_tables(pool)
+        deliverer = webhooks.WebhookDeliverer(database_url, pool)
+        await deliverer.start()
         app.state.services = Services(app=application, pool=pool, progress=progress, feed=feed)
         try:
             yield
         finally:
+            await deliverer.stop()
             await feed.stop()
             await progress.stop()
             await pool.close()

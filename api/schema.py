@@ -16,12 +16,13 @@ from strawberry.extensions import (
     QueryDepthLimiter,
     ValidationCache,
 )
+from strawberry.tools import merge_types
 from strawberry.types import Info
 
 from api import reads
 from api.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
 from api.ids import bad_input, decode_cursor, encode_cursor, need_uuid, parse_global_id
-from api.mutations import Mutation
+from api.mutations import Mutation as CoreMutation
 from api.subscriptions import Subscription
 from api.types import (
     AlignmentMultipliers,
@@ -46,6 +47,7 @@ from api.types import (
     TagEventEdge,
     Viewer,
 )
+from api.webhook_graphql import WebhookMutations, WebhookQueries
 from domain.scoring import Method, Tier
 
 MAX_PAGE = 100
@@ -79,7 +81,7 @@ class BacklogItemFilter:
 
 
 @strawberry.type(description="Reads. Every read sees only the caller's workspace.")
-class Query:
+class CoreQuery:
     @strawberry.field(description="Who the token says the caller is.")
     def viewer(self, info: Info) -> Viewer:
         p = info.context.principal
@@ -92,9 +94,9 @@ class Query:
             raise bad_input("malformed ID")
         kind = parsed[0]
         if kind == "Objective":
-            return await Query.objective(self, info, id)
+            return await CoreQuery.objective(self, info, id)
         if kind == "BacklogItem":
-            return await Query.backlog_item(self, info, id)
+            return await CoreQuery.backlog_item(self, info, id)
         return None
 
     @strawberry.field(description="One objective, or null if it is not in this workspace.")
@@ -282,6 +284,11 @@ def _should_mask(error: GraphQLError) -> bool:
     original: Any = error.original_error
     return original is not None and not isinstance(original, GraphQLError)
 
+
+Query = merge_types("Query", (CoreQuery, WebhookQueries))
+Mutation = merge_types("Mutation", (CoreMutation, WebhookMutations))
+Query.__strawberry_definition__.description = CoreQuery.__strawberry_definition__.description
+Mutation.__strawberry_definition__.description = CoreMutation.__strawberry_definition__.description
 
 schema = strawberry.Schema(
     query=Query,

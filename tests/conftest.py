@@ -88,6 +88,7 @@ class ServerProcess:
             "OKRANK_DATABASE_URL": database_url,
             "OKRANK_SECRET": SECRET,
             "OKRANK_PROJECTIONS": "1" if projections else "0",
+            "OKRANK_WEBHOOK_BACKOFF": "0.05",  # retry failed webhooks quickly in tests
         }
         self.proc = subprocess.Popen(
             [
