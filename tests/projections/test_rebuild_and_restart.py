@@ -24,6 +24,7 @@ TABLES = {
     "item_tags": "item_id, objective_id",
     "ranking_entries": "workspace, scope, method, item_id",
     "tag_events": "position",
+    "ranking_changes": "position, ordinal",
 }
 
 
@@ -33,6 +34,16 @@ def snapshot(url: str) -> dict[str, list[tuple[Any, ...]]]:
             t: conn.execute(f"SELECT * FROM {t} ORDER BY {key}").fetchall()
             for t, key in TABLES.items()
         }
+
+
+def tracked(conn: psycopg.Connection, view_name: str) -> tuple[int] | None:
+    """A view's tracking row, or None before the view's tables exist."""
+    try:
+        return conn.execute(
+            f"SELECT notification_id FROM {view_name}_tracking WHERE application_name = 'okrank'"
+        ).fetchone()
+    except psycopg.errors.UndefinedTable:
+        return None
 
 
 def wait_caught_up(url: str, timeout: float = 20) -> None:
