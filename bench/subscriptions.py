@@ -134,7 +134,7 @@ async def setup(client: Client, items: int) -> tuple[str, list[str]]:
         "mutation($o: ID!) { activateObjective(input: {objectiveId: $o}) { __typename } }", {"o": o}
     )
     ids = []
-    for n in range(items):
+    for _ in range(items):
         i = (
             await client.gql(
                 'mutation { createBacklogItem(input: {title: "x"})'
