@@ -1,0 +1,171 @@
+"""Exercise aggregate: OKR-scoped stakeholder input for one objective.
+
+A product owner curates candidates (items tagged to the objective), invites participants (by the
+subject of their token, optionally with a segment such as Sales), opens the exercise, collects one
+ballot per participant (revisable until close) and closes it. While open, a re-scope checkpoint
+adds or withdraws candidates with a reason; ballots already given stay valid for the candidates
+that remain. Results are computed from the ballots by a projection.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate, event
+
+from domain.errors import ConflictError, ValidationError
+from domain.objective import optional_text, require_text
+
+MAX_CANDIDATES = 100
+MAX_PARTICIPANTS = 5_000
+
+
+class ExerciseMethod(StrEnum):
+    MAXDIFF = "MAXDIFF"
+    RICE_SESSION = "RICE_SESSION"
+    MOSCOW = "MOSCOW"
+    BUY_A_FEATURE = "BUY_A_FEATURE"
+
+
+class ExerciseStatus(StrEnum):
+    DRAFT = "DRAFT"
+    OPEN = "OPEN"
+    CLOSED = "CLOSED"
+
+
+class Exercise(Aggregate):
+    @event("Created")
+    def __init__(
+        self,
+        workspace: str,
+        objective_id: UUID,
+        method: str,
+        title: str,
+        instructions: str,
+        deadline: str | None,
+        set_size: int,
+        actor: str,
+    ) -> None:
+        self.workspace = workspace
+        self.objective_id = objective_id
+        self.method = ExerciseMethod(method)
+        self.title = title
+        self.instructions = instructions
+        self.deadline = deadline
+        self.set_size = set_size
+        self.status = ExerciseStatus.DRAFT
+        self.candidates: dict[UUID, float | None] = {}  # item → price (Buy a Feature)
+        self.participants: dict[str, str] = {}  # subject → segment
+        self.budgets: dict[str, float] = {}
+        self.designs: dict[str, list[list[UUID]]] = {}  # MaxDiff sets per participant
+        self.ballots: dict[str, Any] = {}
+
+    # --- curation and invitations ---
+
+    def _require(self, *statuses: ExerciseStatus) -> None:
+        if self.status not in statuses:
+            allowed = " or ".join(s.value for s in statuses)
+            raise ConflictError(
+                f"exercise is {self.status.value}; this needs {allowed}", self.version
+            )
+
+    def add_candidate(self, item_id: UUID, price: float | None, reason: str, actor: str) -> None:
+        self._require(ExerciseStatus.DRAFT, ExerciseStatus.OPEN)
+        if item_id in self.candidates:
+            raise ConflictError("item is already a candidate", self.version)
+        if len(self.candidates) >= MAX_CANDIDATES:
+            raise ValidationError("backlogItemId", f"at most {MAX_CANDIDATES} candidates")
+        if price is not None and not price > 0:
+            raise ValidationError("price", "price must be greater than zero")
+        if self.status == ExerciseStatus.OPEN:  # the re-scope checkpoint needs a reason
+            reason = require_text("reason", reason, 2_000)
+        self._candidate_added(item_id=item_id, price=price, reason=reason or "", actor=actor)
+
+    @event("CandidateAdded")
+    def _candidate_added(self, item_id: UUID, price: float | None, reason: str, actor: str) -> None:
+        self.candidates[item_id] = price
+
+    def withdraw_candidate(self, item_id: UUID, reason: str, actor: str) -> None:
+        self._require(ExerciseStatus.DRAFT, ExerciseStatus.OPEN)
+        if item_id not in self.candidates:
+            raise ValidationError("backlogItemId", "item is not a candidate")
+        if self.status == ExerciseStatus.OPEN:
+            reason = require_text("reason", reason, 2_000)
+        self._candidate_withdrawn(item_id=item_id, reason=reason or "", actor=actor)
+
+    @event("CandidateWithdrawn")
+    def _candidate_withdrawn(self, item_id: UUID, reason: str, actor: str) -> None:
+        del self.candidates[item_id]
+
+    def price_candidate(self, item_id: UUID, price: float, actor: str) -> None:
+        self._require(ExerciseStatus.DRAFT)
+        if self.method != ExerciseMethod.BUY_A_FEATURE:
+            raise ValidationError("price", "only Buy a Feature candidates have prices")
+        if item_id not in self.candidates:
+            raise ValidationError("backlogItemId", "item is not a candidate")
+        if not price > 0:
+            raise ValidationError("price", "price must be greater than zero")
+        self._candidate_priced(item_id=item_id, price=float(price), actor=actor)
+
+    @event("CandidatePriced")
+    def _candidate_priced(self, item_id: UUID, price: float, actor: str) -> None:
+        self.candidates[item_id] = price
+
+    def invite(self, subject: str, segment: str | None, actor: str) -> None:
+        self._require(ExerciseStatus.DRAFT, ExerciseStatus.OPEN)
+        subject = require_text("subject", subject, 200)
+        if subject in self.participants:
+            raise ConflictError("already invited", self.version)
+        if len(self.participants) >= MAX_PARTICIPANTS:
+            raise ValidationError("subject", f"at most {MAX_PARTICIPANTS} participants")
+        self._invited(subject=subject, segment=optional_text("segment", segment, 100), actor=actor)
+
+    @event("ParticipantInvited")
+    def _invited(self, subject: str, segment: str, actor: str) -> None:
+        self.participants[subject] = segment
+
+    # --- lifecycle ---
+
+    def open(
+        self, designs: dict[str, list[list[UUID]]], budgets: dict[str, float], actor: str
+    ) -> None:
+        """Open for ballots. The application computes MaxDiff designs and default budgets."""
+        self._require(ExerciseStatus.DRAFT)
+        if len(self.candidates) < 2:
+            raise ValidationError("id", "add at least two candidates before opening")
+        if not self.participants:
+            raise ValidationError("id", "invite at least one participant before opening")
+        if self.method == ExerciseMethod.BUY_A_FEATURE and any(
+            p is None for p in self.candidates.values()
+        ):
+            raise ValidationError("id", "price every candidate before opening")
+        self._opened(designs=designs, budgets=budgets, actor=actor)
+
+    @event("Opened")
+    def _opened(
+        self, designs: dict[str, list[list[UUID]]], budgets: dict[str, float], actor: str
+    ) -> None:
+        self.status = ExerciseStatus.OPEN
+        self.designs = designs
+        self.budgets = budgets
+
+    def submit_ballot(self, participant: str, ballot: Any, actor: str) -> None:
+        """Record (or replace) a participant's ballot; the caller validated it by method."""
+        self._require(ExerciseStatus.OPEN)
+        if participant not in self.participants:
+            raise ValidationError("id", "you are not invited to this exercise")
+        self._ballot_submitted(participant=participant, ballot=ballot, actor=actor)
+
+    @event("BallotSubmitted")
+    def _ballot_submitted(self, participant: str, ballot: Any, actor: str) -> None:
+        self.ballots[participant] = ballot
+
+    def close(self, actor: str) -> None:
+        self._require(ExerciseStatus.OPEN)
+        self._closed(actor=actor)
+
+    @event("Closed")
+    def _closed(self, actor: str) -> None:
+        self.status = ExerciseStatus.CLOSED
