@@ -31,7 +31,7 @@ Cursor = tuple[int, int]  # (event position, ordinal)
 
 SELECT = (
     "SELECT position, ordinal, workspace, scope, method, item_id, old_rank, new_rank,"
-    " old_priority, new_priority, cause, actor, at FROM ranking_changes"
+    " old_priority, new_priority, count, cause, actor, at FROM ranking_changes"
 )
 
 

@@ -38,19 +38,29 @@ class RankingChangeCause(Enum):
 
 
 @strawberry.type(
-    description="One item's move in one ranking. A change that moves several items reports each."
+    description="A move in one ranking: of one item (`backlogItemId` set, `count` 1), or of a "
+    "run of `count` consecutive items displaced by it (`backlogItemId` null: the items ranked "
+    "`oldRank` … `oldRank + count - 1` are now at `newRank` …). Displaced runs are reported "
+    "before the item that displaced them."
 )
 class RankingChange:
     cursor: str = strawberry.field(description="Resume after this change with `after`.")
     objective_id: strawberry.ID | None = strawberry.field(
         description="The objective whose ranking changed; null for the product-level ranking."
     )
-    backlog_item_id: strawberry.ID = strawberry.field(description="The item that moved.")
+    backlog_item_id: strawberry.ID | None = strawberry.field(
+        description="The item that moved; null for a run of displaced items."
+    )
+    count: int = strawberry.field(description="How many consecutive items moved (1 for an item).")
     method: RankingMethodEnum = strawberry.field(description="The ranking's base score.")
-    old_rank: int | None = strawberry.field(description="Rank before; null if it entered.")
-    new_rank: int | None = strawberry.field(description="Rank after; null if it left.")
-    old_score: float | None = strawberry.field(description="Priority before.")
-    new_score: float | None = strawberry.field(description="Priority after.")
+    old_rank: int | None = strawberry.field(
+        description="Rank before (of the run's first item); null if the item entered."
+    )
+    new_rank: int | None = strawberry.field(
+        description="Rank after (of the run's first item); null if the item left."
+    )
+    old_score: float | None = strawberry.field(description="Priority before (null for a run).")
+    new_score: float | None = strawberry.field(description="Priority after (null for a run).")
     cause: RankingChangeCause = strawberry.field(description="The domain event behind it.")
     actor: str = strawberry.field(description="Who caused it.")
     at: datetime = strawberry.field(description="When the causing event happened.")
@@ -61,7 +71,10 @@ class RankingChange:
         return cls(
             cursor=encode_cursor([r["position"], r["ordinal"]]),
             objective_id=None if scope == PRODUCT_SCOPE else to_global_id("Objective", scope),
-            backlog_item_id=strawberry.ID(to_global_id("BacklogItem", r["item_id"])),
+            backlog_item_id=strawberry.ID(to_global_id("BacklogItem", r["item_id"]))
+            if r["item_id"]
+            else None,
+            count=r["count"],
             method=Method(r["method"]),
             old_rank=r["old_rank"],
             new_rank=r["new_rank"],

@@ -88,7 +88,8 @@ def change_json(row: Any) -> dict[str, Any]:
     return {
         "cursor": encode_cursor([row["position"], row["ordinal"]]),
         "objectiveId": None if scope == PRODUCT_SCOPE else to_global_id("Objective", scope),
-        "backlogItemId": to_global_id("BacklogItem", row["item_id"]),
+        "backlogItemId": to_global_id("BacklogItem", row["item_id"]) if row["item_id"] else None,
+        "count": row["count"],
         "method": row["method"],
         "oldRank": row["old_rank"],
         "newRank": row["new_rank"],

@@ -5,8 +5,9 @@ The catalog view calls `before()` ahead of recomputing some items' ranking entri
 tracking record commit together. Each change is keyed by (event position, ordinal), which is the
 subscription cursor: deterministic, so a rebuild reproduces the same cursors.
 
-A change that moves several items reports each of them: when an item moves up past others, each
-of those is reported one rank down.
+A change that moves several items reports each of them: the item that moved gets its own record,
+and the items it displaced get one range record per ranking ("the `count` items at ranks
+oldRank… are now at newRank…"), listed before the item's record.
 """
 
 from __future__ import annotations
@@ -24,8 +25,9 @@ KEY = "k_unscored, k_priority, k_base, seq, item_id"
 TABLE = """
     CREATE TABLE IF NOT EXISTS ranking_changes (
         position bigint NOT NULL, ordinal int NOT NULL, workspace text NOT NULL,
-        scope uuid NOT NULL, method text NOT NULL, item_id uuid NOT NULL,
+        scope uuid NOT NULL, method text NOT NULL, item_id uuid,
         old_rank int, new_rank int, old_priority float8, new_priority float8,
+        count int NOT NULL,
         cause text NOT NULL, actor text NOT NULL, at timestamptz NOT NULL,
         PRIMARY KEY (position, ordinal))"""
 INDEXES = [
@@ -120,25 +122,12 @@ class RankingChanges:
         if not changes:
             return 0
         self.curs.executemany(
-            "INSERT INTO ranking_changes VALUES"
-            " (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+            "INSERT INTO ranking_changes (position, ordinal, workspace, scope, method, item_id,"
+            " old_rank, new_rank, old_priority, new_priority, count, cause, actor, at)"
+            " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
             [
-                (
-                    cause.position,
-                    n,
-                    self.workspace,
-                    scope,
-                    method,
-                    item,
-                    old_rank,
-                    new_rank,
-                    old_p,
-                    new_p,
-                    cause.name,
-                    cause.actor,
-                    cause.at,
-                )
-                for n, (scope, method, item, old_rank, new_rank, old_p, new_p) in enumerate(changes)
+                (cause.position, n, self.workspace, *change, cause.name, cause.actor, cause.at)
+                for n, change in enumerate(changes)
             ],
         )
         self.curs.execute("SELECT pg_notify(%s, %s)", (RANKING_CHANNEL, str(cause.position)))
@@ -152,18 +141,9 @@ class RankingChanges:
             o, n = self.old.get((scope, method, item)), new.get((scope, method, item))
             if o and n and (o.rank, o.priority) == (n.rank, n.priority):
                 continue
-            changes.append(
-                (
-                    scope,
-                    method,
-                    item,
-                    o and o.rank,
-                    n and n.rank,
-                    o and o.priority,
-                    n and n.priority,
-                )
-            )
-            # Items between the old and the new place each move by one.
+            # The items between the old and the new place all move by one: one range record
+            # (reported first, in old ranks), not one per item — in a 10,000-item ranking a
+            # single score change would otherwise send thousands of messages to every consumer.
             if o and n and n.key < o.key:
                 lo, hi, delta, first = n.key, o.key, 1, n.rank
             elif o and n:
@@ -173,24 +153,26 @@ class RankingChanges:
             else:
                 lo, hi, delta, first = o.key, None, -1, o.rank + 1  # type: ignore[union-attr]
             upper = f" AND ({KEY}) < (%s, %s, %s, %s, %s)" if hi else ""
-            rows = self.curs.execute(
-                "SELECT item_id, priority FROM ranking_entries"
+            count = self.curs.execute(
+                "SELECT count(*) AS n FROM ranking_entries"
                 " WHERE workspace = %s AND scope = %s AND method = %s AND item_id <> %s"
-                f" AND ({KEY}) > (%s, %s, %s, %s, %s){upper} ORDER BY {KEY}",
+                f" AND ({KEY}) > (%s, %s, %s, %s, %s){upper}",
                 (self.workspace, scope, method, item, *lo, *(hi or ())),
-            ).fetchall()
-            for i, r in enumerate(rows):
-                changes.append(
-                    (
-                        scope,
-                        method,
-                        r["item_id"],
-                        first + i,
-                        first + i + delta,
-                        r["priority"],
-                        r["priority"],
-                    )
+            ).fetchone()["n"]
+            if count:
+                changes.append((scope, method, None, first, first + delta, None, None, count))
+            changes.append(
+                (
+                    scope,
+                    method,
+                    item,
+                    o and o.rank,
+                    n and n.rank,
+                    o and o.priority,
+                    n and n.priority,
+                    1,
                 )
+            )
         return changes
 
 
@@ -202,5 +184,5 @@ def _diff(old: Snapshot, new: Snapshot) -> list[tuple[Any, ...]]:
         o, n = old.get(key), new.get(key)
         if o and n and (o.rank, o.priority) == (n.rank, n.priority):
             continue
-        changes.append((*key, o and o.rank, n and n.rank, o and o.priority, n and n.priority))
+        changes.append((*key, o and o.rank, n and n.rank, o and o.priority, n and n.priority, 1))
     return changes

@@ -25,7 +25,8 @@ from tests.conftest import SECRET, ServerProcess
 SUBSCRIPTION = """
 subscription($objectiveId: ID, $after: String) {
   rankingChanged(objectiveId: $objectiveId, after: $after) {
-    cursor objectiveId backlogItemId method oldRank newRank oldScore newScore cause actor at
+    cursor objectiveId backlogItemId count method oldRank newRank oldScore newScore cause actor
+    at
   }
 }
 """
@@ -82,13 +83,15 @@ def test_a_mutation_reaches_a_live_subscriber_with_every_field(server, gql):
         return await task
 
     changes = asyncio.run(scenario())
-    # `second` enters at the top of the objective's RICE and WSJF rankings: `first` moves down.
+    del first
+    # `second` enters at the top of the objective's RICE ranking: the run of one item it
+    # displaces (`first`, rank 1 → 2) is reported first, then `second` itself.
     rice = [c for c in changes if c["method"] == "RICE"]
-    assert [(c["backlogItemId"], c["oldRank"], c["newRank"]) for c in rice] == [
-        (second["id"], None, 1),
-        (first["id"], 1, 2),
+    assert [(c["backlogItemId"], c["count"], c["oldRank"], c["newRank"]) for c in rice] == [
+        (None, 1, 1, 2),
+        (second["id"], 1, None, 1),
     ]
-    entered = rice[0]
+    entered = rice[1]
     assert entered["objectiveId"] == o["id"] and entered["newScore"] == 100.0
     assert entered["cause"] == "TAGGED" and entered["actor"] == "po" and entered["at"]
 
@@ -136,7 +139,13 @@ def test_resuming_with_a_cursor_delivers_each_missed_change_once_in_order(server
     # Replaying every change reproduces the current ranking.
     ranks: dict[str, int] = {}
     for c in everything:
-        if c["method"] == "RICE":
+        if c["method"] != "RICE":
+            continue
+        if c["backlogItemId"] is None:  # a displaced run
+            for item_id, rank in list(ranks.items()):
+                if c["oldRank"] <= rank < c["oldRank"] + c["count"]:
+                    ranks[item_id] = rank + c["newRank"] - c["oldRank"]
+        else:
             ranks[c["backlogItemId"]] = c["newRank"]
     current = gql.execute(
         "query($o: ID) { ranking(objectiveId: $o) { edges { node { rank backlogItem { id } } } } }",

@@ -11,8 +11,16 @@ from domain.exercise import Exercise, ExerciseStatus
 
 
 def new(method: str = "MOSCOW") -> Exercise:
-    return Exercise(workspace="w", objective_id=uuid4(), method=method, title="t",
-                    instructions="", deadline=None, set_size=4, actor="po")
+    return Exercise(
+        workspace="w",
+        objective_id=uuid4(),
+        method=method,
+        title="t",
+        instructions="",
+        deadline=None,
+        set_size=4,
+        actor="po",
+    )
 
 
 def test_lifecycle_draft_open_ballots_close():
