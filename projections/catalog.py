@@ -7,6 +7,8 @@ items it ranks.
 
 from __future__ import annotations
 
+from collections import OrderedDict
+from contextvars import ContextVar
 from typing import Any
 from uuid import UUID
 
@@ -87,14 +89,23 @@ def _multipliers(curs: Cursor[Any], workspace: str) -> Multipliers:
     return Multipliers(row["direct"], row["indirect"], row["untagged"]) if row else Multipliers()
 
 
+# While rebuilding, rankings are recomputed once per batch for the items it touched, and no
+# changes are published: the outbox keeps what was published when the events were new.
+_deferred: ContextVar[dict[str, set[UUID]] | None] = ContextVar("deferred", default=None)
+
+
 def recompute_rankings(
-    curs: Cursor[Any], workspace: str, item_ids: list[UUID], cause: Cause
+    curs: Cursor[Any], workspace: str, item_ids: list[UUID], cause: Cause | None
 ) -> None:
     """Replace the ranking entries of `item_ids` with what the domain says they are now, and
     record in the outbox every rank that changed because of it."""
     if not item_ids:
         return
-    changes = RankingChanges(curs, workspace, item_ids)
+    deferred = _deferred.get()
+    if deferred is not None:
+        deferred.setdefault(workspace, set()).update(item_ids)
+        return
+    changes = RankingChanges(curs, workspace, item_ids) if cause else None
     multipliers = _multipliers(curs, workspace)
     items = curs.execute(
         "SELECT id, seq, rice_score, wsjf_score, justification, status FROM backlog_items"
@@ -149,7 +160,8 @@ def recompute_rankings(
             " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
             rows,
         )
-    changes.record(cause)
+    if changes and cause:
+        changes.record(cause)
 
 
 CAUSES = {
@@ -181,10 +193,25 @@ def _touch_item(curs: Cursor[Any], e: Any) -> None:
     )
 
 
+# An item never changes workspace: remember it rather than ask the database on every event.
+_WORKSPACE_CACHE_SIZE = 200_000
+_workspace_of: OrderedDict[UUID, str] = OrderedDict()
+
+
+def _remember_workspace(item_id: UUID, workspace: str) -> None:
+    _workspace_of[item_id] = workspace
+    if len(_workspace_of) > _WORKSPACE_CACHE_SIZE:
+        _workspace_of.popitem(last=False)
+
+
 def _item_workspace(curs: Cursor[Any], item_id: UUID) -> str:
-    return curs.execute("SELECT workspace FROM backlog_items WHERE id = %s", (item_id,)).fetchone()[
-        "workspace"
-    ]
+    workspace = _workspace_of.get(item_id)
+    if workspace is None:
+        workspace = curs.execute(
+            "SELECT workspace FROM backlog_items WHERE id = %s", (item_id,)
+        ).fetchone()["workspace"]
+        _remember_workspace(item_id, workspace)
+    return workspace
 
 
 def workspace_created(curs: Cursor[Any], e: Workspace.Created, pos: int) -> None:
@@ -285,6 +312,7 @@ def key_result_added(curs: Cursor[Any], e: Objective.KeyResultAdded, pos: int) -
 
 
 def item_created(curs: Cursor[Any], e: BacklogItem.Created, pos: int) -> None:
+    _remember_workspace(e.originator_id, e.workspace)
     curs.execute(
         "INSERT INTO backlog_items (id, workspace, seq, title, description, kind, status,"
         " justification, version, created_at, created_by, updated_at)"
@@ -403,6 +431,17 @@ class CatalogView(ReadModelView):
     view_name = "catalog"
     tables = {**TABLES, "ranking_changes": CHANGE_TABLE}
     indexes = INDEXES + CHANGE_INDEXES
+    kept_on_rebuild = frozenset({"ranking_changes"})
+
+    def start_batch(self, rebuilding: bool) -> None:
+        _deferred.set({} if rebuilding else None)
+
+    def finish_batch(self, curs: Cursor[Any]) -> None:
+        deferred = _deferred.get()
+        _deferred.set(None)
+        for workspace, ids in (deferred or {}).items():
+            recompute_rankings(curs, workspace, sorted(ids), None)
+
     handlers = {
         Workspace.Created: workspace_created,
         Workspace.MultipliersRecalibrated: multipliers_recalibrated,

@@ -173,7 +173,7 @@ def rebuild(
                     (app.mapper.to_domain_event(n), Tracking(app.name, n.id)) for n in notifications
                 ]
                 for view in views:
-                    view.apply(batch)
+                    view.apply(batch, rebuilding=True)
                 start = notifications[-1].id
                 done += len(batch)
                 if progress:

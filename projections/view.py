@@ -27,6 +27,8 @@ class ReadModelView(PostgresTrackingRecorder):
 
     view_name: ClassVar[str]
     tables: ClassVar[dict[str, str]]  # table name → CREATE statement (plus index statements)
+    # Logs of what was published (not derivable state): a rebuild keeps them as they are.
+    kept_on_rebuild: ClassVar[frozenset[str]] = frozenset()
     indexes: ClassVar[list[str]] = []
     handlers: ClassVar[dict[type, Handler]]
 
@@ -41,15 +43,22 @@ class ReadModelView(PostgresTrackingRecorder):
     def topics(cls) -> tuple[str, ...]:
         return tuple(get_topic(t) for t in cls.handlers)
 
-    def apply(self, batch: Sequence[tuple[Any, Tracking]]) -> None:
-        """Apply events in order and record the last one's tracking, atomically."""
+    def apply(self, batch: Sequence[tuple[Any, Tracking]], rebuilding: bool = False) -> None:
+        """Apply events in order and record the last one's tracking, atomically.
+
+        `rebuilding`: a replay of the whole log, where a view may defer work to the end of the
+        batch (`finish_batch`) and publishes nothing.
+        """
         if not batch:
             return
-        with self.datastore.transaction(commit=True) as curs:
+        with self.datastore.transaction(commit=True) as curs, curs.connection.pipeline():
+            # Pipeline mode: statements whose results are not read travel without waiting.
+            self.start_batch(rebuilding)
             for domain_event, tracking in batch:
                 handler = self.handlers.get(type(domain_event))
                 if handler is not None:
                     handler(curs, domain_event, tracking.notification_id)
+            self.finish_batch(curs)
             last = batch[-1][1]
             self._insert_tracking(curs, last)
             curs.execute(
@@ -57,10 +66,17 @@ class ReadModelView(PostgresTrackingRecorder):
                 (PROGRESS_CHANNEL, f"{self.view_name}:{last.notification_id}"),
             )
 
+    def start_batch(self, rebuilding: bool) -> None:
+        """Hook: called before a batch's events."""
+
+    def finish_batch(self, curs: Cursor[Any]) -> None:
+        """Hook: called after a batch's events, in the same transaction."""
+
     def drop(self) -> None:
         """Drop the view's tables and its tracking table (for a rebuild)."""
         with self.datastore.transaction(commit=True) as curs:
-            for table in [*reversed(self.tables), self.tracking_table_name]:
+            dropped = [t for t in reversed(self.tables) if t not in self.kept_on_rebuild]
+            for table in [*dropped, self.tracking_table_name]:
                 curs.execute(SQL("DROP TABLE IF EXISTS {} CASCADE").format(Identifier(table)))
 
 

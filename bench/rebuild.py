@@ -1,0 +1,70 @@
+"""Projection rebuild speed: events per second replayed into every read model, beside the
+baseline of only reading and decoding the same event log (sections of 1,000) in the same run.
+
+Run: .venv/bin/python bench/rebuild.py [--items 10000] [--objectives 20] [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+
+from bench.common import Database, seed
+from domain.application import OkrankApplication
+from projections.runner import REBUILD_SECTION, event_store_env, rebuild
+
+
+def read_and_decode(url: str) -> tuple[int, float]:
+    app = OkrankApplication(env=event_store_env(url))
+    try:
+        start, count, began = 0, 0, time.perf_counter()
+        while True:
+            notifications = app.recorder.select_notifications(
+                start=start, limit=REBUILD_SECTION, inclusive_of_start=False)
+            if not notifications:
+                break
+            for n in notifications:
+                app.mapper.to_domain_event(n)
+            count += len(notifications)
+            start = notifications[-1].id
+        return count, time.perf_counter() - began
+    finally:
+        app.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--items", type=int, default=10_000)
+    parser.add_argument("--objectives", type=int, default=20)
+    parser.add_argument("--quick", action="store_true", help="1,000 items")
+    args = parser.parse_args()
+    if args.quick:
+        args.items = 1000
+    db = Database()
+    try:
+        seeded = seed(db, args.items, args.objectives)
+        count, read_seconds = read_and_decode(db.url)
+        began = time.perf_counter()
+        replayed = rebuild(db.url)
+        rebuild_seconds = time.perf_counter() - began
+    finally:
+        db.close()
+    figures = {
+        "items": args.items, "events": seeded.events,
+        "read_decode_events_per_s": count / read_seconds,
+        "rebuild_events_per_s": replayed / rebuild_seconds,
+        "rebuild_seconds": rebuild_seconds,
+    }
+    figures["rebuild_vs_read_decode"] = (
+        figures["rebuild_events_per_s"] / figures["read_decode_events_per_s"])
+    print(f"event log: {seeded.events} events ({args.items} items, {args.objectives} objectives)")
+    print(f"read + decode only: {figures['read_decode_events_per_s']:,.0f} events/s")
+    print(f"rebuild of all read models: {figures['rebuild_events_per_s']:,.0f} events/s "
+          f"({rebuild_seconds:.1f} s; {figures['rebuild_vs_read_decode']:.1%} of read + decode)")
+    print(json.dumps(figures))
+
+
+if __name__ == "__main__":
+    main()
