@@ -21,7 +21,7 @@ from domain.scoring import Multipliers, RiceInputs, Tier, WsjfInputs, rice_score
 from domain.workspace import Workspace
 from projections.ranking_changes import INDEXES as CHANGE_INDEXES
 from projections.ranking_changes import TABLE as CHANGE_TABLE
-from projections.ranking_changes import Cause, RankingChanges
+from projections.ranking_changes import Cause, Entry, RankIndex, RankingChanges
 from projections.view import ReadModelView, ViewProjection
 
 TABLES = {
@@ -92,6 +92,7 @@ def _multipliers(curs: Cursor[Any], workspace: str) -> Multipliers:
 # While rebuilding, rankings are recomputed once per batch for the items it touched, and no
 # changes are published: the outbox keeps what was published when the events were new.
 _deferred: ContextVar[dict[str, set[UUID]] | None] = ContextVar("deferred", default=None)
+_index: ContextVar[RankIndex | None] = ContextVar("index", default=None)
 
 
 def recompute_rankings(
@@ -105,7 +106,6 @@ def recompute_rankings(
     if deferred is not None:
         deferred.setdefault(workspace, set()).update(item_ids)
         return
-    changes = RankingChanges(curs, workspace, item_ids) if cause else None
     multipliers = _multipliers(curs, workspace)
     items = curs.execute(
         "SELECT id, seq, rice_score, wsjf_score, justification, status FROM backlog_items"
@@ -122,8 +122,7 @@ def recompute_rankings(
         tags.setdefault(row["item_id"], []).append(
             TagFacts(row["objective_id"], Tier(row["tier"]), row["active"])
         )
-    curs.execute("DELETE FROM ranking_entries WHERE item_id = ANY(%s)", (item_ids,))
-    rows = []
+    rows, entries = [], []
     for item in items:
         if ItemStatus(item["status"]) in UNRANKED_STATUSES:
             continue
@@ -153,6 +152,13 @@ def recompute_rankings(
                     e.seq,
                 )
             )
+            key = (k[0], k[1], k[2], e.seq, item["id"])
+            entries.append(Entry(scope, method.value, key, e.priority))
+    index = _index.get()
+    changes = None
+    if cause is not None and index is not None:
+        changes = RankingChanges(curs, workspace, item_ids, index, entries)
+    curs.execute("DELETE FROM ranking_entries WHERE item_id = ANY(%s)", (item_ids,))
     if rows:
         curs.executemany(
             "INSERT INTO ranking_entries (workspace, scope, method, item_id, base_score,"
@@ -160,7 +166,7 @@ def recompute_rankings(
             " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
             rows,
         )
-    if changes and cause:
+    if changes is not None and cause is not None:
         changes.record(cause)
 
 
@@ -433,14 +439,22 @@ class CatalogView(ReadModelView):
     indexes = INDEXES + CHANGE_INDEXES
     kept_on_rebuild = frozenset({"ranking_changes"})
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.rank_index = RankIndex()
+
     def start_batch(self, rebuilding: bool) -> None:
         _deferred.set({} if rebuilding else None)
+        _index.set(None if rebuilding else self.rank_index)
 
     def finish_batch(self, curs: Cursor[Any]) -> None:
         deferred = _deferred.get()
         _deferred.set(None)
         for workspace, ids in (deferred or {}).items():
             recompute_rankings(curs, workspace, sorted(ids), None)
+
+    def abort_batch(self) -> None:
+        self.rank_index.clear()  # the transaction rolled back: the lists may be ahead of it
 
     handlers = {
         Workspace.Created: workspace_created,

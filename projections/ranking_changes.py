@@ -18,6 +18,7 @@ from typing import Any
 from uuid import UUID
 
 from psycopg import Cursor
+from sortedcontainers import SortedList
 
 RANKING_CHANNEL = "okrank_ranking"
 KEY = "k_unscored, k_priority, k_base, seq, item_id"
@@ -57,24 +58,45 @@ Pair = tuple[UUID, str]  # (scope, method)
 Snapshot = dict[tuple[UUID, str, UUID], Placed]  # (scope, method, item) → place
 
 
-def _placed_items(curs: Cursor[Any], workspace: str, item_ids: list[UUID]) -> Snapshot:
-    """Where each of `item_ids` stands in each of its rankings."""
-    rows = curs.execute(
-        "SELECT r.scope, r.method, r.item_id, r.priority, r.k_unscored, r.k_priority, r.k_base,"
-        " r.seq, (SELECT count(*) FROM ranking_entries o WHERE o.workspace = r.workspace"
-        f"  AND o.scope = r.scope AND o.method = r.method"
-        f"  AND ({KEY}) < (r.k_unscored, r.k_priority, r.k_base, r.seq, r.item_id)) + 1 AS rank"
-        " FROM ranking_entries r WHERE r.workspace = %s AND r.item_id = ANY(%s)",
-        (workspace, item_ids),
-    ).fetchall()
-    return {
-        (r["scope"], r["method"], r["item_id"]): Placed(
-            (r["k_unscored"], r["k_priority"], r["k_base"], r["seq"], r["item_id"]),
-            r["priority"],
-            r["rank"],
-        )
-        for r in rows
-    }
+class RankIndex:
+    """Every ranking's sort keys in order, in the projection leader's memory.
+
+    Ranks are positions in these lists (O(log n) with sortedcontainers) instead of a COUNT over
+    the ranking in PostgreSQL, which costs O(rank) per question. Lists load lazily from the read
+    model; the view that owns an index is its only writer while it leads, and drops the index
+    when a batch fails (or when it is rebuilt), so it never drifts from the table.
+    """
+
+    def __init__(self) -> None:
+        self.lists: dict[tuple[str, UUID, str], SortedList] = {}
+
+    def ranking(self, curs: Cursor[Any], workspace: str, scope: UUID, method: str) -> SortedList:
+        key = (workspace, scope, method)
+        if key not in self.lists:
+            rows = curs.execute(
+                f"SELECT {KEY} FROM ranking_entries"
+                " WHERE workspace = %s AND scope = %s AND method = %s",
+                (workspace, scope, method),
+            ).fetchall()
+            self.lists[key] = SortedList(tuple(r.values()) for r in rows)
+        return self.lists[key]
+
+    def forget(self, workspace: str) -> None:
+        for key in [k for k in self.lists if k[0] == workspace]:
+            del self.lists[key]
+
+    def clear(self) -> None:
+        self.lists.clear()
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A ranking entry as the recompute is about to write it."""
+
+    scope: UUID
+    method: str
+    key: tuple[Any, ...]
+    priority: float | None
 
 
 def _full(curs: Cursor[Any], workspace: str, pairs: set[Pair]) -> Snapshot:
@@ -101,13 +123,40 @@ def _pairs(curs: Cursor[Any], workspace: str, item_ids: list[UUID]) -> set[Pair]
 
 
 class RankingChanges:
-    """One recompute's change detection: `before()`, recompute, then `record()`."""
+    """One recompute's change detection: construct before the ranking rows are replaced (with
+    the rows about to be written), then `record()` after."""
 
-    def __init__(self, curs: Cursor[Any], workspace: str, item_ids: list[UUID]) -> None:
-        self.curs, self.workspace, self.item_ids = curs, workspace, item_ids
+    def __init__(
+        self,
+        curs: Cursor[Any],
+        workspace: str,
+        item_ids: list[UUID],
+        index: RankIndex,
+        new: list[Entry],
+    ) -> None:
+        self.curs, self.workspace, self.item_ids, self.index = curs, workspace, item_ids, index
         self.single = len(item_ids) == 1
         if self.single:
-            self.old = _placed_items(curs, workspace, item_ids)
+            rows = curs.execute(
+                f"SELECT scope, method, priority, {KEY} FROM ranking_entries"
+                " WHERE workspace = %s AND item_id = %s",
+                (workspace, item_ids[0]),
+            ).fetchall()
+            self.old_entries = {
+                (r["scope"], r["method"]): Entry(
+                    r["scope"],
+                    r["method"],
+                    (r["k_unscored"], r["k_priority"], r["k_base"], r["seq"], r["item_id"]),
+                    r["priority"],
+                )
+                for r in rows
+            }
+            self.new_entries = {(e.scope, e.method): e for e in new}
+            # Load every list this change touches before the table changes under it.
+            self.lists = {
+                pair: index.ranking(curs, workspace, *pair)
+                for pair in self.old_entries.keys() | self.new_entries.keys()
+            }
         else:
             self.old_pairs = _pairs(curs, workspace, item_ids)
             self.old = _full(curs, workspace, self.old_pairs)
@@ -119,6 +168,7 @@ class RankingChanges:
         else:
             pairs = self.old_pairs | _pairs(self.curs, self.workspace, self.item_ids)
             changes = _diff(self.old, _full(self.curs, self.workspace, pairs))
+            self.index.forget(self.workspace)
         if not changes:
             return 0
         self.curs.executemany(
@@ -134,44 +184,39 @@ class RankingChanges:
         return len(changes)
 
     def _single_item_changes(self) -> list[tuple[Any, ...]]:
-        new = _placed_items(self.curs, self.workspace, self.item_ids)
         (item,) = self.item_ids
         changes: list[tuple[Any, ...]] = []
-        for scope, method in sorted({(s, m) for s, m, _ in self.old | new}, key=str):
-            o, n = self.old.get((scope, method, item)), new.get((scope, method, item))
-            if o and n and (o.rank, o.priority) == (n.rank, n.priority):
+        for pair in sorted(self.lists, key=str):
+            scope, method = pair
+            ranking = self.lists[pair]
+            o, n = self.old_entries.get(pair), self.new_entries.get(pair)
+            o_rank = ranking.bisect_left(o.key) + 1 if o else None
+            if o:
+                ranking.remove(o.key)
+            if n:
+                ranking.add(n.key)
+            n_rank = ranking.bisect_left(n.key) + 1 if n else None
+            if (o_rank, o and o.priority) == (n_rank, n and n.priority):
                 continue
             # The items between the old and the new place all move by one: one range record
             # (reported first, in old ranks), not one per item — in a 10,000-item ranking a
             # single score change would otherwise send thousands of messages to every consumer.
             if o and n and n.key < o.key:
-                lo, hi, delta, first = n.key, o.key, 1, n.rank
+                count = ranking.bisect_left(o.key) - ranking.bisect_right(n.key)
+                first, delta = n_rank, 1
             elif o and n:
-                lo, hi, delta, first = o.key, n.key, -1, o.rank + 1
+                count = ranking.bisect_left(n.key) - ranking.bisect_right(o.key)
+                first, delta = o_rank + 1, -1  # type: ignore[operator]
             elif n:
-                lo, hi, delta, first = n.key, None, 1, n.rank
+                count = len(ranking) - ranking.bisect_right(n.key)
+                first, delta = n_rank, 1
             else:
-                lo, hi, delta, first = o.key, None, -1, o.rank + 1  # type: ignore[union-attr]
-            upper = f" AND ({KEY}) < (%s, %s, %s, %s, %s)" if hi else ""
-            count = self.curs.execute(
-                "SELECT count(*) AS n FROM ranking_entries"
-                " WHERE workspace = %s AND scope = %s AND method = %s AND item_id <> %s"
-                f" AND ({KEY}) > (%s, %s, %s, %s, %s){upper}",
-                (self.workspace, scope, method, item, *lo, *(hi or ())),
-            ).fetchone()["n"]
+                count = len(ranking) - ranking.bisect_right(o.key)  # type: ignore[union-attr]
+                first, delta = o_rank + 1, -1  # type: ignore[operator]
             if count:
                 changes.append((scope, method, None, first, first + delta, None, None, count))
             changes.append(
-                (
-                    scope,
-                    method,
-                    item,
-                    o and o.rank,
-                    n and n.rank,
-                    o and o.priority,
-                    n and n.priority,
-                    1,
-                )
+                (scope, method, item, o_rank, n_rank, o and o.priority, n and n.priority, 1)
             )
         return changes
 

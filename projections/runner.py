@@ -25,6 +25,7 @@ VIEWS: list[tuple[type[ViewProjection], type[ReadModelView]]] = [
     (TagHistoryProjection, TagHistoryView),
 ]
 REBUILD_SECTION = 1000  # notifications per read and per transaction when rebuilding
+SCHEMA_LOCK = zlib.crc32(b"okrank:schema")  # serialises table creation across processes
 
 
 def event_store_env(database_url: str) -> dict[str, str]:
@@ -94,12 +95,19 @@ class ProjectionWorker:
                         return
                     self.leading.set()
                     log.info("leading projection %s", self.view.view_name)
-                    with ProjectionRunner(
-                        application_class=OkrankApplication,
-                        projection_class=self.projection,
-                        view_class=self.view,
-                        env=env,
-                    ) as runner:
+                    # Table creation (CREATE … IF NOT EXISTS) races between processes and
+                    # threads starting together: take turns.
+                    lock_conn.execute("SELECT pg_advisory_lock(%s)", (SCHEMA_LOCK,))
+                    try:
+                        runner = ProjectionRunner(
+                            application_class=OkrankApplication,
+                            projection_class=self.projection,
+                            view_class=self.view,
+                            env=env,
+                        )
+                    finally:
+                        lock_conn.execute("SELECT pg_advisory_unlock(%s)", (SCHEMA_LOCK,))
+                    with runner:
                         while not self.stopping.is_set():
                             runner.run_forever(timeout=0.5)
                             lock_conn.execute("SELECT 1")  # notice a lost lock connection

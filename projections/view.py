@@ -51,6 +51,13 @@ class ReadModelView(PostgresTrackingRecorder):
         """
         if not batch:
             return
+        try:
+            self._apply(batch, rebuilding)
+        except BaseException:
+            self.abort_batch()
+            raise
+
+    def _apply(self, batch: Sequence[tuple[Any, Tracking]], rebuilding: bool) -> None:
         with self.datastore.transaction(commit=True) as curs, curs.connection.pipeline():
             # Pipeline mode: statements whose results are not read travel without waiting.
             self.start_batch(rebuilding)
@@ -60,7 +67,8 @@ class ReadModelView(PostgresTrackingRecorder):
                     handler(curs, domain_event, tracking.notification_id)
             self.finish_batch(curs)
             last = batch[-1][1]
-            self._insert_tracking(curs, last)
+            # A fresh cursor: in pipeline mode the handlers' cursor may still hold results.
+            self._insert_tracking(curs.connection.cursor(), last)
             curs.execute(
                 "SELECT pg_notify(%s, %s)",
                 (PROGRESS_CHANNEL, f"{self.view_name}:{last.notification_id}"),
@@ -71,6 +79,9 @@ class ReadModelView(PostgresTrackingRecorder):
 
     def finish_batch(self, curs: Cursor[Any]) -> None:
         """Hook: called after a batch's events, in the same transaction."""
+
+    def abort_batch(self) -> None:
+        """Hook: the batch failed and its transaction rolled back."""
 
     def drop(self) -> None:
         """Drop the view's tables and its tracking table (for a rebuild)."""

@@ -1,0 +1,119 @@
+"""Write path: `tagBacklogItem` through HTTP (each mutation answers once queries can see it),
+sequential and with 8 concurrent clients, beside two PostgreSQL baselines measured in the same
+run: a raw INSERT + COMMIT, and the same insert under the event store's ordering pattern
+(LOCK TABLE … IN EXCLUSIVE MODE, INSERT, NOTIFY, COMMIT) with 1 and 4 clients.
+
+Run: .venv/bin/python bench/tag_write.py [--seconds 10] [--items 4000] [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import threading
+import time
+from typing import Any
+
+import psycopg
+
+from api.ids import to_global_id
+from bench.common import Database, admin_token, load, okrank_server, seed, wait_projected
+from projections.runner import rebuild
+
+TAG = (
+    "mutation($i: ID!, $o: ID!) { tagBacklogItem(input: {backlogItemId: $i, objectiveId: $o,"
+    ' tier: DIRECT, reason: "bench"}) { __typename } }'
+)
+
+
+def insert_rate(url: str, clients: int, seconds: float, locked: bool) -> float:
+    """INSERT + COMMIT per second, optionally under the event store's table lock + NOTIFY."""
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("CREATE TABLE IF NOT EXISTS bench_insert (id bigserial PRIMARY KEY,"
+                     " body bytea)")
+    counts = [0] * clients
+    stop_at = time.perf_counter() + seconds
+
+    def run(n: int) -> None:
+        with psycopg.connect(url) as conn:
+            while time.perf_counter() < stop_at:
+                with conn.transaction():
+                    if locked:
+                        conn.execute("LOCK TABLE bench_insert IN EXCLUSIVE MODE")
+                    conn.execute("INSERT INTO bench_insert (body) VALUES (%s)", (b"x" * 200,))
+                    if locked:
+                        conn.execute("NOTIFY bench_insert")
+                counts[n] += 1
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(clients)]
+    began = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return sum(counts) / (time.perf_counter() - began)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--items", type=int, default=4000, help="untagged items to tag")
+    parser.add_argument("--quick", action="store_true")
+    args = parser.parse_args()
+    if args.quick:
+        args.seconds, args.items = 3.0, 1500
+    db = Database()
+    figures: dict[str, Any] = {}
+    try:
+        seeded = seed(db, args.items, objectives=20, tagged=False)
+        rebuild(db.url)
+        server = okrank_server(db)
+        try:
+            wait_projected(db)
+            items = [to_global_id("BacklogItem", i) for i in seeded.items]
+            objectives = [to_global_id("Objective", o) for o in seeded.objectives]
+            headers = {"Authorization": f"Bearer {admin_token()}"}
+
+            def request(n: int) -> tuple[str, dict[str, Any]]:
+                if n >= len(items):
+                    raise RuntimeError("ran out of untagged items: use --items")
+                return "/graphql", {"query": TAG, "variables": {
+                    "i": items[n], "o": objectives[n % len(objectives)]}}
+
+            def check(response: Any) -> None:
+                data = response.json()["data"]["tagBacklogItem"]
+                assert data["__typename"] == "BacklogItemSuccess", data
+
+            offset = [0]
+
+            def from_offset(n: int) -> tuple[str, dict[str, Any]]:
+                return request(offset[0] + n)
+
+            seq = asyncio.run(load(server.url, from_offset, 1, args.seconds, headers, check))
+            offset[0] += seq["requests"] + 1
+            par = asyncio.run(load(server.url, from_offset, 8, args.seconds, headers, check))
+        finally:
+            server.close()
+        figures["tag_sequential"] = seq
+        figures["tag_8_clients"] = par
+        figures["raw_insert_1_client_per_s"] = insert_rate(db.url, 1, args.seconds, False)
+        figures["locked_insert_1_client_per_s"] = insert_rate(db.url, 1, args.seconds, True)
+        figures["locked_insert_4_clients_per_s"] = insert_rate(db.url, 4, args.seconds, True)
+    finally:
+        db.close()
+    locked = figures["locked_insert_1_client_per_s"]
+    print(f"raw INSERT+COMMIT, 1 client: {figures['raw_insert_1_client_per_s']:,.0f}/s")
+    print(f"locked INSERT+NOTIFY+COMMIT: 1 client {locked:,.0f}/s, "
+          f"4 clients {figures['locked_insert_4_clients_per_s']:,.0f}/s")
+    for name, label in (("tag_sequential", "1 client"), ("tag_8_clients", "8 clients")):
+        f = figures[name]
+        print(f"tagBacklogItem over HTTP, {label}: {f['rps']:,.0f} mutations/s "
+              f"(p50 {f['p50_ms']:.1f} ms, p99 {f['p99_ms']:.1f} ms; "
+              f"{f['rps'] / locked:.0%} of the 1-client locked rate)")
+    print(json.dumps(figures))
+
+
+if __name__ == "__main__":
+    main()
