@@ -97,10 +97,24 @@ class Server:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", factory, "--factory", "--host", "127.0.0.1",
-             "--port", str(self.port), "--log-level", "warning", "--no-access-log",
-             "--workers", str(workers)],
-            cwd=ROOT, env={**os.environ, **env},
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                factory,
+                "--factory",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--log-level",
+                "warning",
+                "--no-access-log",
+                "--workers",
+                str(workers),
+            ],
+            cwd=ROOT,
+            env={**os.environ, **env},
         )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -122,10 +136,36 @@ class Server:
 
 
 def okrank_server(db: Database, projections: bool = True, workers: int = 1) -> Server:
-    return Server("api.app:create_app", {
-        "OKRANK_DATABASE_URL": db.url, "OKRANK_SECRET": SECRET,
-        "OKRANK_PROJECTIONS": "1" if projections else "0",
-    }, workers)
+    return Server(
+        "api.app:create_app",
+        {
+            "OKRANK_DATABASE_URL": db.url,
+            "OKRANK_SECRET": SECRET,
+            "OKRANK_PROJECTIONS": "1" if projections else "0",
+        },
+        workers,
+    )
+
+
+class Projector:
+    """An `okrank project` process: the projections, apart from the API process."""
+
+    def __init__(self, db: Database) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "api.cli", "project"],
+            cwd=ROOT,
+            env={**os.environ, "DATABASE_URL": db.url},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+
+    def close(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
 
 
 def admin_token() -> str:
@@ -140,8 +180,13 @@ class Seeded:
     events: int
 
 
-def seed(db: Database, items: int, objectives: int = 20, tagged: bool = True,
-         rng: random.Random | None = None) -> Seeded:
+def seed(
+    db: Database,
+    items: int,
+    objectives: int = 20,
+    tagged: bool = True,
+    rng: random.Random | None = None,
+) -> Seeded:
     """Objectives (active, one key result each) and items scored RICE and WSJF, each tagged to
     one or two objectives, saved in batches straight through the application's aggregates."""
     rng = rng or random.Random(1)
@@ -150,9 +195,16 @@ def seed(db: Database, items: int, objectives: int = 20, tagged: bool = True,
         actor = Actor(WORKSPACE, "seed")
         objective_ids, krs = [], {}
         for n in range(objectives):
-            o = Objective(workspace=WORKSPACE, cycle="2026-Q3", title=f"objective {n}",
-                          description="", level="TEAM", team="bench", parent_id=None,
-                          actor=actor.subject)
+            o = Objective(
+                workspace=WORKSPACE,
+                cycle="2026-Q3",
+                title=f"objective {n}",
+                description="",
+                level="TEAM",
+                team="bench",
+                parent_id=None,
+                actor=actor.subject,
+            )
             kr = uuid.uuid4()
             o.add_key_result(kr, f"metric {n}", "%", 0, 100, False, actor.subject)
             o.activate(actor.subject)
@@ -163,16 +215,32 @@ def seed(db: Database, items: int, objectives: int = 20, tagged: bool = True,
         for start in range(0, items, SAVE_BATCH):
             batch = []
             for n in range(start, min(items, start + SAVE_BATCH)):
-                i = BacklogItem(workspace=WORKSPACE, title=f"item {n}", description="",
-                                kind="FEATURE", actor=actor.subject)
-                i.score(RiceInputs(rng.randint(1, 5000), rng.choice([3, 2, 1, 0.5, 0.25]),
-                                   rng.choice([1, 0.8, 0.5]), rng.choice([1, 2, 3, 5, 8])),
-                        WsjfInputs(*(rng.choice([1, 2, 3, 5, 8, 13, 20]) for _ in range(4))),
-                        actor.subject)
+                i = BacklogItem(
+                    workspace=WORKSPACE,
+                    title=f"item {n}",
+                    description="",
+                    kind="FEATURE",
+                    actor=actor.subject,
+                )
+                i.score(
+                    RiceInputs(
+                        rng.randint(1, 5000),
+                        rng.choice([3, 2, 1, 0.5, 0.25]),
+                        rng.choice([1, 0.8, 0.5]),
+                        rng.choice([1, 2, 3, 5, 8]),
+                    ),
+                    WsjfInputs(*(rng.choice([1, 2, 3, 5, 8, 13, 20]) for _ in range(4))),
+                    actor.subject,
+                )
                 if tagged:
                     for o in rng.sample(objective_ids, rng.choice([1, 1, 2])):
-                        i.tag(o, krs[o], rng.choice([Tier.DIRECT, Tier.INDIRECT]), "seed",
-                              actor.subject)
+                        i.tag(
+                            o,
+                            krs[o],
+                            rng.choice([Tier.DIRECT, Tier.INDIRECT]),
+                            "seed",
+                            actor.subject,
+                        )
                 batch.append(i)
                 item_ids.append(i.id)
             app.save(*batch)
@@ -189,8 +257,9 @@ def wait_projected(db: Database, timeout: float = 1800) -> None:
         last = conn.execute("SELECT max(notification_id) FROM okrank_events").fetchone()[0]
         while time.monotonic() < deadline:
             try:
-                row = conn.execute("SELECT notification_id FROM catalog_tracking"
-                                   " WHERE application_name = 'okrank'").fetchone()
+                row = conn.execute(
+                    "SELECT notification_id FROM catalog_tracking WHERE application_name = 'okrank'"
+                ).fetchone()
             except psycopg.errors.UndefinedTable:
                 row = None
             if row and row[0] >= last:
@@ -200,8 +269,11 @@ def wait_projected(db: Database, timeout: float = 1800) -> None:
 
 
 async def load(
-    url: str, make_request: Callable[[int], tuple[str, dict[str, Any]]],
-    concurrency: int, seconds: float, headers: dict[str, str] | None = None,
+    url: str,
+    make_request: Callable[[int], tuple[str, dict[str, Any]]],
+    concurrency: int,
+    seconds: float,
+    headers: dict[str, str] | None = None,
     check: Callable[[httpx.Response], None] | None = None,
 ) -> dict[str, float]:
     """`concurrency` keep-alive clients POST for `seconds`; latency per request."""

@@ -21,7 +21,8 @@ def read_and_decode(url: str) -> tuple[int, float]:
         start, count, began = 0, 0, time.perf_counter()
         while True:
             notifications = app.recorder.select_notifications(
-                start=start, limit=REBUILD_SECTION, inclusive_of_start=False)
+                start=start, limit=REBUILD_SECTION, inclusive_of_start=False
+            )
             if not notifications:
                 break
             for n in notifications:
@@ -34,8 +35,9 @@ def read_and_decode(url: str) -> tuple[int, float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--items", type=int, default=10_000)
     parser.add_argument("--objectives", type=int, default=20)
     parser.add_argument("--quick", action="store_true", help="1,000 items")
@@ -52,17 +54,21 @@ def main() -> None:
     finally:
         db.close()
     figures = {
-        "items": args.items, "events": seeded.events,
+        "items": args.items,
+        "events": seeded.events,
         "read_decode_events_per_s": count / read_seconds,
         "rebuild_events_per_s": replayed / rebuild_seconds,
         "rebuild_seconds": rebuild_seconds,
     }
     figures["rebuild_vs_read_decode"] = (
-        figures["rebuild_events_per_s"] / figures["read_decode_events_per_s"])
+        figures["rebuild_events_per_s"] / figures["read_decode_events_per_s"]
+    )
     print(f"event log: {seeded.events} events ({args.items} items, {args.objectives} objectives)")
     print(f"read + decode only: {figures['read_decode_events_per_s']:,.0f} events/s")
-    print(f"rebuild of all read models: {figures['rebuild_events_per_s']:,.0f} events/s "
-          f"({rebuild_seconds:.1f} s; {figures['rebuild_vs_read_decode']:.1%} of read + decode)")
+    print(
+        f"rebuild of all read models: {figures['rebuild_events_per_s']:,.0f} events/s "
+        f"({rebuild_seconds:.1f} s; {figures['rebuild_vs_read_decode']:.1%} of read + decode)"
+    )
     print(json.dumps(figures))
 
 

@@ -18,7 +18,15 @@ from typing import Any
 import psycopg
 
 from api.ids import to_global_id
-from bench.common import Database, admin_token, load, okrank_server, seed, wait_projected
+from bench.common import (
+    Database,
+    Projector,
+    admin_token,
+    load,
+    okrank_server,
+    seed,
+    wait_projected,
+)
 from projections.runner import rebuild
 
 TAG = (
@@ -30,8 +38,9 @@ TAG = (
 def insert_rate(url: str, clients: int, seconds: float, locked: bool) -> float:
     """INSERT + COMMIT per second, optionally under the event store's table lock + NOTIFY."""
     with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute("CREATE TABLE IF NOT EXISTS bench_insert (id bigserial PRIMARY KEY,"
-                     " body bytea)")
+        conn.execute(
+            "CREATE TABLE IF NOT EXISTS bench_insert (id bigserial PRIMARY KEY, body bytea)"
+        )
     counts = [0] * clients
     stop_at = time.perf_counter() + seconds
 
@@ -56,10 +65,11 @@ def insert_rate(url: str, clients: int, seconds: float, locked: bool) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--seconds", type=float, default=10.0)
-    parser.add_argument("--items", type=int, default=4000, help="untagged items to tag")
+    parser.add_argument("--items", type=int, default=6000, help="untagged items to tag")
     parser.add_argument("--quick", action="store_true")
     args = parser.parse_args()
     if args.quick:
@@ -69,35 +79,41 @@ def main() -> None:
     try:
         seeded = seed(db, args.items, objectives=20, tagged=False)
         rebuild(db.url)
-        server = okrank_server(db)
-        try:
-            wait_projected(db)
-            items = [to_global_id("BacklogItem", i) for i in seeded.items]
-            objectives = [to_global_id("Objective", o) for o in seeded.objectives]
-            headers = {"Authorization": f"Bearer {admin_token()}"}
+        items = [to_global_id("BacklogItem", i) for i in seeded.items]
+        objectives = [to_global_id("Objective", o) for o in seeded.objectives]
+        headers = {"Authorization": f"Bearer {admin_token()}"}
+        used = [0]
 
-            def request(n: int) -> tuple[str, dict[str, Any]]:
-                if n >= len(items):
-                    raise RuntimeError("ran out of untagged items: use --items")
-                return "/graphql", {"query": TAG, "variables": {
-                    "i": items[n], "o": objectives[n % len(objectives)]}}
+        def request(n: int) -> tuple[str, dict[str, Any]]:
+            k = used[0] + n
+            if k >= len(items):
+                raise RuntimeError("ran out of untagged items: use --items")
+            return "/graphql", {
+                "query": TAG,
+                "variables": {"i": items[k], "o": objectives[k % len(objectives)]},
+            }
 
-            def check(response: Any) -> None:
-                data = response.json()["data"]["tagBacklogItem"]
-                assert data["__typename"] == "BacklogItemSuccess", data
+        def check(response: Any) -> None:
+            data = response.json()["data"]["tagBacklogItem"]
+            assert data["__typename"] == "BacklogItemSuccess", data
 
-            offset = [0]
-
-            def from_offset(n: int) -> tuple[str, dict[str, Any]]:
-                return request(offset[0] + n)
-
-            seq = asyncio.run(load(server.url, from_offset, 1, args.seconds, headers, check))
-            offset[0] += seq["requests"] + 1
-            par = asyncio.run(load(server.url, from_offset, 8, args.seconds, headers, check))
-        finally:
-            server.close()
-        figures["tag_sequential"] = seq
-        figures["tag_8_clients"] = par
+        # All in one process (okrank serve), then the API and the projections apart
+        # (okrank serve --no-projections + okrank project), as the README deploys at scale.
+        for layout in ("one_process", "split"):
+            projector = Projector(db) if layout == "split" else None
+            server = okrank_server(db, projections=projector is None)
+            try:
+                wait_projected(db)
+                for clients in (1, 8):
+                    result = asyncio.run(
+                        load(server.url, request, clients, args.seconds, headers, check)
+                    )
+                    used[0] += result["requests"] + clients
+                    figures[f"tag_{layout}_c{clients}"] = result
+            finally:
+                server.close()
+                if projector:
+                    projector.close()
         figures["raw_insert_1_client_per_s"] = insert_rate(db.url, 1, args.seconds, False)
         figures["locked_insert_1_client_per_s"] = insert_rate(db.url, 1, args.seconds, True)
         figures["locked_insert_4_clients_per_s"] = insert_rate(db.url, 4, args.seconds, True)
@@ -105,13 +121,18 @@ def main() -> None:
         db.close()
     locked = figures["locked_insert_1_client_per_s"]
     print(f"raw INSERT+COMMIT, 1 client: {figures['raw_insert_1_client_per_s']:,.0f}/s")
-    print(f"locked INSERT+NOTIFY+COMMIT: 1 client {locked:,.0f}/s, "
-          f"4 clients {figures['locked_insert_4_clients_per_s']:,.0f}/s")
-    for name, label in (("tag_sequential", "1 client"), ("tag_8_clients", "8 clients")):
-        f = figures[name]
-        print(f"tagBacklogItem over HTTP, {label}: {f['rps']:,.0f} mutations/s "
-              f"(p50 {f['p50_ms']:.1f} ms, p99 {f['p99_ms']:.1f} ms; "
-              f"{f['rps'] / locked:.0%} of the 1-client locked rate)")
+    print(
+        f"locked INSERT+NOTIFY+COMMIT: 1 client {locked:,.0f}/s, "
+        f"4 clients {figures['locked_insert_4_clients_per_s']:,.0f}/s"
+    )
+    for layout in ("one_process", "split"):
+        for clients in (1, 8):
+            f = figures[f"tag_{layout}_c{clients}"]
+            print(
+                f"tagBacklogItem over HTTP, {layout.replace('_', ' ')}, {clients} client(s): "
+                f"{f['rps']:,.0f} mutations/s (p50 {f['p50_ms']:.1f} ms, "
+                f"p99 {f['p99_ms']:.1f} ms; {f['rps'] / locked:.0%} of the 1-client locked rate)"
+            )
     print(json.dumps(figures))
 
 
