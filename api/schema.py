@@ -9,6 +9,7 @@ from uuid import UUID
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import (
+    AddValidationRules,
     MaskErrors,
     MaxAliasesLimiter,
     MaxTokensLimiter,
@@ -279,6 +280,12 @@ class CoreQuery:
         return AlignmentMultipliers.from_row(row)
 
 
+LIMIT_RULES = [
+    *QueryDepthLimiter(max_depth=12).validation_rules,
+    *MaxAliasesLimiter(max_alias_count=30).validation_rules,
+]
+
+
 def _should_mask(error: GraphQLError) -> bool:
     """Hide unexpected exceptions (no stack trace or internals leak); keep our own errors."""
     original: Any = error.original_error
@@ -296,11 +303,11 @@ schema = strawberry.Schema(
     subscription=Subscription,
     types=[ValidationError, NotFoundError, ConflictError, PermissionDeniedError],
     # Factories: extensions are built per request; the parser and validation caches are shared
-    # at module level by strawberry, so they still pay across requests.
+    # at module level by strawberry, so they still pay across requests. The validation cache is
+    # keyed by the validation rules too, so the limits' rule classes are created once here.
     extensions=[
         lambda: MaskErrors(should_mask_error=_should_mask, error_message="Internal error."),
-        lambda: QueryDepthLimiter(max_depth=12),
-        lambda: MaxAliasesLimiter(max_alias_count=30),
+        lambda: AddValidationRules(LIMIT_RULES),
         lambda: MaxTokensLimiter(max_token_count=5000),
         lambda: ParserCache(maxsize=1024),
         lambda: ValidationCache(maxsize=1024),

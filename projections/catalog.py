@@ -82,13 +82,6 @@ INDEXES = [
 ]
 
 
-def _multipliers(curs: Cursor[Any], workspace: str) -> Multipliers:
-    row = curs.execute(
-        "SELECT direct, indirect, untagged FROM workspaces WHERE workspace = %s", (workspace,)
-    ).fetchone()
-    return Multipliers(row["direct"], row["indirect"], row["untagged"]) if row else Multipliers()
-
-
 # While rebuilding, rankings are recomputed once per batch for the items it touched, and no
 # changes are published: the outbox keeps what was published when the events were new.
 _deferred: ContextVar[dict[str, set[UUID]] | None] = ContextVar("deferred", default=None)
@@ -106,19 +99,28 @@ def recompute_rankings(
     if deferred is not None:
         deferred.setdefault(workspace, set()).update(item_ids)
         return
-    multipliers = _multipliers(curs, workspace)
-    items = curs.execute(
+    # Three independent reads, queued together: one round trip in pipeline mode.
+    conn = curs.connection
+    m_cur, i_cur, t_cur = conn.cursor(), conn.cursor(), conn.cursor()
+    m_cur.execute(
+        "SELECT direct, indirect, untagged FROM workspaces WHERE workspace = %s", (workspace,)
+    )
+    i_cur.execute(
         "SELECT id, seq, rice_score, wsjf_score, justification, status FROM backlog_items"
         " WHERE id = ANY(%s)",
         (item_ids,),
-    ).fetchall()
-    tags: dict[UUID, list[TagFacts]] = {}
-    for row in curs.execute(
+    )
+    t_cur.execute(
         "SELECT t.item_id, t.objective_id, t.tier, o.status = 'ACTIVE' AS active"
         " FROM item_tags t JOIN objectives o ON o.id = t.objective_id"
         " WHERE t.item_id = ANY(%s)",
         (item_ids,),
-    ):
+    )
+    m = m_cur.fetchone()
+    multipliers = Multipliers(m["direct"], m["indirect"], m["untagged"]) if m else Multipliers()
+    items = i_cur.fetchall()
+    tags: dict[UUID, list[TagFacts]] = {}
+    for row in t_cur.fetchall():
         tags.setdefault(row["item_id"], []).append(
             TagFacts(row["objective_id"], Tier(row["tier"]), row["active"])
         )

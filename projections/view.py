@@ -60,6 +60,10 @@ class ReadModelView(PostgresTrackingRecorder):
     def _apply(self, batch: Sequence[tuple[Any, Tracking]], rebuilding: bool) -> None:
         with self.datastore.transaction(commit=True) as curs, curs.connection.pipeline():
             # Pipeline mode: statements whose results are not read travel without waiting.
+            # No fsync wait at commit: a read model is derived data whose tracking record
+            # commits with it, so after a database crash the view resumes from its last durable
+            # position and replays the same events to the same rows (and outbox cursors).
+            curs.execute("SET LOCAL synchronous_commit = off")
             self.start_batch(rebuilding)
             for domain_event, tracking in batch:
                 handler = self.handlers.get(type(domain_event))

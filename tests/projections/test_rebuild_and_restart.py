@@ -57,10 +57,7 @@ def wait_caught_up(url: str, timeout: float = 20) -> None:
                     "SELECT max(notification_id) FROM okrank_events WHERE topic = ANY(%s)",
                     (list(view.topics()),),
                 ).fetchone()
-                done = conn.execute(
-                    f"SELECT notification_id FROM {view.view_name}_tracking"
-                    " WHERE application_name = 'okrank'"
-                ).fetchone()
+                done = tracked(conn, view.view_name)
                 behind += (target[0] or 0) > (done[0] if done else 0)
             if not behind:
                 return
