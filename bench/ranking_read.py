@@ -2,7 +2,7 @@
 across 20 objectives, beside the floor of a minimal Starlette + asyncpg endpoint returning the
 same 50 rows as JSON, measured in the same run with the same load loop.
 
-Run: .venv/bin/python bench/ranking_read.py [--items 10000] [--seconds 10] [--quick]
+Run: .venv/bin/python -m bench.ranking_read [--items 10000] [--seconds 10] [--quick]
 """
 
 from __future__ import annotations

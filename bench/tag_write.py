@@ -3,7 +3,7 @@ sequential and with 8 concurrent clients, beside two PostgreSQL baselines measur
 run: a raw INSERT + COMMIT, and the same insert under the event store's ordering pattern
 (LOCK TABLE … IN EXCLUSIVE MODE, INSERT, NOTIFY, COMMIT) with 1 and 4 clients.
 
-Run: .venv/bin/python bench/tag_write.py [--seconds 10] [--items 4000] [--quick]
+Run: .venv/bin/python -m bench.tag_write [--seconds 10] [--items 4000] [--quick]
 """
 
 from __future__ import annotations
