@@ -20,8 +20,8 @@ from domain.ranking import ItemFacts, TagFacts, ranking_entries
 from domain.scoring import Multipliers, RiceInputs, Tier, WsjfInputs, rice_score, wsjf_score
 from domain.workspace import Workspace
 from projections.ranking_changes import INDEXES as CHANGE_INDEXES
+from projections.ranking_changes import OLD_ENTRIES, Cause, Entry, RankIndex, RankingChanges
 from projections.ranking_changes import TABLE as CHANGE_TABLE
-from projections.ranking_changes import Cause, Entry, RankIndex, RankingChanges
 from projections.view import ReadModelView, ViewProjection
 
 TABLES = {
@@ -116,6 +116,11 @@ def recompute_rankings(
         " WHERE t.item_id = ANY(%s)",
         (item_ids,),
     )
+    index = _index.get()
+    o_cur = None
+    if cause is not None and index is not None and len(item_ids) == 1:
+        o_cur = conn.cursor()
+        o_cur.execute(OLD_ENTRIES, (workspace, item_ids[0]))
     m = m_cur.fetchone()
     multipliers = Multipliers(m["direct"], m["indirect"], m["untagged"]) if m else Multipliers()
     items = i_cur.fetchall()
@@ -156,10 +161,10 @@ def recompute_rankings(
             )
             key = (k[0], k[1], k[2], e.seq, item["id"])
             entries.append(Entry(scope, method.value, key, e.priority))
-    index = _index.get()
     changes = None
     if cause is not None and index is not None:
-        changes = RankingChanges(curs, workspace, item_ids, index, entries)
+        old_rows = o_cur.fetchall() if o_cur is not None else None
+        changes = RankingChanges(curs, workspace, item_ids, index, entries, old_rows)
     curs.execute("DELETE FROM ranking_entries WHERE item_id = ANY(%s)", (item_ids,))
     if rows:
         curs.executemany(

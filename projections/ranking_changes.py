@@ -122,6 +122,12 @@ def _pairs(curs: Cursor[Any], workspace: str, item_ids: list[UUID]) -> set[Pair]
     return {(r["scope"], r["method"]) for r in rows}
 
 
+OLD_ENTRIES = (
+    f"SELECT scope, method, priority, {KEY} FROM ranking_entries"
+    " WHERE workspace = %s AND item_id = %s"
+)
+
+
 class RankingChanges:
     """One recompute's change detection: construct before the ranking rows are replaced (with
     the rows about to be written), then `record()` after."""
@@ -133,15 +139,15 @@ class RankingChanges:
         item_ids: list[UUID],
         index: RankIndex,
         new: list[Entry],
+        old_rows: list[Any] | None = None,
     ) -> None:
+        """`old_rows`: the item's current entries (OLD_ENTRIES), if the caller fetched them."""
         self.curs, self.workspace, self.item_ids, self.index = curs, workspace, item_ids, index
         self.single = len(item_ids) == 1
         if self.single:
-            rows = curs.execute(
-                f"SELECT scope, method, priority, {KEY} FROM ranking_entries"
-                " WHERE workspace = %s AND item_id = %s",
-                (workspace, item_ids[0]),
-            ).fetchall()
+            rows = old_rows
+            if rows is None:
+                rows = curs.execute(OLD_ENTRIES, (workspace, item_ids[0])).fetchall()
             self.old_entries = {
                 (r["scope"], r["method"]): Entry(
                     r["scope"],
