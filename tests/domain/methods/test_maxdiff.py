@@ -19,6 +19,7 @@ from domain.methods.maxdiff import (
     validate_response,
 )
 
+# The project's shared folder sits beside the checkout (as in CI): ../shared/datasets/maxdiff.
 DATA = Path(__file__).resolve().parents[4] / "shared" / "datasets" / "maxdiff"
 
 
