@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
 from uuid import UUID
 
 import asyncpg
@@ -201,7 +200,3 @@ async def tag_events_page(
 
 async def multipliers(pool: asyncpg.Pool, workspace: str) -> Row | None:
     return await pool.fetchrow("SELECT * FROM workspaces WHERE workspace = $1", workspace)
-
-
-def as_dict(row: Any) -> dict[str, Any]:
-    return dict(row)

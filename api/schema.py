@@ -69,6 +69,22 @@ def page_info(cursors: list[str], has_next: bool, after: str | None) -> PageInfo
     )
 
 
+def connection(
+    connection_cls: Any,
+    edge_cls: Any,
+    node: Any,
+    key: str,
+    rows: list[Any],
+    limit: int,
+    after: str | None,
+) -> Any:
+    """A page of a keyset connection: `rows` were fetched with `limit + 1` to see a next page;
+    each row's `key` column is its cursor."""
+    edges = [edge_cls(cursor=encode_cursor([r[key]]), node=node(r)) for r in rows[:limit]]
+    info = page_info([e.cursor for e in edges], len(rows) > limit, after)
+    return connection_cls(edges=edges, page_info=info)
+
+
 @strawberry.input(description="Filters for backlogItems; all given filters must match.")
 class BacklogItemFilter:
     status: ItemStatusEnum | None = strawberry.field(default=None, description="Status.")
@@ -126,12 +142,8 @@ class CoreQuery:
             after_seq,
             limit + 1,
         )
-        edges = [
-            ObjectiveEdge(cursor=encode_cursor([r["seq"]]), node=Objective.from_row(r))
-            for r in rows[:limit]
-        ]
-        return ObjectiveConnection(
-            edges=edges, page_info=page_info([e.cursor for e in edges], len(rows) > limit, after)
+        return connection(
+            ObjectiveConnection, ObjectiveEdge, Objective.from_row, "seq", rows, limit, after
         )
 
     @strawberry.field(description="One backlog item, or null if it is not in this workspace.")
@@ -165,12 +177,8 @@ class CoreQuery:
             after_seq,
             limit + 1,
         )
-        edges = [
-            BacklogItemEdge(cursor=encode_cursor([r["seq"]]), node=BacklogItem.from_row(r))
-            for r in rows[:limit]
-        ]
-        return BacklogItemConnection(
-            edges=edges, page_info=page_info([e.cursor for e in edges], len(rows) > limit, after)
+        return connection(
+            BacklogItemConnection, BacklogItemEdge, BacklogItem.from_row, "seq", rows, limit, after
         )
 
     @strawberry.field(
@@ -266,12 +274,8 @@ class CoreQuery:
             before,
             limit + 1,
         )
-        edges = [
-            TagEventEdge(cursor=encode_cursor([r["position"]]), node=TagEvent.from_row(r))
-            for r in rows[:limit]
-        ]
-        return TagEventConnection(
-            edges=edges, page_info=page_info([e.cursor for e in edges], len(rows) > limit, after)
+        return connection(
+            TagEventConnection, TagEventEdge, TagEvent.from_row, "position", rows, limit, after
         )
 
     @strawberry.field(description="The workspace's alignment multipliers.")

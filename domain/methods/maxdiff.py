@@ -50,10 +50,6 @@ class Design:
 
     versions: list[list[tuple[int, ...]]]
 
-    def item_counts(self) -> np.ndarray:
-        n = 1 + max(i for v in self.versions for s in v for i in s)
-        return np.bincount([i for v in self.versions for s in v for i in s], minlength=n)
-
 
 def generate_design(
     n_items: int, set_size: int = 4, appearances: int = 3, versions: int = 1, seed: int = 0

@@ -260,7 +260,8 @@ def test_ranking_pages_with_keyset_cursors_that_survive_changes(gql):
 
 def test_backlog_items_filters(gql):
     o = objective(gql)
-    a, b = item(gql, "a"), item(gql, "b")
+    a = item(gql, "a")
+    item(gql, "b")
     tag(gql, a["id"], o["id"])
     q = "query($f: BacklogItemFilter) { backlogItems(filter: $f) { edges { node { title } } } }"
 
@@ -271,4 +272,3 @@ def test_backlog_items_filters(gql):
     assert titles({"tagged": False}) == ["b"]
     assert titles({"objectiveId": o["id"]}) == ["a"]
     assert titles({"status": "BACKLOG"}) == []
-    del b

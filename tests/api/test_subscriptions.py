@@ -83,7 +83,6 @@ def test_a_mutation_reaches_a_live_subscriber_with_every_field(server, gql):
         return await task
 
     changes = asyncio.run(scenario())
-    del first
     # `second` enters at the top of the objective's RICE ranking: the run of one item it
     # displaces (`first`, rank 1 → 2) is reported first, then `second` itself.
     rice = [c for c in changes if c["method"] == "RICE"]
