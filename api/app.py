@@ -244,6 +244,11 @@ async def readyz(request: Request) -> JSONResponse:
     return JSONResponse({"ready": True, "positions": services.progress.positions})
 
 
+async def _decode_jsonb(conn: asyncpg.Connection) -> None:
+    """jsonb columns (exercise ballots and results) arrive as Python values."""
+    await conn.set_type_codec("jsonb", encoder=json.dumps, decoder=json.loads, schema="pg_catalog")
+
+
 def create_app(
     database_url: str | None = None,
     secret: str | None = None,
@@ -264,7 +269,7 @@ def create_app(
         projections = Projections(database_url) if run_projections else None
         if projections:
             projections.start()
-        pool = await asyncpg.create_pool(database_url, min_size=2, max_size=10)
+        pool = await asyncpg.create_pool(database_url, min_size=2, max_size=10, init=_decode_jsonb)
         progress = Progress(database_url)
         await progress.start()
         feed = RankingFeed(database_url)

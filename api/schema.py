@@ -22,7 +22,16 @@ from strawberry.types import Info
 
 from api import reads
 from api.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
-from api.ids import bad_input, decode_cursor, encode_cursor, need_uuid, parse_global_id
+from api.exercise_graphql import ExerciseMutations, ExerciseQueries, load_exercise
+from api.exercise_types import Exercise
+from api.ids import (
+    bad_input,
+    decode_cursor,
+    encode_cursor,
+    need_uuid,
+    parse_global_id,
+    to_global_id,
+)
 from api.mutations import Mutation as CoreMutation
 from api.subscriptions import Subscription
 from api.types import (
@@ -49,7 +58,7 @@ from api.types import (
     Viewer,
 )
 from api.webhook_graphql import WebhookMutations, WebhookQueries
-from domain.scoring import Method, Tier
+from domain.scoring import Method, Tier, exercise_method
 
 MAX_PAGE = 100
 
@@ -114,6 +123,9 @@ class CoreQuery:
             return await CoreQuery.objective(self, info, id)
         if kind == "BacklogItem":
             return await CoreQuery.backlog_item(self, info, id)
+        if kind == "Exercise":
+            row = await load_exercise(info, need_uuid(id, "Exercise", "id"))
+            return Exercise.from_row(row) if row else None
         return None
 
     @strawberry.field(description="One objective, or null if it is not in this workspace.")
@@ -184,7 +196,9 @@ class CoreQuery:
     @strawberry.field(
         description="A ranking, best first: priority = base score × alignment multiplier. With "
         "`objectiveId`: that objective's tagged items; without: the product-level ranking of "
-        "every open item. Ties: higher base score, then older item. Unscored items come last."
+        "every open item. Ties: higher base score, then older item. Unscored items come last. "
+        "`method: EXERCISE` with `exerciseId`: the objective's candidates ranked by that closed "
+        "exercise's results (base score = the exercise's score), with the same multipliers."
     )
     async def ranking(
         self,
@@ -194,10 +208,28 @@ class CoreQuery:
         first: int = 50,
         after: str | None = None,
         eligible_only: bool = False,
+        exercise_id: strawberry.ID | None = None,
     ) -> RankingConnection:
         limit = page_size(first)
         ctx = info.context
         scope = None
+        method_key = method.value
+        if (method == Method.EXERCISE) != (exercise_id is not None):
+            raise bad_input("method EXERCISE goes with an exerciseId, and only it")
+        if exercise_id is not None:
+            eid = need_uuid(exercise_id, "Exercise", "exerciseId")
+            exercise = await load_exercise(info, eid)
+            if exercise is None:
+                raise GraphQLError(
+                    f"Exercise {exercise_id} not found", extensions={"code": "NOT_FOUND"}
+                )
+            if exercise["status"] != "CLOSED":
+                raise bad_input("the exercise has no results until it is closed")
+            if objective_id is None:
+                objective_id = strawberry.ID(to_global_id("Objective", exercise["objective_id"]))
+            if need_uuid(objective_id, "Objective", "objectiveId") != exercise["objective_id"]:
+                raise bad_input("the exercise belongs to another objective")
+            method_key = exercise_method(eid)
         if objective_id is not None:
             scope = need_uuid(objective_id, "Objective", "objectiveId")
             if await ctx.loaders.objective.load(scope) is None:
@@ -209,7 +241,7 @@ class CoreQuery:
             v = decode_cursor(after, (int, float, float, int, UUID))
             key = (v[0], v[1], v[2], v[3], v[4])
         before, rows = await reads.ranking_page(
-            ctx.pool, ctx.workspace, scope, method.value, key, limit + 1, eligible_only
+            ctx.pool, ctx.workspace, scope, method_key, key, limit + 1, eligible_only
         )
         edges = []
         for i, r in enumerate(rows[:limit]):
@@ -230,7 +262,7 @@ class CoreQuery:
 
         async def count() -> int:
             return await reads.ranking_count(
-                ctx.pool, ctx.workspace, scope, method.value, eligible_only
+                ctx.pool, ctx.workspace, scope, method_key, eligible_only
             )
 
         return RankingConnection(
@@ -296,8 +328,8 @@ def _should_mask(error: GraphQLError) -> bool:
     return original is not None and not isinstance(original, GraphQLError)
 
 
-Query = merge_types("Query", (CoreQuery, WebhookQueries))
-Mutation = merge_types("Mutation", (CoreMutation, WebhookMutations))
+Query = merge_types("Query", (CoreQuery, ExerciseQueries, WebhookQueries))
+Mutation = merge_types("Mutation", (CoreMutation, ExerciseMutations, WebhookMutations))
 Query.__strawberry_definition__.description = CoreQuery.__strawberry_definition__.description
 Mutation.__strawberry_definition__.description = CoreMutation.__strawberry_definition__.description
 

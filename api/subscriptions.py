@@ -35,6 +35,7 @@ class RankingChangeCause(Enum):
     OBJECTIVE_ACTIVATED = "OBJECTIVE_ACTIVATED"
     OBJECTIVE_CLOSED = "OBJECTIVE_CLOSED"
     MULTIPLIERS_RECALIBRATED = "MULTIPLIERS_RECALIBRATED"
+    EXERCISE_CLOSED = "EXERCISE_CLOSED"
 
 
 @strawberry.type(
@@ -53,6 +54,9 @@ class RankingChange:
     )
     count: int = strawberry.field(description="How many consecutive items moved (1 for an item).")
     method: RankingMethodEnum = strawberry.field(description="The ranking's base score.")
+    exercise_id: strawberry.ID | None = strawberry.field(
+        description="With method EXERCISE: the exercise whose results rank the objective."
+    )
     old_rank: int | None = strawberry.field(
         description="Rank before (of the run's first item); null if the item entered."
     )
@@ -68,6 +72,7 @@ class RankingChange:
     @classmethod
     def from_row(cls, r: Any) -> RankingChange:
         scope = r["scope"]
+        method, _, exercise = r["method"].partition(":")
         return cls(
             cursor=encode_cursor([r["position"], r["ordinal"]]),
             objective_id=None if scope == PRODUCT_SCOPE else to_global_id("Objective", scope),
@@ -75,7 +80,8 @@ class RankingChange:
             if r["item_id"]
             else None,
             count=r["count"],
-            method=Method(r["method"]),
+            method=Method(method),
+            exercise_id=strawberry.ID(to_global_id("Exercise", exercise)) if exercise else None,
             old_rank=r["old_rank"],
             new_rank=r["new_rank"],
             old_score=r["old_priority"],
@@ -122,14 +128,14 @@ class Subscription:
         # Subscribe before replaying: whatever commits meanwhile is queued, and the cursor
         # comparison below drops what the replay already delivered.
         sub = feed.subscribe(ctx.workspace, scope)
-        wanted = method.value if method else None
+        wanted = method.value if method else None  # EXERCISE matches every exercise's ranking
         try:
             if after:
                 while True:
                     rows = await replay(ctx.pool, ctx.workspace, scope, last, REPLAY_PAGE)
                     for row in rows:
                         last = _cursor(row)
-                        if wanted is None or row["method"] == wanted:
+                        if wanted is None or row["method"].partition(":")[0] == wanted:
                             yield RankingChange.from_row(row)
                     if len(rows) < REPLAY_PAGE:
                         break
@@ -157,7 +163,7 @@ class Subscription:
                 if _cursor(row) <= last:
                     continue
                 last = _cursor(row)
-                if wanted is None or row["method"] == wanted:
+                if wanted is None or row["method"].partition(":")[0] == wanted:
                     yield RankingChange.from_row(row)
         finally:
             feed.unsubscribe(sub)

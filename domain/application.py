@@ -14,6 +14,7 @@ from eventsourcing.utils import get_topic
 
 from domain.backlog_item import BacklogItem, ItemStatus, TriageDecision
 from domain.errors import ConflictError, NotFoundError, ValidationError
+from domain.exercise_commands import ExerciseCommands
 from domain.objective import (
     Objective,
     ObjectiveLevel,
@@ -48,7 +49,7 @@ class CommandResult:
     topics: frozenset[str]
 
 
-class OkrankApplication(Application[UUID]):
+class OkrankApplication(ExerciseCommands, Application[UUID]):
     name = "okrank"
     # Long-lived items accumulate tag and score events: snapshots keep `get` cheap.
     snapshotting_intervals = {BacklogItem: 100, Objective: 100, Workspace: 100}

@@ -61,6 +61,9 @@ class Exercise(Aggregate):
         self.budgets: dict[str, float] = {}
         self.designs: dict[str, list[list[UUID]]] = {}  # MaxDiff sets per participant
         self.ballots: dict[str, Any] = {}
+        self.default_budget: float | None = None  # Buy a Feature: for participants invited late
+        self.imported: dict[str, Any] = {}  # MaxDiff responses imported from a CSV file
+        self.imported_respondents: set[str] = set()
 
     # --- curation and invitations ---
 
@@ -71,7 +74,16 @@ class Exercise(Aggregate):
                 f"exercise is {self.status.value}; this needs {allowed}", self.version
             )
 
-    def add_candidate(self, item_id: UUID, price: float | None, reason: str, actor: str) -> None:
+    def add_candidate(
+        self,
+        item_id: UUID,
+        price: float | None,
+        reason: str,
+        actor: str,
+        extra_sets: dict[str, list[list[UUID]]] | None = None,
+    ) -> None:
+        """`extra_sets`: while a MaxDiff exercise is open, the sets each participant gets so that
+        the new candidate is shown as often as the others (computed by the application)."""
         self._require(ExerciseStatus.DRAFT, ExerciseStatus.OPEN)
         if item_id in self.candidates:
             raise ConflictError("item is already a candidate", self.version)
@@ -81,11 +93,26 @@ class Exercise(Aggregate):
             raise ValidationError("price", "price must be greater than zero")
         if self.status == ExerciseStatus.OPEN:  # the re-scope checkpoint needs a reason
             reason = require_text("reason", reason, 2_000)
-        self._candidate_added(item_id=item_id, price=price, reason=reason or "", actor=actor)
+        self._candidate_added(
+            item_id=item_id,
+            price=price,
+            reason=reason or "",
+            actor=actor,
+            extra_sets=extra_sets or {},
+        )
 
     @event("CandidateAdded")
-    def _candidate_added(self, item_id: UUID, price: float | None, reason: str, actor: str) -> None:
+    def _candidate_added(
+        self,
+        item_id: UUID,
+        price: float | None,
+        reason: str,
+        actor: str,
+        extra_sets: dict[str, list[list[UUID]]] | None = None,
+    ) -> None:
         self.candidates[item_id] = price
+        for subject, sets in (extra_sets or {}).items():
+            self.designs.setdefault(subject, []).extend(sets)
 
     def withdraw_candidate(self, item_id: UUID, reason: str, actor: str) -> None:
         self._require(ExerciseStatus.DRAFT, ExerciseStatus.OPEN)
@@ -113,43 +140,99 @@ class Exercise(Aggregate):
     def _candidate_priced(self, item_id: UUID, price: float, actor: str) -> None:
         self.candidates[item_id] = price
 
-    def invite(self, subject: str, segment: str | None, actor: str) -> None:
+    def invite(
+        self,
+        subject: str,
+        segment: str | None,
+        actor: str,
+        design: list[list[UUID]] | None = None,
+        budget: float | None = None,
+    ) -> None:
+        """While open, a late participant gets its MaxDiff sets or budget with the invitation."""
         self._require(ExerciseStatus.DRAFT, ExerciseStatus.OPEN)
         subject = require_text("subject", subject, 200)
         if subject in self.participants:
             raise ConflictError("already invited", self.version)
         if len(self.participants) >= MAX_PARTICIPANTS:
             raise ValidationError("subject", f"at most {MAX_PARTICIPANTS} participants")
-        self._invited(subject=subject, segment=optional_text("segment", segment, 100), actor=actor)
+        if subject in self.imported_respondents:
+            raise ConflictError("an imported respondent already has this name", self.version)
+        self._invited(
+            subject=subject,
+            segment=optional_text("segment", segment, 100),
+            actor=actor,
+            design=design,
+            budget=budget,
+        )
 
     @event("ParticipantInvited")
-    def _invited(self, subject: str, segment: str, actor: str) -> None:
+    def _invited(
+        self,
+        subject: str,
+        segment: str,
+        actor: str,
+        design: list[list[UUID]] | None = None,
+        budget: float | None = None,
+    ) -> None:
         self.participants[subject] = segment
+        if design is not None:
+            self.designs[subject] = design
+        if budget is not None:
+            self.budgets[subject] = budget
 
     # --- lifecycle ---
 
     def open(
-        self, designs: dict[str, list[list[UUID]]], budgets: dict[str, float], actor: str
+        self,
+        designs: dict[str, list[list[UUID]]],
+        budgets: dict[str, float],
+        actor: str,
+        default_budget: float | None = None,
     ) -> None:
         """Open for ballots. The application computes MaxDiff designs and default budgets."""
         self._require(ExerciseStatus.DRAFT)
         if len(self.candidates) < 2:
             raise ValidationError("id", "add at least two candidates before opening")
-        if not self.participants:
+        if not self.participants and not self.imported:
             raise ValidationError("id", "invite at least one participant before opening")
         if self.method == ExerciseMethod.BUY_A_FEATURE and any(
             p is None for p in self.candidates.values()
         ):
             raise ValidationError("id", "price every candidate before opening")
-        self._opened(designs=designs, budgets=budgets, actor=actor)
+        self._opened(designs=designs, budgets=budgets, actor=actor, default_budget=default_budget)
 
     @event("Opened")
     def _opened(
-        self, designs: dict[str, list[list[UUID]]], budgets: dict[str, float], actor: str
+        self,
+        designs: dict[str, list[list[UUID]]],
+        budgets: dict[str, float],
+        actor: str,
+        default_budget: float | None = None,
     ) -> None:
         self.status = ExerciseStatus.OPEN
         self.designs = designs
         self.budgets = budgets
+        self.default_budget = default_budget
+
+    def import_responses(self, responses: dict[str, Any], source: str, actor: str) -> None:
+        """Replace the MaxDiff responses imported from an external survey tool's export.
+
+        `responses` (validated by the application): {"items": [item ids], "rows": [[respondent,
+        set number, [item indices shown], best index, worst index, segment], ...]}."""
+        self._require(ExerciseStatus.DRAFT, ExerciseStatus.OPEN)
+        if self.method != ExerciseMethod.MAXDIFF:
+            raise ValidationError("exerciseId", "only MaxDiff exercises import responses")
+        clash = {str(r[0]) for r in responses["rows"]} & set(self.participants)
+        if clash:
+            raise ValidationError(
+                "csv", f"respondent {sorted(clash)[0]!r} is also an invited participant"
+            )
+        self._responses_imported(responses=responses, source=source, actor=actor)
+
+    @event("ResponsesImported")
+    def _responses_imported(self, responses: dict[str, Any], source: str, actor: str) -> None:
+        self.imported = responses
+        self.imported_respondents = {str(r[0]) for r in responses["rows"]}
 
     def submit_ballot(self, participant: str, ballot: Any, actor: str) -> None:
         """Record (or replace) a participant's ballot; the caller validated it by method."""

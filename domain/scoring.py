@@ -19,6 +19,12 @@ WSJF_SCALE: tuple[int, ...] = (1, 2, 3, 5, 8, 13, 20)
 class Method(StrEnum):
     RICE = "RICE"
     WSJF = "WSJF"
+    EXERCISE = "EXERCISE"  # a closed exercise's results; stored as "EXERCISE:<exercise id>"
+
+
+def exercise_method(exercise_id: object) -> str:
+    """The ranking method key of one exercise's results."""
+    return f"{Method.EXERCISE}:{exercise_id}"
 
 
 class Tier(StrEnum):

@@ -15,10 +15,13 @@ from uuid import UUID
 from psycopg import Cursor
 
 from domain.backlog_item import UNRANKED_STATUSES, BacklogItem, ItemStatus
+from domain.exercise import Exercise
 from domain.objective import Objective
 from domain.ranking import ItemFacts, TagFacts, ranking_entries
 from domain.scoring import Multipliers, RiceInputs, Tier, WsjfInputs, rice_score, wsjf_score
 from domain.workspace import Workspace
+from projections import exercises
+from projections.exercises import EXERCISE_CLOSED
 from projections.ranking_changes import INDEXES as CHANGE_INDEXES
 from projections.ranking_changes import OLD_ENTRIES, Cause, Entry, RankIndex, RankingChanges
 from projections.ranking_changes import TABLE as CHANGE_TABLE
@@ -116,6 +119,12 @@ def recompute_rankings(
         " WHERE t.item_id = ANY(%s)",
         (item_ids,),
     )
+    x_cur = conn.cursor()
+    x_cur.execute(
+        "SELECT item_id, exercise_id, objective_id, score FROM exercise_results"
+        " WHERE item_id = ANY(%s) AND segment = ''",
+        (item_ids,),
+    )
     index = _index.get()
     o_cur = None
     if cause is not None and index is not None and len(item_ids) == 1:
@@ -129,6 +138,11 @@ def recompute_rankings(
         tags.setdefault(row["item_id"], []).append(
             TagFacts(row["objective_id"], Tier(row["tier"]), row["active"])
         )
+    exercise_scores: dict[UUID, list[tuple[UUID, UUID, float | None]]] = {}
+    for row in x_cur.fetchall():
+        exercise_scores.setdefault(row["item_id"], []).append(
+            (row["exercise_id"], row["objective_id"], row["score"])
+        )
     rows, entries = [], []
     for item in items:
         if ItemStatus(item["status"]) in UNRANKED_STATUSES:
@@ -139,6 +153,7 @@ def recompute_rankings(
             item["rice_score"],
             item["wsjf_score"],
             bool(item["justification"]),
+            tuple(exercise_scores.get(item["id"], ())),
         )
         for scope, method, e in ranking_entries(facts, tags.get(item["id"], []), multipliers):
             k = e.sort_key
@@ -146,7 +161,7 @@ def recompute_rankings(
                 (
                     workspace,
                     scope,
-                    method.value,
+                    method,
                     item["id"],
                     e.base_score,
                     e.multiplier,
@@ -160,7 +175,7 @@ def recompute_rankings(
                 )
             )
             key = (k[0], k[1], k[2], e.seq, item["id"])
-            entries.append(Entry(scope, method.value, key, e.priority))
+            entries.append(Entry(scope, method, key, e.priority))
     changes = None
     if cause is not None and index is not None:
         old_rows = o_cur.fetchall() if o_cur is not None else None
@@ -189,6 +204,7 @@ CAUSES = {
     "BacklogItem.Untagged": "UNTAGGED",
     "BacklogItem.JustifiedNonStrategic": "JUSTIFIED",
     "BacklogItem.StatusChanged": "STATUS_CHANGED",
+    "Exercise.Closed": EXERCISE_CLOSED,
 }
 
 
@@ -440,10 +456,18 @@ def item_status_changed(curs: Cursor[Any], e: BacklogItem.StatusChanged, pos: in
     )
 
 
+def exercise_closed(curs: Cursor[Any], e: Exercise.Closed, pos: int) -> None:
+    candidates = exercises.closed(curs, e, pos)
+    workspace = curs.execute(
+        "SELECT workspace FROM exercises WHERE id = %s", (e.originator_id,)
+    ).fetchone()["workspace"]
+    recompute_rankings(curs, workspace, candidates, cause_of(e, pos))
+
+
 class CatalogView(ReadModelView):
     view_name = "catalog"
-    tables = {**TABLES, "ranking_changes": CHANGE_TABLE}
-    indexes = INDEXES + CHANGE_INDEXES
+    tables = {**TABLES, **exercises.TABLES, "ranking_changes": CHANGE_TABLE}
+    indexes = INDEXES + exercises.INDEXES + CHANGE_INDEXES
     kept_on_rebuild = frozenset({"ranking_changes"})
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -479,6 +503,8 @@ class CatalogView(ReadModelView):
         BacklogItem.Untagged: item_untagged,
         BacklogItem.JustifiedNonStrategic: item_justified,
         BacklogItem.StatusChanged: item_status_changed,
+        **exercises.HANDLERS,
+        Exercise.Closed: exercise_closed,
     }
 
 

@@ -1,0 +1,219 @@
+"""Stakeholder exercises end to end through GraphQL over HTTP: each method's lifecycle, privacy,
+re-scoping, results per segment, the EXERCISE ranking and its ranking changes, bad input."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+from gql import Client, GraphQLRequest
+
+from api.auth import Role
+from tests.api.helpers import item, objective, tag
+from tests.api.test_subscriptions import transport
+
+EXERCISE = (
+    "... on ExerciseSuccess { exercise { id status version method candidates { price"
+    " backlogItem { id title } } } }"
+)
+PARTICIPATION = """
+query($id: ID!) { exercise(id: $id) { id status myParticipation { segment budget
+  sets { index items { id } }
+  ballot { revisions answers { setIndex bestId worstId } votes { backlogItemId category }
+           estimates { backlogItemId reach impact confidence effort }
+           allocations { backlogItemId amount } } } } }
+"""
+RESULTS = """
+query($id: ID!, $segment: String) { exercise(id: $id) { status
+  results(segment: $segment) { segment respondents budgetTotal spent unspentOnItemsNotBought
+    items { rank score backlogItem { id title }
+      maxdiff { shown best worst countingScore utility standardError analyticalUtility share }
+      riceSession { participants reach impact confidence effort spreadIqr spreadCv }
+      moscow { must should could wont consensus }
+      buyAFeature { price pooled fundedShare bought backers } } }
+  segmentResults { segment respondents items { rank backlogItem { title } } }
+  segmentAgreement { kendallW pairs { a b spearman } }
+  methodAgreement { method commonItems spearman exercise { id } } } }
+"""
+
+
+def setup(
+    gql: Any, method: str, titles: list[str], prices: list[float] | None = None
+) -> tuple[dict, list[dict], dict]:
+    """An active objective, items tagged to it, and a DRAFT exercise with them as candidates."""
+    o = objective(gql)
+    items = [item(gql, t, rice=(10, 1, 1, 1)) for t in titles]
+    for i in items:
+        tag(gql, i["id"], o["id"])
+    ex = gql.mutate(
+        "createExercise",
+        {"objectiveId": o["id"], "method": method, "title": f"{method} on activation"},
+        EXERCISE,
+    )
+    assert ex["__typename"] == "ExerciseSuccess", ex
+    ex = ex["exercise"]
+    for n, i in enumerate(items):
+        payload = {"exerciseId": ex["id"], "backlogItemId": i["id"]}
+        if prices:
+            payload["price"] = prices[n]
+        r = gql.mutate("addExerciseCandidate", payload, EXERCISE)
+        assert r["__typename"] == "ExerciseSuccess", r
+    return o, items, r["exercise"]
+
+
+def stakeholders(
+    gql: Any, client_factory: Any, ex: dict, people: dict[str, str | None]
+) -> dict[str, Any]:
+    clients = {}
+    for subject, segment in people.items():
+        r = gql.mutate(
+            "inviteParticipant",
+            {"exerciseId": ex["id"], "subject": subject, "segment": segment},
+            EXERCISE,
+        )
+        assert r["__typename"] == "ExerciseSuccess", r
+        clients[subject] = client_factory(gql.workspace, subject, (Role.STAKEHOLDER,))
+    return clients
+
+
+def open_(gql: Any, ex: dict, **extra: Any) -> dict:
+    r = gql.mutate("openExercise", {"exerciseId": ex["id"], **extra}, EXERCISE)
+    assert r["__typename"] == "ExerciseSuccess", r
+    return r["exercise"]
+
+
+def close(gql: Any, ex: dict) -> dict:
+    r = gql.mutate("closeExercise", {"exerciseId": ex["id"]}, EXERCISE)
+    assert r["__typename"] == "ExerciseSuccess", r
+    return r["exercise"]
+
+
+def vote(client: Any, ex: dict, **ballot: Any) -> dict:
+    return client.mutate("submitBallot", {"exerciseId": ex["id"], **ballot}, EXERCISE)
+
+
+def test_moscow_lifecycle_privacy_segments_and_exercise_ranking(gql, client_factory):
+    o, items, ex = setup(gql, "MOSCOW", ["SSO", "Audit log", "Dark mode"])
+    sso, audit, dark = (i["id"] for i in items)
+    people = stakeholders(
+        gql, client_factory, ex, {"sam": "Sales", "sue": "Sales", "tom": "Support"}
+    )
+    assert vote(people["sam"], ex, votes=[])["__typename"] == "ConflictError"  # not open yet
+    open_(gql, ex)
+
+    ballots = {
+        "sam": {sso: "MUST", audit: "SHOULD", dark: "WONT"},
+        "sue": {sso: "MUST", audit: "COULD", dark: "COULD"},
+        "tom": {sso: "COULD", audit: "MUST", dark: "WONT"},
+    }
+    for subject, b in ballots.items():
+        first = vote(people[subject], ex, votes=[{"backlogItemId": sso, "category": "WONT"}])
+        assert first["__typename"] == "ExerciseSuccess", first
+        votes = [{"backlogItemId": i, "category": c} for i, c in b.items()]
+        assert vote(people[subject], ex, votes=votes)["__typename"] == "ExerciseSuccess"
+
+    # A participant sees its own (revised) ballot, never another's, and no progress or results.
+    mine = people["tom"].execute(PARTICIPATION, {"id": ex["id"]})["exercise"]["myParticipation"]
+    assert mine["segment"] == "Support" and mine["ballot"]["revisions"] == 2
+    assert {v["backlogItemId"]: v["category"] for v in mine["ballot"]["votes"]} == ballots["tom"]
+    response = (
+        people["tom"]
+        .post(
+            "query($id: ID!) { exercise(id: $id) { participants { subject } } }", {"id": ex["id"]}
+        )
+        .json()
+    )
+    assert response["data"]["exercise"] == {"participants": None}
+    assert response["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    stranger = client_factory(gql.workspace, "eve", (Role.STAKEHOLDER,))
+    assert stranger.execute(PARTICIPATION, {"id": ex["id"]})["exercise"] is None
+    refused = vote(stranger, ex, votes=[{"backlogItemId": sso, "category": "MUST"}])
+    assert refused["__typename"] == "NotFoundError" or "not invited" in refused["message"]
+
+    # The owner sees who has submitted while open, and no results yet.
+    progress = gql.execute(
+        "query($id: ID!) { exercise(id: $id) { participants { subject segment submitted"
+        " revisions } results { respondents } } }",
+        {"id": ex["id"]},
+    )["exercise"]
+    assert {p["subject"]: p["revisions"] for p in progress["participants"]} == {
+        "sam": 2,
+        "sue": 2,
+        "tom": 2,
+    }
+    assert progress["results"] is None
+
+    async def changes_on_close() -> list[dict]:
+        started = asyncio.Event()
+        task = asyncio.create_task(collect_exercise_changes(gql, o["id"], started))
+        await started.wait()
+        await asyncio.to_thread(close, gql, ex)
+        return await task
+
+    changes = asyncio.run(changes_on_close())
+    assert {c["cause"] for c in changes} == {"EXERCISE_CLOSED"}
+    assert {c["method"] for c in changes} == {"EXERCISE"}
+    assert {c["exerciseId"] for c in changes} == {ex["id"]}
+
+    results = gql.execute(RESULTS, {"id": ex["id"]})["exercise"]
+    overall = results["results"]
+    assert overall["respondents"] == 3
+    by_title = {r["backlogItem"]["title"]: r for r in overall["items"]}
+    assert by_title["SSO"]["moscow"] == {
+        "must": 2,
+        "should": 0,
+        "could": 1,
+        "wont": 0,
+        "consensus": "MUST",
+    }
+    assert by_title["SSO"]["score"] == pytest.approx((3 + 3 + 1) / 3)
+    assert [r["backlogItem"]["title"] for r in overall["items"]] == [
+        "SSO",
+        "Audit log",
+        "Dark mode",
+    ]
+    segments = {s["segment"]: s for s in results["segmentResults"]}
+    assert set(segments) == {"Sales", "Support"}
+    assert segments["Support"]["items"][0]["backlogItem"]["title"] == "Audit log"
+    assert results["segmentAgreement"]["pairs"][0]["a"] == "Sales"
+    assert results["segmentAgreement"]["pairs"][0]["spearman"] < 1
+
+    # The objective's EXERCISE ranking: the exercise score × the DIRECT multiplier.
+    ranked = gql.execute(
+        "query($o: ID!, $e: ID!) { ranking(objectiveId: $o, method: EXERCISE, exerciseId: $e)"
+        " { totalCount edges { node { rank baseScore multiplier priority backlogItem { title } }"
+        " } } }",
+        {"o": o["id"], "e": ex["id"]},
+    )["ranking"]
+    assert [e["node"]["backlogItem"]["title"] for e in ranked["edges"]] == [
+        "SSO",
+        "Audit log",
+        "Dark mode",
+    ]
+    top = ranked["edges"][0]["node"]
+    assert top["priority"] == pytest.approx(top["baseScore"] * 2.0)
+
+    # Ballots after close are refused, and change nothing.
+    late = vote(people["sam"], ex, votes=[{"backlogItemId": dark, "category": "MUST"}])
+    assert late["__typename"] == "ConflictError"
+    assert gql.execute(RESULTS, {"id": ex["id"]})["exercise"]["results"] == overall
+
+
+async def collect_exercise_changes(gql: Any, objective_id: str, started: asyncio.Event) -> list:
+    """The EXERCISE ranking changes of an objective, over a real WebSocket subscription."""
+    query = (
+        "subscription($o: ID) { rankingChanged(objectiveId: $o, method: EXERCISE) {"
+        " backlogItemId method exerciseId cause newRank } }"
+    )
+    got: list[dict] = []
+    server = type("Server", (), {"url": gql.url})
+    async with Client(transport=transport(server, gql.token)) as session:
+        stream = session.subscribe(GraphQLRequest(query, variable_values={"o": objective_id}))
+        asyncio.get_running_loop().call_later(0.3, started.set)
+        async with asyncio.timeout(20):
+            async for result in stream:
+                got.append(result["rankingChanged"])
+                if len(got) >= 3:  # the three candidates enter the exercise's ranking
+                    break
+    return got
