@@ -217,3 +217,274 @@ async def collect_exercise_changes(gql: Any, objective_id: str, started: asyncio
                 if len(got) >= 3:  # the three candidates enter the exercise's ranking
                     break
     return got
+
+
+def answers_by_truth(sets: list[dict], truth: list[str]) -> list[dict]:
+    """A participant who always picks by the true order: best = most preferred shown."""
+    out = []
+    for s in sets:
+        shown = sorted((i["id"] for i in s["items"]), key=truth.index)
+        out.append({"setIndex": s["index"], "bestId": shown[0], "worstId": shown[-1]})
+    return out
+
+
+def my_sets(client: Any, ex: dict) -> list[dict]:
+    data = client.execute(PARTICIPATION, {"id": ex["id"]})["exercise"]
+    return data["myParticipation"]["sets"]
+
+
+def test_maxdiff_balanced_sets_rescope_and_utilities_recover_the_order(gql, client_factory):
+    titles = ["A", "B", "C", "D", "E"]
+    o, items, ex = setup(gql, "MAXDIFF", titles)
+    people = stakeholders(gql, client_factory, ex, {f"p{n}": None for n in range(6)})
+    open_(gql, ex)
+    # Each participant gets its own version: every candidate about 3 times, sets of 4.
+    versions = {s: my_sets(c, ex) for s, c in people.items()}
+    for sets in versions.values():
+        counts = {i["id"]: 0 for i in items}
+        for s in sets:
+            assert len(s["items"]) == 4
+            for i in s["items"]:
+                counts[i["id"]] += 1
+        assert max(counts.values()) - min(counts.values()) <= 1
+    assert len({str(v) for v in versions.values()}) > 1  # versions differ
+
+    # Re-scope checkpoint: a new candidate needs a reason, and reaches every participant's sets.
+    late = item(gql, "F", rice=(1, 1, 1, 1))
+    tag(gql, late["id"], o["id"])
+    add = {"exerciseId": ex["id"], "backlogItemId": late["id"]}
+    no_reason = gql.mutate("addExerciseCandidate", add, EXERCISE)
+    assert no_reason["__typename"] == "ValidationError" and no_reason["path"] == [
+        "input",
+        "reason",
+    ]
+    ok = gql.mutate("addExerciseCandidate", {**add, "reason": "support escalations"}, EXERCISE)
+    assert ok["__typename"] == "ExerciseSuccess", ok
+    truth = [i["id"] for i in items[:2]] + [late["id"]] + [i["id"] for i in items[2:]]
+    for client in people.values():
+        sets = my_sets(client, ex)
+        assert sum(late["id"] in [i["id"] for i in s["items"]] for s in sets) == 3
+        r = vote(client, ex, answers=answers_by_truth(sets, truth))
+        assert r["__typename"] == "ExerciseSuccess", r
+
+    # A participant invited while open gets a version of its own.
+    extra = stakeholders(gql, client_factory, ex, {"latecomer": "Support"})["latecomer"]
+    late_sets = my_sets(extra, ex)
+    assert len(late_sets) >= 4
+    assert vote(extra, ex, answers=answers_by_truth(late_sets, truth))["__typename"] == (
+        "ExerciseSuccess"
+    )
+    withdraw = {"exerciseId": ex["id"], "backlogItemId": items[4]["id"], "reason": "done elsewhere"}
+    assert gql.mutate("withdrawExerciseCandidate", withdraw, EXERCISE)["__typename"] == (
+        "ExerciseSuccess"
+    )
+    close(gql, ex)
+
+    result = gql.execute(RESULTS, {"id": ex["id"]})["exercise"]["results"]
+    ranked = [r["backlogItem"]["id"] for r in result["items"]]
+    assert ranked == [t for t in truth if t != items[4]["id"]]  # the true order, E withdrawn
+    assert result["respondents"] == 7
+    shares = [r["maxdiff"]["share"] for r in result["items"]]
+    assert sum(shares) == pytest.approx(100) and shares == sorted(shares, reverse=True)
+    for r in result["items"]:
+        md = r["maxdiff"]
+        assert md["standardError"] > 0 and md["shown"] >= md["best"] + md["worst"]
+        assert md["countingScore"] == pytest.approx((md["best"] - md["worst"]) / md["shown"])
+    utilities = [r["maxdiff"]["utility"] for r in result["items"]]
+    analytical = [r["maxdiff"]["analyticalUtility"] for r in result["items"]]
+    assert sorted(analytical, reverse=True) == analytical  # the closed form agrees on the order
+    assert utilities == sorted(utilities, reverse=True)
+
+    history = gql.execute(
+        "query($id: ID!) { exercise(id: $id) { history { action actor reason subject"
+        " backlogItem { title } } } }",
+        {"id": ex["id"]},
+    )["exercise"]["history"]
+    actions = [h["action"] for h in history]
+    assert actions[0] == "CREATED" and actions[-1] == "CLOSED"
+    rescope = [h for h in history if h["reason"]]
+    assert [(h["action"], h["backlogItem"]["title"], h["reason"]) for h in rescope] == [
+        ("CANDIDATE_ADDED", "F", "support escalations"),
+        ("CANDIDATE_WITHDRAWN", "E", "done elsewhere"),
+    ]
+    assert actions.count("BALLOT_SUBMITTED") == 7
+
+
+def test_rice_session_medians_spread_and_rank(gql, client_factory):
+    _, items, ex = setup(gql, "RICE_SESSION", ["Import", "Export"])
+    imp, exp = (i["id"] for i in items)
+    people = stakeholders(gql, client_factory, ex, {"a": "Sales", "b": "Sales", "c": "Support"})
+    open_(gql, ex)
+    estimates = {
+        "a": {imp: (100, 2, 0.8, 2), exp: (50, 1, 0.5, 1)},
+        "b": {imp: (300, 1, 1.0, 4), exp: (60, 1, 0.5, 1)},
+        "c": {imp: (200, 3, 0.5, 3)},  # skips Export: a ballot may be partial
+    }
+    for subject, per_item in estimates.items():
+        payload = [
+            dict(
+                zip(
+                    ("backlogItemId", "reach", "impact", "confidence", "effort"),
+                    (i, *v),
+                    strict=True,
+                )
+            )
+            for i, v in per_item.items()
+        ]
+        r = vote(people[subject], ex, estimates=payload)
+        assert r["__typename"] == "ExerciseSuccess", r
+    close(gql, ex)
+    result = gql.execute(RESULTS, {"id": ex["id"]})["exercise"]["results"]
+    first, second = result["items"]
+    assert first["backlogItem"]["id"] == imp
+    assert first["riceSession"] == {
+        "participants": 3,
+        "reach": 200,
+        "impact": 2,
+        "confidence": 0.8,
+        "effort": 3,
+        "spreadIqr": pytest.approx(first["riceSession"]["spreadIqr"]),
+        "spreadCv": pytest.approx(first["riceSession"]["spreadCv"]),
+    }
+    assert first["score"] == pytest.approx(200 * 2 * 0.8 / 3)
+    assert first["riceSession"]["spreadIqr"] > 0
+    assert second["riceSession"]["participants"] == 2 and second["score"] == pytest.approx(27.5)
+
+
+def test_buy_a_feature_budgets_pooling_and_unspent_money(gql, client_factory):
+    _, items, ex = setup(gql, "BUY_A_FEATURE", ["Big", "Mid", "Small"], prices=[100, 60, 40])
+    big, mid, small = (i["id"] for i in items)
+    people = stakeholders(gql, client_factory, ex, {"a": None, "b": None})
+    open_(gql, ex)
+    budget = people["a"].execute(PARTICIPATION, {"id": ex["id"]})["exercise"]["myParticipation"]
+    assert budget["budget"] == 40  # 40% of the 200 on offer, split between two participants
+
+    over = vote(people["a"], ex, allocations=[{"backlogItemId": mid, "amount": 41}])
+    assert over["__typename"] == "ValidationError" and "over budget" in over["message"]
+    assert over["path"] == ["input", "ballot", "allocations", "0", "amount"]
+    spend = [{"backlogItemId": small, "amount": 25}, {"backlogItemId": big, "amount": 15}]
+    assert vote(people["a"], ex, allocations=spend)["__typename"] == "ExerciseSuccess"
+    spend_b = [{"backlogItemId": small, "amount": 15}, {"backlogItemId": mid, "amount": 20}]
+    assert vote(people["b"], ex, allocations=spend_b)["__typename"] == "ExerciseSuccess"
+    close(gql, ex)
+    result = gql.execute(RESULTS, {"id": ex["id"]})["exercise"]["results"]
+    by_id = {r["backlogItem"]["id"]: r for r in result["items"]}
+    assert by_id[small]["buyAFeature"] == {
+        "price": 40,
+        "pooled": 40,
+        "fundedShare": 1,
+        "bought": True,
+        "backers": 2,
+    }
+    assert by_id[small]["rank"] == 1 and not by_id[mid]["buyAFeature"]["bought"]
+    assert result["budgetTotal"] == 80 and result["spent"] == 75
+    assert result["unspentOnItemsNotBought"] == 35  # 20 on Mid + 15 on Big
+
+
+def test_bad_input_gets_typed_errors_and_changes_nothing(gql, client_factory):
+    o, items, ex = setup(gql, "MAXDIFF", ["A", "B", "C", "D", "E"])
+    stray = item(gql, "not tagged")
+    r = gql.mutate(
+        "addExerciseCandidate", {"exerciseId": ex["id"], "backlogItemId": stray["id"]}, EXERCISE
+    )
+    assert r["__typename"] == "ValidationError" and "tagged" in r["message"]
+    other = client_factory()  # another workspace's item is not found
+    foreign = item(other, "theirs")
+    r = gql.mutate(
+        "addExerciseCandidate", {"exerciseId": ex["id"], "backlogItemId": foreign["id"]}, EXERCISE
+    )
+    assert r["__typename"] == "NotFoundError"
+    r = other.mutate(
+        "inviteParticipant", {"exerciseId": ex["id"], "subject": "x"}, EXERCISE
+    )  # and so is this workspace's exercise for the other workspace
+    assert r["__typename"] == "NotFoundError"
+    stale = gql.mutate(
+        "inviteParticipant",
+        {"exerciseId": ex["id"], "subject": "x", "expectedVersion": ex["version"] - 1},
+        EXERCISE,
+    )
+    assert stale["__typename"] == "ConflictError" and stale["currentVersion"] == ex["version"]
+    wrong = gql.mutate(
+        "createExercise",
+        {"objectiveId": o["id"], "method": "MAXDIFF", "title": "t", "setSize": 7},
+        EXERCISE,
+    )
+    assert wrong["__typename"] == "ValidationError" and wrong["path"] == ["input", "setSize"]
+    stake = client_factory(gql.workspace, "sam", (Role.STAKEHOLDER,))
+    r = stake.mutate("openExercise", {"exerciseId": ex["id"]}, EXERCISE)
+    assert r["__typename"] == "PermissionDeniedError"
+
+    people = stakeholders(gql, client_factory, ex, {"sam": None})
+    open_(gql, ex)
+    [first, *_] = my_sets(people["sam"], ex)
+    shown = [i["id"] for i in first["items"]]
+    outside = next(i["id"] for i in items if i["id"] not in shown)
+    cases = [
+        ({"answers": [{"setIndex": 0, "bestId": shown[0], "worstId": shown[0]}]}, "worst"),
+        ({"answers": [{"setIndex": 0, "bestId": outside, "worstId": shown[0]}]}, "best"),
+        ({"answers": [{"setIndex": 99, "bestId": shown[0], "worstId": shown[1]}]}, "setIndex"),
+        ({"answers": [{"setIndex": 0, "bestId": "nonsense", "worstId": shown[1]}]}, "bestId"),
+        ({"votes": [{"backlogItemId": shown[0], "category": "MUST"}]}, "votes"),
+    ]
+    for ballot, field in cases:
+        r = vote(people["sam"], ex, **ballot)
+        assert r["__typename"] == "ValidationError", (ballot, r)
+        assert r["path"][-1] == field, (ballot, r)
+    state = gql.execute(
+        "query($id: ID!) { exercise(id: $id) { version participants { submitted } } }",
+        {"id": ex["id"]},
+    )["exercise"]
+    assert state["participants"] == [{"submitted": False}]
+    close(gql, ex)
+    again = gql.mutate("closeExercise", {"exerciseId": ex["id"]}, EXERCISE)
+    assert again["__typename"] == "ConflictError"
+    assert (
+        gql.execute("query($id: ID!) { exercise(id: $id) { version } }", {"id": ex["id"]})[
+            "exercise"
+        ]["version"]
+        == state["version"] + 1
+    )
+
+    moscow = setup(gql, "MOSCOW", ["X", "Y"])[2]
+    people = stakeholders(gql, client_factory, moscow, {"sam": None})
+    open_(gql, moscow)
+    x = moscow["candidates"][0]["backlogItem"]["id"]
+    r = vote(people["sam"], moscow, votes=[{"backlogItemId": x, "category": "NICE"}])
+    assert r["__typename"] == "ValidationError" and r["path"][-1] == "category"
+
+
+def test_plan_splits_capacity_counts_shared_items_once(gql):
+    growth = objective(gql, "Grow")
+    retain = objective(gql, "Retain")
+    shared = item(gql, "Shared", rice=(100, 3, 1, 3))  # tops both rankings
+    g1 = item(gql, "Growth 1", rice=(50, 1, 1, 2))
+    g2 = item(gql, "Growth 2", rice=(10, 1, 1, 4))
+    r1 = item(gql, "Retain 1", rice=(30, 1, 1, 2))
+    for i in (shared, g1, g2):
+        tag(gql, i["id"], growth["id"])
+    for i in (shared, r1):
+        tag(gql, i["id"], retain["id"])
+    query = """
+    query($alloc: [PlanAllocationInput!]!) {
+      plan(cycle: "2026-Q3", capacity: 10, allocations: $alloc) {
+        used left
+        objectives { share capacity used left objective { title }
+                     accepted { effort rank backlogItem { title } } }
+        didNotFit { effort objective { title } backlogItem { title } }
+        notEstimated { title } } }
+    """
+    alloc = [
+        {"objectiveId": growth["id"], "share": 0.6},
+        {"objectiveId": retain["id"], "share": 0.4},
+    ]
+    plan = gql.execute(query, {"alloc": alloc})["plan"]
+    grow, keep = plan["objectives"]
+    assert grow["objective"]["title"] == "Grow" and grow["capacity"] == 6
+    assert [a["backlogItem"]["title"] for a in grow["accepted"]] == ["Shared", "Growth 1"]
+    assert [a["backlogItem"]["title"] for a in keep["accepted"]] == ["Retain 1"]  # Shared once
+    assert plan["didNotFit"] == [
+        {"effort": 4, "objective": {"title": "Grow"}, "backlogItem": {"title": "Growth 2"}}
+    ]
+    assert plan["used"] == 7 and plan["left"] == 3
+    too_much = gql.post(query, {"alloc": [{**alloc[0], "share": 0.7}, alloc[1]]}).json()
+    assert "at most 1" in too_much["errors"][0]["message"]

@@ -7,11 +7,13 @@ import subprocess
 import sys
 import time
 from typing import Any
+from uuid import UUID
 
 import psycopg
 import pytest
 
 from domain.application import Actor, OkrankApplication
+from domain.exercise_ballots import BallotInput, MaxDiffAnswer
 from domain.scoring import Multipliers, RiceInputs, Tier, WsjfInputs
 from projections.runner import VIEWS, Projections, event_store_env, rebuild
 from tests.conftest import ROOT
@@ -25,6 +27,12 @@ TABLES = {
     "ranking_entries": "workspace, scope, method, item_id",
     "tag_events": "position",
     "ranking_changes": "position, ordinal",
+    "exercises": "id",
+    "exercise_candidates": "exercise_id, item_id",
+    "exercise_participants": "exercise_id, subject",
+    "exercise_history": "position",
+    "exercise_results": "exercise_id, segment, item_id",
+    "exercise_groups": "exercise_id, segment",
 }
 
 
@@ -72,8 +80,11 @@ def workload(app: OkrankApplication, actor: Actor, n: int, offset: int = 0) -> N
         app.add_key_result(actor, o, "metric", 0, 10)
         app.activate_objective(actor, o)
         objectives.append(o)
+    still_tagged: list[UUID] = []
     for k in range(n):
         i = app.create_backlog_item(actor, f"item {offset + k}").aggregate_id
+        if k % 2 == 1 and k % 5 != 0:
+            still_tagged.append(i)
         app.score_backlog_item(actor, i, RiceInputs(k + 1, 1, 0.5, 2), WsjfInputs(1, 2, 3, 5))
         app.tag_backlog_item(actor, i, objectives[k % 2], Tier.DIRECT, "r")
         if k % 3 == 0:
@@ -81,7 +92,26 @@ def workload(app: OkrankApplication, actor: Actor, n: int, offset: int = 0) -> N
         if k % 5 == 0:
             app.untag_backlog_item(actor, i, objectives[k % 2], "moved")
             app.justify_non_strategic(actor, i, "compliance")
+    if len(still_tagged) >= 4:
+        maxdiff_exercise(app, actor, objectives[1], still_tagged)
     app.close_objective(actor, objectives[0])
+
+
+def maxdiff_exercise(app: OkrankApplication, actor: Actor, objective: UUID, items: list) -> None:
+    """A MaxDiff exercise with ballots from two segments, re-scoped while open, then closed."""
+    ex = app.create_exercise(actor, objective, "MAXDIFF", "what first").aggregate_id
+    for i in items[:-1]:
+        app.add_exercise_candidate(actor, ex, i)
+    for subject, segment in (("p1", "Sales"), ("p2", "Support"), ("p3", "Sales")):
+        app.invite_participant(actor, ex, subject, segment)
+    app.open_exercise(actor, ex)
+    app.add_exercise_candidate(actor, ex, items[-1], reason="late insight")
+    designs = app.repository.get(ex).designs
+    for subject, sets in designs.items():
+        answers = [MaxDiffAnswer(n, s[0], s[-1]) for n, s in enumerate(sets)]
+        app.submit_ballot(Actor(actor.workspace, subject), ex, BallotInput(answers=answers))
+    app.withdraw_exercise_candidate(actor, ex, items[0], "out of scope after all")
+    app.close_exercise(actor, ex)
 
 
 @pytest.fixture
@@ -112,6 +142,9 @@ def test_restarted_projections_neither_skip_nor_repeat(app_and_url):
     assert len(live["backlog_items"]) == 24
     # Per workload of 12: 12 tagged, 4 retagged (k % 3), 3 untagged + 3 justified (k % 5).
     assert len(live["tag_events"]) == 2 * (12 + 4 + 3 + 3)
+    # Two closed MaxDiff exercises: results overall and for two segments, 4 candidates each.
+    assert len(live["exercise_results"]) == 2 * 3 * 4
+    assert any(row[11] == "EXERCISE_CLOSED" for row in live["ranking_changes"])
     rebuild(url)
     assert snapshot(url) == live
 
