@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -272,7 +273,9 @@ class CreateExerciseInput:
     method: ExerciseMethodEnum = strawberry.field(description="How stakeholders give input.")
     title: str = strawberry.field(description="Title shown to participants (1–200 characters).")
     instructions: str | None = strawberry.field(default=None, description="For participants.")
-    deadline: str | None = strawberry.field(default=None, description="Free-form deadline.")
+    deadline: datetime | None = strawberry.field(
+        default=None, description="When ballots are due (shown to participants; ISO 8601)."
+    )
     set_size: int = strawberry.field(default=4, description="MaxDiff: items per set (3–5).")
 
 
@@ -449,7 +452,7 @@ class ExerciseMutations:
                 input.method.value,
                 input.title,
                 input.instructions,
-                input.deadline,
+                input.deadline.isoformat() if input.deadline else None,
                 input.set_size,
             ),
             exercise_success,

@@ -347,7 +347,7 @@ class Exercise(Node):
     method: ExerciseMethodEnum = strawberry.field(description="How input is given.")
     title: str = strawberry.field(description="Title shown to participants.")
     instructions: str = strawberry.field(description="Instructions shown to participants.")
-    deadline: str | None = strawberry.field(description="Deadline as the owner wrote it.")
+    deadline: datetime | None = strawberry.field(description="When ballots are due, if set.")
     set_size: int = strawberry.field(description="MaxDiff: items per set (3–5).")
     status: ExerciseStatusEnum = strawberry.field(description="DRAFT, OPEN or CLOSED.")
     version: int = strawberry.field(description="Aggregate version; pass as `expectedVersion`.")
@@ -364,7 +364,7 @@ class Exercise(Node):
             method=ExerciseMethod(r["method"]),
             title=r["title"],
             instructions=r["instructions"],
-            deadline=r["deadline"],
+            deadline=datetime.fromisoformat(r["deadline"]) if r["deadline"] else None,
             set_size=r["set_size"],
             status=ExerciseStatus(r["status"]),
             version=r["version"],
