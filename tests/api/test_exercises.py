@@ -488,3 +488,41 @@ def test_plan_splits_capacity_counts_shared_items_once(gql):
     assert plan["used"] == 7 and plan["left"] == 3
     too_much = gql.post(query, {"alloc": [{**alloc[0], "share": 0.7}, alloc[1]]}).json()
     assert "at most 1" in too_much["errors"][0]["message"]
+
+
+def test_methods_on_one_objective_are_compared_and_stakeholders_see_no_results(gql, client_factory):
+    o, items, moscow = setup(gql, "MOSCOW", ["P", "Q", "R"])
+    ids = [i["id"] for i in items]
+    design = gql.mutate(
+        "createExercise", {"objectiveId": o["id"], "method": "MAXDIFF", "title": "md"}, EXERCISE
+    )["exercise"]
+    for i in ids:
+        gql.mutate(
+            "addExerciseCandidate", {"exerciseId": design["id"], "backlogItemId": i}, EXERCISE
+        )
+    voter = stakeholders(gql, client_factory, moscow, {"sam": "Sales"})["sam"]
+    stakeholders(gql, client_factory, design, {"sam": "Sales"})
+    open_(gql, moscow)
+    explicit = open_(gql, design, design=[ids, list(reversed(ids))])  # the owner's own sets
+    assert explicit["status"] == "OPEN"
+    sets = my_sets(voter, design)
+    assert [[i["id"] for i in s["items"]] for s in sets] == [ids, list(reversed(ids))]
+    votes = [
+        {"backlogItemId": i, "category": c}
+        for i, c in zip(ids, ("MUST", "COULD", "WONT"), strict=True)
+    ]
+    assert vote(voter, moscow, votes=votes)["__typename"] == "ExerciseSuccess"
+    answers = [{"setIndex": n, "bestId": ids[0], "worstId": ids[2]} for n in range(2)]
+    assert vote(voter, design, answers=answers)["__typename"] == "ExerciseSuccess"
+    close(gql, moscow)
+    close(gql, design)
+    compared = gql.execute(RESULTS, {"id": moscow["id"]})["exercise"]["methodAgreement"]
+    assert compared == [
+        {"method": "MAXDIFF", "commonItems": 3, "spearman": 1.0, "exercise": {"id": design["id"]}}
+    ]
+    hidden = voter.post(RESULTS, {"id": moscow["id"]}).json()
+    assert hidden["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    listed = voter.execute("{ exercises { edges { node { id } } } }")["exercises"]["edges"]
+    assert {e["node"]["id"] for e in listed} == {moscow["id"], design["id"]}
+    outsider = client_factory(gql.workspace, "eve", (Role.STAKEHOLDER,))
+    assert outsider.execute("{ exercises { edges { node { id } } } }")["exercises"]["edges"] == []
