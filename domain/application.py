@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import random
+import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -28,7 +31,8 @@ from domain.workspace import Workspace, workspace_id
 
 A = TypeVar("A", bound=Aggregate)
 
-CONFLICT_RETRIES = 5
+CONFLICT_RETRIES = 8
+LOCK_STRIPES = 64  # in-process commands on one aggregate queue up instead of conflicting
 
 
 @dataclass(frozen=True)
@@ -59,6 +63,10 @@ class OkrankApplication(ExerciseCommands, Application[UUID]):
         "DEEPCOPY_FROM_AGGREGATE_CACHE": "y",  # a failed command must not dirty the cache
     }
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._stripes = [threading.Lock() for _ in range(LOCK_STRIPES)]
+
     # --- helpers ---
 
     def _load(self, cls: type[A], ident: UUID, actor: Actor, kind: str) -> A:
@@ -82,7 +90,23 @@ class OkrankApplication(ExerciseCommands, Application[UUID]):
         expected_version: int | None,
         mutate: Callable[[A], Any],
     ) -> CommandResult:
-        """Load, check the expected version, mutate and save; retry on a concurrent write."""
+        """Load, check the expected version, mutate and save; retry on a concurrent write.
+
+        Commands on one aggregate are serialised within this process (many participants
+        submitting ballots to one exercise at once); writers in other processes are met by
+        retrying with a jittered backoff."""
+        with self._stripes[ident.int % LOCK_STRIPES]:
+            return self._change_unlocked(cls, ident, actor, kind, expected_version, mutate)
+
+    def _change_unlocked(
+        self,
+        cls: type[A],
+        ident: UUID,
+        actor: Actor,
+        kind: str,
+        expected_version: int | None,
+        mutate: Callable[[A], Any],
+    ) -> CommandResult:
         for attempt in range(CONFLICT_RETRIES):
             aggregate = self._load(cls, ident, actor, kind)
             if expected_version is not None and aggregate.version != expected_version:
@@ -99,6 +123,7 @@ class OkrankApplication(ExerciseCommands, Application[UUID]):
                     raise ConflictError(
                         f"{kind} was changed concurrently", current_version=current
                     ) from None
+                time.sleep(random.uniform(0, 0.002 * 2**attempt))
         raise AssertionError("unreachable")
 
     def _save(self, aggregate: Aggregate) -> CommandResult:

@@ -4,6 +4,7 @@ re-scoping, results per segment, the EXERCISE ranking and its ranking changes, b
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -526,3 +527,16 @@ def test_methods_on_one_objective_are_compared_and_stakeholders_see_no_results(g
     assert {e["node"]["id"] for e in listed} == {moscow["id"], design["id"]}
     outsider = client_factory(gql.workspace, "eve", (Role.STAKEHOLDER,))
     assert outsider.execute("{ exercises { edges { node { id } } } }")["exercises"]["edges"] == []
+
+
+def test_concurrent_ballots_all_land_once(gql, client_factory):
+    _, items, ex = setup(gql, "MOSCOW", ["One", "Two"])
+    people = stakeholders(gql, client_factory, ex, {f"s{n}": None for n in range(10)})
+    open_(gql, ex)
+    votes = [{"backlogItemId": items[0]["id"], "category": "MUST"}]
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        results = list(pool.map(lambda c: vote(c, ex, votes=votes), people.values()))
+    assert [r["__typename"] for r in results] == ["ExerciseSuccess"] * 10
+    close(gql, ex)
+    result = gql.execute(RESULTS, {"id": ex["id"]})["exercise"]["results"]
+    assert result["respondents"] == 10 and result["items"][0]["moscow"]["must"] == 10
