@@ -44,9 +44,15 @@ def validate_response(r: Response, n_items: int) -> None:
         raise ValidationError("worst", "worst must be one of the items shown")
 
 
+BASE_VERSIONS = 4  # carefully built layouts; every participant gets one of them, relabelled
+IMPROVE_ROUNDS = 8  # pair-swap rounds per base layout, stopping early once pairs are even
+BIG = 1e6  # frequency outweighs any pairing sum in the greedy score
+
+
 @dataclass(frozen=True)
 class Design:
-    """Sets per version (one version per participant)."""
+    """Sets per version (one version per participant). Each set lists its items in display
+    order; positions are shuffled so no item sits first more often than chance."""
 
     versions: list[list[tuple[int, ...]]]
 
@@ -54,88 +60,167 @@ class Design:
 def generate_design(
     n_items: int, set_size: int = 4, appearances: int = 3, versions: int = 1, seed: int = 0
 ) -> Design:
-    """Balanced incomplete sets: in each version every item appears `appearances` times (±1) and
-    pairs co-occur as evenly as a greedy choice with random tie-breaks allows."""
+    """Balanced incomplete sets, one version per participant.
+
+    Within a version every item appears `appearances` times (±1 when n·appearances is not a
+    multiple of the set size) and pairs co-occur as evenly as a greedy build plus pair swaps
+    allow. Only a few such base layouts are built (the slow part); each version is a base with
+    its items relabelled by a permutation π, its sets shuffled and the positions inside each set
+    shuffled. Relabelling keeps the within-version balance exactly (the frequency and pair
+    counts of item π(i) are those of item i) and makes versions differ. Across versions the
+    permutations are drawn so pooled item frequencies stay within one version's extra
+    appearance of each other: the base items shown most often get the labels shown least so far.
+    Deterministic given `seed`.
+    """
     if n_items < 3:
         raise ValidationError("candidates", "MaxDiff needs at least 3 items")
     if not 3 <= set_size <= 5 or set_size > n_items:
         raise ValidationError("setSize", "set size must be 3–5 and at most the number of items")
+    if appearances < 1 or versions < 1:
+        raise ValidationError("appearances", "appearances and versions must be at least 1")
     rng = np.random.default_rng(seed)
+    bases = np.array(
+        [
+            _base_version(n_items, set_size, appearances, rng)
+            for _ in range(min(versions, BASE_VERSIONS))
+        ]
+    )  # (B, sets, k)
+    n_sets = bases.shape[1]
+    which = np.arange(versions) % len(bases)
+    perms = _balanced_relabellings(bases, which, n_items, rng)  # (V, n): base item → label
+    set_order = np.argsort(rng.random((versions, n_sets)), axis=1)
+    slot_order = np.argsort(rng.random((versions, n_sets, set_size)), axis=2)
+    laid_out = bases[which[:, None], set_order]  # (V, sets, k)
+    laid_out = np.take_along_axis(laid_out, slot_order, axis=2)
+    labelled = np.take_along_axis(perms, laid_out.reshape(versions, -1), axis=1)
+    rows = labelled.reshape(versions, n_sets, set_size).tolist()
+    return Design([[tuple(s) for s in sets] for sets in rows])
+
+
+def _balanced_relabellings(
+    bases: np.ndarray, which: np.ndarray, n_items: int, rng: np.random.Generator
+) -> np.ndarray:
+    """One permutation per version, random but steering the base's frequent items to the labels
+    that have been shown least so far (random tie-breaks), so pooled counts stay level."""
+    freq = np.stack([np.bincount(b.ravel(), minlength=n_items) for b in bases])
+    pooled = np.zeros(n_items)
+    perms = np.empty((len(which), n_items), dtype=np.int64)
+    noise = rng.random((len(which), 2, n_items))
+    for v, b in enumerate(which):
+        items = np.lexsort((noise[v, 0], -freq[b]))  # most shown base items first
+        labels = np.lexsort((noise[v, 1], pooled))  # least shown labels first
+        perms[v, items] = labels
+        pooled[labels] += freq[b, items]
+    return perms
+
+
+def _base_version(
+    n_items: int, set_size: int, appearances: int, rng: np.random.Generator
+) -> list[list[int]]:
+    """Greedy: fill each set with the least shown item, then the least paired with what the set
+    already holds (random tie-breaks); then even out pairs by swaps."""
     n_sets = -(-n_items * appearances // set_size)
-    out = []
-    for _ in range(versions):
-        freq = np.zeros(n_items)
-        pairs = np.zeros((n_items, n_items))
-        sets: list[list[int]] = []
-        for _ in range(n_sets):
-            chosen: list[int] = []
-            for _ in range(set_size):
-                candidates = [i for i in range(n_items) if i not in chosen]
-                # Least shown first, then least paired with what is already in the set.
-                score = [(freq[i], pairs[i, chosen].sum(), rng.random()) for i in candidates]
-                chosen.append(candidates[min(range(len(candidates)), key=score.__getitem__)])
-            for i in chosen:
-                freq[i] += 1
-                for j in chosen:
-                    if i != j:
-                        pairs[i, j] += 1
-            sets.append(sorted(chosen))
+    freq = np.zeros(n_items)
+    pairs = np.zeros((n_items, n_items))
+    sets: list[list[int]] = []
+    for _ in range(n_sets):
+        chosen: list[int] = []
+        taken = np.zeros(n_items, dtype=bool)
+        for _ in range(set_size):
+            # Lexicographic (frequency, then pairing, then noise) folded into one number.
+            score = freq * BIG + pairs[:, chosen].sum(axis=1) + rng.random(n_items)
+            score[taken] = np.inf
+            pick = int(np.argmin(score))
+            chosen.append(pick)
+            taken[pick] = True
+        for i in chosen:
+            freq[i] += 1
+            pairs[i, chosen] += 1
+            pairs[i, i] -= 1
+        sets.append(chosen)
+    # Perfect evenness (spread 0) is possible only when the pair incidences divide evenly.
+    target = 0 if n_sets * set_size * (set_size - 1) % (n_items * (n_items - 1)) == 0 else 1
+    off = ~np.eye(n_items, dtype=bool)
+    for _ in range(IMPROVE_ROUNDS):
         _improve_pairs(sets, pairs, rng)
-        out.append([tuple(sorted(int(i) for i in s)) for s in sets])
-    return Design(out)
+        if pairs[off].max() - pairs[off].min() <= target:
+            break
+    return sets
 
 
 def _improve_pairs(
     sets: list[list[int]], pairs: np.ndarray, rng: np.random.Generator, attempts_per_set: int = 60
 ) -> None:
     """Swap items between sets when that evens out pair co-occurrences (item frequencies are
-    unchanged by a swap). Objective: the sum of squared pair counts."""
-    for _ in range(attempts_per_set * len(sets)):
-        a, b = rng.choice(len(sets), 2, replace=False)
-        x, y = sets[a][rng.integers(len(sets[a]))], sets[b][rng.integers(len(sets[b]))]
+    unchanged by a swap). Objective: Σ pairs², lowest when the counts are as equal as they can
+    be. Plain lists and pre-drawn random numbers: this loop is the cost of a base layout."""
+    attempts = attempts_per_set * len(sets)
+    if len(sets) < 2:
+        return
+    p = pairs.astype(np.int64).tolist()
+    a_all = rng.integers(len(sets), size=attempts)
+    b_all = (a_all + rng.integers(1, len(sets), size=attempts)) % len(sets)  # b ≠ a
+    slots = rng.integers(1 << 30, size=(attempts, 2))
+    for a, b, (sx, sy) in zip(a_all.tolist(), b_all.tolist(), slots.tolist(), strict=True):
+        x, y = sets[a][sx % len(sets[a])], sets[b][sy % len(sets[b])]
         if x in sets[b] or y in sets[a]:
             continue
         rest_a = [i for i in sets[a] if i != x]
-        rest_b = [i for i in sets[b] if i != y]
-        # Change in Σ pairs² when x leaves a for b and y leaves b for a (counts are symmetric).
-        delta = 0.0
+        rest_b = [j for j in sets[b] if j != y]
+        # x leaves a for b and y leaves b for a; an item in both sets sees no net change.
+        change: dict[tuple[int, int], int] = {}
         for i in rest_a:
-            delta += (pairs[x, i] - 1) ** 2 - pairs[x, i] ** 2
-            delta += (pairs[y, i] + 1) ** 2 - pairs[y, i] ** 2
+            change[x, i] = change.get((x, i), 0) - 1
+            change[y, i] = change.get((y, i), 0) + 1
         for j in rest_b:
-            delta += (pairs[y, j] - 1) ** 2 - pairs[y, j] ** 2
-            delta += (pairs[x, j] + 1) ** 2 - pairs[x, j] ** 2
+            change[y, j] = change.get((y, j), 0) - 1
+            change[x, j] = change.get((x, j), 0) + 1
+        delta = sum((p[u][v] + c) ** 2 - p[u][v] ** 2 for (u, v), c in change.items())
         if delta <= 0:  # sideways moves too: they walk off plateaus
-            for i in rest_a:
-                pairs[x, i] -= 1
-                pairs[i, x] -= 1
-                pairs[y, i] += 1
-                pairs[i, y] += 1
-            for j in rest_b:
-                pairs[y, j] -= 1
-                pairs[j, y] -= 1
-                pairs[x, j] += 1
-                pairs[j, x] += 1
+            for (u, v), c in change.items():
+                p[u][v] += c
+                p[v][u] += c
             sets[a] = [*rest_a, y]
             sets[b] = [*rest_b, x]
+    pairs[:] = p
 
 
 def balance(design: Design) -> dict[str, float]:
-    """Spread of item frequencies and pair co-occurrences, per version (worst version)."""
-    freq_spread, pair_spread = 0.0, 0.0
-    for sets in design.versions:
-        n = 1 + max(i for s in sets for i in s)
-        freq = np.bincount([i for s in sets for i in s], minlength=n)
-        pairs = np.zeros((n, n))
-        for s in sets:
-            for i in s:
-                for j in s:
-                    if i != j:
-                        pairs[i, j] += 1
-        off = pairs[~np.eye(n, dtype=bool)]
-        freq_spread = max(freq_spread, float(freq.max() - freq.min()))
-        pair_spread = max(pair_spread, float(off.max() - off.min()))
-    return {"item_frequency_spread": freq_spread, "pair_cooccurrence_spread": pair_spread}
+    """Spread (max − min) of item frequencies and of pair co-occurrences within each version
+    (the worst version), and the same counts pooled over all versions: the pooled frequency
+    spread relative to its mean, (max − min) / mean, and the coefficient of variation
+    (sd / mean) of pooled pair co-occurrences. Pooled figures show that no item or pair is
+    favoured across participants; they shrink as versions are added."""
+    freq, pairs = _version_counts(design)
+    off = ~np.eye(freq.shape[1], dtype=bool)
+    per_pair = pairs[:, off]  # (V, n(n−1))
+    pooled_freq = freq.sum(axis=0)
+    pooled_pairs = per_pair.sum(axis=0)
+    return {
+        "item_frequency_spread": float((freq.max(axis=1) - freq.min(axis=1)).max()),
+        "pair_cooccurrence_spread": float((per_pair.max(axis=1) - per_pair.min(axis=1)).max()),
+        "pooled_item_frequency_spread": float(
+            (pooled_freq.max() - pooled_freq.min()) / pooled_freq.mean()
+        ),
+        "pooled_pair_cooccurrence_cv": float(pooled_pairs.std() / pooled_pairs.mean()),
+    }
+
+
+def _version_counts(design: Design) -> tuple[np.ndarray, np.ndarray]:
+    """Item frequencies (V, n) and pair co-occurrences (V, n, n, zero diagonal) per version."""
+    n = 1 + max(i for sets in design.versions for s in sets for i in s)
+    freq = np.zeros((len(design.versions), n), dtype=np.int64)
+    pairs = np.zeros((len(design.versions), n, n), dtype=np.int64)
+    for size in {len(s) for sets in design.versions for s in sets}:
+        v, s = zip(
+            *[(v, s) for v, sets in enumerate(design.versions) for s in sets if len(s) == size],
+            strict=True,
+        )
+        rows, sets = np.array(v), np.array(s)  # (R,), (R, k)
+        np.add.at(freq, (rows[:, None], sets), 1)
+        np.add.at(pairs, (rows[:, None, None], sets[:, :, None], sets[:, None, :]), 1)
+    pairs[:, np.arange(n), np.arange(n)] = 0
+    return freq, pairs
 
 
 @dataclass(frozen=True)
