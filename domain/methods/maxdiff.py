@@ -342,3 +342,174 @@ def analyse(responses: Sequence[Response], n_items: int) -> list[ItemResult]:
         )
         for i in range(n_items)
     ]
+
+
+@dataclass(frozen=True)
+class IndividualFit:
+    """Per-respondent utilities (centred to sum 0) and the population prior they shrink to."""
+
+    utilities: dict[str, np.ndarray]
+    population: np.ndarray  # prior mean μ, centred
+    prior_sd: float  # σ: spread of true individual utilities around μ
+    iterations: int  # empirical-Bayes rounds used
+
+
+def individual_utilities(responses: Sequence[Response], n_items: int) -> dict[str, np.ndarray]:
+    """Per-respondent utilities shrunk toward the population; see `fit_individual`."""
+    return fit_individual(responses, n_items).utilities
+
+
+def fit_individual(
+    responses: Sequence[Response], n_items: int, max_rounds: int = 30, tol: float = 1e-3
+) -> IndividualFit:
+    """Empirical-Bayes individual utilities under the maxdiff logit.
+
+    Prior: β_r ~ N(μ, σ² I) (on the centred utilities). Each respondent's estimate is the
+    posterior mode, maximising ℓ_r(β) − ‖β − μ‖² / (2σ²), by Newton's method for all
+    respondents at once (their Hessians are n×n blocks, solved as one batch). A respondent with
+    few or unanimous answers stays near μ; one with many consistent answers moves away.
+
+    μ and σ² come from the data (empirical Bayes) by EM with a Laplace approximation: given
+    the modes β̂_r and posterior covariances Σ_r = (H_r + I/σ²)⁻¹ (H_r the negative
+    log-likelihood Hessian), the EM update is
+        μ ← C mean_r β̂_r,   σ² ← f(σ²) = Σ_r (‖C(β̂_r − μ)‖² + tr(C Σ_r C)) / (R (n − 1)),
+    with C = I − 11ᵀ/n the centring projection (utilities are identified only up to a constant,
+    so only n − 1 directions carry information). μ starts at the aggregate MNL utilities. Plain
+    EM crawls when each respondent answers few sets (most of the information is "missing"), so
+    the fixed point log f(σ²) = log σ² is found by the secant method, safeguarded to move at most
+    a factor of 10 per round.
+    """
+    for r in responses:
+        validate_response(r, n_items)
+    ids = list(dict.fromkeys(r.respondent for r in responses))
+    groups = _respondent_groups(responses, {rid: k for k, rid in enumerate(ids)})
+    mu, _ = fit_mnl(responses, n_items)
+    beta = np.tile(mu, (len(ids), 1))
+    centre = np.eye(n_items) - 1.0 / n_items
+
+    def em_gap(t: float) -> float:
+        """log f(σ²) − log σ² at σ² = eᵗ; updates μ and the warm start as EM does."""
+        nonlocal beta, mu
+        beta, hess = _posterior_modes(beta, groups, len(ids), n_items, mu, np.exp(t))
+        cov = np.linalg.inv(hess)  # (R, n, n) Laplace posterior covariances
+        spread = float((((beta - mu) @ centre) ** 2).sum())
+        trace = float(np.einsum("ij,rjk,ki->", centre, cov, centre))
+        mu = beta.mean(axis=0) @ centre
+        return float(np.log((spread + trace) / (len(ids) * (n_items - 1)))) - t
+
+    lo, hi = np.log(1e-4), np.log(1e2)
+    t0, g0 = 0.0, em_gap(0.0)
+    t1 = float(np.clip(t0 + g0, lo, hi))  # one plain EM step
+    g1, rounds = em_gap(t1), 2
+    while abs(g1) > tol and rounds < max_rounds:
+        step = -g1 * (t1 - t0) / (g1 - g0) if g1 != g0 else g1
+        t0, g0 = t1, g1
+        t1 = float(np.clip(t1 + np.clip(step, -2.3, 2.3), lo, hi))
+        g1, rounds = em_gap(t1), rounds + 1
+        if t1 in (lo, hi) and t1 == t0:
+            break  # pinned at a bound: no heterogeneity (or an implausible amount)
+    beta, _ = _posterior_modes(beta, groups, len(ids), n_items, mu, np.exp(t1))
+    beta = beta @ centre
+    prior_sd = float(np.exp(t1 / 2))
+    return IndividualFit(dict(zip(ids, beta, strict=True)), mu, prior_sd, rounds)
+
+
+def _respondent_groups(
+    responses: Sequence[Response], row: dict[str, int]
+) -> dict[int, tuple[np.ndarray, ...]]:
+    """Responses by set size: (respondent row R, sets R×k, best position R, worst position R)."""
+    by_size: dict[int, list[Response]] = {}
+    for r in responses:
+        by_size.setdefault(len(r.shown), []).append(r)
+    out = {}
+    for k, rs in by_size.items():
+        sets = np.array([r.shown for r in rs], dtype=np.int64)
+        best = np.array([r.shown.index(r.best) for r in rs])
+        worst = np.array([r.shown.index(r.worst) for r in rs])
+        who = np.array([row[r.respondent] for r in rs])
+        out[k] = (who, sets, best, worst)
+    return out
+
+
+def _pair_matrix(k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """All k(k−1) ordered (best, worst) position pairs and their design rows e_b − e_w."""
+    b, w = np.nonzero(~np.eye(k, dtype=bool))
+    x = np.zeros((len(b), k))
+    x[np.arange(len(b)), b] = 1
+    x[np.arange(len(b)), w] = -1
+    return b, w, x
+
+
+def _objective_parts(
+    beta: np.ndarray, groups: dict, n_respondents: int, n_items: int, with_hessian: bool
+) -> tuple[np.ndarray, ...]:
+    """Per respondent: log-likelihood (R,), gradient (R, n) and, if asked, Hessian of the
+    negative log-likelihood (R, n, n). Per response the pair choice is a softmax over
+    x_p = e_b − e_w, so ∇ℓ = x_chosen − E[x] and −∇²ℓ = Cov[x]; both are scattered into the
+    respondent's item coordinates with bincount."""
+    r_count, n = n_respondents, n_items
+    ll = np.zeros(r_count)
+    grad = np.zeros(r_count * n)
+    hess = np.zeros(r_count * n * n) if with_hessian else None
+    for k, (who, sets, best, worst) in groups.items():
+        pb, pw, x = _pair_matrix(k)
+        v = beta[who[:, None], sets]  # (T, k)
+        logits = v[:, pb] - v[:, pw]  # (T, k(k−1))
+        top = logits.max(axis=1, keepdims=True)
+        log_norm = top[:, 0] + np.log(np.exp(logits - top).sum(axis=1))
+        p = np.exp(logits - log_norm[:, None])
+        chosen = v[np.arange(len(v)), best] - v[np.arange(len(v)), worst]
+        ll += np.bincount(who, weights=chosen - log_norm, minlength=r_count)
+        local = -(p @ x)  # (T, k): −E[x]
+        local[np.arange(len(v)), best] += 1
+        local[np.arange(len(v)), worst] -= 1
+        flat = who[:, None] * n + sets
+        grad += np.bincount(flat.ravel(), weights=local.ravel(), minlength=r_count * n)
+        if hess is not None:
+            mean = p @ x
+            outer = (x[:, :, None] * x[:, None, :]).reshape(len(x), k * k)
+            cov = (p @ outer).reshape(-1, k, k) - mean[:, :, None] * mean[:, None, :]
+            idx = (who[:, None, None] * n + sets[:, :, None]) * n + sets[:, None, :]
+            hess += np.bincount(idx.ravel(), weights=cov.ravel(), minlength=r_count * n * n)
+    grad = grad.reshape(r_count, n)
+    if hess is None:
+        return ll, grad
+    return ll, grad, hess.reshape(r_count, n, n)
+
+
+def _posterior_modes(
+    beta: np.ndarray,
+    groups: dict,
+    n_respondents: int,
+    n_items: int,
+    mu: np.ndarray,
+    sigma2: float,
+    max_steps: int = 25,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Newton's method with step halving on each respondent's log posterior (strictly concave:
+    the log-likelihood is concave and the prior strictly so). Returns the modes and the
+    Hessians of the negative log posterior there."""
+
+    def log_post(b: np.ndarray) -> np.ndarray:
+        ll = _objective_parts(b, groups, n_respondents, n_items, False)[0]
+        return ll - ((b - mu) ** 2).sum(axis=1) / (2 * sigma2)
+
+    eye = np.eye(n_items) / sigma2
+    for _ in range(max_steps):
+        current, grad, hess = _objective_parts(beta, groups, n_respondents, n_items, True)
+        current = current - ((beta - mu) ** 2).sum(axis=1) / (2 * sigma2)
+        grad = grad - (beta - mu) / sigma2
+        hess = hess + eye
+        step = np.linalg.solve(hess, grad[:, :, None])[:, :, 0]
+        if np.abs(step).max() < 1e-8:
+            break
+        scale = np.ones(n_respondents)
+        for _ in range(30):  # halve steps only for respondents whose posterior went down
+            trial = beta + scale[:, None] * step
+            worse = log_post(trial) < current - 1e-12
+            if not worse.any():
+                break
+            scale[worse] /= 2
+        beta = trial
+    _, _, hess = _objective_parts(beta, groups, n_respondents, n_items, True)
+    return beta, hess + eye
