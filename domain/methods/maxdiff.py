@@ -431,46 +431,48 @@ def _respondent_groups(
     return out
 
 
-def _pair_matrix(k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """All k(k−1) ordered (best, worst) position pairs and their design rows e_b − e_w."""
-    b, w = np.nonzero(~np.eye(k, dtype=bool))
-    x = np.zeros((len(b), k))
-    x[np.arange(len(b)), b] = 1
-    x[np.arange(len(b)), w] = -1
-    return b, w, x
-
-
 def _objective_parts(
     beta: np.ndarray, groups: dict, n_respondents: int, n_items: int, with_hessian: bool
 ) -> tuple[np.ndarray, ...]:
     """Per respondent: log-likelihood (R,), gradient (R, n) and, if asked, Hessian of the
-    negative log-likelihood (R, n, n). Per response the pair choice is a softmax over
-    x_p = e_b − e_w, so ∇ℓ = x_chosen − E[x] and −∇²ℓ = Cov[x]; both are scattered into the
-    respondent's item coordinates with bincount."""
+    negative log-likelihood (R, n, n), scattered from each response's set into the
+    respondent's item coordinates with bincount.
+
+    Per response, with e_j = exp(v_j), A = Σ e_j, B = Σ 1/e_j and D = AB − k:
+        ℓ = v_b − v_w − log D,   ∂D/∂v_j = g_j = e_j B − A/e_j,
+        ∂²D/∂v_j∂v_l = δ_jl (e_j B + A/e_j) − e_j/e_l − e_l/e_j,
+    so −∇ℓ = g/D − (1_b − 1_w) and −∇²ℓ = ∂²D/D − g gᵀ/D² (positive semi-definite: log D is
+    a log-sum-exp of the linear forms v_j − v_l). Rows are centred first; D is shift-invariant.
+    """
     r_count, n = n_respondents, n_items
     ll = np.zeros(r_count)
     grad = np.zeros(r_count * n)
     hess = np.zeros(r_count * n * n) if with_hessian else None
     for k, (who, sets, best, worst) in groups.items():
-        pb, pw, x = _pair_matrix(k)
         v = beta[who[:, None], sets]  # (T, k)
-        logits = v[:, pb] - v[:, pw]  # (T, k(k−1))
-        top = logits.max(axis=1, keepdims=True)
-        log_norm = top[:, 0] + np.log(np.exp(logits - top).sum(axis=1))
-        p = np.exp(logits - log_norm[:, None])
-        chosen = v[np.arange(len(v)), best] - v[np.arange(len(v)), worst]
-        ll += np.bincount(who, weights=chosen - log_norm, minlength=r_count)
-        local = -(p @ x)  # (T, k): −E[x]
-        local[np.arange(len(v)), best] += 1
-        local[np.arange(len(v)), worst] -= 1
+        v = v - v.mean(axis=1, keepdims=True)
+        e = np.exp(v)
+        inv = 1.0 / e
+        a, b = e.sum(axis=1, keepdims=True), inv.sum(axis=1, keepdims=True)
+        d = a * b - k  # (T, 1)
+        rows = np.arange(len(v))
+        ll += np.bincount(
+            who, weights=v[rows, best] - v[rows, worst] - np.log(d[:, 0]), minlength=r_count
+        )
+        g = e * b - a * inv  # (T, k)
+        local = -g / d
+        local[rows, best] += 1
+        local[rows, worst] -= 1
         flat = who[:, None] * n + sets
         grad += np.bincount(flat.ravel(), weights=local.ravel(), minlength=r_count * n)
         if hess is not None:
-            mean = p @ x
-            outer = (x[:, :, None] * x[:, None, :]).reshape(len(x), k * k)
-            cov = (p @ outer).reshape(-1, k, k) - mean[:, :, None] * mean[:, None, :]
+            ratio = e[:, :, None] * inv[:, None, :]  # e_j / e_l
+            second = -(ratio + ratio.transpose(0, 2, 1))
+            diagonal = np.arange(k)
+            second[:, diagonal, diagonal] += e * b + a * inv
+            h = second / d[:, :, None] - g[:, :, None] * g[:, None, :] / (d * d)[:, :, None]
             idx = (who[:, None, None] * n + sets[:, :, None]) * n + sets[:, None, :]
-            hess += np.bincount(idx.ravel(), weights=cov.ravel(), minlength=r_count * n * n)
+            hess += np.bincount(idx.ravel(), weights=h.ravel(), minlength=r_count * n * n)
     grad = grad.reshape(r_count, n)
     if hess is None:
         return ll, grad
