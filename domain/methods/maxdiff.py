@@ -403,9 +403,7 @@ def fit_individual(
         draws = beta[:, None, :] + np.einsum(
             "rij,rsj->rsi", np.linalg.cholesky(np.linalg.inv(hess)), z
         )
-        ll = _objective_parts(
-            draws.reshape(-1, n_items), replicated, draws.shape[0] * draws_each, n_items, False
-        )[0]
+        ll = _log_likelihoods(draws.reshape(-1, n_items), replicated, len(ids) * draws_each)
         log_w = ll.reshape(len(ids), draws_each) - ((draws - mu) ** 2).sum(axis=2) / (2 * sigma2)
         log_w += (z**2).sum(axis=2) / 2  # minus the proposal's log density (up to a constant)
         w = np.exp(log_w - log_w.max(axis=1, keepdims=True))
@@ -479,52 +477,68 @@ def _respondent_groups(
     return out
 
 
+def _log_likelihoods(beta: np.ndarray, groups: dict, n_respondents: int) -> np.ndarray:
+    """Per respondent log-likelihood (R,): Σ over their responses of v_b − v_w − log D, with
+    D = (Σ e^{v_j})(Σ e^{−v_j}) − k (see `_objective_parts`)."""
+    ll = np.zeros(n_respondents)
+    for k, (who, sets, best, worst) in groups.items():
+        v, _, _, _, d = _set_terms(beta, who, sets, k)
+        ll += np.bincount(who, weights=_chosen(v, d, best, worst), minlength=n_respondents)
+    return ll
+
+
+def _chosen(v: np.ndarray, d: np.ndarray, best: np.ndarray, worst: np.ndarray) -> np.ndarray:
+    rows = np.arange(len(v))
+    return v[rows, best] - v[rows, worst] - np.log(d[:, 0])
+
+
+def _set_terms(beta: np.ndarray, who: np.ndarray, sets: np.ndarray, k: int) -> tuple:
+    """Per response: centred utilities v, e = exp(v), 1/e, A = Σ e, D = AB − k (B = Σ 1/e);
+    centring keeps exp in range and leaves D unchanged."""
+    v = beta[who[:, None], sets]
+    v = v - v.mean(axis=1, keepdims=True)
+    e = np.exp(v)
+    inv = 1.0 / e
+    a = e.sum(axis=1, keepdims=True)
+    return v, e, inv, a, a * inv.sum(axis=1, keepdims=True) - k
+
+
 def _objective_parts(
-    beta: np.ndarray, groups: dict, n_respondents: int, n_items: int, with_hessian: bool
-) -> tuple[np.ndarray, ...]:
-    """Per respondent: log-likelihood (R,), gradient (R, n) and, if asked, Hessian of the
-    negative log-likelihood (R, n, n), scattered from each response's set into the
-    respondent's item coordinates with bincount.
+    beta: np.ndarray, groups: dict, n_respondents: int, n_items: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per respondent: log-likelihood (R,), gradient (R, n) and Hessian of the negative
+    log-likelihood (R, n, n), scattered from each response's set into the respondent's item
+    coordinates with bincount.
 
     Per response, with e_j = exp(v_j), A = Σ e_j, B = Σ 1/e_j and D = AB − k:
         ℓ = v_b − v_w − log D,   ∂D/∂v_j = g_j = e_j B − A/e_j,
         ∂²D/∂v_j∂v_l = δ_jl (e_j B + A/e_j) − e_j/e_l − e_l/e_j,
     so −∇ℓ = g/D − (1_b − 1_w) and −∇²ℓ = ∂²D/D − g gᵀ/D² (positive semi-definite: log D is
-    a log-sum-exp of the linear forms v_j − v_l). Rows are centred first; D is shift-invariant.
+    a log-sum-exp of the linear forms v_j − v_l).
     """
     r_count, n = n_respondents, n_items
     ll = np.zeros(r_count)
     grad = np.zeros(r_count * n)
-    hess = np.zeros(r_count * n * n) if with_hessian else None
+    hess = np.zeros(r_count * n * n)
     for k, (who, sets, best, worst) in groups.items():
-        v = beta[who[:, None], sets]  # (T, k)
-        v = v - v.mean(axis=1, keepdims=True)
-        e = np.exp(v)
-        inv = 1.0 / e
-        a, b = e.sum(axis=1, keepdims=True), inv.sum(axis=1, keepdims=True)
-        d = a * b - k  # (T, 1)
-        rows = np.arange(len(v))
-        ll += np.bincount(
-            who, weights=v[rows, best] - v[rows, worst] - np.log(d[:, 0]), minlength=r_count
-        )
+        v, e, inv, a, d = _set_terms(beta, who, sets, k)
+        ll += np.bincount(who, weights=_chosen(v, d, best, worst), minlength=r_count)
+        b = (d + k) / a
+        rows = np.arange(len(e))
         g = e * b - a * inv  # (T, k)
         local = -g / d
         local[rows, best] += 1
         local[rows, worst] -= 1
         flat = who[:, None] * n + sets
         grad += np.bincount(flat.ravel(), weights=local.ravel(), minlength=r_count * n)
-        if hess is not None:
-            ratio = e[:, :, None] * inv[:, None, :]  # e_j / e_l
-            second = -(ratio + ratio.transpose(0, 2, 1))
-            diagonal = np.arange(k)
-            second[:, diagonal, diagonal] += e * b + a * inv
-            h = second / d[:, :, None] - g[:, :, None] * g[:, None, :] / (d * d)[:, :, None]
-            idx = (who[:, None, None] * n + sets[:, :, None]) * n + sets[:, None, :]
-            hess += np.bincount(idx.ravel(), weights=h.ravel(), minlength=r_count * n * n)
-    grad = grad.reshape(r_count, n)
-    if hess is None:
-        return ll, grad
-    return ll, grad, hess.reshape(r_count, n, n)
+        ratio = e[:, :, None] * inv[:, None, :]  # e_j / e_l
+        second = -(ratio + ratio.transpose(0, 2, 1))
+        diagonal = np.arange(k)
+        second[:, diagonal, diagonal] += e * b + a * inv
+        h = second / d[:, :, None] - g[:, :, None] * g[:, None, :] / (d * d)[:, :, None]
+        idx = (who[:, None, None] * n + sets[:, :, None]) * n + sets[:, None, :]
+        hess += np.bincount(idx.ravel(), weights=h.ravel(), minlength=r_count * n * n)
+    return ll, grad.reshape(r_count, n), hess.reshape(r_count, n, n)
 
 
 def _posterior_modes(
@@ -541,12 +555,12 @@ def _posterior_modes(
     Hessians of the negative log posterior there."""
 
     def log_post(b: np.ndarray) -> np.ndarray:
-        ll = _objective_parts(b, groups, n_respondents, n_items, False)[0]
+        ll = _log_likelihoods(b, groups, n_respondents)
         return ll - ((b - mu) ** 2).sum(axis=1) / (2 * sigma2)
 
     eye = np.eye(n_items) / sigma2
     for _ in range(max_steps):
-        current, grad, hess = _objective_parts(beta, groups, n_respondents, n_items, True)
+        current, grad, hess = _objective_parts(beta, groups, n_respondents, n_items)
         current = current - ((beta - mu) ** 2).sum(axis=1) / (2 * sigma2)
         grad = grad - (beta - mu) / sigma2
         hess = hess + eye
@@ -561,5 +575,5 @@ def _posterior_modes(
                 break
             scale[worse] /= 2
         beta = trial
-    _, _, hess = _objective_parts(beta, groups, n_respondents, n_items, True)
+    _, _, hess = _objective_parts(beta, groups, n_respondents, n_items)
     return beta, hess + eye
