@@ -386,6 +386,8 @@ def fit_individual(
     """
     for r in responses:
         validate_response(r, n_items)
+    if not responses:
+        return IndividualFit({}, np.zeros(n_items), 0.0, 0)
     ids = list(dict.fromkeys(r.respondent for r in responses))
     groups = _respondent_groups(responses, {rid: k for k, rid in enumerate(ids)})
     z = _standard_draws(len(ids), n_items)

@@ -182,6 +182,10 @@ def test_one_respondent_with_no_signal_stays_at_the_population():
     assert newcomer[0] - newcomer[3] > fit.population[0] - fit.population[3]
 
 
+def test_individual_utilities_of_nobody():
+    assert individual_utilities([], 5) == {}
+
+
 def load_vdata() -> tuple[list[Response], list[str]]:
     sets: dict[tuple[str, str], dict[str, list]] = defaultdict(lambda: {"shown": []})
     with open(DATA / "issues-survey-vdata.csv") as f:
