@@ -155,9 +155,9 @@ def _improve_pairs(
     """Swap items between sets when that evens out pair co-occurrences (item frequencies are
     unchanged by a swap). Objective: Σ pairs², lowest when the counts are as equal as they can
     be. Plain lists and pre-drawn random numbers: this loop is the cost of a base layout."""
-    attempts = attempts_per_set * len(sets)
     if len(sets) < 2:
         return
+    attempts = attempts_per_set * len(sets)
     p = pairs.astype(np.int64).tolist()
     a_all = rng.integers(len(sets), size=attempts)
     b_all = (a_all + rng.integers(1, len(sets), size=attempts)) % len(sets)  # b ≠ a
@@ -444,7 +444,8 @@ def _standard_draws(n_respondents: int, n_items: int) -> np.ndarray:
     """Standard normal draws per respondent, (R, 2·HALF_DRAWS, n), in antithetic pairs ±z (so
     their mean is exactly 0). Fresh draws per respondent let the Monte Carlo errors average out
     over respondents: shared draws err the same way for everyone, and since σ² is the fixed
-    point of a map with slope near 1, a shared error of a few percent moves it by tens."""
+    point of a map with slope near 1, a shared error of a few percent moves it by tens of
+    percent."""
     half = np.random.default_rng(0).standard_normal((n_respondents, HALF_DRAWS, n_items))
     return np.concatenate([half, -half], axis=1)
 

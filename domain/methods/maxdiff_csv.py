@@ -144,11 +144,13 @@ def _columns(header: list[str], line: int) -> dict[str, int]:
     """Column name → position; raises on a missing, repeated or unknown column."""
     names = [h.strip().lower() for h in header]
     problems = []
-    repeated = sorted({n for n in names if names.count(n) > 1})
+    if "" in names:
+        problems.append("a column has no name (a trailing comma?)")
+    repeated = sorted({n for n in names if n and names.count(n) > 1})
     if repeated:
         problems.append(f"column {', '.join(repeated)} appears more than once")
     unknown = [
-        h.strip() for h, n in zip(header, names, strict=True) if n not in REQUIRED + OPTIONAL
+        h.strip() for h, n in zip(header, names, strict=True) if n and n not in REQUIRED + OPTIONAL
     ]
     if unknown:
         accepted = ", ".join(REQUIRED + OPTIONAL)

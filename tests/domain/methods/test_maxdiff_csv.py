@@ -225,6 +225,7 @@ def test_an_ambiguous_label():
         ("respondent,set,items,best\n", "missing column worst"),
         ("respondent,set,items,best,worst,comment\n", "unknown column 'comment'"),
         ("respondent,set,items,best,worst,Set\n", "column set appears more than once"),
+        ("respondent,set,items,best,worst,\n", "a column has no name"),
         ('"respondent,set\n', "check the quotes"),
     ],
 )
