@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import time
 from collections import defaultdict
 from pathlib import Path
 
@@ -15,7 +16,10 @@ from domain.methods.maxdiff import (
     Response,
     analyse,
     balance,
+    fit_individual,
+    fit_mnl,
     generate_design,
+    individual_utilities,
     validate_response,
 )
 
@@ -31,6 +35,43 @@ def test_design_is_balanced():
     assert figures["item_frequency_spread"] <= 1
     assert figures["pair_cooccurrence_spread"] <= 2
     assert design.versions[0] != design.versions[1]  # a different version per participant
+
+
+def test_a_thousand_versions_are_fast_balanced_and_different():
+    started = time.perf_counter()
+    design = generate_design(20, set_size=4, appearances=3, versions=1000, seed=7)
+    elapsed = time.perf_counter() - started
+    assert elapsed < 1.0  # about 0.1 s; was 24–35 s when every version was built from scratch
+    assert len(design.versions) == 1000 and all(len(sets) == 15 for sets in design.versions)
+    figures = balance(design)
+    # Within every version: each item exactly 3 times; each pair together 0 or 1 times.
+    assert figures["item_frequency_spread"] == 0
+    assert figures["pair_cooccurrence_spread"] <= 1
+    # Across versions: every item shown equally often, pairs even to within a few percent.
+    assert figures["pooled_item_frequency_spread"] == 0
+    assert figures["pooled_pair_cooccurrence_cv"] < 0.06
+    assert len({tuple(sorted(sets)) for sets in design.versions}) == 1000
+    # Positions inside sets are shuffled: every item leads a set about equally often.
+    first = np.bincount([s[0] for sets in design.versions for s in sets], minlength=20)
+    assert first.min() > 0.8 * first.mean()
+
+
+def test_designs_are_deterministic_given_the_seed():
+    assert generate_design(12, versions=20, seed=1) == generate_design(12, versions=20, seed=1)
+    assert generate_design(12, versions=20, seed=1) != generate_design(12, versions=20, seed=2)
+
+
+@pytest.mark.parametrize(
+    ("n", "size", "appearances", "freq_spread", "pair_spread"),
+    [(7, 4, 4, 0, 0), (12, 4, 3, 0, 1), (21, 4, 3, 1, 1), (30, 5, 3, 0, 1), (13, 3, 3, 0, 1)],
+)
+def test_balance_across_shapes(n, size, appearances, freq_spread, pair_spread):
+    design = generate_design(n, size, appearances, versions=200, seed=4)
+    figures = balance(design)
+    assert figures["item_frequency_spread"] <= freq_spread
+    assert figures["pair_cooccurrence_spread"] <= pair_spread
+    # Extra appearances (when n·appearances is not a multiple of the set size) rotate over items.
+    assert figures["pooled_item_frequency_spread"] <= 0.01
 
 
 @pytest.mark.parametrize(("n", "size"), [(2, 3), (10, 6), (4, 5)])
@@ -72,6 +113,77 @@ def test_estimates_recover_known_utilities():
     assert sorted(r.rank for r in results) == list(range(1, 13))
     assert results[int(np.argmax(true))].rank == 1
     assert all(0 < r.standard_error < 1 for r in results)
+
+
+def simulate_heterogeneous(
+    respondents: int, spread: float, seed: int
+) -> tuple[list[Response], dict[str, np.ndarray]]:
+    """Each respondent has their own utilities: a common profile plus N(0, spread²) noise."""
+    rng = np.random.default_rng(seed)
+    common = np.linspace(-2, 2, 20)
+    design = generate_design(20, 4, 3, versions=respondents, seed=seed)
+    truth, out = {}, []
+    for r, sets in enumerate(design.versions):
+        own = common + rng.normal(0, spread, 20)
+        truth[str(r)] = own
+        for s in sets:
+            pairs = [(b, w) for b in s for w in s if b != w]
+            p = np.array([np.exp(own[b] - own[w]) for b, w in pairs])
+            b, w = pairs[rng.choice(len(pairs), p=p / p.sum())]
+            out.append(Response(str(r), s, b, w))
+    return out, truth
+
+
+def mean_correlation(estimates: dict[str, np.ndarray], truth: dict[str, np.ndarray]) -> float:
+    return float(np.mean([np.corrcoef(estimates[k], truth[k])[0, 1] for k in truth]))
+
+
+def test_individual_utilities_beat_the_aggregate_for_heterogeneous_respondents():
+    responses, truth = simulate_heterogeneous(300, spread=1.5, seed=21)
+    individual = individual_utilities(responses, 20)
+    aggregate, _ = fit_mnl(responses, 20)
+    assert set(individual) == set(truth)
+    assert all(abs(u.sum()) < 1e-9 for u in individual.values())
+    mine = mean_correlation(individual, truth)
+    pooled = mean_correlation({k: aggregate for k in truth}, truth)
+    assert mine > pooled + 0.1  # about 0.88 against 0.64
+
+
+def test_the_prior_spread_is_found_and_the_fit_is_deterministic():
+    responses, _ = simulate_heterogeneous(300, spread=1.0, seed=24)
+    fit = fit_individual(responses, 20)
+    assert 0.8 < fit.prior_sd < 1.2  # about 0.92: importance sampling, not plain Laplace (0.6)
+    again = fit_individual(responses, 20)
+    assert all(np.array_equal(fit.utilities[k], again.utilities[k]) for k in fit.utilities)
+
+
+def test_individual_utilities_shrink_to_the_population_without_heterogeneity():
+    responses, truth = simulate_heterogeneous(200, spread=0.0, seed=22)
+    fit = fit_individual(responses, 20)
+    aggregate, _ = fit_mnl(responses, 20)
+    assert (
+        fit.prior_sd < 0.4
+    )  # little spread found (about 0.2), so estimates stay near the population
+    assert mean_correlation(fit.utilities, truth) > 0.98
+    assert np.corrcoef(fit.population, aggregate)[0, 1] > 0.99
+
+
+def test_one_respondent_with_no_signal_stays_at_the_population():
+    responses, _ = simulate_heterogeneous(100, spread=1.0, seed=23)
+    responses.append(Response("newcomer", (0, 1, 2, 3), 0, 3))
+    fit = fit_individual(responses, 20)
+    newcomer = fit.utilities["newcomer"]
+    untouched = list(range(4, 20))  # not shown to the newcomer
+    assert np.allclose(
+        newcomer[untouched] - newcomer[untouched].mean(),
+        fit.population[untouched] - fit.population[untouched].mean(),
+        atol=0.1,
+    )
+    assert newcomer[0] - newcomer[3] > fit.population[0] - fit.population[3]
+
+
+def test_individual_utilities_of_nobody():
+    assert individual_utilities([], 5) == {}
 
 
 def load_vdata() -> tuple[list[Response], list[str]]:

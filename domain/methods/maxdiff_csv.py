@@ -1,0 +1,278 @@
+"""MaxDiff answers imported from CSV (pure: text in, responses or one error listing every bad row).
+
+Format
+------
+UTF-8 text (a leading byte-order mark is ignored), comma-separated, quoted as the stdlib `csv`
+module and spreadsheets write it. The first line is a header; then one row per respondent × set:
+
+    respondent,set,items,best,worst,segment
+    alice,1,Search|Export|Dark mode|SSO,SSO,Dark mode,enterprise
+    alice,2,"Billing, annual|Search|Audit log",Audit log,Search,enterprise
+
+- `respondent`: any non-empty text identifying the participant.
+- `set`: a whole number (0, 1, 2, …) numbering the set within the respondent's answers.
+- `items`: the labels of the items shown, separated by `|`, in display order; 3 to 20 of them.
+- `best`, `worst`: one label each, both among the items shown, different from each other.
+- `segment` (optional column, optional value): a group the respondent belongs to; the same on
+  every row of a respondent (a blank counts as a value: "no segment").
+
+Header names are matched case-insensitively and may come in any order. Columns other than these
+six are rejected rather than ignored, so a misspelt `segmnet` cannot silently drop segments.
+Blank lines (and rows whose fields are all blank, as spreadsheets export) are skipped.
+
+A label names a candidate: the caller passes `labels`, e.g. each candidate's title and its ID,
+both mapped to the candidate's key. A label matches exactly after stripping whitespace, else
+case-insensitively; a label that matches two candidates only case-insensitively is ambiguous.
+
+Every row is checked; if any is bad, nothing is imported and `CsvImportError` lists the bad rows
+with their line numbers (the header is line 1; a row that spans lines inside quotes is numbered
+by its first line).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Hashable, Iterator, Mapping
+from dataclasses import dataclass
+
+from domain.errors import ValidationError
+
+REQUIRED = ("respondent", "set", "items", "best", "worst")
+OPTIONAL = ("segment",)
+MIN_ITEMS, MAX_ITEMS = 3, 20
+MAX_LISTED = 100  # bad rows kept on the error; the rest are counted
+IN_MESSAGE = 5  # bad rows spelt out in the error message
+WHOLE_NUMBER = re.compile(r"[0-9]+")
+
+
+@dataclass(frozen=True)
+class CsvRowError:
+    line: int  # 1-based line number in the file (the header is line 1)
+    message: str
+
+
+class CsvImportError(ValidationError):
+    """The file cannot be imported; `rows` lists the bad rows (at most MAX_LISTED) and
+    `omitted` counts the bad rows beyond them."""
+
+    def __init__(self, rows: list[CsvRowError], omitted: int = 0) -> None:
+        self.rows = rows
+        self.omitted = omitted
+        total = len(rows) + omitted
+        shown = "; ".join(f"line {r.line}: {r.message}" for r in rows[:IN_MESSAGE])
+        rest = total - min(len(rows), IN_MESSAGE)
+        noun = "bad row" if total == 1 else "bad rows"
+        super().__init__(
+            ["csv"], f"{total} {noun}: {shown}" + (f"; and {rest} more" if rest else "")
+        )
+
+
+@dataclass(frozen=True)
+class ImportedResponse:
+    respondent: str
+    set_number: int
+    shown: tuple[Hashable, ...]  # candidate keys, in the order given
+    best: Hashable
+    worst: Hashable
+    segment: str | None
+
+
+def parse_responses_csv(
+    text: str, labels: Mapping[str, Hashable], max_rows: int = 200_000
+) -> list[ImportedResponse]:
+    """Responses in file order, or CsvImportError naming every bad row (see the module doc)."""
+    records = _records(text.removeprefix("\ufeff"))
+    header_line, header = next(records, (1, None))
+    if header is None:
+        raise CsvImportError([CsvRowError(1, "the file is empty")])
+    if isinstance(header, csv.Error):
+        raise CsvImportError([CsvRowError(header_line, _unreadable(header))])
+    columns = _columns(header, header_line)
+    resolver = _Labels(labels)
+    seen_sets: dict[tuple[str, int], int] = {}  # (respondent, set) → first line
+    segments: dict[str, tuple[str | None, int]] = {}  # respondent → (segment, first line)
+    out: list[ImportedResponse] = []
+    bad: list[CsvRowError] = []
+    count = 0
+    for line, fields in records:
+        count += 1
+        if count > max_rows:
+            raise CsvImportError(
+                [CsvRowError(line, f"more than {max_rows:,} rows; split the file")]
+            )
+        if isinstance(fields, csv.Error):
+            bad.append(CsvRowError(line, _unreadable(fields)))
+            continue
+        problems: list[str] = []
+        response = _row(fields, len(header), columns, resolver, problems)
+        problems += _cross_row(fields, columns, line, seen_sets, segments)
+        if problems:
+            bad.append(CsvRowError(line, "; ".join(problems)))
+        elif response is not None:
+            out.append(response)
+    if count == 0:
+        raise CsvImportError([CsvRowError(header_line, "no responses after the header")])
+    if bad:
+        raise CsvImportError(bad[:MAX_LISTED], max(0, len(bad) - MAX_LISTED))
+    return out
+
+
+def _records(text: str) -> Iterator[tuple[int, list[str] | csv.Error]]:
+    """(first line number, fields or the parse error) per non-blank record. The reader resumes
+    after a quoting error, so later rows are still checked."""
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    previous_end = 0
+    while True:
+        try:
+            fields: list[str] | csv.Error = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            fields = error
+        start, previous_end = previous_end + 1, reader.line_num
+        if isinstance(fields, csv.Error) or any(f.strip() for f in fields):
+            yield start, fields
+
+
+def _unreadable(error: csv.Error) -> str:
+    return f"cannot read the row ({error}); check the quotes"
+
+
+def _columns(header: list[str], line: int) -> dict[str, int]:
+    """Column name → position; raises on a missing, repeated or unknown column."""
+    names = [h.strip().lower() for h in header]
+    problems = []
+    if "" in names:
+        problems.append("a column has no name (a trailing comma?)")
+    repeated = sorted({n for n in names if n and names.count(n) > 1})
+    if repeated:
+        problems.append(f"column {', '.join(repeated)} appears more than once")
+    unknown = [
+        h.strip() for h, n in zip(header, names, strict=True) if n and n not in REQUIRED + OPTIONAL
+    ]
+    if unknown:
+        accepted = ", ".join(REQUIRED + OPTIONAL)
+        problems.append(
+            f"unknown column {', '.join(repr(u) for u in unknown)} (accepted: {accepted})"
+        )
+    missing = [c for c in REQUIRED if c not in names]
+    if missing:
+        problems.append(f"missing column {', '.join(missing)}")
+    if problems:
+        raise CsvImportError([CsvRowError(line, "; ".join(problems))])
+    return {n: i for i, n in enumerate(names)}
+
+
+class _Labels:
+    """Label → candidate key: exact (after stripping) first, then case-insensitive."""
+
+    def __init__(self, labels: Mapping[str, Hashable]) -> None:
+        self.exact: dict[str, set[Hashable]] = {}
+        self.folded: dict[str, set[Hashable]] = {}
+        for label, key in labels.items():
+            self.exact.setdefault(label.strip(), set()).add(key)
+            self.folded.setdefault(label.strip().casefold(), set()).add(key)
+
+    def resolve(self, label: str, role: str, problems: list[str]) -> Hashable | None:
+        for table, text in ((self.exact, label), (self.folded, label.casefold())):
+            keys = table.get(text)
+            if keys and len(keys) == 1:
+                return next(iter(keys))
+            if keys:
+                problems.append(f"{role} {label!r} matches more than one candidate")
+                return None
+        problems.append(f"unknown {role} {label!r}")
+        return None
+
+
+def _row(
+    fields: list[str],
+    width: int,
+    columns: dict[str, int],
+    resolver: _Labels,
+    problems: list[str],
+) -> ImportedResponse | None:
+    """One row checked on its own; appends its problems and returns None if there are any."""
+    if len(fields) != width:
+        problems.append(f"expected {width} fields, found {len(fields)}")
+        return None
+    value = {name: fields[i].strip() for name, i in columns.items()}
+    respondent, set_text = value["respondent"], value["set"]
+    if not respondent:
+        problems.append("respondent is empty")
+    if not WHOLE_NUMBER.fullmatch(set_text):
+        problems.append(f"set must be a whole number, got {set_text!r}")
+    shown = _shown(value["items"], resolver, problems)
+    chosen = {}
+    for role in ("best", "worst"):
+        if not value[role]:
+            problems.append(f"{role} is empty")
+            continue
+        key = resolver.resolve(value[role], f"{role} item", problems)
+        if key is not None and shown is not None and key not in shown:
+            problems.append(f"{role} {value[role]!r} is not among the items shown")
+        chosen[role] = key
+    best, worst = chosen.get("best"), chosen.get("worst")
+    if best is not None and best == worst:
+        problems.append(f"best and worst are the same item {value['best']!r}")
+    if problems or shown is None:
+        return None
+    segment = value.get("segment") or None
+    return ImportedResponse(respondent, int(set_text), shown, best, worst, segment)
+
+
+def _shown(items: str, resolver: _Labels, problems: list[str]) -> tuple[Hashable, ...] | None:
+    parts = [p.strip() for p in items.split("|")] if items else []
+    if any(not p for p in parts):
+        problems.append("items has an empty label (check the '|' separators)")
+        return None
+    if not MIN_ITEMS <= len(parts) <= MAX_ITEMS:
+        problems.append(f"a set shows {MIN_ITEMS} to {MAX_ITEMS} items, this one {len(parts)}")
+        return None
+    before = len(problems)
+    keys = [resolver.resolve(p, "item", problems) for p in parts]
+    first: dict[Hashable, str] = {}
+    for part, key in zip(parts, keys, strict=True):
+        if key is None:
+            continue
+        if key in first:
+            problems.append(f"item {part!r} appears twice in the set")
+        first.setdefault(key, part)
+    return tuple(keys) if len(problems) == before else None
+
+
+def _cross_row(
+    fields: list[str],
+    columns: dict[str, int],
+    line: int,
+    seen_sets: dict[tuple[str, int], int],
+    segments: dict[str, tuple[str | None, int]],
+) -> list[str]:
+    """Checks against earlier rows: a set answered twice, a respondent's segment changing."""
+    if len(fields) != len(columns):
+        return []
+    respondent = fields[columns["respondent"]].strip()
+    set_text = fields[columns["set"]].strip()
+    if not respondent or not WHOLE_NUMBER.fullmatch(set_text):
+        return []
+    problems = []
+    first = seen_sets.setdefault((respondent, int(set_text)), line)
+    if first != line:
+        problems.append(
+            f"respondent {respondent!r} answers set {int(set_text)} twice (first on line {first})"
+        )
+    if "segment" in columns:
+        segment = fields[columns["segment"]].strip() or None
+        earlier, earlier_line = segments.setdefault(respondent, (segment, line))
+        if earlier != segment:
+            problems.append(
+                f"respondent {respondent!r} has segment {_show(segment)} here "
+                f"but {_show(earlier)} on line {earlier_line}"
+            )
+    return problems
+
+
+def _show(segment: str | None) -> str:
+    return repr(segment) if segment is not None else "(blank)"
