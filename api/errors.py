@@ -8,6 +8,7 @@ from api.auth import Role
 from api.ids import to_global_id
 from api.types import RoleEnum
 from domain import errors
+from domain.methods import maxdiff_csv
 
 
 @strawberry.interface(description="A failure the caller can correct. Nothing was changed.")
@@ -20,6 +21,20 @@ class ValidationError(UserError):
     path: list[str] = strawberry.field(
         description="Path of the offending input field, e.g. ['input', 'rice', 'impact']."
     )
+
+
+@strawberry.type(description="One bad row of an imported file.")
+class CsvRowProblem:
+    line: int = strawberry.field(description="Line number in the file (the header is line 1).")
+    message: str = strawberry.field(description="What is wrong with the row.")
+
+
+@strawberry.type(description="An imported file has bad rows: nothing was imported.")
+class CsvImportError(UserError):
+    rows: list[CsvRowProblem] = strawberry.field(
+        description="The bad rows, in file order (at most 100; `omitted` counts the rest)."
+    )
+    omitted: int = strawberry.field(description="Bad rows beyond those listed.")
 
 
 @strawberry.type(description="A referenced entity does not exist in this workspace.")
@@ -40,6 +55,12 @@ class PermissionDeniedError(UserError):
 
 
 def from_domain(exc: errors.DomainError) -> UserError:
+    if isinstance(exc, maxdiff_csv.CsvImportError):
+        return CsvImportError(
+            message=exc.message,
+            rows=[CsvRowProblem(line=r.line, message=r.message) for r in exc.rows],
+            omitted=exc.omitted,
+        )
     if isinstance(exc, errors.ValidationError):
         return ValidationError(message=exc.message, path=["input", *exc.path])
     if isinstance(exc, errors.NotFoundError):

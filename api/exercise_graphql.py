@@ -12,7 +12,13 @@ from strawberry.types import Info
 
 from api import exercise_reads as reads
 from api.auth import Role
-from api.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
+from api.errors import (
+    ConflictError,
+    CsvImportError,
+    NotFoundError,
+    PermissionDeniedError,
+    ValidationError,
+)
 from api.exercise_types import (
     Exercise,
     ExerciseConnection,
@@ -259,6 +265,19 @@ class ExerciseSuccess:
 ExercisePayload = Annotated[
     ExerciseSuccess | ValidationError | NotFoundError | ConflictError | PermissionDeniedError,
     strawberry.union("ExercisePayload", description="The exercise, or why nothing changed."),
+]
+
+
+ImportPayload = Annotated[
+    ExerciseSuccess
+    | CsvImportError
+    | ValidationError
+    | NotFoundError
+    | ConflictError
+    | PermissionDeniedError,
+    strawberry.union(
+        "ImportPayload", description="The exercise with its imported responses, or why not."
+    ),
 ]
 
 
@@ -554,7 +573,7 @@ class ExerciseMutations:
     @strawberry.mutation(description="Import MaxDiff responses from a survey tool's CSV export.")
     async def import_max_diff_responses(
         self, info: Info, input: ImportMaxDiffResponsesInput
-    ) -> ExercisePayload:
+    ) -> ImportPayload:
         return await run(
             info,
             lambda app, actor: app.import_maxdiff_responses(
