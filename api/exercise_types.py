@@ -16,7 +16,7 @@ from strawberry.types import Info
 
 from api import exercise_reads as reads
 from api.auth import WRITERS, Role
-from api.ids import to_global_id
+from api.ids import decode_cursor, encode_cursor, to_global_id
 from api.types import BacklogItem, Node, Objective, PageInfo
 from domain.exercise import ExerciseMethod, ExerciseStatus
 from domain.methods import agreement
@@ -291,6 +291,38 @@ class ExerciseResults:
     unspent_on_items_not_bought: float | None = strawberry.field(
         description="Buy a Feature: money on items that were not fully funded."
     )
+    preference_spread: float | None = strawberry.field(
+        description="MaxDiff, everyone: how far individuals' utilities spread around the "
+        "shared ones (the empirical-Bayes prior's standard deviation; 0.1 = alike)."
+    )
+
+
+@strawberry.type(description="One item's utility for one respondent.")
+class ItemUtility:
+    utility: float = strawberry.field(description="Centred on 0 across the candidates.")
+    backlog_item_id: strawberry.ID = strawberry.field(description="The item.")
+
+
+@strawberry.type(
+    description="MaxDiff: one respondent's own utilities, estimated by empirical Bayes "
+    "(shrunk toward everyone's, more so for respondents who answered little)."
+)
+class RespondentUtilities:
+    respondent: str = strawberry.field(description="Participant subject or imported respondent.")
+    segment: str = strawberry.field(description="Their segment ('' for none).")
+    utilities: list[ItemUtility] = strawberry.field(description="Per candidate, best first.")
+
+
+@strawberry.type(description="An edge of the respondent list.")
+class RespondentUtilitiesEdge:
+    cursor: str = strawberry.field(description="Pass as `after` for the next page.")
+    node: RespondentUtilities = strawberry.field(description="The respondent.")
+
+
+@strawberry.type(description="Respondents' own utilities, by name.")
+class RespondentUtilitiesConnection:
+    edges: list[RespondentUtilitiesEdge] = strawberry.field(description="This page.")
+    page_info: PageInfo = strawberry.field(description="Pagination state.")
 
 
 @strawberry.type(description="How two segments agree on the order of the items.")
@@ -452,6 +484,7 @@ class Exercise(Node):
             budget_total=s.get("budgetTotal"),
             spent=s.get("spent"),
             unspent_on_items_not_bought=s.get("unspentOnItemsNotBought"),
+            preference_spread=s.get("preferenceSpread"),
         )
 
     @strawberry.field(description="Results per segment once CLOSED (empty before).")
@@ -503,6 +536,40 @@ class Exercise(Node):
                 )
             )
         return out
+
+    @strawberry.field(
+        description="MaxDiff, once CLOSED: each respondent's own utilities (owner only: null "
+        "and FORBIDDEN for others)."
+    )
+    async def respondent_utilities(
+        self, info: Info, first: int = 50, after: str | None = None
+    ) -> RespondentUtilitiesConnection | None:
+        from api.schema import page_info, page_size
+
+        if not _is_owner(info):
+            raise forbidden("only the exercise's owners see individual utilities")
+        limit = page_size(first)
+        start = decode_cursor(after, (str,))[0] if after else None
+        rows = await reads.respondents_page(
+            info.context.pool, info.context.workspace, self.row["id"], start, limit + 1
+        )
+        edges = []
+        for r in rows[:limit]:
+            ranked = sorted(r["utilities"].items(), key=lambda kv: -kv[1])
+            node = RespondentUtilities(
+                respondent=r["respondent"],
+                segment=r["segment"],
+                utilities=[
+                    ItemUtility(utility=u, backlog_item_id=_gid("BacklogItem", UUID(i)))
+                    for i, u in ranked
+                ],
+            )
+            cursor = encode_cursor([r["respondent"]])
+            edges.append(RespondentUtilitiesEdge(cursor=cursor, node=node))
+        return RespondentUtilitiesConnection(
+            edges=edges,
+            page_info=page_info([e.cursor for e in edges], len(rows) > limit, after),
+        )
 
     @strawberry.field(
         description="Every step, oldest first (owner only: null and FORBIDDEN for others)."

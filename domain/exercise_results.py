@@ -49,11 +49,21 @@ class GroupResults:
 
 
 @dataclass(frozen=True)
+class RespondentUtilities:
+    """MaxDiff: one respondent's own utilities (empirical Bayes, shrunk toward everyone's)."""
+
+    respondent: str
+    segment: str
+    utilities: dict[UUID, float]
+
+
+@dataclass(frozen=True)
 class ExerciseResults:
     overall: GroupResults
     segments: list[GroupResults]
     # Kendall's W across segments and Spearman for each pair of segments, on the item scores.
     segment_agreement: dict[str, Any]
+    respondents: list[RespondentUtilities] = field(default_factory=list)
 
 
 def compute(
@@ -89,7 +99,40 @@ def compute(
         "kendallW": agreement.kendall_w(list(scores.values())) if len(scores) > 1 else None,
         "pairs": [{"a": a, "b": b, "spearman": rho} for (a, b), rho in pairs.items()],
     }
-    return ExerciseResults(overall, segments, segment_agreement)
+    individual = []
+    if method == ExerciseMethod.MAXDIFF:
+        individual = _individual(candidates, participants, responses)
+        if individual:
+            spread = individual[0]
+            overall.summary["preferenceSpread"] = spread
+            individual = individual[1:]
+    return ExerciseResults(overall, segments, segment_agreement, individual)
+
+
+def _individual(
+    candidates: Sequence[UUID],
+    participants: Sequence[Participant],
+    imported: Sequence[tuple[str, str, tuple[UUID, ...], UUID, UUID]],
+) -> list[Any]:
+    """[prior spread σ, RespondentUtilities …]: each respondent's utilities, or [] without
+    answers. σ says how much individuals differ beyond the sampling noise."""
+    responses = _maxdiff_responses(candidates, [p for p in participants if p.ballot], imported)
+    if not responses or len(candidates) < 2:
+        return []
+    fit = maxdiff.fit_individual(responses, len(candidates))
+    segment = {p.subject: p.segment for p in participants}
+    segment.update({f"import:{r[0]}": r[1] for r in imported})
+    out: list[Any] = [float(fit.prior_sd)]
+    for respondent in sorted(fit.utilities):
+        u = fit.utilities[respondent]
+        out.append(
+            RespondentUtilities(
+                respondent.removeprefix("import:"),
+                segment.get(respondent, ""),
+                {c: float(u[n]) for n, c in enumerate(candidates)},
+            )
+        )
+    return out
 
 
 def _imported_responses(
@@ -222,12 +265,12 @@ def _group(
     return GroupResults(segment, respondents, _ranked(candidates, scored), summary)
 
 
-def _maxdiff(
-    segment: str,
+def _maxdiff_responses(
     candidates: Sequence[UUID],
     voted: Sequence[Participant],
     imported: Sequence[tuple[str, str, tuple[UUID, ...], UUID, UUID]],
-) -> GroupResults:
+) -> list[maxdiff.Response]:
+    """Ballot answers and imported rows as responses over the current candidates."""
     index = {c: n for n, c in enumerate(candidates)}
     responses = []
     for p in voted:
@@ -246,6 +289,16 @@ def _maxdiff(
                     f"import:{respondent}", tuple(index[i] for i in shown), index[b], index[w]
                 )
             )
+    return responses
+
+
+def _maxdiff(
+    segment: str,
+    candidates: Sequence[UUID],
+    voted: Sequence[Participant],
+    imported: Sequence[tuple[str, str, tuple[UUID, ...], UUID, UUID]],
+) -> GroupResults:
+    responses = _maxdiff_responses(candidates, voted, imported)
     respondents = len({r.respondent for r in responses})
     if not responses or len(candidates) < 2:
         return GroupResults(segment, respondents, _ranked(candidates, {}), {"responses": 0})

@@ -49,6 +49,11 @@ TABLES = {
             workspace text NOT NULL, objective_id uuid NOT NULL, rank int NOT NULL,
             score float8, detail jsonb NOT NULL,
             PRIMARY KEY (exercise_id, segment, item_id))""",
+    "exercise_respondents": """
+        CREATE TABLE IF NOT EXISTS exercise_respondents (
+            exercise_id uuid NOT NULL, respondent text NOT NULL, workspace text NOT NULL,
+            segment text NOT NULL, utilities jsonb NOT NULL,
+            PRIMARY KEY (exercise_id, respondent))""",
     "exercise_groups": """
         CREATE TABLE IF NOT EXISTS exercise_groups (
             exercise_id uuid NOT NULL, segment text NOT NULL, respondents int NOT NULL,
@@ -264,6 +269,20 @@ def closed(curs: Cursor[Any], e: Any, pos: int) -> list[UUID]:
     if rows:
         curs.executemany(
             "INSERT INTO exercise_results VALUES (%s, %s, %s, %s, %s, %s, %s, %s)", rows
+        )
+    if results.respondents:
+        curs.executemany(
+            "INSERT INTO exercise_respondents VALUES (%s, %s, %s, %s, %s)",
+            [
+                (
+                    e.originator_id,
+                    r.respondent,
+                    workspace,
+                    r.segment,
+                    Jsonb({str(k): v for k, v in r.utilities.items()}),
+                )
+                for r in results.respondents
+            ],
         )
     curs.execute(
         "UPDATE exercises SET segment_agreement = %s WHERE id = %s",

@@ -296,6 +296,25 @@ def test_maxdiff_balanced_sets_rescope_and_utilities_recover_the_order(gql, clie
     assert sorted(analytical, reverse=True) == analytical  # the closed form agrees on the order
     assert utilities == sorted(utilities, reverse=True)
 
+    # Each respondent's own utilities (empirical Bayes): the owner's only.
+    own = """query($id: ID!, $after: String) { exercise(id: $id) {
+      results { preferenceSpread }
+      respondentUtilities(first: 4, after: $after) { pageInfo { hasNextPage endCursor }
+        edges { node { respondent segment utilities { backlogItemId utility } } } } } }"""
+    page = gql.execute(own, {"id": ex["id"]})["exercise"]
+    assert page["results"]["preferenceSpread"] > 0
+    nodes = [e["node"] for e in page["respondentUtilities"]["edges"]]
+    rest = gql.execute(
+        own, {"id": ex["id"], "after": page["respondentUtilities"]["pageInfo"]["endCursor"]}
+    )["exercise"]["respondentUtilities"]
+    nodes += [e["node"] for e in rest["edges"]]
+    assert [n["respondent"] for n in nodes] == sorted([*people, "latecomer"])
+    for n in nodes:
+        assert n["utilities"][0]["backlogItemId"] == truth[0]  # A comes first for everyone
+        assert sum(u["utility"] for u in n["utilities"]) == pytest.approx(0, abs=1e-6)
+    hidden = people["p0"].post(own, {"id": ex["id"]}).json()
+    assert hidden["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
     history = gql.execute(
         "query($id: ID!) { exercise(id: $id) { history { action actor reason subject"
         " backlogItem { title } } } }",

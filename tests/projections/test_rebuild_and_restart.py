@@ -33,6 +33,7 @@ TABLES = {
     "exercise_history": "position",
     "exercise_results": "exercise_id, segment, item_id",
     "exercise_groups": "exercise_id, segment",
+    "exercise_respondents": "exercise_id, respondent",
 }
 
 
