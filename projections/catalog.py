@@ -88,6 +88,15 @@ _deferred: ContextVar[dict[str, set[UUID]] | None] = ContextVar("deferred", defa
 _index: ContextVar[RankIndex | None] = ContextVar("index", default=None)
 
 
+INSERT_ENTRIES = (
+    "INSERT INTO ranking_entries (workspace, scope, method, item_id, base_score, multiplier,"
+    " tier, priority, eligible, k_unscored, k_priority, k_base, seq)"
+    " SELECT * FROM unnest(%s::text[], %s::uuid[], %s::text[], %s::uuid[], %s::float8[],"
+    " %s::float8[], %s::text[], %s::float8[], %s::bool[], %s::smallint[], %s::float8[],"
+    " %s::float8[], %s::bigint[])"
+)
+
+
 def recompute_rankings(
     curs: Cursor[Any], workspace: str, item_ids: list[UUID], cause: Cause | None
 ) -> None:
@@ -120,7 +129,7 @@ def recompute_rankings(
     o_cur = None
     if cause is not None and index is not None and len(item_ids) == 1:
         o_cur = conn.cursor()
-        o_cur.execute(OLD_ENTRIES, (workspace, item_ids[0]))
+        o_cur.execute(OLD_ENTRIES, (item_ids[0],))
     m = m_cur.fetchone()
     multipliers = Multipliers(m["direct"], m["indirect"], m["untagged"]) if m else Multipliers()
     items = i_cur.fetchall()
@@ -167,12 +176,9 @@ def recompute_rankings(
         changes = RankingChanges(curs, workspace, item_ids, index, entries, old_rows)
     curs.execute("DELETE FROM ranking_entries WHERE item_id = ANY(%s)", (item_ids,))
     if rows:
-        curs.executemany(
-            "INSERT INTO ranking_entries (workspace, scope, method, item_id, base_score,"
-            " multiplier, tier, priority, eligible, k_unscored, k_priority, k_base, seq)"
-            " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
-            rows,
-        )
+        # One statement for all rows (columns as arrays), not one per row: psycopg's cost is
+        # per statement, and an item has an entry per scope and method.
+        curs.execute(INSERT_ENTRIES, list(map(list, zip(*rows, strict=True))))
     if changes is not None and cause is not None:
         changes.record(cause)
 
