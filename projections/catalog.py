@@ -455,10 +455,27 @@ class CatalogView(ReadModelView):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.rank_index = RankIndex()
+        self.warmed = False
 
     def start_batch(self, rebuilding: bool) -> None:
         _deferred.set({} if rebuilding else None)
         _index.set(None if rebuilding else self.rank_index)
+        if not rebuilding and not self.warmed:
+            self.warmed = True
+            self._warm_workspace_cache()
+
+    def _warm_workspace_cache(self) -> None:
+        """Learn the newest items' workspaces once, when the view starts leading, on a
+        connection of its own: otherwise the first event of each item asks for it in the
+        middle of its transaction, a round trip on the projection's critical path."""
+        with self.datastore.transaction(commit=False) as curs:
+            rows = curs.execute(
+                "SELECT id, workspace FROM backlog_items ORDER BY seq DESC LIMIT %s",
+                (_WORKSPACE_CACHE_SIZE,),
+            ).fetchall()
+        for row in reversed(rows):  # oldest first: the newest stay longest in the LRU
+            if row["id"] not in _workspace_of:
+                _remember_workspace(row["id"], row["workspace"])
 
     def finish_batch(self, curs: Cursor[Any]) -> None:
         deferred = _deferred.get()
