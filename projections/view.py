@@ -28,7 +28,8 @@ from psycopg.sql import SQL, Identifier
 PROGRESS_CHANNEL = "okrank_progress"
 
 Handler = Callable[[Cursor[Any], Any, int], None]
-MAX_BATCH = 500  # events per live transaction at most (the subscription fetches 500 at a time)
+DEFAULT_MAX_BATCH = 500  # events per live transaction at most (the subscription fetches 500)
+MAX_BATCH = DEFAULT_MAX_BATCH
 
 
 class ReadModelView(PostgresTrackingRecorder):
@@ -190,7 +191,7 @@ class BatchingProjectionRunner(ProjectionRunner[Any, Any]):
     ) -> None:
         # As ProjectionRunner._process_events_loop (eventsourcing 9.5.6), batch by batch.
         try:
-            for batch in batches(subscription):
+            for batch in batches(subscription, MAX_BATCH):  # read now: a bench may lower it
                 projection.process_batch(batch)
         except BaseException as e:
             _runner = runner()
