@@ -47,8 +47,13 @@ def need_uuid(value: str, type_name: str, arg: str) -> UUID:
     return ident
 
 
+# json.dumps with non-default separators builds a new encoder per call; a ranking page encodes a
+# cursor per entry. Same output.
+_COMPACT = json.JSONEncoder(separators=(",", ":"))
+
+
 def encode_cursor(values: list[Any]) -> str:
-    return base64.urlsafe_b64encode(json.dumps(values, separators=(",", ":")).encode()).decode()
+    return base64.urlsafe_b64encode(_COMPACT.encode(values).encode()).decode()
 
 
 def decode_cursor(cursor: str, shape: tuple[type, ...]) -> list[Any]:

@@ -1,9 +1,10 @@
 """Write path: `tagBacklogItem` through HTTP (each mutation answers once queries can see it),
 sequential and with 8 concurrent clients, beside two PostgreSQL baselines measured in the same
 run: a raw INSERT + COMMIT, and the same insert under the event store's ordering pattern
-(LOCK TABLE … IN EXCLUSIVE MODE, INSERT, NOTIFY, COMMIT) with 1 and 4 clients.
+(LOCK TABLE … IN EXCLUSIVE MODE, INSERT, NOTIFY, COMMIT) with 1 and 4 clients. Layouts: API and
+projections in one process; apart (`okrank project`); apart with two API worker processes.
 
-Run: .venv/bin/python -m bench.tag_write [--seconds 10] [--items 4000] [--quick]
+Run: .venv/bin/python -m bench.tag_write [--seconds 10] [--items 9000] [--quick]
 """
 
 from __future__ import annotations
@@ -33,6 +34,13 @@ TAG = (
     "mutation($i: ID!, $o: ID!) { tagBacklogItem(input: {backlogItemId: $i, objectiveId: $o,"
     ' tier: DIRECT, reason: "bench"}) { __typename } }'
 )
+
+
+LAYOUTS = {
+    "one_process": "one process",
+    "split": "split",
+    "split_2": "split, 2 API workers",
+}
 
 
 def insert_rate(url: str, clients: int, seconds: float, locked: bool) -> float:
@@ -69,11 +77,11 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--seconds", type=float, default=10.0)
-    parser.add_argument("--items", type=int, default=6000, help="untagged items to tag")
+    parser.add_argument("--items", type=int, default=9000, help="untagged items to tag")
     parser.add_argument("--quick", action="store_true")
     args = parser.parse_args()
     if args.quick:
-        args.seconds, args.items = 3.0, 1500
+        args.seconds, args.items = 3.0, 2000
     db = Database()
     figures: dict[str, Any] = {}
     try:
@@ -98,10 +106,13 @@ def main() -> None:
             assert data["__typename"] == "BacklogItemSuccess", data
 
         # All in one process (okrank serve), then the API and the projections apart
-        # (okrank serve --no-projections + okrank project), as the README deploys at scale.
-        for layout in ("one_process", "split"):
-            projector = Projector(db) if layout == "split" else None
-            server = okrank_server(db, projections=projector is None)
+        # (okrank serve --no-projections + okrank project), as the README deploys at scale,
+        # then the same with two API worker processes (--workers 2).
+        for layout in LAYOUTS:
+            projector = Projector(db) if layout != "one_process" else None
+            server = okrank_server(
+                db, projections=projector is None, workers=2 if layout == "split_2" else 1
+            )
             try:
                 wait_projected(db)
                 for clients in (1, 8):
@@ -125,11 +136,11 @@ def main() -> None:
         f"locked INSERT+NOTIFY+COMMIT: 1 client {locked:,.0f}/s, "
         f"4 clients {figures['locked_insert_4_clients_per_s']:,.0f}/s"
     )
-    for layout in ("one_process", "split"):
+    for layout in LAYOUTS:
         for clients in (1, 8):
             f = figures[f"tag_{layout}_c{clients}"]
             print(
-                f"tagBacklogItem over HTTP, {layout.replace('_', ' ')}, {clients} client(s): "
+                f"tagBacklogItem over HTTP, {LAYOUTS[layout]}, {clients} client(s): "
                 f"{f['rps']:,.0f} mutations/s (p50 {f['p50_ms']:.1f} ms, "
                 f"p99 {f['p99_ms']:.1f} ms; {f['rps'] / locked:.0%} of the 1-client locked rate)"
             )

@@ -91,6 +91,15 @@ _deferred: ContextVar[dict[str, set[UUID]] | None] = ContextVar("deferred", defa
 _index: ContextVar[RankIndex | None] = ContextVar("index", default=None)
 
 
+INSERT_ENTRIES = (
+    "INSERT INTO ranking_entries (workspace, scope, method, item_id, base_score, multiplier,"
+    " tier, priority, eligible, k_unscored, k_priority, k_base, seq)"
+    " SELECT * FROM unnest(%s::text[], %s::uuid[], %s::text[], %s::uuid[], %s::float8[],"
+    " %s::float8[], %s::text[], %s::float8[], %s::bool[], %s::smallint[], %s::float8[],"
+    " %s::float8[], %s::bigint[])"
+)
+
+
 def recompute_rankings(
     curs: Cursor[Any], workspace: str, item_ids: list[UUID], cause: Cause | None
 ) -> None:
@@ -129,7 +138,7 @@ def recompute_rankings(
     o_cur = None
     if cause is not None and index is not None and len(item_ids) == 1:
         o_cur = conn.cursor()
-        o_cur.execute(OLD_ENTRIES, (workspace, item_ids[0]))
+        o_cur.execute(OLD_ENTRIES, (item_ids[0],))
     m = m_cur.fetchone()
     multipliers = Multipliers(m["direct"], m["indirect"], m["untagged"]) if m else Multipliers()
     items = i_cur.fetchall()
@@ -182,12 +191,9 @@ def recompute_rankings(
         changes = RankingChanges(curs, workspace, item_ids, index, entries, old_rows)
     curs.execute("DELETE FROM ranking_entries WHERE item_id = ANY(%s)", (item_ids,))
     if rows:
-        curs.executemany(
-            "INSERT INTO ranking_entries (workspace, scope, method, item_id, base_score,"
-            " multiplier, tier, priority, eligible, k_unscored, k_priority, k_base, seq)"
-            " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
-            rows,
-        )
+        # One statement for all rows (columns as arrays), not one per row: psycopg's cost is
+        # per statement, and an item has an entry per scope and method.
+        curs.execute(INSERT_ENTRIES, list(map(list, zip(*rows, strict=True))))
     if changes is not None and cause is not None:
         changes.record(cause)
 
@@ -473,10 +479,27 @@ class CatalogView(ReadModelView):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.rank_index = RankIndex()
+        self.warmed = False
 
     def start_batch(self, rebuilding: bool) -> None:
         _deferred.set({} if rebuilding else None)
         _index.set(None if rebuilding else self.rank_index)
+        if not rebuilding and not self.warmed:
+            self.warmed = True
+            self._warm_workspace_cache()
+
+    def _warm_workspace_cache(self) -> None:
+        """Learn the newest items' workspaces once, when the view starts leading, on a
+        connection of its own: otherwise the first event of each item asks for it in the
+        middle of its transaction, a round trip on the projection's critical path."""
+        with self.datastore.transaction(commit=False) as curs:
+            rows = curs.execute(
+                "SELECT id, workspace FROM backlog_items ORDER BY seq DESC LIMIT %s",
+                (_WORKSPACE_CACHE_SIZE,),
+            ).fetchall()
+        for row in reversed(rows):  # oldest first: the newest stay longest in the LRU
+            if row["id"] not in _workspace_of:
+                _remember_workspace(row["id"], row["workspace"])
 
     def finish_batch(self, curs: Cursor[Any]) -> None:
         deferred = _deferred.get()

@@ -122,10 +122,10 @@ def _pairs(curs: Cursor[Any], workspace: str, item_ids: list[UUID]) -> set[Pair]
     return {(r["scope"], r["method"]) for r in rows}
 
 
-OLD_ENTRIES = (
-    f"SELECT scope, method, priority, {KEY} FROM ranking_entries"
-    " WHERE workspace = %s AND item_id = %s"
-)
+# By item alone (item IDs are UUIDs, unique across workspaces): with the workspace in the
+# condition too, the planner walked the ranking_order index over the whole workspace's entries
+# (O(workspace size) per event) instead of the ranking_item index.
+OLD_ENTRIES = f"SELECT scope, method, priority, {KEY} FROM ranking_entries WHERE item_id = %s"
 
 
 class RankingChanges:
@@ -147,7 +147,7 @@ class RankingChanges:
         if self.single:
             rows = old_rows
             if rows is None:
-                rows = curs.execute(OLD_ENTRIES, (workspace, item_ids[0])).fetchall()
+                rows = curs.execute(OLD_ENTRIES, (item_ids[0],)).fetchall()
             self.old_entries = {
                 (r["scope"], r["method"]): Entry(
                     r["scope"],
@@ -177,14 +177,18 @@ class RankingChanges:
             self.index.forget(self.workspace)
         if not changes:
             return 0
-        self.curs.executemany(
+        # One statement for all the changes (per-change columns as arrays).
+        columns = list(map(list, zip(*changes, strict=True)))
+        self.curs.execute(
             "INSERT INTO ranking_changes (position, ordinal, workspace, scope, method, item_id,"
             " old_rank, new_rank, old_priority, new_priority, count, cause, actor, at)"
-            " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
-            [
-                (cause.position, n, self.workspace, *change, cause.name, cause.actor, cause.at)
-                for n, change in enumerate(changes)
-            ],
+            " SELECT %s, c.o - 1, %s, c.scope, c.method, c.item_id, c.old_rank, c.new_rank,"
+            " c.old_priority, c.new_priority, c.count, %s, %s, %s"
+            " FROM unnest(%s::uuid[], %s::text[], %s::uuid[], %s::int[], %s::int[],"
+            " %s::float8[], %s::float8[], %s::int[])"
+            " WITH ORDINALITY AS c(scope, method, item_id, old_rank, new_rank, old_priority,"
+            " new_priority, count, o)",
+            (cause.position, self.workspace, cause.name, cause.actor, cause.at, *columns),
         )
         self.curs.execute("SELECT pg_notify(%s, %s)", (RANKING_CHANNEL, str(cause.position)))
         return len(changes)

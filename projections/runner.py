@@ -16,7 +16,7 @@ from psycopg.conninfo import conninfo_to_dict
 from domain.application import OkrankApplication
 from projections.catalog import CatalogProjection, CatalogView
 from projections.tag_history import TagHistoryProjection, TagHistoryView
-from projections.view import ReadModelView, ViewProjection
+from projections.view import BatchingProjectionRunner, ReadModelView, ViewProjection
 
 log = logging.getLogger("okrank.projections")
 
@@ -101,7 +101,7 @@ class ProjectionWorker:
                     # threads starting together: take turns.
                     lock_conn.execute("SELECT pg_advisory_lock(%s)", (SCHEMA_LOCK,))
                     try:
-                        runner = ProjectionRunner(
+                        runner = BatchingProjectionRunner(
                             application_class=OkrankApplication,
                             projection_class=self.projection,
                             view_class=self.view,
