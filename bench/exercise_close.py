@@ -79,7 +79,8 @@ def main() -> None:
 
         rng = np.random.default_rng(7)
         true = dict(zip(items, rng.normal(0, 1, len(items)), strict=True))
-        designs = app.repository.get(ex).designs
+        exercise = app.repository.get(ex)
+        designs = {s: exercise.sets_of(s) for s in exercise.designs}
         ballots = {}
         for subject, sets in designs.items():
             answers = choose(sets, true, rng)

@@ -59,11 +59,21 @@ class Exercise(Aggregate):
         self.candidates: dict[UUID, float | None] = {}  # item → price (Buy a Feature)
         self.participants: dict[str, str] = {}  # subject → segment
         self.budgets: dict[str, float] = {}
-        self.designs: dict[str, list[list[UUID]]] = {}  # MaxDiff sets per participant
-        self.ballots: dict[str, Any] = {}
+        # MaxDiff sets per participant, packed into one string each (see `sets_of`): commands
+        # copy the aggregate out of the cache, and a thousand participants' sets as UUID lists
+        # made every ballot cost a deep copy of 60,000 objects.
+        self.designs: dict[str, str] = {}
+        # Who has submitted; the ballots themselves live in the events and the read model.
+        self.submitted: dict[str, int] = {}  # participant → ballots submitted
         self.default_budget: float | None = None  # Buy a Feature: for participants invited late
-        self.imported: dict[str, Any] = {}  # MaxDiff responses imported from a CSV file
-        self.imported_respondents: set[str] = set()
+        self.imported_respondents: frozenset[str] = frozenset()  # from a CSV import
+
+    def sets_of(self, subject: str) -> list[list[UUID]]:
+        """A participant's MaxDiff sets, in the order they were handed out."""
+        packed = self.designs.get(subject)
+        if not packed:
+            return []
+        return [[UUID(i) for i in s.split(",")] for s in packed.split("|")]
 
     # --- curation and invitations ---
 
@@ -112,7 +122,7 @@ class Exercise(Aggregate):
     ) -> None:
         self.candidates[item_id] = price
         for subject, sets in (extra_sets or {}).items():
-            self.designs.setdefault(subject, []).extend(sets)
+            self.designs[subject] = _pack([*self.sets_of(subject), *sets])
 
     def withdraw_candidate(self, item_id: UUID, reason: str, actor: str) -> None:
         self._require(ExerciseStatus.DRAFT, ExerciseStatus.OPEN)
@@ -176,7 +186,7 @@ class Exercise(Aggregate):
     ) -> None:
         self.participants[subject] = segment
         if design is not None:
-            self.designs[subject] = design
+            self.designs[subject] = _pack(design)
         if budget is not None:
             self.budgets[subject] = budget
 
@@ -193,7 +203,7 @@ class Exercise(Aggregate):
         self._require(ExerciseStatus.DRAFT)
         if len(self.candidates) < 2:
             raise ValidationError("id", "add at least two candidates before opening")
-        if not self.participants and not self.imported:
+        if not self.participants and not self.imported_respondents:
             raise ValidationError("id", "invite at least one participant before opening")
         if self.method == ExerciseMethod.BUY_A_FEATURE and any(
             p is None for p in self.candidates.values()
@@ -210,7 +220,7 @@ class Exercise(Aggregate):
         default_budget: float | None = None,
     ) -> None:
         self.status = ExerciseStatus.OPEN
-        self.designs = designs
+        self.designs = {subject: _pack(sets) for subject, sets in designs.items()}
         self.budgets = budgets
         self.default_budget = default_budget
 
@@ -231,8 +241,7 @@ class Exercise(Aggregate):
 
     @event("ResponsesImported")
     def _responses_imported(self, responses: dict[str, Any], source: str, actor: str) -> None:
-        self.imported = responses
-        self.imported_respondents = {str(r[0]) for r in responses["rows"]}
+        self.imported_respondents = frozenset(str(r[0]) for r in responses["rows"])
 
     def submit_ballot(self, participant: str, ballot: Any, actor: str) -> None:
         """Record (or replace) a participant's ballot; the caller validated it by method."""
@@ -243,7 +252,7 @@ class Exercise(Aggregate):
 
     @event("BallotSubmitted")
     def _ballot_submitted(self, participant: str, ballot: Any, actor: str) -> None:
-        self.ballots[participant] = ballot
+        self.submitted[participant] = self.submitted.get(participant, 0) + 1
 
     def close(self, actor: str) -> None:
         self._require(ExerciseStatus.OPEN)
@@ -252,3 +261,7 @@ class Exercise(Aggregate):
     @event("Closed")
     def _closed(self, actor: str) -> None:
         self.status = ExerciseStatus.CLOSED
+
+
+def _pack(sets: list[list[UUID]]) -> str:
+    return "|".join(",".join(str(i) for i in s) for s in sets)

@@ -79,7 +79,7 @@ def _once(seen: set[Any], key: Any, path: list[str], what: str) -> None:
 def _maxdiff(
     exercise: Exercise, participant: str, answers: Sequence[MaxDiffAnswer]
 ) -> dict[str, Any]:
-    sets = exercise.designs.get(participant, [])
+    sets = exercise.sets_of(participant)
     out, seen = [], set()
     for n, a in enumerate(answers):
         path = ["ballot", "answers", str(n)]

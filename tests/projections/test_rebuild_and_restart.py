@@ -107,8 +107,9 @@ def maxdiff_exercise(app: OkrankApplication, actor: Actor, objective: UUID, item
         app.invite_participant(actor, ex, subject, segment)
     app.open_exercise(actor, ex)
     app.add_exercise_candidate(actor, ex, items[-1], reason="late insight")
-    designs = app.repository.get(ex).designs
-    for subject, sets in designs.items():
+    exercise = app.repository.get(ex)
+    for subject in exercise.designs:
+        sets = exercise.sets_of(subject)
         answers = [MaxDiffAnswer(n, s[0], s[-1]) for n, s in enumerate(sets)]
         app.submit_ballot(Actor(actor.workspace, subject), ex, BallotInput(answers=answers))
     app.withdraw_exercise_candidate(actor, ex, items[0], "out of scope after all")
