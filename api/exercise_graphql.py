@@ -36,6 +36,9 @@ from domain.planning import plan as make_plan
 from domain.scoring import Method, RiceInputs, exercise_method
 
 EVERYONE = frozenset(Role)
+# Closing computes the results in the projection (about 4 s for 1,000 MaxDiff participants,
+# `python -m bench.exercise_close`): the answer waits for them rather than show OPEN.
+CLOSE_WAIT_SECONDS = 120.0
 
 
 def visible(info: Info, row: Any, invited: bool) -> bool:
@@ -568,6 +571,7 @@ class ExerciseMutations:
             info,
             lambda app, actor: app.close_exercise(actor, _exercise(input), input.expected_version),
             exercise_success,
+            wait_seconds=CLOSE_WAIT_SECONDS,
         )
 
     @strawberry.mutation(description="Import MaxDiff responses from a survey tool's CSV export.")

@@ -92,6 +92,7 @@ async def run(
     command: Callable[[OkrankApplication, Any], CommandResult],
     success: Callable[[Any, CommandResult], Any],
     roles: frozenset[Role] = WRITERS,
+    wait_seconds: float = 5.0,
 ) -> Any:
     """Check roles, run the command in a worker thread, wait for the read models, answer."""
     ctx = info.context
@@ -103,7 +104,7 @@ async def run(
         result = await run_in_threadpool(command, ctx.services.app, ctx.actor)
     except errors.DomainError as exc:
         return from_domain(exc)
-    await ctx.services.progress.wait(result.position, result.topics)
+    await ctx.services.progress.wait(result.position, result.topics, timeout=wait_seconds)
     return await success(ctx, result)
 
 
