@@ -96,34 +96,23 @@ class OkrankApplication(ExerciseCommands, Application[UUID]):
         submitting ballots to one exercise at once); writers in other processes are met by
         retrying with a jittered backoff."""
         with self._stripes[ident.int % LOCK_STRIPES]:
-            return self._change_unlocked(cls, ident, actor, kind, expected_version, mutate)
-
-    def _change_unlocked(
-        self,
-        cls: type[A],
-        ident: UUID,
-        actor: Actor,
-        kind: str,
-        expected_version: int | None,
-        mutate: Callable[[A], Any],
-    ) -> CommandResult:
-        for attempt in range(CONFLICT_RETRIES):
-            aggregate = self._load(cls, ident, actor, kind)
-            if expected_version is not None and aggregate.version != expected_version:
-                raise ConflictError(
-                    f"{kind} is at version {aggregate.version}, not {expected_version}",
-                    current_version=aggregate.version,
-                )
-            mutate(aggregate)
-            try:
-                return self._save(aggregate)
-            except IntegrityError:
-                if expected_version is not None or attempt == CONFLICT_RETRIES - 1:
-                    current = self._load(cls, ident, actor, kind).version
+            for attempt in range(CONFLICT_RETRIES):
+                aggregate = self._load(cls, ident, actor, kind)
+                if expected_version is not None and aggregate.version != expected_version:
                     raise ConflictError(
-                        f"{kind} was changed concurrently", current_version=current
-                    ) from None
-                time.sleep(random.uniform(0, 0.002 * 2**attempt))
+                        f"{kind} is at version {aggregate.version}, not {expected_version}",
+                        current_version=aggregate.version,
+                    )
+                mutate(aggregate)
+                try:
+                    return self._save(aggregate)
+                except IntegrityError:
+                    if expected_version is not None or attempt == CONFLICT_RETRIES - 1:
+                        current = self._load(cls, ident, actor, kind).version
+                        raise ConflictError(
+                            f"{kind} was changed concurrently", current_version=current
+                        ) from None
+                    time.sleep(random.uniform(0, 0.002 * 2**attempt))
         raise AssertionError("unreachable")
 
     def _save(self, aggregate: Aggregate) -> CommandResult:
