@@ -84,13 +84,17 @@ def verify(secret: str, header: str, body: bytes, tolerance_seconds: int = 300) 
 
 
 def change_json(row: Any) -> dict[str, Any]:
+    """A change as the subscription shows it (an exercise's ranking: method EXERCISE and its
+    exerciseId)."""
     scope = row["scope"]
+    method, _, exercise = row["method"].partition(":")
     return {
         "cursor": encode_cursor([row["position"], row["ordinal"]]),
         "objectiveId": None if scope == PRODUCT_SCOPE else to_global_id("Objective", scope),
         "backlogItemId": to_global_id("BacklogItem", row["item_id"]) if row["item_id"] else None,
         "count": row["count"],
-        "method": row["method"],
+        "method": method,
+        "exerciseId": to_global_id("Exercise", exercise) if exercise else None,
         "oldRank": row["old_rank"],
         "newRank": row["new_rank"],
         "oldScore": row["old_priority"],

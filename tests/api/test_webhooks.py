@@ -186,3 +186,32 @@ def test_registration_is_validated_and_admin_only(client_factory):
     short = admin.mutate("registerWebhook", {"url": "http://127.0.0.1:9/x", "secret": "short"}, "")
     assert short["__typename"] == "ValidationError"
     assert admin.execute("{ webhooks { id } }") == {"webhooks": []}
+
+
+def test_an_exercise_ranking_change_is_posted_as_the_subscription_shows_it():
+    from datetime import UTC, datetime
+    from uuid import uuid4
+
+    from api.ids import to_global_id
+    from api.webhooks import change_json
+
+    exercise, objective, item = uuid4(), uuid4(), uuid4()
+    row = {
+        "position": 7,
+        "ordinal": 0,
+        "scope": objective,
+        "item_id": item,
+        "count": 1,
+        "method": f"EXERCISE:{exercise}",
+        "old_rank": None,
+        "new_rank": 1,
+        "old_priority": None,
+        "new_priority": 80.0,
+        "cause": "EXERCISE_CLOSED",
+        "actor": "po",
+        "at": datetime.now(UTC),
+    }
+    change = change_json(row)
+    assert change["method"] == "EXERCISE"
+    assert change["exerciseId"] == to_global_id("Exercise", exercise)
+    assert change_json({**row, "method": "RICE"})["exerciseId"] is None
