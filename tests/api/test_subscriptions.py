@@ -25,8 +25,8 @@ from tests.conftest import SECRET, ServerProcess
 SUBSCRIPTION = """
 subscription($objectiveId: ID, $after: String) {
   rankingChanged(objectiveId: $objectiveId, after: $after) {
-    cursor objectiveId backlogItemId count method oldRank newRank oldScore newScore cause actor
-    at
+    cursor objectiveId backlogItemId count method exerciseId oldRank newRank oldScore newScore cause
+    actor at
   }
 }
 """
