@@ -103,16 +103,18 @@ def rebuild(args: argparse.Namespace) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="okrank", description=__doc__)
-    parser.add_argument(
-        "--data-dir",
-        default=str(DEFAULT_DATA_DIR),
-        help="folder for the embedded PostgreSQL and the token secret "
-        "(default .okrank); DATABASE_URL overrides the database",
+    data_dir_help = (
+        "folder for the embedded PostgreSQL and the token secret "
+        "(default .okrank); DATABASE_URL overrides the database"
     )
+    parser = argparse.ArgumentParser(prog="okrank", description=__doc__)
+    parser.add_argument("--data-dir", default=str(DEFAULT_DATA_DIR), help=data_dir_help)
+    # Also after the command (`okrank serve --data-dir …`), where people type it.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--data-dir", default=argparse.SUPPRESS, help=data_dir_help)
     sub = parser.add_subparsers(dest="command", required=True)
 
-    p = sub.add_parser("serve", help="serve GraphQL (and run the projections)")
+    p = sub.add_parser("serve", parents=[common], help="serve GraphQL (and run the projections)")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
     p.add_argument("--workers", type=int, default=1)
@@ -124,17 +126,21 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--log-level", default="info")
     p.set_defaults(func=serve)
 
-    p = sub.add_parser("project", help="run only the projections")
+    p = sub.add_parser("project", parents=[common], help="run only the projections")
     p.set_defaults(func=project)
 
-    p = sub.add_parser("token", help="print a bearer token signed with the local secret")
+    p = sub.add_parser(
+        "token", parents=[common], help="print a bearer token signed with the local secret"
+    )
     p.add_argument("--workspace", required=True)
     p.add_argument("--subject", required=True)
     p.add_argument("--role", action="append", required=True, choices=[r.value for r in Role])
     p.add_argument("--ttl", type=int, default=30 * 24 * 3600, help="seconds (default 30 days)")
     p.set_defaults(func=token)
 
-    p = sub.add_parser("rebuild", help="drop and rebuild the read models from the event store")
+    p = sub.add_parser(
+        "rebuild", parents=[common], help="drop and rebuild the read models from the event store"
+    )
     p.set_defaults(func=rebuild)
 
     args = parser.parse_args(argv)

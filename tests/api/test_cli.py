@@ -78,9 +78,9 @@ def test_serve_prints_a_working_token_and_keeps_data_across_restarts():
             minted = subprocess.run(
                 [
                     *OKRANK,
-                    "--data-dir",
-                    str(data_dir),
                     "token",
+                    "--data-dir",  # after the command works as well as before it
+                    str(data_dir),
                     "--workspace",
                     "local",
                     "--role",
