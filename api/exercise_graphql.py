@@ -26,8 +26,9 @@ from api.exercise_types import (
     ExerciseMethodEnum,
     ExerciseStatusEnum,
 )
-from api.ids import decode_cursor, encode_cursor, need_uuid
+from api.ids import decode_cursor, need_uuid
 from api.mutations import EXPECTED_VERSION, _row, need_id, run
+from api.pagination import connection, page_size
 from api.types import BacklogItem, Objective, RankingMethodEnum
 from domain import errors
 from domain.application import CommandResult
@@ -147,8 +148,6 @@ class ExerciseQueries:
         first: int = 50,
         after: str | None = None,
     ) -> ExerciseConnection:
-        from api.schema import page_info, page_size
-
         ctx = info.context
         limit = page_size(first)
         objective = need_uuid(objective_id, "Objective", "objectiveId") if objective_id else None
@@ -163,12 +162,9 @@ class ExerciseQueries:
             after_seq,
             limit + 1,
         )
-        edges = [
-            ExerciseEdge(cursor=encode_cursor([r["seq"]]), node=Exercise.from_row(r))
-            for r in rows[:limit]
-        ]
-        info_ = page_info([e.cursor for e in edges], len(rows) > limit, after)
-        return ExerciseConnection(edges=edges, page_info=info_)
+        return connection(
+            ExerciseConnection, ExerciseEdge, Exercise.from_row, "seq", rows, limit, after
+        )
 
     @strawberry.field(
         description="Split `capacity` (effort points) between objectives of `cycle` by share: "

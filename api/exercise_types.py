@@ -16,7 +16,8 @@ from strawberry.types import Info
 
 from api import exercise_reads as reads
 from api.auth import WRITERS, Role
-from api.ids import decode_cursor, encode_cursor, to_global_id
+from api.ids import decode_cursor, to_global_id
+from api.pagination import connection, page_size
 from api.types import BacklogItem, Node, Objective, PageInfo
 from domain.exercise import ExerciseMethod, ExerciseStatus
 from domain.methods import agreement
@@ -544,8 +545,6 @@ class Exercise(Node):
     async def respondent_utilities(
         self, info: Info, first: int = 50, after: str | None = None
     ) -> RespondentUtilitiesConnection | None:
-        from api.schema import page_info, page_size
-
         if not _is_owner(info):
             raise forbidden("only the exercise's owners see individual utilities")
         limit = page_size(first)
@@ -553,10 +552,10 @@ class Exercise(Node):
         rows = await reads.respondents_page(
             info.context.pool, info.context.workspace, self.row["id"], start, limit + 1
         )
-        edges = []
-        for r in rows[:limit]:
+
+        def node(r: Any) -> RespondentUtilities:
             ranked = sorted(r["utilities"].items(), key=lambda kv: -kv[1])
-            node = RespondentUtilities(
+            return RespondentUtilities(
                 respondent=r["respondent"],
                 segment=r["segment"],
                 utilities=[
@@ -564,11 +563,15 @@ class Exercise(Node):
                     for i, u in ranked
                 ],
             )
-            cursor = encode_cursor([r["respondent"]])
-            edges.append(RespondentUtilitiesEdge(cursor=cursor, node=node))
-        return RespondentUtilitiesConnection(
-            edges=edges,
-            page_info=page_info([e.cursor for e in edges], len(rows) > limit, after),
+
+        return connection(
+            RespondentUtilitiesConnection,
+            RespondentUtilitiesEdge,
+            node,
+            "respondent",
+            rows,
+            limit,
+            after,
         )
 
     @strawberry.field(

@@ -33,6 +33,7 @@ from api.ids import (
     to_global_id,
 )
 from api.mutations import Mutation as CoreMutation
+from api.pagination import connection, page_info, page_size
 from api.subscriptions import Subscription
 from api.types import (
     AlignmentMultipliers,
@@ -47,7 +48,6 @@ from api.types import (
     ObjectiveEdge,
     ObjectiveLevelEnum,
     ObjectiveStatusEnum,
-    PageInfo,
     RankingConnection,
     RankingEdge,
     RankingEntry,
@@ -59,39 +59,6 @@ from api.types import (
 )
 from api.webhook_graphql import WebhookMutations, WebhookQueries
 from domain.scoring import Method, Tier, exercise_method
-
-MAX_PAGE = 100
-
-
-def page_size(first: int) -> int:
-    if not 1 <= first <= MAX_PAGE:
-        raise bad_input(f"first must be between 1 and {MAX_PAGE}")
-    return first
-
-
-def page_info(cursors: list[str], has_next: bool, after: str | None) -> PageInfo:
-    return PageInfo(
-        has_next_page=has_next,
-        has_previous_page=after is not None,
-        start_cursor=cursors[0] if cursors else None,
-        end_cursor=cursors[-1] if cursors else None,
-    )
-
-
-def connection(
-    connection_cls: Any,
-    edge_cls: Any,
-    node: Any,
-    key: str,
-    rows: list[Any],
-    limit: int,
-    after: str | None,
-) -> Any:
-    """A page of a keyset connection: `rows` were fetched with `limit + 1` to see a next page;
-    each row's `key` column is its cursor."""
-    edges = [edge_cls(cursor=encode_cursor([r[key]]), node=node(r)) for r in rows[:limit]]
-    info = page_info([e.cursor for e in edges], len(rows) > limit, after)
-    return connection_cls(edges=edges, page_info=info)
 
 
 @strawberry.input(description="Filters for backlogItems; all given filters must match.")
