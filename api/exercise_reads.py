@@ -75,16 +75,17 @@ async def participant(
 
 
 async def is_participant(
-    pool: asyncpg.Pool, workspace: str, ids: Sequence[UUID], subject: str
-) -> set[UUID]:
-    rows = await pool.fetch(
-        "SELECT exercise_id FROM exercise_participants WHERE workspace = $1"
-        " AND exercise_id = ANY($2::uuid[]) AND subject = $3",
-        workspace,
-        ids,
-        subject,
+    pool: asyncpg.Pool, workspace: str, exercise_id: UUID, subject: str
+) -> bool:
+    return bool(
+        await pool.fetchval(
+            "SELECT EXISTS (SELECT 1 FROM exercise_participants WHERE workspace = $1"
+            " AND exercise_id = $2 AND subject = $3)",
+            workspace,
+            exercise_id,
+            subject,
+        )
     )
-    return {r["exercise_id"] for r in rows}
 
 
 async def history(pool: asyncpg.Pool, workspace: str, exercise_id: UUID) -> list[Row]:

@@ -90,7 +90,8 @@ class MaxDiffSet:
 
     @strawberry.field(description="The items shown together, in display order.")
     async def items(self, info: Info) -> list[BacklogItem]:
-        return [i for i in [await _item(info, x) for x in self.item_ids] if i is not None]
+        rows = await info.context.loaders.item.load_many(self.item_ids)  # one batch
+        return [BacklogItem.from_row(r) for r in rows if r is not None]
 
 
 @strawberry.type(description="A MaxDiff answer: the best and the worst item of one set.")
@@ -470,16 +471,17 @@ class Exercise(Node):
     async def results(self, info: Info, segment: str | None = None) -> ExerciseResults | None:
         if not self._check_results(info):
             return None
-        ctx = info.context
-        groups = {g["segment"]: g for g in await reads.groups(ctx.pool, self.row["id"])}
+        groups = {g["segment"]: g for g in await reads.groups(info.context.pool, self.row["id"])}
         group = groups.get(segment or "")
-        if group is None:
-            return None
-        rows = await reads.results(ctx.pool, ctx.workspace, self.row["id"], segment or "")
+        return None if group is None else await self._group_results(info, group)
+
+    async def _group_results(self, info: Info, group: Any) -> ExerciseResults:
+        ctx, segment = info.context, group["segment"]
+        rows = await reads.results(ctx.pool, ctx.workspace, self.row["id"], segment)
         method = ExerciseMethod(self.row["method"])
         s = group["summary"] or {}
         return ExerciseResults(
-            segment=segment,
+            segment=segment or None,
             respondents=group["respondents"],
             items=[ExerciseItemResult.from_row(method, r) for r in rows],
             budget_total=s.get("budgetTotal"),
@@ -493,13 +495,7 @@ class Exercise(Node):
         if not self._check_results(info):
             return []
         groups = await reads.groups(info.context.pool, self.row["id"])
-        out = []
-        for g in groups:
-            if g["segment"]:
-                r = await self.results(info, g["segment"])
-                if r is not None:
-                    out.append(r)
-        return out
+        return [await self._group_results(info, g) for g in groups if g["segment"]]
 
     @strawberry.field(description="How the segments agree (null before CLOSED).")
     def segment_agreement(self, info: Info) -> SegmentAgreement | None:

@@ -18,7 +18,7 @@ from api.ids import decode_cursor, encode_cursor, need_uuid, to_global_id
 from api.ranking_feed import Cursor, replay
 from api.types import RankingMethodEnum
 from domain.ranking import PRODUCT_SCOPE
-from domain.scoring import Method
+from domain.scoring import Method, split_method
 
 REPLAY_PAGE = 500
 
@@ -72,7 +72,7 @@ class RankingChange:
     @classmethod
     def from_row(cls, r: Any) -> RankingChange:
         scope = r["scope"]
-        method, _, exercise = r["method"].partition(":")
+        method, exercise = split_method(r["method"])
         return cls(
             cursor=encode_cursor([r["position"], r["ordinal"]]),
             objective_id=None if scope == PRODUCT_SCOPE else to_global_id("Objective", scope),
@@ -135,7 +135,7 @@ class Subscription:
                     rows = await replay(ctx.pool, ctx.workspace, scope, last, REPLAY_PAGE)
                     for row in rows:
                         last = _cursor(row)
-                        if wanted is None or row["method"].partition(":")[0] == wanted:
+                        if wanted is None or split_method(row["method"])[0] == wanted:
                             yield RankingChange.from_row(row)
                     if len(rows) < REPLAY_PAGE:
                         break
@@ -163,7 +163,7 @@ class Subscription:
                 if _cursor(row) <= last:
                     continue
                 last = _cursor(row)
-                if wanted is None or row["method"].partition(":")[0] == wanted:
+                if wanted is None or split_method(row["method"])[0] == wanted:
                     yield RankingChange.from_row(row)
         finally:
             feed.unsubscribe(sub)

@@ -28,6 +28,7 @@ import httpx
 
 from api.ids import encode_cursor, to_global_id
 from domain.ranking import PRODUCT_SCOPE
+from domain.scoring import split_method
 from projections.ranking_changes import RANKING_CHANNEL
 
 log = logging.getLogger("okrank.webhooks")
@@ -87,7 +88,7 @@ def change_json(row: Any) -> dict[str, Any]:
     """A change as the subscription shows it (an exercise's ranking: method EXERCISE and its
     exerciseId)."""
     scope = row["scope"]
-    method, _, exercise = row["method"].partition(":")
+    method, exercise = split_method(row["method"])
     return {
         "cursor": encode_cursor([row["position"], row["ordinal"]]),
         "objectiveId": None if scope == PRODUCT_SCOPE else to_global_id("Objective", scope),

@@ -12,7 +12,7 @@ A ballot may be partial (a participant can skip items or sets) and replaces the 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Container, Sequence
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
@@ -70,10 +70,9 @@ def _candidate(exercise: Exercise, item: UUID, path: list[str]) -> str:
     return str(item)
 
 
-def _once(seen: set[Any], key: Any, path: list[str], what: str) -> None:
+def _once(seen: Container[Any], key: Any, path: list[str], what: str) -> None:
     if key in seen:
         raise ValidationError(path, f"{what} appears twice in the ballot")
-    seen.add(key)
 
 
 def _maxdiff(
@@ -86,6 +85,7 @@ def _maxdiff(
         if not 0 <= a.set_index < len(sets):
             raise ValidationError([*path, "setIndex"], f"you have sets 0–{len(sets) - 1}")
         _once(seen, a.set_index, [*path, "setIndex"], "a set")
+        seen.add(a.set_index)
         shown = sets[a.set_index]
         if a.best == a.worst:
             raise ValidationError([*path, "worst"], "best and worst must differ")
@@ -102,7 +102,7 @@ def _rice(exercise: Exercise, estimates: Sequence[tuple[UUID, RiceInputs]]) -> d
     for n, (item, inputs) in enumerate(estimates):
         path = ["ballot", "estimates", str(n)]
         key = _candidate(exercise, item, [*path, "backlogItemId"])
-        _once(set(out), key, [*path, "backlogItemId"], "an item")
+        _once(out, key, [*path, "backlogItemId"], "an item")
         v = validate_rice(inputs, prefix=f"ballot.estimates.{n}")
         out[key] = [v.reach, v.impact, v.confidence, v.effort]
     return {"estimates": out}
@@ -113,7 +113,7 @@ def _moscow(exercise: Exercise, votes: Sequence[tuple[UUID, str]]) -> dict[str, 
     for n, (item, category) in enumerate(votes):
         path = ["ballot", "votes", str(n)]
         key = _candidate(exercise, item, [*path, "backlogItemId"])
-        _once(set(out), key, [*path, "backlogItemId"], "an item")
+        _once(out, key, [*path, "backlogItemId"], "an item")
         out[key] = parse_category(category, [*path, "category"]).value
     return {"votes": out}
 
@@ -127,7 +127,7 @@ def _buy(
     for n, (item, amount) in enumerate(allocations):
         path = ["ballot", "allocations", str(n)]
         key = _candidate(exercise, item, [*path, "backlogItemId"])
-        _once(set(out), key, [*path, "backlogItemId"], "an item")
+        _once(out, key, [*path, "backlogItemId"], "an item")
         if not math.isfinite(amount) or amount < 0:
             raise ValidationError([*path, "amount"], "amount must be zero or more")
         price = exercise.candidates[item] or 0.0

@@ -16,6 +16,7 @@ from domain.exercise_design import (
     late_participant_design,
     maxdiff_designs,
 )
+from domain.methods.maxdiff_csv import parse_responses_csv
 from domain.objective import Objective, ObjectiveStatus, optional_text, require_text
 
 if TYPE_CHECKING:
@@ -211,8 +212,6 @@ class ExerciseCommands:
         source: str = "",
         expected_version: int | None = None,
     ) -> CommandResult:
-        from domain.methods.maxdiff_csv import parse_responses_csv
-
         if len(csv_text.encode()) > MAX_IMPORT_BYTES:
             raise ValidationError("csv", "the file is larger than 20 MiB")
 

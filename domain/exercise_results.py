@@ -99,13 +99,11 @@ def compute(
         "kendallW": agreement.kendall_w(list(scores.values())) if len(scores) > 1 else None,
         "pairs": [{"a": a, "b": b, "spearman": rho} for (a, b), rho in pairs.items()],
     }
-    individual = []
+    individual: list[RespondentUtilities] = []
     if method == ExerciseMethod.MAXDIFF:
-        individual = _individual(candidates, participants, responses)
-        if individual:
-            spread = individual[0]
+        spread, individual = _individual(candidates, participants, responses)
+        if spread is not None:
             overall.summary["preferenceSpread"] = spread
-            individual = individual[1:]
     return ExerciseResults(overall, segments, segment_agreement, individual)
 
 
@@ -113,16 +111,16 @@ def _individual(
     candidates: Sequence[UUID],
     participants: Sequence[Participant],
     imported: Sequence[tuple[str, str, tuple[UUID, ...], UUID, UUID]],
-) -> list[Any]:
-    """[prior spread σ, RespondentUtilities …]: each respondent's utilities, or [] without
-    answers. σ says how much individuals differ beyond the sampling noise."""
+) -> tuple[float | None, list[RespondentUtilities]]:
+    """The prior spread σ (how much individuals differ beyond the sampling noise) and each
+    respondent's utilities; (None, []) without answers."""
     responses = _maxdiff_responses(candidates, [p for p in participants if p.ballot], imported)
     if not responses or len(candidates) < 2:
-        return []
+        return None, []
     fit = maxdiff.fit_individual(responses, len(candidates))
     segment = {p.subject: p.segment for p in participants}
     segment.update({f"import:{r[0]}": r[1] for r in imported})
-    out: list[Any] = [float(fit.prior_sd)]
+    out = []
     for respondent in sorted(fit.utilities):
         u = fit.utilities[respondent]
         out.append(
@@ -132,7 +130,7 @@ def _individual(
                 {c: float(u[n]) for n, c in enumerate(candidates)},
             )
         )
-    return out
+    return float(fit.prior_sd), out
 
 
 def _imported_responses(

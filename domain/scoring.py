@@ -27,6 +27,12 @@ def exercise_method(exercise_id: object) -> str:
     return f"{Method.EXERCISE}:{exercise_id}"
 
 
+def split_method(key: str) -> tuple[str, str | None]:
+    """A ranking method key as (method, exercise id or None): "RICE" or "EXERCISE:<id>"."""
+    method, _, exercise = key.partition(":")
+    return method, exercise or None
+
+
 class Tier(StrEnum):
     """How strongly an item is aligned to an objective. UNTAGGED is only a ranking tier."""
 

@@ -111,7 +111,8 @@ def recompute_rankings(
     if deferred is not None:
         deferred.setdefault(workspace, set()).update(item_ids)
         return
-    # Three independent reads, queued together: one round trip in pipeline mode.
+    # Independent reads (multipliers, items, tags, exercise scores), queued together: one round
+    # trip in pipeline mode.
     conn = curs.connection
     m_cur, i_cur, t_cur = conn.cursor(), conn.cursor(), conn.cursor()
     m_cur.execute(
@@ -463,10 +464,7 @@ def item_status_changed(curs: Cursor[Any], e: BacklogItem.StatusChanged, pos: in
 
 
 def exercise_closed(curs: Cursor[Any], e: Exercise.Closed, pos: int) -> None:
-    candidates = exercises.closed(curs, e, pos)
-    workspace = curs.execute(
-        "SELECT workspace FROM exercises WHERE id = %s", (e.originator_id,)
-    ).fetchone()["workspace"]
+    workspace, candidates = exercises.closed(curs, e, pos)
     recompute_rankings(curs, workspace, candidates, cause_of(e, pos))
 
 

@@ -223,8 +223,9 @@ def responses_imported(curs: Cursor[Any], e: Any, pos: int) -> None:
     )
 
 
-def closed(curs: Cursor[Any], e: Any, pos: int) -> list[UUID]:
-    """Store the results; returns the candidates, whose rankings the caller recomputes."""
+def closed(curs: Cursor[Any], e: Any, pos: int) -> tuple[str, list[UUID]]:
+    """Store the results; returns the workspace and the candidates, whose rankings the caller
+    recomputes."""
     workspace = _touch(curs, e, status="CLOSED", closed_at=e.timestamp)
     _history(curs, e, pos, workspace, "CLOSED")
     ex = curs.execute(
@@ -288,7 +289,7 @@ def closed(curs: Cursor[Any], e: Any, pos: int) -> list[UUID]:
         "UPDATE exercises SET segment_agreement = %s WHERE id = %s",
         (Jsonb(results.segment_agreement), e.originator_id),
     )
-    return [c["item_id"] for c in candidates]
+    return workspace, [c["item_id"] for c in candidates]
 
 
 HANDLERS = {

@@ -39,9 +39,9 @@ def event_store_env(database_url: str) -> dict[str, str]:
         "POSTGRES_USER": str(params.get("user", "postgres")),
         "POSTGRES_PASSWORD": str(params.get("password", "")),
         "POSTGRES_POOL_SIZE": "4",
+        "POSTGRES_MAX_OVERFLOW": "4",
         # Large saves outside psycopg's pipeline mode (see projections.event_store).
         "APPLICATION_RECORDER_TOPIC": "projections.event_store:OkrankApplicationRecorder",
-        "POSTGRES_MAX_OVERFLOW": "4",
     }
 
 
