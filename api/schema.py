@@ -22,6 +22,7 @@ from strawberry.types import Info
 
 from api import reads
 from api.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
+from api.execution import PlainSelectionsExecutionContext
 from api.exercise_graphql import ExerciseMutations, ExerciseQueries, load_exercise
 from api.exercise_types import Exercise
 from api.ids import (
@@ -305,6 +306,7 @@ schema = strawberry.Schema(
     mutation=Mutation,
     subscription=Subscription,
     types=[ValidationError, NotFoundError, ConflictError, PermissionDeniedError],
+    execution_context_class=PlainSelectionsExecutionContext,
     # Factories: extensions are built per request; the parser and validation caches are shared
     # at module level by strawberry, so they still pay across requests. The validation cache is
     # keyed by the validation rules too, so the limits' rule classes are created once here.
