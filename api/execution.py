@@ -151,10 +151,20 @@ def _nullable_object(complete_object: Complete, non_null: bool) -> Complete:
 class PlainSelectionsExecutionContext(StrawberryGraphQLCoreExecutionContext):
     """Strawberry's execution context, completing plain selection sets in one pass."""
 
+    # Plans shared across requests, for documents without directives (the parser cache hands
+    # every request the same document, so its nodes' ids name the same selections). Keyed by
+    # node ids; each entry keeps its operation alive so those ids cannot be reused meanwhile.
+    # With a directive anywhere, @skip/@include may select differently per request: such a
+    # document's plans live for one request only.
+    SHARED_PLANS_MAX = 4096
+    _shared: dict[tuple[Any, ...], tuple[Any, Complete | None]] = {}
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # id(grouped field set) -> (the set, kept alive so the id stays unique; plan or None)
         self._plans: dict[int, tuple[GroupedFieldSet, Complete | None]] = {}
+        loc = self.operation.loc
+        self._shareable = loc is not None and "@" not in loc.source.body
 
     def execute_fields(
         self,
@@ -168,7 +178,7 @@ class PlainSelectionsExecutionContext(StrawberryGraphQLCoreExecutionContext):
         if position_context is None and (middleware is None or not middleware.middlewares):
             cached = self._plans.get(id(grouped_field_set))
             if cached is None:
-                plan = self._object_plan(parent_type, grouped_field_set)
+                plan = self._shared_plan(parent_type, grouped_field_set)
                 self._plans[id(grouped_field_set)] = (grouped_field_set, plan)
             else:
                 plan = cached[1]
@@ -180,6 +190,25 @@ class PlainSelectionsExecutionContext(StrawberryGraphQLCoreExecutionContext):
         return super().execute_fields(
             parent_type, source_value, path, grouped_field_set, position_context
         )
+
+    def _shared_plan(
+        self, parent_type: GraphQLObjectType, grouped_field_set: GroupedFieldSet
+    ) -> Complete | None:
+        if not self._shareable:
+            return self._object_plan(parent_type, grouped_field_set)
+        key = (
+            id(self.operation),
+            parent_type.name,
+            *((k, *(id(d.node) for d in details)) for k, details in grouped_field_set.items()),
+        )
+        shared = self._shared.get(key)
+        if shared is not None and shared[0] is self.operation:
+            return shared[1]
+        plan = self._object_plan(parent_type, grouped_field_set)
+        if len(self._shared) >= self.SHARED_PLANS_MAX:
+            self._shared.clear()
+        self._shared[key] = (self.operation, plan)
+        return plan
 
     def _object_plan(
         self, parent_type: GraphQLObjectType, grouped_field_set: GroupedFieldSet

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import json
 from typing import Any
 from uuid import UUID
@@ -15,7 +16,9 @@ def bad_input(message: str) -> GraphQLError:
     return GraphQLError(message, extensions={"code": "BAD_USER_INPUT"})
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def to_global_id(type_name: str, ident: UUID | int) -> str:
+    """Memoized: a ranking page turns 50 item UUIDs into IDs per request, mostly the same ones."""
     return base64.urlsafe_b64encode(f"{type_name}:{ident}".encode()).decode().rstrip("=")
 
 
@@ -54,6 +57,14 @@ _COMPACT = json.JSONEncoder(separators=(",", ":"))
 
 def encode_cursor(values: list[Any]) -> str:
     return base64.urlsafe_b64encode(_COMPACT.encode(values).encode()).decode()
+
+
+def ranking_cursor(k_unscored: int, k_priority: float, k_base: float, seq: int, item: UUID) -> str:
+    """encode_cursor([k_unscored, k_priority.hex(), k_base.hex(), seq, str(item)]), byte for byte
+    (ints, hex floats and a UUID need no JSON escaping), at a third of the cost: a ranking page
+    encodes one per entry."""
+    raw = f'[{k_unscored},"{k_priority.hex()}","{k_base.hex()}",{seq},"{item}"]'
+    return base64.urlsafe_b64encode(raw.encode()).decode()
 
 
 def decode_cursor(cursor: str, shape: tuple[type, ...]) -> list[Any]:

@@ -28,15 +28,16 @@ from api.exercise_types import Exercise
 from api.ids import (
     bad_input,
     decode_cursor,
-    encode_cursor,
     need_uuid,
     parse_global_id,
+    ranking_cursor,
     to_global_id,
 )
 from api.mutations import Mutation as CoreMutation
 from api.pagination import connection, page_info, page_size
 from api.subscriptions import Subscription
 from api.types import (
+    TIERS,
     AlignmentMultipliers,
     BacklogItem,
     BacklogItemConnection,
@@ -59,7 +60,7 @@ from api.types import (
     Viewer,
 )
 from api.webhook_graphql import WebhookMutations, WebhookQueries
-from domain.scoring import Method, Tier, exercise_method
+from domain.scoring import Method, exercise_method
 
 
 @strawberry.input(description="Filters for backlogItems; all given filters must match.")
@@ -218,13 +219,13 @@ class CoreQuery:
                 backlog_item=BacklogItem.from_row(r),
                 base_score=r["base_score"],
                 multiplier=r["multiplier"],
-                tier=Tier(r["tier"]),
+                tier=TIERS[r["tier"]],
                 priority=r["priority"],
                 eligible=r["eligible"],
                 scored=r["base_score"] is not None,
             )
-            cursor = encode_cursor(
-                [r["k_unscored"], r["k_priority"].hex(), r["k_base"].hex(), r["seq"], str(r["id"])]
+            cursor = ranking_cursor(
+                r["k_unscored"], r["k_priority"], r["k_base"], r["seq"], r["id"]
             )
             edges.append(RankingEdge(cursor=cursor, node=entry))
 
