@@ -123,36 +123,41 @@ async def ranking_page(
     after: tuple[int, float, float, int, UUID] | None,
     limit: int,
     eligible_only: bool,
-) -> tuple[int, list[Row]]:
-    """Rows after the keyset cursor, and how many rows precede the first of them."""
-    scope = scope or PRODUCT_SCOPE
-    async with pool.acquire() as conn:
-        rows = await conn.fetch(
-            f"SELECT r.base_score, r.multiplier, r.tier, r.priority, r.eligible, r.k_unscored,"
-            f" r.k_priority, r.k_base, {ITEM_COLUMNS}"
-            " FROM ranking_entries r JOIN backlog_items i ON i.id = r.item_id"
-            " WHERE r.workspace = $1 AND r.scope = $2 AND r.method = $3"
-            " AND (NOT $4 OR r.eligible)"
-            f" AND ($5::smallint IS NULL OR {RANKING_KEY} > ($5, $6, $7, $8, $9))"
-            " ORDER BY r.k_unscored, r.k_priority, r.k_base, r.seq, r.item_id LIMIT $10",
-            workspace,
-            scope,
-            method,
-            eligible_only,
-            *(after or (None,) * 5),
-            limit,
+) -> tuple[int, list[Row]] | None:
+    """Rows after the keyset cursor, and how many rows precede the first of them; None when
+    `scope` names no objective of the workspace. The objective's existence is checked in the
+    same statement (one round trip per page, not two)."""
+    page = (
+        f"SELECT r.base_score, r.multiplier, r.tier, r.priority, r.eligible, r.k_unscored,"
+        f" r.k_priority, r.k_base, {ITEM_COLUMNS}"
+        " FROM ranking_entries r JOIN backlog_items i ON i.id = r.item_id"
+        " WHERE r.workspace = $1 AND r.scope = $2 AND r.method = $3"
+        " AND (NOT $4 OR r.eligible)"
+        f" AND ($5::smallint IS NULL OR {RANKING_KEY} > ($5, $6, $7, $8, $9))"
+        " ORDER BY r.k_unscored, r.k_priority, r.k_base, r.seq, r.item_id LIMIT $10"
+    )
+    if scope is not None:
+        # One row per entry; one row of nulls for an objective with no entries; none at all
+        # for an unknown objective.
+        page = (
+            f"SELECT p.* FROM objectives o LEFT JOIN LATERAL ({page}) p ON true"
+            " WHERE o.workspace = $1 AND o.id = $2"
         )
+    args = (workspace, scope or PRODUCT_SCOPE, method, eligible_only, *(after or (None,) * 5))
+    async with pool.acquire() as conn:
+        rows = await conn.fetch(page, *args, limit)
+        if scope is not None:
+            if not rows:
+                return None
+            if rows[0]["id"] is None:
+                rows = []
         before = 0
         if after is not None:
             before = await conn.fetchval(
                 "SELECT count(*) FROM ranking_entries r"
                 " WHERE r.workspace = $1 AND r.scope = $2 AND r.method = $3"
                 f" AND (NOT $4 OR r.eligible) AND {RANKING_KEY} <= ($5, $6, $7, $8, $9)",
-                workspace,
-                scope,
-                method,
-                eligible_only,
-                *after,
+                *args,
             )
     return before, rows
 

@@ -201,17 +201,18 @@ class CoreQuery:
             method_key = exercise_method(eid)
         if objective_id is not None:
             scope = need_uuid(objective_id, "Objective", "objectiveId")
-            if await ctx.loaders.objective.load(scope) is None:
-                raise GraphQLError(
-                    f"Objective {objective_id} not found", extensions={"code": "NOT_FOUND"}
-                )
         key = None
         if after:
             v = decode_cursor(after, (int, float, float, int, UUID))
             key = (v[0], v[1], v[2], v[3], v[4])
-        before, rows = await reads.ranking_page(
+        page = await reads.ranking_page(
             ctx.pool, ctx.workspace, scope, method_key, key, limit + 1, eligible_only
         )
+        if page is None:
+            raise GraphQLError(
+                f"Objective {objective_id} not found", extensions={"code": "NOT_FOUND"}
+            )
+        before, rows = page
         edges = []
         for i, r in enumerate(rows[:limit]):
             entry = RankingEntry(

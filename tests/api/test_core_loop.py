@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import uuid
+
+from api.ids import to_global_id
 from tests.api.helpers import ITEM, OBJECTIVE, item, objective, ranking, tag
 
 
@@ -97,6 +100,8 @@ def test_item_tagged_to_several_objectives(gql):
 
 def test_objective_ranking_weights_by_alignment(gql):
     o = objective(gql)
+    empty = ranking(gql, o["id"])
+    assert (empty["edges"], empty["totalCount"], empty["pageInfo"]["hasNextPage"]) == ([], 0, False)
     direct = item(gql, "direct", rice=(100, 1, 1, 1))  # 100 × 2.0 = 200
     indirect = item(gql, "indirect", rice=(150, 1, 1, 1))  # 150 × 1.0 = 150
     tag(gql, direct["id"], o["id"], "DIRECT")
@@ -109,6 +114,15 @@ def test_objective_ranking_weights_by_alignment(gql):
         (2, 150.0, 1.0, 150.0),
     ]
     assert r["totalCount"] == 2
+
+
+def test_ranking_of_an_unknown_objective_is_not_found(gql):
+    unknown = to_global_id("Objective", uuid.uuid4())
+    body = gql.post(
+        "query($o: ID) { ranking(objectiveId: $o) { edges { cursor } } }", {"o": unknown}
+    ).json()
+    assert body["data"] is None
+    assert body["errors"][0]["extensions"]["code"] == "NOT_FOUND"
 
 
 def test_product_ranking_flags_untagged_and_lists_unscored_last(gql):
