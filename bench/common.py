@@ -268,15 +268,16 @@ def wait_projected(db: Database, timeout: float = 1800) -> None:
     raise RuntimeError("projections did not catch up")
 
 
-async def load(
+async def timed_load(
     url: str,
     make_request: Callable[[int], tuple[str, dict[str, Any]]],
     concurrency: int,
     seconds: float,
     headers: dict[str, str] | None = None,
     check: Callable[[httpx.Response], None] | None = None,
-) -> dict[str, float]:
-    """`concurrency` keep-alive clients POST for `seconds`; latency per request."""
+) -> tuple[list[float], float]:
+    """`concurrency` keep-alive clients POST for `seconds`: (latency of each request in ms,
+    seconds taken)."""
     latencies: list[float] = []
     stop_at = time.perf_counter() + seconds
     counter = iter(range(10**9))
@@ -293,4 +294,16 @@ async def load(
 
     started = time.perf_counter()
     await asyncio.gather(*(worker() for _ in range(concurrency)))
-    return summary(latencies, time.perf_counter() - started)
+    return latencies, time.perf_counter() - started
+
+
+async def load(
+    url: str,
+    make_request: Callable[[int], tuple[str, dict[str, Any]]],
+    concurrency: int,
+    seconds: float,
+    headers: dict[str, str] | None = None,
+    check: Callable[[httpx.Response], None] | None = None,
+) -> dict[str, float]:
+    """Requests per second and p50/p99 latency of a timed_load."""
+    return summary(*await timed_load(url, make_request, concurrency, seconds, headers, check))
