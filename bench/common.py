@@ -168,6 +168,51 @@ class Projector:
             self.proc.wait()
 
 
+def _proc_cpu(pid: int) -> float:
+    """User + system CPU seconds of one process (Linux /proc); 0 once it is gone."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rpartition(")")[2].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _processes() -> dict[int, tuple[int, str]]:
+    """pid -> (parent pid, command name) of every process."""
+    found = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    stat = f.read()
+            except OSError:
+                continue
+            name = stat[stat.index("(") + 1 : stat.rindex(")")]
+            found[int(entry)] = (int(stat.rpartition(")")[2].split()[1]), name)
+    return found
+
+
+def cpu_seconds(roots: dict[str, int | None]) -> dict[str, float]:
+    """CPU seconds used so far by each named process with its descendants (uvicorn workers),
+    by PostgreSQL's processes, and by this process (the load generator)."""
+    procs = _processes()
+    children: dict[int, list[int]] = {}
+    for pid, (parent, _) in procs.items():
+        children.setdefault(parent, []).append(pid)
+    out = {}
+    for label, root in roots.items():
+        total, todo = 0.0, [root] if root else []
+        while todo:
+            pid = todo.pop()
+            total += _proc_cpu(pid)
+            todo.extend(children.get(pid, []))
+        out[label] = total
+    out["postgres"] = sum(_proc_cpu(p) for p, (_, name) in procs.items() if name == "postgres")
+    out["client"] = time.process_time()
+    return out
+
+
 def admin_token() -> str:
     return issue_token(SECRET, WORKSPACE, "bench", [Role.ADMIN])
 

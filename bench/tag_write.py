@@ -23,6 +23,7 @@ from bench.common import (
     Database,
     Projector,
     admin_token,
+    cpu_seconds,
     load,
     okrank_server,
     seed,
@@ -115,10 +116,18 @@ def main() -> None:
             )
             try:
                 wait_projected(db)
+                roots = {"api": server.proc.pid, "projector": projector and projector.proc.pid}
                 for clients in (1, 8):
+                    before = cpu_seconds(roots)
                     result = asyncio.run(
                         load(server.url, request, clients, args.seconds, headers, check)
                     )
+                    after = cpu_seconds(roots)
+                    # Where the machine's CPU goes per mutation: the API process(es), the
+                    # projections (in the API process for one_process), PostgreSQL, the client.
+                    result["cpu_ms_per_mutation"] = {
+                        k: 1000 * (after[k] - before[k]) / max(1, result["requests"]) for k in after
+                    }
                     used[0] += result["requests"] + clients
                     figures[f"tag_{layout}_c{clients}"] = result
             finally:
@@ -143,6 +152,12 @@ def main() -> None:
                 f"tagBacklogItem over HTTP, {LAYOUTS[layout]}, {clients} client(s): "
                 f"{f['rps']:,.0f} mutations/s (p50 {f['p50_ms']:.1f} ms, "
                 f"p99 {f['p99_ms']:.1f} ms; {f['rps'] / locked:.0%} of the 1-client locked rate)"
+            )
+            cpu = f["cpu_ms_per_mutation"]
+            print(
+                "    CPU per mutation: "
+                + ", ".join(f"{k} {v:.1f} ms" for k, v in cpu.items() if v > 0)
+                + f"; total {sum(cpu.values()):.1f} ms"
             )
     print(json.dumps(figures))
 
