@@ -104,12 +104,24 @@ def _leaf(leaf_type: GraphQLLeafType, non_null: bool) -> Complete:
     return complete
 
 
-def _list(item: Complete, non_null: bool) -> Complete:
-    def complete(value: Any) -> Any:
+def _present(complete: Complete, non_null: bool) -> Complete:
+    """Null handling for a list or object value: null where the schema allows it, unusual where
+    it does not (and for an error value); `complete` sees only present values."""
+
+    def complete_value(value: Any) -> Any:
         if value is None or value is Undefined:
             if non_null:
                 raise _UNUSUAL
             return None
+        if isinstance(value, Exception):
+            raise _UNUSUAL
+        return complete(value)
+
+    return complete_value
+
+
+def _list(item: Complete) -> Complete:
+    def complete(value: Any) -> Any:
         if not isinstance(value, list | tuple):
             raise _UNUSUAL  # generators, async iterables: graphql-core's path
         return [item(v) for v in value]
@@ -131,19 +143,6 @@ def _object(fields: tuple[tuple[str, str | None, Any], ...], is_type_of: Any) ->
             else:
                 result[key] = complete_value(getattr(source, attribute))
         return result
-
-    return complete
-
-
-def _nullable_object(complete_object: Complete, non_null: bool) -> Complete:
-    def complete(value: Any) -> Any:
-        if value is None or value is Undefined:
-            if non_null:
-                raise _UNUSUAL
-            return None
-        if isinstance(value, Exception):
-            raise _UNUSUAL
-        return complete_object(value)
 
     return complete
 
@@ -202,7 +201,7 @@ class PlainSelectionsExecutionContext(StrawberryGraphQLCoreExecutionContext):
             *((k, *(id(d.node) for d in details)) for k, details in grouped_field_set.items()),
         )
         shared = self._shared.get(key)
-        if shared is not None and shared[0] is self.operation:
+        if shared is not None:
             return shared[1]
         plan = self._object_plan(parent_type, grouped_field_set)
         if len(self._shared) >= self.SHARED_PLANS_MAX:
@@ -248,7 +247,7 @@ class PlainSelectionsExecutionContext(StrawberryGraphQLCoreExecutionContext):
             type_ = type_.of_type
         if isinstance(type_, GraphQLList):
             item = self._value_plan(type_.of_type, details)
-            return _list(item, non_null) if item is not None else None
+            return _present(_list(item), non_null) if item is not None else None
         if isinstance(type_, GraphQLScalarType | GraphQLEnumType):
             return _leaf(type_, non_null)
         if isinstance(type_, GraphQLObjectType):
@@ -258,5 +257,5 @@ class PlainSelectionsExecutionContext(StrawberryGraphQLCoreExecutionContext):
             complete_object = self._object_plan(type_, grouped)
             if complete_object is None:
                 return None
-            return _nullable_object(complete_object, non_null)
+            return _present(complete_object, non_null)
         return None  # interfaces and unions: graphql-core resolves the runtime type

@@ -26,9 +26,9 @@ from api.exercise_types import (
     ExerciseMethodEnum,
     ExerciseStatusEnum,
 )
-from api.ids import decode_cursor, need_uuid
+from api.ids import need_uuid
 from api.mutations import EXPECTED_VERSION, _row, need_id, run
-from api.pagination import connection, page_size
+from api.pagination import after_key, connection, page_size
 from api.types import BacklogItem, Objective, RankingMethodEnum
 from domain import errors
 from domain.application import CommandResult
@@ -152,7 +152,7 @@ class ExerciseQueries:
         limit = page_size(first)
         objective = need_uuid(objective_id, "Objective", "objectiveId") if objective_id else None
         only = None if sees_all(info) else ctx.principal.subject
-        after_seq = decode_cursor(after, (int,))[0] if after else 0
+        after_seq = after_key(after) or 0
         rows = await reads.exercises_page(
             ctx.pool,
             ctx.workspace,

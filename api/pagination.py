@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from api.ids import bad_input, encode_cursor
+from api.ids import bad_input, decode_cursor, encode_cursor
 from api.types import PageInfo
 
 MAX_PAGE = 100
@@ -23,6 +23,11 @@ def page_info(cursors: list[str], has_next: bool, after: str | None) -> PageInfo
         start_cursor=cursors[0] if cursors else None,
         end_cursor=cursors[-1] if cursors else None,
     )
+
+
+def after_key(after: str | None) -> int | None:
+    """The key in a single-key cursor (what `connection` hands out), or None on the first page."""
+    return decode_cursor(after, (int,))[0] if after else None
 
 
 def connection(

@@ -34,7 +34,7 @@ from api.ids import (
     to_global_id,
 )
 from api.mutations import Mutation as CoreMutation
-from api.pagination import connection, page_info, page_size
+from api.pagination import after_key, connection, page_info, page_size
 from api.subscriptions import Subscription
 from api.types import (
     TIERS,
@@ -113,7 +113,7 @@ class CoreQuery:
         after: str | None = None,
     ) -> ObjectiveConnection:
         limit = page_size(first)
-        after_seq = decode_cursor(after, (int,))[0] if after else 0
+        after_seq = after_key(after) or 0
         rows = await reads.objectives_page(
             info.context.pool,
             info.context.workspace,
@@ -147,7 +147,7 @@ class CoreQuery:
             if (f.objective_id)
             else None
         )
-        after_seq = decode_cursor(after, (int,))[0] if after else 0
+        after_seq = after_key(after) or 0
         rows = await reads.items_page(
             info.context.pool,
             info.context.workspace,
@@ -264,7 +264,7 @@ class CoreQuery:
             else None
         )
         objective = need_uuid(objective_id, "Objective", "objectiveId") if objective_id else None
-        before = decode_cursor(after, (int,))[0] if after else None
+        before = after_key(after)
         rows = await reads.tag_events_page(
             info.context.pool,
             info.context.workspace,

@@ -14,7 +14,8 @@ from strawberry.types import Info
 
 from api.auth import Role
 from api.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
-from api.ids import decode_cursor, encode_cursor, to_global_id, uuid_of
+from api.ids import encode_cursor, to_global_id, uuid_of
+from api.pagination import after_key
 
 ADMINS = frozenset({Role.ADMIN})
 URL_MAX = 2000
@@ -89,7 +90,7 @@ class Webhook:
         self, info: Info, first: int = 20, after: str | None = None
     ) -> WebhookAttemptConnection:
         first = max(1, min(first, 100))
-        before = decode_cursor(after, (int,))[0] if after else None
+        before = after_key(after)
         rows = await info.context.pool.fetch(
             "SELECT * FROM webhook_attempts WHERE endpoint_id = $1"
             " AND ($2::bigint IS NULL OR id < $2) ORDER BY id DESC LIMIT $3",
