@@ -87,6 +87,7 @@ def _coerce_fast(leaf_type: GraphQLLeafType) -> Callable[[Any], Any]:
 
 
 def _leaf(leaf_type: GraphQLLeafType, non_null: bool) -> Complete:
+    """_present's null handling, inlined: leaves are most of a response, a call less each."""
     coerce = _coerce_fast(leaf_type)
 
     def complete(value: Any) -> Any:
