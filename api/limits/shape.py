@@ -26,6 +26,9 @@ from graphql import (
 
 MAX_DEPTH = 12
 MAX_ALIASES = 30
+# Fields selected with every fragment spread expanded where it stands (the document a naive
+# walker would see): no written-out document under the token limit selects more.
+MAX_FIELDS = 5000
 # graphql-core's OverlappingFieldsCanBeMergedRule compares fields sharing a response name, and
 # fragments spread side by side, pairwise: 5,000 tokens of `viewer { subject }` repeated, or of
 # distinct fragments spread in one selection set, take it 1-2 s. These bounds keep it small.
@@ -94,23 +97,31 @@ def depths(document: DocumentNode) -> dict[str, int]:
     }
 
 
-def alias_count(document: DocumentNode) -> int:
-    """Aliased fields in all operations, as if every fragment spread were expanded."""
+def expanded_counts(document: DocumentNode) -> tuple[int, int]:
+    """(fields, aliased fields) in all operations, as if every fragment spread were expanded."""
 
-    def aliases(selection_set: SelectionSetNode) -> int:
-        count = 0
+    def counts(selection_set: SelectionSetNode) -> tuple[int, int]:
+        fields = aliases = 0
         for selection in selection_set.selections:
             if isinstance(selection, FragmentSpreadNode):
-                count += fragment(selection.name.value)
+                f, a = fragment(selection.name.value)
+                fields, aliases = fields + f, aliases + a
                 continue
-            if isinstance(selection, FieldNode) and selection.alias:
-                count += 1
+            if isinstance(selection, FieldNode):
+                fields += 1
+                aliases += selection.alias is not None
             if selection.selection_set is not None:
-                count += aliases(selection.selection_set)
-        return count
+                f, a = counts(selection.selection_set)
+                fields, aliases = fields + f, aliases + a
+        return fields, aliases
 
-    fragment = FragmentMemo(document, lambda f: aliases(f.selection_set), 0)
-    return sum(aliases(op.selection_set) for op in operations(document))
+    fragment = FragmentMemo(document, lambda f: counts(f.selection_set), (0, 0))
+    totals = [counts(op.selection_set) for op in operations(document)]
+    return sum(f for f, _ in totals), sum(a for _, a in totals)
+
+
+def alias_count(document: DocumentNode) -> int:
+    return expanded_counts(document)[1]
 
 
 def _too_broad(code: str, message: str, limit: int) -> GraphQLError:
@@ -171,8 +182,9 @@ def breadth_errors(document: DocumentNode) -> list[GraphQLError]:
 
 def shape_errors(document: DocumentNode) -> list[GraphQLError]:
     """Breadth first (it bounds the fragment count the walks below recurse through), then
-    operations deeper than MAX_DEPTH and more than MAX_ALIASES aliases (messages as
-    strawberry's limiters worded them). Linear in the document's size."""
+    operations deeper than MAX_DEPTH, more than MAX_FIELDS expanded fields and more than
+    MAX_ALIASES aliases (depth and alias messages as strawberry's limiters worded them).
+    Linear in the document's size."""
     errors = breadth_errors(document)
     if errors:
         return errors
@@ -184,7 +196,14 @@ def shape_errors(document: DocumentNode) -> list[GraphQLError]:
                     extensions={"code": "QUERY_TOO_DEEP", "limit": MAX_DEPTH},
                 )
             )
-    aliases = alias_count(document)
+    fields, aliases = expanded_counts(document)
+    if fields > MAX_FIELDS:
+        errors.append(
+            GraphQLError(
+                f"{fields} fields selected once fragments are expanded. Allowed: {MAX_FIELDS}",
+                extensions={"code": "TOO_MANY_FIELDS", "limit": MAX_FIELDS},
+            )
+        )
     if aliases > MAX_ALIASES:
         errors.append(
             GraphQLError(
