@@ -108,8 +108,8 @@ class GraphQLGuard:
     """Authenticates /graphql requests and bounds their size before strawberry sees them.
 
     The GraphiQL page itself (a browser GET asking for HTML; unless OKRANK_GRAPHIQL=0) needs
-    no token; every operation
-    does: the token names the workspace all reads and writes are confined to.
+    no token; every operation does: the token names the workspace all reads and writes are
+    confined to.
     """
 
     CACHE_SIZE = 10_000  # verified tokens remembered (a client sends the same one every time)
