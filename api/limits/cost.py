@@ -50,7 +50,7 @@ def _page(
     """The page size a `first` argument asks for, as the resolver would see it."""
     default = argument.default_value if isinstance(argument.default_value, int) else MAX_PAGE
     value: Any = default
-    node = next((a.value for a in field.arguments if a.name.value == "first"), None)
+    node = next((a.value for a in field.arguments or () if a.name.value == "first"), None)
     if isinstance(node, IntValueNode):
         value = int(node.value)
     elif isinstance(node, VariableNode):
@@ -59,7 +59,8 @@ def _page(
             value = variables[name]
         else:
             definition = next(
-                (d for d in operation.variable_definitions if d.variable.name.value == name), None
+                (d for d in operation.variable_definitions or () if d.variable.name.value == name),
+                None,
             )
             if definition is not None and isinstance(definition.default_value, IntValueNode):
                 value = int(definition.default_value.value)
@@ -104,13 +105,13 @@ def operation_cost(
                 inner = unit(get_named_type(definition.type), selection.selection_set)
             argument = definition.args.get("first")
             if argument is not None:
-                count = _page(selection, argument, operation, values)
-            elif isinstance(get_nullable_type(definition.type), GraphQLList):
-                count = 1 if "pageInfo" in fields else LIST_ESTIMATE
+                total += _page(selection, argument, operation, values) * (1 + inner)
+            elif isinstance(get_nullable_type(definition.type), GraphQLList) and (
+                "pageInfo" not in fields  # a connection's edges: its nodes, already counted
+            ):
+                total += LIST_ESTIMATE * (1 + inner)
             else:
                 total += inner
-                continue
-            total += count * (1 + inner)
         return total
 
     def fragment_unit(definition: FragmentDefinitionNode) -> int:
