@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,7 @@ from strawberry.extensions import SchemaExtension
 from strawberry.types.graphql import OperationType
 
 PREFIX = "sha256:"
+NAME = re.compile(r"[_A-Za-z][_0-9A-Za-z]*")
 
 
 def document_hash(text: str) -> str:
@@ -111,8 +113,10 @@ class TrustedDocuments(SchemaExtension):
         if self.refusal is not None:
             allowed = context.allowed_operations
             kind = next(t for t in OperationType if t in allowed) if allowed else "query"
-            context.query = f"{getattr(kind, 'value', kind)} {{ __typename }}"
-            context.operation_name = None
+            # Named as requested, so that picking the operation finds it.
+            name = context.operation_name or ""
+            name = name if NAME.fullmatch(name) else ""
+            context.query = f"{getattr(kind, 'value', kind)} {name} {{ __typename }}"
         yield
 
     def on_validate(self) -> Iterator[None]:
