@@ -3,14 +3,16 @@ the breadth bounds, query cost, the trusted documents manifest and the settings.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 
 import pytest
-from graphql import parse
+from graphql import parse, validate
 from strawberry.extensions.max_aliases import count_fields_with_alias
 from strawberry.extensions.query_depth_limiter import QueryDepthLimiter
 
+from api.limits import VALIDATION_CACHE_SIZE
 from api.limits.cost import operation_cost
 from api.limits.settings import QuerySettings
 from api.limits.shape import (
@@ -23,6 +25,7 @@ from api.limits.shape import (
     shape_errors,
 )
 from api.limits.trusted_documents import lift_document_id, load_manifest
+from api.limits.validation import _cached
 from api.schema import schema
 
 GRAPHQL = schema._schema
@@ -46,8 +49,6 @@ def strawberry_depths(text: str) -> dict[str, int]:
     """What strawberry's (exponential) QueryDepthLimiter reports, for a small document."""
     seen: dict[str, int] = {}
     limiter = QueryDepthLimiter(max_depth=100, callback=seen.update)
-    from graphql import validate
-
     validate(GRAPHQL, parse(text), limiter.validation_rules)
     return seen
 
@@ -178,3 +179,14 @@ def test_settings_default_on_and_refuse_nonsense():
         QuerySettings.from_env({"OKRANK_INTROSPECTION": "maybe"})
     with pytest.raises(ValueError, match="OKRANK_QUERY_COST_LIMIT"):
         QuerySettings.from_env({"OKRANK_QUERY_COST_LIMIT": "-5"})
+
+
+def test_validation_results_are_cached_per_document():
+    cache = _cached(VALIDATION_CACHE_SIZE)
+    query = "{ __typename cachedProbe: __typename }"
+    asyncio.run(schema.execute(query))
+    before = cache.cache_info()
+    result = asyncio.run(schema.execute(query))
+    assert result.errors is None and result.data == {"__typename": "Query", "cachedProbe": "Query"}
+    assert cache.cache_info().hits == before.hits + 1
+    assert cache.cache_info().misses == before.misses
