@@ -1,11 +1,13 @@
-"""Depth and alias limits that visit each fragment once.
+"""The shape of a document, checked in linear time before graphql-core's rules run.
 
 strawberry's QueryDepthLimiter and MaxAliasesLimiter walk the document by expanding every
 fragment spread where it occurs, so `fragment F1 { ...F0 ...F0 } … fragment F19 { ...F18 ...F18 }`
 costs 2^19 visits (seconds at 20 fragments, minutes at 30, with the event loop blocked). Here a
 fragment's depth and alias count are computed once and remembered: depth of a spread = the
 fragment's depth; aliases of a spread = the fragment's alias count, so repeated spreads still
-multiply the count exactly as the expanded document would, without expanding it.
+multiply the count exactly as the expanded document would, without expanding it. The same
+goes for the number of fields selected once fragments are expanded (MAX_FIELDS). Breadth
+bounds (MAX_SAME_KEY, MAX_SPREADS, MAX_FRAGMENTS) keep graphql-core's own rules cheap.
 """
 
 from __future__ import annotations

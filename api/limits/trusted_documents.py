@@ -72,7 +72,7 @@ def lift_document_id(data: Any) -> Any:
 
 def requested_ref(extensions: Mapping[str, Any] | None) -> Any:
     """The hash a request names its document by, or None when it names none."""
-    if not extensions:
+    if not isinstance(extensions, Mapping):
         return None
     if "documentId" in extensions:
         return extensions["documentId"]
@@ -114,8 +114,8 @@ class TrustedDocuments(SchemaExtension):
             allowed = context.allowed_operations
             kind = next(t for t in OperationType if t in allowed) if allowed else "query"
             # Named as requested, so that picking the operation finds it.
-            name = context.operation_name or ""
-            name = name if NAME.fullmatch(name) else ""
+            name = context.operation_name
+            name = name if isinstance(name, str) and NAME.fullmatch(name) else ""
             context.query = f"{getattr(kind, 'value', kind)} {name} {{ __typename }}"
         yield
 
