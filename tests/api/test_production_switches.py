@@ -93,6 +93,13 @@ def test_anything_else_is_refused_with_400_for_graphql_response_clients(http):
     assert code(mutation) == "DOCUMENT_NOT_TRUSTED"
 
 
+def test_hostile_references_get_typed_refusals_not_internal_errors(http):
+    odd_hash = http.post("/graphql", json={"extensions": {"persistedQuery": {"sha256Hash": 5}}})
+    assert code(odd_hash) == "PERSISTED_QUERY_NOT_FOUND"
+    odd_name = http.post("/graphql", json={"query": "{ viewer { roles } }", "operationName": 5})
+    assert odd_name.status_code < 500 and "Internal" not in odd_name.text
+
+
 def test_an_untrusted_subscription_is_refused_over_websocket(locked_server, token):
     message = asyncio.run(
         subscribe(locked_server, token, "subscription { rankingChanged { cursor } }")
