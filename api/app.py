@@ -31,6 +31,8 @@ from strawberry.subscriptions import (
 from api import webhooks
 from api.auth import AuthError, Principal, bearer, verify_token
 from api.context import Context, Services
+from api.limits.settings import SETTINGS
+from api.limits.trusted_documents import lift_document_id
 from api.progress import Progress
 from api.ranking_feed import RankingFeed
 from api.schema import schema
@@ -67,6 +69,9 @@ class OkrankGraphQL(GraphQL):
         except TypeError:  # an int beyond 64 bits (a JSON scalar): the json module takes it
             return json.dumps(data, separators=(",", ":"))
 
+    def parse_json(self, data: str | bytes) -> Any:
+        return lift_document_id(super().parse_json(data))
+
     async def get_context(self, request: Any, response: Any) -> Context:
         # No principal: the GraphiQL page (no operation runs), or a WebSocket that
         # authenticates in its connection_init payload (on_ws_connect).
@@ -102,8 +107,9 @@ def _error(
 class GraphQLGuard:
     """Authenticates /graphql requests and bounds their size before strawberry sees them.
 
-    The GraphiQL page itself (a browser GET asking for HTML) needs no token; every operation
-    does: the token names the workspace all reads and writes are confined to.
+    The GraphiQL page itself (a browser GET asking for HTML; unless OKRANK_GRAPHIQL=0) needs
+    no token; every operation does: the token names the workspace all reads and writes are
+    confined to.
     """
 
     CACHE_SIZE = 10_000  # verified tokens remembered (a client sends the same one every time)
@@ -133,7 +139,8 @@ class GraphQLGuard:
         headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
         if scope["type"] == "http":
             if (
-                scope["method"] == "GET"
+                SETTINGS.graphiql
+                and scope["method"] == "GET"
                 and "text/html" in headers.get("accept", "")
                 and (not scope.get("query_string"))
             ):
@@ -345,7 +352,7 @@ def create_app(
 
     graphql = OkrankGraphQL(
         schema,
-        graphql_ide="graphiql",
+        graphql_ide="graphiql" if SETTINGS.graphiql else None,
         allow_queries_via_get=True,
         keep_alive=True,
         keep_alive_interval=15,

@@ -11,16 +11,13 @@ from graphql import GraphQLError
 from strawberry.extensions import (
     AddValidationRules,
     MaskErrors,
-    MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
-    QueryDepthLimiter,
-    ValidationCache,
 )
 from strawberry.tools import merge_types
 from strawberry.types import Info
 
-from api import reads
+from api import limits, reads
 from api.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
 from api.execution import PlainSelectionsExecutionContext
 from api.exercise_graphql import ExerciseMutations, ExerciseQueries, load_exercise
@@ -286,10 +283,7 @@ class CoreQuery:
         return AlignmentMultipliers.from_row(row)
 
 
-LIMIT_RULES = [
-    *QueryDepthLimiter(max_depth=12).validation_rules,
-    *MaxAliasesLimiter(max_alias_count=30).validation_rules,
-]
+LIMIT_RULES = limits.validation_rules()
 
 
 def _should_mask(error: GraphQLError) -> bool:
@@ -317,6 +311,6 @@ schema = strawberry.Schema(
         lambda: AddValidationRules(LIMIT_RULES),
         lambda: MaxTokensLimiter(max_token_count=5000),
         lambda: ParserCache(maxsize=1024),
-        lambda: ValidationCache(maxsize=1024),
+        *limits.extensions(),  # validation (cached), query cost, trusted documents
     ],
 )
