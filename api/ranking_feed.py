@@ -144,10 +144,11 @@ class RankingFeed:
             except Exception as exc:  # never die silently: subscribers depend on this task
                 if is_unavailable(exc):
                     self.health.suspect(exc)
+                    self._wake.set()  # reconnect as soon as the database is back
+                    await asyncio.sleep(0.2)
                 else:
                     log.exception("ranking feed fetch failed; retrying")
-                await asyncio.sleep(0.2)
-                self._wake.set()
+                    await asyncio.sleep(0.5)
 
     async def _reconnect(self) -> None:
         if self._conn is not None:

@@ -28,10 +28,12 @@ import psutil
 import psycopg
 import pytest
 from gql import Client, GraphQLRequest
+from gql.transport.exceptions import TransportQueryError
 
 from api.auth import Role, issue_token
-from tests.api.helpers import ITEM, item
+from tests.api.helpers import ITEM, item, objective
 from tests.api.test_subscriptions import transport
+from tests.api.test_webhooks import WEBHOOK, Receiver
 from tests.conftest import SECRET, GraphQLClient, ServerProcess, _with_database
 
 CREATE = (
@@ -186,6 +188,9 @@ class Outage:
     received: list[dict[str, Any]] = field(default_factory=list)
     outbox: list[tuple[int, int]] = field(default_factory=list)
     subscriber_error: BaseException | None = None
+    subscribe_during: list[dict[str, Any]] | None = None
+    webhook_received: list[tuple[int, int]] = field(default_factory=list)
+    outbox_everything: list[tuple[int, int]] = field(default_factory=list)
 
 
 def _post(
@@ -206,6 +211,22 @@ def _create(http: httpx.Client, title: str, accept: str | None = None) -> Answer
     return _post(http, CREATE, {"input": {"title": title}}, accept)
 
 
+async def _subscribe_errors(
+    server: ServerProcess, token: str, objective_id: str
+) -> list[dict[str, Any]] | None:
+    """Subscribe to one objective's changes (its existence is checked in the database); return
+    the errors the subscription ends with, or None if it delivered a change instead."""
+    query = "subscription($o: ID) { rankingChanged(objectiveId: $o) { cursor } }"
+    try:
+        async with asyncio.timeout(30), Client(transport=transport(server, token)) as session:
+            request = GraphQLRequest(query, variable_values={"o": objective_id})
+            async for _ in session.subscribe(request):
+                return None
+    except TransportQueryError as exc:
+        return exc.errors
+    return None
+
+
 def _outbox(database_url: str, workspace: str) -> list[tuple[int, int]]:
     with psycopg.connect(database_url) as conn:
         rows = conn.execute(
@@ -217,19 +238,26 @@ def _outbox(database_url: str, workspace: str) -> list[tuple[int, int]]:
 
 
 @pytest.fixture(scope="module")
-def outage() -> Iterator[Outage]:
-    postgres = RestartablePostgres()
+def postgres() -> Iterator[RestartablePostgres]:
+    server = RestartablePostgres()
+    yield server
+    server.close()
+
+
+def _database(postgres: RestartablePostgres, name: str) -> str:
+    with psycopg.connect(postgres.url, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return _with_database(postgres.url, name)
+
+
+@pytest.fixture(scope="module")
+def outage(postgres: RestartablePostgres) -> Iterator[Outage]:
+    database_url = _database(postgres, "okrank_outage")
+    server = ServerProcess(database_url)
     try:
-        with psycopg.connect(postgres.url, autocommit=True) as conn:
-            conn.execute('CREATE DATABASE "okrank_outage"')
-        database_url = _with_database(postgres.url, "okrank_outage")
-        server = ServerProcess(database_url)
-        try:
-            yield _scenario(postgres, server, database_url)
-        finally:
-            server.stop()
+        yield _scenario(postgres, server, database_url)
     finally:
-        postgres.close()
+        server.stop()
 
 
 def _scenario(postgres: RestartablePostgres, server: ServerProcess, database_url: str) -> Outage:
@@ -243,7 +271,10 @@ def _scenario(postgres: RestartablePostgres, server: ServerProcess, database_url
         base_url=server.url, timeout=30, headers={"Authorization": f"Bearer {token}"}
     )
     subscriber = Subscriber(server, token)
+    receiver = Receiver()
     try:
+        registered = gql.mutate("registerWebhook", {"url": receiver.url}, WEBHOOK)
+        assert registered["__typename"] == "WebhookSuccess", registered
         # The subscriber is live once a change made now reaches it (one made before its
         # subscription was registered does not: make another after a while).
         end = time.monotonic() + DEADLINE
@@ -255,9 +286,10 @@ def _scenario(postgres: RestartablePostgres, server: ServerProcess, database_url
         seen.acknowledged_before = [
             item(gql, f"before {n}", rice=(n + 1, 1, 1, 1)) for n in range(3)
         ]
+        objective_id = objective(gql)["id"]
 
-        postgres.kill()
         killed = time.monotonic()
+        postgres.kill()
 
         def refused() -> Answer | None:
             answer = _create(http, "during")
@@ -275,6 +307,7 @@ def _scenario(postgres: RestartablePostgres, server: ServerProcess, database_url
             ready = httpx.get(f"{server.url}/readyz", timeout=30)
             seen.readyz_during.append((ready.status_code, ready.json()))
             seen.healthz_during.append(httpx.get(f"{server.url}/healthz", timeout=30).status_code)
+        seen.subscribe_during = asyncio.run(_subscribe_errors(server, token, objective_id))
 
         postgres.start()
         restarted = time.monotonic()
@@ -310,6 +343,14 @@ def _scenario(postgres: RestartablePostgres, server: ServerProcess, database_url
         seen.received = list(subscriber.received)
         seen.outbox = expected
         seen.subscriber_error = subscriber.error
+        everything = _outbox(database_url, workspace)  # the webhook was registered first
+
+        def webhook_cursors() -> list[tuple[int, int]]:
+            return [tuple(decode_cursor(c["cursor"], (int, int))) for c in receiver.changes()]
+
+        poll(lambda: set(webhook_cursors()) >= set(everything), "the webhook to catch up")
+        seen.webhook_received = webhook_cursors()
+        seen.outbox_everything = everything
         print(
             f"\noutage detected after {seen.detected_after:.2f} s;"
             f" recovered {seen.recovered_after:.2f} s after PostgreSQL was back;"
@@ -322,6 +363,7 @@ def _scenario(postgres: RestartablePostgres, server: ServerProcess, database_url
         return seen
     finally:
         subscriber.stop()
+        receiver.close()
         http.close()
         gql.close()
 
@@ -357,6 +399,13 @@ def test_during_an_outage_readyz_is_503_with_a_reason_and_healthz_stays_200(outa
     assert outage.healthz_during == [200] * len(outage.healthz_during)
 
 
+def test_during_an_outage_a_subscription_that_needs_the_database_ends_with_service_unavailable(
+    outage,
+):
+    errors = outage.subscribe_during
+    assert errors and [e["extensions"]["code"] for e in errors] == ["SERVICE_UNAVAILABLE"], errors
+
+
 def test_while_recovering_no_answer_is_an_internal_error(outage):
     for answer in outage.window_answers:
         assert answer.status == 200 or _unavailable(answer), vars(answer)
@@ -384,3 +433,60 @@ def test_a_connected_subscriber_receives_every_change_once_in_order_across_the_r
     assert received == outage.outbox
     # Changes made after PostgreSQL came back are among them (the last scored item's).
     assert any(c["cause"] == "SCORED" for c in outage.received[-3:])
+
+
+def test_webhook_deliveries_resume_after_the_restart_in_order(outage):
+    """Webhooks are at least once: a POST that succeeded while the database vanished before
+    its cursor was saved is sent again, so the receiver dedupes by `Okrank-Delivery`."""
+    first_seen = list(dict.fromkeys(outage.webhook_received))
+    assert first_seen == outage.outbox_everything
+
+
+@dataclass
+class Recorded:
+    answer: Answer
+    position: int
+
+
+@pytest.fixture(scope="module")
+def recorded(postgres: RestartablePostgres, outage: Outage) -> Iterator[Recorded]:
+    """A mutation whose command is recorded, then PostgreSQL dies while it waits to read its
+    write back: a server without projections, so the read models never catch up by themselves."""
+    database_url = _database(postgres, "okrank_recorded")
+    server = ServerProcess(database_url, projections=False)
+    token = issue_token(SECRET, "ws-recorded", "po", [Role.ADMIN])
+    http = httpx.Client(
+        base_url=server.url, timeout=30, headers={"Authorization": f"Bearer {token}"}
+    )
+    try:
+        before = _stored_events(database_url)
+        answers: list[Answer] = []
+        writer = threading.Thread(target=lambda: answers.append(_create(http, "recorded")))
+        writer.start()
+        position = poll(
+            lambda: (n := _stored_events(database_url)) > before and n, "the command's event"
+        )
+        postgres.kill()
+        writer.join(timeout=DEADLINE)
+        postgres.start()
+        yield Recorded(answers[0], position)
+    finally:
+        http.close()
+        server.stop()
+
+
+def _stored_events(database_url: str) -> int:
+    with psycopg.connect(database_url) as conn:
+        return conn.execute(
+            "SELECT coalesce(max(notification_id), 0) FROM okrank_events"
+        ).fetchone()[0]
+
+
+def test_a_mutation_recorded_but_not_read_back_answers_503_outcome_recorded_with_its_position(
+    recorded,
+):
+    answer = recorded.answer
+    assert _unavailable(answer), vars(answer)
+    extensions = answer.body["errors"][0]["extensions"]
+    assert extensions["outcome"] == "RECORDED" and extensions["position"] == recorded.position
+    assert "Internal error." not in str(answer.body)
