@@ -31,12 +31,15 @@ from strawberry.subscriptions import (
 from api import webhooks
 from api.auth import AuthError, Principal, bearer, verify_token
 from api.context import Context, Services
+from api.database_health import DatabaseHealth
 from api.limits.settings import SETTINGS
 from api.limits.trusted_documents import lift_document_id
 from api.progress import Progress
 from api.ranking_feed import RankingFeed
 from api.schema import schema
+from api.unavailable import mark_response, refusal
 from domain.application import OkrankApplication
+from projections.database_settings import COMMAND_TIMEOUT_SECONDS, CONNECT_TIMEOUT_SECONDS
 from projections.runner import Projections, event_store_env
 
 log = logging.getLogger("okrank.api")
@@ -60,6 +63,15 @@ class ClosableWebSocket(ASGIWebSocketAdapter):
 
 class OkrankGraphQL(GraphQL):
     websocket_adapter_class = ClosableWebSocket
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """While the database is known to be down, an HTTP request is refused at once (503)."""
+        if scope["type"] == "http" and scope["app"].state.services.health.down:
+            return await refusal()(scope, receive, send)
+        return await super().__call__(scope, receive, send)
+
+    def create_response(self, response_data: Any, sub_response: Any) -> Any:
+        return mark_response(super().create_response(response_data, sub_response), response_data)
 
     def encode_json(self, data: object) -> str:
         """orjson: a 50-entry ranking page encodes ~10× faster than with the json module. A str,
@@ -273,10 +285,9 @@ async def healthz(request: Request) -> PlainTextResponse:
 
 async def readyz(request: Request) -> JSONResponse:
     services: Services = request.app.state.services
-    try:
-        await services.pool.fetchval("SELECT 1")
-    except (OSError, asyncpg.PostgresError) as exc:
-        return JSONResponse({"ready": False, "reason": str(exc)}, status_code=503)
+    reason = await services.health.not_ready(services.pool, (services.progress, services.feed))
+    if reason is not None:
+        return JSONResponse({"ready": False, "reason": reason}, status_code=503)
     return JSONResponse({"ready": True, "positions": services.progress.positions})
 
 
@@ -328,16 +339,25 @@ def create_app(
         if projections:
             projections.start()
         pool = await asyncpg.create_pool(
-            database_url, min_size=2, max_size=10, init=_decode_jsonb, reset=_keep_session
+            database_url,
+            min_size=2,
+            max_size=10,
+            init=_decode_jsonb,
+            reset=_keep_session,
+            timeout=CONNECT_TIMEOUT_SECONDS,
+            command_timeout=COMMAND_TIMEOUT_SECONDS,
         )
-        progress = Progress(database_url)
+        health = DatabaseHealth(database_url)
+        progress = Progress(database_url, health)
         await progress.start()
-        feed = RankingFeed(database_url)
+        feed = RankingFeed(database_url, health)
         await feed.start()
         await webhooks.create_tables(pool)
         deliverer = webhooks.WebhookDeliverer(database_url, pool)
         await deliverer.start()
-        app.state.services = Services(app=application, pool=pool, progress=progress, feed=feed)
+        app.state.services = Services(
+            app=application, pool=pool, progress=progress, feed=feed, health=health
+        )
         _tune_gc()
         try:
             yield
@@ -345,6 +365,7 @@ def create_app(
             await deliverer.stop()
             await feed.stop()
             await progress.stop()
+            await health.stop()
             await pool.close()
             if projections:
                 await run_in_threadpool(projections.stop)

@@ -13,6 +13,7 @@ from strawberry.types import Info
 
 from api import reads
 from api.auth import WRITERS, Role
+from api.database_health import WentDown, is_unavailable
 from api.errors import (
     ConflictError,
     NotFoundError,
@@ -31,6 +32,7 @@ from api.types import (
     TagTier,
     TriageDecisionEnum,
 )
+from api.unavailable import outcome_unknown, recorded_unconfirmed, unavailable
 from domain import errors
 from domain.application import CommandResult, OkrankApplication
 from domain.scoring import Multipliers, RiceInputs, Tier, WsjfInputs
@@ -100,12 +102,26 @@ async def run(
         return PermissionDeniedError(
             message="your roles do not allow this", required_roles=sorted(roles)
         )
+    health = ctx.services.health
+    if health.down:
+        raise unavailable()  # refused before anything is attempted: nothing was recorded
     try:
-        result = await run_in_threadpool(command, ctx.services.app, ctx.actor)
+        result = await health.unless_down(run_in_threadpool(command, ctx.services.app, ctx.actor))
     except errors.DomainError as exc:
         return from_domain(exc)
-    await ctx.services.progress.wait(result.position, result.topics, timeout=wait_seconds)
-    return await success(ctx, result)
+    except Exception as exc:
+        if not isinstance(exc, WentDown) and not is_unavailable(exc):
+            raise
+        health.suspect(exc)
+        raise outcome_unknown() from None
+    try:
+        await ctx.services.progress.wait(result.position, result.topics, timeout=wait_seconds)
+        return await success(ctx, result)
+    except Exception as exc:
+        if not is_unavailable(exc):
+            raise
+        health.suspect(exc)
+        raise recorded_unconfirmed(result.position) from None
 
 
 async def objective_success(ctx: Any, result: CommandResult) -> ObjectiveSuccess:

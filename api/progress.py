@@ -1,8 +1,10 @@
 """Read-your-writes: know how far each read model has got, and wait for a position.
 
 Views NOTIFY `okrank_progress` with "<view>:<position>" in the transaction that records their
-tracking; this process LISTENs on one asyncpg connection. If notifications stop (a lost
-connection), waiting falls back to reading the tracking tables.
+tracking; this process LISTENs on one asyncpg connection. If notifications stop, waiting falls
+back to reading the tracking tables. If the connection is lost, the database's health is
+suspected and, once it is up again, the LISTEN is re-established and every position re-read
+(what the views did meanwhile was not notified to this connection).
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from collections.abc import Iterable
 
 import asyncpg
 
+from api.database_health import DatabaseHealth, is_unavailable
+from projections.database_settings import CONNECT_TIMEOUT_SECONDS
 from projections.runner import VIEWS
 from projections.view import PROGRESS_CHANNEL
 
@@ -21,9 +25,14 @@ log = logging.getLogger("okrank.progress")
 APPLICATION_NAME = "okrank"
 
 
+class ProgressConnectionLost(ConnectionError):
+    """Positions cannot be read: the LISTEN connection is being re-established."""
+
+
 class Progress:
-    def __init__(self, database_url: str) -> None:
+    def __init__(self, database_url: str, health: DatabaseHealth) -> None:
         self.database_url = database_url
+        self.health = health
         self.positions: dict[str, int] = {v.view_name: 0 for _, v in VIEWS}
         self.topics: dict[str, frozenset[str]] = {
             v.view_name: frozenset(v.topics()) for _, v in VIEWS
@@ -31,15 +40,62 @@ class Progress:
         # Replaced on every advance: a waiter holds the current one, so no wake-up is lost.
         self._advanced = asyncio.Event()
         self._conn: asyncpg.Connection | None = None
+        self._lost = asyncio.Event()
+        self._refreshing = asyncio.Lock()  # one query at a time on the connection
+        self._task: asyncio.Task[None] | None = None
+
+    @property
+    def connected(self) -> bool:
+        return self._conn is not None and not self._conn.is_closed()
 
     async def start(self) -> None:
-        self._conn = await asyncpg.connect(self.database_url)
-        await self._conn.add_listener(PROGRESS_CHANNEL, self._on_notify)
-        await self.refresh()
+        await self._connect()
+        self._task = asyncio.create_task(self._keep_connected())
 
     async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
         if self._conn is not None:
-            await self._conn.close()
+            conn, self._conn = self._conn, None
+            await conn.close()
+
+    async def _connect(self) -> None:
+        conn = await asyncpg.connect(self.database_url, timeout=CONNECT_TIMEOUT_SECONDS)
+        try:
+            await conn.add_listener(PROGRESS_CHANNEL, self._on_notify)
+            conn.add_termination_listener(self._on_lost)
+        except BaseException:
+            conn.terminate()
+            raise
+        self._conn = conn
+        await self.refresh()  # after LISTEN: no advance falls between the two
+
+    def _on_lost(self, conn: object) -> None:
+        if conn is self._conn:  # not our own close in stop()
+            self._lost.set()
+            self.health.suspect()
+
+    async def _keep_connected(self) -> None:
+        """Re-establish the LISTEN whenever its connection is lost."""
+        while True:
+            await self._lost.wait()
+            self._lost.clear()
+            if self._conn is not None:
+                self._conn.terminate()
+                self._conn = None
+            while self._conn is None:
+                await self.health.wait_up()
+                try:
+                    await self._connect()
+                except Exception as exc:
+                    if self._conn is not None:
+                        self._conn.terminate()
+                        self._conn = None
+                    if not is_unavailable(exc):
+                        log.exception("progress LISTEN could not be re-established")
+                    self.health.suspect(exc)
+                    await asyncio.sleep(0.2)  # the probe, not this loop, paces retries
+            log.info("progress LISTEN re-established")
 
     def _on_notify(self, _conn: object, _pid: int, _channel: str, payload: str) -> None:
         view, _, position = payload.partition(":")
@@ -54,17 +110,20 @@ class Progress:
 
     async def refresh(self) -> None:
         """Read every view's tracking position from the database."""
-        assert self._conn is not None, "start() first"
         conn = self._conn
-        for view in self.positions:
-            try:
-                value = await conn.fetchval(
-                    f'SELECT notification_id FROM "{view}_tracking" WHERE application_name = $1',
-                    APPLICATION_NAME,
-                )
-            except asyncpg.UndefinedTableError:
-                value = None
-            self._advance(view, value or 0)
+        if conn is None or conn.is_closed():
+            raise ProgressConnectionLost("the progress connection is being re-established")
+        async with self._refreshing:
+            for view in self.positions:
+                try:
+                    value = await conn.fetchval(
+                        f'SELECT notification_id FROM "{view}_tracking"'
+                        " WHERE application_name = $1",
+                        APPLICATION_NAME,
+                    )
+                except asyncpg.UndefinedTableError:
+                    value = None
+                self._advance(view, value or 0)
 
     def _pending(self, position: int, topics: Iterable[str]) -> list[str]:
         topics = frozenset(topics)

@@ -6,6 +6,10 @@ rows once (whatever the number of subscribers) and hands each to the subscribers
 workspace. Every subscriber has a bounded queue: a subscriber that falls behind is cut off with
 `SubscriberOverflow` and resumes from its last cursor, so it can neither stall the others nor grow
 memory without bound.
+
+If the connection is lost (PostgreSQL restarts), subscribers stay attached: once the database is
+up again the feed LISTENs anew and reads the outbox from the last cursor it delivered, so every
+change committed meanwhile reaches them once, in order.
 """
 
 from __future__ import annotations
@@ -20,6 +24,8 @@ from uuid import UUID
 
 import asyncpg
 
+from api.database_health import DatabaseHealth, is_unavailable
+from projections.database_settings import CONNECT_TIMEOUT_SECONDS
 from projections.ranking_changes import RANKING_CHANNEL
 
 log = logging.getLogger("okrank.feed")
@@ -61,17 +67,40 @@ class Subscriber:
 
 
 class RankingFeed:
-    def __init__(self, database_url: str) -> None:
+    def __init__(self, database_url: str, health: DatabaseHealth) -> None:
         self.database_url = database_url
+        self.health = health
         self.subscribers: dict[str, set[Subscriber]] = defaultdict(set)
         self.last: Cursor = (0, -1)
         self._conn: asyncpg.Connection | None = None
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
 
+    @property
+    def connected(self) -> bool:
+        return self._conn is not None and not self._conn.is_closed()
+
+    async def _connect(self) -> None:
+        """LISTEN first: a change committed after this is notified, one before it is read from
+        the outbox by cursor."""
+        conn = await asyncpg.connect(self.database_url, timeout=CONNECT_TIMEOUT_SECONDS)
+        try:
+            await conn.add_listener(RANKING_CHANNEL, lambda *_: self._wake.set())
+            conn.add_termination_listener(self._on_lost)
+        except BaseException:
+            conn.terminate()
+            raise
+        self._conn = conn
+        self._wake.set()
+
+    def _on_lost(self, conn: object) -> None:
+        if conn is self._conn:  # not our own close in stop()
+            self._wake.set()
+            self.health.suspect()
+
     async def start(self) -> None:
-        self._conn = await asyncpg.connect(self.database_url)
-        await self._conn.add_listener(RANKING_CHANNEL, lambda *_: self._wake.set())
+        await self._connect()
+        assert self._conn is not None
         try:
             row = await self._conn.fetchrow(
                 "SELECT position, ordinal FROM ranking_changes"
@@ -87,7 +116,8 @@ class RankingFeed:
         if self._task:
             self._task.cancel()
         if self._conn:
-            await self._conn.close()
+            conn, self._conn = self._conn, None
+            await conn.close()
 
     def subscribe(self, workspace: str, scope: UUID | None) -> Subscriber:
         sub = Subscriber(workspace, scope)
@@ -106,10 +136,27 @@ class RankingFeed:
                 await asyncio.wait_for(self._wake.wait(), timeout=1.0)
             self._wake.clear()
             try:
+                if not self.connected:
+                    await self._reconnect()
                 await self._fetch()
-            except (OSError, asyncpg.PostgresError):
-                log.exception("ranking feed fetch failed; retrying")
-                await asyncio.sleep(0.5)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # never die silently: subscribers depend on this task
+                if is_unavailable(exc):
+                    self.health.suspect(exc)
+                    self._wake.set()  # reconnect as soon as the database is back
+                    await asyncio.sleep(0.2)
+                else:
+                    log.exception("ranking feed fetch failed; retrying")
+                    await asyncio.sleep(0.5)
+
+    async def _reconnect(self) -> None:
+        if self._conn is not None:
+            self._conn.terminate()
+            self._conn = None
+        await self.health.wait_up()
+        await self._connect()
+        log.info("ranking feed LISTEN re-established; catching up after %s", self.last)
 
     async def _fetch(self) -> None:
         assert self._conn is not None

@@ -10,7 +10,6 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import (
     AddValidationRules,
-    MaskErrors,
     MaxTokensLimiter,
     ParserCache,
 )
@@ -56,6 +55,7 @@ from api.types import (
     TagEventEdge,
     Viewer,
 )
+from api.unavailable import MaskErrorsExceptOutage
 from api.webhook_graphql import WebhookMutations, WebhookQueries
 from domain.scoring import Method, exercise_method
 
@@ -307,7 +307,9 @@ schema = strawberry.Schema(
     # at module level by strawberry, so they still pay across requests. The validation cache is
     # keyed by the validation rules too, so the limits' rule classes are created once here.
     extensions=[
-        lambda: MaskErrors(should_mask_error=_should_mask, error_message="Internal error."),
+        lambda: MaskErrorsExceptOutage(
+            should_mask_error=_should_mask, error_message="Internal error."
+        ),
         lambda: AddValidationRules(LIMIT_RULES),
         lambda: MaxTokensLimiter(max_token_count=5000),
         lambda: ParserCache(maxsize=1024),

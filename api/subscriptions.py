@@ -103,7 +103,10 @@ class Subscription:
         "workspace), in order. With `after`, first every change after that cursor, then live, "
         "without gap or duplicate. Ends with SUBSCRIBER_OVERFLOW if the client falls more than "
         "1,000 changes behind (resume with the last cursor received), and with TOKEN_EXPIRED "
-        "when the token expires."
+        "when the token expires. While the database is unavailable, subscribing with "
+        "`objectiveId` or `after` ends with SERVICE_UNAVAILABLE (retry after `retryAfter` "
+        "seconds); a subscription already live stays open and, once the database is back, "
+        "receives every change committed meanwhile."
     )
     async def ranking_changed(
         self,

@@ -15,6 +15,7 @@ from psycopg.conninfo import conninfo_to_dict
 
 from domain.application import OkrankApplication
 from projections.catalog import CatalogProjection, CatalogView
+from projections.database_settings import CONNECT_TIMEOUT_SECONDS
 from projections.tag_history import TagHistoryProjection, TagHistoryView
 from projections.view import BatchingProjectionRunner, ReadModelView, ViewProjection
 
@@ -40,6 +41,9 @@ def event_store_env(database_url: str) -> dict[str, str]:
         "POSTGRES_PASSWORD": str(params.get("password", "")),
         "POSTGRES_POOL_SIZE": "4",
         "POSTGRES_MAX_OVERFLOW": "4",
+        # Waiting for a pooled connection (whole seconds): the library retries a failed
+        # statement ten times, so its 30 s default held a command for minutes in an outage.
+        "POSTGRES_CONNECT_TIMEOUT": str(max(1, round(CONNECT_TIMEOUT_SECONDS))),
         # Large saves outside psycopg's pipeline mode (see projections.event_store).
         "APPLICATION_RECORDER_TOPIC": "projections.event_store:OkrankApplicationRecorder",
     }
