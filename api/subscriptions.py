@@ -14,6 +14,7 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.types import Info
 
+from api.exercise_privacy import require_results, sees_ranking
 from api.ids import decode_cursor, encode_cursor, need_uuid, to_global_id
 from api.ranking_feed import Cursor, replay
 from api.types import RankingMethodEnum
@@ -103,7 +104,8 @@ class Subscription:
         "workspace), in order. With `after`, first every change after that cursor, then live, "
         "without gap or duplicate. Ends with SUBSCRIBER_OVERFLOW if the client falls more than "
         "1,000 changes behind (resume with the last cursor received), and with TOKEN_EXPIRED "
-        "when the token expires."
+        "when the token expires. Exercise rankings (method EXERCISE) are results: a STAKEHOLDER "
+        "never receives them, and asking for them answers FORBIDDEN."
     )
     async def ranking_changed(
         self,
@@ -113,6 +115,8 @@ class Subscription:
         method: RankingMethodEnum | None = None,
     ) -> AsyncGenerator[RankingChange, None]:
         ctx = info.context
+        if method == Method.EXERCISE:
+            require_results(ctx.principal)
         scope: UUID | None = None
         if objective_id is not None:
             scope = need_uuid(objective_id, "Objective", "objectiveId")
@@ -129,13 +133,19 @@ class Subscription:
         # comparison below drops what the replay already delivered.
         sub = feed.subscribe(ctx.workspace, scope)
         wanted = method.value if method else None  # EXERCISE matches every exercise's ranking
+
+        def shown(row: Any) -> bool:
+            if not sees_ranking(ctx.principal, row["method"]):
+                return False  # an exercise's ranking changes are its results
+            return wanted is None or split_method(row["method"])[0] == wanted
+
         try:
             if after:
                 while True:
                     rows = await replay(ctx.pool, ctx.workspace, scope, last, REPLAY_PAGE)
                     for row in rows:
                         last = _cursor(row)
-                        if wanted is None or split_method(row["method"])[0] == wanted:
+                        if shown(row):
                             yield RankingChange.from_row(row)
                     if len(rows) < REPLAY_PAGE:
                         break
@@ -163,7 +173,7 @@ class Subscription:
                 if _cursor(row) <= last:
                     continue
                 last = _cursor(row)
-                if wanted is None or split_method(row["method"])[0] == wanted:
+                if shown(row):
                     yield RankingChange.from_row(row)
         finally:
             feed.unsubscribe(sub)
