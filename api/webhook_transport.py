@@ -37,6 +37,10 @@ class AddressNotAllowed(Exception):
 
 async def resolve(host: str, port: int, timeout: float | None) -> list[IPAddress]:
     """Every address `host` resolves to (a literal resolves to itself), in resolver order."""
+    try:
+        return [ipaddress.ip_address(host)]  # a plain literal: no resolver thread needed
+    except ValueError:
+        pass  # a name, or another spelling of an address (2130706433): the resolver reads it
     loop = asyncio.get_running_loop()
     try:
         async with asyncio.timeout(timeout):
