@@ -6,7 +6,9 @@ HMAC-SHA256 over "<timestamp>.<body>" (header `Okrank-Signature: t=<unix>,v1=<he
 receiver can verify the sender and reject replays by age. A failed POST is retried with
 exponential backoff; after `PAUSE_AFTER` consecutive failures the endpoint is paused until
 resumed. Everything lives in PostgreSQL, so deliveries survive restarts. One process delivers at a
-time (advisory lock); the others stand by.
+time (advisory lock); the others stand by. Connections go only to addresses the address policy
+allows, checked as resolved at each connection (api.webhook_transport); failures are recorded
+in words that name no address or port.
 """
 
 from __future__ import annotations
