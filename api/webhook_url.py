@@ -18,6 +18,7 @@ from api.webhook_address_policy import AddressPolicy, host_address, refused_name
 URL_MAX = 2000
 SECRET_MIN = 16
 SECRET_MAX = 256
+_AUTHORITY_END = re.compile(r"[/?#]")
 _HOST_NAME = re.compile(r"[a-z0-9_-]+(\.[a-z0-9_-]+)*\.?\Z")
 
 
@@ -34,7 +35,7 @@ def url_problem(url: str, policy: AddressPolicy) -> str | None:
         return "url must be an http(s) URL"
     if parsed.scheme not in ("http", "https") or not raw_host:
         return "url must be an http(s) URL with a host"
-    if parsed.userinfo or "@" in url.split("//", 1)[-1].split("/", 1)[0]:
+    if parsed.userinfo or "@" in _AUTHORITY_END.split(url.split("//", 1)[-1], 1)[0]:
         return "url must not carry credentials"
     if parsed.port is not None and not 1 <= parsed.port <= 65535:
         return "url port must be between 1 and 65535"

@@ -228,6 +228,7 @@ def test_registration_refuses_urls_that_are_not_public_http(url):
     [
         "https://hooks.example.com/okrank",
         "http://example.com:8080/x?y=1",
+        "https://example.com?from=a@b",
         "https://8.8.8.8/",
         "https://[2001:4860:4860::8888]:443/",
         "https://bücher.example/",
