@@ -19,6 +19,7 @@ from api.errors import (
     PermissionDeniedError,
     ValidationError,
 )
+from api.exercise_privacy import require_results, sees_every_exercise
 from api.exercise_types import (
     Exercise,
     ExerciseConnection,
@@ -44,7 +45,7 @@ CLOSE_WAIT_SECONDS = 120.0
 
 def sees_all(info: Info) -> bool:
     """Every role but STAKEHOLDER sees every exercise; stakeholders only those they are in."""
-    return info.context.principal.has_any(EVERYONE - {Role.STAKEHOLDER})
+    return sees_every_exercise(info.context.principal)
 
 
 async def load_exercise(info: Info, ident: UUID) -> Any | None:
@@ -65,7 +66,8 @@ class PlanAllocationInput:
     share: float = strawberry.field(description="Its share of the capacity, 0–1.")
     exercise_id: strawberry.ID | None = strawberry.field(
         default=None,
-        description="Walk this closed exercise's ranking instead of the `method` ranking.",
+        description="Walk this closed exercise's ranking instead of the `method` ranking "
+        "(its results: FORBIDDEN for a STAKEHOLDER).",
     )
 
 
@@ -201,6 +203,7 @@ class ExerciseQueries:
             key = method.value
             if a.exercise_id is not None:
                 eid = need_uuid(a.exercise_id, "Exercise", f"allocations.{n}.exerciseId")
+                require_results(ctx.principal)  # the plan would walk the exercise's results
                 ex = await load_exercise(info, eid)
                 if ex is None or ex["objective_id"] != oid or ex["status"] != "CLOSED":
                     raise _bad(f"allocations.{n}: not a closed exercise of this objective")

@@ -1,7 +1,7 @@
 """GraphQL types of stakeholder exercises. Privacy lives in the resolvers here: a participant sees
 its own tasks and ballot, never another's; the owner (ADMIN, PRODUCT_OWNER) sees who has
 submitted and the history; results appear once the exercise is closed, for every role but
-STAKEHOLDER."""
+STAKEHOLDER. Who may see what is decided in api.exercise_privacy."""
 
 from __future__ import annotations
 
@@ -11,11 +11,10 @@ from typing import Any
 from uuid import UUID
 
 import strawberry
-from graphql import GraphQLError
 from strawberry.types import Info
 
 from api import exercise_reads as reads
-from api.auth import WRITERS, Role
+from api.exercise_privacy import forbidden, is_owner, require_results
 from api.ids import decode_cursor, to_global_id
 from api.pagination import connection, page_size
 from api.types import BacklogItem, Node, Objective, PageInfo
@@ -34,7 +33,6 @@ ExerciseStatusEnum = strawberry.enum(
     name="ExerciseStatus",
     description="DRAFT (curating, inviting) → OPEN (taking ballots) → CLOSED (results).",
 )
-READERS_OF_RESULTS = frozenset({Role.ADMIN, Role.PRODUCT_OWNER, Role.MEMBER})
 
 
 @strawberry.enum(description="What an exercise history entry records.")
@@ -48,10 +46,6 @@ class ExerciseAction(Enum):
     BALLOT_SUBMITTED = "BALLOT_SUBMITTED"
     RESPONSES_IMPORTED = "RESPONSES_IMPORTED"
     CLOSED = "CLOSED"
-
-
-def forbidden(message: str) -> GraphQLError:
-    return GraphQLError(message, extensions={"code": "FORBIDDEN"})
 
 
 async def _item(info: Info, item_id: UUID) -> BacklogItem | None:
@@ -373,7 +367,7 @@ class ExerciseHistoryEntry:
 
 
 def _is_owner(info: Info) -> bool:
-    return info.context.principal.has_any(WRITERS)
+    return is_owner(info.context.principal)
 
 
 @strawberry.type(description="OKR-scoped stakeholder input on one objective's candidate items.")
@@ -461,8 +455,7 @@ class Exercise(Node):
         return Participation(segment=r["segment"], budget=r["budget"], sets=sets, ballot=ballot)
 
     def _check_results(self, info: Info) -> bool:
-        if not info.context.principal.has_any(READERS_OF_RESULTS):
-            raise forbidden("stakeholders do not see results")
+        require_results(info.context.principal)
         return self.row["status"] == ExerciseStatus.CLOSED.value
 
     @strawberry.field(

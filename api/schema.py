@@ -20,6 +20,7 @@ from api import limits, reads
 from api.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
 from api.execution import PlainSelectionsExecutionContext
 from api.exercise_graphql import ExerciseMutations, ExerciseQueries, load_exercise
+from api.exercise_privacy import require_results
 from api.exercise_types import Exercise
 from api.ids import (
     bad_input,
@@ -164,7 +165,8 @@ class CoreQuery:
         "`objectiveId`: that objective's tagged items; without: the product-level ranking of "
         "every open item. Ties: higher base score, then older item. Unscored items come last. "
         "`method: EXERCISE` with `exerciseId`: the objective's candidates ranked by that closed "
-        "exercise's results (base score = the exercise's score), with the same multipliers."
+        "exercise's results (base score = the exercise's score), with the same multipliers; "
+        "results are not for a STAKEHOLDER (FORBIDDEN)."
     )
     async def ranking(
         self,
@@ -184,6 +186,7 @@ class CoreQuery:
             raise bad_input("method EXERCISE goes with an exerciseId, and only it")
         if exercise_id is not None:
             eid = need_uuid(exercise_id, "Exercise", "exerciseId")
+            require_results(ctx.principal)  # an exercise's ranking is its results
             exercise = await load_exercise(info, eid)
             if exercise is None:
                 raise GraphQLError(

@@ -14,6 +14,7 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.types import Info
 
+from api.exercise_privacy import require_results, sees_ranking
 from api.ids import decode_cursor, encode_cursor, need_uuid, to_global_id
 from api.ranking_feed import Cursor, replay
 from api.types import RankingMethodEnum
@@ -106,7 +107,9 @@ class Subscription:
         "when the token expires. While the database is unavailable, subscribing with "
         "`objectiveId` or `after` ends with SERVICE_UNAVAILABLE (retry after `retryAfter` "
         "seconds); a subscription already live stays open and, once the database is back, "
-        "receives every change committed meanwhile."
+        "receives every change committed meanwhile. "
+        "Exercise rankings (method EXERCISE) are results: a STAKEHOLDER "
+        "never receives them, and asking for them answers FORBIDDEN."
     )
     async def ranking_changed(
         self,
@@ -116,6 +119,8 @@ class Subscription:
         method: RankingMethodEnum | None = None,
     ) -> AsyncGenerator[RankingChange, None]:
         ctx = info.context
+        if method == Method.EXERCISE:
+            require_results(ctx.principal)
         scope: UUID | None = None
         if objective_id is not None:
             scope = need_uuid(objective_id, "Objective", "objectiveId")
@@ -132,13 +137,19 @@ class Subscription:
         # comparison below drops what the replay already delivered.
         sub = feed.subscribe(ctx.workspace, scope)
         wanted = method.value if method else None  # EXERCISE matches every exercise's ranking
+
+        def shown(row: Any) -> bool:
+            if not sees_ranking(ctx.principal, row["method"]):
+                return False  # an exercise's ranking changes are its results
+            return wanted is None or split_method(row["method"])[0] == wanted
+
         try:
             if after:
                 while True:
                     rows = await replay(ctx.pool, ctx.workspace, scope, last, REPLAY_PAGE)
                     for row in rows:
                         last = _cursor(row)
-                        if wanted is None or split_method(row["method"])[0] == wanted:
+                        if shown(row):
                             yield RankingChange.from_row(row)
                     if len(rows) < REPLAY_PAGE:
                         break
@@ -166,7 +177,7 @@ class Subscription:
                 if _cursor(row) <= last:
                     continue
                 last = _cursor(row)
-                if wanted is None or split_method(row["method"])[0] == wanted:
+                if shown(row):
                     yield RankingChange.from_row(row)
         finally:
             feed.unsubscribe(sub)

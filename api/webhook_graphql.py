@@ -7,7 +7,6 @@ import uuid
 from datetime import datetime
 from enum import Enum
 from typing import Annotated, Any
-from urllib.parse import urlsplit
 
 import strawberry
 from strawberry.types import Info
@@ -16,9 +15,11 @@ from api.auth import Role
 from api.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
 from api.ids import encode_cursor, to_global_id, uuid_of
 from api.pagination import after_key
+from api.webhook_settings import SETTINGS
+from api.webhook_transport import shown_error
+from api.webhook_url import secret_problem, url_problem
 
 ADMINS = frozenset({Role.ADMIN})
-URL_MAX = 2000
 
 
 @strawberry.enum(description="Whether an endpoint receives deliveries.")
@@ -60,7 +61,10 @@ class Webhook:
     )
     status: WebhookStatus = strawberry.field(description="ACTIVE or PAUSED.")
     consecutive_failures: int = strawberry.field(description="Failed POSTs since the last success.")
-    last_error: str | None = strawberry.field(description="The last failure's reason.")
+    last_error: str | None = strawberry.field(
+        description="The last failure's reason: `HTTP <status>`, or `delivery failed: timeout`, "
+        "`… connection error`, `… protocol error`, `… address not allowed`."
+    )
     next_attempt_at: datetime = strawberry.field(description="When the next POST is due.")
     delivered_up_to: str = strawberry.field(
         description="Cursor of the last change delivered (everything up to it was accepted)."
@@ -77,7 +81,7 @@ class Webhook:
             objective_id=to_global_id("Objective", r["scope"]) if r["scope"] else None,
             status=WebhookStatus(r["status"]),
             consecutive_failures=r["failures"],
-            last_error=r["last_error"],
+            last_error=shown_error(r["last_error"]),
             next_attempt_at=r["next_attempt_at"],
             delivered_up_to=encode_cursor([r["cursor_position"], r["cursor_ordinal"]]),
             created_at=r["created_at"],
@@ -107,7 +111,7 @@ class Webhook:
                     last_cursor=r["last_cursor"],
                     changes=r["changes"],
                     status_code=r["status_code"],
-                    error=r["error"],
+                    error=shown_error(r["error"]),
                     succeeded=r["succeeded"],
                     duration_ms=r["duration_ms"],
                 ),
@@ -133,12 +137,16 @@ WebhookPayload = Annotated[
 
 @strawberry.input(description="A new endpoint for ranking changes.")
 class RegisterWebhookInput:
-    url: str = strawberry.field(description="http(s) URL that accepts POSTed JSON.")
+    url: str = strawberry.field(
+        description="http(s) URL that accepts POSTed JSON (at most 2,000 characters, no "
+        "credentials); its host must be public: loopback, private, link-local and reserved "
+        "addresses and local names are refused, here and at every delivery."
+    )
     objective_id: strawberry.ID | None = strawberry.field(
         default=None, description="Only this objective's changes."
     )
     secret: str | None = strawberry.field(
-        default=None, description="Signing secret (≥ 16 characters); generated if omitted."
+        default=None, description="Signing secret (16–256 characters); generated if omitted."
     )
 
 
@@ -199,14 +207,11 @@ class WebhookMutations:
     async def register_webhook(self, info: Info, input: RegisterWebhookInput) -> WebhookPayload:
         if denied := _denied(info):
             return denied
-        parts = urlsplit(input.url)
-        if parts.scheme not in ("http", "https") or not parts.netloc or len(input.url) > URL_MAX:
-            return ValidationError(message="url must be an http(s) URL", path=["input", "url"])
-        secret = input.secret or secrets.token_urlsafe(32)
-        if len(secret) < 16:
-            return ValidationError(
-                message="secret must have at least 16 characters", path=["input", "secret"]
-            )
+        if problem := url_problem(input.url, SETTINGS.policy):
+            return ValidationError(message=problem, path=["input", "url"])
+        if problem := secret_problem(input.secret):
+            return ValidationError(message=problem, path=["input", "secret"])
+        secret = input.secret if input.secret is not None else secrets.token_urlsafe(32)
         ctx = info.context
         scope = None
         if input.objective_id is not None:

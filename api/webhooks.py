@@ -6,7 +6,9 @@ HMAC-SHA256 over "<timestamp>.<body>" (header `Okrank-Signature: t=<unix>,v1=<he
 receiver can verify the sender and reject replays by age. A failed POST is retried with
 exponential backoff; after `PAUSE_AFTER` consecutive failures the endpoint is paused until
 resumed. Everything lives in PostgreSQL, so deliveries survive restarts. One process delivers at a
-time (advisory lock); the others stand by.
+time (advisory lock); the others stand by. Connections go only to addresses the address policy
+allows, checked as resolved at each connection (api.webhook_transport); failures are recorded
+in words that name no address or port.
 """
 
 from __future__ import annotations
@@ -17,7 +19,6 @@ import hashlib
 import hmac
 import json
 import logging
-import os
 import time
 import zlib
 from datetime import UTC, datetime, timedelta
@@ -27,6 +28,8 @@ import asyncpg
 import httpx
 
 from api.ids import encode_cursor, to_global_id
+from api.webhook_settings import SETTINGS
+from api.webhook_transport import AddressNotAllowed, VettedTransport, failure_reason
 from domain.ranking import PRODUCT_SCOPE
 from domain.scoring import split_method
 from projections.ranking_changes import RANKING_CHANNEL
@@ -35,8 +38,8 @@ log = logging.getLogger("okrank.webhooks")
 
 BATCH = 100
 TIMEOUT_SECONDS = 5.0
-PAUSE_AFTER = int(os.environ.get("OKRANK_WEBHOOK_PAUSE_AFTER", "8"))
-BACKOFF_SECONDS = float(os.environ.get("OKRANK_WEBHOOK_BACKOFF", "1.0"))
+PAUSE_AFTER = SETTINGS.pause_after
+BACKOFF_SECONDS = SETTINGS.backoff_seconds
 MAX_BACKOFF_SECONDS = 600.0
 LOCK_KEY = zlib.crc32(b"okrank:webhooks")
 
@@ -131,7 +134,10 @@ class WebhookDeliverer:
                     while not await conn.fetchval("SELECT pg_try_advisory_lock($1)", LOCK_KEY):
                         await asyncio.sleep(1.0)
                     await conn.add_listener(RANKING_CHANNEL, lambda *_: self._wake.set())
-                    async with httpx.AsyncClient(timeout=TIMEOUT_SECONDS) as http:
+                    transport = VettedTransport(SETTINGS.policy)  # no internal targets
+                    async with httpx.AsyncClient(
+                        timeout=TIMEOUT_SECONDS, transport=transport, trust_env=False
+                    ) as http:
                         while True:
                             await self._deliver_due(http)
                             with contextlib.suppress(TimeoutError):
@@ -185,8 +191,8 @@ class WebhookDeliverer:
             status = response.status_code
             if not 200 <= status < 300:
                 error = f"HTTP {status}"
-        except httpx.HTTPError as exc:
-            error = f"{type(exc).__name__}: {exc}"[:500]
+        except (httpx.HTTPError, AddressNotAllowed) as exc:
+            error = failure_reason(exc)
         elapsed_ms = (time.monotonic() - started) * 1000
         async with self.pool.acquire() as conn, conn.transaction():
             await conn.execute(

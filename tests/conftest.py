@@ -87,6 +87,8 @@ class ServerProcess:
         self.url = f"http://127.0.0.1:{self.port}"
         env = {
             **os.environ,
+            # The webhook tests' receivers listen on loopback, which okrank refuses by default.
+            "OKRANK_WEBHOOK_ALLOW_NETWORKS": "127.0.0.0/8,::1/128",
             "OKRANK_DATABASE_URL": database_url,
             "OKRANK_SECRET": SECRET,
             "OKRANK_PROJECTIONS": "1" if projections else "0",
