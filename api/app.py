@@ -7,7 +7,6 @@ import gc
 import json
 import logging
 import os
-import time
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -29,7 +28,9 @@ from strawberry.subscriptions import (
 )
 
 from api import webhooks
-from api.auth import AuthError, Principal, bearer, verify_token
+from api.auth import AuthError, AuthUnavailable, bearer
+from api.auth.authenticator import Authenticator
+from api.auth.settings import IdentitySettings
 from api.context import Context, Services
 from api.progress import Progress
 from api.ranking_feed import RankingFeed
@@ -58,6 +59,7 @@ class ClosableWebSocket(ASGIWebSocketAdapter):
 
 class OkrankGraphQL(GraphQL):
     websocket_adapter_class = ClosableWebSocket
+    authenticator: Authenticator
 
     def encode_json(self, data: object) -> str:
         """orjson: a 50-entry ranking page encodes ~10× faster than with the json module. A str,
@@ -85,10 +87,11 @@ class OkrankGraphQL(GraphQL):
             raw = params.get("Authorization") or params.get("authorization")
             try:
                 token = bearer(raw) if raw else str(params.get("token") or "")
-                context.principal = verify_token(self.secret, token)
-            except AuthError as exc:
+                context.principal = await self.authenticator.authenticate(token)
+            except (AuthError, AuthUnavailable) as exc:
                 await context.websocket.close(code=4401, reason=str(exc)[:120])
                 raise ConnectionRejectionError() from None
+        self.authenticator.service_tokens.watch(context.principal, context.websocket)
         return None
 
 
@@ -106,26 +109,8 @@ class GraphQLGuard:
     does: the token names the workspace all reads and writes are confined to.
     """
 
-    CACHE_SIZE = 10_000  # verified tokens remembered (a client sends the same one every time)
-
-    def __init__(self, app: ASGIApp, secret: str) -> None:
-        self.app, self.secret = app, secret
-        self._verified: dict[str, Principal] = {}
-
-    def principal(self, token: str) -> Principal:
-        """verify_token, remembering tokens whose signature and claims were verified: checking
-        an HS256 signature costs ~0.1 ms a request. A remembered token still expires on time;
-        a token that fails verification is never remembered."""
-        principal = self._verified.get(token)
-        if principal is not None:
-            if principal.expires_at > time.time():
-                return principal
-            del self._verified[token]
-        principal = verify_token(self.secret, token)
-        if len(self._verified) >= self.CACHE_SIZE:
-            self._verified.clear()
-        self._verified[token] = principal
-        return principal
+    def __init__(self, app: ASGIApp, authenticator: Authenticator) -> None:
+        self.app, self.authenticator = app, authenticator
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in ("http", "websocket") or not scope["path"].startswith("/graphql"):
@@ -146,7 +131,15 @@ class GraphQLGuard:
         if scope["type"] == "websocket" and "authorization" not in headers:
             return await self.app(scope, receive, send)  # token comes in connection_init
         try:
-            scope["principal"] = self.principal(bearer(headers.get("authorization")))
+            token = bearer(headers.get("authorization"))
+            scope["principal"] = await self.authenticator.authenticate(token)
+        except AuthUnavailable as exc:
+            if scope["type"] == "websocket":
+                await send({"type": "websocket.close", "code": 1013, "reason": str(exc)})
+                return None
+            return await _error(503, "UNAVAILABLE", str(exc), {"Retry-After": "1"})(
+                scope, receive, send
+            )
         except AuthError as exc:
             if scope["type"] == "websocket":
                 await send({"type": "websocket.close", "code": 4401, "reason": str(exc)})
@@ -328,6 +321,8 @@ def create_app(
         feed = RankingFeed(database_url)
         await feed.start()
         await webhooks.create_tables(pool)
+        await authenticator.service_tokens.start(pool, database_url)
+        await authenticator.start()
         deliverer = webhooks.WebhookDeliverer(database_url, pool)
         await deliverer.start()
         app.state.services = Services(app=application, pool=pool, progress=progress, feed=feed)
@@ -336,6 +331,8 @@ def create_app(
             yield
         finally:
             await deliverer.stop()
+            await authenticator.stop()
+            await authenticator.service_tokens.stop()
             await feed.stop()
             await progress.stop()
             await pool.close()
@@ -357,7 +354,8 @@ def create_app(
             GRAPHQL_SSE_PROTOCOL,
         ),
     )
-    graphql.secret = secret
+    authenticator = Authenticator(secret, IdentitySettings.from_env())
+    graphql.authenticator = authenticator
     app = Starlette(
         routes=[
             Route("/", lambda r: RedirectResponse("/graphql")),
@@ -368,4 +366,4 @@ def create_app(
         ],
         lifespan=lifespan,
     )
-    return ErrorBoundary(GraphQLGuard(GraphQLResponseMedia(app), secret))
+    return ErrorBoundary(GraphQLGuard(GraphQLResponseMedia(app), authenticator))
