@@ -10,7 +10,7 @@ import asyncpg
 import strawberry
 from strawberry.types import Info
 
-from api.auth import Role
+from api.auth import Principal, Role
 from api.auth.service_tokens import REVOKED_CHANNEL, new_token, token_hash
 from api.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
 from api.ids import to_global_id, uuid_of
@@ -93,6 +93,12 @@ def _denied(info: Info) -> PermissionDeniedError | None:
     return None
 
 
+def _holds(principal: Principal, role: Role) -> bool:
+    """A creator may hand out the roles it holds; ADMIN (everything) holds them all, so an
+    admin can make a least-privilege MEMBER token."""
+    return role in principal.roles or Role.ADMIN in principal.roles
+
+
 @strawberry.type
 class ServiceTokenQueries:
     @strawberry.field(
@@ -127,7 +133,7 @@ class ServiceTokenMutations:
         if not roles:
             return ValidationError(message="give at least one role", path=["input", "roles"])
         ctx = info.context
-        if missing := roles - ctx.principal.roles:
+        if missing := {r for r in roles if not _holds(ctx.principal, r)}:
             return PermissionDeniedError(
                 message="a service token cannot get a role its creator lacks",
                 required_roles=sorted(missing),
