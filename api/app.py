@@ -88,8 +88,11 @@ class OkrankGraphQL(GraphQL):
             try:
                 token = bearer(raw) if raw else str(params.get("token") or "")
                 context.principal = await self.authenticator.authenticate(token)
-            except (AuthError, AuthUnavailable) as exc:
+            except AuthError as exc:
                 await context.websocket.close(code=4401, reason=str(exc)[:120])
+                raise ConnectionRejectionError() from None
+            except AuthUnavailable as exc:  # 1013: try again later
+                await context.websocket.close(code=1013, reason=str(exc)[:120])
                 raise ConnectionRejectionError() from None
         self.authenticator.service_tokens.watch(context.principal, context.websocket)
         return None
@@ -325,7 +328,13 @@ def create_app(
         await authenticator.start()
         deliverer = webhooks.WebhookDeliverer(database_url, pool)
         await deliverer.start()
-        app.state.services = Services(app=application, pool=pool, progress=progress, feed=feed)
+        app.state.services = Services(
+            app=application,
+            pool=pool,
+            progress=progress,
+            feed=feed,
+            service_tokens=authenticator.service_tokens,
+        )
         _tune_gc()
         try:
             yield

@@ -14,6 +14,7 @@ from strawberry.dataloader import DataLoader
 
 from api import reads
 from api.auth import Principal
+from api.auth.service_tokens import ServiceTokens
 from api.progress import Progress
 from api.ranking_feed import RankingFeed
 from domain.application import Actor, OkrankApplication
@@ -27,6 +28,7 @@ class Services:
     pool: asyncpg.Pool
     progress: Progress
     feed: RankingFeed
+    service_tokens: ServiceTokens | None = None
 
 
 def _by_id(

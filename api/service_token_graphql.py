@@ -188,4 +188,6 @@ class ServiceTokenMutations:
                 message=f"ServiceToken {input.service_token_id} not found",
                 id=input.service_token_id,
             )
+        if ctx.services.service_tokens is not None:  # this process: before answering
+            await ctx.services.service_tokens.revoked(ident)
         return ServiceTokenSuccess(service_token=ServiceToken.from_row(row), token=None)

@@ -1,6 +1,7 @@
 """What authenticating one request costs, by kind of token, in-process (no HTTP): a remembered
-okrank JWT, a service token (one indexed PostgreSQL statement per request: revocation holds at
-once), and a first-seen RS256/ES256 provider token (signature check, JWKS from memory).
+okrank JWT; a service token remembered (dropped when its revocation is NOTIFYed) or looked up
+(one indexed PostgreSQL statement); a first-seen RS256/ES256 provider token (signature check,
+JWKS from memory).
 
 Run: .venv/bin/python -m bench.auth_cost [--requests 2000]
 """
@@ -35,11 +36,16 @@ async def _per_call_us(n: int, call: Callable[[int], Awaitable[object]]) -> floa
 
 async def main(requests: int, db: Database, jwks_path: str, keys: list[SigningKey]) -> None:
     settings = IdentitySettings.from_env(
-        {"OKRANK_JWKS_FILE": jwks_path, "OKRANK_JWT_ISSUER": ISSUER, "OKRANK_JWT_AUDIENCE": AUDIENCE}
+        {
+            "OKRANK_JWKS_FILE": jwks_path,
+            "OKRANK_JWT_ISSUER": ISSUER,
+            "OKRANK_JWT_AUDIENCE": AUDIENCE,
+        }
     )
     auth = Authenticator(SECRET, settings)
     pool = await asyncpg.create_pool(db.url, min_size=2, max_size=4)
-    await auth.service_tokens.start(pool, db.url)
+    tokens = auth.service_tokens
+    await tokens.start(pool, db.url)
     service = new_token()
     await pool.execute(
         "INSERT INTO service_tokens (id, workspace, name, roles, token_hash, created_at,"
@@ -48,6 +54,14 @@ async def main(requests: int, db: Database, jwks_path: str, keys: list[SigningKe
         [Role.MEMBER.value],
         token_hash(service),
     )
+    deadline = time.monotonic() + 30
+    while not tokens._listening and time.monotonic() < deadline:  # remembered only then
+        await asyncio.sleep(0.01)
+
+    async def lookup(i: int) -> object:
+        tokens._cache.clear()  # as on first sight, or after CACHE_SECONDS
+        return await auth.authenticate(service)
+
     jwt_token = issue_token(SECRET, "bench", "bench", [Role.ADMIN])
     provider = {k.alg: [k.token(sub=f"user-{i}") for i in range(requests)] for k in keys}
     try:
@@ -55,9 +69,10 @@ async def main(requests: int, db: Database, jwks_path: str, keys: list[SigningKe
             "okrank JWT, remembered": await _per_call_us(
                 requests, lambda i: auth.authenticate(jwt_token)
             ),
-            "service token (DB lookup)": await _per_call_us(
+            "service token, remembered": await _per_call_us(
                 requests, lambda i: auth.authenticate(service)
             ),
+            "service token, looked up": await _per_call_us(requests, lookup),
         }
         for alg, tokens in provider.items():
             figures[f"{alg} provider token, first seen"] = await _per_call_us(
