@@ -152,6 +152,9 @@ class GraphQLGuard:
             )(scope, receive, send)
         if scope["type"] == "http":
             receive = _bounded(receive)
+            tokens = self.authenticator.service_tokens
+            with tokens.cut_on_revoke(scope["principal"], receive) as receive:
+                return await self.app(scope, receive, send)
         return await self.app(scope, receive, send)
 
 

@@ -8,8 +8,9 @@ matters: who created and who revoked it, and when.
 A request's token is looked up by hash (one indexed statement that also bumps `last_used_at`,
 at most once per `TOUCH_SECONDS`) and then remembered for `CACHE_SECONDS`: a lookup costs
 ~0.3 ms, a remembered token ~1 µs. Revocation NOTIFYs every process in its transaction; each
-forgets the token and closes the WebSockets opened with it as the notification arrives, and the
-revoking process does so before it answers. A process remembers tokens only while its LISTEN
+forgets the token, closes the WebSockets and ends the HTTP streams (SSE, multipart
+subscriptions) opened with it as the notification arrives, and the revoking process does so
+before it answers. A process remembers tokens only while its LISTEN
 connection is up (on loss it forgets them all and looks every token up until it listens
 again), so no cache entry outlives a revocation it could have missed.
 """
@@ -24,10 +25,12 @@ import secrets
 import time
 import weakref
 import zlib
+from collections.abc import Iterator
 from typing import Any
 from uuid import UUID
 
 import asyncpg
+from starlette.types import Message, Receive
 from starlette.websockets import WebSocket, WebSocketState
 
 from api.auth.principal import NEVER_EXPIRES, AuthError, AuthUnavailable, Principal, Role
@@ -103,6 +106,7 @@ class ServiceTokens:
         self._cache: dict[bytes, tuple[Principal, float]] = {}  # hash -> principal, cached at
         self._touched: dict[UUID, float] = {}  # token id -> when last_used_at was last bumped
         self.listener_pid: int | None = None  # the LISTEN connection's backend, while up
+        self._streams: dict[UUID, set[asyncio.Event]] = {}  # HTTP requests to cut on revoke
 
     async def start(self, pool: asyncpg.Pool, database_url: str) -> None:
         self.pool = pool
@@ -178,10 +182,43 @@ class ServiceTokens:
         )
         sockets[id(websocket)] = websocket
 
+    @contextlib.contextmanager
+    def cut_on_revoke(self, principal: Principal, receive: Receive) -> Iterator[Receive]:
+        """An HTTP request's `receive` that reports a disconnect once the service token is
+        revoked: Starlette then ends a streaming response (SSE, multipart subscriptions)."""
+        token_id = principal.service_token_id
+        if token_id is None:
+            yield receive
+            return
+        revoked = asyncio.Event()
+        streams = self._streams.setdefault(token_id, set())
+        streams.add(revoked)
+
+        async def receive_until_revoked() -> Message:
+            if revoked.is_set():
+                return {"type": "http.disconnect"}
+            message = asyncio.ensure_future(receive())
+            cut = asyncio.ensure_future(revoked.wait())
+            await asyncio.wait((message, cut), return_when=asyncio.FIRST_COMPLETED)
+            cut.cancel()
+            if message.done():
+                return message.result()
+            message.cancel()
+            return {"type": "http.disconnect"}
+
+        try:
+            yield receive_until_revoked
+        finally:
+            streams.discard(revoked)
+            if not streams:
+                self._streams.pop(token_id, None)
+
     async def revoked(self, token_id: UUID) -> None:
         """Forget the token and close its WebSockets (on the NOTIFY, and in the revoking
         process before it answers)."""
         self.forget(token_id)
+        for stream in self._streams.get(token_id, ()):
+            stream.set()
         for websocket in list(self._sockets.pop(token_id, {}).values()):
             if websocket.application_state != WebSocketState.DISCONNECTED:
                 with contextlib.suppress(Exception):
@@ -229,6 +266,7 @@ class ServiceTokens:
 
     async def _close_revoked(self, conn: asyncpg.Connection) -> None:
         watched = [i for i, sockets in self._sockets.items() if len(sockets)]
+        watched += list(self._streams)
         if watched:
             rows = await conn.fetch(
                 "SELECT id FROM service_tokens WHERE id = ANY($1) AND revoked_at IS NOT NULL",

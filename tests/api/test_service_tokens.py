@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -202,3 +203,29 @@ def test_a_live_name_is_unique_and_ids_are_checked(gql):
 @pytest.mark.parametrize("token", ["okr_st_", "okr_st_forged", "okr_st_" + "A" * 5000])
 def test_an_unknown_service_token_is_refused(server, token):
     assert as_machine(server, token, "{ viewer { subject } }").status_code == 401
+
+
+@pytest.mark.parametrize("accept", ['multipart/mixed;subscriptionSpec="1.0"', "text/event-stream"])
+def test_revocation_ends_an_http_subscription_stream(server, gql, accept):
+    created = create(gql, "streamer")
+    headers = {"Authorization": f"Bearer {created['token']}", "Accept": accept}
+    received = b""
+    with (
+        httpx.Client(timeout=10) as http,
+        http.stream(
+            "POST", f"{server.url}/graphql", json={"query": SUBSCRIPTION}, headers=headers
+        ) as response,
+    ):
+        assert response.status_code == 200
+        chunks = response.iter_bytes()
+        made = item(gql, "Streamed", rice=(10, 1, 1, 1))
+        for chunk in chunks:  # the stream is live: a change arrives
+            received += chunk
+            if made["id"].encode() in received:
+                break
+        revoke(gql, created["serviceToken"]["id"])
+        deadline = time.monotonic() + 8  # heartbeats would otherwise keep it going
+        with contextlib.suppress(httpx.RemoteProtocolError):  # cut mid-stream
+            for _ in chunks:  # ends instead of waiting for the read timeout (10 s)
+                assert time.monotonic() < deadline, "the stream outlived the revocation"
+    assert made["id"].encode() in received
