@@ -107,6 +107,7 @@ class ServiceTokens:
         self._touched: dict[UUID, float] = {}  # token id -> when last_used_at was last bumped
         self.listener_pid: int | None = None  # the LISTEN connection's backend, while up
         self._streams: dict[UUID, set[asyncio.Event]] = {}  # HTTP requests to cut on revoke
+        self._forgotten = 0  # counts revocations heard: a lookup that overlapped one is not kept
 
     async def start(self, pool: asyncpg.Pool, database_url: str) -> None:
         self.pool = pool
@@ -127,6 +128,7 @@ class ServiceTokens:
         if cached is not None and self._listening and now - cached[1] < CACHE_SECONDS:
             self._touch(cached[0].service_token_id, now)
             return cached[0]
+        generation = self._forgotten
         try:
             row = await self.pool.fetchrow(LOOKUP, digest)
         except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
@@ -141,7 +143,7 @@ class ServiceTokens:
             service_token_id=row["id"],
         )
         self._touched.setdefault(row["id"], now)  # the lookup bumped it if it was due
-        if self._listening:
+        if self._listening and generation == self._forgotten:
             if len(self._cache) >= CACHE_SIZE:
                 self._cache.clear()
             self._cache[digest] = (principal, now)
@@ -225,10 +227,12 @@ class ServiceTokens:
                     await websocket.close(code=4401, reason="token revoked")
 
     def forget(self, token_id: UUID) -> None:
+        self._forgotten += 1
         for digest in [d for d, (p, _) in self._cache.items() if p.service_token_id == token_id]:
             del self._cache[digest]
 
     def _stop_caching(self, *_: Any) -> None:
+        self._forgotten += 1
         self._listening, self.listener_pid = False, None
         self._cache.clear()
 
