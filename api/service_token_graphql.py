@@ -69,7 +69,7 @@ class CreateServiceTokenInput:
         description=f"Unique among the workspace's live tokens, 1–{NAME_MAX} printable characters."
     )
     roles: list[RoleEnum] = strawberry.field(
-        description="At least one; only roles the creator holds itself."
+        description="At least one; only roles the creator holds (an ADMIN holds them all)."
     )
 
 
@@ -157,9 +157,9 @@ class ServiceTokenMutations:
         return ServiceTokenSuccess(service_token=ServiceToken.from_row(row), token=token)
 
     @strawberry.mutation(
-        description="Revoke a service token: refused from now on by every API process, and "
-        "WebSockets opened with it are closed (4401 `token revoked`). Revoking again changes "
-        "nothing."
+        description="Revoke a service token: refused from now on by every API process; "
+        "WebSockets opened with it are closed (4401 `token revoked`) and HTTP subscription "
+        "streams end. Revoking again changes nothing."
     )
     async def revoke_service_token(
         self, info: Info, input: RevokeServiceTokenInput
