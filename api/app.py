@@ -7,7 +7,6 @@ import gc
 import json
 import logging
 import os
-import time
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -29,7 +28,9 @@ from strawberry.subscriptions import (
 )
 
 from api import webhooks
-from api.auth import AuthError, Principal, bearer, verify_token
+from api.auth import AuthError, AuthUnavailable, bearer
+from api.auth.authenticator import Authenticator
+from api.auth.settings import IdentitySettings
 from api.context import Context, Services
 from api.database_health import DatabaseHealth
 from api.limits.settings import SETTINGS
@@ -37,6 +38,8 @@ from api.limits.trusted_documents import lift_document_id
 from api.progress import Progress
 from api.ranking_feed import RankingFeed
 from api.schema import schema
+from api.unavailable import CODE as UNAVAILABLE_CODE
+from api.unavailable import HEADERS as UNAVAILABLE_HEADERS
 from api.unavailable import mark_response, refusal
 from domain.application import OkrankApplication
 from projections.database_settings import COMMAND_TIMEOUT_SECONDS, CONNECT_TIMEOUT_SECONDS
@@ -63,6 +66,7 @@ class ClosableWebSocket(ASGIWebSocketAdapter):
 
 class OkrankGraphQL(GraphQL):
     websocket_adapter_class = ClosableWebSocket
+    authenticator: Authenticator
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """While the database is known to be down, an HTTP request is refused at once (503)."""
@@ -102,10 +106,14 @@ class OkrankGraphQL(GraphQL):
             raw = params.get("Authorization") or params.get("authorization")
             try:
                 token = bearer(raw) if raw else str(params.get("token") or "")
-                context.principal = verify_token(self.secret, token)
+                context.principal = await self.authenticator.authenticate(token)
             except AuthError as exc:
                 await context.websocket.close(code=4401, reason=str(exc)[:120])
                 raise ConnectionRejectionError() from None
+            except AuthUnavailable as exc:  # 1013: try again later
+                await context.websocket.close(code=1013, reason=str(exc)[:120])
+                raise ConnectionRejectionError() from None
+        self.authenticator.service_tokens.watch(context.principal, context.websocket)
         return None
 
 
@@ -124,26 +132,8 @@ class GraphQLGuard:
     confined to.
     """
 
-    CACHE_SIZE = 10_000  # verified tokens remembered (a client sends the same one every time)
-
-    def __init__(self, app: ASGIApp, secret: str) -> None:
-        self.app, self.secret = app, secret
-        self._verified: dict[str, Principal] = {}
-
-    def principal(self, token: str) -> Principal:
-        """verify_token, remembering tokens whose signature and claims were verified: checking
-        an HS256 signature costs ~0.1 ms a request. A remembered token still expires on time;
-        a token that fails verification is never remembered."""
-        principal = self._verified.get(token)
-        if principal is not None:
-            if principal.expires_at > time.time():
-                return principal
-            del self._verified[token]
-        principal = verify_token(self.secret, token)
-        if len(self._verified) >= self.CACHE_SIZE:
-            self._verified.clear()
-        self._verified[token] = principal
-        return principal
+    def __init__(self, app: ASGIApp, authenticator: Authenticator) -> None:
+        self.app, self.authenticator = app, authenticator
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in ("http", "websocket") or not scope["path"].startswith("/graphql"):
@@ -165,7 +155,15 @@ class GraphQLGuard:
         if scope["type"] == "websocket" and "authorization" not in headers:
             return await self.app(scope, receive, send)  # token comes in connection_init
         try:
-            scope["principal"] = self.principal(bearer(headers.get("authorization")))
+            token = bearer(headers.get("authorization"))
+            scope["principal"] = await self.authenticator.authenticate(token)
+        except AuthUnavailable as exc:
+            if scope["type"] == "websocket":
+                await send({"type": "websocket.close", "code": 1013, "reason": str(exc)})
+                return None
+            return await _error(503, UNAVAILABLE_CODE, str(exc), UNAVAILABLE_HEADERS)(
+                scope, receive, send
+            )
         except AuthError as exc:
             if scope["type"] == "websocket":
                 await send({"type": "websocket.close", "code": 4401, "reason": str(exc)})
@@ -175,6 +173,9 @@ class GraphQLGuard:
             )(scope, receive, send)
         if scope["type"] == "http":
             receive = _bounded(receive)
+            tokens = self.authenticator.service_tokens
+            with tokens.cut_on_revoke(scope["principal"], receive) as receive:
+                return await self.app(scope, receive, send)
         return await self.app(scope, receive, send)
 
 
@@ -353,16 +354,25 @@ def create_app(
         feed = RankingFeed(database_url, health)
         await feed.start()
         await webhooks.create_tables(pool)
+        await authenticator.service_tokens.start(pool, database_url)
+        await authenticator.start()
         deliverer = webhooks.WebhookDeliverer(database_url, pool)
         await deliverer.start()
         app.state.services = Services(
-            app=application, pool=pool, progress=progress, feed=feed, health=health
+            app=application,
+            pool=pool,
+            progress=progress,
+            feed=feed,
+            health=health,
+            service_tokens=authenticator.service_tokens,
         )
         _tune_gc()
         try:
             yield
         finally:
             await deliverer.stop()
+            await authenticator.stop()
+            await authenticator.service_tokens.stop()
             await feed.stop()
             await progress.stop()
             await health.stop()
@@ -385,7 +395,8 @@ def create_app(
             GRAPHQL_SSE_PROTOCOL,
         ),
     )
-    graphql.secret = secret
+    authenticator = Authenticator(secret, IdentitySettings.from_env())
+    graphql.authenticator = authenticator
     app = Starlette(
         routes=[
             Route("/", lambda r: RedirectResponse("/graphql")),
@@ -396,4 +407,4 @@ def create_app(
         ],
         lifespan=lifespan,
     )
-    return ErrorBoundary(GraphQLGuard(GraphQLResponseMedia(app), secret))
+    return ErrorBoundary(GraphQLGuard(GraphQLResponseMedia(app), authenticator))

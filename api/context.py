@@ -14,6 +14,7 @@ from strawberry.dataloader import DataLoader
 
 from api import reads
 from api.auth import Principal
+from api.auth.service_tokens import ServiceTokens
 from api.database_health import DatabaseHealth
 from api.progress import Progress
 from api.ranking_feed import RankingFeed
@@ -29,6 +30,7 @@ class Services:
     progress: Progress
     feed: RankingFeed
     health: DatabaseHealth
+    service_tokens: ServiceTokens | None = None
 
 
 def _by_id(

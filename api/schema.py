@@ -32,6 +32,7 @@ from api.ids import (
 )
 from api.mutations import Mutation as CoreMutation
 from api.pagination import after_key, connection, page_info, page_size
+from api.service_token_graphql import ServiceTokenMutations, ServiceTokenQueries
 from api.subscriptions import Subscription
 from api.types import (
     TIERS,
@@ -295,8 +296,10 @@ def _should_mask(error: GraphQLError) -> bool:
     return original is not None and not isinstance(original, GraphQLError)
 
 
-Query = merge_types("Query", (CoreQuery, ExerciseQueries, WebhookQueries))
-Mutation = merge_types("Mutation", (CoreMutation, ExerciseMutations, WebhookMutations))
+Query = merge_types("Query", (CoreQuery, ExerciseQueries, WebhookQueries, ServiceTokenQueries))
+Mutation = merge_types(
+    "Mutation", (CoreMutation, ExerciseMutations, WebhookMutations, ServiceTokenMutations)
+)
 Query.__strawberry_definition__.description = CoreQuery.__strawberry_definition__.description
 Mutation.__strawberry_definition__.description = CoreMutation.__strawberry_definition__.description
 

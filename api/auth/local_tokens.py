@@ -1,44 +1,20 @@
-"""Bearer tokens: HS256 JWTs naming the workspace, the subject and the roles (PyJWT)."""
+"""okrank's own bearer tokens: HS256 JWTs signed with the local secret (PyJWT)."""
 
 from __future__ import annotations
 
 import os
 import secrets
 import time
-from dataclasses import dataclass
-from enum import StrEnum
 from pathlib import Path
 
 import jwt
 
+from api.auth.claims import principal_from_claims
+from api.auth.principal import AuthError, Principal, Role
+
 ISSUER = "okrank"
 ALGORITHM = "HS256"
 DEFAULT_TTL_SECONDS = 30 * 24 * 3600
-
-
-class Role(StrEnum):
-    ADMIN = "ADMIN"  # everything, including recalibrating multipliers
-    PRODUCT_OWNER = "PRODUCT_OWNER"  # OKRs, backlog, tags, scores
-    MEMBER = "MEMBER"  # read only
-    STAKEHOLDER = "STAKEHOLDER"  # read only; takes part in exercises
-
-
-WRITERS = frozenset({Role.ADMIN, Role.PRODUCT_OWNER})
-
-
-class AuthError(Exception):
-    """The request carries no valid token."""
-
-
-@dataclass(frozen=True)
-class Principal:
-    workspace: str
-    subject: str
-    roles: frozenset[Role]
-    expires_at: int
-
-    def has_any(self, roles: frozenset[Role]) -> bool:
-        return bool(self.roles & roles)
 
 
 def load_secret(data_dir: Path) -> str:
@@ -77,6 +53,8 @@ def issue_token(
 
 
 def verify_token(secret: str, token: str) -> Principal:
+    """Only HS256 with the local secret: never a key from a JWKS, so a token 'signed' with an
+    identity provider's public key as HMAC secret (algorithm confusion) fails here."""
     try:
         claims = jwt.decode(
             token,
@@ -89,20 +67,4 @@ def verify_token(secret: str, token: str) -> Principal:
         raise AuthError("token expired") from None
     except jwt.InvalidTokenError as exc:
         raise AuthError(f"invalid token: {exc}") from None
-    workspace, roles = claims.get("ws"), claims.get("roles")
-    if not isinstance(workspace, str) or not workspace or not isinstance(roles, list):
-        raise AuthError("invalid token: missing workspace or roles")
-    try:
-        parsed = frozenset(Role(r) for r in roles)
-    except ValueError:
-        raise AuthError("invalid token: unknown role") from None
-    return Principal(workspace, claims["sub"], parsed, int(claims["exp"]))
-
-
-def bearer(authorization: str | None) -> str:
-    if not authorization:
-        raise AuthError("missing Authorization: Bearer token")
-    scheme, _, token = authorization.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        raise AuthError("Authorization header must be 'Bearer <token>'")
-    return token.strip()
+    return principal_from_claims(claims, "ws", "roles", "sub", ignore_unknown_roles=False)

@@ -1,0 +1,36 @@
+"""Authentication: okrank's own HS256 tokens, an identity provider's JWTs (JWKS) and service
+tokens for machines, all turned into a Principal by `Authenticator`."""
+
+from api.auth.local_tokens import (
+    ALGORITHM,
+    DEFAULT_TTL_SECONDS,
+    ISSUER,
+    issue_token,
+    load_secret,
+    verify_token,
+)
+from api.auth.principal import (
+    NEVER_EXPIRES,
+    WRITERS,
+    AuthError,
+    AuthUnavailable,
+    Principal,
+    Role,
+    bearer,
+)
+
+__all__ = [
+    "ALGORITHM",
+    "DEFAULT_TTL_SECONDS",
+    "ISSUER",
+    "NEVER_EXPIRES",
+    "WRITERS",
+    "AuthError",
+    "AuthUnavailable",
+    "Principal",
+    "Role",
+    "bearer",
+    "issue_token",
+    "load_secret",
+    "verify_token",
+]
