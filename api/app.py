@@ -13,6 +13,7 @@ from typing import Any
 
 import asyncpg
 import orjson
+from cross_web import HTTPException
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse
@@ -27,19 +28,21 @@ from strawberry.subscriptions import (
     GRAPHQL_TRANSPORT_WS_PROTOCOL,
     MULTIPART_SUBSCRIPTION_PROTOCOL,
 )
+from strawberry.types.unset import UNSET
 
-from api import webhooks
+from api import request_envelope, webhooks
 from api.auth import AuthError, Principal, bearer, verify_token
 from api.context import Context, Services
+from api.http_errors import CLOSE, close_websocket, error_response, too_large
+from api.http_limits import HttpLimits, http_limits
 from api.progress import Progress
 from api.ranking_feed import RankingFeed
+from api.request_body import BodyTimeout, BodyTooLarge, read_body
 from api.schema import schema
 from domain.application import OkrankApplication
 from projections.runner import Projections, event_store_env
 
 log = logging.getLogger("okrank.api")
-
-MAX_BODY_BYTES = 1 << 20  # a GraphQL request larger than 1 MiB is abuse, not a query
 
 
 class ClosableWebSocket(ASGIWebSocketAdapter):
@@ -58,6 +61,25 @@ class ClosableWebSocket(ASGIWebSocketAdapter):
 
 class OkrankGraphQL(GraphQL):
     websocket_adapter_class = ClosableWebSocket
+
+    def decode_json(self, data: str | bytes) -> object:
+        return request_envelope.decode_json(data)
+
+    async def parse_http_body(self, request: Any) -> Any:
+        try:
+            return await super().parse_http_body(request)
+        except AttributeError:  # strawberry calls .get on a body that is not a JSON object
+            raise HTTPException(400, request_envelope.NOT_AN_OBJECT) from None
+
+    async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
+        """A request error (bad envelope, method, media type) answers a GraphQL-style error
+        body, as every other failure does, rather than strawberry's plain text."""
+        try:
+            return await super().run(request, context, root_value)
+        except HTTPException as exc:
+            if request.scope["type"] != "http":
+                raise
+            return error_response(exc.status_code, exc.reason)
 
     def encode_json(self, data: object) -> str:
         """orjson: a 50-entry ranking page encodes ~10× faster than with the json module. A str,
@@ -92,13 +114,6 @@ class OkrankGraphQL(GraphQL):
         return None
 
 
-def _error(
-    status: int, code: str, message: str, headers: dict[str, str] | None = None
-) -> JSONResponse:
-    body = {"errors": [{"message": message, "extensions": {"code": code}}]}
-    return JSONResponse(body, status_code=status, headers=headers, media_type="application/json")
-
-
 class GraphQLGuard:
     """Authenticates /graphql requests and bounds their size before strawberry sees them.
 
@@ -108,8 +123,9 @@ class GraphQLGuard:
 
     CACHE_SIZE = 10_000  # verified tokens remembered (a client sends the same one every time)
 
-    def __init__(self, app: ASGIApp, secret: str) -> None:
+    def __init__(self, app: ASGIApp, secret: str, limits: HttpLimits | None = None) -> None:
         self.app, self.secret = app, secret
+        self.limits = limits or http_limits()
         self._verified: dict[str, Principal] = {}
 
     def principal(self, token: str) -> Principal:
@@ -139,23 +155,29 @@ class GraphQLGuard:
             ):
                 return await self.app(scope, receive, send)
             length = headers.get("content-length")
-            if length is not None and (not length.isdigit() or int(length) > MAX_BODY_BYTES):
-                return await _error(
-                    413, "PAYLOAD_TOO_LARGE", f"request body over {MAX_BODY_BYTES} bytes"
-                )(scope, receive, send)
+            limit = self.limits.max_body_bytes
+            if length is not None and (not length.isdigit() or int(length) > limit):
+                return await too_large(limit)(scope, receive, send)
         if scope["type"] == "websocket" and "authorization" not in headers:
             return await self.app(scope, receive, send)  # token comes in connection_init
         try:
             scope["principal"] = self.principal(bearer(headers.get("authorization")))
         except AuthError as exc:
             if scope["type"] == "websocket":
-                await send({"type": "websocket.close", "code": 4401, "reason": str(exc)})
-                return None
-            return await _error(
-                401, "UNAUTHENTICATED", str(exc), {"WWW-Authenticate": 'Bearer realm="okrank"'}
+                return await close_websocket(scope, receive, send, 4401, str(exc))
+            return await error_response(
+                401, str(exc), headers={"WWW-Authenticate": 'Bearer realm="okrank"'}
             )(scope, receive, send)
-        if scope["type"] == "http":
-            receive = _bounded(receive)
+        if scope["type"] == "http" and scope["method"] != "GET":
+            try:
+                receive = await read_body(
+                    receive, self.limits.max_body_bytes, self.limits.body_timeout
+                )
+            except BodyTooLarge:
+                return await too_large(self.limits.max_body_bytes)(scope, receive, send)
+            except BodyTimeout:
+                message = f"request body not received within {self.limits.body_timeout:g} s"
+                return await error_response(408, message, headers=CLOSE)(scope, receive, send)
         return await self.app(scope, receive, send)
 
 
@@ -212,27 +234,8 @@ class GraphQLResponseMedia:
         await self.app(scope, receive, buffer)
 
 
-class BodyTooLarge(Exception):
-    pass
-
-
-def _bounded(receive: Receive) -> Receive:
-    """Stop reading a chunked body that grows past the limit."""
-    seen = 0
-
-    async def wrapped() -> Message:
-        nonlocal seen
-        message = await receive()
-        seen += len(message.get("body", b""))
-        if seen > MAX_BODY_BYTES:
-            raise BodyTooLarge
-        return message
-
-    return wrapped
-
-
 class ErrorBoundary:
-    """The last line: an unexpected failure answers a JSON 500/413, never a stack trace."""
+    """The last line: an unexpected failure answers a JSON 500, never a stack trace."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -249,15 +252,10 @@ class ErrorBoundary:
 
         try:
             await self.app(scope, receive, tracking_send)
-        except BodyTooLarge:
-            if not started:
-                await _error(413, "PAYLOAD_TOO_LARGE", "request body too large")(
-                    scope, receive, send
-                )
         except Exception:
             log.exception("unhandled error")
             if not started:
-                await _error(500, "INTERNAL", "internal error")(scope, receive, send)
+                await error_response(500, "internal error", "INTERNAL")(scope, receive, send)
 
 
 async def healthz(request: Request) -> PlainTextResponse:
@@ -368,4 +366,4 @@ def create_app(
         ],
         lifespan=lifespan,
     )
-    return ErrorBoundary(GraphQLGuard(GraphQLResponseMedia(app), secret))
+    return ErrorBoundary(GraphQLGuard(GraphQLResponseMedia(app), secret, http_limits()))

@@ -22,7 +22,7 @@ def _data_dir(args: argparse.Namespace) -> Path:
 
 
 def serve(args: argparse.Namespace) -> None:
-    import uvicorn
+    from api.server import run
 
     data_dir = _data_dir(args)
     url, server = database_url(data_dir)
@@ -46,15 +46,7 @@ def serve(args: argparse.Namespace) -> None:
     # uvicorn re-raises the signal that stopped it; exit normally instead, so the embedded
     # PostgreSQL is stopped by its exit handler.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    uvicorn.run(
-        "api.app:create_app",
-        factory=True,
-        host=args.host,
-        port=args.port,
-        workers=args.workers,
-        access_log=False,
-        log_level=args.log_level,
-    )
+    run(args.host, args.port, args.workers, args.log_level)
     del server  # keeps the embedded server alive until here
 
 

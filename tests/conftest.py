@@ -78,9 +78,11 @@ def free_port() -> int:
 
 
 class ServerProcess:
-    """An `uvicorn api.app:create_app` process on loopback, ended by PID."""
+    """An okrank server process (`python -m api.server`: uvicorn) on loopback, ended by PID."""
 
-    def __init__(self, database_url: str, projections: bool = True) -> None:
+    def __init__(
+        self, database_url: str, projections: bool = True, env: dict[str, str] | None = None
+    ) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {
@@ -89,14 +91,13 @@ class ServerProcess:
             "OKRANK_SECRET": SECRET,
             "OKRANK_PROJECTIONS": "1" if projections else "0",
             "OKRANK_WEBHOOK_BACKOFF": "0.05",  # retry failed webhooks quickly in tests
+            **(env or {}),
         }
         self.proc = subprocess.Popen(
             [
                 sys.executable,
                 "-m",
-                "uvicorn",
-                "api.app:create_app",
-                "--factory",
+                "api.server",  # uvicorn with okrank's connection limits, as `okrank serve`
                 "--host",
                 "127.0.0.1",
                 "--port",
