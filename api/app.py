@@ -30,7 +30,7 @@ from strawberry.subscriptions import (
 )
 from strawberry.types.unset import UNSET
 
-from api import request_envelope, webhooks
+from api import import_route, request_envelope, webhooks
 from api.auth import AuthError, Principal, bearer, verify_token
 from api.context import Context, Services
 from api.http_errors import CLOSE, close_websocket, error_response, too_large
@@ -61,15 +61,19 @@ class ClosableWebSocket(ASGIWebSocketAdapter):
 
 class OkrankGraphQL(GraphQL):
     websocket_adapter_class = ClosableWebSocket
+    imports_only = False  # the POST /graphql/import view: runs only the import mutation
 
     def decode_json(self, data: str | bytes) -> object:
         return request_envelope.decode_json(data)
 
     async def parse_http_body(self, request: Any) -> Any:
         try:
-            return await super().parse_http_body(request)
+            data = await super().parse_http_body(request)
         except AttributeError:  # strawberry calls .get on a body that is not a JSON object
             raise HTTPException(400, request_envelope.NOT_AN_OBJECT) from None
+        if self.imports_only:
+            import_route.require_import_only(data.query)
+        return data
 
     async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
         """A request error (bad envelope, method, media type) answers a GraphQL-style error
@@ -143,6 +147,11 @@ class GraphQLGuard:
         self._verified[token] = principal
         return principal
 
+    def _body_limit(self, scope: Scope) -> int:
+        if scope["path"] == import_route.IMPORT_PATH:
+            return self.limits.max_import_body_bytes
+        return self.limits.max_body_bytes
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in ("http", "websocket") or not scope["path"].startswith("/graphql"):
             return await self.app(scope, receive, send)
@@ -155,7 +164,7 @@ class GraphQLGuard:
             ):
                 return await self.app(scope, receive, send)
             length = headers.get("content-length")
-            limit = self.limits.max_body_bytes
+            limit = self._body_limit(scope)
             if length is not None and (not length.isdigit() or int(length) > limit):
                 return await too_large(limit)(scope, receive, send)
         if scope["type"] == "websocket" and "authorization" not in headers:
@@ -171,10 +180,10 @@ class GraphQLGuard:
         if scope["type"] == "http" and scope["method"] != "GET":
             try:
                 receive = await read_body(
-                    receive, self.limits.max_body_bytes, self.limits.body_timeout
+                    receive, self._body_limit(scope), self.limits.body_timeout
                 )
             except BodyTooLarge:
-                return await too_large(self.limits.max_body_bytes)(scope, receive, send)
+                return await too_large(self._body_limit(scope))(scope, receive, send)
             except BodyTimeout:
                 message = f"request body not received within {self.limits.body_timeout:g} s"
                 return await error_response(408, message, headers=CLOSE)(scope, receive, send)
@@ -356,10 +365,13 @@ def create_app(
         ),
     )
     graphql.secret = secret
+    importer = OkrankGraphQL(schema, graphql_ide=None, subscription_protocols=())
+    importer.secret, importer.imports_only = secret, True
     app = Starlette(
         routes=[
             Route("/", lambda r: RedirectResponse("/graphql")),
             Route("/graphql", graphql, methods=["GET", "POST"]),
+            Route(import_route.IMPORT_PATH, importer, methods=["POST"]),
             WebSocketRoute("/graphql", graphql),
             Route("/healthz", healthz),
             Route("/readyz", readyz),

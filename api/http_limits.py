@@ -10,6 +10,8 @@ import functools
 import os
 from dataclasses import dataclass
 
+from api.import_route import MAX_IMPORT_BODY_BYTES
+
 
 def _number(name: str, default: float) -> float:
     raw = os.environ.get(name)
@@ -29,6 +31,7 @@ class HttpLimits:
     max_connections: int = 1000  # concurrent connections (and requests) per process; then 503
     max_header_bytes: int = 64 * 1024  # request line and headers together
     max_body_bytes: int = 1 << 20  # a GraphQL request larger than 1 MiB is abuse, not a query
+    max_import_body_bytes: int = MAX_IMPORT_BODY_BYTES  # POST /graphql/import only
 
     @classmethod
     def from_env(cls) -> HttpLimits:
@@ -40,6 +43,7 @@ class HttpLimits:
             max_connections=int(_number("OKRANK_MAX_CONNECTIONS", d.max_connections)),
             max_header_bytes=int(_number("OKRANK_MAX_HEADER_BYTES", d.max_header_bytes)),
             max_body_bytes=d.max_body_bytes,
+            max_import_body_bytes=d.max_import_body_bytes,
         )
 
 
