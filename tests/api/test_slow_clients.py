@@ -18,27 +18,28 @@ WAIT = 30.0  # seconds a test waits for the server to act, at most (never a timi
 
 
 @pytest.fixture(scope="module")
-def quick(make_database) -> Iterator[ServerProcess]:
-    """A server whose deadlines are one second."""
+def quick(server, database_url) -> Iterator[ServerProcess]:
+    """A server whose deadlines are one second (on the session's database, whose read tables
+    the session server created)."""
     limits = {
         "OKRANK_HEADER_TIMEOUT": "1",
         "OKRANK_BODY_TIMEOUT": "1",
         "OKRANK_KEEPALIVE_TIMEOUT": "1",
         "OKRANK_MAX_HEADER_BYTES": "8192",
     }
-    server = ServerProcess(make_database(), projections=False, env=limits)
-    yield server
-    server.stop()
+    quick = ServerProcess(database_url, projections=False, env=limits)
+    yield quick
+    quick.stop()
 
 
 @pytest.fixture(scope="module")
-def capped(make_database) -> Iterator[ServerProcess]:
+def capped(server, database_url) -> Iterator[ServerProcess]:
     """A server holding at most 60 connections, with deadlines long enough that connections
     opened by a test stay open while it runs."""
     limits = {"OKRANK_MAX_CONNECTIONS": "60", "OKRANK_HEADER_TIMEOUT": "120"}
-    server = ServerProcess(make_database(), projections=False, env=limits)
-    yield server
-    server.stop()
+    capped = ServerProcess(database_url, projections=False, env=limits)
+    yield capped
+    capped.stop()
 
 
 def _connect(server: ServerProcess) -> socket.socket:
