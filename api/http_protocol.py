@@ -46,9 +46,11 @@ class GuardedHttpProtocol(HttpToolsProtocol):
 
     def _refuse(self, response: bytes) -> None:
         self._disarm()
-        if not self.transport.is_closing():
+        if self.transport.is_closing():
+            return
+        if self.cycle is None or self.cycle.response_complete:  # not inside another response
             self.transport.write(response)
-            self.transport.close()
+        self.transport.close()
 
     def _too_slow(self) -> None:
         self.header_deadline = None
