@@ -12,6 +12,7 @@ from typing import Any
 
 import asyncpg
 import orjson
+from cross_web import HTTPException
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse
@@ -26,17 +27,21 @@ from strawberry.subscriptions import (
     GRAPHQL_TRANSPORT_WS_PROTOCOL,
     MULTIPART_SUBSCRIPTION_PROTOCOL,
 )
+from strawberry.types.unset import UNSET
 
-from api import webhooks
+from api import import_route, request_envelope, webhooks
 from api.auth import AuthError, AuthUnavailable, bearer
 from api.auth.authenticator import Authenticator
 from api.auth.settings import IdentitySettings
 from api.context import Context, Services
 from api.database_health import DatabaseHealth
+from api.http_errors import CLOSE, close_websocket, error_response, too_large
+from api.http_limits import HttpLimits, http_limits
 from api.limits.settings import SETTINGS
 from api.limits.trusted_documents import lift_document_id
 from api.progress import Progress
 from api.ranking_feed import RankingFeed
+from api.request_body import BodyTimeout, BodyTooLarge, read_body
 from api.schema import schema
 from api.unavailable import CODE as UNAVAILABLE_CODE
 from api.unavailable import HEADERS as UNAVAILABLE_HEADERS
@@ -46,8 +51,6 @@ from projections.database_settings import COMMAND_TIMEOUT_SECONDS, CONNECT_TIMEO
 from projections.runner import Projections, event_store_env
 
 log = logging.getLogger("okrank.api")
-
-MAX_BODY_BYTES = 1 << 20  # a GraphQL request larger than 1 MiB is abuse, not a query
 
 
 class ClosableWebSocket(ASGIWebSocketAdapter):
@@ -76,6 +79,30 @@ class OkrankGraphQL(GraphQL):
 
     def create_response(self, response_data: Any, sub_response: Any) -> Any:
         return mark_response(super().create_response(response_data, sub_response), response_data)
+
+    imports_only = False  # the POST /graphql/import view: runs only the import mutation
+
+    def decode_json(self, data: str | bytes) -> object:
+        return request_envelope.decode_json(data)
+
+    async def parse_http_body(self, request: Any) -> Any:
+        try:
+            data = await super().parse_http_body(request)
+        except AttributeError:  # strawberry calls .get on a body that is not a JSON object
+            raise HTTPException(400, request_envelope.NOT_AN_OBJECT) from None
+        if self.imports_only:
+            import_route.require_import_only(data.query)
+        return data
+
+    async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
+        """A request error (bad envelope, method, media type) answers a GraphQL-style error
+        body, as every other failure does, rather than strawberry's plain text."""
+        try:
+            return await super().run(request, context, root_value)
+        except HTTPException as exc:
+            if request.scope["type"] != "http":
+                raise
+            return error_response(exc.status_code, exc.reason)
 
     def encode_json(self, data: object) -> str:
         """orjson: a 50-entry ranking page encodes ~10× faster than with the json module. A str,
@@ -117,13 +144,6 @@ class OkrankGraphQL(GraphQL):
         return None
 
 
-def _error(
-    status: int, code: str, message: str, headers: dict[str, str] | None = None
-) -> JSONResponse:
-    body = {"errors": [{"message": message, "extensions": {"code": code}}]}
-    return JSONResponse(body, status_code=status, headers=headers, media_type="application/json")
-
-
 class GraphQLGuard:
     """Authenticates /graphql requests and bounds their size before strawberry sees them.
 
@@ -132,8 +152,16 @@ class GraphQLGuard:
     confined to.
     """
 
-    def __init__(self, app: ASGIApp, authenticator: Authenticator) -> None:
+    def __init__(
+        self, app: ASGIApp, authenticator: Authenticator, limits: HttpLimits | None = None
+    ) -> None:
         self.app, self.authenticator = app, authenticator
+        self.limits = limits or http_limits()
+
+    def _body_limit(self, scope: Scope) -> int:
+        if scope["path"] == import_route.IMPORT_PATH:
+            return self.limits.max_import_body_bytes
+        return self.limits.max_body_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in ("http", "websocket") or not scope["path"].startswith("/graphql"):
@@ -148,10 +176,9 @@ class GraphQLGuard:
             ):
                 return await self.app(scope, receive, send)
             length = headers.get("content-length")
-            if length is not None and (not length.isdigit() or int(length) > MAX_BODY_BYTES):
-                return await _error(
-                    413, "PAYLOAD_TOO_LARGE", f"request body over {MAX_BODY_BYTES} bytes"
-                )(scope, receive, send)
+            limit = self._body_limit(scope)
+            if length is not None and (not length.isdigit() or int(length) > limit):
+                return await too_large(limit)(scope, receive, send)
         if scope["type"] == "websocket" and "authorization" not in headers:
             return await self.app(scope, receive, send)  # token comes in connection_init
         try:
@@ -159,20 +186,27 @@ class GraphQLGuard:
             scope["principal"] = await self.authenticator.authenticate(token)
         except AuthUnavailable as exc:
             if scope["type"] == "websocket":
-                await send({"type": "websocket.close", "code": 1013, "reason": str(exc)})
-                return None
-            return await _error(503, UNAVAILABLE_CODE, str(exc), UNAVAILABLE_HEADERS)(
-                scope, receive, send
-            )
+                return await close_websocket(scope, receive, send, 1013, str(exc))
+            return await error_response(
+                503, str(exc), code=UNAVAILABLE_CODE, headers=UNAVAILABLE_HEADERS
+            )(scope, receive, send)
         except AuthError as exc:
             if scope["type"] == "websocket":
-                await send({"type": "websocket.close", "code": 4401, "reason": str(exc)})
-                return None
-            return await _error(
-                401, "UNAUTHENTICATED", str(exc), {"WWW-Authenticate": 'Bearer realm="okrank"'}
+                return await close_websocket(scope, receive, send, 4401, str(exc))
+            return await error_response(
+                401, str(exc), headers={"WWW-Authenticate": 'Bearer realm="okrank"'}
             )(scope, receive, send)
+        if scope["type"] == "http" and scope["method"] != "GET":
+            try:
+                receive = await read_body(
+                    receive, self._body_limit(scope), self.limits.body_timeout
+                )
+            except BodyTooLarge:
+                return await too_large(self._body_limit(scope))(scope, receive, send)
+            except BodyTimeout:
+                message = f"request body not received within {self.limits.body_timeout:g} s"
+                return await error_response(408, message, headers=CLOSE)(scope, receive, send)
         if scope["type"] == "http":
-            receive = _bounded(receive)
             tokens = self.authenticator.service_tokens
             with tokens.cut_on_revoke(scope["principal"], receive) as receive:
                 return await self.app(scope, receive, send)
@@ -232,27 +266,8 @@ class GraphQLResponseMedia:
         await self.app(scope, receive, buffer)
 
 
-class BodyTooLarge(Exception):
-    pass
-
-
-def _bounded(receive: Receive) -> Receive:
-    """Stop reading a chunked body that grows past the limit."""
-    seen = 0
-
-    async def wrapped() -> Message:
-        nonlocal seen
-        message = await receive()
-        seen += len(message.get("body", b""))
-        if seen > MAX_BODY_BYTES:
-            raise BodyTooLarge
-        return message
-
-    return wrapped
-
-
 class ErrorBoundary:
-    """The last line: an unexpected failure answers a JSON 500/413, never a stack trace."""
+    """The last line: an unexpected failure answers a JSON 500, never a stack trace."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -269,15 +284,10 @@ class ErrorBoundary:
 
         try:
             await self.app(scope, receive, tracking_send)
-        except BodyTooLarge:
-            if not started:
-                await _error(413, "PAYLOAD_TOO_LARGE", "request body too large")(
-                    scope, receive, send
-                )
         except Exception:
             log.exception("unhandled error")
             if not started:
-                await _error(500, "INTERNAL", "internal error")(scope, receive, send)
+                await error_response(500, "internal error", "INTERNAL")(scope, receive, send)
 
 
 async def healthz(request: Request) -> PlainTextResponse:
@@ -397,14 +407,17 @@ def create_app(
     )
     authenticator = Authenticator(secret, IdentitySettings.from_env())
     graphql.authenticator = authenticator
+    importer = OkrankGraphQL(schema, graphql_ide=None, subscription_protocols=())
+    importer.authenticator, importer.imports_only = authenticator, True
     app = Starlette(
         routes=[
             Route("/", lambda r: RedirectResponse("/graphql")),
             Route("/graphql", graphql, methods=["GET", "POST"]),
+            Route(import_route.IMPORT_PATH, importer, methods=["POST"]),
             WebSocketRoute("/graphql", graphql),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
         ],
         lifespan=lifespan,
     )
-    return ErrorBoundary(GraphQLGuard(GraphQLResponseMedia(app), authenticator))
+    return ErrorBoundary(GraphQLGuard(GraphQLResponseMedia(app), authenticator, http_limits()))

