@@ -9,6 +9,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
+from domain.bounds import KEY_RESULT_MAX, bounded
 from domain.errors import ConflictError, ValidationError
 from domain.snapshots import StateSnapshot
 from domain.text import optional_text, require_text
@@ -94,6 +95,8 @@ class Objective(Aggregate):
             raise ConflictError(f"objective is {self.status.value}; key results are frozen")
         metric = require_text("metric", metric, 200)
         unit = optional_text("unit", unit, 40)
+        baseline = bounded("baseline", baseline, -KEY_RESULT_MAX, KEY_RESULT_MAX)
+        target = bounded("target", target, -KEY_RESULT_MAX, KEY_RESULT_MAX)
         if baseline == target:
             raise ValidationError("target", "target must differ from baseline")
         self._key_result_added(
