@@ -11,6 +11,7 @@ from graphql import GraphQLError
 from strawberry.types import Info
 
 from api import exercise_reads as reads
+from api.arguments import text_argument
 from api.auth import Role
 from api.errors import (
     ConflictError,
@@ -182,6 +183,7 @@ class ExerciseQueries:
         method: RankingMethodEnum = Method.RICE,
     ) -> Plan:
         ctx = info.context
+        text_argument("cycle", cycle)
         if method == Method.EXERCISE:
             raise _bad("method EXERCISE: give each allocation an exerciseId instead")
         objective_rows: dict[UUID, Any] = {}

@@ -7,12 +7,12 @@ from typing import Annotated, Any
 from uuid import UUID
 
 import strawberry
-from graphql import GraphQLError
 from starlette.concurrency import run_in_threadpool
 from strawberry.types import Info
 
 from api import reads
 from api.auth import WRITERS, Role
+from api.committed import answer_committed, recorded_but_lagging
 from api.errors import (
     ConflictError,
     NotFoundError,
@@ -21,6 +21,7 @@ from api.errors import (
     from_domain,
 )
 from api.ids import uuid_of
+from api.mutation_input import unstorable_argument
 from api.types import (
     AlignmentMultipliers,
     BacklogItem,
@@ -94,18 +95,20 @@ async def run(
     roles: frozenset[Role] = WRITERS,
     wait_seconds: float = 5.0,
 ) -> Any:
-    """Check roles, run the command in a worker thread, wait for the read models, answer."""
+    """Check roles and input, run the command in a worker thread, wait for the read models,
+    answer."""
     ctx = info.context
     if not ctx.principal.has_any(roles):
         return PermissionDeniedError(
             message="your roles do not allow this", required_roles=sorted(roles)
         )
+    if unstorable := unstorable_argument(info):
+        return unstorable
     try:
         result = await run_in_threadpool(command, ctx.services.app, ctx.actor)
     except errors.DomainError as exc:
         return from_domain(exc)
-    await ctx.services.progress.wait(result.position, result.topics, timeout=wait_seconds)
-    return await success(ctx, result)
+    return await answer_committed(ctx, result, success, wait_seconds)
 
 
 async def objective_success(ctx: Any, result: CommandResult) -> ObjectiveSuccess:
@@ -125,11 +128,7 @@ async def multipliers_success(ctx: Any, result: CommandResult) -> AlignmentMulti
 
 def _row(rows: list[Any], result: CommandResult) -> Any:
     if not rows:
-        raise GraphQLError(
-            f"the change was recorded (log position {result.position}) but the read model has "
-            "not caught up yet; query again shortly",
-            extensions={"code": "READ_MODEL_LAGGING"},
-        )
+        raise recorded_but_lagging(result)
     return rows[0]
 
 

@@ -15,6 +15,7 @@ from strawberry.types import Info
 from api.auth import Role
 from api.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
 from api.ids import encode_cursor, to_global_id, uuid_of
+from api.mutation_input import unstorable_argument
 from api.pagination import after_key
 
 ADMINS = frozenset({Role.ADMIN})
@@ -171,6 +172,8 @@ def _denied(info: Info) -> PermissionDeniedError | None:
 async def _update(info: Info, input: WebhookRefInput, sql: str) -> Any:
     if denied := _denied(info):
         return denied
+    if unstorable := unstorable_argument(info):
+        return unstorable
     ident = uuid_of(input.webhook_id, "Webhook")
     if ident is None:
         return ValidationError(message="webhookId is not a Webhook ID", path=["input", "webhookId"])
@@ -199,6 +202,8 @@ class WebhookMutations:
     async def register_webhook(self, info: Info, input: RegisterWebhookInput) -> WebhookPayload:
         if denied := _denied(info):
             return denied
+        if unstorable := unstorable_argument(info):
+            return unstorable
         parts = urlsplit(input.url)
         if parts.scheme not in ("http", "https") or not parts.netloc or len(input.url) > URL_MAX:
             return ValidationError(message="url must be an http(s) URL", path=["input", "url"])

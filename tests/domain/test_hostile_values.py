@@ -25,9 +25,7 @@ def test_nul_and_lone_surrogates_are_unstorable(bad):
     assert caught.value.path == ["input", "title"]
 
 
-@pytest.mark.parametrize(
-    "good", ["", "plain", "é 🎯", "tab\tnew\nline", "\ufffe", "\U0010ffff"]
-)
+@pytest.mark.parametrize("good", ["", "plain", "é 🎯", "tab\tnew\nline", "\ufffe", "\U0010ffff"])
 def test_every_other_character_is_storable(good):
     assert unstorable_character(good) is None
 
