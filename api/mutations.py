@@ -34,10 +34,14 @@ from api.types import (
 )
 from domain import errors
 from domain.application import CommandResult, OkrankApplication
+from domain.bounds import EFFORT_MAX, EFFORT_MIN, KEY_RESULT_MAX, MULTIPLIER_MAX, REACH_MAX, spelt
 from domain.scoring import Multipliers, RiceInputs, Tier, WsjfInputs
 
 ERRORS = (ValidationError, NotFoundError, ConflictError, PermissionDeniedError)
 EXPECTED_VERSION = "Fail with ConflictError unless the entity is at this version."
+REACH = f"People or events per period, in [0, {spelt(REACH_MAX)}]."
+EFFORT = f"In [{spelt(EFFORT_MIN)}, {spelt(EFFORT_MAX)}]."
+MULTIPLIER = f"In (0, {spelt(MULTIPLIER_MAX)}]"
 
 
 @strawberry.type(description="The objective after the change.")
@@ -153,8 +157,13 @@ class CreateObjectiveInput:
 class AddKeyResultInput:
     objective_id: strawberry.ID = strawberry.field(description="The objective.")
     metric: str = strawberry.field(description="What is measured.")
-    baseline: float = strawberry.field(description="Value at the start.")
-    target: float = strawberry.field(description="Value that counts as achieved (≠ baseline).")
+    baseline: float = strawberry.field(
+        description=f"Value at the start (at most {spelt(KEY_RESULT_MAX)} either side of 0)."
+    )
+    target: float = strawberry.field(
+        description="Value that counts as achieved (≠ baseline; at most "
+        f"{spelt(KEY_RESULT_MAX)} either side of 0)."
+    )
     unit: str | None = strawberry.field(default=None, description="Unit of the metric.")
     output_style: bool = strawberry.field(
         default=False, description="Flag an output-style key result ('launch 3 features')."
@@ -196,10 +205,10 @@ class UpdateBacklogItemInput:
 
 @strawberry.input(description="RICE inputs.")
 class RiceInput:
-    reach: float = strawberry.field(description="People or events per period (≥ 0).")
+    reach: float = strawberry.field(description=REACH)
     impact: float = strawberry.field(description="One of 3, 2, 1, 0.5, 0.25.")
     confidence: float = strawberry.field(description="In (0, 1].")
-    effort: float = strawberry.field(description="Greater than 0.")
+    effort: float = strawberry.field(description=EFFORT)
 
 
 @strawberry.input(description="WSJF inputs, each one of 1, 2, 3, 5, 8, 13, 20.")
@@ -270,9 +279,9 @@ class ChangeBacklogItemStatusInput:
 
 @strawberry.input(description="New alignment multipliers (direct ≥ indirect ≥ untagged > 0).")
 class RecalibrateAlignmentMultipliersInput:
-    direct: float = strawberry.field(description="Multiplier of DIRECT.")
-    indirect: float = strawberry.field(description="Multiplier of INDIRECT.")
-    untagged: float = strawberry.field(description="Multiplier of UNTAGGED.")
+    direct: float = strawberry.field(description=f"Multiplier of DIRECT. {MULTIPLIER}.")
+    indirect: float = strawberry.field(description=f"Multiplier of INDIRECT. {MULTIPLIER}.")
+    untagged: float = strawberry.field(description=f"Multiplier of UNTAGGED. {MULTIPLIER}.")
     reason: str = strawberry.field(description="Why: recorded with the change.")
     expected_version: int | None = strawberry.field(default=None, description=EXPECTED_VERSION)
 

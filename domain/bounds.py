@@ -45,7 +45,7 @@ def bounded(
     number = finite(path, value)
     if number > high or number < low or (low_open and number == low):
         left = "(" if low_open else "["
-        raise ValidationError(path, f"{_name(path)} must be in {left}{low:g}, {high:g}]")
+        raise ValidationError(path, f"{_name(path)} must be in {left}{spelt(low)}, {spelt(high)}]")
     return number
 
 
@@ -55,6 +55,11 @@ def finite_result(path: str | list[str], value: float | None) -> float | None:
     if value is not None and not math.isfinite(value):
         raise ValidationError(path, f"{_name(path)} gives a score that is not a finite number")
     return value
+
+
+def spelt(limit: float) -> str:
+    """A limit as people read it: 1,000,000,000 rather than 1e+09 (schema descriptions too)."""
+    return f"{limit:,.0f}" if abs(limit) >= 1 and float(limit).is_integer() else f"{limit:g}"
 
 
 def _name(path: str | list[str]) -> str:
