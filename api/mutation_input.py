@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from graphql.execution.values import get_argument_values
+from graphql.execution.values import VariableValues, get_argument_values
 from strawberry.types import Info
 
 from api.errors import ValidationError
@@ -22,7 +22,10 @@ def unstorable_argument(info: Info) -> ValidationError | None:
     """A ValidationError for the first unstorable value in the field's arguments, or None."""
     raw: Any = info._raw_info
     field = raw.parent_type.fields[raw.field_name]
-    arguments = get_argument_values(field, raw.field_nodes[0], raw.variable_values)
+    variables = raw.variable_values
+    if not isinstance(variables, VariableValues):  # strawberry hands resolvers the coerced dict
+        variables = VariableValues(sources={}, coerced=variables)
+    arguments = get_argument_values(field, raw.field_nodes[0], variables)
     problem = first_unstorable(arguments)
     if problem is None:
         return None
