@@ -299,11 +299,6 @@ def cursor(values: list) -> str:
             {"a": cursor([40000, "0x0p+0", "0x0p+0", 1, "00000000-0000-0000-0000-000000000001"])},
             "cursor",
         ),
-        (
-            "query($a: String) { ranking(after: $a) { totalCount } }",
-            {"a": cursor([0, "inf", "0x0p+0", 1, "00000000-0000-0000-0000-000000000001"])},
-            "cursor",
-        ),
     ],
 )
 def test_bad_query_arguments_are_bad_user_input_not_internal_errors(gql, query, variables, says):
