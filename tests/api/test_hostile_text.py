@@ -353,3 +353,32 @@ def test_plan_capacity_beyond_the_limit_is_bad_input(gql):
         " allocations: [{objectiveId: $o, share: 1}]) { used } }"
     )
     assert "capacity" in bad_input(gql, query, {"o": o["id"]})
+
+
+def test_session_estimates_and_prices_beyond_their_limits_are_refused(gql):
+    o = objective(gql)
+    items = [item(gql, t) for t in ("Search", "Export")]
+    for i in items:
+        tag(gql, i["id"], o["id"])
+    ex = gql.mutate(
+        "createExercise", {"objectiveId": o["id"], "method": "RICE_SESSION", "title": "t"}, EXERCISE
+    )["exercise"]["id"]
+    for i in items:
+        gql.mutate("addExerciseCandidate", {"exerciseId": ex, "backlogItemId": i["id"]}, "")
+    gql.mutate("inviteParticipant", {"exerciseId": ex, "subject": gql.subject}, "")
+    assert gql.mutate("openExercise", {"exerciseId": ex}, "")["__typename"] == "ExerciseSuccess"
+    estimate = {"backlogItemId": items[0]["id"], "reach": 1e308, "impact": 3, "confidence": 1}
+    result = gql.mutate(
+        "submitBallot", {"exerciseId": ex, "estimates": [{**estimate, "effort": 1e-300}]}, ""
+    )
+    assert result["__typename"] == "ValidationError"
+    assert result["path"] == ["input", "ballot", "estimates", "0", "reach"]
+
+    buy = gql.mutate(
+        "createExercise",
+        {"objectiveId": o["id"], "method": "BUY_A_FEATURE", "title": "b"},
+        EXERCISE,
+    )["exercise"]["id"]
+    priced = {"exerciseId": buy, "backlogItemId": items[0]["id"], "price": 1e300}
+    result = gql.mutate("addExerciseCandidate", priced, "")
+    assert (result["__typename"], result["path"]) == ("ValidationError", ["input", "price"])

@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
+from eventsourcing.domain import Snapshot
 from eventsourcing.persistence import StoredEvent
 
 from domain.application import Actor, OkrankApplication
 from domain.backlog_item import BacklogItem
-from domain.scoring import RiceInputs, Tier, WsjfInputs
+from domain.scoring import Multipliers, RiceInputs, Tier, WsjfInputs
+from domain.workspace import Workspace
 
 ACTOR = Actor("w", "alice")
 
@@ -72,3 +74,14 @@ def test_an_existing_stored_event_still_reads():
     event = app.mapper.to_domain_event(stored)
     aggregate = event.mutate(app.repository.get(item))
     assert aggregate.rice == RiceInputs(100.0, 2.0, 0.5, 4.0) and aggregate.version == 2
+
+
+def test_a_snapshot_stored_by_the_library_class_still_reads():
+    """Workspace snapshots written before StateSnapshot (the library's class) still load."""
+    app = OkrankApplication()
+    workspace = Workspace(name="w", actor="alice")
+    workspace.recalibrate(Multipliers(3.0, 1.5, 0.5), "audit", "alice")
+    stored = app.mapper.to_stored_event(Snapshot.take(workspace))
+    assert stored.topic == "eventsourcing.domain:Snapshot"
+    restored = app.mapper.to_domain_event(stored).mutate(None)
+    assert restored.multipliers == Multipliers(3.0, 1.5, 0.5) and restored.name == "w"
