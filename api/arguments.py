@@ -21,9 +21,12 @@ def text_argument(name: str, value: str | None) -> str | None:
 
 
 def datetime_argument(name: str, value: datetime | None) -> datetime | None:
-    """`value` in UTC; one that falls outside the datetime range in UTC is bad input."""
-    if value is None or value.tzinfo is None:
-        return value
+    """`value` in UTC (a value without an offset is read as UTC, not as the server's local
+    time); one that falls outside the datetime range in UTC is bad input."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
     try:
         return value.astimezone(UTC)
     except OverflowError:
