@@ -382,3 +382,16 @@ def test_session_estimates_and_prices_beyond_their_limits_are_refused(gql):
     priced = {"exerciseId": buy, "backlogItemId": items[0]["id"], "price": 1e300}
     result = gql.mutate("addExerciseCandidate", priced, "")
     assert (result["__typename"], result["path"]) == ("ValidationError", ["input", "price"])
+
+
+def test_tag_history_time_filters_still_filter(gql):
+    o = objective(gql)
+    tag(gql, item(gql)["id"], o["id"])
+    query = "query($s: DateTime) { tagHistory(since: $s) { edges { node { reason } } } }"
+    for since, expected in [
+        ("2000-01-01T00:00:00", 1),
+        ("2000-01-01T00:00:00+14:00", 1),
+        ("9999-01-01T00:00:00", 0),
+        ("9999-01-01T00:00:00-14:00", 0),
+    ]:
+        assert len(gql.execute(query, {"s": since})["tagHistory"]["edges"]) == expected, since
