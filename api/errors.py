@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import logging
+
 import strawberry
+from graphql import GraphQLError
 
 from api.auth import Role
 from api.ids import to_global_id
 from api.types import RoleEnum
 from domain import errors
 from domain.methods import maxdiff_csv
+
+log = logging.getLogger("okrank.api")
 
 
 @strawberry.interface(description="A failure the caller can correct. Nothing was changed.")
@@ -55,6 +60,7 @@ class PermissionDeniedError(UserError):
 
 
 def from_domain(exc: errors.DomainError) -> UserError:
+    """The payload error of each domain error class; an unmapped one is a server fault."""
     if isinstance(exc, maxdiff_csv.CsvImportError):
         return CsvImportError(
             message=exc.message,
@@ -68,4 +74,10 @@ def from_domain(exc: errors.DomainError) -> UserError:
         return NotFoundError(message=f"{exc.kind} {gid} not found", id=gid)
     if isinstance(exc, errors.ConflictError):
         return ConflictError(message=exc.message, current_version=exc.current_version)
-    return PermissionDeniedError(message=exc.message, required_roles=[Role.ADMIN])
+    if isinstance(exc, errors.PermissionDeniedError):
+        return PermissionDeniedError(
+            message=exc.message, required_roles=[Role(r) for r in exc.required_roles]
+        )
+    # A domain error without a GraphQL type is a fault of ours, not a permission problem.
+    log.error("domain error %s has no GraphQL error type: %s", type(exc).__name__, exc.message)
+    raise GraphQLError("Internal error.", extensions={"code": "INTERNAL_SERVER_ERROR"})

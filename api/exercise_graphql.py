@@ -11,6 +11,7 @@ from graphql import GraphQLError
 from strawberry.types import Info
 
 from api import exercise_reads as reads
+from api.arguments import text_argument
 from api.auth import Role
 from api.errors import (
     ConflictError,
@@ -28,16 +29,18 @@ from api.exercise_types import (
     ExerciseStatusEnum,
 )
 from api.ids import need_uuid
-from api.mutations import EXPECTED_VERSION, _row, need_id, run
+from api.mutations import EFFORT, EXPECTED_VERSION, REACH, _row, need_id, run
 from api.pagination import after_key, connection, page_size
 from api.types import BacklogItem, Objective, RankingMethodEnum
 from domain import errors
 from domain.application import CommandResult
+from domain.bounds import BUDGET_MAX, CAPACITY_MAX, PRICE_MAX, spelt
 from domain.exercise_ballots import BallotInput, MaxDiffAnswer
 from domain.planning import plan as make_plan
 from domain.scoring import Method, RiceInputs, exercise_method
 
 EVERYONE = frozenset(Role)
+PRICE = f"price, in (0, {spelt(PRICE_MAX)}]."
 # Closing computes the results in the projection (about 4 s for 1,000 MaxDiff participants,
 # `python -m bench.exercise_close`): the answer waits for them rather than show OPEN.
 CLOSE_WAIT_SECONDS = 120.0
@@ -63,7 +66,7 @@ async def load_exercise(info: Info, ident: UUID) -> Any | None:
 @strawberry.input(description="One objective's share of the capacity.")
 class PlanAllocationInput:
     objective_id: strawberry.ID = strawberry.field(description="An objective of the cycle.")
-    share: float = strawberry.field(description="Its share of the capacity, 0–1.")
+    share: float = strawberry.field(description="Its share of the capacity, in [0, 1].")
     exercise_id: strawberry.ID | None = strawberry.field(
         default=None,
         description="Walk this closed exercise's ranking instead of the `method` ranking "
@@ -169,7 +172,8 @@ class ExerciseQueries:
         )
 
     @strawberry.field(
-        description="Split `capacity` (effort points) between objectives of `cycle` by share: "
+        description="Split `capacity` (effort points, in (0, "
+        f"{spelt(CAPACITY_MAX)}]) between objectives of `cycle` by share: "
         "each objective, largest share first, accepts items from the top of its ranking while "
         "they fit. An item tagged to several objectives is counted once. Shares add up to at "
         "most 1. Effort is each item's RICE effort; items without one are listed as not "
@@ -184,6 +188,7 @@ class ExerciseQueries:
         method: RankingMethodEnum = Method.RICE,
     ) -> Plan:
         ctx = info.context
+        text_argument("cycle", cycle)
         if method == Method.EXERCISE:
             raise _bad("method EXERCISE: give each allocation an exerciseId instead")
         objective_rows: dict[UUID, Any] = {}
@@ -306,7 +311,7 @@ class AddExerciseCandidateInput:
     backlog_item_id: strawberry.ID = strawberry.field(
         description="An item tagged to its objective."
     )
-    price: float | None = strawberry.field(default=None, description="Buy a Feature price (> 0).")
+    price: float | None = strawberry.field(default=None, description=f"Buy a Feature {PRICE}")
     reason: str | None = strawberry.field(
         default=None, description="Required while OPEN: the re-scope checkpoint's reason."
     )
@@ -325,7 +330,7 @@ class WithdrawExerciseCandidateInput:
 class PriceExerciseCandidateInput:
     exercise_id: strawberry.ID = strawberry.field(description="A DRAFT Buy a Feature exercise.")
     backlog_item_id: strawberry.ID = strawberry.field(description="A current candidate.")
-    price: float = strawberry.field(description="The price (> 0).")
+    price: float = strawberry.field(description=f"The {PRICE}")
     expected_version: int | None = strawberry.field(default=None, description=EXPECTED_VERSION)
 
 
@@ -344,8 +349,8 @@ class OpenExerciseInput:
     exercise_id: strawberry.ID = strawberry.field(description="A DRAFT exercise.")
     budget: float | None = strawberry.field(
         default=None,
-        description="Buy a Feature: each participant's budget; default: all budgets together "
-        "are about 40% of the sum of prices.",
+        description="Buy a Feature: each participant's budget, in (0, "
+        f"{spelt(BUDGET_MAX)}]; default: all budgets together are about 40% of the sum of prices.",
     )
     design: list[list[strawberry.ID]] | None = strawberry.field(
         default=None,
@@ -371,10 +376,10 @@ class MaxDiffAnswerInput:
 @strawberry.input(description="RICE session: your estimate of one candidate.")
 class RiceEstimateInput:
     backlog_item_id: strawberry.ID = strawberry.field(description="A candidate.")
-    reach: float = strawberry.field(description="Reach (≥ 0).")
+    reach: float = strawberry.field(description=REACH)
     impact: float = strawberry.field(description="One of 3, 2, 1, 0.5, 0.25.")
     confidence: float = strawberry.field(description="In (0, 1].")
-    effort: float = strawberry.field(description="Greater than 0.")
+    effort: float = strawberry.field(description=EFFORT)
 
 
 @strawberry.input(description="MoSCoW: your category for one candidate.")

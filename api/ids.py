@@ -11,6 +11,10 @@ from uuid import UUID
 
 from graphql import GraphQLError
 
+from domain.text import unstorable_character
+
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1  # a key beyond bigint is no key we handed out
+
 
 def bad_input(message: str) -> GraphQLError:
     return GraphQLError(message, extensions={"code": "BAD_USER_INPUT"})
@@ -68,7 +72,8 @@ def ranking_cursor(k_unscored: int, k_priority: float, k_base: float, seq: int, 
 
 
 def decode_cursor(cursor: str, shape: tuple[type, ...]) -> list[Any]:
-    """Decode a cursor whose values have the given types; a GraphQL error otherwise."""
+    """Decode a cursor whose values have the given types and fit the columns they are compared
+    with (bigint, float8, text); a BAD_USER_INPUT error otherwise."""
     try:
         values = json.loads(base64.urlsafe_b64decode(cursor.encode()))
     except (binascii.Error, UnicodeDecodeError, ValueError):
@@ -79,13 +84,29 @@ def decode_cursor(cursor: str, shape: tuple[type, ...]) -> list[Any]:
     for value, kind in zip(values, shape, strict=True):
         try:
             if kind is float:
-                out.append(float.fromhex(value))
+                out.append(float.fromhex(value))  # float8 compares ±inf and NaN without error
             elif kind is UUID:
                 out.append(UUID(value))
-            elif isinstance(value, kind) and not isinstance(value, bool):
+            elif _fits(kind, value):
                 out.append(value)
             else:
                 raise TypeError
         except (TypeError, ValueError):
             raise bad_input("malformed cursor") from None
     return out
+
+
+def _fits(kind: type, value: Any) -> bool:
+    if kind is int:
+        return type(value) is int and INT64_MIN <= value <= INT64_MAX
+    if kind is str:
+        return type(value) is str and unstorable_character(value) is None
+    return isinstance(value, kind) and not isinstance(value, bool)
+
+
+def decode_ranking_cursor(cursor: str) -> tuple[int, float, float, int, UUID]:
+    """The keyset position of a ranking cursor (see `ranking_cursor`)."""
+    v = decode_cursor(cursor, (int, float, float, int, UUID))
+    if v[0] not in (0, 1):  # scored (0) or not (1): the key's smallint column
+        raise bad_input("malformed cursor")
+    return (v[0], v[1], v[2], v[3], v[4])

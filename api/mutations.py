@@ -7,12 +7,12 @@ from typing import Annotated, Any
 from uuid import UUID
 
 import strawberry
-from graphql import GraphQLError
 from starlette.concurrency import run_in_threadpool
 from strawberry.types import Info
 
 from api import reads
 from api.auth import WRITERS, Role
+from api.committed import answer_committed, recorded_but_lagging
 from api.database_health import WentDown, is_unavailable
 from api.errors import (
     ConflictError,
@@ -22,6 +22,7 @@ from api.errors import (
     from_domain,
 )
 from api.ids import uuid_of
+from api.mutation_input import unstorable_argument
 from api.types import (
     AlignmentMultipliers,
     BacklogItem,
@@ -32,13 +33,17 @@ from api.types import (
     TagTier,
     TriageDecisionEnum,
 )
-from api.unavailable import outcome_unknown, recorded_unconfirmed, unavailable
+from api.unavailable import outcome_unknown, unavailable
 from domain import errors
 from domain.application import CommandResult, OkrankApplication
+from domain.bounds import EFFORT_MAX, EFFORT_MIN, KEY_RESULT_MAX, MULTIPLIER_MAX, REACH_MAX, spelt
 from domain.scoring import Multipliers, RiceInputs, Tier, WsjfInputs
 
 ERRORS = (ValidationError, NotFoundError, ConflictError, PermissionDeniedError)
 EXPECTED_VERSION = "Fail with ConflictError unless the entity is at this version."
+REACH = f"People or events per period, in [0, {spelt(REACH_MAX)}]."
+EFFORT = f"In [{spelt(EFFORT_MIN)}, {spelt(EFFORT_MAX)}]."
+MULTIPLIER = f"In (0, {spelt(MULTIPLIER_MAX)}]"
 
 
 @strawberry.type(description="The objective after the change.")
@@ -96,12 +101,15 @@ async def run(
     roles: frozenset[Role] = WRITERS,
     wait_seconds: float = 5.0,
 ) -> Any:
-    """Check roles, run the command in a worker thread, wait for the read models, answer."""
+    """Check roles and input, run the command in a worker thread, wait for the read models,
+    answer."""
     ctx = info.context
     if not ctx.principal.has_any(roles):
         return PermissionDeniedError(
             message="your roles do not allow this", required_roles=sorted(roles)
         )
+    if unstorable := unstorable_argument(info):
+        return unstorable
     health = ctx.services.health
     if health.down:
         raise unavailable()  # refused before anything is attempted: nothing was recorded
@@ -114,14 +122,7 @@ async def run(
             raise
         health.suspect(exc)
         raise outcome_unknown() from None
-    try:
-        await ctx.services.progress.wait(result.position, result.topics, timeout=wait_seconds)
-        return await success(ctx, result)
-    except Exception as exc:
-        if not is_unavailable(exc):
-            raise
-        health.suspect(exc)
-        raise recorded_unconfirmed(result.position) from None
+    return await answer_committed(ctx, result, success, wait_seconds)
 
 
 async def objective_success(ctx: Any, result: CommandResult) -> ObjectiveSuccess:
@@ -141,11 +142,7 @@ async def multipliers_success(ctx: Any, result: CommandResult) -> AlignmentMulti
 
 def _row(rows: list[Any], result: CommandResult) -> Any:
     if not rows:
-        raise GraphQLError(
-            f"the change was recorded (log position {result.position}) but the read model has "
-            "not caught up yet; query again shortly",
-            extensions={"code": "READ_MODEL_LAGGING"},
-        )
+        raise recorded_but_lagging(result)
     return rows[0]
 
 
@@ -170,8 +167,13 @@ class CreateObjectiveInput:
 class AddKeyResultInput:
     objective_id: strawberry.ID = strawberry.field(description="The objective.")
     metric: str = strawberry.field(description="What is measured.")
-    baseline: float = strawberry.field(description="Value at the start.")
-    target: float = strawberry.field(description="Value that counts as achieved (≠ baseline).")
+    baseline: float = strawberry.field(
+        description=f"Value at the start (at most {spelt(KEY_RESULT_MAX)} either side of 0)."
+    )
+    target: float = strawberry.field(
+        description="Value that counts as achieved (≠ baseline; at most "
+        f"{spelt(KEY_RESULT_MAX)} either side of 0)."
+    )
     unit: str | None = strawberry.field(default=None, description="Unit of the metric.")
     output_style: bool = strawberry.field(
         default=False, description="Flag an output-style key result ('launch 3 features')."
@@ -213,10 +215,10 @@ class UpdateBacklogItemInput:
 
 @strawberry.input(description="RICE inputs.")
 class RiceInput:
-    reach: float = strawberry.field(description="People or events per period (≥ 0).")
+    reach: float = strawberry.field(description=REACH)
     impact: float = strawberry.field(description="One of 3, 2, 1, 0.5, 0.25.")
     confidence: float = strawberry.field(description="In (0, 1].")
-    effort: float = strawberry.field(description="Greater than 0.")
+    effort: float = strawberry.field(description=EFFORT)
 
 
 @strawberry.input(description="WSJF inputs, each one of 1, 2, 3, 5, 8, 13, 20.")
@@ -287,9 +289,9 @@ class ChangeBacklogItemStatusInput:
 
 @strawberry.input(description="New alignment multipliers (direct ≥ indirect ≥ untagged > 0).")
 class RecalibrateAlignmentMultipliersInput:
-    direct: float = strawberry.field(description="Multiplier of DIRECT.")
-    indirect: float = strawberry.field(description="Multiplier of INDIRECT.")
-    untagged: float = strawberry.field(description="Multiplier of UNTAGGED.")
+    direct: float = strawberry.field(description=f"Multiplier of DIRECT. {MULTIPLIER}.")
+    indirect: float = strawberry.field(description=f"Multiplier of INDIRECT. {MULTIPLIER}.")
+    untagged: float = strawberry.field(description=f"Multiplier of UNTAGGED. {MULTIPLIER}.")
     reason: str = strawberry.field(description="Why: recorded with the change.")
     expected_version: int | None = strawberry.field(default=None, description=EXPECTED_VERSION)
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
-from uuid import UUID
 
 import strawberry
 from graphql import GraphQLError
@@ -17,6 +16,7 @@ from strawberry.tools import merge_types
 from strawberry.types import Info
 
 from api import limits, reads
+from api.arguments import datetime_argument, text_argument
 from api.error_logging import QuietClientErrorsSchema
 from api.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
 from api.execution import PlainSelectionsExecutionContext
@@ -25,7 +25,7 @@ from api.exercise_privacy import require_results
 from api.exercise_types import Exercise
 from api.ids import (
     bad_input,
-    decode_cursor,
+    decode_ranking_cursor,
     need_uuid,
     parse_global_id,
     ranking_cursor,
@@ -117,7 +117,7 @@ class CoreQuery:
         rows = await reads.objectives_page(
             info.context.pool,
             info.context.workspace,
-            cycle,
+            text_argument("cycle", cycle),
             status.value if status else None,
             level.value if level else None,
             after_seq,
@@ -203,10 +203,7 @@ class CoreQuery:
             method_key = exercise_method(eid)
         if objective_id is not None:
             scope = need_uuid(objective_id, "Objective", "objectiveId")
-        key = None
-        if after:
-            v = decode_cursor(after, (int, float, float, int, UUID))
-            key = (v[0], v[1], v[2], v[3], v[4])
+        key = decode_ranking_cursor(after) if after else None
         page = await reads.ranking_page(
             ctx.pool, ctx.workspace, scope, method_key, key, limit + 1, eligible_only
         )
@@ -272,9 +269,9 @@ class CoreQuery:
             info.context.workspace,
             item,
             objective,
-            actor,
-            since,
-            until,
+            text_argument("actor", actor),
+            datetime_argument("since", since),
+            datetime_argument("until", until),
             before,
             limit + 1,
         )

@@ -43,6 +43,7 @@ def recorded_unconfirmed(position: int | None) -> GraphQLError:
         f"the change was recorded (log position {position}) but the database became "
         "unavailable before it could be read back; do not repeat it, query it again later",
         outcome="RECORDED",
+        committed=True,
         position=position,
     )
 

@@ -14,6 +14,7 @@ from strawberry.types import Info
 from api.auth import Role
 from api.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
 from api.ids import encode_cursor, to_global_id, uuid_of
+from api.mutation_input import unstorable_argument
 from api.pagination import after_key
 from api.webhook_settings import SETTINGS
 from api.webhook_transport import shown_error
@@ -179,6 +180,8 @@ def _denied(info: Info) -> PermissionDeniedError | None:
 async def _update(info: Info, input: WebhookRefInput, sql: str) -> Any:
     if denied := _denied(info):
         return denied
+    if unstorable := unstorable_argument(info):
+        return unstorable
     ident = uuid_of(input.webhook_id, "Webhook")
     if ident is None:
         return ValidationError(message="webhookId is not a Webhook ID", path=["input", "webhookId"])
@@ -207,6 +210,8 @@ class WebhookMutations:
     async def register_webhook(self, info: Info, input: RegisterWebhookInput) -> WebhookPayload:
         if denied := _denied(info):
             return denied
+        if unstorable := unstorable_argument(info):
+            return unstorable
         if problem := url_problem(input.url, SETTINGS.policy):
             return ValidationError(message=problem, path=["input", "url"])
         if problem := secret_problem(input.secret):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import random
 import threading
 import time
@@ -10,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 from uuid import UUID, uuid4
 
-from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError
 from eventsourcing.utils import get_topic
@@ -27,7 +28,10 @@ from domain.objective import (
     validate_cycle,
 )
 from domain.scoring import Multipliers, RiceInputs, Tier, WsjfInputs
+from domain.text import first_unstorable
 from domain.workspace import Workspace, workspace_id
+
+log = logging.getLogger("okrank.application")
 
 A = TypeVar("A", bound=Aggregate)
 
@@ -66,6 +70,29 @@ class OkrankApplication(ExerciseCommands, Application[UUID]):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._stripes = [threading.Lock() for _ in range(LOCK_STRIPES)]
+
+    # --- what every save goes through ---
+
+    def _record(self, processing_event: ProcessingEvent[UUID]) -> Any:
+        """The last line before the store: an event holding a value the read models cannot
+        store (NUL, a lone surrogate, a non-finite number) would stop a projection for every
+        workspace. Commands validate before they emit; this refuses whatever slipped past."""
+        for event in processing_event.events:
+            state = {k: v for k, v in vars(event).items() if not k.startswith("originator_")}
+            problem = first_unstorable(state)
+            if problem is not None:
+                path, message = problem
+                log.error("refused to store %s: %s %s", type(event).__qualname__, path, message)
+                raise ValidationError(path, f"{'.'.join(path)} {message}")
+        return super()._record(processing_event)
+
+    def _take_snapshots(self, processing_event: ProcessingEvent[UUID]) -> None:
+        """Snapshots only make loading cheaper: the events are already committed, so a failed
+        snapshot is logged and must never fail (or look like a failure of) the command."""
+        try:
+            super()._take_snapshots(processing_event)
+        except Exception:
+            log.exception("snapshot failed after commit (the events are stored)")
 
     # --- helpers ---
 

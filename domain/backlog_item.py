@@ -8,9 +8,19 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
+from domain.bounds import finite_result
 from domain.errors import ConflictError, ValidationError
-from domain.objective import optional_text, require_text
-from domain.scoring import RiceInputs, Tier, WsjfInputs, validate_rice, validate_wsjf
+from domain.scoring import (
+    RiceInputs,
+    Tier,
+    WsjfInputs,
+    rice_score,
+    validate_rice,
+    validate_wsjf,
+    wsjf_score,
+)
+from domain.snapshots import StateSnapshot
+from domain.text import optional_text, require_text
 
 TITLE_MAX = 200
 DESCRIPTION_MAX = 10_000
@@ -66,6 +76,8 @@ def require_reason(reason: str) -> str:
 
 
 class BacklogItem(Aggregate):
+    Snapshot = StateSnapshot  # its state holds value objects, enums and UUID-keyed dicts
+
     @event("Created")
     def __init__(self, workspace: str, title: str, description: str, kind: str, actor: str) -> None:
         self.workspace = workspace
@@ -111,6 +123,7 @@ class BacklogItem(Aggregate):
             raise ValidationError("input", "give RICE inputs, WSJF inputs or both")
         if rice is not None:
             r = validate_rice(rice)
+            finite_result("rice", rice_score(r))
             self._rice_scored(
                 reach=r.reach,
                 impact=r.impact,
@@ -120,6 +133,7 @@ class BacklogItem(Aggregate):
             )
         if wsjf is not None:
             w = validate_wsjf(wsjf)
+            finite_result("wsjf", wsjf_score(w))
             self._wsjf_scored(
                 business_value=w.business_value,
                 time_criticality=w.time_criticality,

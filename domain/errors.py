@@ -43,4 +43,8 @@ class ConflictError(DomainError):
 
 
 class PermissionDeniedError(DomainError):
-    """The actor's roles do not allow this command."""
+    """The actor's roles do not allow this command; `required_roles`: any one would do."""
+
+    def __init__(self, message: str, required_roles: tuple[str, ...] = ("ADMIN",)) -> None:
+        super().__init__(message)
+        self.required_roles = tuple(required_roles)

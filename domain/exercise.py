@@ -15,11 +15,13 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
+from domain.bounds import PRICE_MAX, bounded
 from domain.errors import ConflictError, ValidationError
-from domain.objective import optional_text, require_text
+from domain.text import optional_text, require_text
 
 MAX_CANDIDATES = 100
 MAX_PARTICIPANTS = 5_000
+REASON_MAX = 2_000
 
 
 class ExerciseMethod(StrEnum):
@@ -99,10 +101,9 @@ class Exercise(Aggregate):
             raise ConflictError("item is already a candidate", self.version)
         if len(self.candidates) >= MAX_CANDIDATES:
             raise ValidationError("backlogItemId", f"at most {MAX_CANDIDATES} candidates")
-        if price is not None and not price > 0:
-            raise ValidationError("price", "price must be greater than zero")
-        if self.status == ExerciseStatus.OPEN:  # the re-scope checkpoint needs a reason
-            reason = require_text("reason", reason, 2_000)
+        if price is not None:
+            price = bounded("price", price, 0.0, PRICE_MAX, low_open=True)
+        reason = _reason(reason, required=self.status == ExerciseStatus.OPEN)
         self._candidate_added(
             item_id=item_id,
             price=price,
@@ -128,8 +129,7 @@ class Exercise(Aggregate):
         self._require(ExerciseStatus.DRAFT, ExerciseStatus.OPEN)
         if item_id not in self.candidates:
             raise ValidationError("backlogItemId", "item is not a candidate")
-        if self.status == ExerciseStatus.OPEN:
-            reason = require_text("reason", reason, 2_000)
+        reason = _reason(reason, required=self.status == ExerciseStatus.OPEN)
         self._candidate_withdrawn(item_id=item_id, reason=reason or "", actor=actor)
 
     @event("CandidateWithdrawn")
@@ -142,9 +142,8 @@ class Exercise(Aggregate):
             raise ValidationError("price", "only Buy a Feature candidates have prices")
         if item_id not in self.candidates:
             raise ValidationError("backlogItemId", "item is not a candidate")
-        if not price > 0:
-            raise ValidationError("price", "price must be greater than zero")
-        self._candidate_priced(item_id=item_id, price=float(price), actor=actor)
+        price = bounded("price", price, 0.0, PRICE_MAX, low_open=True)
+        self._candidate_priced(item_id=item_id, price=price, actor=actor)
 
     @event("CandidatePriced")
     def _candidate_priced(self, item_id: UUID, price: float, actor: str) -> None:
@@ -261,6 +260,13 @@ class Exercise(Aggregate):
     @event("Closed")
     def _closed(self, actor: str) -> None:
         self.status = ExerciseStatus.CLOSED
+
+
+def _reason(reason: str | None, required: bool) -> str:
+    """While OPEN the re-scope checkpoint needs a reason; in DRAFT one is optional."""
+    if required:
+        return require_text("reason", reason or "", REASON_MAX)
+    return optional_text("reason", reason, REASON_MAX)
 
 
 def _pack(sets: list[list[UUID]]) -> str:

@@ -17,7 +17,8 @@ from domain.exercise_design import (
     maxdiff_designs,
 )
 from domain.methods.maxdiff_csv import parse_responses_csv
-from domain.objective import Objective, ObjectiveStatus, optional_text, require_text
+from domain.objective import Objective, ObjectiveStatus
+from domain.text import check_storable, optional_text, require_text
 
 if TYPE_CHECKING:
     from domain.application import Actor, CommandResult
@@ -212,6 +213,7 @@ class ExerciseCommands:
         source: str = "",
         expected_version: int | None = None,
     ) -> CommandResult:
+        check_storable("csv", csv_text)
         if len(csv_text.encode()) > MAX_IMPORT_BYTES:
             raise ValidationError("csv", "the file is larger than 20 MiB")
 

@@ -10,6 +10,7 @@ from uuid import UUID
 
 import numpy as np
 
+from domain.bounds import BUDGET_MAX, bounded
 from domain.errors import ValidationError
 from domain.methods.buy_a_feature import default_budget
 from domain.methods.maxdiff import generate_design
@@ -112,7 +113,7 @@ def budgets(
     prices: dict[UUID, float], participants: Sequence[str], per_participant: float | None
 ) -> tuple[dict[str, float], float]:
     """Each participant's budget and the default for participants invited later."""
-    if per_participant is not None and not (per_participant > 0 and per_participant < 1e12):
-        raise ValidationError(["budget"], "budget must be greater than zero")
+    if per_participant is not None:
+        bounded(["budget"], per_participant, 0.0, BUDGET_MAX, low_open=True)
     budget = per_participant or default_budget(prices, max(1, len(participants)))
     return {p: budget for p in participants}, budget

@@ -9,9 +9,12 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
+from domain.bounds import KEY_RESULT_MAX, bounded
 from domain.errors import ConflictError, ValidationError
+from domain.snapshots import StateSnapshot
+from domain.text import optional_text, require_text
 
-CYCLE_PATTERN = re.compile(r"^\d{4}(-Q[1-4])?$")
+CYCLE_PATTERN = re.compile(r"[0-9]{4}(-Q[1-4])?")
 HEALTHY_KEY_RESULTS = 5  # more than this per objective is reported as a warning
 
 
@@ -41,28 +44,14 @@ class KeyResult:
 
 
 def validate_cycle(cycle: str) -> str:
-    if not CYCLE_PATTERN.match(cycle or ""):
+    if not isinstance(cycle, str) or not CYCLE_PATTERN.fullmatch(cycle):
         raise ValidationError("cycle", "cycle must look like 2026-Q3 (a quarter) or 2026 (a year)")
     return cycle
 
 
-def require_text(path: str, value: str, max_length: int) -> str:
-    text = (value or "").strip()
-    if not text:
-        raise ValidationError(path, f"{path} must not be empty")
-    if len(text) > max_length:
-        raise ValidationError(path, f"{path} must be at most {max_length} characters")
-    return text
-
-
-def optional_text(path: str, value: str | None, max_length: int) -> str:
-    text = (value or "").strip()
-    if len(text) > max_length:
-        raise ValidationError(path, f"{path} must be at most {max_length} characters")
-    return text
-
-
 class Objective(Aggregate):
+    Snapshot = StateSnapshot  # plain JSON state: see domain.snapshots
+
     @event("Created")
     def __init__(
         self,
@@ -106,6 +95,8 @@ class Objective(Aggregate):
             raise ConflictError(f"objective is {self.status.value}; key results are frozen")
         metric = require_text("metric", metric, 200)
         unit = optional_text("unit", unit, 40)
+        baseline = bounded("baseline", baseline, -KEY_RESULT_MAX, KEY_RESULT_MAX)
+        target = bounded("target", target, -KEY_RESULT_MAX, KEY_RESULT_MAX)
         if baseline == target:
             raise ValidationError("target", "target must differ from baseline")
         self._key_result_added(

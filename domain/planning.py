@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from domain.bounds import CAPACITY_MAX, bounded
 from domain.errors import ValidationError
 
 EPSILON = 1e-9
@@ -42,11 +43,9 @@ def plan(
     rankings: Mapping[Hashable, Sequence[tuple[Hashable, float | None]]],
 ) -> Plan:
     """`rankings`: per objective, its items best first with their effort (None: unknown)."""
-    if not capacity > 0:
-        raise ValidationError("capacity", "capacity must be greater than zero")
+    bounded("capacity", capacity, 0.0, CAPACITY_MAX, low_open=True)
     for objective, share in allocations.items():
-        if not 0 <= share <= 1:
-            raise ValidationError(["allocations", str(objective)], "a share is between 0 and 1")
+        bounded(["allocations", str(objective), "share"], share, 0.0, 1.0)
         if objective not in rankings:
             raise ValidationError(["allocations", str(objective)], "no ranking for this objective")
     if sum(allocations.values()) > 1 + EPSILON:

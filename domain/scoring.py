@@ -6,10 +6,10 @@ listed after the scored ones instead of pretending to be worthless.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from enum import StrEnum
 
+from domain.bounds import EFFORT_MAX, EFFORT_MIN, MULTIPLIER_MAX, REACH_MAX, bounded, finite
 from domain.errors import ValidationError
 
 RICE_IMPACTS: tuple[float, ...] = (3.0, 2.0, 1.0, 0.5, 0.25)
@@ -72,28 +72,16 @@ class Multipliers:
         return {Tier.DIRECT: self.direct, Tier.INDIRECT: self.indirect}.get(tier, self.untagged)
 
 
-MAX_MULTIPLIER = 100.0
-
-
-def _finite(path: str, value: float) -> float:
-    if not isinstance(value, int | float) or not math.isfinite(value):
-        raise ValidationError(path, f"{path} must be a finite number")
-    return float(value)
-
-
 def validate_rice(inputs: RiceInputs, prefix: str = "rice") -> RiceInputs:
-    reach = _finite(f"{prefix}.reach", inputs.reach)
-    impact = _finite(f"{prefix}.impact", inputs.impact)
-    confidence = _finite(f"{prefix}.confidence", inputs.confidence)
-    effort = _finite(f"{prefix}.effort", inputs.effort)
-    if reach < 0:
-        raise ValidationError(f"{prefix}.reach", "reach must be zero or more")
+    """Valid RICE inputs, each within its limit (domain.bounds), so the score is finite."""
+    reach = bounded(f"{prefix}.reach", inputs.reach, 0.0, REACH_MAX)
+    impact = finite(f"{prefix}.impact", inputs.impact)
+    confidence = finite(f"{prefix}.confidence", inputs.confidence)
+    effort = bounded(f"{prefix}.effort", inputs.effort, EFFORT_MIN, EFFORT_MAX)
     if impact not in RICE_IMPACTS:
         raise ValidationError(f"{prefix}.impact", "impact must be one of 3, 2, 1, 0.5, 0.25")
     if not 0 < confidence <= 1:
         raise ValidationError(f"{prefix}.confidence", "confidence must be in (0, 1]")
-    if effort <= 0:
-        raise ValidationError(f"{prefix}.effort", "effort must be greater than zero")
     return RiceInputs(reach, impact, confidence, effort)
 
 
@@ -123,9 +111,9 @@ def wsjf_score(inputs: WsjfInputs | None) -> float | None:
 
 def validate_multipliers(m: Multipliers) -> Multipliers:
     for name in ("direct", "indirect", "untagged"):
-        value = _finite(name, getattr(m, name))
-        if not 0 < value <= MAX_MULTIPLIER:
-            raise ValidationError(name, f"{name} multiplier must be in (0, {MAX_MULTIPLIER:g}]")
+        value = finite(name, getattr(m, name))
+        if not 0 < value <= MULTIPLIER_MAX:
+            raise ValidationError(name, f"{name} multiplier must be in (0, {MULTIPLIER_MAX:g}]")
     if not m.direct >= m.indirect >= m.untagged:
         raise ValidationError(
             "direct", "multipliers must not reward weaker alignment: direct ≥ indirect ≥ untagged"

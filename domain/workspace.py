@@ -7,6 +7,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from eventsourcing.domain import Aggregate, event
 
 from domain.scoring import Multipliers, validate_multipliers
+from domain.snapshots import StateSnapshot
 
 
 def workspace_id(name: str) -> UUID:
@@ -15,6 +16,8 @@ def workspace_id(name: str) -> UUID:
 
 
 class Workspace(Aggregate):
+    Snapshot = StateSnapshot  # plain JSON state: see domain.snapshots
+
     @staticmethod
     def create_id(name: str, actor: str) -> UUID:
         return workspace_id(name)
