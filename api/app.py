@@ -28,7 +28,7 @@ from strawberry.subscriptions import (
     MULTIPART_SUBSCRIPTION_PROTOCOL,
 )
 
-from api import webhooks
+from api import idempotency, webhooks
 from api.auth import AuthError, Principal, bearer, verify_token
 from api.context import Context, Services
 from api.progress import Progress
@@ -328,6 +328,7 @@ def create_app(
         feed = RankingFeed(database_url)
         await feed.start()
         await webhooks.create_tables(pool)
+        await idempotency.create_tables(pool)
         deliverer = webhooks.WebhookDeliverer(database_url, pool)
         await deliverer.start()
         app.state.services = Services(app=application, pool=pool, progress=progress, feed=feed)
@@ -368,4 +369,5 @@ def create_app(
         ],
         lifespan=lifespan,
     )
-    return ErrorBoundary(GraphQLGuard(GraphQLResponseMedia(app), secret))
+    keyed = idempotency.IdempotencyKeys(GraphQLResponseMedia(app), lambda: app.state.services.pool)
+    return ErrorBoundary(GraphQLGuard(keyed, secret))

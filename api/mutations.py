@@ -11,7 +11,7 @@ from graphql import GraphQLError
 from starlette.concurrency import run_in_threadpool
 from strawberry.types import Info
 
-from api import reads
+from api import idempotency, reads
 from api.auth import WRITERS, Role
 from api.errors import (
     ConflictError,
@@ -101,7 +101,9 @@ async def run(
             message="your roles do not allow this", required_roles=sorted(roles)
         )
     try:
-        result = await run_in_threadpool(command, ctx.services.app, ctx.actor)
+        result = await idempotency.run_command(
+            lambda: run_in_threadpool(command, ctx.services.app, ctx.actor)
+        )
     except errors.DomainError as exc:
         return from_domain(exc)
     await ctx.services.progress.wait(result.position, result.topics, timeout=wait_seconds)

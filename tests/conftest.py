@@ -80,7 +80,9 @@ def free_port() -> int:
 class ServerProcess:
     """An `uvicorn api.app:create_app` process on loopback, ended by PID."""
 
-    def __init__(self, database_url: str, projections: bool = True) -> None:
+    def __init__(
+        self, database_url: str, projections: bool = True, extra_env: dict[str, str] | None = None
+    ) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {
@@ -89,6 +91,7 @@ class ServerProcess:
             "OKRANK_SECRET": SECRET,
             "OKRANK_PROJECTIONS": "1" if projections else "0",
             "OKRANK_WEBHOOK_BACKOFF": "0.05",  # retry failed webhooks quickly in tests
+            **(extra_env or {}),
         }
         self.proc = subprocess.Popen(
             [
