@@ -28,7 +28,7 @@ from strawberry.subscriptions import (
     MULTIPART_SUBSCRIPTION_PROTOCOL,
 )
 
-from api import idempotency, webhooks
+from api import idempotency, rate_limit, webhooks
 from api.auth import AuthError, Principal, bearer, verify_token
 from api.context import Context, Services
 from api.progress import Progress
@@ -370,4 +370,6 @@ def create_app(
         lifespan=lifespan,
     )
     keyed = idempotency.IdempotencyKeys(GraphQLResponseMedia(app), lambda: app.state.services.pool)
-    return ErrorBoundary(GraphQLGuard(keyed, secret))
+    limits = rate_limit.RateLimitSettings.from_env()
+    guarded = GraphQLGuard(rate_limit.TokenRateLimit(keyed, limits), secret)
+    return ErrorBoundary(rate_limit.AuthFailureLimit(guarded, limits))

@@ -11,7 +11,7 @@ from graphql import GraphQLError
 from starlette.concurrency import run_in_threadpool
 from strawberry.types import Info
 
-from api import idempotency, reads
+from api import idempotency, rate_limit, reads
 from api.auth import WRITERS, Role
 from api.errors import (
     ConflictError,
@@ -100,6 +100,7 @@ async def run(
         return PermissionDeniedError(
             message="your roles do not allow this", required_roles=sorted(roles)
         )
+    rate_limit.charge_mutation()
     try:
         result = await idempotency.run_command(
             lambda: run_in_threadpool(command, ctx.services.app, ctx.actor)

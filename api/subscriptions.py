@@ -14,6 +14,7 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.types import Info
 
+from api import rate_limit
 from api.ids import decode_cursor, encode_cursor, need_uuid, to_global_id
 from api.ranking_feed import Cursor, replay
 from api.types import RankingMethodEnum
@@ -113,6 +114,7 @@ class Subscription:
         method: RankingMethodEnum | None = None,
     ) -> AsyncGenerator[RankingChange, None]:
         ctx = info.context
+        rate_limit.admit_subscription(ctx.principal)
         scope: UUID | None = None
         if objective_id is not None:
             scope = need_uuid(objective_id, "Objective", "objectiveId")
