@@ -121,15 +121,17 @@ def parse_key(values: list[bytes]) -> str:
     return raw.decode("ascii")
 
 
-def fingerprint(request: dict[str, Any]) -> bytes:
-    """What makes two requests "the same": document, variables and operation name, hashed over
-    canonical JSON (sorted keys), so key order and whitespace between the JSON tokens differ
-    freely. Workspace and subject are part of the key's identity, not of this hash."""
+def fingerprint(request: dict[str, Any], roles: frozenset[str] = frozenset()) -> bytes:
+    """What makes two requests "the same": document, variables, operation name and the token's
+    roles (an answer given to one set of roles is not another's), hashed over canonical JSON
+    (sorted keys): key order and whitespace between JSON tokens may differ. Workspace and
+    subject are part of the key's identity, not of this hash."""
     canonical = orjson.dumps(
         {
             "query": request.get("query"),
             "variables": request.get("variables") or {},
             "operationName": request.get("operationName"),
+            "roles": sorted(roles),
         },
         option=orjson.OPT_SORT_KEYS,
     )
@@ -265,7 +267,7 @@ class IdempotencyKeys:
         row = (principal.workspace, principal.subject, key)
         pool = self.pool()
         await self._purge_now_and_then(pool)
-        digest = fingerprint(request)
+        digest = fingerprint(request, frozenset(principal.roles))
         claimed = await pool.fetchrow(CLAIM, *row, digest, LEASE_SECONDS, TTL_SECONDS)
         if claimed is None:
             return await self._existing(pool, row, digest, send)

@@ -100,7 +100,7 @@ async def run(
         return PermissionDeniedError(
             message="your roles do not allow this", required_roles=sorted(roles)
         )
-    rate_limit.charge_mutation()
+    rate_limit.charge_mutation(ctx.principal)
     try:
         result = await idempotency.run_command(
             lambda: run_in_threadpool(command, ctx.services.app, ctx.actor)

@@ -171,11 +171,11 @@ def charge(cost: float, principal: Principal | None = None) -> None:
         current.limiter.buckets.charge(key, cost, time.monotonic())
 
 
-def charge_mutation() -> None:
-    """Each mutation field run draws `OKRANK_RATE_MUTATION_COST`."""
+def charge_mutation(principal: Principal | None) -> None:
+    """Each mutation field run draws `OKRANK_RATE_MUTATION_COST` (also over a WebSocket)."""
     current = _current.get()
     if current is not None:
-        charge(current.limiter.settings.mutation_cost)
+        charge(current.limiter.settings.mutation_cost, principal)
 
 
 def admit_subscription(principal: Principal) -> None:

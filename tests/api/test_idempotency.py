@@ -190,3 +190,14 @@ def test_a_command_that_committed_but_answered_an_error_does_not_run_again(
     assert payload["__typename"] == "BacklogItemSuccess"
     assert [e["node"]["id"] for e in items] == [payload["backlogItem"]["id"]]
     assert again.content == retry.content and again.headers["idempotent-replayed"] == "true"
+
+
+def test_an_answer_given_to_one_set_of_roles_is_not_replayed_to_another(
+    client_factory: Any,
+) -> None:
+    member = client_factory(roles=(Role.MEMBER,))
+    admin = client_factory(workspace=member.workspace, subject=member.subject)
+    key = uuid.uuid4().hex
+    denied = create(member, key).json()["data"]["createBacklogItem"]
+    assert denied["__typename"] == "PermissionDeniedError"
+    assert create(admin, key).status_code == 422  # not the member's refusal
