@@ -63,15 +63,21 @@ LOCK_KEY = 0x1DE4  # serialises CREATE TABLE IF NOT EXISTS across processes star
 
 # Claim a key: a new one, an expired one (starts afresh), or one left open by an attempt that
 # answered an error or whose process died (same fingerprint: keeps its recorded commits).
-CLAIM = """
+# Each statement commits with synchronous_commit off (set_config(..., true) lasts for the
+# statement's own transaction): no WAL flush to wait for, the row is visible at once to every
+# process; only a PostgreSQL crash in the next ~0.6 s (3 × wal_writer_delay) could lose it. A
+# flush per statement measured +14 ms per keyed mutation on this machine's disk.
+ASYNC_COMMIT = "set_config('synchronous_commit', 'off', true) = 'off'"
+CLAIM = f"""
 INSERT INTO idempotency_keys AS k
     (workspace, subject, key, fingerprint, state, lease_until, expires_at)
-VALUES ($1, $2, $3, $4, 'running', now() + make_interval(secs => $5),
-        now() + make_interval(secs => $6))
+SELECT $1, $2, $3, $4, 'running', now() + make_interval(secs => $5),
+       now() + make_interval(secs => $6)
+WHERE {ASYNC_COMMIT}
 ON CONFLICT (workspace, subject, key) DO UPDATE SET
     fingerprint = EXCLUDED.fingerprint, state = 'running', lease_until = EXCLUDED.lease_until,
     expires_at = CASE WHEN k.expires_at < now() THEN EXCLUDED.expires_at ELSE k.expires_at END,
-    commits = CASE WHEN k.expires_at < now() THEN '{}'::jsonb ELSE k.commits END,
+    commits = CASE WHEN k.expires_at < now() THEN '{{}}'::jsonb ELSE k.commits END,
     status = NULL, headers = NULL, body = NULL
 WHERE k.expires_at < now()
    OR (k.fingerprint = EXCLUDED.fingerprint
@@ -82,7 +88,7 @@ EXISTING = (
     "SELECT fingerprint, state, status, headers, body FROM idempotency_keys"
     " WHERE workspace = $1 AND subject = $2 AND key = $3"
 )
-ROW = "WHERE workspace = $1 AND subject = $2 AND key = $3"
+ROW = f"WHERE workspace = $1 AND subject = $2 AND key = $3 AND {ASYNC_COMMIT}"
 RECORD = f"UPDATE idempotency_keys SET commits = commits || $4::jsonb {ROW}"
 FINISH = (
     "UPDATE idempotency_keys SET state = 'done', lease_until = NULL, status = $4,"

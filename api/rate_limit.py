@@ -37,8 +37,8 @@ MAX_BUCKETS = 100_000  # beyond this, buckets that have refilled completely are 
 class RateLimitSettings:
     """`OKRANK_RATE_*` (requests per second per token; 0 turns the per-token limit off)."""
 
-    rate: float = 50.0
-    burst: float = 100.0
+    rate: float = 100.0
+    burst: float = 200.0
     mutation_cost: float = 1.0
     subscription_cost: float = 5.0
     auth_failure_rate: float = 5.0
