@@ -8,6 +8,7 @@ import uuid
 from typing import Any
 
 import httpx
+import psycopg
 
 from api.auth import Role
 from tests.conftest import GraphQLClient, ServerProcess
@@ -201,3 +202,32 @@ def test_an_answer_given_to_one_set_of_roles_is_not_replayed_to_another(
     denied = create(member, key).json()["data"]["createBacklogItem"]
     assert denied["__typename"] == "PermissionDeniedError"
     assert create(admin, key).status_code == 422  # not the member's refusal
+
+
+def test_an_expired_key_runs_again_and_expired_rows_are_purged(
+    database_url: str, server: ServerProcess
+) -> None:
+    """With OKRANK_IDEMPOTENCY_TTL=0 every key has expired by its retry; a starting process
+    purges expired rows with its first keyed request."""
+    workspace = f"ws-{uuid.uuid4().hex[:10]}"
+    first_key, second_key = uuid.uuid4().hex, uuid.uuid4().hex
+    for key in (first_key, second_key):
+        forgetful = ServerProcess(
+            database_url, projections=False, extra_env={"OKRANK_IDEMPOTENCY_TTL": "0"}
+        )
+        try:
+            gql = GraphQLClient(forgetful.url, workspace, "po", [Role.ADMIN])
+            first, retry = create(gql, key), create(gql, key)
+            gql.close()
+        finally:
+            forgetful.stop()
+        assert "idempotent-replayed" not in retry.headers
+        assert (
+            retry.json()["data"]["createBacklogItem"]["backlogItem"]["id"]
+            != (first.json()["data"]["createBacklogItem"]["backlogItem"]["id"])
+        )
+    with psycopg.connect(database_url) as conn:
+        keys = conn.execute(
+            "SELECT key FROM idempotency_keys WHERE workspace = %s", (workspace,)
+        ).fetchall()
+    assert keys == [(second_key,)]
