@@ -29,7 +29,7 @@ from strawberry.subscriptions import (
 )
 from strawberry.types.unset import UNSET
 
-from api import import_route, request_envelope, webhooks
+from api import idempotency, import_route, rate_limit, request_envelope, webhooks
 from api.auth import AuthError, AuthUnavailable, bearer
 from api.auth.authenticator import Authenticator
 from api.auth.settings import IdentitySettings
@@ -364,6 +364,7 @@ def create_app(
         feed = RankingFeed(database_url, health)
         await feed.start()
         await webhooks.create_tables(pool)
+        await idempotency.create_tables(pool)
         await authenticator.service_tokens.start(pool, database_url)
         await authenticator.start()
         deliverer = webhooks.WebhookDeliverer(database_url, pool)
@@ -420,4 +421,7 @@ def create_app(
         ],
         lifespan=lifespan,
     )
-    return ErrorBoundary(GraphQLGuard(GraphQLResponseMedia(app), authenticator, http_limits()))
+    keyed = idempotency.IdempotencyKeys(GraphQLResponseMedia(app), lambda: app.state.services.pool)
+    limits = rate_limit.RateLimitSettings.from_env()
+    guarded = GraphQLGuard(rate_limit.TokenRateLimit(keyed, limits), authenticator, http_limits())
+    return ErrorBoundary(rate_limit.AuthFailureLimit(guarded, limits))

@@ -10,7 +10,7 @@ import strawberry
 from starlette.concurrency import run_in_threadpool
 from strawberry.types import Info
 
-from api import reads
+from api import idempotency, rate_limit, reads
 from api.auth import WRITERS, Role
 from api.committed import answer_committed, recorded_but_lagging
 from api.database_health import WentDown, is_unavailable
@@ -113,8 +113,11 @@ async def run(
     health = ctx.services.health
     if health.down:
         raise unavailable()  # refused before anything is attempted: nothing was recorded
+    rate_limit.charge_mutation(ctx.principal)
     try:
-        result = await health.unless_down(run_in_threadpool(command, ctx.services.app, ctx.actor))
+        result = await idempotency.run_command(
+            lambda: health.unless_down(run_in_threadpool(command, ctx.services.app, ctx.actor))
+        )
     except errors.DomainError as exc:
         return from_domain(exc)
     except Exception as exc:

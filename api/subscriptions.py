@@ -14,6 +14,7 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.types import Info
 
+from api import rate_limit
 from api.exercise_privacy import require_results, sees_ranking
 from api.ids import decode_cursor, encode_cursor, need_uuid, to_global_id
 from api.ranking_feed import Cursor, replay
@@ -119,6 +120,7 @@ class Subscription:
         method: RankingMethodEnum | None = None,
     ) -> AsyncGenerator[RankingChange, None]:
         ctx = info.context
+        rate_limit.admit_subscription(ctx.principal)
         if method == Method.EXERCISE:
             require_results(ctx.principal)
         scope: UUID | None = None
