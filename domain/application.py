@@ -12,7 +12,7 @@ from uuid import UUID, uuid4
 
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import IntegrityError
+from eventsourcing.persistence import IntegrityError, Transcoder
 from eventsourcing.utils import get_topic
 
 from domain.backlog_item import BacklogItem, ItemStatus, TriageDecision
@@ -27,6 +27,7 @@ from domain.objective import (
     validate_cycle,
 )
 from domain.scoring import Multipliers, RiceInputs, Tier, WsjfInputs
+from domain.storable_text import StorableTextTranscoder
 from domain.workspace import Workspace, workspace_id
 
 A = TypeVar("A", bound=Aggregate)
@@ -66,6 +67,12 @@ class OkrankApplication(ExerciseCommands, Application[UUID]):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._stripes = [threading.Lock() for _ in range(LOCK_STRIPES)]
+
+    def construct_transcoder(self) -> Transcoder:
+        # Events stored with NUL or lone surrogates are read with U+FFFD (domain.storable_text).
+        transcoder = StorableTextTranscoder()
+        self.register_transcodings(transcoder)
+        return transcoder
 
     # --- helpers ---
 
