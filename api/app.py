@@ -28,7 +28,7 @@ from strawberry.subscriptions import (
     MULTIPART_SUBSCRIPTION_PROTOCOL,
 )
 
-from api import webhooks
+from api import stopped_views, webhooks
 from api.auth import AuthError, Principal, bearer, verify_token
 from api.context import Context, Services
 from api.progress import Progress
@@ -268,8 +268,11 @@ async def readyz(request: Request) -> JSONResponse:
     services: Services = request.app.state.services
     try:
         await services.pool.fetchval("SELECT 1")
+        stopped = stopped_views.not_ready(await stopped_views.load(services.pool))
     except (OSError, asyncpg.PostgresError) as exc:
         return JSONResponse({"ready": False, "reason": str(exc)}, status_code=503)
+    if stopped:  # a view stopped on a poison event (projections.status)
+        return JSONResponse(stopped, status_code=503)
     return JSONResponse({"ready": True, "positions": services.progress.positions})
 
 

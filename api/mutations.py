@@ -21,6 +21,7 @@ from api.errors import (
     from_domain,
 )
 from api.ids import uuid_of
+from api.stopped_views import ReadModelStoppedError
 from api.types import (
     AlignmentMultipliers,
     BacklogItem,
@@ -104,7 +105,10 @@ async def run(
         result = await run_in_threadpool(command, ctx.services.app, ctx.actor)
     except errors.DomainError as exc:
         return from_domain(exc)
-    await ctx.services.progress.wait(result.position, result.topics, timeout=wait_seconds)
+    try:
+        await ctx.services.progress.wait(result.position, result.topics, timeout=wait_seconds)
+    except ReadModelStoppedError as stopped:
+        raise stopped.graphql_error(result.position) from None
     return await success(ctx, result)
 
 

@@ -194,8 +194,8 @@ class ProjectionWorker:
 class Projections:
     """All views' workers in this process."""
 
-    def __init__(self, database_url: str) -> None:
-        recheck = poison_recheck_seconds()
+    def __init__(self, database_url: str, recheck_seconds: float | None = None) -> None:
+        recheck = poison_recheck_seconds() if recheck_seconds is None else recheck_seconds
         self.workers = [
             ProjectionWorker(database_url, p, v, recheck_seconds=recheck) for p, v in VIEWS
         ]

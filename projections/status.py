@@ -19,7 +19,8 @@ CREATE = """
     CREATE TABLE IF NOT EXISTS projection_status (
         view_name text PRIMARY KEY, position bigint NOT NULL, topic text NOT NULL,
         originator_id text NOT NULL, reason text NOT NULL,
-        stopped_at timestamptz NOT NULL DEFAULT now())"""
+        stopped_at timestamptz NOT NULL DEFAULT now(),
+        checks int NOT NULL DEFAULT 1, checked_at timestamptz NOT NULL DEFAULT now())"""
 SELECT = "SELECT view_name, position, topic, originator_id, reason FROM projection_status"
 
 
@@ -33,8 +34,14 @@ def stopped(conn: psycopg.Connection[Any], view_name: str) -> PoisonEvent | None
 
 
 def record(conn: psycopg.Connection[Any], poison: PoisonEvent) -> bool:
-    """Record that the view stopped on `poison`; False if exactly that was already recorded."""
+    """Record that the view stopped on `poison`; False if exactly that was already recorded
+    (a re-check that failed again: counted in `checks`)."""
     if stopped(conn, poison.view_name) == poison:
+        conn.execute(
+            "UPDATE projection_status SET checks = checks + 1, checked_at = now()"
+            " WHERE view_name = %s",
+            (poison.view_name,),
+        )
         return False
     with conn.transaction():
         conn.execute(
@@ -42,7 +49,7 @@ def record(conn: psycopg.Connection[Any], poison: PoisonEvent) -> bool:
             " VALUES (%s, %s, %s, %s, %s) ON CONFLICT (view_name) DO UPDATE SET"
             " position = excluded.position, topic = excluded.topic,"
             " originator_id = excluded.originator_id, reason = excluded.reason,"
-            " stopped_at = now()",
+            " stopped_at = now(), checks = 1, checked_at = now()",
             (poison.view_name, poison.position, poison.topic, poison.originator_id, poison.reason),
         )
         conn.execute("SELECT pg_notify(%s, %s)", (STATUS_CHANNEL, poison.view_name))

@@ -80,7 +80,13 @@ def free_port() -> int:
 class ServerProcess:
     """An `uvicorn api.app:create_app` process on loopback, ended by PID."""
 
-    def __init__(self, database_url: str, projections: bool = True) -> None:
+    def __init__(
+        self,
+        database_url: str,
+        projections: bool = True,
+        env: dict[str, str] | None = None,
+        stderr: Any = None,
+    ) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {
@@ -89,6 +95,7 @@ class ServerProcess:
             "OKRANK_SECRET": SECRET,
             "OKRANK_PROJECTIONS": "1" if projections else "0",
             "OKRANK_WEBHOOK_BACKOFF": "0.05",  # retry failed webhooks quickly in tests
+            **(env or {}),
         }
         self.proc = subprocess.Popen(
             [
@@ -106,6 +113,7 @@ class ServerProcess:
             ],
             cwd=ROOT,
             env=env,
+            stderr=stderr,  # a file to read the server's log from, or inherited
         )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
