@@ -45,7 +45,7 @@ class StorableTextTranscoder(JSONTranscoder):
     def decode(self, data: bytes) -> Any:
         if _ESCAPE not in data:
             try:
-                return super().decode(data)
+                return self.decoder.decode(data.decode("utf8"))  # as the library's decode
             except UnicodeDecodeError:
                 pass  # bytes that are not UTF-8: replaced below
         return _storable(self.cleaning_decoder.decode(data.decode("utf8", errors="replace")))
