@@ -11,7 +11,7 @@ from typing import Any
 import psycopg
 
 from domain.application import Actor, OkrankApplication
-from projections.runner import Projections, event_store_env
+from projections.runner import Projections, event_store_env, rebuild
 from tests.conftest import ROOT
 from tests.projections.poison import (
     nul_title,
@@ -129,3 +129,37 @@ def test_a_failed_rebuild_leaves_the_read_models_and_tracking_as_they_were(make_
         assert not conn.execute(
             "SELECT 1 FROM pg_namespace WHERE nspname = 'okrank_rebuild'"
         ).fetchone()
+
+
+def test_an_event_that_cannot_be_decoded_stops_every_view_at_it_until_a_rebuild(make_database):
+    url = make_database()
+    app = OkrankApplication(env=event_store_env(url))
+    try:
+        a = app.create_backlog_item(ACTOR, "a").aggregate_id
+        b_result = app.create_backlog_item(ACTOR, "b")
+        app.create_backlog_item(ACTOR, "c")
+    finally:
+        app.close()
+    bad = b_result.position
+    with psycopg.connect(url) as conn:
+        (state,) = conn.execute(
+            "SELECT state FROM okrank_events WHERE notification_id = %s", (bad,)
+        ).fetchone()
+        conn.execute(
+            "UPDATE okrank_events SET state = %s WHERE notification_id = %s", (b"{not json", bad)
+        )
+    projections = Projections(url, recheck_seconds=0.05)
+    projections.start()
+    try:
+        for view in ("catalog", "tag_history"):
+            position, topic, reason, _ = wait_for(lambda v=view: status_row(url, v), view)
+            assert (position, reason) == (bad, "MapperDeserialisationError")
+            assert topic.endswith("BacklogItem.Created")
+        assert set(titles(url)) == {a}  # the event before it was applied
+    finally:
+        projections.stop()
+    with psycopg.connect(url) as conn:
+        conn.execute("UPDATE okrank_events SET state = %s WHERE notification_id = %s", (state, bad))
+    rebuild(url)  # a successful rebuild clears the stops
+    assert status_row(url, "catalog") is None and status_row(url, "tag_history") is None
+    assert len(titles(url)) == 3
