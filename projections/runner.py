@@ -32,9 +32,16 @@ DEFAULT_POISON_RECHECK_SECONDS = 15.0
 
 
 def poison_recheck_seconds() -> float:
-    """OKRANK_POISON_RECHECK_SECONDS: how often a view stopped on a poison event tries it again
-    (it resumes by itself once the event applies: after a fix deployed, or a repaired event)."""
-    return float(os.environ.get("OKRANK_POISON_RECHECK_SECONDS", DEFAULT_POISON_RECHECK_SECONDS))
+    """OKRANK_POISON_RECHECK_SECONDS: how often a view stopped on a poison event tries it again;
+    it resumes by itself once the event applies (a restart of the worker tries it at once)."""
+    raw = os.environ.get("OKRANK_POISON_RECHECK_SECONDS", str(DEFAULT_POISON_RECHECK_SECONDS))
+    try:
+        seconds = float(raw)
+    except ValueError:
+        seconds = 0.0
+    if not 0 < seconds <= 86_400:
+        raise ValueError(f"OKRANK_POISON_RECHECK_SECONDS: seconds in (0, 86400], not {raw!r}")
+    return seconds
 
 
 def event_store_env(database_url: str) -> dict[str, str]:
