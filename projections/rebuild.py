@@ -25,6 +25,9 @@ from projections.runner import REBUILD_SECTION, VIEWS, event_store_env, lock_key
 from projections.view import PROGRESS_CHANNEL, ReadModelView, decode
 
 REBUILD_SCHEMA = "okrank_rebuild"
+# The library's datastore names tracking tables with its schema (POSTGRES_SCHEMA, unset here);
+# the views' own tables live in the connection's current schema.
+TRACKING_SCHEMA = "public"
 
 
 class RebuildFailedError(RuntimeError):
@@ -135,16 +138,16 @@ def _replay(
 def _swap(database_url: str, positions: dict[str, int]) -> None:
     """Replace the live tables by the rebuilt ones, in one transaction."""
     with psycopg.connect(database_url) as conn:  # one transaction, committed on exit
-        live = Identifier(conn.execute("SELECT current_schema()").fetchone()[0])
+        live = conn.execute("SELECT current_schema()").fetchone()[0]
         status.create_table(conn)
         for _, view_cls in VIEWS:
-            tables = [t for t in view_cls.tables if t not in view_cls.kept_on_rebuild]
-            for table in [*tables, f"{view_cls.view_name}_tracking"]:
-                name = Identifier(table)
-                conn.execute(SQL("DROP TABLE IF EXISTS {}.{} CASCADE").format(live, name))
+            tables = [(t, live) for t in view_cls.tables if t not in view_cls.kept_on_rebuild]
+            for table, schema in [*tables, (f"{view_cls.view_name}_tracking", TRACKING_SCHEMA)]:
+                name, target = Identifier(table), Identifier(schema)
+                conn.execute(SQL("DROP TABLE IF EXISTS {}.{} CASCADE").format(target, name))
                 conn.execute(
                     SQL("ALTER TABLE {}.{} SET SCHEMA {}").format(
-                        Identifier(REBUILD_SCHEMA), name, live
+                        Identifier(REBUILD_SCHEMA), name, target
                     )
                 )
         status.clear(conn, [v.view_name for _, v in VIEWS])
