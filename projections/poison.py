@@ -31,12 +31,14 @@ class PoisonEvent:
 
 
 class PoisonEventError(Exception):
-    def __init__(self, poison: PoisonEvent) -> None:
+    def __init__(self, poison: PoisonEvent, error: BaseException) -> None:
         super().__init__(
             f"view {poison.view_name} cannot apply event {poison.position} "
             f"({poison.topic}, {poison.originator_id}): {poison.reason}"
         )
         self.poison = poison
+        # Kept apart from __cause__: the library's runner re-raises thread errors `from None`.
+        self.error = error
 
 
 def _chain(exc: BaseException) -> Iterator[BaseException]:
@@ -77,5 +79,5 @@ def poison_of(
     exc: BaseException, view_name: str, position: int, topic: str, originator_id: object
 ) -> PoisonEventError:
     return PoisonEventError(
-        PoisonEvent(view_name, position, topic, str(originator_id), reason_of(exc))
+        PoisonEvent(view_name, position, topic, str(originator_id), reason_of(exc)), exc
     )

@@ -176,7 +176,7 @@ class ProjectionWorker:
                 self.view.view_name,
                 exc,
                 self.recheck_seconds,
-                exc_info=exc.__cause__,
+                exc_info=exc.error,
             )
         elif self.logged != poison:  # recorded by an earlier leader
             log.error("projection %s is still stopped: %s", self.view.view_name, exc)
