@@ -29,7 +29,7 @@ from strawberry.subscriptions import (
 )
 from strawberry.types.unset import UNSET
 
-from api import idempotency, import_route, rate_limit, request_envelope, webhooks
+from api import idempotency, import_route, rate_limit, request_envelope, stopped_views, webhooks
 from api.auth import AuthError, AuthUnavailable, bearer
 from api.auth.authenticator import Authenticator
 from api.auth.settings import IdentitySettings
@@ -299,6 +299,12 @@ async def readyz(request: Request) -> JSONResponse:
     reason = await services.health.not_ready(services.pool, (services.progress, services.feed))
     if reason is not None:
         return JSONResponse({"ready": False, "reason": reason}, status_code=503)
+    try:
+        stopped = stopped_views.not_ready(await stopped_views.load(services.pool))
+    except (OSError, asyncpg.PostgresError):
+        return JSONResponse({"ready": False, "reason": "database unreachable"}, status_code=503)
+    if stopped:  # a view stopped on a poison event (projections.status)
+        return JSONResponse(stopped, status_code=503)
     return JSONResponse({"ready": True, "positions": services.progress.positions})
 
 

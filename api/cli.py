@@ -132,7 +132,9 @@ def main(argv: list[str] | None = None) -> None:
     p.set_defaults(func=token)
 
     p = sub.add_parser(
-        "rebuild", parents=[common], help="drop and rebuild the read models from the event store"
+        "rebuild",
+        parents=[common],
+        help="rebuild the read models from the event store into new tables, swapped in on success",
     )
     p.set_defaults(func=rebuild)
 

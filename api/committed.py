@@ -16,6 +16,7 @@ from typing import Any
 from graphql import GraphQLError
 
 from api.database_health import is_unavailable
+from api.stopped_views import ReadModelStoppedError
 from api.unavailable import recorded_unconfirmed
 from domain.application import CommandResult
 
@@ -45,6 +46,8 @@ async def answer_committed(
         )
         if caught_up:
             return await success(ctx, result)
+    except ReadModelStoppedError as stopped:  # a view stopped on a poison event: say so at once
+        raise stopped.graphql_error(result.position) from None
     except GraphQLError as exc:
         if (exc.extensions or {}).get("code") == LAGGING:
             raise

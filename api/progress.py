@@ -4,7 +4,8 @@ Views NOTIFY `okrank_progress` with "<view>:<position>" in the transaction that 
 tracking; this process LISTENs on one asyncpg connection. If notifications stop, waiting falls
 back to reading the tracking tables. If the connection is lost, the database's health is
 suspected and, once it is up again, the LISTEN is re-established and every position re-read
-(what the views did meanwhile was not notified to this connection).
+(what the views did meanwhile was not notified to this connection). A view stopped on a poison
+event (api.stopped_views) ends the wait at once with ReadModelStoppedError.
 """
 
 from __future__ import annotations
@@ -16,9 +17,12 @@ from collections.abc import Iterable
 
 import asyncpg
 
+from api import stopped_views
 from api.database_health import DatabaseHealth, is_unavailable
+from api.stopped_views import ReadModelStoppedError, StoppedView
 from projections.database_settings import CONNECT_TIMEOUT_SECONDS
 from projections.runner import VIEWS
+from projections.status import STATUS_CHANNEL
 from projections.view import PROGRESS_CHANNEL
 
 log = logging.getLogger("okrank.progress")
@@ -41,8 +45,10 @@ class Progress:
         self._advanced = asyncio.Event()
         self._conn: asyncpg.Connection | None = None
         self._lost = asyncio.Event()
-        self._refreshing = asyncio.Lock()  # one query at a time on the connection
+        self._reads = asyncio.Lock()  # one query at a time on the listening connection
         self._task: asyncio.Task[None] | None = None
+        self.stopped: dict[str, StoppedView] = {}
+        self._status_reload: asyncio.Task[None] | None = None
 
     @property
     def connected(self) -> bool:
@@ -63,6 +69,7 @@ class Progress:
         conn = await asyncpg.connect(self.database_url, timeout=CONNECT_TIMEOUT_SECONDS)
         try:
             await conn.add_listener(PROGRESS_CHANNEL, self._on_notify)
+            await conn.add_listener(STATUS_CHANNEL, self._on_status)
             conn.add_termination_listener(self._on_lost)
         except BaseException:
             conn.terminate()
@@ -102,18 +109,39 @@ class Progress:
         if view in self.positions:
             self._advance(view, int(position))
 
+    def _on_status(self, _conn: object, _pid: int, _channel: str, _payload: str) -> None:
+        self._status_reload = asyncio.get_running_loop().create_task(self._reload_status())
+
+    async def _reload_status(self) -> None:
+        conn = self._conn
+        if conn is None:
+            return  # reconnecting: refresh() reads the status again
+        try:
+            async with self._reads:
+                self.stopped = await stopped_views.load(conn)
+        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+            log.warning("could not read projection status: %s", exc)  # refresh() reads it again
+        self._wake()
+
+    def _wake(self) -> None:
+        advanced, self._advanced = self._advanced, asyncio.Event()
+        advanced.set()
+
     def _advance(self, view: str, position: int) -> None:
+        stop = self.stopped.get(view)
+        if stop is not None and position >= stop.position:
+            self.stopped = {k: v for k, v in self.stopped.items() if k != view}  # it moved on
         if position > self.positions[view]:
             self.positions[view] = position
-            advanced, self._advanced = self._advanced, asyncio.Event()
-            advanced.set()
+            self._wake()
 
     async def refresh(self) -> None:
         """Read every view's tracking position from the database."""
         conn = self._conn
         if conn is None or conn.is_closed():
             raise ProgressConnectionLost("the progress connection is being re-established")
-        async with self._refreshing:
+        async with self._reads:
+            self.stopped = await stopped_views.load(conn)
             for view in self.positions:
                 try:
                     value = await conn.fetchval(
@@ -134,11 +162,16 @@ class Progress:
         ]
 
     async def wait(self, position: int | None, topics: Iterable[str], timeout: float = 5.0) -> bool:
-        """Wait until every view that handles one of `topics` has processed `position`."""
+        """Wait until every view that handles one of `topics` has processed `position`.
+
+        Raises ReadModelStoppedError if one of them is stopped on a poison event before it."""
         if position is None:
             return True
         deadline = time.monotonic() + timeout
-        while self._pending(position, topics):
+        while pending := self._pending(position, topics):
+            for view in pending:
+                if view in self.stopped:
+                    raise ReadModelStoppedError(self.stopped[view])
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 log.warning("read models did not reach position %s in %ss", position, timeout)

@@ -13,7 +13,7 @@ from uuid import UUID, uuid4
 
 from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import IntegrityError
+from eventsourcing.persistence import IntegrityError, Transcoder
 from eventsourcing.utils import get_topic
 
 from domain.backlog_item import BacklogItem, ItemStatus, TriageDecision
@@ -28,6 +28,7 @@ from domain.objective import (
     validate_cycle,
 )
 from domain.scoring import Multipliers, RiceInputs, Tier, WsjfInputs
+from domain.storable_text import StorableTextTranscoder
 from domain.text import first_unstorable
 from domain.workspace import Workspace, workspace_id
 
@@ -93,6 +94,12 @@ class OkrankApplication(ExerciseCommands, Application[UUID]):
             super()._take_snapshots(processing_event)
         except Exception:
             log.exception("snapshot failed after commit (the events are stored)")
+
+    def construct_transcoder(self) -> Transcoder:
+        # Events stored with NUL or lone surrogates are read with U+FFFD (domain.storable_text).
+        transcoder = StorableTextTranscoder()
+        self.register_transcodings(transcoder)
+        return transcoder
 
     # --- helpers ---
 

@@ -18,12 +18,14 @@ from traceback import format_exc
 from typing import Any, ClassVar
 from warnings import warn
 
-from eventsourcing.persistence import IntegrityError, Tracking
+from eventsourcing.persistence import IntegrityError, Notification, Tracking
 from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
 from eventsourcing.projection import ApplicationSubscription, Projection, ProjectionRunner
 from eventsourcing.utils import get_topic
 from psycopg import Cursor
 from psycopg.sql import SQL, Identifier
+
+from projections.poison import PoisonEventError, is_poison, poison_of
 
 PROGRESS_CHANNEL = "okrank_progress"
 
@@ -67,6 +69,39 @@ class ReadModelView(PostgresTrackingRecorder):
             self.abort_batch()
             raise
 
+    def apply_isolating_poison(
+        self, batch: Sequence[tuple[Any, Tracking]], rebuilding: bool = False
+    ) -> None:
+        """`apply`, raising PoisonEventError at the first event that can never be applied.
+
+        A batch that fails on a poison event is applied again event by event: the events before
+        the poison are recorded, and the poison's exact position is known."""
+        try:
+            self.apply(batch, rebuilding)
+            return
+        except Exception as exc:
+            if not is_poison(exc):
+                raise
+            if len(batch) == 1:
+                raise self._poison(exc, batch[0]) from exc
+        for item in batch:
+            try:
+                self.apply([item], rebuilding)
+            except Exception as exc:
+                if is_poison(exc):
+                    raise self._poison(exc, item) from exc
+                raise
+
+    def _poison(self, exc: Exception, item: tuple[Any, Tracking]) -> PoisonEventError:
+        event, tracking = item
+        return poison_of(
+            exc,
+            self.view_name,
+            tracking.notification_id,
+            get_topic(type(event)),
+            getattr(event, "originator_id", ""),
+        )
+
     def _apply(self, batch: Sequence[tuple[Any, Tracking]], rebuilding: bool) -> None:
         with self.datastore.transaction(commit=True) as curs, curs.connection.pipeline():
             # Pipeline mode: statements whose results are not read travel without waiting.
@@ -83,10 +118,11 @@ class ReadModelView(PostgresTrackingRecorder):
                     handler(curs, domain_event, tracking.notification_id)
             self.finish_batch(curs)
             self._check_tracking(recorded, last)
-            curs.execute(
-                "SELECT pg_notify(%s, %s)",
-                (PROGRESS_CHANNEL, f"{self.view_name}:{last.notification_id}"),
-            )
+            if not rebuilding:  # a rebuild's tables are not live yet: it notifies once swapped
+                curs.execute(
+                    "SELECT pg_notify(%s, %s)",
+                    (PROGRESS_CHANNEL, f"{self.view_name}:{last.notification_id}"),
+                )
 
     def _queue_tracking(self, curs: Cursor[Any], last: Tracking) -> Cursor[Any] | None:
         """Queue the tracking record's upsert first in the transaction without reading its
@@ -135,19 +171,37 @@ class ViewProjection(Projection[ReadModelView]):
         self.view.apply([(domain_event, tracking)])
 
     def process_batch(self, batch: Sequence[tuple[Any, Tracking]]) -> None:
-        self.view.apply(batch)
+        self.view.apply_isolating_poison(batch)
+
+
+def decode(app: Any, notification: Notification, view_name: str) -> tuple[Any, Tracking]:
+    """The notification's domain event and tracking; PoisonEventError if it cannot be decoded."""
+    try:
+        event = app.mapper.to_domain_event(notification)
+    except Exception as exc:
+        if is_poison(exc):
+            raise poison_of(
+                exc, view_name, notification.id, notification.topic, notification.originator_id
+            ) from exc
+        raise
+    return event, Tracking(app.name, notification.id)
 
 
 def batches(
-    subscription: ApplicationSubscription[Any], limit: int = MAX_BATCH
+    subscription: ApplicationSubscription[Any], limit: int = MAX_BATCH, view_name: str = ""
 ) -> Iterator[list[tuple[Any, Tracking]]]:
     """The subscription's events in batches: block for the next event, then add every event the
     subscription has already fetched from the log (never waiting for more), up to `limit`.
 
     The library's subscription pulls notifications in pages on its own thread and hands them
     over through a queue; this drains what is already there. Order is the subscription's.
+    An event that cannot be decoded ends its batch and raises PoisonEventError after it.
     """
     inner = subscription.subscription
+
+    def next_event() -> tuple[Any, Tracking]:
+        # As ApplicationSubscription.__next__, knowing which notification failed to decode.
+        return decode(subscription, next(inner), view_name)
 
     def fetched() -> bool:
         # ListenNotifySubscription keeps the current page and a queue of pages; a
@@ -161,19 +215,25 @@ def batches(
 
     while True:
         try:
-            batch = [next(subscription)]
+            batch = [next_event()]
         except StopIteration:
             return
         stopped = False
+        poison: PoisonEventError | None = None
         while len(batch) < limit and fetched():
             try:
                 # Does not block: the current page has events, or a page is queued (this
                 # thread is the queue's only consumer).
-                batch.append(next(subscription))
+                batch.append(next_event())
             except (StopIteration, Empty):
                 stopped = True
                 break
+            except PoisonEventError as exc:
+                poison = exc
+                break
         yield batch
+        if poison is not None:
+            raise poison
         if stopped:
             return
 
@@ -191,7 +251,8 @@ class BatchingProjectionRunner(ProjectionRunner[Any, Any]):
     ) -> None:
         # As ProjectionRunner._process_events_loop (eventsourcing 9.5.6), batch by batch.
         try:
-            for batch in batches(subscription, MAX_BATCH):  # read now: a bench may lower it
+            # MAX_BATCH read now: a bench may lower it.
+            for batch in batches(subscription, MAX_BATCH, projection.view.view_name):
                 projection.process_batch(batch)
         except BaseException as e:
             _runner = runner()

@@ -1,0 +1,75 @@
+"""Writing events the way code before input validation stored them, and repairing one."""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+from uuid import UUID
+
+import psycopg
+
+from domain.application import OkrankApplication
+from domain.backlog_item import BacklogItem
+
+TOO_BIG = 10**20  # no PostgreSQL int column holds it: the catalog can never apply the event
+
+
+def record(app: OkrankApplication, item_id: UUID, trigger: Any) -> int:
+    """Trigger an event on the item past its command's validation; its log position."""
+    item = app.repository.get(item_id)
+    assert isinstance(item, BacklogItem)
+    trigger(item)
+    return app.save(item)[-1].notification.id
+
+
+def nul_title(app: OkrankApplication, item_id: UUID, title: str = "evil\x00title") -> int:
+    return record(
+        app, item_id, lambda i: i._updated(title=title, description="", kind="FEATURE", actor="x")
+    )
+
+
+def out_of_range_score(app: OkrankApplication, item_id: UUID) -> int:
+    return record(
+        app,
+        item_id,
+        lambda i: i._wsjf_scored(
+            business_value=TOO_BIG, time_criticality=1, risk_reduction=1, job_size=1, actor="x"
+        ),
+    )
+
+
+def repair_score(url: str, position: int) -> None:
+    """Stand in for a repaired event: the stored value made one the read model can hold."""
+    with psycopg.connect(url) as conn:
+        (state,) = conn.execute(
+            "SELECT state FROM okrank_events WHERE notification_id = %s", (position,)
+        ).fetchone()
+        fixed = {**json.loads(bytes(state)), "business_value": 5}
+        conn.execute(
+            "UPDATE okrank_events SET state = %s WHERE notification_id = %s",
+            (json.dumps(fixed).encode(), position),
+        )
+
+
+def status_row(url: str, view_name: str) -> tuple[Any, ...] | None:
+    with psycopg.connect(url) as conn:
+        try:
+            return conn.execute(
+                "SELECT position, topic, reason, checks FROM projection_status"
+                " WHERE view_name = %s",
+                (view_name,),
+            ).fetchone()
+        except psycopg.errors.UndefinedTable:
+            return None
+
+
+def wait_for(condition: Any, what: str, timeout: float = 30) -> Any:
+    """Poll `condition` until it returns something truthy, or fail after `timeout`."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.05)
+    raise AssertionError(f"timed out waiting for {what}")
