@@ -8,6 +8,7 @@ import base64
 import json
 from typing import Any
 
+import httpx
 import pytest
 
 from tests.api.helpers import ITEM, item, objective, ranking, tag
@@ -199,23 +200,30 @@ def test_nul_in_any_text_field_is_a_validation_error_and_changes_nothing(
     assert created["backlogItem"]["title"] == "after the refusal"
 
 
-def raw_post(gql: Any, body: bytes) -> dict[str, Any]:
+def raw_post(gql: Any, body: bytes) -> httpx.Response:
     """POST bytes as they are: a JSON body may carry a lone surrogate as \\ud800."""
-    response = gql.http.post("/graphql", content=body, headers={"content-type": "application/json"})
-    assert response.status_code == 200, response.text
-    return response.json()
+    return gql.http.post("/graphql", content=body, headers={"content-type": "application/json"})
 
 
-def test_a_lone_surrogate_in_json_variables_is_a_validation_error(gql):
+def test_a_lone_surrogate_in_json_variables_is_refused_and_changes_nothing(gql):
+    """No JSON decoder can turn \\ud800 into storable text: the envelope is refused (400)
+    before any operation runs."""
     query = (
         "mutation($input: CreateBacklogItemInput!) { createBacklogItem(input: $input) {"
         " __typename ... on ValidationError { path message } } }"
     )
     body = json.dumps({"query": query, "variables": {"input": {"title": "a"}}})
     body = body.replace('"title": "a"', '"title": "lone \\ud800 surrogate"')
-    result = raw_post(gql, body.encode())["data"]["createBacklogItem"]
-    assert result["__typename"] == "ValidationError" and result["path"] == ["input", "title"]
-    assert "U+D800" in result["message"]
+    response = raw_post(gql, body.encode())
+    assert response.status_code == 400, response.text
+    error = response.json()["errors"][0]
+    assert error["extensions"]["code"] == "BAD_REQUEST" and "surrogate" in error["message"]
+    assert gql.execute("{ backlogItems { edges { cursor } } }")["backlogItems"]["edges"] == []
+
+
+def test_a_lone_surrogate_written_as_a_graphql_escape_is_a_syntax_error(gql):
+    body = gql.post('mutation { createBacklogItem(input: {title: "x\\ud800"}) { __typename } }')
+    assert "Invalid Unicode escape sequence" in body.json()["errors"][0]["message"]
     assert gql.execute("{ backlogItems { edges { cursor } } }")["backlogItems"]["edges"] == []
 
 
