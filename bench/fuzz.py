@@ -4,13 +4,15 @@ server on loopback. Prints the answers' statuses and every kind of finding (5xx,
 masked internal error, untyped execution error, read model lagging, hang) with examples, and
 whether the service was still healthy and the bystander workspace untouched afterwards.
 
-Run: .venv/bin/python -m bench.fuzz [--operations 5000] [--quick]
+Run: .venv/bin/python -m bench.fuzz [--operations 5000] [--seconds 900] [--quick]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import signal
+import sys
 import time
 import uuid
 
@@ -26,10 +28,13 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--operations", type=int, default=5000)
+    parser.add_argument("--seconds", type=float, default=900, help="stop after this long")
     parser.add_argument("--quick", action="store_true", help="500 operations")
     args = parser.parse_args()
     operations = 500 if args.quick else args.operations
 
+    # SIGTERM ends the run like Ctrl-C: the server and the database are stopped on the way out.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     db = Database()
     server = Server(
         "api.app:create_app",
@@ -40,7 +45,9 @@ def main() -> None:
         seed = fuzzing.seed_workspaces(server.url, workspace)
         before = fuzzing.bystander_state(seed)
         began = time.perf_counter()
-        findings = fuzzing.run(server.url, seed, workspace, examples=operations)
+        findings = fuzzing.run(
+            server.url, seed, workspace, examples=operations, seconds=args.seconds
+        )
         seconds = time.perf_counter() - began
         ready = httpx.get(f"{server.url}/readyz", timeout=10).status_code == 200
         untouched = fuzzing.bystander_state(seed) == before

@@ -12,6 +12,7 @@ the operations probe) must be exactly as it was.
 from __future__ import annotations
 
 import json
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -184,9 +185,22 @@ def check_answer(findings: Findings, document: str, response: httpx.Response) ->
             findings.add("untyped execution error", document, json.dumps(error)[:500])
 
 
-def run(url: str, seed: Seed, workspace: str, examples: int, timeout: float = 10.0) -> Findings:
-    """Send `examples` generated operations as ADMIN and as STAKEHOLDER of `workspace`."""
+class _OutOfTime(Exception):
+    pass
+
+
+def run(
+    url: str,
+    seed: Seed,
+    workspace: str,
+    examples: int,
+    timeout: float = 10.0,
+    seconds: float = 1800.0,
+) -> Findings:
+    """Send up to `examples` generated operations as ADMIN and as STAKEHOLDER of `workspace`,
+    stopping after `seconds`."""
     findings = Findings()
+    stop_at = time.monotonic() + seconds
     tokens = {
         role: issue_token(SECRET, workspace, f"fuzz-{role.value.lower()}", [role])
         for role in (Role.ADMIN, Role.STAKEHOLDER)
@@ -203,6 +217,8 @@ def run(url: str, seed: Seed, workspace: str, examples: int, timeout: float = 10
     )
     @given(document=operations(seed), role=st.sampled_from(list(tokens)))
     def one(document: str, role: Role) -> None:
+        if time.monotonic() > stop_at:
+            raise _OutOfTime
         findings.operations += 1
         headers = {"Authorization": f"Bearer {tokens[role]}", "content-type": "application/json"}
         try:
@@ -214,6 +230,8 @@ def run(url: str, seed: Seed, workspace: str, examples: int, timeout: float = 10
 
     try:
         one()
+    except _OutOfTime:
+        pass
     finally:
         http.close()
     return findings
