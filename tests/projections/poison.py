@@ -8,6 +8,7 @@ from typing import Any
 from uuid import UUID
 
 import psycopg
+from eventsourcing.application import Application, ProcessingEvent
 
 from domain.application import OkrankApplication
 from domain.backlog_item import BacklogItem
@@ -16,11 +17,15 @@ TOO_BIG = 10**20  # no PostgreSQL int column holds it: the catalog can never app
 
 
 def record(app: OkrankApplication, item_id: UUID, trigger: Any) -> int:
-    """Trigger an event on the item past its command's validation; its log position."""
+    """Trigger an event on the item past its command's validation and past the application's
+    last-line guard (as code before both stored it); its log position."""
     item = app.repository.get(item_id)
     assert isinstance(item, BacklogItem)
     trigger(item)
-    return app.save(item)[-1].notification.id
+    processing = ProcessingEvent()
+    processing.collect_events(item)
+    recordings = Application._record(app, processing)  # the library's, without okrank's guard
+    return recordings[-1].notification.id
 
 
 def nul_title(app: OkrankApplication, item_id: UUID, title: str = "evil\x00title") -> int:
