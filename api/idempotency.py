@@ -172,6 +172,7 @@ class Attempt:
     row: tuple[str, str, str]
     committed: dict[str, Any]
     next_index: int = field(default=0)
+    keep_answer: bool = True
 
 
 _attempt: contextvars.ContextVar[Attempt | None] = contextvars.ContextVar(
@@ -210,6 +211,15 @@ async def run_command(run: Callable[[], Awaitable[CommandResult]]) -> CommandRes
     result = await run()
     await attempt.pool.execute(RECORD, *attempt.row, {index: _to_json(result)})
     return result
+
+
+def keep_no_answer() -> None:
+    """The current answer holds a secret okrank stores only hashed (a new service token): it
+    must not sit in `idempotency_keys`. The key is left open instead; a retry runs again and
+    meets the mutation's own uniqueness rule (a live token's name) rather than a replay."""
+    attempt = _attempt.get()
+    if attempt is not None:
+        attempt.keep_answer = False
 
 
 # --- the HTTP side: claim the key, run or replay, store the answer ------------------------
@@ -277,7 +287,8 @@ class IdempotencyKeys:
         claimed = await pool.fetchrow(CLAIM, *row, digest, LEASE_SECONDS, TTL_SECONDS)
         if claimed is None:
             return await self._existing(pool, row, digest, send)
-        token = _attempt.set(Attempt(pool, row, dict(claimed["commits"])))
+        attempt = Attempt(pool, row, dict(claimed["commits"]))
+        token = _attempt.set(attempt)
         try:
             start, answer = await _buffered(self.app, scope, replay)
         except BaseException:
@@ -286,7 +297,7 @@ class IdempotencyKeys:
         finally:
             _attempt.reset(token)
         status = start["status"]
-        if _storable(status, answer):
+        if attempt.keep_answer and _storable(status, answer):
             headers = [
                 [k.decode("latin-1"), v.decode("latin-1")]
                 for k, v in start["headers"]

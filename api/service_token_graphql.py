@@ -10,6 +10,7 @@ import asyncpg
 import strawberry
 from strawberry.types import Info
 
+from api import idempotency
 from api.auth import Principal, Role
 from api.auth.service_tokens import REVOKED_CHANNEL, new_token, token_hash
 from api.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
@@ -154,6 +155,7 @@ class ServiceTokenMutations:
             return ConflictError(
                 message=f"a live service token is already named {name!r}", current_version=None
             )
+        idempotency.keep_no_answer()  # the token is shown once and stored only hashed
         return ServiceTokenSuccess(service_token=ServiceToken.from_row(row), token=token)
 
     @strawberry.mutation(

@@ -231,3 +231,27 @@ def test_an_expired_key_runs_again_and_expired_rows_are_purged(
             "SELECT key FROM idempotency_keys WHERE workspace = %s", (workspace,)
         ).fetchall()
     assert keys == [(second_key,)]
+
+
+SERVICE_TOKEN = (
+    "mutation($input: CreateServiceTokenInput!) { createServiceToken(input: $input) {"
+    " __typename ... on ServiceTokenSuccess { token } ... on UserError { message } } }"
+)
+
+
+def test_a_new_service_token_is_never_kept_with_its_key(gql: GraphQLClient, database_url) -> None:
+    """A service token is stored only hashed: its answer is not kept for replays, and a retry
+    meets the live-name rule instead of creating a second token."""
+    key = uuid.uuid4().hex
+    variables = {"input": {"name": f"ci-{key[:6]}", "roles": ["MEMBER"]}}
+    first = gql.post(SERVICE_TOKEN, variables, headers={"Idempotency-Key": key})
+    created = first.json()["data"]["createServiceToken"]
+    assert created["__typename"] == "ServiceTokenSuccess"
+    with psycopg.connect(database_url) as conn:
+        bodies = conn.execute(
+            "SELECT body FROM idempotency_keys WHERE workspace = %s", (gql.workspace,)
+        ).fetchall()
+    assert all(body is None or created["token"].encode() not in bytes(body) for (body,) in bodies)
+    retry = gql.post(SERVICE_TOKEN, variables, headers={"Idempotency-Key": key})
+    assert "idempotent-replayed" not in retry.headers
+    assert retry.json()["data"]["createServiceToken"]["__typename"] == "ConflictError"
