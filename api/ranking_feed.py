@@ -141,6 +141,10 @@ class RankingFeed:
                 await self._fetch()
             except asyncio.CancelledError:
                 raise
+            except asyncpg.UndefinedTableError:
+                # A fresh database: the projections have not created the outbox yet, so there
+                # is nothing to deliver; the next poll looks again.
+                await asyncio.sleep(0.5)
             except Exception as exc:  # never die silently: subscribers depend on this task
                 if is_unavailable(exc):
                     self.health.suspect(exc)
