@@ -7,7 +7,7 @@ import argparse
 import logging
 from typing import Any
 
-from api.http_limits import HttpLimits, http_limits
+from okrank.api.http_limits import HttpLimits, http_limits
 
 LOG_FORMAT = "%(levelname)s %(name)s: %(message)s"
 
@@ -15,7 +15,7 @@ LOG_FORMAT = "%(levelname)s %(name)s: %(message)s"
 def uvicorn_options(limits: HttpLimits) -> dict[str, Any]:
     """uvicorn settings that bound what one client can hold (see api.http_limits)."""
     return {
-        "http": "api.http_protocol:GuardedHttpProtocol",  # header timeout and size
+        "http": "okrank.api.http_protocol:GuardedHttpProtocol",  # header timeout and size
         "timeout_keep_alive": limits.keepalive_timeout,
         "limit_concurrency": limits.max_connections,
         "h11_max_incomplete_event_size": limits.max_header_bytes,
@@ -27,7 +27,7 @@ def run(host: str, port: int, workers: int = 1, log_level: str = "info") -> None
     import uvicorn
 
     uvicorn.run(
-        "api.app:create_app",
+        "okrank.api.app:create_app",
         factory=True,
         host=host,
         port=port,

@@ -20,7 +20,7 @@ import httpx
 import psycopg
 import pytest
 
-from api.auth import Role, issue_token
+from okrank.api.auth import Role, issue_token
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = "test-secret-" + uuid.uuid4().hex
@@ -104,7 +104,7 @@ class ServerProcess:
             [
                 sys.executable,
                 "-m",
-                "api.server",  # uvicorn with okrank's connection limits, as `okrank serve`
+                "okrank.api.server",  # uvicorn with okrank's connection limits, as `okrank serve`
                 "--host",
                 "127.0.0.1",
                 "--port",

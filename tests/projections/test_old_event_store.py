@@ -12,9 +12,9 @@ from uuid import UUID
 
 import psycopg
 
-from domain.application import OkrankApplication
-from projections.rebuild import rebuild
-from projections.runner import event_store_env
+from okrank.domain.application import OkrankApplication
+from okrank.projections.rebuild import rebuild
+from okrank.projections.runner import event_store_env
 from tests.fixtures.make_old_store import EVENT_TABLES, OUT, read_models
 
 
