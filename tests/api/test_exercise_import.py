@@ -1,4 +1,4 @@
-"""MaxDiff responses from other tools: the two real surveys in ../shared/datasets/maxdiff/
+"""MaxDiff responses from other tools: the two real surveys in tests/data/maxdiff/
 imported as CSV through GraphQL give the counts and utilities of the data; a bad file imports
 nothing and names every bad row."""
 
