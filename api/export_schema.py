@@ -1,4 +1,4 @@
-"""Write schema.graphql from the code: `python -m api.export_schema`."""
+"""Write schema.graphql from the code: `python -m okrank.api.export_schema`."""
 
 from pathlib import Path
 

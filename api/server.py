@@ -1,5 +1,5 @@
 """Runs the okrank ASGI app under uvicorn with okrank's connection limits: the one place that
-starts a server, used by `okrank serve` and by `python -m api.server` (tests, containers)."""
+starts a server, used by `okrank serve` and by `python -m okrank.api.server` (tests, containers)."""
 
 from __future__ import annotations
 
@@ -38,7 +38,7 @@ def run(host: str, port: int, workers: int = 1, log_level: str = "info") -> None
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m api.server", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m okrank.api.server", description=__doc__)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--workers", type=int, default=1)

@@ -11,7 +11,7 @@ from tests.conftest import ROOT
 def test_schema_file_matches_the_code():
     on_disk = (ROOT / "schema.graphql").read_text()
     assert on_disk == schema.as_str() + "\n", (
-        "schema.graphql drifted: regenerate with `python -m api.export_schema`"
+        "schema.graphql drifted: regenerate with `python -m okrank.api.export_schema`"
     )
 
 
