@@ -78,7 +78,7 @@ def free_port() -> int:
 
 
 class ServerProcess:
-    """An okrank server process (`python -m okrank.api.server`: uvicorn) on loopback, by PID."""
+    """An okrank server (`python -m okrank.api.server`: uvicorn) on loopback, ended by PID."""
 
     def __init__(
         self,
