@@ -1,8 +1,8 @@
-"""Write schema.graphql from the code: `python -m api.export_schema`."""
+"""Write schema.graphql from the code: `python -m okrank.api.export_schema`."""
 
 from pathlib import Path
 
-from api.schema import schema
+from okrank.api.schema import schema
 
 if __name__ == "__main__":
     path = Path(__file__).resolve().parent.parent / "schema.graphql"

@@ -1,5 +1,5 @@
 """Runs the okrank ASGI app under uvicorn with okrank's connection limits: the one place that
-starts a server, used by `okrank serve` and by `python -m api.server` (tests, containers)."""
+starts a server, used by `okrank serve` and by `python -m okrank.api.server` (tests, containers)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import argparse
 import logging
 from typing import Any
 
-from api.http_limits import HttpLimits, http_limits
+from okrank.api.http_limits import HttpLimits, http_limits
 
 LOG_FORMAT = "%(levelname)s %(name)s: %(message)s"
 
@@ -15,7 +15,7 @@ LOG_FORMAT = "%(levelname)s %(name)s: %(message)s"
 def uvicorn_options(limits: HttpLimits) -> dict[str, Any]:
     """uvicorn settings that bound what one client can hold (see api.http_limits)."""
     return {
-        "http": "api.http_protocol:GuardedHttpProtocol",  # header timeout and size
+        "http": "okrank.api.http_protocol:GuardedHttpProtocol",  # header timeout and size
         "timeout_keep_alive": limits.keepalive_timeout,
         "limit_concurrency": limits.max_connections,
         "h11_max_incomplete_event_size": limits.max_header_bytes,
@@ -27,7 +27,7 @@ def run(host: str, port: int, workers: int = 1, log_level: str = "info") -> None
     import uvicorn
 
     uvicorn.run(
-        "api.app:create_app",
+        "okrank.api.app:create_app",
         factory=True,
         host=host,
         port=port,
@@ -38,7 +38,7 @@ def run(host: str, port: int, workers: int = 1, log_level: str = "info") -> None
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m api.server", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m okrank.api.server", description=__doc__)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--workers", type=int, default=1)

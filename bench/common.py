@@ -30,12 +30,12 @@ import psycopg
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from api.auth import Role, issue_token  # noqa: E402
-from domain.application import Actor, OkrankApplication  # noqa: E402
-from domain.backlog_item import BacklogItem  # noqa: E402
-from domain.objective import Objective  # noqa: E402
-from domain.scoring import RiceInputs, Tier, WsjfInputs  # noqa: E402
-from projections.runner import event_store_env  # noqa: E402
+from okrank.api.auth import Role, issue_token  # noqa: E402
+from okrank.domain.application import Actor, OkrankApplication  # noqa: E402
+from okrank.domain.backlog_item import BacklogItem  # noqa: E402
+from okrank.domain.objective import Objective  # noqa: E402
+from okrank.domain.scoring import RiceInputs, Tier, WsjfInputs  # noqa: E402
+from okrank.projections.runner import event_store_env  # noqa: E402
 
 SECRET = "bench-secret-" + uuid.uuid4().hex
 WORKSPACE = "bench"
@@ -137,7 +137,7 @@ class Server:
 
 def okrank_server(db: Database, projections: bool = True, workers: int = 1) -> Server:
     return Server(
-        "api.app:create_app",
+        "okrank.api.app:create_app",
         {
             "OKRANK_DATABASE_URL": db.url,
             "OKRANK_SECRET": SECRET,
@@ -152,7 +152,7 @@ class Projector:
 
     def __init__(self, db: Database) -> None:
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "api.cli", "project"],
+            [sys.executable, "-m", "okrank.api.cli", "project"],
             cwd=ROOT,
             env={**os.environ, "DATABASE_URL": db.url},
             stdout=subprocess.DEVNULL,

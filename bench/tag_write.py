@@ -18,7 +18,6 @@ from typing import Any
 
 import psycopg
 
-from api.ids import to_global_id
 from bench.common import (
     Database,
     Projector,
@@ -29,7 +28,8 @@ from bench.common import (
     seed,
     wait_projected,
 )
-from projections.runner import rebuild
+from okrank.api.ids import to_global_id
+from okrank.projections.runner import rebuild
 
 TAG = (
     "mutation($i: ID!, $o: ID!) { tagBacklogItem(input: {backlogItemId: $i, objectiveId: $o,"

@@ -20,7 +20,7 @@ import httpx
 import psycopg
 import pytest
 
-from api.auth import Role, issue_token
+from okrank.api.auth import Role, issue_token
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = "test-secret-" + uuid.uuid4().hex
@@ -78,7 +78,7 @@ def free_port() -> int:
 
 
 class ServerProcess:
-    """An okrank server process (`python -m api.server`: uvicorn) on loopback, ended by PID."""
+    """An okrank server (`python -m okrank.api.server`: uvicorn) on loopback, ended by PID."""
 
     def __init__(
         self,
@@ -104,7 +104,7 @@ class ServerProcess:
             [
                 sys.executable,
                 "-m",
-                "api.server",  # uvicorn with okrank's connection limits, as `okrank serve`
+                "okrank.api.server",  # uvicorn with okrank's connection limits, as `okrank serve`
                 "--host",
                 "127.0.0.1",
                 "--port",

@@ -16,7 +16,7 @@ import httpx
 
 from tests.conftest import ROOT, free_port
 
-OKRANK = [sys.executable, "-m", "api.cli"]
+OKRANK = [sys.executable, "-m", "okrank.api.cli"]
 
 
 def start(data_dir: Path, port: int) -> tuple[subprocess.Popen[str], str]:

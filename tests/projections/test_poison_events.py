@@ -10,8 +10,8 @@ from typing import Any
 
 import psycopg
 
-from domain.application import Actor, OkrankApplication
-from projections.runner import Projections, event_store_env, rebuild
+from okrank.domain.application import Actor, OkrankApplication
+from okrank.projections.runner import Projections, event_store_env, rebuild
 from tests.conftest import ROOT
 from tests.projections.poison import (
     nul_title,
@@ -113,7 +113,7 @@ def test_a_failed_rebuild_leaves_the_read_models_and_tracking_as_they_were(make_
     with psycopg.connect(url) as conn:
         tracking = [tracked(conn, v) for v in ("catalog", "tag_history")]
     result = subprocess.run(
-        [sys.executable, "-m", "api.cli", "rebuild"],
+        [sys.executable, "-m", "okrank.api.cli", "rebuild"],
         cwd=ROOT,
         capture_output=True,
         text=True,

@@ -12,10 +12,10 @@ from uuid import UUID
 import psycopg
 import pytest
 
-from domain.application import Actor, OkrankApplication
-from domain.exercise_ballots import BallotInput, MaxDiffAnswer
-from domain.scoring import Multipliers, RiceInputs, Tier, WsjfInputs
-from projections.runner import VIEWS, Projections, event_store_env, rebuild
+from okrank.domain.application import Actor, OkrankApplication
+from okrank.domain.exercise_ballots import BallotInput, MaxDiffAnswer
+from okrank.domain.scoring import Multipliers, RiceInputs, Tier, WsjfInputs
+from okrank.projections.runner import VIEWS, Projections, event_store_env, rebuild
 from tests.conftest import ROOT
 
 TABLES = {
@@ -162,7 +162,7 @@ def test_rebuild_command_reproduces_live_rows(app_and_url):
         projections.stop()
     live = snapshot(url)
     result = subprocess.run(
-        [sys.executable, "-m", "api.cli", "rebuild"],
+        [sys.executable, "-m", "okrank.api.cli", "rebuild"],
         cwd=ROOT,
         capture_output=True,
         text=True,

@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 from scipy.stats import spearmanr
 
-from domain.errors import ValidationError
-from domain.methods.maxdiff import (
+from okrank.domain.errors import ValidationError
+from okrank.domain.methods.maxdiff import (
     Response,
     analyse,
     balance,
@@ -23,8 +23,8 @@ from domain.methods.maxdiff import (
     validate_response,
 )
 
-# The project's shared folder sits beside the checkout (as in CI): ../shared/datasets/maxdiff.
-DATA = Path(__file__).resolve().parents[4] / "shared" / "datasets" / "maxdiff"
+# Real surveys kept in the repository, with their sources and licences: tests/data/maxdiff/.
+DATA = Path(__file__).resolve().parents[2] / "data" / "maxdiff"
 
 
 def test_design_is_balanced():

@@ -12,17 +12,17 @@ import numpy as np
 import pytest
 from scipy.stats import pearsonr
 
-from domain.errors import ValidationError
-from domain.methods.maxdiff import Response, analyse
-from domain.methods.maxdiff_csv import (
+from okrank.domain.errors import ValidationError
+from okrank.domain.methods.maxdiff import Response, analyse
+from okrank.domain.methods.maxdiff_csv import (
     CsvImportError,
     CsvRowError,
     ImportedResponse,
     parse_responses_csv,
 )
 
-# The project's shared folder sits beside the checkout (as in CI): ../shared/datasets/maxdiff.
-DATA = Path(__file__).resolve().parents[4] / "shared" / "datasets" / "maxdiff"
+# Real surveys kept in the repository, with their sources and licences: tests/data/maxdiff/.
+DATA = Path(__file__).resolve().parents[2] / "data" / "maxdiff"
 FRUIT = ["Apple", "Orange", "Grapes", "Banana", "Peach", "Melon", "Pear"]
 
 
