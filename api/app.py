@@ -29,7 +29,15 @@ from strawberry.subscriptions import (
 )
 from strawberry.types.unset import UNSET
 
-from api import idempotency, import_route, rate_limit, request_envelope, stopped_views, webhooks
+from api import (
+    cors,
+    idempotency,
+    import_route,
+    rate_limit,
+    request_envelope,
+    stopped_views,
+    webhooks,
+)
 from api.auth import AuthError, AuthUnavailable, bearer
 from api.auth.authenticator import Authenticator
 from api.auth.settings import IdentitySettings
@@ -70,6 +78,10 @@ class ClosableWebSocket(ASGIWebSocketAdapter):
 class OkrankGraphQL(GraphQL):
     websocket_adapter_class = ClosableWebSocket
     authenticator: Authenticator
+    origin_policy: cors.OriginPolicy
+
+    def is_websocket_origin_allowed(self, request: Any, origin: str) -> bool:
+        return self.origin_policy.allows(origin)  # cors.WebSocketOrigins refused others first
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """While the database is known to be down, an HTTP request is refused at once (503)."""
@@ -413,7 +425,8 @@ def create_app(
         ),
     )
     authenticator = Authenticator(secret, IdentitySettings.from_env())
-    graphql.authenticator = authenticator
+    origins = cors.OriginPolicy.from_env()
+    graphql.authenticator, graphql.origin_policy = authenticator, origins
     importer = OkrankGraphQL(schema, graphql_ide=None, subscription_protocols=())
     importer.authenticator, importer.imports_only = authenticator, True
     app = Starlette(
@@ -430,4 +443,6 @@ def create_app(
     keyed = idempotency.IdempotencyKeys(GraphQLResponseMedia(app), lambda: app.state.services.pool)
     limits = rate_limit.RateLimitSettings.from_env()
     guarded = GraphQLGuard(rate_limit.TokenRateLimit(keyed, limits), authenticator, http_limits())
-    return ErrorBoundary(rate_limit.AuthFailureLimit(guarded, limits))
+    return ErrorBoundary(
+        cors.browser_origins(rate_limit.AuthFailureLimit(guarded, limits), origins)
+    )

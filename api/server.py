@@ -24,8 +24,13 @@ def uvicorn_options(limits: HttpLimits) -> dict[str, Any]:
 
 
 def run(host: str, port: int, workers: int = 1, log_level: str = "info") -> None:
+    import os
+
     import uvicorn
 
+    from api.cors import LISTEN_HOST_ENV
+
+    os.environ[LISTEN_HOST_ENV] = host  # the workers' default browser origins depend on it
     uvicorn.run(
         "api.app:create_app",
         factory=True,
