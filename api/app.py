@@ -31,6 +31,7 @@ from strawberry.types.unset import UNSET
 
 from api import (
     cors,
+    graphiql,
     idempotency,
     import_route,
     rate_limit,
@@ -79,6 +80,10 @@ class OkrankGraphQL(GraphQL):
     websocket_adapter_class = ClosableWebSocket
     authenticator: Authenticator
     origin_policy: cors.OriginPolicy
+
+    @property
+    def graphql_ide_html(self) -> str:
+        return graphiql.page()  # its assets from okrank itself: no CDN, works offline
 
     def is_websocket_origin_allowed(self, request: Any, origin: str) -> bool:
         return self.origin_policy.allows(origin)  # cors.WebSocketOrigins refused others first
@@ -435,6 +440,7 @@ def create_app(
             Route("/graphql", graphql, methods=["GET", "POST"]),
             Route(import_route.IMPORT_PATH, importer, methods=["POST"]),
             WebSocketRoute("/graphql", graphql),
+            Route(graphiql.ASSET_PATH, graphiql.asset),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
         ],
