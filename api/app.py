@@ -149,7 +149,8 @@ class OkrankGraphQL(GraphQL):
             params = context.connection_params or {}
             raw = params.get("Authorization") or params.get("authorization")
             try:
-                token = bearer(raw) if raw else str(params.get("token") or "")
+                # No token at all: the same "missing Authorization" message as over HTTP.
+                token = str(params["token"]) if params.get("token") and not raw else bearer(raw)
                 context.principal = await self.authenticator.authenticate(token)
             except AuthError as exc:
                 await context.websocket.close(code=4401, reason=str(exc)[:120])

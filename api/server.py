@@ -4,9 +4,12 @@ starts a server, used by `okrank serve` and by `python -m api.server` (tests, co
 from __future__ import annotations
 
 import argparse
+import errno
 import logging
+import socket
 from typing import Any
 
+from api.credentials import mask_log_handlers
 from api.http_limits import HttpLimits, http_limits
 
 LOG_FORMAT = "%(levelname)s %(name)s: %(message)s"
@@ -21,6 +24,30 @@ def uvicorn_options(limits: HttpLimits) -> dict[str, Any]:
         "h11_max_incomplete_event_size": limits.max_header_bytes,
         "access_log": False,
     }
+
+
+class PortUnavailable(Exception):
+    """The address to listen on cannot be bound; the message says why."""
+
+
+def ensure_port_free(host: str, port: int) -> None:
+    """Bind the address once, as uvicorn will, so that a port in use is said in one line before
+    any banner or token is printed (uvicorn binds only after the application has started)."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except socket.gaierror as exc:
+        raise PortUnavailable(f"cannot listen on {host}: {exc.strerror}") from None
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                message = f"port {port} on {host} is already in use (choose another with --port)"
+            else:
+                message = f"cannot listen on {host}:{port}: {exc.strerror}"
+            raise PortUnavailable(message) from None
 
 
 def run(host: str, port: int, workers: int = 1, log_level: str = "info") -> None:
@@ -52,6 +79,7 @@ def main(argv: list[str] | None = None) -> None:
     )
     args = parser.parse_args(argv)
     logging.basicConfig(level=args.log_level.upper(), format=LOG_FORMAT)
+    mask_log_handlers()
     run(args.host, args.port, args.workers, args.log_level)
 
 
