@@ -15,7 +15,7 @@ from strawberry.extensions import (
 from strawberry.tools import merge_types
 from strawberry.types import Info
 
-from api import limits, reads
+from api import limits, reads, scalars
 from api.arguments import datetime_argument, text_argument
 from api.error_logging import QuietClientErrorsSchema
 from api.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
@@ -307,6 +307,7 @@ schema = QuietClientErrorsSchema(
     subscription=Subscription,
     types=[ValidationError, NotFoundError, ConflictError, PermissionDeniedError],
     execution_context_class=PlainSelectionsExecutionContext,
+    scalar_overrides=scalars.OVERRIDES,  # DateTime @specifiedBy RFC 3339
     # Factories: extensions are built per request; the parser and validation caches are shared
     # at module level by strawberry, so they still pay across requests. The validation cache is
     # keyed by the validation rules too, so the limits' rule classes are created once here.
