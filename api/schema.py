@@ -15,7 +15,7 @@ from strawberry.extensions import (
 from strawberry.tools import merge_types
 from strawberry.types import Info
 
-from api import limits, reads, scalars
+from api import limits, metrics, reads, scalars
 from api.arguments import datetime_argument, text_argument
 from api.error_logging import QuietClientErrorsSchema
 from api.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
@@ -315,6 +315,7 @@ schema = QuietClientErrorsSchema(
         lambda: MaskErrorsExceptOutage(
             should_mask_error=_should_mask, error_message="Internal error."
         ),
+        metrics.OperationMetrics,  # /metrics: operations by outcome, latency
         lambda: AddValidationRules(LIMIT_RULES),
         lambda: MaxTokensLimiter(max_token_count=5000),
         lambda: ParserCache(maxsize=1024),
