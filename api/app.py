@@ -13,6 +13,7 @@ from typing import Any
 import asyncpg
 import orjson
 from cross_web import HTTPException
+from eventsourcing.persistence import PersistenceError
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse
@@ -35,6 +36,7 @@ from api import (
     idempotency,
     import_route,
     metrics,
+    projection_lag,
     rate_limit,
     request_envelope,
     request_id,
@@ -325,6 +327,16 @@ async def readyz(request: Request) -> JSONResponse:
         return JSONResponse({"ready": False, "reason": "database unreachable"}, status_code=503)
     if stopped:  # a view stopped on a poison event (projections.status)
         return JSONResponse(stopped, status_code=503)
+    bound = request.app.state.max_lag_events
+    try:
+        lags = await projection_lag.lag_by_view(services) if bound is not None else {}
+    except (OSError, PersistenceError):  # the event store's head could not be read
+        return JSONResponse({"ready": False, "reason": "database unreachable"}, status_code=503)
+    behind = projection_lag.too_far_behind(lags, bound)
+    if behind:  # reads here would be stale beyond OKRANK_READY_MAX_LAG_EVENTS
+        return JSONResponse(
+            {"ready": False, "reason": "projections lagging", "lagEvents": behind}, status_code=503
+        )
     return JSONResponse({"ready": True, "positions": services.progress.positions})
 
 
@@ -450,6 +462,7 @@ def create_app(
         ],
         lifespan=lifespan,
     )
+    app.state.max_lag_events = projection_lag.max_lag_events()
     keyed = idempotency.IdempotencyKeys(GraphQLResponseMedia(app), lambda: app.state.services.pool)
     limits = rate_limit.RateLimitSettings.from_env()
     guarded = GraphQLGuard(rate_limit.TokenRateLimit(keyed, limits), authenticator, http_limits())

@@ -19,15 +19,16 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 import asyncpg
+from eventsourcing.persistence import PersistenceError
 from graphql import FieldNode, OperationDefinitionNode
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram
 from prometheus_client.exposition import generate_latest
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from strawberry.extensions import SchemaExtension
 
 from api.error_logging import is_fault
+from api.projection_lag import lag_by_view
 
 log = logging.getLogger("okrank.metrics")
 
@@ -177,22 +178,13 @@ async def metrics(request: Request) -> Response:
     services = request.app.state.services
     SUBSCRIBERS.set(sum(len(s) for s in services.feed.subscribers.values()))
     try:
-        head = await run_in_threadpool(services.app.recorder.max_notification_id) or 0
-        now = time.monotonic()
-        for view, position in services.progress.positions.items():
-            lag = max(0, head - position)
-            LAG_EVENTS.labels(view).set(lag)
-            since = services.progress.advanced_at.get(view, now)
-            LAG_SECONDS.labels(view).set(now - since if lag else 0)
+        for view, lag in (await lag_by_view(services)).items():
+            LAG_EVENTS.labels(view).set(lag.events)
+            LAG_SECONDS.labels(view).set(lag.seconds)
         await _webhook_figures(services.pool)
-    except (OSError, asyncpg.PostgresError, TimeoutError) as exc:
-        # The database is unreachable: answer what this process knows, and say so.
+    except (OSError, asyncpg.PostgresError, PersistenceError) as exc:
+        # The database is unreachable: answer what this process knows.
         log.debug("metrics: database figures unavailable: %s", exc)
-    except Exception as exc:
-        if type(exc).__module__.startswith("psycopg"):
-            log.debug("metrics: database figures unavailable: %s", exc)
-        else:
-            raise
     return Response(generate_latest(REGISTRY), media_type=CONTENT_TYPE_LATEST)
 
 
