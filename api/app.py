@@ -455,7 +455,7 @@ def create_app(
             Route("/graphql", graphql, methods=["GET", "POST"]),
             Route(import_route.IMPORT_PATH, importer, methods=["POST"]),
             WebSocketRoute("/graphql", graphql),
-            Route(graphiql.ASSET_PATH, graphiql.asset),
+            *([Route(graphiql.ASSET_PATH, graphiql.asset)] if SETTINGS.graphiql else []),
             Route(metrics.PATH, metrics.metrics if metrics.enabled() else metrics.disabled),
             Route("/healthz", healthz),
             Route("/readyz", readyz),

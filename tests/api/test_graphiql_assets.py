@@ -9,6 +9,8 @@ import re
 import httpx
 import pytest
 
+from tests.conftest import ServerProcess
+
 
 def test_the_graphiql_page_loads_nothing_from_another_host(server):
     page = httpx.get(f"{server.url}/graphql", headers={"Accept": "text/html"})
@@ -41,3 +43,12 @@ def test_the_vendored_licences_are_served(server, name):
 def test_an_unknown_asset_is_not_found(server):
     assert httpx.get(f"{server.url}/graphiql/3.8.3/..%2Fapp.py").status_code == 404
     assert httpx.get(f"{server.url}/graphiql/3.8.3/secret.key").status_code == 404
+
+
+def test_with_graphiql_off_its_assets_are_not_served(make_database):
+    server = ServerProcess(make_database(), projections=False, env={"OKRANK_GRAPHIQL": "0"})
+    try:
+        response = httpx.get(f"{server.url}/graphiql/3.8.3/react.production.min.js")
+        assert response.status_code == 404
+    finally:
+        server.stop()
