@@ -108,6 +108,35 @@ def token(args: argparse.Namespace) -> None:
     )
 
 
+def demo(args: argparse.Namespace) -> None:
+    from api import demo as demo_data
+    from domain.application import OkrankApplication
+    from projections.runner import event_store_env
+
+    url, server = _database(args)
+    secret = load_secret(_data_dir(args), create=True)  # the one `okrank serve` will use
+    app = OkrankApplication(env=event_store_env(url))
+    try:
+        summary = demo_data.seed(app)
+    finally:
+        app.close()
+    if summary.created:
+        print(
+            f"seeded workspace '{demo_data.WORKSPACE}': {summary.objectives} objectives,"
+            f" {summary.items} backlog items, {summary.exercises} closed exercises"
+        )
+    else:
+        print(f"workspace '{demo_data.WORKSPACE}' is already seeded; nothing written")
+    people = [
+        ("admin", "admin", [Role.ADMIN]),
+        ("product owner", "priya (product owner)", [Role.PRODUCT_OWNER]),
+        ("stakeholder", "sam", [Role.STAKEHOLDER]),
+    ]
+    for label, subject, roles in people:
+        print(f"{label} token: {issue_token(secret, demo_data.WORKSPACE, subject, roles)}")
+    del server
+
+
 def rebuild(args: argparse.Namespace) -> None:
     from tqdm import tqdm
 
@@ -210,6 +239,17 @@ def main(argv: list[str] | None = None) -> None:
         help="create a secret in the data dir when there is none (a server must then use it)",
     )
     p.set_defaults(func=token)
+
+    p = sub.add_parser(
+        "demo",
+        parents=[common],
+        help="fill the 'demo' workspace with a realistic quarter and print tokens (idempotent)",
+        description="Objectives with key results, a scored and tagged backlog of"
+        " 240 items, a closed MaxDiff and a closed MoSCoW exercise, in workspace 'demo';"
+        " prints tokens for an admin, a product owner and a stakeholder. Run again: nothing"
+        " is written twice.",
+    )
+    p.set_defaults(func=demo)
 
     p = sub.add_parser(
         "rebuild",
