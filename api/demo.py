@@ -109,6 +109,7 @@ def seed(app: OkrankApplication, workspace: str = WORKSPACE) -> DemoSummary:
         objectives.append((o, [kr.id for kr in objective.key_results]))
     items: list[UUID] = []
     tags: dict[UUID, UUID] = {}  # item → the objective it is tagged to
+    direct: list[UUID] = []
     for n in range(ITEMS):
         subject, area = SUBJECTS[n % len(SUBJECTS)], AREAS[(n // len(SUBJECTS)) % len(AREAS)]
         kind = rng.choice(KINDS)
@@ -132,6 +133,8 @@ def seed(app: OkrankApplication, workspace: str = WORKSPACE) -> DemoSummary:
             reason = f"moves '{tier.lower()}' the objective's key results"
             app.tag_backlog_item(po, i, o, tier, reason, rng.choice([None, *key_results]))
             tags[i] = o
+            if tier == Tier.DIRECT:
+                direct.append(i)
         items.append(i)
 
     def tagged_to(objective: UUID) -> list[UUID]:
@@ -139,6 +142,11 @@ def seed(app: OkrankApplication, workspace: str = WORKSPACE) -> DemoSummary:
 
     _closed_maxdiff(app, po, objectives[0][0], tagged_to(objectives[0][0])[:8], rng)
     _closed_moscow(app, po, objectives[1][0], tagged_to(objectives[1][0])[:6], rng)
+    # Some history: a team lead revisits a few alignments after the exercises.
+    lead = Actor(workspace, "leo (team lead)")
+    for i in direct[:: len(direct) // 12 or 1]:
+        reason = "supports the objective, not a key result driver"
+        app.retag_backlog_item(lead, i, tags[i], Tier.INDIRECT, reason)
     app.recalibrate_multipliers(po, Multipliers(), "demo workspace seeded with defaults")
     return DemoSummary(True, len(objectives) + 1, len(items), 2)
 
