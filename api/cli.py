@@ -12,12 +12,12 @@ import threading
 import warnings
 from pathlib import Path
 
-from api.auth import Role, SecretMissing, issue_token, load_secret
-from api.credentials import mask
-from api.database import DEFAULT_DATA_DIR, database_url
-from api.database_check import DatabaseUrlError, check_database_url
-from api.log_format import FORMATS, default_format, logging_config
-from api.server import LOG_LEVELS, PortUnavailable, ensure_port_free
+from okrank.api.auth import Role, SecretMissing, issue_token, load_secret
+from okrank.api.credentials import mask
+from okrank.api.database import DEFAULT_DATA_DIR, database_url
+from okrank.api.database_check import DatabaseUrlError, check_database_url
+from okrank.api.log_format import FORMATS, default_format, logging_config
+from okrank.api.server import LOG_LEVELS, PortUnavailable, ensure_port_free
 
 LOCAL_WORKSPACE = "local"
 
@@ -47,8 +47,8 @@ def _database(args: argparse.Namespace) -> tuple[str, object]:
 
 
 def serve(args: argparse.Namespace) -> None:
-    from api.cors import LISTEN_HOST_ENV, OriginPolicy
-    from api.server import run
+    from okrank.api.cors import LISTEN_HOST_ENV, OriginPolicy
+    from okrank.api.server import run
 
     data_dir = _data_dir(args)
     try:
@@ -82,7 +82,7 @@ def serve(args: argparse.Namespace) -> None:
 
 
 def project(args: argparse.Namespace) -> None:
-    from projections.runner import Projections
+    from okrank.projections.runner import Projections
 
     url, server = _database(args)
     projections = Projections(url)
@@ -109,9 +109,9 @@ def token(args: argparse.Namespace) -> None:
 
 
 def demo(args: argparse.Namespace) -> None:
-    from api import demo as demo_data
-    from domain.application import OkrankApplication
-    from projections.runner import event_store_env
+    from okrank.api import demo as demo_data
+    from okrank.domain.application import OkrankApplication
+    from okrank.projections.runner import event_store_env
 
     url, server = _database(args)
     secret = load_secret(_data_dir(args), create=True)  # the one `okrank serve` will use
@@ -140,7 +140,7 @@ def demo(args: argparse.Namespace) -> None:
 def rebuild(args: argparse.Namespace) -> None:
     from tqdm import tqdm
 
-    from projections.runner import rebuild as rebuild_views
+    from okrank.projections.runner import rebuild as rebuild_views
 
     url, server = _database(args)
     with tqdm(unit="event", desc="rebuilding read models") as bar:

@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from api.http_errors import close_websocket
+from okrank.api.http_errors import close_websocket
 
 ENV = "OKRANK_CORS_ORIGINS"
 LISTEN_HOST_ENV = "OKRANK_LISTEN_HOST"  # set by api.server for its workers

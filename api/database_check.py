@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from api.credentials import mask
+from okrank.api.credentials import mask
 
 CHECK_TIMEOUT_SECONDS = 5
 SCHEMES = ("postgresql", "postgres")

@@ -11,10 +11,10 @@ import random
 from dataclasses import dataclass
 from uuid import UUID
 
-from domain.application import Actor, OkrankApplication
-from domain.exercise_ballots import BallotInput, MaxDiffAnswer
-from domain.scoring import Multipliers, RiceInputs, Tier, WsjfInputs
-from domain.workspace import workspace_id
+from okrank.domain.application import Actor, OkrankApplication
+from okrank.domain.exercise_ballots import BallotInput, MaxDiffAnswer
+from okrank.domain.scoring import Multipliers, RiceInputs, Tier, WsjfInputs
+from okrank.domain.workspace import workspace_id
 
 WORKSPACE = "demo"
 CYCLE = "2026-Q3"

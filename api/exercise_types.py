@@ -13,14 +13,14 @@ from uuid import UUID
 import strawberry
 from strawberry.types import Info
 
-from api import exercise_reads as reads
-from api.exercise_privacy import forbidden, is_owner, require_results
-from api.ids import decode_cursor, to_global_id
-from api.pagination import connection, page_size
-from api.types import BacklogItem, Node, Objective, PageInfo
-from domain.exercise import ExerciseMethod, ExerciseStatus
-from domain.methods import agreement
-from domain.methods.moscow import Category
+from okrank.api import exercise_reads as reads
+from okrank.api.exercise_privacy import forbidden, is_owner, require_results
+from okrank.api.ids import decode_cursor, to_global_id
+from okrank.api.pagination import connection, page_size
+from okrank.api.types import BacklogItem, Node, Objective, PageInfo
+from okrank.domain.exercise import ExerciseMethod, ExerciseStatus
+from okrank.domain.methods import agreement
+from okrank.domain.methods.moscow import Category
 
 ExerciseMethodEnum = strawberry.enum(
     ExerciseMethod,

@@ -44,7 +44,7 @@ class JsonFormatter(logging.Formatter):
 def logging_config(level: str = "info", log_format: str = "text") -> dict[str, Any]:
     """A logging.config.dictConfig for okrank and uvicorn."""
     formatter: dict[str, Any] = (
-        {"()": "api.log_format.JsonFormatter"} if log_format == "json" else {"format": TEXT_FORMAT}
+        {"()": "okrank.api.log_format.JsonFormatter"} if log_format == "json" else {"format": TEXT_FORMAT}
     )
     handler = {
         "class": "logging.StreamHandler",
@@ -56,8 +56,8 @@ def logging_config(level: str = "info", log_format: str = "text") -> dict[str, A
         "version": 1,
         "disable_existing_loggers": False,
         "filters": {
-            "request_id": {"()": "api.request_id.RequestIdFilter"},
-            "credentials": {"()": "api.credentials.MaskCredentials"},
+            "request_id": {"()": "okrank.api.request_id.RequestIdFilter"},
+            "credentials": {"()": "okrank.api.credentials.MaskCredentials"},
         },
         "formatters": {"okrank": formatter},
         "handlers": {"okrank": handler},

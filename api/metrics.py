@@ -27,8 +27,8 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from strawberry.extensions import SchemaExtension
 
-from api.error_logging import is_fault
-from api.projection_lag import lag_by_view
+from okrank.api.error_logging import is_fault
+from okrank.api.projection_lag import lag_by_view
 
 log = logging.getLogger("okrank.metrics")
 

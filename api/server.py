@@ -10,8 +10,8 @@ import logging.config
 import socket
 from typing import Any
 
-from api.http_limits import HttpLimits, http_limits
-from api.log_format import FORMATS, default_format, logging_config
+from okrank.api.http_limits import HttpLimits, http_limits
+from okrank.api.log_format import FORMATS, default_format, logging_config
 
 LOG_LEVELS = ["critical", "error", "warning", "info", "debug"]
 
@@ -58,7 +58,7 @@ def run(
 
     import uvicorn
 
-    from api.cors import LISTEN_HOST_ENV
+    from okrank.api.cors import LISTEN_HOST_ENV
 
     os.environ[LISTEN_HOST_ENV] = host  # the workers' default browser origins depend on it
     uvicorn.run(

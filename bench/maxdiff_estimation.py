@@ -23,7 +23,7 @@ import time
 import numpy as np
 from scipy.stats import spearmanr
 
-from domain.methods.maxdiff import Response, analytical_utilities, counts, fit_individual, fit_mnl
+from okrank.domain.methods.maxdiff import Response, analytical_utilities, counts, fit_individual, fit_mnl
 
 
 def answer(rng: np.random.Generator, utilities: np.ndarray, shown: tuple[int, ...]) -> tuple:

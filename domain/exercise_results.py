@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
 
-from domain.exercise import ExerciseMethod
-from domain.methods import agreement, buy_a_feature, maxdiff, moscow, rice_session
-from domain.scoring import RiceInputs
+from okrank.domain.exercise import ExerciseMethod
+from okrank.domain.methods import agreement, buy_a_feature, maxdiff, moscow, rice_session
+from okrank.domain.scoring import RiceInputs
 
 
 @dataclass(frozen=True)

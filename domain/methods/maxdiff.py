@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import optimize
 
-from domain.errors import ValidationError
+from okrank.domain.errors import ValidationError
 
 RIDGE = 1e-3  # keeps utilities finite when an item is always (or never) chosen
 

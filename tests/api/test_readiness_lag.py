@@ -6,8 +6,8 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from api.auth import Role
-from api.projection_lag import ViewLag, max_lag_events, too_far_behind
+from okrank.api.auth import Role
+from okrank.api.projection_lag import ViewLag, max_lag_events, too_far_behind
 from tests.conftest import GraphQLClient, ServerProcess
 
 

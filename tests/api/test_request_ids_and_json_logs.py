@@ -11,8 +11,8 @@ import time
 import httpx
 import pytest
 
-from api.auth import Role, issue_token
-from api.request_id import request_id_for
+from okrank.api.auth import Role, issue_token
+from okrank.api.request_id import request_id_for
 from tests.conftest import SECRET, ServerProcess
 
 
