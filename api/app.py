@@ -13,6 +13,7 @@ from typing import Any
 import asyncpg
 import orjson
 from cross_web import HTTPException
+from eventsourcing.persistence import PersistenceError
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse
@@ -30,10 +31,15 @@ from strawberry.subscriptions import (
 from strawberry.types.unset import UNSET
 
 from okrank.api import (
+    cors,
+    graphiql,
     idempotency,
     import_route,
+    metrics,
+    projection_lag,
     rate_limit,
     request_envelope,
+    request_id,
     stopped_views,
     webhooks,
 )
@@ -77,6 +83,14 @@ class ClosableWebSocket(ASGIWebSocketAdapter):
 class OkrankGraphQL(GraphQL):
     websocket_adapter_class = ClosableWebSocket
     authenticator: Authenticator
+    origin_policy: cors.OriginPolicy
+
+    @property
+    def graphql_ide_html(self) -> str:
+        return graphiql.page()  # its assets from okrank itself: no CDN, works offline
+
+    def is_websocket_origin_allowed(self, request: Any, origin: str) -> bool:
+        return self.origin_policy.allows(origin)  # cors.WebSocketOrigins refused others first
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """While the database is known to be down, an HTTP request is refused at once (503)."""
@@ -139,7 +153,8 @@ class OkrankGraphQL(GraphQL):
             params = context.connection_params or {}
             raw = params.get("Authorization") or params.get("authorization")
             try:
-                token = bearer(raw) if raw else str(params.get("token") or "")
+                # No token at all: the same "missing Authorization" message as over HTTP.
+                token = str(params["token"]) if params.get("token") and not raw else bearer(raw)
                 context.principal = await self.authenticator.authenticate(token)
             except AuthError as exc:
                 await context.websocket.close(code=4401, reason=str(exc)[:120])
@@ -312,6 +327,16 @@ async def readyz(request: Request) -> JSONResponse:
         return JSONResponse({"ready": False, "reason": "database unreachable"}, status_code=503)
     if stopped:  # a view stopped on a poison event (projections.status)
         return JSONResponse(stopped, status_code=503)
+    bound = request.app.state.max_lag_events
+    try:
+        lags = await projection_lag.lag_by_view(services) if bound is not None else {}
+    except (OSError, PersistenceError):  # the event store's head could not be read
+        return JSONResponse({"ready": False, "reason": "database unreachable"}, status_code=503)
+    behind = projection_lag.too_far_behind(lags, bound)
+    if behind:  # reads here would be stale beyond OKRANK_READY_MAX_LAG_EVENTS
+        return JSONResponse(
+            {"ready": False, "reason": "projections lagging", "lagEvents": behind}, status_code=503
+        )
     return JSONResponse({"ready": True, "positions": services.progress.positions})
 
 
@@ -420,7 +445,8 @@ def create_app(
         ),
     )
     authenticator = Authenticator(secret, IdentitySettings.from_env())
-    graphql.authenticator = authenticator
+    origins = cors.OriginPolicy.from_env()
+    graphql.authenticator, graphql.origin_policy = authenticator, origins
     importer = OkrankGraphQL(schema, graphql_ide=None, subscription_protocols=())
     importer.authenticator, importer.imports_only = authenticator, True
     app = Starlette(
@@ -429,12 +455,16 @@ def create_app(
             Route("/graphql", graphql, methods=["GET", "POST"]),
             Route(import_route.IMPORT_PATH, importer, methods=["POST"]),
             WebSocketRoute("/graphql", graphql),
+            *([Route(graphiql.ASSET_PATH, graphiql.asset)] if SETTINGS.graphiql else []),
+            Route(metrics.PATH, metrics.metrics if metrics.enabled() else metrics.disabled),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
         ],
         lifespan=lifespan,
     )
+    app.state.max_lag_events = projection_lag.max_lag_events()
     keyed = idempotency.IdempotencyKeys(GraphQLResponseMedia(app), lambda: app.state.services.pool)
     limits = rate_limit.RateLimitSettings.from_env()
     guarded = GraphQLGuard(rate_limit.TokenRateLimit(keyed, limits), authenticator, http_limits())
-    return ErrorBoundary(rate_limit.AuthFailureLimit(guarded, limits))
+    browsers = cors.browser_origins(rate_limit.AuthFailureLimit(guarded, limits), origins)
+    return request_id.RequestIds(ErrorBoundary(browsers))

@@ -27,6 +27,7 @@ from okrank.api.exercise_types import (
     ExerciseEdge,
     ExerciseMethodEnum,
     ExerciseStatusEnum,
+    MoscowCategoryEnum,
 )
 from okrank.api.ids import need_uuid
 from okrank.api.mutations import EFFORT, EXPECTED_VERSION, REACH, _row, need_id, run
@@ -36,6 +37,7 @@ from okrank.domain import errors
 from okrank.domain.application import CommandResult
 from okrank.domain.bounds import BUDGET_MAX, CAPACITY_MAX, PRICE_MAX, spelt
 from okrank.domain.exercise_ballots import BallotInput, MaxDiffAnswer
+from okrank.domain.methods.moscow import Category
 from okrank.domain.planning import plan as make_plan
 from okrank.domain.scoring import Method, RiceInputs, exercise_method
 
@@ -385,7 +387,7 @@ class RiceEstimateInput:
 @strawberry.input(description="MoSCoW: your category for one candidate.")
 class MoscowVoteInput:
     backlog_item_id: strawberry.ID = strawberry.field(description="A candidate.")
-    category: str = strawberry.field(description="MUST, SHOULD, COULD or WONT.")
+    category: MoscowCategoryEnum = strawberry.field(description="Your category for it.")
 
 
 @strawberry.input(description="Buy a Feature: money you put on one candidate.")
@@ -460,7 +462,7 @@ def _ballot(input: SubmitBallotInput) -> BallotInput:
             for n, e in enumerate(input.estimates or [])
         ],
         votes=[
-            (item(v.backlog_item_id, f"votes.{n}.backlogItemId"), v.category)
+            (item(v.backlog_item_id, f"votes.{n}.backlogItemId"), Category(v.category).value)
             for n, v in enumerate(input.votes or [])
         ],
         allocations=[

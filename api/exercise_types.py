@@ -20,6 +20,7 @@ from okrank.api.pagination import connection, page_size
 from okrank.api.types import BacklogItem, Node, Objective, PageInfo
 from okrank.domain.exercise import ExerciseMethod, ExerciseStatus
 from okrank.domain.methods import agreement
+from okrank.domain.methods.moscow import Category
 
 ExerciseMethodEnum = strawberry.enum(
     ExerciseMethod,
@@ -27,6 +28,12 @@ ExerciseMethodEnum = strawberry.enum(
     description="How stakeholders give input: MAXDIFF (best-worst scaling over balanced sets), "
     "RICE_SESSION (each estimates reach, impact, confidence, effort), MOSCOW (Must, Should, "
     "Could, Won't) or BUY_A_FEATURE (budgets spent on priced items).",
+)
+# Stored ballots and results keep the category as its string; the API maps it to this enum.
+MoscowCategoryEnum = strawberry.enum(
+    Category,
+    name="MoscowCategory",
+    description="A MoSCoW category: MUST, SHOULD, COULD or WONT (Won't have this time).",
 )
 ExerciseStatusEnum = strawberry.enum(
     ExerciseStatus,
@@ -107,7 +114,7 @@ class RiceEstimateView:
 @strawberry.type(description="A participant's MoSCoW category for one item.")
 class MoscowVoteView:
     backlog_item_id: strawberry.ID = strawberry.field(description="The item.")
-    category: str = strawberry.field(description="MUST, SHOULD, COULD or WONT.")
+    category: MoscowCategoryEnum = strawberry.field(description="The category given.")
 
 
 @strawberry.type(description="Money a participant put on one item.")
@@ -142,7 +149,7 @@ class Ballot:
                 for i, v in ballot.get("estimates", {}).items()
             ],
             votes=[
-                MoscowVoteView(backlog_item_id=item(i), category=c)
+                MoscowVoteView(backlog_item_id=item(i), category=Category(c))
                 for i, c in ballot.get("votes", {}).items()
             ],
             allocations=[
@@ -195,7 +202,7 @@ class MoscowItemResult:
     should: int = strawberry.field(description="Votes for Should.")
     could: int = strawberry.field(description="Votes for Could.")
     wont: int = strawberry.field(description="Votes for Won't.")
-    consensus: str = strawberry.field(
+    consensus: MoscowCategoryEnum = strawberry.field(
         description="Plurality category; a tie goes to the stricter one."
     )
 
@@ -261,7 +268,7 @@ class ExerciseItemResult:
                 should=d["distribution"]["SHOULD"],
                 could=d["distribution"]["COULD"],
                 wont=d["distribution"]["WONT"],
-                consensus=d["consensus"],
+                consensus=Category(d["consensus"]),
             )
             if has and method == ExerciseMethod.MOSCOW
             else None,

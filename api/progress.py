@@ -38,6 +38,8 @@ class Progress:
         self.database_url = database_url
         self.health = health
         self.positions: dict[str, int] = {v.view_name: 0 for _, v in VIEWS}
+        # When each view last advanced (monotonic clock): how long a lagging view has been stuck.
+        self.advanced_at: dict[str, float] = dict.fromkeys(self.positions, time.monotonic())
         self.topics: dict[str, frozenset[str]] = {
             v.view_name: frozenset(v.topics()) for _, v in VIEWS
         }
@@ -133,6 +135,7 @@ class Progress:
             self.stopped = {k: v for k, v in self.stopped.items() if k != view}  # it moved on
         if position > self.positions[view]:
             self.positions[view] = position
+            self.advanced_at[view] = time.monotonic()
             self._wake()
 
     async def refresh(self) -> None:

@@ -15,7 +15,7 @@ from strawberry.extensions import (
 from strawberry.tools import merge_types
 from strawberry.types import Info
 
-from okrank.api import limits, reads
+from okrank.api import limits, metrics, reads, scalars
 from okrank.api.arguments import datetime_argument, text_argument
 from okrank.api.error_logging import QuietClientErrorsSchema
 from okrank.api.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
@@ -307,6 +307,7 @@ schema = QuietClientErrorsSchema(
     subscription=Subscription,
     types=[ValidationError, NotFoundError, ConflictError, PermissionDeniedError],
     execution_context_class=PlainSelectionsExecutionContext,
+    scalar_overrides=scalars.OVERRIDES,  # DateTime @specifiedBy RFC 3339
     # Factories: extensions are built per request; the parser and validation caches are shared
     # at module level by strawberry, so they still pay across requests. The validation cache is
     # keyed by the validation rules too, so the limits' rule classes are created once here.
@@ -314,6 +315,7 @@ schema = QuietClientErrorsSchema(
         lambda: MaskErrorsExceptOutage(
             should_mask_error=_should_mask, error_message="Internal error."
         ),
+        metrics.OperationMetrics,  # /metrics: operations by outcome, latency
         lambda: AddValidationRules(LIMIT_RULES),
         lambda: MaxTokensLimiter(max_token_count=5000),
         lambda: ParserCache(maxsize=1024),

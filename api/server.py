@@ -4,12 +4,16 @@ starts a server, used by `okrank serve` and by `python -m okrank.api.server` (te
 from __future__ import annotations
 
 import argparse
+import errno
 import logging
+import logging.config
+import socket
 from typing import Any
 
 from okrank.api.http_limits import HttpLimits, http_limits
+from okrank.api.log_format import FORMATS, default_format, logging_config
 
-LOG_FORMAT = "%(levelname)s %(name)s: %(message)s"
+LOG_LEVELS = ["critical", "error", "warning", "info", "debug"]
 
 
 def uvicorn_options(limits: HttpLimits) -> dict[str, Any]:
@@ -23,9 +27,40 @@ def uvicorn_options(limits: HttpLimits) -> dict[str, Any]:
     }
 
 
-def run(host: str, port: int, workers: int = 1, log_level: str = "info") -> None:
+class PortUnavailable(Exception):
+    """The address to listen on cannot be bound; the message says why."""
+
+
+def ensure_port_free(host: str, port: int) -> None:
+    """Bind the address once, as uvicorn will, so that a port in use is said in one line before
+    any banner or token is printed (uvicorn binds only after the application has started)."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except socket.gaierror as exc:
+        raise PortUnavailable(f"cannot listen on {host}: {exc.strerror}") from None
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                message = f"port {port} on {host} is already in use (choose another with --port)"
+            else:
+                message = f"cannot listen on {host}:{port}: {exc.strerror}"
+            raise PortUnavailable(message) from None
+
+
+def run(
+    host: str, port: int, workers: int = 1, log_level: str = "info", log_format: str = "text"
+) -> None:
+    import os
+
     import uvicorn
 
+    from okrank.api.cors import LISTEN_HOST_ENV
+
+    os.environ[LISTEN_HOST_ENV] = host  # the workers' default browser origins depend on it
     uvicorn.run(
         "okrank.api.app:create_app",
         factory=True,
@@ -33,6 +68,7 @@ def run(host: str, port: int, workers: int = 1, log_level: str = "info") -> None
         port=port,
         workers=workers,
         log_level=log_level,
+        log_config=logging_config(log_level, log_format),  # applied in each worker
         **uvicorn_options(http_limits()),
     )
 
@@ -42,12 +78,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--workers", type=int, default=1)
-    parser.add_argument(
-        "--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"]
-    )
+    parser.add_argument("--log-level", default="info", choices=LOG_LEVELS)
+    parser.add_argument("--log-format", default=default_format(), choices=FORMATS)
     args = parser.parse_args(argv)
-    logging.basicConfig(level=args.log_level.upper(), format=LOG_FORMAT)
-    run(args.host, args.port, args.workers, args.log_level)
+    logging.config.dictConfig(logging_config(args.log_level, args.log_format))
+    run(args.host, args.port, args.workers, args.log_level, args.log_format)
 
 
 if __name__ == "__main__":

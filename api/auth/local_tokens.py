@@ -17,13 +17,25 @@ ALGORITHM = "HS256"
 DEFAULT_TTL_SECONDS = 30 * 24 * 3600
 
 
-def load_secret(data_dir: Path) -> str:
-    """`OKRANK_SECRET`, or a random secret kept (mode 0600) in the data folder."""
+class SecretMissing(Exception):
+    """No token secret where one was looked for (and none was to be created)."""
+
+
+def load_secret(data_dir: Path, create: bool = False) -> str:
+    """`OKRANK_SECRET`, or the secret kept (mode 0600) in the data folder; a random one is
+    created there only when `create` is set (`okrank serve`): a token signed with a secret
+    the server does not have would be rejected."""
     env = os.environ.get("OKRANK_SECRET")
     if env:
         return env
     path = data_dir / "secret.key"
     if not path.exists():
+        if not create:
+            raise SecretMissing(
+                f"no token secret at {path.resolve()}: pass the server's --data-dir,"
+                " set OKRANK_SECRET to the server's secret, or add --create-secret"
+                " to make a new one (tokens it signs work only with a server using it)"
+            )
         data_dir.mkdir(parents=True, exist_ok=True)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as f:

@@ -140,10 +140,10 @@ CASES: list[tuple[str, Any, list[str]]] = [
             "exerciseId": w["moscow"],
             "votes": [
                 {"backlogItemId": w["item"], "category": "MUST"},
-                {"backlogItemId": w["item"], "category": NUL},
+                {"backlogItemId": NUL, "category": "MUST"},  # the category is an enum
             ],
         },
-        ["input", "votes", "1", "category"],
+        ["input", "votes", "1", "backlogItemId"],
     ),
     (
         "importMaxDiffResponses",

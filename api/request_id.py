@@ -1,0 +1,56 @@
+"""A request id for every HTTP request and WebSocket: the client's `X-Request-Id` when it is a
+short token, otherwise a new one; echoed in the response header and put on every log line
+written while the request runs, so that a client's report can be found in the logs."""
+
+from __future__ import annotations
+
+import logging
+import re
+import uuid
+from contextvars import ContextVar
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+HEADER = "x-request-id"
+NONE = "-"  # on log lines written outside any request
+_ACCEPTED = re.compile(r"[A-Za-z0-9._:-]{1,64}")  # anything else could forge log content
+REQUEST_ID: ContextVar[str] = ContextVar("request_id", default=NONE)
+
+
+def request_id_for(offered: str | None) -> str:
+    if offered is not None and _ACCEPTED.fullmatch(offered):
+        return offered
+    return uuid.uuid4().hex
+
+
+class RequestIds:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket"):
+            return await self.app(scope, receive, send)
+        offered = dict(scope["headers"]).get(HEADER.encode())
+        request_id = request_id_for(offered.decode("latin-1") if offered else None)
+        token = REQUEST_ID.set(request_id)
+
+        async def echo(message: Message) -> None:
+            if message["type"] in ("http.response.start", "websocket.accept"):
+                headers = [
+                    (k, v) for k, v in message.get("headers", []) if k.lower() != b"x-request-id"
+                ]
+                message = {**message, "headers": [*headers, (HEADER.encode(), request_id.encode())]}
+            await send(message)
+
+        try:
+            await self.app(scope, receive, echo)
+        finally:
+            REQUEST_ID.reset(token)
+
+
+class RequestIdFilter(logging.Filter):
+    """Puts the current request id on each record (`%(request_id)s`, a JSON field)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.request_id = REQUEST_ID.get()
+        return True
