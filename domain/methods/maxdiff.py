@@ -14,11 +14,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import optimize
 
 from domain.errors import ValidationError
+from domain.methods.maxdiff_closed_form import closed_form
+from domain.methods.maxdiff_separation import SeparatedItem, separated_items
 
-RIDGE = 1e-3  # keeps utilities finite when an item is always (or never) chosen
+NEWTON_STEPS = 100  # Newton converges in 5–10 steps; the cap only guards against a bug
+SCORE_TOLERANCE = 1e-10  # largest |∂ log-likelihood / ∂ utility| accepted as the maximum
 
 
 @dataclass(frozen=True)
@@ -231,11 +233,25 @@ class ItemResult:
     best: int
     worst: int
     counting_score: float  # (best − worst) / shown
-    utility: float  # maximum-likelihood, centred to sum 0
-    standard_error: float
-    analytical_utility: float  # Lipovetsky & Conklin closed form
-    share: float  # 0–100 share of preference
+    utility: float  # maximum-likelihood (Firth when separated), centred to sum 0
+    standard_error: float  # of the centred utility
+    analytical_utility: float  # Lipovetsky & Conklin closed form (bwsTools' b), not centred
+    share: float  # 0–100 share of preference over the items shown
     rank: int
+    reference_utility: float = 0.0  # utility minus the reference item's
+    reference_standard_error: float = 0.0  # as R's clogit and Sawtooth report it
+    analytical_standard_error: float = 0.0
+    analytical_choice_share: float = 0.0  # 0–1, e^b / Σ e^b
+    analytical_corrected: bool = False  # at 0 or n: continuity-corrected
+    separation: str | None = None  # why the ML utility does not exist, when it does not
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """Per-item figures (by item index) and the aggregate fit they come from."""
+
+    items: list[ItemResult]
+    fit: AggregateFit
 
 
 def _arrays(responses: Sequence[Response]) -> dict[int, tuple[np.ndarray, ...]]:
@@ -253,52 +269,134 @@ def _arrays(responses: Sequence[Response]) -> dict[int, tuple[np.ndarray, ...]]:
     }
 
 
-def _neg_ll_and_grad(free: np.ndarray, groups: dict, n: int) -> tuple[float, np.ndarray]:
-    v = np.append(free, 0.0)  # the last item is the reference (identification)
-    ll, grad = 0.0, np.zeros(n)
-    for k, (sets, best, worst) in groups.items():
-        e = np.exp(v[sets])
-        a, b = e.sum(axis=1), (1.0 / e).sum(axis=1)
-        d = a * b - k
-        ll += float((v[best] - v[worst] - np.log(d)).sum())
-        grad += np.bincount(best, minlength=n) - np.bincount(worst, minlength=n)
-        dd = (e * b[:, None] - a[:, None] / e) / d[:, None]
-        grad -= np.bincount(sets.ravel(), weights=dd.ravel(), minlength=n)
-    ll -= RIDGE * float(v @ v) / 2
-    grad -= RIDGE * v
-    return -ll, -grad[:-1]
+class Estimator:
+    """How the aggregate utilities were estimated."""
+
+    MAXIMUM_LIKELIHOOD = "MAXIMUM_LIKELIHOOD"
+    FIRTH = "FIRTH"  # penalised likelihood, used only when the maximum does not exist
+
+
+@dataclass(frozen=True)
+class AggregateFit:
+    """The maxdiff logit fitted to everyone's answers.
+
+    Two codings of the same estimate: centred (utilities sum to 0 over the items shown; the
+    standard errors are those of the centred values) and reference-coded (each utility minus the
+    reference item's, which is 0; the standard errors are those R's clogit, support.BWS and
+    Sawtooth's aggregate logit report). Items never shown have 0 and no standard error."""
+
+    utilities: np.ndarray
+    standard_errors: np.ndarray
+    reference: int
+    reference_utilities: np.ndarray
+    reference_standard_errors: np.ndarray
+    log_likelihood: float  # of the (unpenalised) model at the estimate
+    score_norm: float  # largest |gradient| of the maximised objective at the estimate
+    estimator: str  # an Estimator value
+    separated: list[SeparatedItem]
+    steps: int
+
+
+def fit_aggregate(
+    responses: Sequence[Response], n_items: int, reference: int | None = None
+) -> AggregateFit:
+    """Maximum-likelihood utilities by Newton's method with the analytic Hessian, to a score of
+    at most SCORE_TOLERANCE; no penalty when the maximum exists. When it does not (separation,
+    see `maxdiff_separation`), Firth's (1993) penalised likelihood ℓ + ½ log det I(β), whose
+    maximum always exists and is finite, with the affected items listed. `reference` defaults to
+    the last item shown."""
+    shown = np.zeros(n_items, dtype=bool)
+    shown[[i for r in responses for i in r.shown]] = True
+    order = np.flatnonzero(shown)
+    if len(order) < 2:
+        zero = np.zeros(n_items)
+        return AggregateFit(zero, zero, 0, zero, zero, 0.0, 0.0, "MAXIMUM_LIKELIHOOD", [], 0)
+    reference = int(order[-1]) if reference is None else reference
+    free = order[:-1]  # the last item shown is held at 0 while fitting (identification)
+    groups = _respondent_groups(responses, {r.respondent: 0 for r in responses})
+    separated = separated_items(_arrays(responses).values(), n_items)
+    firth = bool(separated)
+
+    def objective(beta: np.ndarray) -> tuple[float, np.ndarray, np.ndarray, float]:
+        ll, grad, hess = _objective_parts(beta[None], groups, 1, n_items)
+        h = hess[0][np.ix_(free, free)]
+        if not firth:
+            return float(ll[0]), grad[0][free], h, float(ll[0])
+        inverse = np.zeros((n_items, n_items))
+        inverse[np.ix_(free, free)] = np.linalg.inv(h)
+        score = grad[0] + _firth_half_trace(beta, groups, inverse, n_items)
+        penalised = float(ll[0]) + np.linalg.slogdet(h)[1] / 2
+        return penalised, score[free], h, float(ll[0])
+
+    beta = np.zeros(n_items)
+    value, score, hess, ll = objective(beta)
+    steps = 0
+    while np.abs(score).max() > SCORE_TOLERANCE and steps < NEWTON_STEPS:
+        step = np.linalg.solve(hess, score)
+        scale = 1.0
+        while True:  # step halving: the objective is concave, a full step nearly always does
+            trial = beta.copy()
+            trial[free] += scale * step
+            result = objective(trial)
+            if result[0] >= value - 1e-9 * max(1.0, abs(value)) or scale < 1e-6:
+                break
+            scale /= 2
+        beta = trial
+        value, score, hess, ll = result
+        steps += 1
+    cov = np.zeros((n_items, n_items))
+    cov[np.ix_(free, free)] = np.linalg.inv(hess)
+    centre = np.zeros((n_items, n_items))
+    centre[np.ix_(order, order)] = np.eye(len(order)) - 1.0 / len(order)
+    utilities = centre @ beta
+    se = np.sqrt(np.clip(np.diag(centre @ cov @ centre.T), 0, None))
+    relative = np.where(shown, beta - beta[reference], 0.0)
+    var = np.diag(cov) + cov[reference, reference] - 2 * cov[:, reference]
+    reference_se = np.where(shown, np.sqrt(np.clip(var, 0, None)), 0.0)
+    return AggregateFit(
+        utilities,
+        se,
+        reference,
+        relative,
+        reference_se,
+        ll,
+        float(np.abs(score).max()),
+        Estimator.FIRTH if firth else Estimator.MAXIMUM_LIKELIHOOD,
+        separated,
+        steps,
+    )
+
+
+def _firth_half_trace(
+    beta: np.ndarray, groups: dict, inverse: np.ndarray, n_items: int
+) -> np.ndarray:
+    """½ ∂ log det I(β) / ∂β_c = ½ tr(I⁻¹ ∂I/∂β_c), per item c (Firth's score adjustment).
+
+    Per answer the outcomes are the ordered pairs (a, l) of the set, with features x = 1_a − 1_l
+    and probabilities π ∝ exp(v_a − v_l); I(β) = Σ Cov_π(x) and ∂Cov_π(x)/∂β_c is the third
+    central moment E_π[(x − μ)(x − μ)ᵀ (x_c − μ_c)], so the trace is
+    Σ_pairs π (x − μ)ᵀ I⁻¹ (x − μ) (x_c − μ_c), summed over answers."""
+    out = np.zeros(n_items)
+    for k, (_who, sets, _best, _worst) in groups.items():
+        a, lo = np.array([(i, j) for i in range(k) for j in range(k) if i != j]).T
+        features = np.eye(k)[a] - np.eye(k)[lo]  # (P, k)
+        v = beta[sets]
+        v = v - v.mean(axis=1, keepdims=True)
+        logits = v[:, a] - v[:, lo]
+        pi = np.exp(logits - logits.max(axis=1, keepdims=True))
+        pi /= pi.sum(axis=1, keepdims=True)  # (T, P)
+        centred = features[None] - (pi @ features)[:, None, :]  # (T, P, k)
+        local = inverse[sets[:, :, None], sets[:, None, :]]  # (T, k, k)
+        quad = np.einsum("tpa,tab,tpb->tp", centred, local, centred)
+        w = np.einsum("tp,tp,tpc->tc", pi, quad, centred)
+        out += np.bincount(sets.ravel(), weights=w.ravel(), minlength=n_items)
+    return out / 2
 
 
 def fit_mnl(responses: Sequence[Response], n_items: int) -> tuple[np.ndarray, np.ndarray]:
-    """Maximum-likelihood utilities (centred to sum 0) and their standard errors."""
-    groups = _arrays(responses)
-    result = optimize.minimize(
-        _neg_ll_and_grad,
-        np.zeros(n_items - 1),
-        args=(groups, n_items),
-        jac=True,
-        method="L-BFGS-B",
-    )
-    free = result.x
-    # Hessian of the negative log-likelihood by central differences of the analytic gradient.
-    h = 1e-5
-    hess = np.empty((n_items - 1, n_items - 1))
-    for i in range(n_items - 1):
-        step = np.zeros(n_items - 1)
-        step[i] = h
-        hess[i] = (
-            _neg_ll_and_grad(free + step, groups, n_items)[1]
-            - _neg_ll_and_grad(free - step, groups, n_items)[1]
-        ) / (2 * h)
-    hess = (hess + hess.T) / 2
-    cov_free = np.linalg.pinv(hess)
-    # Centre: u = C v with v = (free, 0); covariance C Σ Cᵀ on the padded matrix.
-    cov = np.zeros((n_items, n_items))
-    cov[:-1, :-1] = cov_free
-    centre = np.eye(n_items) - 1.0 / n_items
-    utilities = centre @ np.append(free, 0.0)
-    se = np.sqrt(np.clip(np.diag(centre @ cov @ centre.T), 0, None))
-    return utilities, se
+    """Centred utilities and their standard errors (see `fit_aggregate`)."""
+    fit = fit_aggregate(responses, n_items)
+    return fit.utilities, fit.standard_errors
 
 
 def counts(responses: Sequence[Response], n_items: int) -> tuple[np.ndarray, ...]:
@@ -309,26 +407,30 @@ def counts(responses: Sequence[Response], n_items: int) -> tuple[np.ndarray, ...
 
 
 def analytical_utilities(shown: np.ndarray, best: np.ndarray, worst: np.ndarray) -> np.ndarray:
-    """Lipovetsky & Conklin's (2014) closed-form aggregate logit: with d = (B − W) / N,
-    u = ln((1 + d) / (1 − d)) = ln((N + B − W) / (N − B + W)); a continuity correction of 0.5
-    keeps an item chosen best (or worst) every time it was shown finite. Centred to sum 0."""
-    n = shown.astype(float)
-    u = np.log((n + best - worst + 0.5) / (n - best + worst + 0.5))
-    return u - u.mean()
+    """Lipovetsky & Conklin's closed-form utilities (see `maxdiff_closed_form`)."""
+    return closed_form(shown, best, worst).utility
 
 
 def analyse(responses: Sequence[Response], n_items: int) -> list[ItemResult]:
+    """Every figure per item (see `analysis`)."""
+    return analysis(responses, n_items).items
+
+
+def analysis(responses: Sequence[Response], n_items: int) -> Analysis:
     """Every figure per item, ranked by utility (ties: counting score, then item order)."""
     for r in responses:
         validate_response(r, n_items)
     shown, best, worst = counts(responses, n_items)
-    utilities, se = fit_mnl(responses, n_items)
-    analytical = analytical_utilities(shown, best, worst)
+    fit = fit_aggregate(responses, n_items)
+    utilities = fit.utilities
+    closed = closed_form(shown, best, worst)
     counting = np.divide(best - worst, shown, out=np.zeros(n_items), where=shown > 0)
-    share = np.exp(utilities) / np.exp(utilities).sum() * 100
+    weight = np.where(shown > 0, np.exp(utilities), 0.0)
+    share = weight / weight.sum() * 100 if weight.sum() else weight
     order = sorted(range(n_items), key=lambda i: (-utilities[i], -counting[i], i))
     rank = {item: position + 1 for position, item in enumerate(order)}
-    return [
+    why = {s.item: s.message for s in fit.separated}
+    items = [
         ItemResult(
             i,
             int(shown[i]),
@@ -336,13 +438,20 @@ def analyse(responses: Sequence[Response], n_items: int) -> list[ItemResult]:
             int(worst[i]),
             float(counting[i]),
             float(utilities[i]),
-            float(se[i]),
-            float(analytical[i]),
+            float(fit.standard_errors[i]),
+            float(closed.utility[i]),
             float(share[i]),
             rank[i],
+            float(fit.reference_utilities[i]),
+            float(fit.reference_standard_errors[i]),
+            float(closed.standard_error[i]),
+            float(closed.choice_share[i]),
+            bool(closed.corrected[i]),
+            why.get(i),
         )
         for i in range(n_items)
     ]
+    return Analysis(items, fit)
 
 
 @dataclass(frozen=True)
