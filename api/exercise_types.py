@@ -16,6 +16,7 @@ from strawberry.types import Info
 from api import exercise_reads as reads
 from api.exercise_privacy import forbidden, is_owner, require_results
 from api.ids import decode_cursor, to_global_id
+from api.maxdiff_result_types import MaxDiffFit, MaxDiffItemResult
 from api.pagination import connection, page_size
 from api.types import BacklogItem, Node, Objective, PageInfo
 from domain.exercise import ExerciseMethod, ExerciseStatus
@@ -160,20 +161,6 @@ class Participation:
     ballot: Ballot | None = strawberry.field(description="The caller's ballot, if submitted.")
 
 
-@strawberry.type(description="MaxDiff figures of one item.")
-class MaxDiffItemResult:
-    shown: int = strawberry.field(description="Times shown.")
-    best: int = strawberry.field(description="Times chosen best.")
-    worst: int = strawberry.field(description="Times chosen worst.")
-    counting_score: float = strawberry.field(description="(best − worst) / shown.")
-    utility: float = strawberry.field(description="Maxdiff-logit utility (ML, centred on 0).")
-    standard_error: float = strawberry.field(description="Standard error of the utility.")
-    analytical_utility: float = strawberry.field(
-        description="Lipovetsky & Conklin (2014) closed-form estimate, centred on 0."
-    )
-    share: float = strawberry.field(description="Share of preference, 0–100.")
-
-
 @strawberry.type(description="RICE-session figures of one item.")
 class RiceSessionItemResult:
     participants: int = strawberry.field(description="How many estimated it.")
@@ -236,16 +223,7 @@ class ExerciseItemResult:
             rank=r["rank"],
             score=r["score"],
             item_id=r["item_id"],
-            maxdiff=MaxDiffItemResult(
-                shown=d["shown"],
-                best=d["best"],
-                worst=d["worst"],
-                counting_score=d["countingScore"],
-                utility=d["utility"],
-                standard_error=d["standardError"],
-                analytical_utility=d["analyticalUtility"],
-                share=d["share"],
-            )
+            maxdiff=MaxDiffItemResult.from_detail(d)
             if has and method == ExerciseMethod.MAXDIFF
             else None,
             rice_session=RiceSessionItemResult(
@@ -290,6 +268,9 @@ class ExerciseResults:
     preference_spread: float | None = strawberry.field(
         description="MaxDiff, everyone: how far individuals' utilities spread around the "
         "shared ones (the empirical-Bayes prior's standard deviation; 0.1 = alike)."
+    )
+    maxdiff_fit: MaxDiffFit | None = strawberry.field(
+        description="MaxDiff: how the utilities were estimated (null without answers)."
     )
 
 
@@ -481,6 +462,7 @@ class Exercise(Node):
             spent=s.get("spent"),
             unspent_on_items_not_bought=s.get("unspentOnItemsNotBought"),
             preference_spread=s.get("preferenceSpread"),
+            maxdiff_fit=MaxDiffFit.from_summary(s, lambda i: _gid("BacklogItem", i)),
         )
 
     @strawberry.field(description="Results per segment once CLOSED (empty before).")

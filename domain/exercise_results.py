@@ -300,9 +300,9 @@ def _maxdiff(
     respondents = len({r.respondent for r in responses})
     if not responses or len(candidates) < 2:
         return GroupResults(segment, respondents, _ranked(candidates, {}), {"responses": 0})
-    results = maxdiff.analyse(responses, len(candidates))
+    analysis = maxdiff.analysis(responses, len(candidates))
     scored = {}
-    for r in results:
+    for r in analysis.items:
         if r.shown == 0:
             continue  # never shown (e.g. added late and nobody reached its sets yet)
         scored[candidates[r.item]] = (
@@ -316,9 +316,20 @@ def _maxdiff(
                 "standardError": r.standard_error,
                 "analyticalUtility": r.analytical_utility,
                 "share": r.share,
+                "referenceUtility": r.reference_utility,
+                "referenceStandardError": r.reference_standard_error,
+                "analyticalStandardError": r.analytical_standard_error,
+                "analyticalChoiceShare": r.analytical_choice_share,
+                "analyticalCorrected": r.analytical_corrected,
+                "separation": r.separation,
             },
             (r.rank,),
         )
-    return GroupResults(
-        segment, respondents, _ranked(candidates, scored), {"responses": len(responses)}
-    )
+    fit = analysis.fit
+    summary = {
+        "responses": len(responses),
+        "estimator": fit.estimator,
+        "logLikelihood": fit.log_likelihood,
+        "referenceItem": str(candidates[fit.reference]),
+    }
+    return GroupResults(segment, respondents, _ranked(candidates, scored), summary)

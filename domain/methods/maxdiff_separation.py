@@ -44,22 +44,32 @@ def separated_items(
     tail, head = np.concatenate(tails), np.concatenate(heads)
     graph = coo_matrix((np.ones(len(tail)), (tail, head)), shape=(n_items, n_items)).tocsr()
     _, label = connected_components(graph, directed=True, connection="strong")
-    main = np.bincount(label[shown]).argmax()
-    if (label[shown] == main).all():
+    sizes = np.bincount(label[shown], minlength=label.max() + 1)
+    if sizes.max() == shown.sum():
         return []
-    above = _reachable(graph, np.flatnonzero(label == main))  # items that beat the main group
-    below = _reachable(graph.T.tocsr(), np.flatnonzero(label == main))
+    # The main group: the largest component; among equally large ones, the one in the middle
+    # (as many items above it as below), so that a chain of singletons splits into +∞ / −∞.
+    reverse = graph.T.tocsr()
+    candidates = np.flatnonzero(sizes == sizes.max())
+    imbalance = [
+        abs(int(_reachable(graph, label == c).sum()) - int(_reachable(reverse, label == c).sum()))
+        for c in candidates
+    ]
+    main = candidates[int(np.argmin(imbalance))]
+    above = _reachable(graph, label == main)  # items shown to beat the main group
+    below = _reachable(reverse, label == main)
+    flagged = shown & ((label != main) | (sizes.max() == 1))
     out = []
-    for i in np.flatnonzero(shown & (label != main)).tolist():
-        direction = 1 if above[i] else -1 if below[i] else 0
+    for i in np.flatnonzero(flagged).tolist():
+        direction = 0 if label[i] == main else 1 if above[i] else -1 if below[i] else 0
         out.append(SeparatedItem(i, direction, _message(direction)))
     return out
 
 
 def _reachable(graph, start: np.ndarray) -> np.ndarray:
-    seen = np.zeros(graph.shape[0], dtype=bool)
-    seen[start] = True
-    frontier = start
+    """Items reachable along the edges from the items where `start` (bool) is true."""
+    seen = start.copy()
+    frontier = np.flatnonzero(start)
     while len(frontier):
         nxt = np.unique(graph[frontier].indices)
         frontier = nxt[~seen[nxt]]
@@ -79,4 +89,7 @@ def _message(direction: int) -> str:
             "beaten every time it was compared with the main group of items: its "
             f"maximum-likelihood utility is minus infinity; {firth}"
         )
-    return f"not tied to the main group of items by its comparisons: {firth}"
+    return (
+        "its answers do not bound its utility against the other items' (a strict order with no "
+        f"trade-offs): {firth}"
+    )

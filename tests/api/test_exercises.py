@@ -28,8 +28,11 @@ query($id: ID!) { exercise(id: $id) { id status myParticipation { segment budget
 RESULTS = """
 query($id: ID!, $segment: String) { exercise(id: $id) { status
   results(segment: $segment) { segment respondents budgetTotal spent unspentOnItemsNotBought
+    maxdiffFit { estimator logLikelihood responses referenceItemId }
     items { rank score backlogItem { id title }
-      maxdiff { shown best worst countingScore utility standardError analyticalUtility share }
+      maxdiff { shown best worst countingScore utility standardError analyticalUtility share
+        referenceUtility referenceStandardError analyticalStandardError analyticalChoiceShare
+        analyticalCorrected separation }
       riceSession { participants reach impact confidence effort spreadIqr spreadCv }
       moscow { must should could wont consensus }
       buyAFeature { price pooled fundedShare bought backers } } }
@@ -295,6 +298,15 @@ def test_maxdiff_balanced_sets_rescope_and_utilities_recover_the_order(gql, clie
     analytical = [r["maxdiff"]["analyticalUtility"] for r in result["items"]]
     assert sorted(analytical, reverse=True) == analytical  # the closed form agrees on the order
     assert utilities == sorted(utilities, reverse=True)
+    # Everyone answered by the same true order: the top item is always best, so the maximum
+    # likelihood does not exist; the results say so and use Firth's estimate.
+    fit = result["maxdiffFit"]
+    assert fit["estimator"] == "FIRTH" and fit["logLikelihood"] < 0
+    top = result["items"][0]["maxdiff"]
+    assert "infinite" in top["separation"] and top["analyticalCorrected"]
+    reference = next(r for r in result["items"] if r["backlogItem"]["id"] == fit["referenceItemId"])
+    assert reference["maxdiff"]["referenceUtility"] == 0
+    assert reference["maxdiff"]["referenceStandardError"] == 0
 
     # Each respondent's own utilities (empirical Bayes): the owner's only.
     own = """query($id: ID!, $after: String) { exercise(id: $id) {

@@ -1,0 +1,113 @@
+"""GraphQL types of MaxDiff results: per-item figures and how the utilities were estimated."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from enum import Enum
+from typing import Any
+from uuid import UUID
+
+import strawberry
+
+from domain.methods.maxdiff import Estimator
+
+
+@strawberry.enum(description="How MaxDiff utilities were estimated.")
+class MaxDiffEstimator(Enum):
+    MAXIMUM_LIKELIHOOD = strawberry.enum_value(
+        Estimator.MAXIMUM_LIKELIHOOD,
+        description="Maximum likelihood of the maxdiff logit, converged (no penalty).",
+    )
+    FIRTH = strawberry.enum_value(
+        Estimator.FIRTH,
+        description="Firth's penalised likelihood, used only when the maximum-likelihood "
+        "estimate does not exist (an item, or group, always preferred or always beaten); the "
+        "affected items carry a `separation` message.",
+    )
+
+
+@strawberry.type(description="MaxDiff figures of one item.")
+class MaxDiffItemResult:
+    shown: int = strawberry.field(description="Times shown.")
+    best: int = strawberry.field(description="Times chosen best.")
+    worst: int = strawberry.field(description="Times chosen worst.")
+    counting_score: float = strawberry.field(description="(best − worst) / shown.")
+    utility: float = strawberry.field(
+        description="Maxdiff-logit utility, centred on 0 over the items shown."
+    )
+    standard_error: float = strawberry.field(
+        description="Standard error of the centred utility (smaller than the reference-coded "
+        "one: it spreads the reference's own uncertainty over every item)."
+    )
+    reference_utility: float = strawberry.field(
+        description="Utility minus the reference item's (see `MaxDiffFit.referenceItem`), as "
+        "R's clogit, support.BWS and Sawtooth's aggregate logit report it."
+    )
+    reference_standard_error: float = strawberry.field(
+        description="Standard error of `referenceUtility` (0 for the reference item), the one "
+        "R and Sawtooth users compare against."
+    )
+    analytical_utility: float = strawberry.field(
+        description="Lipovetsky & Conklin (2014) closed form as bwsTools computes it: "
+        "ln(p / (1 − p)), p = (shown − worst + best) / (2 shown); not centred."
+    )
+    analytical_standard_error: float = strawberry.field(
+        description="Closed-form standard error sqrt(p(1 − p) / (2 shown)) / (p(1 − p))."
+    )
+    analytical_choice_share: float = strawberry.field(
+        description="Closed-form choice share, e^b / Σ e^b over the items shown (0–1)."
+    )
+    analytical_corrected: bool = strawberry.field(
+        description="The item was chosen best (or worst) every time it was shown, so the closed "
+        "form is infinite; half a choice was added either way (p = (x + ½) / (2 shown + 1))."
+    )
+    separation: str | None = strawberry.field(
+        description="Why this item's maximum-likelihood utility does not exist (its utility is "
+        "then Firth's estimate); null when it does."
+    )
+    share: float = strawberry.field(description="Share of preference, 0–100.")
+
+    @classmethod
+    def from_detail(cls, d: dict[str, Any]) -> MaxDiffItemResult:
+        """Rows stored before these figures existed read them as 0 / false / null."""
+        return cls(
+            shown=d["shown"],
+            best=d["best"],
+            worst=d["worst"],
+            counting_score=d["countingScore"],
+            utility=d["utility"],
+            standard_error=d["standardError"],
+            reference_utility=d.get("referenceUtility", 0.0),
+            reference_standard_error=d.get("referenceStandardError", 0.0),
+            analytical_utility=d["analyticalUtility"],
+            analytical_standard_error=d.get("analyticalStandardError", 0.0),
+            analytical_choice_share=d.get("analyticalChoiceShare", 0.0),
+            analytical_corrected=d.get("analyticalCorrected", False),
+            separation=d.get("separation"),
+            share=d["share"],
+        )
+
+
+@strawberry.type(description="How a MaxDiff result's utilities were estimated.")
+class MaxDiffFit:
+    estimator: MaxDiffEstimator = strawberry.field(description="The estimator used.")
+    log_likelihood: float = strawberry.field(
+        description="Log-likelihood of the maxdiff logit at the estimate (unpenalised)."
+    )
+    responses: int = strawberry.field(description="Answers (sets) the fit used.")
+    reference_item_id: strawberry.ID = strawberry.field(
+        description="The item whose reference-coded utility is 0 (the last candidate shown)."
+    )
+
+    @classmethod
+    def from_summary(
+        cls, s: dict[str, Any], item_id: Callable[[UUID], strawberry.ID]
+    ) -> MaxDiffFit | None:
+        if "estimator" not in s:
+            return None  # no answers, or stored before the fit was described
+        return cls(
+            estimator=MaxDiffEstimator(s["estimator"]),
+            log_likelihood=s["logLikelihood"],
+            responses=s["responses"],
+            reference_item_id=item_id(UUID(s["referenceItem"])),
+        )
