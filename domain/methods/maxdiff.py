@@ -10,6 +10,7 @@ gradient vectorise over all responses at once.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -48,6 +49,8 @@ def validate_response(r: Response, n_items: int) -> None:
 
 BASE_VERSIONS = 4  # carefully built layouts; every participant gets one of them, relabelled
 IMPROVE_ROUNDS = 8  # pair-swap rounds per base layout, stopping early once pairs are even
+POSITION_BATCH = 8  # versions whose positions are balanced together (speed vs pooled balance)
+BASE_RESTARTS = 6  # fresh greedy starts per base layout when pair swaps stall short of even
 HALF_DRAWS = 16  # importance-sampling draws per respondent (×2, antithetic) in the EB E-step
 BIG = 1e6  # frequency outweighs any pairing sum in the greedy score
 
@@ -92,12 +95,40 @@ def generate_design(
     which = np.arange(versions) % len(bases)
     perms = _balanced_relabellings(bases, which, n_items, rng)  # (V, n): base item → label
     set_order = np.argsort(rng.random((versions, n_sets)), axis=1)
-    slot_order = np.argsort(rng.random((versions, n_sets, set_size)), axis=2)
     laid_out = bases[which[:, None], set_order]  # (V, sets, k)
-    laid_out = np.take_along_axis(laid_out, slot_order, axis=2)
     labelled = np.take_along_axis(perms, laid_out.reshape(versions, -1), axis=1)
-    rows = labelled.reshape(versions, n_sets, set_size).tolist()
+    rows = _balanced_positions(labelled.reshape(versions, n_sets, set_size), n_items, rng)
     return Design([[tuple(s) for s in sets] for sets in rows])
+
+
+def _balanced_positions(
+    sets: np.ndarray, n_items: int, rng: np.random.Generator
+) -> list[list[list[int]]]:
+    """Order the items inside each set so that every item takes every position about equally
+    often, within each version first and then pooled over versions: set by set, the order
+    (of the k! possible) with the fewest earlier uses of those item–position pairs, random
+    tie-breaks. Position effects (first-listed items chosen more) then cancel out.
+    Versions in batches of POSITION_BATCH take their s-th set together (vectorised); the
+    pooled counts are updated after each such step."""
+    versions, n_sets, k = sets.shape
+    orders = np.array(list(itertools.permutations(range(k))))  # orders[o][p]: set index at p
+    slots = np.arange(k)
+    own = np.zeros((versions, n_items, k))
+    pooled = np.zeros((n_items, k))
+    noise = rng.random((n_sets, versions, len(orders)))
+    out = np.empty_like(sets)
+    for first in range(0, versions, POSITION_BATCH):
+        batch = np.arange(first, min(first + POSITION_BATCH, versions))
+        rows = batch[:, None]
+        for s in range(n_sets):
+            items = sets[batch, s]  # (b, k)
+            cost = own[rows, items] * BIG + pooled[items]  # (b, k items, k positions)
+            total = cost[:, orders, slots].sum(axis=2) + noise[s, batch]  # (b, k!)
+            chosen = np.take_along_axis(items, orders[total.argmin(axis=1)], axis=1)
+            own[rows, chosen, slots] += 1
+            np.add.at(pooled, (chosen, np.broadcast_to(slots, chosen.shape)), 1)
+            out[batch, s] = chosen
+    return out.tolist()
 
 
 def _balanced_relabellings(
@@ -120,9 +151,31 @@ def _balanced_relabellings(
 def _base_version(
     n_items: int, set_size: int, appearances: int, rng: np.random.Generator
 ) -> list[list[int]]:
+    """The most even of up to BASE_RESTARTS layouts (see `_one_layout`): pair swaps can stall
+    in a local minimum (10 items in sets of 4 stalled at a pair spread of 3 in 4 of 10 builds,
+    where 2 is achievable), and a fresh greedy start usually escapes it."""
+    n_sets = -(-n_items * appearances // set_size)
+    # Perfect evenness (spread 0) is possible only when the pair incidences divide evenly.
+    target = 0 if n_sets * set_size * (set_size - 1) % (n_items * (n_items - 1)) == 0 else 1
+    # With unequal item frequencies one more is the best a build reliably reaches.
+    good = target + (1 if n_items * appearances % set_size else 0)
+    best: tuple[float, float, list[list[int]]] | None = None
+    for _ in range(BASE_RESTARTS):
+        sets, pairs = _one_layout(n_items, set_size, n_sets, target, rng)
+        off = pairs[~np.eye(n_items, dtype=bool)]
+        key = (float(off.max() - off.min()), float((off**2).sum()), sets)
+        if best is None or key[:2] < best[:2]:
+            best = key
+        if best[0] <= good:
+            break
+    return best[2]
+
+
+def _one_layout(
+    n_items: int, set_size: int, n_sets: int, target: int, rng: np.random.Generator
+) -> tuple[list[list[int]], np.ndarray]:
     """Greedy: fill each set with the least shown item, then the least paired with what the set
     already holds (random tie-breaks); then even out pairs by swaps."""
-    n_sets = -(-n_items * appearances // set_size)
     freq = np.zeros(n_items)
     pairs = np.zeros((n_items, n_items))
     sets: list[list[int]] = []
@@ -141,14 +194,12 @@ def _base_version(
             pairs[i, chosen] += 1
             pairs[i, i] -= 1
         sets.append(chosen)
-    # Perfect evenness (spread 0) is possible only when the pair incidences divide evenly.
-    target = 0 if n_sets * set_size * (set_size - 1) % (n_items * (n_items - 1)) == 0 else 1
     off = ~np.eye(n_items, dtype=bool)
     for _ in range(IMPROVE_ROUNDS):
         _improve_pairs(sets, pairs, rng)
         if pairs[off].max() - pairs[off].min() <= target:
             break
-    return sets
+    return sets, pairs
 
 
 def _improve_pairs(
@@ -199,7 +250,17 @@ def balance(design: Design) -> dict[str, float]:
     per_pair = pairs[:, off]  # (V, n(n−1))
     pooled_freq = freq.sum(axis=0)
     pooled_pairs = per_pair.sum(axis=0)
+    positions = _position_counts(design, freq.shape[1])  # (V, n, max k)
+    per_version = positions.max(axis=2) - positions.min(axis=2)  # (V, n)
+    pooled_positions = positions.sum(axis=0)
     return {
+        # Within a version: the most an item sits in one position more than in another.
+        "position_spread": float(per_version.max()),
+        # Pooled: each item's position counts, sd / mean, worst item.
+        "pooled_position_cv": float(
+            (pooled_positions.std(axis=1) / np.maximum(pooled_positions.mean(axis=1), 1e-12)).max()
+        ),
+        "d_efficiency": d_efficiency(design),
         "item_frequency_spread": float((freq.max(axis=1) - freq.min(axis=1)).max()),
         "pair_cooccurrence_spread": float((per_pair.max(axis=1) - per_pair.min(axis=1)).max()),
         "pooled_item_frequency_spread": float(
@@ -207,6 +268,43 @@ def balance(design: Design) -> dict[str, float]:
         ),
         "pooled_pair_cooccurrence_cv": float(pooled_pairs.std() / pooled_pairs.mean()),
     }
+
+
+def _position_counts(design: Design, n: int) -> np.ndarray:
+    """How often each item sits in each position, per version (V, n, largest set size)."""
+    width = max(len(s) for sets in design.versions for s in sets)
+    out = np.zeros((len(design.versions), n, width), dtype=np.int64)
+    for k in {len(s) for sets in design.versions for s in sets}:
+        v, rows = zip(
+            *[(v, s) for v, sets in enumerate(design.versions) for s in sets if len(s) == k],
+            strict=True,
+        )
+        np.add.at(out, (np.array(v)[:, None], np.array(rows), np.arange(k)), 1)
+    return out
+
+
+def d_efficiency(design: Design) -> float:
+    """D-efficiency of the pooled design for the maxdiff logit at equal utilities, relative to a
+    perfectly balanced design with the same sets (1 = as informative as one can be).
+
+    At β = 0 every ordered pair (a, l) of a set of size k is equally likely, so a set contributes
+    Cov(1_a − 1_l) = (2 / (k − 1)) (I_S − J_S / k) to the information matrix M. On the n − 1
+    identified contrasts, det(M)^{1/(n−1)} is largest for a given trace when all eigenvalues are
+    equal (what a balanced design gives), so the ratio det(M)^{1/(n−1)} / (tr M / (n − 1)) is
+    the design's D-efficiency against that ideal."""
+    n = 1 + max(i for sets in design.versions for s in sets for i in s)
+    info = np.zeros((n, n))
+    for k in {len(s) for sets in design.versions for s in sets}:
+        rows = np.array([s for sets in design.versions for s in sets if len(s) == k])
+        block = np.broadcast_to((2 / (k - 1)) * (np.eye(k) - 1 / k), (len(rows), k, k))
+        np.add.at(info, (rows[:, :, None], rows[:, None, :]), block)
+    # Orthonormal contrasts: the eigenvectors of I − J/n with eigenvalue 1.
+    basis = np.linalg.eigh(np.eye(n) - 1 / n)[1][:, 1:]
+    reduced = basis.T @ info @ basis
+    sign, logdet = np.linalg.slogdet(reduced)
+    if sign <= 0:
+        return 0.0  # some contrast is not estimable (an item never shown, or disconnected)
+    return float(np.exp(logdet / (n - 1)) / (np.trace(reduced) / (n - 1)))
 
 
 def _version_counts(design: Design) -> tuple[np.ndarray, np.ndarray]:
