@@ -161,3 +161,14 @@ async def respondents_page(
         after,
         limit,
     )
+
+
+async def designs(pool: asyncpg.Pool, workspace: str, exercise_id: UUID) -> list[list[list[str]]]:
+    """Every participant's MaxDiff sets (item ID strings), in invitation order."""
+    rows = await pool.fetch(
+        "SELECT design FROM exercise_participants WHERE workspace = $1 AND exercise_id = $2"
+        " ORDER BY seq",
+        workspace,
+        exercise_id,
+    )
+    return [r["design"] for r in rows if r["design"]]

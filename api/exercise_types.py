@@ -16,6 +16,7 @@ from strawberry.types import Info
 from api import exercise_reads as reads
 from api.exercise_privacy import forbidden, is_owner, require_results
 from api.ids import decode_cursor, to_global_id
+from api.maxdiff_design_types import MaxDiffDesignDiagnostics
 from api.maxdiff_result_types import MaxDiffFit, MaxDiffItemResult
 from api.pagination import connection, page_size
 from api.types import BacklogItem, Node, Objective, PageInfo
@@ -413,6 +414,20 @@ class Exercise(Node):
             )
             for r in rows
         ]
+
+    @strawberry.field(
+        description="MaxDiff: balance and D-efficiency of the sets handed out (owner only: null "
+        "and a FORBIDDEN error for others; null for other methods or before any sets exist)."
+    )
+    async def design_diagnostics(self, info: Info) -> MaxDiffDesignDiagnostics | None:
+        if not _is_owner(info):
+            raise forbidden("only the exercise's owners see its design diagnostics")
+        if self.row["method"] != ExerciseMethod.MAXDIFF.value:
+            return None
+        ctx = info.context
+        return MaxDiffDesignDiagnostics.of(
+            await reads.designs(ctx.pool, ctx.workspace, self.row["id"])
+        )
 
     @strawberry.field(description="Responses imported from a CSV file (MaxDiff), if any.")
     def imported_responses(self) -> int:

@@ -252,6 +252,14 @@ def test_maxdiff_balanced_sets_rescope_and_utilities_recover_the_order(gql, clie
                 counts[i["id"]] += 1
         assert max(counts.values()) - min(counts.values()) <= 1
     assert len({str(v) for v in versions.values()}) > 1  # versions differ
+    diagnostics = """query($id: ID!) { exercise(id: $id) { designDiagnostics { versions
+      itemFrequencySpread pairCooccurrenceSpread positionSpread pooledItemFrequencySpread
+      pooledPairCooccurrenceCv pooledPositionCv dEfficiency } } }"""
+    figures = gql.execute(diagnostics, {"id": ex["id"]})["exercise"]["designDiagnostics"]
+    assert figures["versions"] == 6 and figures["itemFrequencySpread"] <= 1
+    assert figures["positionSpread"] <= 2 and 0.9 < figures["dEfficiency"] <= 1 + 1e-9
+    refused = people["p0"].post(diagnostics, {"id": ex["id"]}).json()
+    assert refused["errors"][0]["extensions"]["code"] == "FORBIDDEN"
 
     # Re-scope checkpoint: a new candidate needs a reason, and reaches every participant's sets.
     late = item(gql, "F", rice=(1, 1, 1, 1))
@@ -265,11 +273,19 @@ def test_maxdiff_balanced_sets_rescope_and_utilities_recover_the_order(gql, clie
     ok = gql.mutate("addExerciseCandidate", {**add, "reason": "support escalations"}, EXERCISE)
     assert ok["__typename"] == "ExerciseSuccess", ok
     truth = [i["id"] for i in items[:2]] + [late["id"]] + [i["id"] for i in items[2:]]
+    late_positions = []
     for client in people.values():
         sets = my_sets(client, ex)
         assert sum(late["id"] in [i["id"] for i in s["items"]] for s in sets) == 3
+        late_positions += [
+            [i["id"] for i in s["items"]].index(late["id"])
+            for s in sets
+            if late["id"] in [i["id"] for i in s["items"]]
+        ]
         r = vote(client, ex, answers=answers_by_truth(sets, truth))
         assert r["__typename"] == "ExerciseSuccess", r
+
+    assert len(set(late_positions)) >= 3  # not always listed first (each sees it in 3 places)
 
     # A participant invited while open gets a version of its own.
     extra = stakeholders(gql, client_factory, ex, {"latecomer": "Support"})["latecomer"]
