@@ -195,6 +195,10 @@ class PurchaseItemResult:
     funded_share: float = strawberry.field(description="min(1, pooled / price).")
     bought: bool = strawberry.field(description="Fully funded.")
     backers: int = strawberry.field(description="Participants who put money on it.")
+    excess: float = strawberry.field(
+        description="Money pooled beyond the price of a bought item: not spent, returned to "
+        "its backers in proportion to what each put in (0 if not bought)."
+    )
 
 
 @strawberry.type(description="One item's place in an exercise's results.")
@@ -250,6 +254,7 @@ class ExerciseItemResult:
                 funded_share=d["fundedShare"],
                 bought=d["bought"],
                 backers=d["backers"],
+                excess=d.get("excess", 0.0),
             )
             if has and method == ExerciseMethod.BUY_A_FEATURE
             else None,
@@ -265,6 +270,10 @@ class ExerciseResults:
     spent: float | None = strawberry.field(description="Buy a Feature: money allocated.")
     unspent_on_items_not_bought: float | None = strawberry.field(
         description="Buy a Feature: money on items that were not fully funded."
+    )
+    excess_returned: float | None = strawberry.field(
+        description="Buy a Feature: money pooled beyond bought items' prices, returned to their "
+        "backers (part of `spent`, which counts all money allocated)."
     )
     preference_spread: float | None = strawberry.field(
         description="MaxDiff, everyone: how far individuals' utilities spread around the "
@@ -476,6 +485,7 @@ class Exercise(Node):
             budget_total=s.get("budgetTotal"),
             spent=s.get("spent"),
             unspent_on_items_not_bought=s.get("unspentOnItemsNotBought"),
+            excess_returned=s.get("excessReturned"),
             preference_spread=s.get("preferenceSpread"),
             maxdiff_fit=MaxDiffFit.from_summary(s, lambda i: _gid("BacklogItem", i)),
         )

@@ -246,6 +246,7 @@ def _group(
                 "fundedShare": r.funded_share,
                 "bought": r.bought,
                 "backers": r.backers,
+                "excess": r.excess,
             },
             (r.rank,),
         )
@@ -258,6 +259,7 @@ def _group(
         "spent": spent,
         "unspentOnItemsNotBought": unspent,
         "notAllocated": budget_total - spent,
+        "excessReturned": sum(r.excess for r in rows),
     }
     respondents = len({a.participant for a in allocations if a.amount > 0})
     return GroupResults(segment, respondents, _ranked(candidates, scored), summary)

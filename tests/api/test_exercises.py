@@ -28,6 +28,7 @@ query($id: ID!) { exercise(id: $id) { id status myParticipation { segment budget
 RESULTS = """
 query($id: ID!, $segment: String) { exercise(id: $id) { status
   results(segment: $segment) { segment respondents budgetTotal spent unspentOnItemsNotBought
+    excessReturned
     maxdiffFit { estimator logLikelihood responses referenceItemId }
     items { rank score backlogItem { id title }
       maxdiff { shown best worst countingScore utility standardError analyticalUtility share
@@ -35,7 +36,7 @@ query($id: ID!, $segment: String) { exercise(id: $id) { status
         analyticalCorrected separation }
       riceSession { participants reach impact confidence effort spreadIqr spreadCv }
       moscow { must should could wont consensus }
-      buyAFeature { price pooled fundedShare bought backers } } }
+      buyAFeature { price pooled fundedShare bought backers excess } } }
   segmentResults { segment respondents items { rank backlogItem { title } } }
   segmentAgreement { kendallW pairs { a b spearman } }
   methodAgreement { method commonItems spearman exercise { id } } } }
@@ -412,21 +413,24 @@ def test_buy_a_feature_budgets_pooling_and_unspent_money(gql, client_factory):
     assert over["path"] == ["input", "ballot", "allocations", "0", "amount"]
     spend = [{"backlogItemId": small, "amount": 25}, {"backlogItemId": big, "amount": 15}]
     assert vote(people["a"], ex, allocations=spend)["__typename"] == "ExerciseSuccess"
-    spend_b = [{"backlogItemId": small, "amount": 15}, {"backlogItemId": mid, "amount": 20}]
+    spend_b = [{"backlogItemId": small, "amount": 20}, {"backlogItemId": mid, "amount": 15}]
     assert vote(people["b"], ex, allocations=spend_b)["__typename"] == "ExerciseSuccess"
     close(gql, ex)
     result = gql.execute(RESULTS, {"id": ex["id"]})["exercise"]["results"]
     by_id = {r["backlogItem"]["id"]: r for r in result["items"]}
     assert by_id[small]["buyAFeature"] == {
         "price": 40,
-        "pooled": 40,
+        "pooled": 45,
         "fundedShare": 1,
         "bought": True,
         "backers": 2,
+        "excess": 5,  # pooled beyond the price: reported, returned to its backers
     }
     assert by_id[small]["rank"] == 1 and not by_id[mid]["buyAFeature"]["bought"]
+    assert by_id[mid]["buyAFeature"]["excess"] == 0
     assert result["budgetTotal"] == 80 and result["spent"] == 75
-    assert result["unspentOnItemsNotBought"] == 35  # 20 on Mid + 15 on Big
+    assert result["unspentOnItemsNotBought"] == 30  # 15 on Mid + 15 on Big
+    assert result["excessReturned"] == 5
 
 
 def test_bad_input_gets_typed_errors_and_changes_nothing(gql, client_factory):
