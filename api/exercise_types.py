@@ -48,6 +48,7 @@ class ExerciseAction(Enum):
     BALLOT_SUBMITTED = "BALLOT_SUBMITTED"
     RESPONSES_IMPORTED = "RESPONSES_IMPORTED"
     CLOSED = "CLOSED"
+    REOPENED = "REOPENED"
 
 
 async def _item(info: Info, item_id: UUID) -> BacklogItem | None:

@@ -9,6 +9,7 @@ that remain. Results are computed from the ballots by a projection.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 from uuid import UUID
@@ -260,6 +261,25 @@ class Exercise(Aggregate):
     @event("Closed")
     def _closed(self, actor: str) -> None:
         self.status = ExerciseStatus.CLOSED
+
+    def reopen(self, reason: str, deadline: str | None, actor: str) -> None:
+        """Take ballots again after a close, with a reason (audited) and optionally a new
+        deadline (None keeps no deadline: a past one would refuse every ballot). Ballots given
+        stay; results are computed again at the next close."""
+        self._require(ExerciseStatus.CLOSED)
+        self._reopened(reason=_reason(reason, required=True), deadline=deadline, actor=actor)
+
+    @event("Reopened")
+    def _reopened(self, reason: str, deadline: str | None, actor: str) -> None:
+        self.status = ExerciseStatus.OPEN
+        self.deadline = deadline
+
+    def deadline_passed(self, now: datetime) -> bool:
+        """Whether `now` is after the deadline (a deadline without a zone is UTC)."""
+        if not self.deadline:
+            return False
+        due = datetime.fromisoformat(self.deadline)
+        return now > (due if due.tzinfo else due.replace(tzinfo=UTC))
 
 
 def _reason(reason: str | None, required: bool) -> str:

@@ -21,7 +21,7 @@ from domain.ranking import ItemFacts, TagFacts, ranking_entries
 from domain.scoring import Multipliers, RiceInputs, Tier, WsjfInputs, rice_score, wsjf_score
 from domain.workspace import Workspace
 from projections import exercises
-from projections.exercises import EXERCISE_CLOSED
+from projections.exercises import EXERCISE_CLOSED, EXERCISE_REOPENED
 from projections.ranking_changes import INDEXES as CHANGE_INDEXES
 from projections.ranking_changes import OLD_ENTRIES, Cause, Entry, RankIndex, RankingChanges
 from projections.ranking_changes import TABLE as CHANGE_TABLE
@@ -212,6 +212,7 @@ CAUSES = {
     "BacklogItem.JustifiedNonStrategic": "JUSTIFIED",
     "BacklogItem.StatusChanged": "STATUS_CHANGED",
     "Exercise.Closed": EXERCISE_CLOSED,
+    "Exercise.Reopened": EXERCISE_REOPENED,
 }
 
 
@@ -468,6 +469,11 @@ def exercise_closed(curs: Cursor[Any], e: Exercise.Closed, pos: int) -> None:
     recompute_rankings(curs, workspace, candidates, cause_of(e, pos))
 
 
+def exercise_reopened(curs: Cursor[Any], e: Any, pos: int) -> None:
+    workspace, candidates = exercises.reopened(curs, e, pos)
+    recompute_rankings(curs, workspace, candidates, cause_of(e, pos))
+
+
 class CatalogView(ReadModelView):
     view_name = "catalog"
     tables = {**TABLES, **exercises.TABLES, "ranking_changes": CHANGE_TABLE}
@@ -526,6 +532,7 @@ class CatalogView(ReadModelView):
         BacklogItem.StatusChanged: item_status_changed,
         **exercises.HANDLERS,
         Exercise.Closed: exercise_closed,
+        Exercise.Reopened: exercise_reopened,
     }
 
 

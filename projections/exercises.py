@@ -68,6 +68,7 @@ INDEXES = [
 ]
 
 EXERCISE_CLOSED = "EXERCISE_CLOSED"  # the ranking-change cause of new results
+EXERCISE_REOPENED = "EXERCISE_REOPENED"  # ... and of results withdrawn by a reopening
 
 
 def _design_json(sets: list[list[UUID]]) -> Jsonb:
@@ -289,6 +290,21 @@ def closed(curs: Cursor[Any], e: Any, pos: int) -> tuple[str, list[UUID]]:
         "UPDATE exercises SET segment_agreement = %s WHERE id = %s",
         (Jsonb(results.segment_agreement), e.originator_id),
     )
+    return workspace, [c["item_id"] for c in candidates]
+
+
+def reopened(curs: Cursor[Any], e: Any, pos: int) -> tuple[str, list[UUID]]:
+    """Back to OPEN: the results of the close are dropped (computed again at the next close);
+    returns the workspace and the candidates, whose rankings the caller recomputes."""
+    workspace = _touch(curs, e, status="OPEN", closed_at=None, deadline=e.deadline)
+    _history(curs, e, pos, workspace, "REOPENED", reason=e.reason)
+    for table in ("exercise_results", "exercise_groups", "exercise_respondents"):
+        curs.execute(f"DELETE FROM {table} WHERE exercise_id = %s", (e.originator_id,))
+    curs.execute("UPDATE exercises SET segment_agreement = NULL WHERE id = %s", (e.originator_id,))
+    candidates = curs.execute(
+        "SELECT item_id FROM exercise_candidates WHERE exercise_id = %s ORDER BY seq",
+        (e.originator_id,),
+    ).fetchall()
     return workspace, [c["item_id"] for c in candidates]
 
 
