@@ -17,7 +17,7 @@ from api import exercise_reads as reads
 from api.exercise_privacy import forbidden, is_owner, require_results
 from api.ids import decode_cursor, to_global_id
 from api.maxdiff_design_types import MaxDiffDesignDiagnostics
-from api.maxdiff_result_types import MaxDiffFit, MaxDiffItemResult
+from api.maxdiff_result_types import MaxDiffFit, MaxDiffItemResult, PreferenceHeterogeneity
 from api.pagination import connection, page_size
 from api.types import BacklogItem, Node, Objective, PageInfo
 from domain.exercise import ExerciseMethod, ExerciseStatus
@@ -278,7 +278,11 @@ class ExerciseResults:
     )
     preference_spread: float | None = strawberry.field(
         description="MaxDiff, everyone: how far individuals' utilities spread around the "
-        "shared ones (the empirical-Bayes prior's standard deviation; 0.1 = alike)."
+        "shared ones (the empirical-Bayes prior's standard deviation), reported only when "
+        "`heterogeneity` detects that respondents differ, else 0."
+    )
+    heterogeneity: PreferenceHeterogeneity | None = strawberry.field(
+        description="MaxDiff, everyone: the test of whether respondents differ."
     )
     maxdiff_fit: MaxDiffFit | None = strawberry.field(
         description="MaxDiff: how the utilities were estimated (null without answers)."
@@ -488,6 +492,7 @@ class Exercise(Node):
             unspent_on_items_not_bought=s.get("unspentOnItemsNotBought"),
             excess_returned=s.get("excessReturned"),
             preference_spread=s.get("preferenceSpread"),
+            heterogeneity=PreferenceHeterogeneity.from_summary(s),
             maxdiff_fit=MaxDiffFit.from_summary(s, lambda i: _gid("BacklogItem", i)),
         )
 

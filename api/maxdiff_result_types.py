@@ -111,3 +111,33 @@ class MaxDiffFit:
             responses=s["responses"],
             reference_item_id=item_id(UUID(s["referenceItem"])),
         )
+
+
+@strawberry.type(
+    description="MaxDiff: do respondents differ beyond the sampling noise? A score test of the "
+    "aggregate utilities against each respondent's answers (χ²)."
+)
+class PreferenceHeterogeneity:
+    statistic: float = strawberry.field(description="Σ over respondents of UᵀI⁺U.")
+    degrees_of_freedom: int = strawberry.field(description="Degrees of freedom of the χ².")
+    p_value: float = strawberry.field(
+        description="Chance of a statistic this large if everyone shared the same utilities."
+    )
+    detected: bool = strawberry.field(description="p-value below 0.05.")
+    spread_estimate: float = strawberry.field(
+        description="The empirical-Bayes spread σ as estimated, before the test (biased upward "
+        "near 0: about 0.3 for respondents who do not differ at all)."
+    )
+
+    @classmethod
+    def from_summary(cls, s: dict[str, Any]) -> PreferenceHeterogeneity | None:
+        h = s.get("heterogeneity")
+        if h is None:
+            return None
+        return cls(
+            statistic=h["statistic"],
+            degrees_of_freedom=h["degreesOfFreedom"],
+            p_value=h["pValue"],
+            detected=h["detected"],
+            spread_estimate=s["preferenceSpreadEstimate"],
+        )

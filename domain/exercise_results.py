@@ -20,6 +20,7 @@ from uuid import UUID
 
 from domain.exercise import ExerciseMethod
 from domain.methods import agreement, buy_a_feature, maxdiff, moscow, rice_session
+from domain.methods.maxdiff_heterogeneity import heterogeneity_test
 from domain.scoring import RiceInputs
 
 
@@ -103,7 +104,7 @@ def compute(
     if method == ExerciseMethod.MAXDIFF:
         spread, individual = _individual(candidates, participants, responses)
         if spread is not None:
-            overall.summary["preferenceSpread"] = spread
+            overall.summary.update(spread)
     return ExerciseResults(overall, segments, segment_agreement, individual)
 
 
@@ -111,13 +112,25 @@ def _individual(
     candidates: Sequence[UUID],
     participants: Sequence[Participant],
     imported: Sequence[tuple[str, str, tuple[UUID, ...], UUID, UUID]],
-) -> tuple[float | None, list[RespondentUtilities]]:
-    """The prior spread σ (how much individuals differ beyond the sampling noise) and each
-    respondent's utilities; (None, []) without answers."""
+) -> tuple[dict[str, Any] | None, list[RespondentUtilities]]:
+    """How much individuals differ beyond the sampling noise (the summary entries: the spread σ,
+    0 unless the heterogeneity test detects a difference, and the test) and each respondent's
+    utilities; (None, []) without answers."""
     responses = _maxdiff_responses(candidates, [p for p in participants if p.ballot], imported)
     if not responses or len(candidates) < 2:
         return None, []
     fit = maxdiff.fit_individual(responses, len(candidates))
+    test = heterogeneity_test(responses, len(candidates), fit.aggregate)
+    spread = {
+        "preferenceSpread": float(fit.prior_sd) if test.detected else 0.0,
+        "preferenceSpreadEstimate": float(fit.prior_sd),
+        "heterogeneity": {
+            "statistic": test.statistic,
+            "degreesOfFreedom": test.degrees_of_freedom,
+            "pValue": test.p_value,
+            "detected": test.detected,
+        },
+    }
     segment = {p.subject: p.segment for p in participants}
     segment.update({f"import:{r[0]}": r[1] for r in imported})
     out = []
@@ -130,7 +143,7 @@ def _individual(
                 {c: float(u[n]) for n, c in enumerate(candidates)},
             )
         )
-    return float(fit.prior_sd), out
+    return spread, out
 
 
 def _imported_responses(

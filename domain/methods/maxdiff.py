@@ -560,6 +560,7 @@ class IndividualFit:
     population: np.ndarray  # prior mean μ, centred
     prior_sd: float  # σ: spread of true individual utilities around μ
     iterations: int  # empirical-Bayes rounds used
+    aggregate: np.ndarray | None = None  # the aggregate (maximum-likelihood) utilities, centred
 
 
 def individual_utilities(responses: Sequence[Response], n_items: int) -> dict[str, np.ndarray]:
@@ -594,13 +595,14 @@ def fit_individual(
     for r in responses:
         validate_response(r, n_items)
     if not responses:
-        return IndividualFit({}, np.zeros(n_items), 0.0, 0)
+        return IndividualFit({}, np.zeros(n_items), 0.0, 0, np.zeros(n_items))
     ids = list(dict.fromkeys(r.respondent for r in responses))
     groups = _respondent_groups(responses, {rid: k for k, rid in enumerate(ids)})
     z = _standard_draws(len(ids), n_items)
     draws_each = z.shape[1]
     replicated = _replicate(groups, draws_each)
     mu, _ = fit_mnl(responses, n_items)
+    aggregate = mu
     beta = np.tile(mu, (len(ids), 1))
     centre = np.eye(n_items) - 1.0 / n_items
 
@@ -625,7 +627,7 @@ def fit_individual(
     beta, _ = _posterior_modes(beta, groups, len(ids), n_items, mu, np.exp(t1))
     beta = beta @ centre
     prior_sd = float(np.exp(t1 / 2))
-    return IndividualFit(dict(zip(ids, beta, strict=True)), mu, prior_sd, rounds)
+    return IndividualFit(dict(zip(ids, beta, strict=True)), mu, prior_sd, rounds, aggregate)
 
 
 def _secant_root(gap: Callable[[float], float], tol: float, max_rounds: int) -> tuple[float, int]:
