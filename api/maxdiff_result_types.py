@@ -26,6 +26,26 @@ class MaxDiffEstimator(Enum):
     )
 
 
+@strawberry.type(description="A 95% interval.")
+class Interval:
+    low: float = strawberry.field(description="2.5th percentile.")
+    high: float = strawberry.field(description="97.5th percentile.")
+
+    @classmethod
+    def of(cls, pair: list[float] | None) -> Interval | None:
+        return None if pair is None else cls(low=pair[0], high=pair[1])
+
+
+@strawberry.type(description="A 95% interval of ranks (1 = first).")
+class RankInterval:
+    best: int = strawberry.field(description="The best rank within the interval.")
+    worst: int = strawberry.field(description="The worst rank within the interval.")
+
+    @classmethod
+    def of(cls, pair: list[int] | None) -> RankInterval | None:
+        return None if pair is None else cls(best=pair[0], worst=pair[1])
+
+
 @strawberry.type(description="MaxDiff figures of one item.")
 class MaxDiffItemResult:
     shown: int = strawberry.field(description="Times shown.")
@@ -66,6 +86,23 @@ class MaxDiffItemResult:
         "then Firth's estimate); null when it does."
     )
     share: float = strawberry.field(description="Share of preference, 0–100.")
+    utility_interval: Interval | None = strawberry.field(
+        description="95% bootstrap interval of `utility` (resampling respondents)."
+    )
+    share_interval: Interval | None = strawberry.field(
+        description="95% bootstrap interval of `share`."
+    )
+    rank_interval: RankInterval | None = strawberry.field(
+        description="95% bootstrap interval of the item's rank."
+    )
+    ahead_of_next: float | None = strawberry.field(
+        description="Share of bootstrap replicates in which this item stays ahead of the next "
+        "ranked one (0–1); null for the last."
+    )
+    respondents_to_separate: int | None = strawberry.field(
+        description="Respondents that would make the order with the next item hold in 95% of "
+        "replicates, if the gap stayed as it is; null when it already does (or for the last)."
+    )
 
     @classmethod
     def from_detail(cls, d: dict[str, Any]) -> MaxDiffItemResult:
@@ -85,6 +122,11 @@ class MaxDiffItemResult:
             analytical_corrected=d.get("analyticalCorrected", False),
             separation=d.get("separation"),
             share=d["share"],
+            utility_interval=Interval.of(d.get("utilityInterval")),
+            share_interval=Interval.of(d.get("shareInterval")),
+            rank_interval=RankInterval.of(d.get("rankInterval")),
+            ahead_of_next=d.get("aheadOfNext"),
+            respondents_to_separate=d.get("respondentsToSeparate"),
         )
 
 
@@ -98,6 +140,13 @@ class MaxDiffFit:
     reference_item_id: strawberry.ID = strawberry.field(
         description="The item whose reference-coded utility is 0 (the last candidate shown)."
     )
+    confidence: str | None = strawberry.field(
+        description="How sure the ranking is, in plain words (tiers of ranks whose order holds "
+        "in 95% of bootstrap replicates)."
+    )
+    bootstrap_replicates: int = strawberry.field(
+        description="Bootstrap replicates behind the intervals (seeded: the same every time)."
+    )
 
     @classmethod
     def from_summary(
@@ -110,6 +159,8 @@ class MaxDiffFit:
             log_likelihood=s["logLikelihood"],
             responses=s["responses"],
             reference_item_id=item_id(UUID(s["referenceItem"])),
+            confidence=s.get("confidence"),
+            bootstrap_replicates=s.get("bootstrapReplicates", 0),
         )
 
 

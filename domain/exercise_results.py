@@ -19,7 +19,14 @@ from typing import Any
 from uuid import UUID
 
 from domain.exercise import ExerciseMethod
-from domain.methods import agreement, buy_a_feature, maxdiff, moscow, rice_session
+from domain.methods import (
+    agreement,
+    buy_a_feature,
+    maxdiff,
+    maxdiff_bootstrap,
+    moscow,
+    rice_session,
+)
 from domain.methods.maxdiff_heterogeneity import heterogeneity_test
 from domain.scoring import RiceInputs
 
@@ -316,10 +323,19 @@ def _maxdiff(
     if not responses or len(candidates) < 2:
         return GroupResults(segment, respondents, _ranked(candidates, {}), {"responses": 0})
     analysis = maxdiff.analysis(responses, len(candidates))
+    order = [r.item for r in sorted(analysis.items, key=lambda r: r.rank) if r.shown]
+    sure = maxdiff_bootstrap.bootstrap(
+        responses,
+        len(candidates),
+        analysis.fit.utilities,
+        order,
+        penalised=analysis.fit.estimator == maxdiff.Estimator.FIRTH,
+    )
     scored = {}
     for r in analysis.items:
         if r.shown == 0:
             continue  # never shown (e.g. added late and nobody reached its sets yet)
+        c = sure.items[r.item]
         scored[candidates[r.item]] = (
             r.share,
             {
@@ -337,6 +353,11 @@ def _maxdiff(
                 "analyticalChoiceShare": r.analytical_choice_share,
                 "analyticalCorrected": r.analytical_corrected,
                 "separation": r.separation,
+                "utilityInterval": list(c.utility_interval),
+                "shareInterval": list(c.share_interval),
+                "rankInterval": list(c.rank_interval),
+                "aheadOfNext": c.ahead_of_next,
+                "respondentsToSeparate": c.respondents_to_separate,
             },
             (r.rank,),
         )
@@ -346,5 +367,8 @@ def _maxdiff(
         "estimator": fit.estimator,
         "logLikelihood": fit.log_likelihood,
         "referenceItem": str(candidates[fit.reference]),
+        "confidence": sure.summary,
+        "bootstrapReplicates": sure.replicates,
+        "bootstrapSeed": sure.seed,
     }
     return GroupResults(segment, respondents, _ranked(candidates, scored), summary)

@@ -466,16 +466,21 @@ def fit_aggregate(
 
 
 def _firth_half_trace(
-    beta: np.ndarray, groups: dict, inverse: np.ndarray, n_items: int
+    beta: np.ndarray,
+    groups: dict,
+    inverse: np.ndarray,
+    n_items: int,
+    weights: np.ndarray | None = None,
 ) -> np.ndarray:
     """½ ∂ log det I(β) / ∂β_c = ½ tr(I⁻¹ ∂I/∂β_c), per item c (Firth's score adjustment).
 
     Per answer the outcomes are the ordered pairs (a, l) of the set, with features x = 1_a − 1_l
     and probabilities π ∝ exp(v_a − v_l); I(β) = Σ Cov_π(x) and ∂Cov_π(x)/∂β_c is the third
     central moment E_π[(x − μ)(x − μ)ᵀ (x_c − μ_c)], so the trace is
-    Σ_pairs π (x − μ)ᵀ I⁻¹ (x − μ) (x_c − μ_c), summed over answers."""
+    Σ_pairs π (x − μ)ᵀ I⁻¹ (x − μ) (x_c − μ_c), summed over answers (each weighted by its
+    respondent's `weights` entry, if given: the bootstrap's resampling counts)."""
     out = np.zeros(n_items)
-    for k, (_who, sets, _best, _worst) in groups.items():
+    for k, (who, sets, _best, _worst) in groups.items():
         a, lo = np.array([(i, j) for i in range(k) for j in range(k) if i != j]).T
         features = np.eye(k)[a] - np.eye(k)[lo]  # (P, k)
         v = beta[sets]
@@ -487,6 +492,8 @@ def _firth_half_trace(
         local = inverse[sets[:, :, None], sets[:, None, :]]  # (T, k, k)
         quad = np.einsum("tpa,tab,tpb->tp", centred, local, centred)
         w = np.einsum("tp,tp,tpc->tc", pi, quad, centred)
+        if weights is not None:
+            w *= weights[who][:, None]
         out += np.bincount(sets.ravel(), weights=w.ravel(), minlength=n_items)
     return out / 2
 

@@ -29,11 +29,13 @@ RESULTS = """
 query($id: ID!, $segment: String) { exercise(id: $id) { status
   results(segment: $segment) { segment respondents budgetTotal spent unspentOnItemsNotBought
     excessReturned
-    maxdiffFit { estimator logLikelihood responses referenceItemId }
+    maxdiffFit { estimator logLikelihood responses referenceItemId confidence
+      bootstrapReplicates }
     items { rank score backlogItem { id title }
       maxdiff { shown best worst countingScore utility standardError analyticalUtility share
         referenceUtility referenceStandardError analyticalStandardError analyticalChoiceShare
-        analyticalCorrected separation }
+        analyticalCorrected separation utilityInterval { low high } shareInterval { low high }
+        rankInterval { best worst } aheadOfNext respondentsToSeparate }
       riceSession { participants reach impact confidence effort spreadIqr spreadCv }
       moscow { must should could wont consensus }
       buyAFeature { price pooled fundedShare bought backers excess } } }
@@ -321,17 +323,28 @@ def test_maxdiff_balanced_sets_rescope_and_utilities_recover_the_order(gql, clie
     assert fit["estimator"] == "FIRTH" and fit["logLikelihood"] < 0
     top = result["items"][0]["maxdiff"]
     assert "infinite" in top["separation"] and top["analyticalCorrected"]
+    # How sure: intervals around every estimate, order probabilities, a plain-words summary.
+    assert fit["bootstrapReplicates"] == 200 and fit["confidence"].startswith("With 7 respondents")
+    for r in result["items"]:
+        md = r["maxdiff"]
+        assert md["utilityInterval"]["low"] <= md["utility"] <= md["utilityInterval"]["high"]
+        assert md["rankInterval"]["best"] <= r["rank"] <= md["rankInterval"]["worst"]
+    assert result["items"][-1]["maxdiff"]["aheadOfNext"] is None
+    assert all(0 <= r["maxdiff"]["aheadOfNext"] <= 1 for r in result["items"][:-1])
     reference = next(r for r in result["items"] if r["backlogItem"]["id"] == fit["referenceItemId"])
     assert reference["maxdiff"]["referenceUtility"] == 0
     assert reference["maxdiff"]["referenceStandardError"] == 0
 
     # Each respondent's own utilities (empirical Bayes): the owner's only.
     own = """query($id: ID!, $after: String) { exercise(id: $id) {
-      results { preferenceSpread }
+      results { preferenceSpread heterogeneity { detected pValue spreadEstimate } }
       respondentUtilities(first: 4, after: $after) { pageInfo { hasNextPage endCursor }
         edges { node { respondent segment utilities { backlogItemId utility } } } } } }"""
     page = gql.execute(own, {"id": ex["id"]})["exercise"]
-    assert page["results"]["preferenceSpread"] > 0
+    # Everyone answered by the same order: no heterogeneity to report (the bare estimate is
+    # biased upward near 0 and is shown apart).
+    assert page["results"]["preferenceSpread"] == 0
+    assert not page["results"]["heterogeneity"]["detected"]
     nodes = [e["node"] for e in page["respondentUtilities"]["edges"]]
     rest = gql.execute(
         own, {"id": ex["id"], "after": page["respondentUtilities"]["pageInfo"]["endCursor"]}
