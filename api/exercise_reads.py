@@ -153,7 +153,8 @@ async def respondents_page(
     pool: asyncpg.Pool, workspace: str, exercise_id: UUID, after: str | None, limit: int
 ) -> list[Row]:
     return await pool.fetch(
-        "SELECT respondent, segment, utilities FROM exercise_respondents WHERE workspace = $1"
+        "SELECT respondent, segment, utilities, quality FROM exercise_respondents"
+        " WHERE workspace = $1"
         " AND exercise_id = $2 AND ($3::text IS NULL OR respondent > $3)"
         " ORDER BY respondent LIMIT $4",
         workspace,

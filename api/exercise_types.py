@@ -17,7 +17,13 @@ from api import exercise_reads as reads
 from api.exercise_privacy import forbidden, is_owner, require_results
 from api.ids import decode_cursor, to_global_id
 from api.maxdiff_design_types import MaxDiffDesignDiagnostics
-from api.maxdiff_result_types import MaxDiffFit, MaxDiffItemResult, PreferenceHeterogeneity
+from api.maxdiff_result_types import (
+    MaxDiffFit,
+    MaxDiffItemResult,
+    PreferenceHeterogeneity,
+    RespondentQuality,
+    ResponseQualitySummary,
+)
 from api.pagination import connection, page_size
 from api.types import BacklogItem, Node, Objective, PageInfo
 from domain.exercise import ExerciseMethod, ExerciseStatus
@@ -281,6 +287,9 @@ class ExerciseResults:
         "shared ones (the empirical-Bayes prior's standard deviation), reported only when "
         "`heterogeneity` detects that respondents differ, else 0."
     )
+    response_quality: ResponseQualitySummary | None = strawberry.field(
+        description="MaxDiff, everyone: respondents flagged for response quality."
+    )
     heterogeneity: PreferenceHeterogeneity | None = strawberry.field(
         description="MaxDiff, everyone: the test of whether respondents differ."
     )
@@ -303,6 +312,9 @@ class RespondentUtilities:
     respondent: str = strawberry.field(description="Participant subject or imported respondent.")
     segment: str = strawberry.field(description="Their segment ('' for none).")
     utilities: list[ItemUtility] = strawberry.field(description="Per candidate, best first.")
+    quality: RespondentQuality | None = strawberry.field(
+        description="Response quality (null for results computed before it was measured)."
+    )
 
 
 @strawberry.type(description="An edge of the respondent list.")
@@ -493,6 +505,7 @@ class Exercise(Node):
             excess_returned=s.get("excessReturned"),
             preference_spread=s.get("preferenceSpread"),
             heterogeneity=PreferenceHeterogeneity.from_summary(s),
+            response_quality=ResponseQualitySummary.of(s.get("responseQuality")),
             maxdiff_fit=MaxDiffFit.from_summary(s, lambda i: _gid("BacklogItem", i)),
         )
 
@@ -564,6 +577,7 @@ class Exercise(Node):
                     ItemUtility(utility=u, backlog_item_id=_gid("BacklogItem", UUID(i)))
                     for i, u in ranked
                 ],
+                quality=RespondentQuality.of(r["quality"]),
             )
 
         return connection(

@@ -192,3 +192,54 @@ class PreferenceHeterogeneity:
             detected=h["detected"],
             spread_estimate=s["preferenceSpreadEstimate"],
         )
+
+
+@strawberry.type(
+    description="MaxDiff: one respondent's response quality. RLH (root likelihood) is the "
+    "geometric mean of the model's probability of each of their answers; a random answer to a "
+    "set of k items has 1 / (k(k − 1))."
+)
+class RespondentQuality:
+    answers: int = strawberry.field(description="Sets answered.")
+    rlh: float = strawberry.field(description="RLH under their own utilities.")
+    aggregate_rlh: float = strawberry.field(description="RLH under everyone's utilities.")
+    chance_rlh: float = strawberry.field(description="RLH of answering at random.")
+    no_better_than_chance: bool = strawberry.field(
+        description="Aggregate RLH at or below chance: answers agree with everyone's no more "
+        "than random ones would (a candidate for exclusion)."
+    )
+    straightliner: bool = strawberry.field(
+        description="Best (or worst) always in the same position of the set, over 4+ sets."
+    )
+
+    @classmethod
+    def of(cls, q: dict[str, Any] | None) -> RespondentQuality | None:
+        if not q:
+            return None
+        return cls(
+            answers=q["answers"],
+            rlh=q["rlh"],
+            aggregate_rlh=q["aggregateRlh"],
+            chance_rlh=q["chanceRlh"],
+            no_better_than_chance=q["noBetterThanChance"],
+            straightliner=q["straightliner"],
+        )
+
+
+@strawberry.type(description="MaxDiff: how many respondents' answers look unreliable.")
+class ResponseQualitySummary:
+    respondents: int = strawberry.field(description="Respondents assessed.")
+    no_better_than_chance: int = strawberry.field(
+        description="Respondents whose answers fit everyone's utilities no better than chance."
+    )
+    straightliners: int = strawberry.field(description="Respondents who straightlined.")
+
+    @classmethod
+    def of(cls, q: dict[str, Any] | None) -> ResponseQualitySummary | None:
+        if not q:
+            return None
+        return cls(
+            respondents=q["respondents"],
+            no_better_than_chance=q["noBetterThanChance"],
+            straightliners=q["straightliners"],
+        )

@@ -28,6 +28,7 @@ from domain.methods import (
     rice_session,
 )
 from domain.methods.maxdiff_heterogeneity import heterogeneity_test
+from domain.methods.maxdiff_quality import respondent_quality
 from domain.scoring import RiceInputs
 
 
@@ -63,6 +64,7 @@ class RespondentUtilities:
     respondent: str
     segment: str
     utilities: dict[UUID, float]
+    quality: dict[str, Any] = field(default_factory=dict)  # see `maxdiff_quality`
 
 
 @dataclass(frozen=True)
@@ -138,6 +140,12 @@ def _individual(
             "detected": test.detected,
         },
     }
+    quality = respondent_quality(responses, len(candidates), fit.utilities, fit.aggregate)
+    spread["responseQuality"] = {
+        "respondents": len(quality),
+        "noBetterThanChance": sum(q.no_better_than_chance for q in quality.values()),
+        "straightliners": sum(q.straightliner for q in quality.values()),
+    }
     segment = {p.subject: p.segment for p in participants}
     segment.update({f"import:{r[0]}": r[1] for r in imported})
     out = []
@@ -148,6 +156,14 @@ def _individual(
                 respondent.removeprefix("import:"),
                 segment.get(respondent, ""),
                 {c: float(u[n]) for n, c in enumerate(candidates)},
+                {
+                    "answers": quality[respondent].answers,
+                    "rlh": quality[respondent].rlh,
+                    "aggregateRlh": quality[respondent].aggregate_rlh,
+                    "chanceRlh": quality[respondent].chance_rlh,
+                    "noBetterThanChance": quality[respondent].no_better_than_chance,
+                    "straightliner": quality[respondent].straightliner,
+                },
             )
         )
     return spread, out

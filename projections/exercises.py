@@ -65,6 +65,8 @@ INDEXES = [
     " ON exercise_participants (workspace, subject)",
     "CREATE INDEX IF NOT EXISTS exercise_history_exercise ON exercise_history (exercise_id)",
     "CREATE INDEX IF NOT EXISTS exercise_results_item ON exercise_results (item_id)",
+    # Response quality per respondent (MaxDiff), added after the table first shipped.
+    "ALTER TABLE exercise_respondents ADD COLUMN IF NOT EXISTS quality jsonb",
 ]
 
 EXERCISE_CLOSED = "EXERCISE_CLOSED"  # the ranking-change cause of new results
@@ -274,7 +276,7 @@ def closed(curs: Cursor[Any], e: Any, pos: int) -> tuple[str, list[UUID]]:
         )
     if results.respondents:
         curs.executemany(
-            "INSERT INTO exercise_respondents VALUES (%s, %s, %s, %s, %s)",
+            "INSERT INTO exercise_respondents VALUES (%s, %s, %s, %s, %s, %s)",
             [
                 (
                     e.originator_id,
@@ -282,6 +284,7 @@ def closed(curs: Cursor[Any], e: Any, pos: int) -> tuple[str, list[UUID]]:
                     workspace,
                     r.segment,
                     Jsonb({str(k): v for k, v in r.utilities.items()}),
+                    Jsonb(r.quality),
                 )
                 for r in results.respondents
             ],

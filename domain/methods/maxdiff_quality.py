@@ -66,7 +66,8 @@ def respondent_quality(
             float(np.exp(ll_own[n] / answers[n])),
             aggregate_rlh,
             chance,
-            aggregate_rlh <= chance,
-            answers[n] >= STRAIGHTLINE_MIN and (len(best_at[k]) == 1 or len(worst_at[k]) == 1),
+            bool(aggregate_rlh <= chance),
+            bool(answers[n] >= STRAIGHTLINE_MIN)
+            and (len(best_at[k]) == 1 or len(worst_at[k]) == 1),
         )
     return out
