@@ -366,6 +366,17 @@ class CloseExerciseInput:
     expected_version: int | None = strawberry.field(default=None, description=EXPECTED_VERSION)
 
 
+@strawberry.input(description="Leave one respondent's answers out of the results.")
+class ExcludeRespondentInput:
+    exercise_id: strawberry.ID = strawberry.field(description="An OPEN or CLOSED exercise.")
+    respondent: str = strawberry.field(
+        description="A participant's subject or an imported respondent (as in "
+        "`respondentUtilities`)."
+    )
+    reason: str = strawberry.field(description="Why (required; in the history).")
+    expected_version: int | None = strawberry.field(default=None, description=EXPECTED_VERSION)
+
+
 @strawberry.input(description="Reopen a CLOSED exercise: ballots are taken again.")
 class ReopenExerciseInput:
     exercise_id: strawberry.ID = strawberry.field(description="A CLOSED exercise.")
@@ -588,6 +599,22 @@ class ExerciseMutations:
         return await run(
             info,
             lambda app, actor: app.close_exercise(actor, _exercise(input), input.expected_version),
+            exercise_success,
+            wait_seconds=CLOSE_WAIT_SECONDS,
+        )
+
+    @strawberry.mutation(
+        description="Exclude a respondent from the results with a reason (audited; listed in "
+        "`excludedRespondents`); a CLOSED exercise's results and rankings are computed again."
+    )
+    async def exclude_respondent(
+        self, info: Info, input: ExcludeRespondentInput
+    ) -> ExercisePayload:
+        return await run(
+            info,
+            lambda app, actor: app.exclude_respondent(
+                actor, _exercise(input), input.respondent, input.reason, input.expected_version
+            ),
             exercise_success,
             wait_seconds=CLOSE_WAIT_SECONDS,
         )

@@ -55,6 +55,7 @@ class ExerciseAction(Enum):
     RESPONSES_IMPORTED = "RESPONSES_IMPORTED"
     CLOSED = "CLOSED"
     REOPENED = "REOPENED"
+    RESPONDENT_EXCLUDED = "RESPONDENT_EXCLUDED"
 
 
 async def _item(info: Info, item_id: UUID) -> BacklogItem | None:
@@ -298,6 +299,12 @@ class ExerciseResults:
     )
 
 
+@strawberry.type(description="A respondent whose answers the results leave out.")
+class ExcludedRespondent:
+    respondent: str = strawberry.field(description="Participant subject or imported respondent.")
+    reason: str = strawberry.field(description="The owner's reason.")
+
+
 @strawberry.type(description="One item's utility for one respondent.")
 class ItemUtility:
     utility: float = strawberry.field(description="Centred on 0 across the candidates.")
@@ -454,6 +461,16 @@ class Exercise(Node):
         return MaxDiffDesignDiagnostics.of(
             await reads.designs(ctx.pool, ctx.workspace, self.row["id"])
         )
+
+    @strawberry.field(
+        description="Respondents left out of the results, with the owner's reason (owner only: "
+        "null and a FORBIDDEN error for others)."
+    )
+    def excluded_respondents(self, info: Info) -> list[ExcludedRespondent] | None:
+        if not _is_owner(info):
+            raise forbidden("only the exercise's owners see excluded respondents")
+        excluded = self.row.get("excluded") or {}
+        return [ExcludedRespondent(respondent=k, reason=v) for k, v in sorted(excluded.items())]
 
     @strawberry.field(description="Responses imported from a CSV file (MaxDiff), if any.")
     def imported_responses(self) -> int:

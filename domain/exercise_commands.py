@@ -211,6 +211,21 @@ class ExerciseCommands:
             actor, exercise_id, expected_version, lambda ex: ex.close(actor.subject)
         )
 
+    def exclude_respondent(
+        self: Any,
+        actor: Actor,
+        exercise_id: UUID,
+        respondent: str,
+        reason: str,
+        expected_version: int | None = None,
+    ) -> CommandResult:
+        return self._exercise_change(
+            actor,
+            exercise_id,
+            expected_version,
+            lambda ex: ex.exclude_respondent(respondent, reason, actor.subject),
+        )
+
     def reopen_exercise(
         self: Any,
         actor: Actor,

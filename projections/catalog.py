@@ -21,7 +21,7 @@ from domain.ranking import ItemFacts, TagFacts, ranking_entries
 from domain.scoring import Multipliers, RiceInputs, Tier, WsjfInputs, rice_score, wsjf_score
 from domain.workspace import Workspace
 from projections import exercises
-from projections.exercises import EXERCISE_CLOSED, EXERCISE_REOPENED
+from projections.exercises import EXERCISE_CLOSED, EXERCISE_REOPENED, RESPONDENT_EXCLUDED
 from projections.ranking_changes import INDEXES as CHANGE_INDEXES
 from projections.ranking_changes import OLD_ENTRIES, Cause, Entry, RankIndex, RankingChanges
 from projections.ranking_changes import TABLE as CHANGE_TABLE
@@ -213,6 +213,7 @@ CAUSES = {
     "BacklogItem.StatusChanged": "STATUS_CHANGED",
     "Exercise.Closed": EXERCISE_CLOSED,
     "Exercise.Reopened": EXERCISE_REOPENED,
+    "Exercise.RespondentExcluded": RESPONDENT_EXCLUDED,
 }
 
 
@@ -474,6 +475,12 @@ def exercise_reopened(curs: Cursor[Any], e: Any, pos: int) -> None:
     recompute_rankings(curs, workspace, candidates, cause_of(e, pos))
 
 
+def respondent_excluded(curs: Cursor[Any], e: Any, pos: int) -> None:
+    workspace, candidates = exercises.respondent_excluded(curs, e, pos)
+    if candidates:
+        recompute_rankings(curs, workspace, candidates, cause_of(e, pos))
+
+
 class CatalogView(ReadModelView):
     view_name = "catalog"
     tables = {**TABLES, **exercises.TABLES, "ranking_changes": CHANGE_TABLE}
@@ -533,6 +540,7 @@ class CatalogView(ReadModelView):
         **exercises.HANDLERS,
         Exercise.Closed: exercise_closed,
         Exercise.Reopened: exercise_reopened,
+        Exercise.RespondentExcluded: respondent_excluded,
     }
 
 
