@@ -173,3 +173,18 @@ async def designs(pool: asyncpg.Pool, workspace: str, exercise_id: UUID) -> list
         exercise_id,
     )
     return [r["design"] for r in rows if r["design"]]
+
+
+async def pooled_allocations(
+    pool: asyncpg.Pool, workspace: str, exercise_id: UUID
+) -> list[tuple[str, float]]:
+    """Buy a Feature: money put on each item by all participants so far (item ID, total)."""
+    rows = await pool.fetch(
+        "SELECT a.key AS item, sum(a.value::float8) AS total FROM exercise_participants p,"
+        " jsonb_each_text(p.ballot -> 'allocations') a"
+        " WHERE p.workspace = $1 AND p.exercise_id = $2 AND p.ballot IS NOT NULL"
+        " GROUP BY a.key ORDER BY a.key",
+        workspace,
+        exercise_id,
+    )
+    return [(r["item"], r["total"]) for r in rows]

@@ -168,6 +168,10 @@ class Participation:
     budget: float | None = strawberry.field(description="Buy a Feature: money to spend.")
     sets: list[MaxDiffSet] = strawberry.field(description="MaxDiff: the caller's own sets.")
     ballot: Ballot | None = strawberry.field(description="The caller's ballot, if submitted.")
+    pooled: list[AllocationView] = strawberry.field(
+        description="Buy a Feature, while OPEN: money everyone has put on each item so far "
+        "(totals only, as in the real game), so participants can move theirs before the close."
+    )
 
 
 @strawberry.type(description="RICE-session figures of one item.")
@@ -491,7 +495,20 @@ class Exercise(Node):
             if r["ballot"]
             else None
         )
-        return Participation(segment=r["segment"], budget=r["budget"], sets=sets, ballot=ballot)
+        pooled = []
+        if (
+            self.row["method"] == ExerciseMethod.BUY_A_FEATURE.value
+            and self.row["status"] == ExerciseStatus.OPEN.value
+        ):
+            pooled = [
+                AllocationView(backlog_item_id=_gid("BacklogItem", UUID(i)), amount=total)
+                for i, total in await reads.pooled_allocations(
+                    ctx.pool, ctx.workspace, self.row["id"]
+                )
+            ]
+        return Participation(
+            segment=r["segment"], budget=r["budget"], sets=sets, ballot=ballot, pooled=pooled
+        )
 
     def _check_results(self, info: Info) -> bool:
         require_results(info.context.principal)

@@ -442,6 +442,17 @@ def test_buy_a_feature_budgets_pooling_and_unspent_money(gql, client_factory):
     assert vote(people["a"], ex, allocations=spend)["__typename"] == "ExerciseSuccess"
     spend_b = [{"backlogItemId": small, "amount": 20}, {"backlogItemId": mid, "amount": 15}]
     assert vote(people["b"], ex, allocations=spend_b)["__typename"] == "ExerciseSuccess"
+    # While open, participants see the pooled totals (not who gave what), so they can move money.
+    pooled_query = (
+        "query($id: ID!) { exercise(id: $id) { myParticipation {"
+        " pooled { backlogItemId amount } } } }"
+    )
+    seen = people["a"].execute(pooled_query, {"id": ex["id"]})["exercise"]["myParticipation"]
+    assert {p["backlogItemId"]: p["amount"] for p in seen["pooled"]} == {
+        small: 45,
+        big: 15,
+        mid: 15,
+    }
     close(gql, ex)
     result = gql.execute(RESULTS, {"id": ex["id"]})["exercise"]["results"]
     by_id = {r["backlogItem"]["id"]: r for r in result["items"]}
