@@ -188,3 +188,16 @@ async def pooled_allocations(
         exercise_id,
     )
     return [(r["item"], r["total"]) for r in rows]
+
+
+async def respondent_utilities(
+    pool: asyncpg.Pool, workspace: str, exercise_id: UUID
+) -> list[dict[str, float]]:
+    """Every respondent's utilities (item ID → utility), for TURF."""
+    rows = await pool.fetch(
+        "SELECT utilities FROM exercise_respondents WHERE workspace = $1 AND exercise_id = $2"
+        " ORDER BY respondent",
+        workspace,
+        exercise_id,
+    )
+    return [r["utilities"] for r in rows]

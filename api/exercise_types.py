@@ -24,6 +24,7 @@ from api.maxdiff_result_types import (
     RespondentQuality,
     ResponseQualitySummary,
 )
+from api.maxdiff_turf_types import TurfResult, turf_of
 from api.pagination import connection, page_size
 from api.types import BacklogItem, Node, Objective, PageInfo
 from domain.exercise import ExerciseMethod, ExerciseStatus
@@ -586,6 +587,17 @@ class Exercise(Node):
                 )
             )
         return out
+
+    @strawberry.field(
+        description="MaxDiff, once CLOSED (null before): the `size` items that together reach "
+        "the most respondents, by their own utilities (TURF)."
+    )
+    async def turf(self, info: Info, size: int, top: int = 1) -> TurfResult | None:
+        if not self._check_results(info) or self.row["method"] != ExerciseMethod.MAXDIFF.value:
+            return None
+        return await turf_of(
+            info.context, self.row["id"], size, top, lambda i: _gid("BacklogItem", i)
+        )
 
     @strawberry.field(
         description="MaxDiff, once CLOSED: each respondent's own utilities (owner only: null "

@@ -353,6 +353,13 @@ def test_maxdiff_balanced_sets_rescope_and_utilities_recover_the_order(gql, clie
     # biased upward near 0 and is shown apart).
     assert page["results"]["preferenceSpread"] == 0
     assert not page["results"]["heterogeneity"]["detected"]
+    # TURF: with everyone sharing the same order, the top item alone reaches everyone.
+    turf_query = """query($id: ID!, $size: Int!, $top: Int!) { exercise(id: $id) {
+      turf(size: $size, top: $top) { backlogItemIds reach frequency exhaustive } } }"""
+    best = gql.execute(turf_query, {"id": ex["id"], "size": 1, "top": 1})["exercise"]["turf"]
+    assert best["backlogItemIds"] == [ranked[0]] and best["reach"] == 1 and best["exhaustive"]
+    bad = gql.post(turf_query, {"id": ex["id"], "size": 0, "top": 1}).json()
+    assert bad["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
     # Everyone followed the true order: nobody answers like chance.
     assert page["results"]["responseQuality"]["respondents"] == 7
     assert page["results"]["responseQuality"]["noBetterThanChance"] == 0
