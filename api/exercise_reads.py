@@ -201,3 +201,22 @@ async def respondent_utilities(
         exercise_id,
     )
     return [r["utilities"] for r in rows]
+
+
+async def ballots_and_designs(pool: asyncpg.Pool, workspace: str, exercise_id: UUID) -> list[Row]:
+    """Participants' ballots and MaxDiff sets, in invitation order (for the answers export)."""
+    return await pool.fetch(
+        "SELECT subject, segment, ballot, design FROM exercise_participants"
+        " WHERE workspace = $1 AND exercise_id = $2 AND ballot IS NOT NULL ORDER BY seq",
+        workspace,
+        exercise_id,
+    )
+
+
+async def respondents_all(pool: asyncpg.Pool, workspace: str, exercise_id: UUID) -> list[Row]:
+    return await pool.fetch(
+        "SELECT respondent, segment, utilities FROM exercise_respondents WHERE workspace = $1"
+        " AND exercise_id = $2 ORDER BY respondent",
+        workspace,
+        exercise_id,
+    )

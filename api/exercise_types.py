@@ -17,6 +17,7 @@ from api import exercise_reads as reads
 from api.exercise_privacy import forbidden, is_owner, require_results
 from api.ids import decode_cursor, to_global_id
 from api.maxdiff_design_types import MaxDiffDesignDiagnostics
+from api.maxdiff_export_fields import answers_export, utilities_export
 from api.maxdiff_result_types import (
     MaxDiffFit,
     MaxDiffItemResult,
@@ -587,6 +588,28 @@ class Exercise(Node):
                 )
             )
         return out
+
+    @strawberry.field(
+        description="MaxDiff: every answer as CSV in the import's format (respondent, set, "
+        "items, best, worst, segment; items as item UUIDs), so it imports again (owner only)."
+    )
+    async def answers_csv(self, info: Info) -> str | None:
+        if not _is_owner(info):
+            raise forbidden("only the exercise's owners export answers")
+        if self.row["method"] != ExerciseMethod.MAXDIFF.value:
+            return None
+        return await answers_export(info.context, self.row)
+
+    @strawberry.field(
+        description="MaxDiff, once CLOSED: each respondent's utilities as CSV (respondent, "
+        "segment, then one column per candidate UUID; owner only; null before)."
+    )
+    async def utilities_csv(self, info: Info) -> str | None:
+        if not _is_owner(info):
+            raise forbidden("only the exercise's owners export utilities")
+        if not self._check_results(info) or self.row["method"] != ExerciseMethod.MAXDIFF.value:
+            return None
+        return await utilities_export(info.context, self.row)
 
     @strawberry.field(
         description="MaxDiff, once CLOSED (null before): the `size` items that together reach "

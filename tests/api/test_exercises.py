@@ -353,6 +353,17 @@ def test_maxdiff_balanced_sets_rescope_and_utilities_recover_the_order(gql, clie
     # biased upward near 0 and is shown apart).
     assert page["results"]["preferenceSpread"] == 0
     assert not page["results"]["heterogeneity"]["detected"]
+    # CSV exports (owner only): every answer in the import's format, and the utilities.
+    exports = gql.execute(
+        "query($id: ID!) { exercise(id: $id) { answersCsv utilitiesCsv } }", {"id": ex["id"]}
+    )["exercise"]
+    answer_lines = exports["answersCsv"].splitlines()
+    assert answer_lines[0] == "respondent,set,items,best,worst,segment"
+    # Every answer as given (also those naming the withdrawn E, which the results leave out).
+    assert {line.split(",")[0] for line in answer_lines[1:]} == {*people, "latecomer"}
+    assert all(len(line.split(",")) == 6 for line in answer_lines)
+    utility_lines = exports["utilitiesCsv"].splitlines()
+    assert len(utility_lines) == 1 + 7 and utility_lines[0].startswith("respondent,segment,")
     # TURF: with everyone sharing the same order, the top item alone reaches everyone.
     turf_query = """query($id: ID!, $size: Int!, $top: Int!) { exercise(id: $id) {
       turf(size: $size, top: $top) { backlogItemIds reach frequency exhaustive } } }"""
