@@ -29,26 +29,26 @@ from strawberry.subscriptions import (
 )
 from strawberry.types.unset import UNSET
 
-from api import idempotency, import_route, rate_limit, request_envelope, stopped_views, webhooks
-from api.auth import AuthError, AuthUnavailable, bearer
-from api.auth.authenticator import Authenticator
-from api.auth.settings import IdentitySettings
-from api.context import Context, Services
-from api.database_health import DatabaseHealth
-from api.http_errors import CLOSE, close_websocket, error_response, too_large
-from api.http_limits import HttpLimits, http_limits
-from api.limits.settings import SETTINGS
-from api.limits.trusted_documents import lift_document_id
-from api.progress import Progress
-from api.ranking_feed import RankingFeed
-from api.request_body import BodyTimeout, BodyTooLarge, read_body
-from api.schema import schema
-from api.unavailable import CODE as UNAVAILABLE_CODE
-from api.unavailable import HEADERS as UNAVAILABLE_HEADERS
-from api.unavailable import mark_response, refusal
-from domain.application import OkrankApplication
-from projections.database_settings import COMMAND_TIMEOUT_SECONDS, CONNECT_TIMEOUT_SECONDS
-from projections.runner import Projections, event_store_env
+from okrank.api import idempotency, import_route, rate_limit, request_envelope, stopped_views, webhooks
+from okrank.api.auth import AuthError, AuthUnavailable, bearer
+from okrank.api.auth.authenticator import Authenticator
+from okrank.api.auth.settings import IdentitySettings
+from okrank.api.context import Context, Services
+from okrank.api.database_health import DatabaseHealth
+from okrank.api.http_errors import CLOSE, close_websocket, error_response, too_large
+from okrank.api.http_limits import HttpLimits, http_limits
+from okrank.api.limits.settings import SETTINGS
+from okrank.api.limits.trusted_documents import lift_document_id
+from okrank.api.progress import Progress
+from okrank.api.ranking_feed import RankingFeed
+from okrank.api.request_body import BodyTimeout, BodyTooLarge, read_body
+from okrank.api.schema import schema
+from okrank.api.unavailable import CODE as UNAVAILABLE_CODE
+from okrank.api.unavailable import HEADERS as UNAVAILABLE_HEADERS
+from okrank.api.unavailable import mark_response, refusal
+from okrank.domain.application import OkrankApplication
+from okrank.projections.database_settings import COMMAND_TIMEOUT_SECONDS, CONNECT_TIMEOUT_SECONDS
+from okrank.projections.runner import Projections, event_store_env
 
 log = logging.getLogger("okrank.api")
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from api.ids import bad_input
-from domain.text import unstorable_character
+from okrank.api.ids import bad_input
+from okrank.domain.text import unstorable_character
 
 
 def text_argument(name: str, value: str | None) -> str | None:

@@ -11,9 +11,9 @@ import threading
 import warnings
 from pathlib import Path
 
-from api.auth import Role, issue_token, load_secret
-from api.database import DEFAULT_DATA_DIR, database_url
-from api.server import LOG_FORMAT
+from okrank.api.auth import Role, issue_token, load_secret
+from okrank.api.database import DEFAULT_DATA_DIR, database_url
+from okrank.api.server import LOG_FORMAT
 
 LOCAL_WORKSPACE = "local"
 
@@ -23,7 +23,7 @@ def _data_dir(args: argparse.Namespace) -> Path:
 
 
 def serve(args: argparse.Namespace) -> None:
-    from api.server import run
+    from okrank.api.server import run
 
     data_dir = _data_dir(args)
     url, server = database_url(data_dir)
@@ -52,7 +52,7 @@ def serve(args: argparse.Namespace) -> None:
 
 
 def project(args: argparse.Namespace) -> None:
-    from projections.runner import Projections
+    from okrank.projections.runner import Projections
 
     url, server = database_url(_data_dir(args))
     projections = Projections(url)
@@ -78,7 +78,7 @@ def token(args: argparse.Namespace) -> None:
 def rebuild(args: argparse.Namespace) -> None:
     from tqdm import tqdm
 
-    from projections.runner import rebuild as rebuild_views
+    from okrank.projections.runner import rebuild as rebuild_views
 
     url, server = database_url(_data_dir(args))
     with tqdm(unit="event", desc="rebuilding read models") as bar:

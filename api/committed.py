@@ -15,10 +15,10 @@ from typing import Any
 
 from graphql import GraphQLError
 
-from api.database_health import is_unavailable
-from api.stopped_views import ReadModelStoppedError
-from api.unavailable import recorded_unconfirmed
-from domain.application import CommandResult
+from okrank.api.database_health import is_unavailable
+from okrank.api.stopped_views import ReadModelStoppedError
+from okrank.api.unavailable import recorded_unconfirmed
+from okrank.domain.application import CommandResult
 
 log = logging.getLogger("okrank.api")
 

@@ -12,13 +12,13 @@ from uuid import UUID
 import asyncpg
 from strawberry.dataloader import DataLoader
 
-from api import reads
-from api.auth import Principal
-from api.auth.service_tokens import ServiceTokens
-from api.database_health import DatabaseHealth
-from api.progress import Progress
-from api.ranking_feed import RankingFeed
-from domain.application import Actor, OkrankApplication
+from okrank.api import reads
+from okrank.api.auth import Principal
+from okrank.api.auth.service_tokens import ServiceTokens
+from okrank.api.database_health import DatabaseHealth
+from okrank.api.progress import Progress
+from okrank.api.ranking_feed import RankingFeed
+from okrank.domain.application import Actor, OkrankApplication
 
 
 @dataclass

@@ -22,7 +22,7 @@ import asyncpg
 import psycopg
 from eventsourcing import persistence
 
-from projections.database_settings import CONNECT_TIMEOUT_SECONDS, RETRY_AFTER_SECONDS
+from okrank.projections.database_settings import CONNECT_TIMEOUT_SECONDS, RETRY_AFTER_SECONDS
 
 log = logging.getLogger("okrank.database")
 

@@ -7,11 +7,11 @@ import logging
 import strawberry
 from graphql import GraphQLError
 
-from api.auth import Role
-from api.ids import to_global_id
-from api.types import RoleEnum
-from domain import errors
-from domain.methods import maxdiff_csv
+from okrank.api.auth import Role
+from okrank.api.ids import to_global_id
+from okrank.api.types import RoleEnum
+from okrank.domain import errors
+from okrank.domain.methods import maxdiff_csv
 
 log = logging.getLogger("okrank.api")
 

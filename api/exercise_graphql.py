@@ -10,34 +10,34 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.types import Info
 
-from api import exercise_reads as reads
-from api.arguments import text_argument
-from api.auth import Role
-from api.errors import (
+from okrank.api import exercise_reads as reads
+from okrank.api.arguments import text_argument
+from okrank.api.auth import Role
+from okrank.api.errors import (
     ConflictError,
     CsvImportError,
     NotFoundError,
     PermissionDeniedError,
     ValidationError,
 )
-from api.exercise_privacy import require_results, sees_every_exercise
-from api.exercise_types import (
+from okrank.api.exercise_privacy import require_results, sees_every_exercise
+from okrank.api.exercise_types import (
     Exercise,
     ExerciseConnection,
     ExerciseEdge,
     ExerciseMethodEnum,
     ExerciseStatusEnum,
 )
-from api.ids import need_uuid
-from api.mutations import EFFORT, EXPECTED_VERSION, REACH, _row, need_id, run
-from api.pagination import after_key, connection, page_size
-from api.types import BacklogItem, Objective, RankingMethodEnum
-from domain import errors
-from domain.application import CommandResult
-from domain.bounds import BUDGET_MAX, CAPACITY_MAX, PRICE_MAX, spelt
-from domain.exercise_ballots import BallotInput, MaxDiffAnswer
-from domain.planning import plan as make_plan
-from domain.scoring import Method, RiceInputs, exercise_method
+from okrank.api.ids import need_uuid
+from okrank.api.mutations import EFFORT, EXPECTED_VERSION, REACH, _row, need_id, run
+from okrank.api.pagination import after_key, connection, page_size
+from okrank.api.types import BacklogItem, Objective, RankingMethodEnum
+from okrank.domain import errors
+from okrank.domain.application import CommandResult
+from okrank.domain.bounds import BUDGET_MAX, CAPACITY_MAX, PRICE_MAX, spelt
+from okrank.domain.exercise_ballots import BallotInput, MaxDiffAnswer
+from okrank.domain.planning import plan as make_plan
+from okrank.domain.scoring import Method, RiceInputs, exercise_method
 
 EVERYONE = frozenset(Role)
 PRICE = f"price, in (0, {spelt(PRICE_MAX)}]."

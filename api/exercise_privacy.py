@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from graphql import GraphQLError
 
-from api.auth import WRITERS, Principal, Role
-from domain.scoring import Method, split_method
+from okrank.api.auth import WRITERS, Principal, Role
+from okrank.domain.scoring import Method, split_method
 
 READERS_OF_RESULTS = frozenset({Role.ADMIN, Role.PRODUCT_OWNER, Role.MEMBER})
 # Team members see every exercise; a stakeholder only those it is invited to.

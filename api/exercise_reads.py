@@ -7,7 +7,7 @@ from uuid import UUID
 
 import asyncpg
 
-from api.reads import ITEM_COLUMNS
+from okrank.api.reads import ITEM_COLUMNS
 
 Row = asyncpg.Record
 

@@ -13,23 +13,23 @@ from uuid import UUID
 import strawberry
 from strawberry.types import Info
 
-from api import exercise_reads as reads
-from api.exercise_privacy import forbidden, is_owner, require_results
-from api.ids import decode_cursor, to_global_id
-from api.maxdiff_design_types import MaxDiffDesignDiagnostics
-from api.maxdiff_export_fields import answers_export, utilities_export
-from api.maxdiff_result_types import (
+from okrank.api import exercise_reads as reads
+from okrank.api.exercise_privacy import forbidden, is_owner, require_results
+from okrank.api.ids import decode_cursor, to_global_id
+from okrank.api.maxdiff_design_types import MaxDiffDesignDiagnostics
+from okrank.api.maxdiff_export_fields import answers_export, utilities_export
+from okrank.api.maxdiff_result_types import (
     MaxDiffFit,
     MaxDiffItemResult,
     PreferenceHeterogeneity,
     RespondentQuality,
     ResponseQualitySummary,
 )
-from api.maxdiff_turf_types import TurfResult, turf_of
-from api.pagination import connection, page_size
-from api.types import BacklogItem, Node, Objective, PageInfo
-from domain.exercise import ExerciseMethod, ExerciseStatus
-from domain.methods import agreement
+from okrank.api.maxdiff_turf_types import TurfResult, turf_of
+from okrank.api.pagination import connection, page_size
+from okrank.api.types import BacklogItem, Node, Objective, PageInfo
+from okrank.domain.exercise import ExerciseMethod, ExerciseStatus
+from okrank.domain.methods import agreement
 
 ExerciseMethodEnum = strawberry.enum(
     ExerciseMethod,

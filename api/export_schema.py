@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from api.schema import schema
+from okrank.api.schema import schema
 
 if __name__ == "__main__":
     path = Path(__file__).resolve().parent.parent / "schema.graphql"

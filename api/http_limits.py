@@ -10,7 +10,7 @@ import functools
 import os
 from dataclasses import dataclass
 
-from api.import_route import MAX_IMPORT_BODY_BYTES
+from okrank.api.import_route import MAX_IMPORT_BODY_BYTES
 
 
 def _number(name: str, default: float) -> float:

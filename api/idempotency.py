@@ -38,8 +38,8 @@ from graphql import GraphQLError, OperationType, parse
 from graphql.language import OperationDefinitionNode
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.auth import Principal
-from domain.application import CommandResult
+from okrank.api.auth import Principal
+from okrank.domain.application import CommandResult
 
 HEADER = b"idempotency-key"
 REPLAYED_HEADER = (b"idempotent-replayed", b"true")

@@ -11,7 +11,7 @@ from uuid import UUID
 
 from graphql import GraphQLError
 
-from domain.text import unstorable_character
+from okrank.domain.text import unstorable_character
 
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1  # a key beyond bigint is no key we handed out
 

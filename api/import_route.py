@@ -7,7 +7,7 @@ from __future__ import annotations
 from cross_web import HTTPException
 from graphql import FieldNode, GraphQLError, OperationDefinitionNode, OperationType, parse
 
-from domain.exercise_commands import MAX_IMPORT_BYTES
+from okrank.domain.exercise_commands import MAX_IMPORT_BYTES
 
 IMPORT_PATH = "/graphql/import"
 IMPORT_FIELDS = frozenset({"importMaxDiffResponses"})

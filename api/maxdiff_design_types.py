@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
-from domain.methods.maxdiff import Design, balance
+from okrank.domain.methods.maxdiff import Design, balance
 
 
 @strawberry.type(

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from api import exercise_reads as reads
-from domain.methods.maxdiff_export import answers_csv, utilities_csv
+from okrank.api import exercise_reads as reads
+from okrank.domain.methods.maxdiff_export import answers_csv, utilities_csv
 
 
 async def answers_export(ctx: Any, row: Any) -> str:

@@ -9,7 +9,7 @@ from uuid import UUID
 
 import strawberry
 
-from domain.methods.maxdiff import Estimator
+from okrank.domain.methods.maxdiff import Estimator
 
 
 @strawberry.enum(description="How MaxDiff utilities were estimated.")

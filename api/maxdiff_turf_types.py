@@ -9,10 +9,10 @@ from uuid import UUID
 import numpy as np
 import strawberry
 
-from api import exercise_reads as reads
-from api.ids import bad_input
-from domain.errors import ValidationError
-from domain.methods.turf import turf
+from okrank.api import exercise_reads as reads
+from okrank.api.ids import bad_input
+from okrank.domain.errors import ValidationError
+from okrank.domain.methods.turf import turf
 
 
 @strawberry.type(

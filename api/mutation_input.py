@@ -14,8 +14,8 @@ from typing import Any
 from graphql.execution.values import VariableValues, get_argument_values
 from strawberry.types import Info
 
-from api.errors import ValidationError
-from domain.text import first_unstorable
+from okrank.api.errors import ValidationError
+from okrank.domain.text import first_unstorable
 
 
 def unstorable_argument(info: Info) -> ValidationError | None:

@@ -10,20 +10,20 @@ import strawberry
 from starlette.concurrency import run_in_threadpool
 from strawberry.types import Info
 
-from api import idempotency, rate_limit, reads
-from api.auth import WRITERS, Role
-from api.committed import answer_committed, recorded_but_lagging
-from api.database_health import WentDown, is_unavailable
-from api.errors import (
+from okrank.api import idempotency, rate_limit, reads
+from okrank.api.auth import WRITERS, Role
+from okrank.api.committed import answer_committed, recorded_but_lagging
+from okrank.api.database_health import WentDown, is_unavailable
+from okrank.api.errors import (
     ConflictError,
     NotFoundError,
     PermissionDeniedError,
     ValidationError,
     from_domain,
 )
-from api.ids import uuid_of
-from api.mutation_input import unstorable_argument
-from api.types import (
+from okrank.api.ids import uuid_of
+from okrank.api.mutation_input import unstorable_argument
+from okrank.api.types import (
     AlignmentMultipliers,
     BacklogItem,
     ItemKindEnum,
@@ -33,11 +33,11 @@ from api.types import (
     TagTier,
     TriageDecisionEnum,
 )
-from api.unavailable import outcome_unknown, unavailable
-from domain import errors
-from domain.application import CommandResult, OkrankApplication
-from domain.bounds import EFFORT_MAX, EFFORT_MIN, KEY_RESULT_MAX, MULTIPLIER_MAX, REACH_MAX, spelt
-from domain.scoring import Multipliers, RiceInputs, Tier, WsjfInputs
+from okrank.api.unavailable import outcome_unknown, unavailable
+from okrank.domain import errors
+from okrank.domain.application import CommandResult, OkrankApplication
+from okrank.domain.bounds import EFFORT_MAX, EFFORT_MIN, KEY_RESULT_MAX, MULTIPLIER_MAX, REACH_MAX, spelt
+from okrank.domain.scoring import Multipliers, RiceInputs, Tier, WsjfInputs
 
 ERRORS = (ValidationError, NotFoundError, ConflictError, PermissionDeniedError)
 EXPECTED_VERSION = "Fail with ConflictError unless the entity is at this version."

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from api.ids import bad_input, decode_cursor, encode_cursor
-from api.types import PageInfo
+from okrank.api.ids import bad_input, decode_cursor, encode_cursor
+from okrank.api.types import PageInfo
 
 MAX_PAGE = 100
 

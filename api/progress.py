@@ -17,13 +17,13 @@ from collections.abc import Iterable
 
 import asyncpg
 
-from api import stopped_views
-from api.database_health import DatabaseHealth, is_unavailable
-from api.stopped_views import ReadModelStoppedError, StoppedView
-from projections.database_settings import CONNECT_TIMEOUT_SECONDS
-from projections.runner import VIEWS
-from projections.status import STATUS_CHANNEL
-from projections.view import PROGRESS_CHANNEL
+from okrank.api import stopped_views
+from okrank.api.database_health import DatabaseHealth, is_unavailable
+from okrank.api.stopped_views import ReadModelStoppedError, StoppedView
+from okrank.projections.database_settings import CONNECT_TIMEOUT_SECONDS
+from okrank.projections.runner import VIEWS
+from okrank.projections.status import STATUS_CHANNEL
+from okrank.projections.view import PROGRESS_CHANNEL
 
 log = logging.getLogger("okrank.progress")
 APPLICATION_NAME = "okrank"

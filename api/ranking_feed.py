@@ -24,9 +24,9 @@ from uuid import UUID
 
 import asyncpg
 
-from api.database_health import DatabaseHealth, is_unavailable
-from projections.database_settings import CONNECT_TIMEOUT_SECONDS
-from projections.ranking_changes import RANKING_CHANNEL
+from okrank.api.database_health import DatabaseHealth, is_unavailable
+from okrank.projections.database_settings import CONNECT_TIMEOUT_SECONDS
+from okrank.projections.ranking_changes import RANKING_CHANNEL
 
 log = logging.getLogger("okrank.feed")
 

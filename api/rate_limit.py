@@ -28,7 +28,7 @@ import orjson
 from graphql import GraphQLError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.auth import Principal
+from okrank.api.auth import Principal
 
 MAX_BUCKETS = 100_000  # beyond this, buckets that have refilled completely are dropped
 

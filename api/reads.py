@@ -8,7 +8,7 @@ from uuid import UUID
 
 import asyncpg
 
-from domain.ranking import PRODUCT_SCOPE
+from okrank.domain.ranking import PRODUCT_SCOPE
 
 Row = asyncpg.Record
 

@@ -15,15 +15,15 @@ from strawberry.extensions import (
 from strawberry.tools import merge_types
 from strawberry.types import Info
 
-from api import limits, reads
-from api.arguments import datetime_argument, text_argument
-from api.error_logging import QuietClientErrorsSchema
-from api.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
-from api.execution import PlainSelectionsExecutionContext
-from api.exercise_graphql import ExerciseMutations, ExerciseQueries, load_exercise
-from api.exercise_privacy import require_results
-from api.exercise_types import Exercise
-from api.ids import (
+from okrank.api import limits, reads
+from okrank.api.arguments import datetime_argument, text_argument
+from okrank.api.error_logging import QuietClientErrorsSchema
+from okrank.api.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
+from okrank.api.execution import PlainSelectionsExecutionContext
+from okrank.api.exercise_graphql import ExerciseMutations, ExerciseQueries, load_exercise
+from okrank.api.exercise_privacy import require_results
+from okrank.api.exercise_types import Exercise
+from okrank.api.ids import (
     bad_input,
     decode_ranking_cursor,
     need_uuid,
@@ -31,11 +31,11 @@ from api.ids import (
     ranking_cursor,
     to_global_id,
 )
-from api.mutations import Mutation as CoreMutation
-from api.pagination import after_key, connection, page_info, page_size
-from api.service_token_graphql import ServiceTokenMutations, ServiceTokenQueries
-from api.subscriptions import Subscription
-from api.types import (
+from okrank.api.mutations import Mutation as CoreMutation
+from okrank.api.pagination import after_key, connection, page_info, page_size
+from okrank.api.service_token_graphql import ServiceTokenMutations, ServiceTokenQueries
+from okrank.api.subscriptions import Subscription
+from okrank.api.types import (
     TIERS,
     AlignmentMultipliers,
     BacklogItem,
@@ -58,9 +58,9 @@ from api.types import (
     TagEventEdge,
     Viewer,
 )
-from api.unavailable import MaskErrorsExceptOutage
-from api.webhook_graphql import WebhookMutations, WebhookQueries
-from domain.scoring import Method, exercise_method
+from okrank.api.unavailable import MaskErrorsExceptOutage
+from okrank.api.webhook_graphql import WebhookMutations, WebhookQueries
+from okrank.domain.scoring import Method, exercise_method
 
 
 @strawberry.input(description="Filters for backlogItems; all given filters must match.")

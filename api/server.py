@@ -7,7 +7,7 @@ import argparse
 import logging
 from typing import Any
 
-from api.http_limits import HttpLimits, http_limits
+from okrank.api.http_limits import HttpLimits, http_limits
 
 LOG_FORMAT = "%(levelname)s %(name)s: %(message)s"
 

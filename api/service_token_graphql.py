@@ -10,12 +10,12 @@ import asyncpg
 import strawberry
 from strawberry.types import Info
 
-from api import idempotency
-from api.auth import Principal, Role
-from api.auth.service_tokens import REVOKED_CHANNEL, new_token, token_hash
-from api.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
-from api.ids import to_global_id, uuid_of
-from api.types import RoleEnum
+from okrank.api import idempotency
+from okrank.api.auth import Principal, Role
+from okrank.api.auth.service_tokens import REVOKED_CHANNEL, new_token, token_hash
+from okrank.api.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
+from okrank.api.ids import to_global_id, uuid_of
+from okrank.api.types import RoleEnum
 
 ADMINS = frozenset({Role.ADMIN})
 NAME_MAX = 100

@@ -13,7 +13,7 @@ from typing import Any
 import asyncpg
 from graphql import GraphQLError
 
-from projections.status import SELECT
+from okrank.projections.status import SELECT
 
 NOT_READY_REASON = "a read model stopped on an event it cannot apply; see the server log"
 

@@ -14,13 +14,13 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.types import Info
 
-from api import rate_limit
-from api.exercise_privacy import require_results, sees_ranking
-from api.ids import decode_cursor, encode_cursor, need_uuid, to_global_id
-from api.ranking_feed import Cursor, replay
-from api.types import RankingMethodEnum
-from domain.ranking import PRODUCT_SCOPE
-from domain.scoring import Method, split_method
+from okrank.api import rate_limit
+from okrank.api.exercise_privacy import require_results, sees_ranking
+from okrank.api.ids import decode_cursor, encode_cursor, need_uuid, to_global_id
+from okrank.api.ranking_feed import Cursor, replay
+from okrank.api.types import RankingMethodEnum
+from okrank.domain.ranking import PRODUCT_SCOPE
+from okrank.domain.scoring import Method, split_method
 
 REPLAY_PAGE = 500
 

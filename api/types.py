@@ -9,12 +9,12 @@ from typing import Any
 import strawberry
 from strawberry.types import Info
 
-from api import reads
-from api.auth import Role
-from api.ids import to_global_id
-from domain.backlog_item import ItemKind, ItemStatus, TriageDecision
-from domain.objective import HEALTHY_KEY_RESULTS, ObjectiveLevel, ObjectiveStatus
-from domain.scoring import Method, Tier
+from okrank.api import reads
+from okrank.api.auth import Role
+from okrank.api.ids import to_global_id
+from okrank.domain.backlog_item import ItemKind, ItemStatus, TriageDecision
+from okrank.domain.objective import HEALTHY_KEY_RESULTS, ObjectiveLevel, ObjectiveStatus
+from okrank.domain.scoring import Method, Tier
 
 # Stored value -> enum member, for rows read by the thousand (a dict lookup; calling the enum
 # class costs ~1 µs).

@@ -15,8 +15,8 @@ from graphql import GraphQLError
 from starlette.responses import JSONResponse, Response
 from strawberry.extensions import MaskErrors
 
-from api.database_health import is_unavailable
-from projections.database_settings import RETRY_AFTER_SECONDS
+from okrank.api.database_health import is_unavailable
+from okrank.projections.database_settings import RETRY_AFTER_SECONDS
 
 CODE = "SERVICE_UNAVAILABLE"
 HEADERS = {"Retry-After": str(RETRY_AFTER_SECONDS)}

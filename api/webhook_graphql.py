@@ -11,14 +11,14 @@ from typing import Annotated, Any
 import strawberry
 from strawberry.types import Info
 
-from api.auth import Role
-from api.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
-from api.ids import encode_cursor, to_global_id, uuid_of
-from api.mutation_input import unstorable_argument
-from api.pagination import after_key
-from api.webhook_settings import SETTINGS
-from api.webhook_transport import shown_error
-from api.webhook_url import secret_problem, url_problem
+from okrank.api.auth import Role
+from okrank.api.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
+from okrank.api.ids import encode_cursor, to_global_id, uuid_of
+from okrank.api.mutation_input import unstorable_argument
+from okrank.api.pagination import after_key
+from okrank.api.webhook_settings import SETTINGS
+from okrank.api.webhook_transport import shown_error
+from okrank.api.webhook_url import secret_problem, url_problem
 
 ADMINS = frozenset({Role.ADMIN})
 

@@ -6,7 +6,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from api.webhook_address_policy import AddressPolicy, parse_networks
+from okrank.api.webhook_address_policy import AddressPolicy, parse_networks
 
 
 @dataclass(frozen=True)

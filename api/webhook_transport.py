@@ -20,7 +20,7 @@ from collections.abc import Iterable
 import httpcore
 import httpx
 
-from api.webhook_address_policy import AddressPolicy, IPAddress
+from okrank.api.webhook_address_policy import AddressPolicy, IPAddress
 
 # What `lastError` and attempts say: never an address, a port or an exception's text.
 ADDRESS_NOT_ALLOWED = "delivery failed: address not allowed"

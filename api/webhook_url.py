@@ -13,7 +13,7 @@ import re
 
 import httpx
 
-from api.webhook_address_policy import AddressPolicy, host_address, refused_name
+from okrank.api.webhook_address_policy import AddressPolicy, host_address, refused_name
 
 URL_MAX = 2000
 SECRET_MIN = 16

@@ -27,12 +27,12 @@ from typing import Any
 import asyncpg
 import httpx
 
-from api.ids import encode_cursor, to_global_id
-from api.webhook_settings import SETTINGS
-from api.webhook_transport import AddressNotAllowed, VettedTransport, failure_reason
-from domain.ranking import PRODUCT_SCOPE
-from domain.scoring import split_method
-from projections.ranking_changes import RANKING_CHANNEL
+from okrank.api.ids import encode_cursor, to_global_id
+from okrank.api.webhook_settings import SETTINGS
+from okrank.api.webhook_transport import AddressNotAllowed, VettedTransport, failure_reason
+from okrank.domain.ranking import PRODUCT_SCOPE
+from okrank.domain.scoring import split_method
+from okrank.projections.ranking_changes import RANKING_CHANNEL
 
 log = logging.getLogger("okrank.webhooks")
 

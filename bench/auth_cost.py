@@ -17,10 +17,10 @@ from collections.abc import Awaitable, Callable
 
 import asyncpg
 
-from api.auth import Role, issue_token
-from api.auth.authenticator import Authenticator
-from api.auth.service_tokens import new_token, token_hash
-from api.auth.settings import IdentitySettings
+from okrank.api.auth import Role, issue_token
+from okrank.api.auth.authenticator import Authenticator
+from okrank.api.auth.service_tokens import new_token, token_hash
+from okrank.api.auth.settings import IdentitySettings
 from bench.common import SECRET, Database
 from tests.api.identity_provider import AUDIENCE, ISSUER, SigningKey
 

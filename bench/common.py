@@ -30,12 +30,12 @@ import psycopg
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from api.auth import Role, issue_token  # noqa: E402
-from domain.application import Actor, OkrankApplication  # noqa: E402
-from domain.backlog_item import BacklogItem  # noqa: E402
-from domain.objective import Objective  # noqa: E402
-from domain.scoring import RiceInputs, Tier, WsjfInputs  # noqa: E402
-from projections.runner import event_store_env  # noqa: E402
+from okrank.api.auth import Role, issue_token  # noqa: E402
+from okrank.domain.application import Actor, OkrankApplication  # noqa: E402
+from okrank.domain.backlog_item import BacklogItem  # noqa: E402
+from okrank.domain.objective import Objective  # noqa: E402
+from okrank.domain.scoring import RiceInputs, Tier, WsjfInputs  # noqa: E402
+from okrank.projections.runner import event_store_env  # noqa: E402
 
 SECRET = "bench-secret-" + uuid.uuid4().hex
 WORKSPACE = "bench"

@@ -19,7 +19,7 @@ from uuid import UUID
 
 from eventsourcing.persistence import DatetimeAsISO, DecimalAsStr, JSONTranscoder, UUIDAsHex
 
-from domain.storable_text import StorableTextTranscoder
+from okrank.domain.storable_text import StorableTextTranscoder
 
 TRANSCODERS = {"library": JSONTranscoder, "storable": StorableTextTranscoder}
 STATE = {

@@ -14,7 +14,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from domain.text import first_unstorable
+from okrank.domain.text import first_unstorable
 
 
 def opened(participants: int = 1000) -> dict[str, Any]:

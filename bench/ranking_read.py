@@ -15,7 +15,7 @@ import json
 import statistics
 from typing import Any
 
-from api.ids import to_global_id
+from okrank.api.ids import to_global_id
 from bench.common import (
     SECRET,
     WORKSPACE,
@@ -28,7 +28,7 @@ from bench.common import (
     timed_load,
     wait_projected,
 )
-from projections.runner import rebuild
+from okrank.projections.runner import rebuild
 
 QUERY = """query($o: ID!) { ranking(objectiveId: $o, first: 50) { edges { node {
   rank baseScore multiplier tier priority eligible backlogItem { id title } } } } }"""

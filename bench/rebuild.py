@@ -11,8 +11,8 @@ import json
 import time
 
 from bench.common import Database, seed
-from domain.application import OkrankApplication
-from projections.runner import REBUILD_SECTION, event_store_env, rebuild
+from okrank.domain.application import OkrankApplication
+from okrank.projections.runner import REBUILD_SECTION, event_store_env, rebuild
 
 
 def read_and_decode(url: str) -> tuple[int, float]:

@@ -22,11 +22,11 @@ import sys
 import tempfile
 from typing import Any
 
-from api.app import create_app
-from api.ids import to_global_id
+from okrank.api.app import create_app
+from okrank.api.ids import to_global_id
 from bench.common import SECRET, Database, admin_token, seed
 from bench.ranking_read import QUERY
-from projections.runner import rebuild
+from okrank.projections.runner import rebuild
 
 UNDER_CALLGRIND = "OKRANK_UNDER_CALLGRIND"
 

@@ -18,7 +18,7 @@ from typing import Any
 
 import psycopg
 
-from api.ids import to_global_id
+from okrank.api.ids import to_global_id
 from bench.common import (
     Database,
     Projector,
@@ -29,7 +29,7 @@ from bench.common import (
     seed,
     wait_projected,
 )
-from projections.runner import rebuild
+from okrank.projections.runner import rebuild
 
 TAG = (
     "mutation($i: ID!, $o: ID!) { tagBacklogItem(input: {backlogItemId: $i, objectiveId: $o,"

@@ -16,10 +16,10 @@ from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError, Transcoder
 from eventsourcing.utils import get_topic
 
-from domain.backlog_item import BacklogItem, ItemStatus, TriageDecision
-from domain.errors import ConflictError, NotFoundError, ValidationError
-from domain.exercise_commands import ExerciseCommands
-from domain.objective import (
+from okrank.domain.backlog_item import BacklogItem, ItemStatus, TriageDecision
+from okrank.domain.errors import ConflictError, NotFoundError, ValidationError
+from okrank.domain.exercise_commands import ExerciseCommands
+from okrank.domain.objective import (
     Objective,
     ObjectiveLevel,
     ObjectiveStatus,
@@ -27,10 +27,10 @@ from domain.objective import (
     require_text,
     validate_cycle,
 )
-from domain.scoring import Multipliers, RiceInputs, Tier, WsjfInputs
-from domain.storable_text import StorableTextTranscoder
-from domain.text import first_unstorable
-from domain.workspace import Workspace, workspace_id
+from okrank.domain.scoring import Multipliers, RiceInputs, Tier, WsjfInputs
+from okrank.domain.storable_text import StorableTextTranscoder
+from okrank.domain.text import first_unstorable
+from okrank.domain.workspace import Workspace, workspace_id
 
 log = logging.getLogger("okrank.application")
 

@@ -8,9 +8,9 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
-from domain.bounds import finite_result
-from domain.errors import ConflictError, ValidationError
-from domain.scoring import (
+from okrank.domain.bounds import finite_result
+from okrank.domain.errors import ConflictError, ValidationError
+from okrank.domain.scoring import (
     RiceInputs,
     Tier,
     WsjfInputs,
@@ -19,8 +19,8 @@ from domain.scoring import (
     validate_wsjf,
     wsjf_score,
 )
-from domain.snapshots import StateSnapshot
-from domain.text import optional_text, require_text
+from okrank.domain.snapshots import StateSnapshot
+from okrank.domain.text import optional_text, require_text
 
 TITLE_MAX = 200
 DESCRIPTION_MAX = 10_000

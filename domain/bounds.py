@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 
-from domain.errors import ValidationError
+from okrank.domain.errors import ValidationError
 
 REACH_MAX = 1e9  # people or events per period
 EFFORT_MIN, EFFORT_MAX = 0.01, 1e6  # person-weeks (or any unit, consistently)

@@ -16,9 +16,9 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
-from domain.bounds import PRICE_MAX, bounded
-from domain.errors import ConflictError, ValidationError
-from domain.text import optional_text, require_text
+from okrank.domain.bounds import PRICE_MAX, bounded
+from okrank.domain.errors import ConflictError, ValidationError
+from okrank.domain.text import optional_text, require_text
 
 MAX_CANDIDATES = 100
 MAX_PARTICIPANTS = 5_000

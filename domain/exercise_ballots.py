@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from domain.errors import ValidationError
-from domain.exercise import Exercise, ExerciseMethod
-from domain.methods.moscow import parse_category
-from domain.scoring import RiceInputs, validate_rice
+from okrank.domain.errors import ValidationError
+from okrank.domain.exercise import Exercise, ExerciseMethod
+from okrank.domain.methods.moscow import parse_category
+from okrank.domain.scoring import RiceInputs, validate_rice
 
 
 @dataclass(frozen=True)

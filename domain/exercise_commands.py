@@ -7,22 +7,22 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from domain.backlog_item import BacklogItem, ItemStatus
-from domain.errors import ConflictError, ValidationError
-from domain.exercise import Exercise, ExerciseMethod, ExerciseStatus
-from domain.exercise_ballots import BallotInput, normalise_ballot
-from domain.exercise_design import (
+from okrank.domain.backlog_item import BacklogItem, ItemStatus
+from okrank.domain.errors import ConflictError, ValidationError
+from okrank.domain.exercise import Exercise, ExerciseMethod, ExerciseStatus
+from okrank.domain.exercise_ballots import BallotInput, normalise_ballot
+from okrank.domain.exercise_design import (
     budgets,
     extension_sets,
     late_participant_design,
     maxdiff_designs,
 )
-from domain.methods.maxdiff_csv import parse_responses_csv
-from domain.objective import Objective, ObjectiveStatus
-from domain.text import check_storable, optional_text, require_text
+from okrank.domain.methods.maxdiff_csv import parse_responses_csv
+from okrank.domain.objective import Objective, ObjectiveStatus
+from okrank.domain.text import check_storable, optional_text, require_text
 
 if TYPE_CHECKING:
-    from domain.application import Actor, CommandResult
+    from okrank.domain.application import Actor, CommandResult
 
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
 

@@ -10,10 +10,10 @@ from uuid import UUID
 
 import numpy as np
 
-from domain.bounds import BUDGET_MAX, bounded
-from domain.errors import ValidationError
-from domain.methods.buy_a_feature import default_budget
-from domain.methods.maxdiff import generate_design
+from okrank.domain.bounds import BUDGET_MAX, bounded
+from okrank.domain.errors import ValidationError
+from okrank.domain.methods.buy_a_feature import default_budget
+from okrank.domain.methods.maxdiff import generate_design
 
 APPEARANCES = 3  # each participant sees each candidate about this often
 

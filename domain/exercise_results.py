@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
 
-from domain.exercise import ExerciseMethod
-from domain.methods import (
+from okrank.domain.exercise import ExerciseMethod
+from okrank.domain.methods import (
     agreement,
     buy_a_feature,
     maxdiff,
@@ -27,9 +27,9 @@ from domain.methods import (
     moscow,
     rice_session,
 )
-from domain.methods.maxdiff_heterogeneity import heterogeneity_test
-from domain.methods.maxdiff_quality import respondent_quality
-from domain.scoring import RiceInputs
+from okrank.domain.methods.maxdiff_heterogeneity import heterogeneity_test
+from okrank.domain.methods.maxdiff_quality import respondent_quality
+from okrank.domain.scoring import RiceInputs
 
 
 @dataclass(frozen=True)

@@ -9,10 +9,10 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
-from domain.bounds import KEY_RESULT_MAX, bounded
-from domain.errors import ConflictError, ValidationError
-from domain.snapshots import StateSnapshot
-from domain.text import optional_text, require_text
+from okrank.domain.bounds import KEY_RESULT_MAX, bounded
+from okrank.domain.errors import ConflictError, ValidationError
+from okrank.domain.snapshots import StateSnapshot
+from okrank.domain.text import optional_text, require_text
 
 CYCLE_PATTERN = re.compile(r"[0-9]{4}(-Q[1-4])?")
 HEALTHY_KEY_RESULTS = 5  # more than this per objective is reported as a warning

@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from domain.bounds import CAPACITY_MAX, bounded
-from domain.errors import ValidationError
+from okrank.domain.bounds import CAPACITY_MAX, bounded
+from okrank.domain.errors import ValidationError
 
 EPSILON = 1e-9
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from uuid import UUID
 
-from domain.scoring import Method, Multipliers, RankingEntry, Tier, best_tier, exercise_method
+from okrank.domain.scoring import Method, Multipliers, RankingEntry, Tier, best_tier, exercise_method
 
 PRODUCT_SCOPE = UUID(int=0)  # the scope id of the product-level ranking
 

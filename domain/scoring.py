@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from domain.bounds import EFFORT_MAX, EFFORT_MIN, MULTIPLIER_MAX, REACH_MAX, bounded, finite
-from domain.errors import ValidationError
+from okrank.domain.bounds import EFFORT_MAX, EFFORT_MIN, MULTIPLIER_MAX, REACH_MAX, bounded, finite
+from okrank.domain.errors import ValidationError
 
 RICE_IMPACTS: tuple[float, ...] = (3.0, 2.0, 1.0, 0.5, 0.25)
 WSJF_SCALE: tuple[int, ...] = (1, 2, 3, 5, 8, 13, 20)

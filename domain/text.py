@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from domain.errors import ValidationError
+from okrank.domain.errors import ValidationError
 
 UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 

@@ -6,8 +6,8 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
-from domain.scoring import Multipliers, validate_multipliers
-from domain.snapshots import StateSnapshot
+from okrank.domain.scoring import Multipliers, validate_multipliers
+from okrank.domain.snapshots import StateSnapshot
 
 
 def workspace_id(name: str) -> UUID:

@@ -14,18 +14,18 @@ from uuid import UUID
 
 from psycopg import Cursor
 
-from domain.backlog_item import UNRANKED_STATUSES, BacklogItem, ItemStatus
-from domain.exercise import Exercise
-from domain.objective import Objective
-from domain.ranking import ItemFacts, TagFacts, ranking_entries
-from domain.scoring import Multipliers, RiceInputs, Tier, WsjfInputs, rice_score, wsjf_score
-from domain.workspace import Workspace
-from projections import exercises
-from projections.exercises import EXERCISE_CLOSED, EXERCISE_REOPENED, RESPONDENT_EXCLUDED
-from projections.ranking_changes import INDEXES as CHANGE_INDEXES
-from projections.ranking_changes import OLD_ENTRIES, Cause, Entry, RankIndex, RankingChanges
-from projections.ranking_changes import TABLE as CHANGE_TABLE
-from projections.view import ReadModelView, ViewProjection
+from okrank.domain.backlog_item import UNRANKED_STATUSES, BacklogItem, ItemStatus
+from okrank.domain.exercise import Exercise
+from okrank.domain.objective import Objective
+from okrank.domain.ranking import ItemFacts, TagFacts, ranking_entries
+from okrank.domain.scoring import Multipliers, RiceInputs, Tier, WsjfInputs, rice_score, wsjf_score
+from okrank.domain.workspace import Workspace
+from okrank.projections import exercises
+from okrank.projections.exercises import EXERCISE_CLOSED, EXERCISE_REOPENED, RESPONDENT_EXCLUDED
+from okrank.projections.ranking_changes import INDEXES as CHANGE_INDEXES
+from okrank.projections.ranking_changes import OLD_ENTRIES, Cause, Entry, RankIndex, RankingChanges
+from okrank.projections.ranking_changes import TABLE as CHANGE_TABLE
+from okrank.projections.view import ReadModelView, ViewProjection
 
 TABLES = {
     "workspaces": """

@@ -13,8 +13,8 @@ from uuid import UUID
 from psycopg import Cursor
 from psycopg.types.json import Jsonb
 
-from domain.exercise import Exercise, ExerciseMethod
-from domain.exercise_results import Participant, compute
+from okrank.domain.exercise import Exercise, ExerciseMethod
+from okrank.domain.exercise_results import Participant, compute
 
 TABLES = {
     "exercises": """

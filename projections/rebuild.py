@@ -18,11 +18,11 @@ from eventsourcing.postgres import PostgresDatastore
 from psycopg.conninfo import conninfo_to_dict
 from psycopg.sql import SQL, Identifier
 
-from domain.application import OkrankApplication
-from projections import status
-from projections.poison import PoisonEventError
-from projections.runner import REBUILD_SECTION, VIEWS, event_store_env, lock_key
-from projections.view import PROGRESS_CHANNEL, ReadModelView, decode
+from okrank.domain.application import OkrankApplication
+from okrank.projections import status
+from okrank.projections.poison import PoisonEventError
+from okrank.projections.runner import REBUILD_SECTION, VIEWS, event_store_env, lock_key
+from okrank.projections.view import PROGRESS_CHANNEL, ReadModelView, decode
 
 REBUILD_SCHEMA = "okrank_rebuild"
 # The library's datastore names tracking tables with its schema (POSTGRES_SCHEMA, unset here);

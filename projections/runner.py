@@ -13,13 +13,13 @@ import psycopg
 from psycopg.conninfo import conninfo_to_dict
 from psycopg.sql import SQL, Identifier
 
-from domain.application import OkrankApplication
-from projections import status
-from projections.catalog import CatalogProjection, CatalogView
-from projections.database_settings import CONNECT_TIMEOUT_SECONDS
-from projections.poison import PoisonEvent, PoisonEventError
-from projections.tag_history import TagHistoryProjection, TagHistoryView
-from projections.view import BatchingProjectionRunner, ReadModelView, ViewProjection
+from okrank.domain.application import OkrankApplication
+from okrank.projections import status
+from okrank.projections.catalog import CatalogProjection, CatalogView
+from okrank.projections.database_settings import CONNECT_TIMEOUT_SECONDS
+from okrank.projections.poison import PoisonEvent, PoisonEventError
+from okrank.projections.tag_history import TagHistoryProjection, TagHistoryView
+from okrank.projections.view import BatchingProjectionRunner, ReadModelView, ViewProjection
 
 log = logging.getLogger("okrank.projections")
 
@@ -224,6 +224,6 @@ class Projections:
 
 def rebuild(database_url: str, progress: Callable[[int, int], Any] | None = None) -> int:
     """projections.rebuild.rebuild: replay every view into fresh tables, swapped in on success."""
-    from projections.rebuild import rebuild as rebuild_views  # it imports this module
+    from okrank.projections.rebuild import rebuild as rebuild_views  # it imports this module
 
     return rebuild_views(database_url, progress)

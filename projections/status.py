@@ -11,7 +11,7 @@ from typing import Any
 
 import psycopg
 
-from projections.poison import PoisonEvent
+from okrank.projections.poison import PoisonEvent
 
 TABLE = "projection_status"
 STATUS_CHANNEL = "okrank_projection_status"

@@ -10,8 +10,8 @@ from typing import Any
 
 from psycopg import Cursor
 
-from domain.backlog_item import BacklogItem
-from projections.view import ReadModelView, ViewProjection
+from okrank.domain.backlog_item import BacklogItem
+from okrank.projections.view import ReadModelView, ViewProjection
 
 TABLES = {
     "tag_events": """

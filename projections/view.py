@@ -25,7 +25,7 @@ from eventsourcing.utils import get_topic
 from psycopg import Cursor
 from psycopg.sql import SQL, Identifier
 
-from projections.poison import PoisonEventError, is_poison, poison_of
+from okrank.projections.poison import PoisonEventError, is_poison, poison_of
 
 PROGRESS_CHANNEL = "okrank_progress"
 

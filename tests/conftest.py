@@ -20,7 +20,7 @@ import httpx
 import psycopg
 import pytest
 
-from api.auth import Role, issue_token
+from okrank.api.auth import Role, issue_token
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = "test-secret-" + uuid.uuid4().hex

@@ -1,7 +1,7 @@
 """Authentication: okrank's own HS256 tokens, an identity provider's JWTs (JWKS) and service
 tokens for machines, all turned into a Principal by `Authenticator`."""
 
-from api.auth.local_tokens import (
+from okrank.api.auth.local_tokens import (
     ALGORITHM,
     DEFAULT_TTL_SECONDS,
     ISSUER,
@@ -9,7 +9,7 @@ from api.auth.local_tokens import (
     load_secret,
     verify_token,
 )
-from api.auth.principal import (
+from okrank.api.auth.principal import (
     NEVER_EXPIRES,
     WRITERS,
     AuthError,

@@ -7,12 +7,12 @@ import time
 
 import jwt
 
-from api.auth.external_tokens import ExternalVerifier
-from api.auth.jwks import JwksFile, JwksUrl
-from api.auth.local_tokens import ALGORITHM, verify_token
-from api.auth.principal import AuthError, Principal
-from api.auth.service_tokens import ServiceTokens, is_service_token
-from api.auth.settings import IdentitySettings
+from okrank.api.auth.external_tokens import ExternalVerifier
+from okrank.api.auth.jwks import JwksFile, JwksUrl
+from okrank.api.auth.local_tokens import ALGORITHM, verify_token
+from okrank.api.auth.principal import AuthError, Principal
+from okrank.api.auth.service_tokens import ServiceTokens, is_service_token
+from okrank.api.auth.settings import IdentitySettings
 
 MAX_JWT_LENGTH = 8192  # larger than any honest token; parsing it is not free
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from api.auth.principal import AuthError, Principal, Role
+from okrank.api.auth.principal import AuthError, Principal, Role
 
 NUMERIC_DATES = ("exp", "iat", "nbf")
 MAX_NAME = 200  # a workspace or subject longer than this is not a name

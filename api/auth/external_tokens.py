@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 import jwt
 
-from api.auth.claims import principal_from_claims
-from api.auth.jwks import SigningKeys
-from api.auth.principal import AuthError, Principal
+from okrank.api.auth.claims import principal_from_claims
+from okrank.api.auth.jwks import SigningKeys
+from okrank.api.auth.principal import AuthError, Principal
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import jwt
 
-from api.auth.claims import principal_from_claims
-from api.auth.principal import AuthError, Principal, Role
+from okrank.api.auth.claims import principal_from_claims
+from okrank.api.auth.principal import AuthError, Principal, Role
 
 ISSUER = "okrank"
 ALGORITHM = "HS256"

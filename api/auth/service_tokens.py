@@ -33,7 +33,7 @@ import asyncpg
 from starlette.types import Message, Receive
 from starlette.websockets import WebSocket, WebSocketState
 
-from api.auth.principal import NEVER_EXPIRES, AuthError, AuthUnavailable, Principal, Role
+from okrank.api.auth.principal import NEVER_EXPIRES, AuthError, AuthUnavailable, Principal, Role
 
 log = logging.getLogger("okrank.service_tokens")
 

@@ -9,11 +9,11 @@ from collections.abc import Callable
 from graphql import ASTValidationRule
 from strawberry.extensions import SchemaExtension
 
-from api.limits.cost import QueryCost
-from api.limits.introspection import NoIntrospectionRule
-from api.limits.settings import SETTINGS, QuerySettings
-from api.limits.trusted_documents import TrustedDocuments, load_manifest
-from api.limits.validation import GuardedValidationCache
+from okrank.api.limits.cost import QueryCost
+from okrank.api.limits.introspection import NoIntrospectionRule
+from okrank.api.limits.settings import SETTINGS, QuerySettings
+from okrank.api.limits.trusted_documents import TrustedDocuments, load_manifest
+from okrank.api.limits.validation import GuardedValidationCache
 
 VALIDATION_CACHE_SIZE = 1024  # documents whose validation result is remembered
 

@@ -11,7 +11,7 @@ from graphql import ASTValidationRule, DocumentNode, GraphQLError, GraphQLSchema
 from strawberry.extensions import SchemaExtension
 from strawberry.schema.schema import validate_document
 
-from api.limits.shape import shape_errors
+from okrank.api.limits.shape import shape_errors
 
 
 def guarded_validate(

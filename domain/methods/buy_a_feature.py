@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 
-from domain.errors import ValidationError
+from okrank.domain.errors import ValidationError
 
 DEFAULT_TOTAL_SHARE = 0.4  # the budgets together buy about 40% of everything on offer
 

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from domain.errors import ValidationError
-from domain.methods.maxdiff_closed_form import closed_form
-from domain.methods.maxdiff_separation import SeparatedItem, separated_items
+from okrank.domain.errors import ValidationError
+from okrank.domain.methods.maxdiff_closed_form import closed_form
+from okrank.domain.methods.maxdiff_separation import SeparatedItem, separated_items
 
 NEWTON_STEPS = 100  # Newton converges in 5–10 steps; the cap only guards against a bug
 SCORE_TOLERANCE = 1e-10  # largest |∂ log-likelihood / ∂ utility| accepted as the maximum

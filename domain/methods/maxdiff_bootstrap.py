@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from domain.methods.maxdiff import (
+from okrank.domain.methods.maxdiff import (
     Response,
     _firth_half_trace,
     _objective_parts,

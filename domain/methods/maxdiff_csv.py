@@ -37,7 +37,7 @@ import re
 from collections.abc import Hashable, Iterator, Mapping
 from dataclasses import dataclass
 
-from domain.errors import ValidationError
+from okrank.domain.errors import ValidationError
 
 REQUIRED = ("respondent", "set", "items", "best", "worst")
 OPTIONAL = ("segment",)

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
-from domain.methods.maxdiff import Response, _objective_parts, _respondent_groups
+from okrank.domain.methods.maxdiff import Response, _objective_parts, _respondent_groups
 
 HETEROGENEITY_LEVEL = 0.05
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from domain.methods.maxdiff import Response, _log_likelihoods, _respondent_groups
+from okrank.domain.methods.maxdiff import Response, _log_likelihoods, _respondent_groups
 
 STRAIGHTLINE_MIN = 4
 

@@ -11,7 +11,7 @@ from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from domain.errors import ValidationError
+from okrank.domain.errors import ValidationError
 
 
 class Category(StrEnum):

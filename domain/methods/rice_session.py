@@ -9,8 +9,8 @@ from collections import defaultdict
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 
-from domain.errors import ValidationError
-from domain.scoring import RiceInputs, rice_score, validate_rice
+from okrank.domain.errors import ValidationError
+from okrank.domain.scoring import RiceInputs, rice_score, validate_rice
 
 
 @dataclass(frozen=True)

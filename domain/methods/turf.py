@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from domain.errors import ValidationError
+from okrank.domain.errors import ValidationError
 
 EXHAUSTIVE_MAX = 200_000
 

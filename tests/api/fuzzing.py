@@ -23,7 +23,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis_graphql import from_schema
 
-from api.auth import Role, issue_token
+from okrank.api.auth import Role, issue_token
 from tests.api.helpers import item, objective, tag
 from tests.conftest import ROOT, SECRET, GraphQLClient
 

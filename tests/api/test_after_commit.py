@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from api.auth import Role
+from okrank.api.auth import Role
 from tests.api.helpers import ITEM, item
 from tests.conftest import GraphQLClient, ServerProcess
 

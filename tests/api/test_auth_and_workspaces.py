@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import httpx
 
-from api.auth import Role, issue_token
+from okrank.api.auth import Role, issue_token
 from tests.api.helpers import ITEM, item, objective, ranking, tag
 
 

@@ -13,7 +13,7 @@ import httpx
 import psycopg
 import pytest
 
-from api.auth import Role, issue_token
+from okrank.api.auth import Role, issue_token
 from tests.conftest import SECRET, ServerProcess
 
 BAD_REQUESTS: list[dict] = [

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from graphql import GraphQLError
 
-from api import errors as api_errors
-from api.auth import Role
-from api.errors import from_domain
-from domain import errors
+from okrank.api import errors as api_errors
+from okrank.api.auth import Role
+from okrank.api.errors import from_domain
+from okrank.domain import errors
 
 
 def test_permission_denied_names_the_roles_the_domain_names():

@@ -12,8 +12,8 @@ import pytest
 from gql import Client, GraphQLRequest
 from gql.transport.exceptions import TransportQueryError
 
-from api.auth import Role
-from api.ids import encode_cursor
+from okrank.api.auth import Role
+from okrank.api.ids import encode_cursor
 from tests.api.helpers import item, tag
 from tests.api.test_exercises import close, open_, setup, stakeholders, vote
 from tests.api.test_subscriptions import transport

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from gql import Client, GraphQLRequest
 
-from api.auth import Role
+from okrank.api.auth import Role
 from tests.api.helpers import item, objective, tag
 from tests.api.test_subscriptions import transport
 

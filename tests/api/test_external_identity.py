@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
-from api.auth import Role, issue_token
+from okrank.api.auth import Role, issue_token
 from tests.api.identity_provider import (
     AUDIENCE,
     ISSUER,

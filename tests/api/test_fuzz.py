@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
-from api.auth import Role
+from okrank.api.auth import Role
 from tests.api import fuzzing
 from tests.api.helpers import ITEM
 from tests.conftest import GraphQLClient, ServerProcess

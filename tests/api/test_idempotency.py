@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import psycopg
 
-from api.auth import Role
+from okrank.api.auth import Role
 from tests.conftest import GraphQLClient, ServerProcess
 
 CREATE = (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from api.auth.settings import ConfigError, IdentitySettings
+from okrank.api.auth.settings import ConfigError, IdentitySettings
 
 PROVIDER = {"OKRANK_JWT_ISSUER": "https://idp.test/", "OKRANK_JWT_AUDIENCE": "okrank"}
 

@@ -12,7 +12,7 @@ from uuid import UUID
 import pytest
 from graphql import GraphQLError
 
-from api.ids import (
+from okrank.api.ids import (
     decode_cursor,
     decode_ranking_cursor,
     encode_cursor,

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from api.auth.jwks import JwksUrl
+from okrank.api.auth.jwks import JwksUrl
 from tests.api.identity_provider import JwksServer, SigningKey
 
 KEY = SigningKey("k1", "EC")

@@ -13,7 +13,7 @@ from typing import Any
 import httpx
 import pytest
 
-from api.auth import Role, issue_token
+from okrank.api.auth import Role, issue_token
 from tests.api.test_query_bombs import subscribe
 from tests.conftest import SECRET, ServerProcess
 

@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import websockets
 
-from api.limits.settings import DEFAULT_COST_LIMIT
+from okrank.api.limits.settings import DEFAULT_COST_LIMIT
 
 MEDIA = "application/graphql-response+json"
 NESTED = """{ exercises(first: 100) { edges { node {

@@ -12,10 +12,10 @@ from graphql import parse, validate
 from strawberry.extensions.max_aliases import count_fields_with_alias
 from strawberry.extensions.query_depth_limiter import QueryDepthLimiter
 
-from api.limits import VALIDATION_CACHE_SIZE
-from api.limits.cost import operation_cost
-from api.limits.settings import QuerySettings
-from api.limits.shape import (
+from okrank.api.limits import VALIDATION_CACHE_SIZE
+from okrank.api.limits.cost import operation_cost
+from okrank.api.limits.settings import QuerySettings
+from okrank.api.limits.shape import (
     MAX_FRAGMENTS,
     MAX_SAME_KEY,
     MAX_SPREADS,
@@ -24,9 +24,9 @@ from api.limits.shape import (
     expanded_counts,
     shape_errors,
 )
-from api.limits.trusted_documents import lift_document_id, load_manifest
-from api.limits.validation import _cached
-from api.schema import schema
+from okrank.api.limits.trusted_documents import lift_document_id, load_manifest
+from okrank.api.limits.validation import _cached
+from okrank.api.schema import schema
 
 GRAPHQL = schema._schema
 

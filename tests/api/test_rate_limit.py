@@ -11,7 +11,7 @@ import httpx
 import pytest
 from websockets.sync.client import connect
 
-from api.auth import Role, issue_token
+from okrank.api.auth import Role, issue_token
 from tests.conftest import GraphQLClient, ServerProcess
 
 # 0.2 tokens/s: a request refills far less than one token, however slow the machine.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from graphql import GraphQLEnumType, GraphQLInputObjectType, GraphQLObjectType
 
-from api.schema import schema
+from okrank.api.schema import schema
 from tests.conftest import ROOT
 
 

@@ -13,8 +13,8 @@ from typing import Any
 import asyncpg
 import pytest
 
-from api.auth import AuthError
-from api.auth.service_tokens import REVOKED_CHANNEL, ServiceTokens, new_token, token_hash
+from okrank.api.auth import AuthError
+from okrank.api.auth.service_tokens import REVOKED_CHANNEL, ServiceTokens, new_token, token_hash
 
 
 async def _until(condition: Callable[[], bool | Awaitable[bool]], what: str) -> None:

@@ -17,7 +17,7 @@ import pytest
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import ClientConnection, connect
 
-from api.auth import Role
+from okrank.api.auth import Role
 from tests.api.helpers import item
 from tests.conftest import ServerProcess
 

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from api.auth import Role, issue_token
+from okrank.api.auth import Role, issue_token
 from tests.conftest import SECRET, ServerProcess
 
 WAIT = 30.0  # seconds a test waits for the server to act, at most (never a timing assertion)

@@ -16,9 +16,9 @@ from gql.transport.exceptions import (
 from gql.transport.websockets import WebsocketsTransport
 from websockets.exceptions import ConnectionClosed
 
-from api.auth import Role, issue_token
-from api.ids import encode_cursor
-from api.ranking_feed import Subscriber
+from okrank.api.auth import Role, issue_token
+from okrank.api.ids import encode_cursor
+from okrank.api.ranking_feed import Subscriber
 from tests.api.helpers import item, objective, tag
 from tests.conftest import SECRET, ServerProcess
 

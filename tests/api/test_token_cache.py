@@ -7,8 +7,8 @@ import time
 
 import pytest
 
-from api.auth import AuthError, Role, issue_token
-from api.auth.authenticator import Authenticator
+from okrank.api.auth import AuthError, Role, issue_token
+from okrank.api.auth.authenticator import Authenticator
 
 SECRET = "token-cache-test-secret-0123456789abcdef"
 

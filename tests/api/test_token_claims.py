@@ -10,8 +10,8 @@ import httpx
 import jwt
 import pytest
 
-from api.auth import AuthError
-from api.auth.claims import require_numeric_dates
+from okrank.api.auth import AuthError
+from okrank.api.auth.claims import require_numeric_dates
 from tests.conftest import SECRET
 
 

@@ -10,15 +10,15 @@ import ipaddress
 import httpx
 import pytest
 
-from api.webhook_address_policy import (
+from okrank.api.webhook_address_policy import (
     AddressPolicy,
     host_address,
     ipv4_literal,
     parse_networks,
     refused_name,
 )
-from api.webhook_settings import WebhookSettings
-from api.webhook_transport import (
+from okrank.api.webhook_settings import WebhookSettings
+from okrank.api.webhook_transport import (
     ADDRESS_NOT_ALLOWED,
     CONNECTION_ERROR,
     FAILED,
@@ -27,7 +27,7 @@ from api.webhook_transport import (
     failure_reason,
     shown_error,
 )
-from api.webhook_url import SECRET_MAX, URL_MAX, secret_problem, url_problem
+from okrank.api.webhook_url import SECRET_MAX, URL_MAX, secret_problem, url_problem
 
 DEFAULT = AddressPolicy()
 LOOPBACK_ALLOWED = AddressPolicy(parse_networks("127.0.0.0/8, ::1"))

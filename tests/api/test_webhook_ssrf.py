@@ -14,9 +14,9 @@ import httpx
 import psycopg
 import pytest
 
-from api.auth import Role
-from api.webhook_address_policy import AddressPolicy, parse_networks
-from api.webhook_transport import (
+from okrank.api.auth import Role
+from okrank.api.webhook_address_policy import AddressPolicy, parse_networks
+from okrank.api.webhook_transport import (
     ADDRESS_NOT_ALLOWED,
     CONNECTION_ERROR,
     AddressNotAllowed,

@@ -10,7 +10,7 @@ import pytest
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
-from api.auth import Role, issue_token
+from okrank.api.auth import Role, issue_token
 
 
 @pytest.mark.parametrize(

@@ -6,11 +6,11 @@ from uuid import uuid4
 
 import pytest
 
-from domain.backlog_item import BacklogItem, ItemStatus, TriageDecision
-from domain.errors import ConflictError, ValidationError
-from domain.objective import Objective, ObjectiveStatus, validate_cycle
-from domain.scoring import Multipliers, RiceInputs, Tier
-from domain.workspace import Workspace, workspace_id
+from okrank.domain.backlog_item import BacklogItem, ItemStatus, TriageDecision
+from okrank.domain.errors import ConflictError, ValidationError
+from okrank.domain.objective import Objective, ObjectiveStatus, validate_cycle
+from okrank.domain.scoring import Multipliers, RiceInputs, Tier
+from okrank.domain.workspace import Workspace, workspace_id
 
 
 def new_item() -> BacklogItem:

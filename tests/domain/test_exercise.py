@@ -6,8 +6,8 @@ from uuid import uuid4
 
 import pytest
 
-from domain.errors import ConflictError, ValidationError
-from domain.exercise import Exercise, ExerciseStatus
+from okrank.domain.errors import ConflictError, ValidationError
+from okrank.domain.exercise import Exercise, ExerciseStatus
 
 
 def new(method: str = "MOSCOW") -> Exercise:

@@ -7,12 +7,12 @@ from uuid import uuid4
 
 import pytest
 
-from domain.application import Actor, OkrankApplication
-from domain.backlog_item import BacklogItem, ItemStatus
-from domain.errors import ValidationError
-from domain.planning import plan
-from domain.scoring import Multipliers, RiceInputs
-from domain.text import check_storable, first_unstorable, unstorable_character
+from okrank.domain.application import Actor, OkrankApplication
+from okrank.domain.backlog_item import BacklogItem, ItemStatus
+from okrank.domain.errors import ValidationError
+from okrank.domain.planning import plan
+from okrank.domain.scoring import Multipliers, RiceInputs
+from okrank.domain.text import check_storable, first_unstorable, unstorable_character
 
 ACTOR = Actor("w", "alice")
 

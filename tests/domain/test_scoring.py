@@ -7,9 +7,9 @@ from uuid import UUID
 
 import pytest
 
-from domain.errors import ValidationError
-from domain.ranking import PRODUCT_SCOPE, ItemFacts, TagFacts, ranking_entries
-from domain.scoring import (
+from okrank.domain.errors import ValidationError
+from okrank.domain.ranking import PRODUCT_SCOPE, ItemFacts, TagFacts, ranking_entries
+from okrank.domain.scoring import (
     Method,
     Multipliers,
     RankingEntry,

@@ -8,10 +8,10 @@ from uuid import UUID
 from eventsourcing.domain import Snapshot
 from eventsourcing.persistence import StoredEvent
 
-from domain.application import Actor, OkrankApplication
-from domain.backlog_item import BacklogItem
-from domain.scoring import Multipliers, RiceInputs, Tier, WsjfInputs
-from domain.workspace import Workspace
+from okrank.domain.application import Actor, OkrankApplication
+from okrank.domain.backlog_item import BacklogItem
+from okrank.domain.scoring import Multipliers, RiceInputs, Tier, WsjfInputs
+from okrank.domain.workspace import Workspace
 
 ACTOR = Actor("w", "alice")
 

@@ -8,7 +8,7 @@ from uuid import uuid4
 
 from eventsourcing.persistence import DatetimeAsISO, UUIDAsHex
 
-from domain.storable_text import StorableTextTranscoder, storable_text
+from okrank.domain.storable_text import StorableTextTranscoder, storable_text
 
 
 def transcoder() -> StorableTextTranscoder:

@@ -10,8 +10,8 @@ from uuid import UUID
 import psycopg
 from eventsourcing.application import Application, ProcessingEvent
 
-from domain.application import OkrankApplication
-from domain.backlog_item import BacklogItem
+from okrank.domain.application import OkrankApplication
+from okrank.domain.backlog_item import BacklogItem
 
 TOO_BIG = 10**20  # no PostgreSQL int column holds it: the catalog can never apply the event
 

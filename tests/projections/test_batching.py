@@ -11,9 +11,9 @@ import pytest
 from eventsourcing.persistence import InfrastructureFactory, IntegrityError, Tracking
 from eventsourcing.projection import ApplicationSubscription, ProjectionRunner
 
-from domain.application import Actor, OkrankApplication
-from projections.runner import VIEWS, event_store_env
-from projections.view import ReadModelView, batches
+from okrank.domain.application import Actor, OkrankApplication
+from okrank.projections.runner import VIEWS, event_store_env
+from okrank.projections.view import ReadModelView, batches
 from tests.projections.test_ranking_changes import random_workload
 from tests.projections.test_rebuild_and_restart import snapshot, tracked
 

@@ -9,11 +9,11 @@ from typing import Any
 import pytest
 from eventsourcing.persistence import IntegrityError
 
-from domain.application import Actor, OkrankApplication
-from domain.exercise import Exercise
-from domain.scoring import Tier
-from projections.event_store import PIPELINE_LIMIT_BYTES
-from projections.runner import event_store_env
+from okrank.domain.application import Actor, OkrankApplication
+from okrank.domain.exercise import Exercise
+from okrank.domain.scoring import Tier
+from okrank.projections.event_store import PIPELINE_LIMIT_BYTES
+from okrank.projections.runner import event_store_env
 
 
 @pytest.fixture

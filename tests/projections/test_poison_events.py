@@ -10,8 +10,8 @@ from typing import Any
 
 import psycopg
 
-from domain.application import Actor, OkrankApplication
-from projections.runner import Projections, event_store_env, rebuild
+from okrank.domain.application import Actor, OkrankApplication
+from okrank.projections.runner import Projections, event_store_env, rebuild
 from tests.conftest import ROOT
 from tests.projections.poison import (
     nul_title,

@@ -12,10 +12,10 @@ from uuid import UUID
 import psycopg
 import pytest
 
-from domain.application import Actor, OkrankApplication
-from domain.exercise_ballots import BallotInput, MaxDiffAnswer
-from domain.scoring import Multipliers, RiceInputs, Tier, WsjfInputs
-from projections.runner import VIEWS, Projections, event_store_env, rebuild
+from okrank.domain.application import Actor, OkrankApplication
+from okrank.domain.exercise_ballots import BallotInput, MaxDiffAnswer
+from okrank.domain.scoring import Multipliers, RiceInputs, Tier, WsjfInputs
+from okrank.projections.runner import VIEWS, Projections, event_store_env, rebuild
 from tests.conftest import ROOT
 
 TABLES = {

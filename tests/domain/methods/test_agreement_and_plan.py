@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from domain.errors import ValidationError
-from domain.methods.agreement import kendall_w, pairwise, spearman
-from domain.planning import plan
+from okrank.domain.errors import ValidationError
+from okrank.domain.methods.agreement import kendall_w, pairwise, spearman
+from okrank.domain.planning import plan
 
 
 def test_agreement_measures():

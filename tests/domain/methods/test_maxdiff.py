@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 from scipy.stats import spearmanr
 
-from domain.errors import ValidationError
-from domain.methods.maxdiff import (
+from okrank.domain.errors import ValidationError
+from okrank.domain.methods.maxdiff import (
     Response,
     analyse,
     balance,

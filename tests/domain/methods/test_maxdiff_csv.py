@@ -12,9 +12,9 @@ import numpy as np
 import pytest
 from scipy.stats import pearsonr
 
-from domain.errors import ValidationError
-from domain.methods.maxdiff import Response, analyse
-from domain.methods.maxdiff_csv import (
+from okrank.domain.errors import ValidationError
+from okrank.domain.methods.maxdiff import Response, analyse
+from okrank.domain.methods.maxdiff_csv import (
     CsvImportError,
     CsvRowError,
     ImportedResponse,

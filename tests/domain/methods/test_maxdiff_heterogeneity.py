@@ -8,10 +8,10 @@ from uuid import uuid4
 
 import pytest
 
-from domain.exercise import ExerciseMethod
-from domain.exercise_results import compute
-from domain.methods.maxdiff import fit_mnl
-from domain.methods.maxdiff_heterogeneity import heterogeneity_test
+from okrank.domain.exercise import ExerciseMethod
+from okrank.domain.exercise_results import compute
+from okrank.domain.methods.maxdiff import fit_mnl
+from okrank.domain.methods.maxdiff_heterogeneity import heterogeneity_test
 from tests.domain.methods.test_maxdiff import simulate_heterogeneous
 
 

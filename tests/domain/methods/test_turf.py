@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from domain.errors import ValidationError
-from domain.methods.turf import turf
+from okrank.domain.errors import ValidationError
+from okrank.domain.methods.turf import turf
 
 
 def test_turf_prefers_reach_over_the_most_liked_items():
