@@ -368,6 +368,27 @@ class CloseExerciseInput:
     expected_version: int | None = strawberry.field(default=None, description=EXPECTED_VERSION)
 
 
+@strawberry.input(description="Leave one respondent's answers out of the results.")
+class ExcludeRespondentInput:
+    exercise_id: strawberry.ID = strawberry.field(description="An OPEN or CLOSED exercise.")
+    respondent: str = strawberry.field(
+        description="A participant's subject or an imported respondent (as in "
+        "`respondentUtilities`)."
+    )
+    reason: str = strawberry.field(description="Why (required; in the history).")
+    expected_version: int | None = strawberry.field(default=None, description=EXPECTED_VERSION)
+
+
+@strawberry.input(description="Reopen a CLOSED exercise: ballots are taken again.")
+class ReopenExerciseInput:
+    exercise_id: strawberry.ID = strawberry.field(description="A CLOSED exercise.")
+    reason: str = strawberry.field(description="Why it reopens (required; in its history).")
+    deadline: datetime | None = strawberry.field(
+        default=None, description="The new deadline; none if omitted."
+    )
+    expected_version: int | None = strawberry.field(default=None, description=EXPECTED_VERSION)
+
+
 @strawberry.input(description="MaxDiff: the best and the worst item of one of your sets.")
 class MaxDiffAnswerInput:
     set_index: int = strawberry.field(description="Index of the set (myParticipation.sets).")
@@ -582,6 +603,39 @@ class ExerciseMutations:
             lambda app, actor: app.close_exercise(actor, _exercise(input), input.expected_version),
             exercise_success,
             wait_seconds=CLOSE_WAIT_SECONDS,
+        )
+
+    @strawberry.mutation(
+        description="Exclude a respondent from the results with a reason (audited; listed in "
+        "`excludedRespondents`); a CLOSED exercise's results and rankings are computed again."
+    )
+    async def exclude_respondent(
+        self, info: Info, input: ExcludeRespondentInput
+    ) -> ExercisePayload:
+        return await run(
+            info,
+            lambda app, actor: app.exclude_respondent(
+                actor, _exercise(input), input.respondent, input.reason, input.expected_version
+            ),
+            exercise_success,
+            wait_seconds=CLOSE_WAIT_SECONDS,
+        )
+
+    @strawberry.mutation(
+        description="Reopen a CLOSED exercise with a reason (audited): its results are withdrawn "
+        "until it closes again; ballots given stay and may be revised."
+    )
+    async def reopen_exercise(self, info: Info, input: ReopenExerciseInput) -> ExercisePayload:
+        return await run(
+            info,
+            lambda app, actor: app.reopen_exercise(
+                actor,
+                _exercise(input),
+                input.reason,
+                input.deadline.isoformat() if input.deadline else None,
+                input.expected_version,
+            ),
+            exercise_success,
         )
 
     @strawberry.mutation(description="Import MaxDiff responses from a survey tool's CSV export.")

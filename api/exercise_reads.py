@@ -153,11 +153,70 @@ async def respondents_page(
     pool: asyncpg.Pool, workspace: str, exercise_id: UUID, after: str | None, limit: int
 ) -> list[Row]:
     return await pool.fetch(
-        "SELECT respondent, segment, utilities FROM exercise_respondents WHERE workspace = $1"
+        "SELECT respondent, segment, utilities, quality FROM exercise_respondents"
+        " WHERE workspace = $1"
         " AND exercise_id = $2 AND ($3::text IS NULL OR respondent > $3)"
         " ORDER BY respondent LIMIT $4",
         workspace,
         exercise_id,
         after,
         limit,
+    )
+
+
+async def designs(pool: asyncpg.Pool, workspace: str, exercise_id: UUID) -> list[list[list[str]]]:
+    """Every participant's MaxDiff sets (item ID strings), in invitation order."""
+    rows = await pool.fetch(
+        "SELECT design FROM exercise_participants WHERE workspace = $1 AND exercise_id = $2"
+        " ORDER BY seq",
+        workspace,
+        exercise_id,
+    )
+    return [r["design"] for r in rows if r["design"]]
+
+
+async def pooled_allocations(
+    pool: asyncpg.Pool, workspace: str, exercise_id: UUID
+) -> list[tuple[str, float]]:
+    """Buy a Feature: money put on each item by all participants so far (item ID, total)."""
+    rows = await pool.fetch(
+        "SELECT a.key AS item, sum(a.value::float8) AS total FROM exercise_participants p,"
+        " jsonb_each_text(p.ballot -> 'allocations') a"
+        " WHERE p.workspace = $1 AND p.exercise_id = $2 AND p.ballot IS NOT NULL"
+        " GROUP BY a.key ORDER BY a.key",
+        workspace,
+        exercise_id,
+    )
+    return [(r["item"], r["total"]) for r in rows]
+
+
+async def respondent_utilities(
+    pool: asyncpg.Pool, workspace: str, exercise_id: UUID
+) -> list[dict[str, float]]:
+    """Every respondent's utilities (item ID → utility), for TURF."""
+    rows = await pool.fetch(
+        "SELECT utilities FROM exercise_respondents WHERE workspace = $1 AND exercise_id = $2"
+        " ORDER BY respondent",
+        workspace,
+        exercise_id,
+    )
+    return [r["utilities"] for r in rows]
+
+
+async def ballots_and_designs(pool: asyncpg.Pool, workspace: str, exercise_id: UUID) -> list[Row]:
+    """Participants' ballots and MaxDiff sets, in invitation order (for the answers export)."""
+    return await pool.fetch(
+        "SELECT subject, segment, ballot, design FROM exercise_participants"
+        " WHERE workspace = $1 AND exercise_id = $2 AND ballot IS NOT NULL ORDER BY seq",
+        workspace,
+        exercise_id,
+    )
+
+
+async def respondents_all(pool: asyncpg.Pool, workspace: str, exercise_id: UUID) -> list[Row]:
+    return await pool.fetch(
+        "SELECT respondent, segment, utilities FROM exercise_respondents WHERE workspace = $1"
+        " AND exercise_id = $2 ORDER BY respondent",
+        workspace,
+        exercise_id,
     )

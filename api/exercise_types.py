@@ -16,6 +16,16 @@ from strawberry.types import Info
 from okrank.api import exercise_reads as reads
 from okrank.api.exercise_privacy import forbidden, is_owner, require_results
 from okrank.api.ids import decode_cursor, to_global_id
+from okrank.api.maxdiff_design_types import MaxDiffDesignDiagnostics
+from okrank.api.maxdiff_export_fields import answers_export, utilities_export
+from okrank.api.maxdiff_result_types import (
+    MaxDiffFit,
+    MaxDiffItemResult,
+    PreferenceHeterogeneity,
+    RespondentQuality,
+    ResponseQualitySummary,
+)
+from okrank.api.maxdiff_turf_types import TurfResult, turf_of
 from okrank.api.pagination import connection, page_size
 from okrank.api.types import BacklogItem, Node, Objective, PageInfo
 from okrank.domain.exercise import ExerciseMethod, ExerciseStatus
@@ -53,6 +63,8 @@ class ExerciseAction(Enum):
     BALLOT_SUBMITTED = "BALLOT_SUBMITTED"
     RESPONSES_IMPORTED = "RESPONSES_IMPORTED"
     CLOSED = "CLOSED"
+    REOPENED = "REOPENED"
+    RESPONDENT_EXCLUDED = "RESPONDENT_EXCLUDED"
 
 
 async def _item(info: Info, item_id: UUID) -> BacklogItem | None:
@@ -165,20 +177,10 @@ class Participation:
     budget: float | None = strawberry.field(description="Buy a Feature: money to spend.")
     sets: list[MaxDiffSet] = strawberry.field(description="MaxDiff: the caller's own sets.")
     ballot: Ballot | None = strawberry.field(description="The caller's ballot, if submitted.")
-
-
-@strawberry.type(description="MaxDiff figures of one item.")
-class MaxDiffItemResult:
-    shown: int = strawberry.field(description="Times shown.")
-    best: int = strawberry.field(description="Times chosen best.")
-    worst: int = strawberry.field(description="Times chosen worst.")
-    counting_score: float = strawberry.field(description="(best − worst) / shown.")
-    utility: float = strawberry.field(description="Maxdiff-logit utility (ML, centred on 0).")
-    standard_error: float = strawberry.field(description="Standard error of the utility.")
-    analytical_utility: float = strawberry.field(
-        description="Lipovetsky & Conklin (2014) closed-form estimate, centred on 0."
+    pooled: list[AllocationView] = strawberry.field(
+        description="Buy a Feature, while OPEN: money everyone has put on each item so far "
+        "(totals only, as in the real game), so participants can move theirs before the close."
     )
-    share: float = strawberry.field(description="Share of preference, 0–100.")
 
 
 @strawberry.type(description="RICE-session figures of one item.")
@@ -214,6 +216,10 @@ class PurchaseItemResult:
     funded_share: float = strawberry.field(description="min(1, pooled / price).")
     bought: bool = strawberry.field(description="Fully funded.")
     backers: int = strawberry.field(description="Participants who put money on it.")
+    excess: float = strawberry.field(
+        description="Money pooled beyond the price of a bought item: not spent, returned to "
+        "its backers in proportion to what each put in (0 if not bought)."
+    )
 
 
 @strawberry.type(description="One item's place in an exercise's results.")
@@ -243,16 +249,7 @@ class ExerciseItemResult:
             rank=r["rank"],
             score=r["score"],
             item_id=r["item_id"],
-            maxdiff=MaxDiffItemResult(
-                shown=d["shown"],
-                best=d["best"],
-                worst=d["worst"],
-                counting_score=d["countingScore"],
-                utility=d["utility"],
-                standard_error=d["standardError"],
-                analytical_utility=d["analyticalUtility"],
-                share=d["share"],
-            )
+            maxdiff=MaxDiffItemResult.from_detail(d)
             if has and method == ExerciseMethod.MAXDIFF
             else None,
             rice_session=RiceSessionItemResult(
@@ -278,6 +275,7 @@ class ExerciseItemResult:
                 funded_share=d["fundedShare"],
                 bought=d["bought"],
                 backers=d["backers"],
+                excess=d.get("excess", 0.0),
             )
             if has and method == ExerciseMethod.BUY_A_FEATURE
             else None,
@@ -294,10 +292,30 @@ class ExerciseResults:
     unspent_on_items_not_bought: float | None = strawberry.field(
         description="Buy a Feature: money on items that were not fully funded."
     )
+    excess_returned: float | None = strawberry.field(
+        description="Buy a Feature: money pooled beyond bought items' prices, returned to their "
+        "backers (part of `spent`, which counts all money allocated)."
+    )
     preference_spread: float | None = strawberry.field(
         description="MaxDiff, everyone: how far individuals' utilities spread around the "
-        "shared ones (the empirical-Bayes prior's standard deviation; 0.1 = alike)."
+        "shared ones (the empirical-Bayes prior's standard deviation), reported only when "
+        "`heterogeneity` detects that respondents differ, else 0."
     )
+    response_quality: ResponseQualitySummary | None = strawberry.field(
+        description="MaxDiff, everyone: respondents flagged for response quality."
+    )
+    heterogeneity: PreferenceHeterogeneity | None = strawberry.field(
+        description="MaxDiff, everyone: the test of whether respondents differ."
+    )
+    maxdiff_fit: MaxDiffFit | None = strawberry.field(
+        description="MaxDiff: how the utilities were estimated (null without answers)."
+    )
+
+
+@strawberry.type(description="A respondent whose answers the results leave out.")
+class ExcludedRespondent:
+    respondent: str = strawberry.field(description="Participant subject or imported respondent.")
+    reason: str = strawberry.field(description="The owner's reason.")
 
 
 @strawberry.type(description="One item's utility for one respondent.")
@@ -314,6 +332,9 @@ class RespondentUtilities:
     respondent: str = strawberry.field(description="Participant subject or imported respondent.")
     segment: str = strawberry.field(description="Their segment ('' for none).")
     utilities: list[ItemUtility] = strawberry.field(description="Per candidate, best first.")
+    quality: RespondentQuality | None = strawberry.field(
+        description="Response quality (null for results computed before it was measured)."
+    )
 
 
 @strawberry.type(description="An edge of the respondent list.")
@@ -440,6 +461,30 @@ class Exercise(Node):
             for r in rows
         ]
 
+    @strawberry.field(
+        description="MaxDiff: balance and D-efficiency of the sets handed out (owner only: null "
+        "and a FORBIDDEN error for others; null for other methods or before any sets exist)."
+    )
+    async def design_diagnostics(self, info: Info) -> MaxDiffDesignDiagnostics | None:
+        if not _is_owner(info):
+            raise forbidden("only the exercise's owners see its design diagnostics")
+        if self.row["method"] != ExerciseMethod.MAXDIFF.value:
+            return None
+        ctx = info.context
+        return MaxDiffDesignDiagnostics.of(
+            await reads.designs(ctx.pool, ctx.workspace, self.row["id"])
+        )
+
+    @strawberry.field(
+        description="Respondents left out of the results, with the owner's reason (owner only: "
+        "null and a FORBIDDEN error for others)."
+    )
+    def excluded_respondents(self, info: Info) -> list[ExcludedRespondent] | None:
+        if not _is_owner(info):
+            raise forbidden("only the exercise's owners see excluded respondents")
+        excluded = self.row.get("excluded") or {}
+        return [ExcludedRespondent(respondent=k, reason=v) for k, v in sorted(excluded.items())]
+
     @strawberry.field(description="Responses imported from a CSV file (MaxDiff), if any.")
     def imported_responses(self) -> int:
         imported = self.row["imported"]
@@ -459,7 +504,20 @@ class Exercise(Node):
             if r["ballot"]
             else None
         )
-        return Participation(segment=r["segment"], budget=r["budget"], sets=sets, ballot=ballot)
+        pooled = []
+        if (
+            self.row["method"] == ExerciseMethod.BUY_A_FEATURE.value
+            and self.row["status"] == ExerciseStatus.OPEN.value
+        ):
+            pooled = [
+                AllocationView(backlog_item_id=_gid("BacklogItem", UUID(i)), amount=total)
+                for i, total in await reads.pooled_allocations(
+                    ctx.pool, ctx.workspace, self.row["id"]
+                )
+            ]
+        return Participation(
+            segment=r["segment"], budget=r["budget"], sets=sets, ballot=ballot, pooled=pooled
+        )
 
     def _check_results(self, info: Info) -> bool:
         require_results(info.context.principal)
@@ -487,7 +545,11 @@ class Exercise(Node):
             budget_total=s.get("budgetTotal"),
             spent=s.get("spent"),
             unspent_on_items_not_bought=s.get("unspentOnItemsNotBought"),
+            excess_returned=s.get("excessReturned"),
             preference_spread=s.get("preferenceSpread"),
+            heterogeneity=PreferenceHeterogeneity.from_summary(s),
+            response_quality=ResponseQualitySummary.of(s.get("responseQuality")),
+            maxdiff_fit=MaxDiffFit.from_summary(s, lambda i: _gid("BacklogItem", i)),
         )
 
     @strawberry.field(description="Results per segment once CLOSED (empty before).")
@@ -535,6 +597,39 @@ class Exercise(Node):
         return out
 
     @strawberry.field(
+        description="MaxDiff: every answer as CSV in the import's format (respondent, set, "
+        "items, best, worst, segment; items as item UUIDs), so it imports again (owner only)."
+    )
+    async def answers_csv(self, info: Info) -> str | None:
+        if not _is_owner(info):
+            raise forbidden("only the exercise's owners export answers")
+        if self.row["method"] != ExerciseMethod.MAXDIFF.value:
+            return None
+        return await answers_export(info.context, self.row)
+
+    @strawberry.field(
+        description="MaxDiff, once CLOSED: each respondent's utilities as CSV (respondent, "
+        "segment, then one column per candidate UUID; owner only; null before)."
+    )
+    async def utilities_csv(self, info: Info) -> str | None:
+        if not _is_owner(info):
+            raise forbidden("only the exercise's owners export utilities")
+        if not self._check_results(info) or self.row["method"] != ExerciseMethod.MAXDIFF.value:
+            return None
+        return await utilities_export(info.context, self.row)
+
+    @strawberry.field(
+        description="MaxDiff, once CLOSED (null before): the `size` items that together reach "
+        "the most respondents, by their own utilities (TURF)."
+    )
+    async def turf(self, info: Info, size: int, top: int = 1) -> TurfResult | None:
+        if not self._check_results(info) or self.row["method"] != ExerciseMethod.MAXDIFF.value:
+            return None
+        return await turf_of(
+            info.context, self.row["id"], size, top, lambda i: _gid("BacklogItem", i)
+        )
+
+    @strawberry.field(
         description="MaxDiff, once CLOSED: each respondent's own utilities (owner only: null "
         "and FORBIDDEN for others)."
     )
@@ -558,6 +653,7 @@ class Exercise(Node):
                     ItemUtility(utility=u, backlog_item_id=_gid("BacklogItem", UUID(i)))
                     for i, u in ranked
                 ],
+                quality=RespondentQuality.of(r["quality"]),
             )
 
         return connection(

@@ -62,6 +62,8 @@ STORED_NAMES: dict[str, type] = {
     "domain.exercise:Exercise.ResponsesImported": Exercise.ResponsesImported,
     "domain.exercise:Exercise.BallotSubmitted": Exercise.BallotSubmitted,
     "domain.exercise:Exercise.Closed": Exercise.Closed,
+    "domain.exercise:Exercise.RespondentExcluded": Exercise.RespondentExcluded,
+    "domain.exercise:Exercise.Reopened": Exercise.Reopened,
     # Snapshots and the values inside their state (domain.snapshots markers)
     "domain.snapshots:StateSnapshot": StateSnapshot,
     "domain.backlog_item:ItemKind": ItemKind,

@@ -9,6 +9,7 @@ that remain. Results are computed from the ballots by a projection.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 from uuid import UUID
@@ -260,6 +261,51 @@ class Exercise(Aggregate):
     @event("Closed")
     def _closed(self, actor: str) -> None:
         self.status = ExerciseStatus.CLOSED
+
+    def exclude_respondent(self, respondent: str, reason: str, actor: str) -> None:
+        """Leave a respondent's answers out of the results (e.g. answers no better than chance),
+        with a reason (audited). A closed exercise's results are computed again."""
+        self._require(ExerciseStatus.OPEN, ExerciseStatus.CLOSED)
+        if respondent not in self.participants and respondent not in self.imported_respondents:
+            raise ValidationError("respondent", "not a participant or imported respondent")
+        if respondent in self.excluded_respondents:
+            raise ConflictError(f"respondent {respondent!r} is already excluded", self.version)
+        self._respondent_excluded(
+            respondent=respondent, reason=_reason(reason, required=True), actor=actor
+        )
+
+    @event("RespondentExcluded")
+    def _respondent_excluded(self, respondent: str, reason: str, actor: str) -> None:
+        self.excluded_respondents = {**self.excluded_respondents, respondent: reason}
+
+    @property
+    def excluded_respondents(self) -> dict[str, str]:
+        """Respondent → reason. A property with a default: aggregates rebuilt from snapshots
+        taken before exclusions existed have no such attribute."""
+        return self.__dict__.get("_excluded", {})
+
+    @excluded_respondents.setter
+    def excluded_respondents(self, value: dict[str, str]) -> None:
+        self.__dict__["_excluded"] = value
+
+    def reopen(self, reason: str, deadline: str | None, actor: str) -> None:
+        """Take ballots again after a close, with a reason (audited) and optionally a new
+        deadline (None keeps no deadline: a past one would refuse every ballot). Ballots given
+        stay; results are computed again at the next close."""
+        self._require(ExerciseStatus.CLOSED)
+        self._reopened(reason=_reason(reason, required=True), deadline=deadline, actor=actor)
+
+    @event("Reopened")
+    def _reopened(self, reason: str, deadline: str | None, actor: str) -> None:
+        self.status = ExerciseStatus.OPEN
+        self.deadline = deadline
+
+    def deadline_passed(self, now: datetime) -> bool:
+        """Whether `now` is after the deadline (a deadline without a zone is UTC)."""
+        if not self.deadline:
+            return False
+        due = datetime.fromisoformat(self.deadline)
+        return now > (due if due.tzinfo else due.replace(tzinfo=UTC))
 
 
 def _reason(reason: str | None, required: bool) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
@@ -193,6 +194,11 @@ class ExerciseCommands:
                     f"exercise is {ex.status.value}; ballots are taken while it is OPEN",
                     ex.version,
                 )
+            if ex.deadline_passed(datetime.now(UTC)):
+                raise ConflictError(
+                    f"the deadline ({ex.deadline}) has passed; ballots are no longer taken",
+                    ex.version,
+                )
             normalised = normalise_ballot(ex, actor.subject, ballot)
             ex.submit_ballot(actor.subject, normalised, actor.subject)
 
@@ -203,6 +209,36 @@ class ExerciseCommands:
     ) -> CommandResult:
         return self._exercise_change(
             actor, exercise_id, expected_version, lambda ex: ex.close(actor.subject)
+        )
+
+    def exclude_respondent(
+        self: Any,
+        actor: Actor,
+        exercise_id: UUID,
+        respondent: str,
+        reason: str,
+        expected_version: int | None = None,
+    ) -> CommandResult:
+        return self._exercise_change(
+            actor,
+            exercise_id,
+            expected_version,
+            lambda ex: ex.exclude_respondent(respondent, reason, actor.subject),
+        )
+
+    def reopen_exercise(
+        self: Any,
+        actor: Actor,
+        exercise_id: UUID,
+        reason: str,
+        deadline: str | None = None,
+        expected_version: int | None = None,
+    ) -> CommandResult:
+        return self._exercise_change(
+            actor,
+            exercise_id,
+            expected_version,
+            lambda ex: ex.reopen(reason, deadline, actor.subject),
         )
 
     def import_maxdiff_responses(

@@ -102,10 +102,14 @@ def extension_sets(
         order = list(rng.permutation(len(existing)))
         # Cycle through a shuffled order so companions are spread evenly over the sets.
         picks = [order[(n * k + j) % len(order)] for n in range(APPEARANCES) for j in range(k)]
-        out[p] = [
-            [new_item, *(existing[i] for i in picks[n * k : (n + 1) * k])]
-            for n in range(APPEARANCES)
-        ]
+        # The new item takes each position in turn (from a per-participant start), not the first.
+        start = int(rng.integers(k + 1))
+        sets = []
+        for n in range(APPEARANCES):
+            companions = [existing[i] for i in picks[n * k : (n + 1) * k]]
+            companions.insert((start + n) % (k + 1), new_item)
+            sets.append(companions)
+        out[p] = sets
     return out
 
 

@@ -19,7 +19,16 @@ from typing import Any
 from uuid import UUID
 
 from okrank.domain.exercise import ExerciseMethod
-from okrank.domain.methods import agreement, buy_a_feature, maxdiff, moscow, rice_session
+from okrank.domain.methods import (
+    agreement,
+    buy_a_feature,
+    maxdiff,
+    maxdiff_bootstrap,
+    moscow,
+    rice_session,
+)
+from okrank.domain.methods.maxdiff_heterogeneity import heterogeneity_test
+from okrank.domain.methods.maxdiff_quality import respondent_quality
 from okrank.domain.scoring import RiceInputs
 
 
@@ -55,6 +64,7 @@ class RespondentUtilities:
     respondent: str
     segment: str
     utilities: dict[UUID, float]
+    quality: dict[str, Any] = field(default_factory=dict)  # see `maxdiff_quality`
 
 
 @dataclass(frozen=True)
@@ -103,7 +113,7 @@ def compute(
     if method == ExerciseMethod.MAXDIFF:
         spread, individual = _individual(candidates, participants, responses)
         if spread is not None:
-            overall.summary["preferenceSpread"] = spread
+            overall.summary.update(spread)
     return ExerciseResults(overall, segments, segment_agreement, individual)
 
 
@@ -111,13 +121,31 @@ def _individual(
     candidates: Sequence[UUID],
     participants: Sequence[Participant],
     imported: Sequence[tuple[str, str, tuple[UUID, ...], UUID, UUID]],
-) -> tuple[float | None, list[RespondentUtilities]]:
-    """The prior spread σ (how much individuals differ beyond the sampling noise) and each
-    respondent's utilities; (None, []) without answers."""
+) -> tuple[dict[str, Any] | None, list[RespondentUtilities]]:
+    """How much individuals differ beyond the sampling noise (the summary entries: the spread σ,
+    0 unless the heterogeneity test detects a difference, and the test) and each respondent's
+    utilities; (None, []) without answers."""
     responses = _maxdiff_responses(candidates, [p for p in participants if p.ballot], imported)
     if not responses or len(candidates) < 2:
         return None, []
     fit = maxdiff.fit_individual(responses, len(candidates))
+    test = heterogeneity_test(responses, len(candidates), fit.aggregate)
+    spread = {
+        "preferenceSpread": float(fit.prior_sd) if test.detected else 0.0,
+        "preferenceSpreadEstimate": float(fit.prior_sd),
+        "heterogeneity": {
+            "statistic": test.statistic,
+            "degreesOfFreedom": test.degrees_of_freedom,
+            "pValue": test.p_value,
+            "detected": test.detected,
+        },
+    }
+    quality = respondent_quality(responses, len(candidates), fit.utilities, fit.aggregate)
+    spread["responseQuality"] = {
+        "respondents": len(quality),
+        "noBetterThanChance": sum(q.no_better_than_chance for q in quality.values()),
+        "straightliners": sum(q.straightliner for q in quality.values()),
+    }
     segment = {p.subject: p.segment for p in participants}
     segment.update({f"import:{r[0]}": r[1] for r in imported})
     out = []
@@ -128,9 +156,17 @@ def _individual(
                 respondent.removeprefix("import:"),
                 segment.get(respondent, ""),
                 {c: float(u[n]) for n, c in enumerate(candidates)},
+                {
+                    "answers": quality[respondent].answers,
+                    "rlh": quality[respondent].rlh,
+                    "aggregateRlh": quality[respondent].aggregate_rlh,
+                    "chanceRlh": quality[respondent].chance_rlh,
+                    "noBetterThanChance": quality[respondent].no_better_than_chance,
+                    "straightliner": quality[respondent].straightliner,
+                },
             )
         )
-    return float(fit.prior_sd), out
+    return spread, out
 
 
 def _imported_responses(
@@ -246,6 +282,7 @@ def _group(
                 "fundedShare": r.funded_share,
                 "bought": r.bought,
                 "backers": r.backers,
+                "excess": r.excess,
             },
             (r.rank,),
         )
@@ -258,6 +295,7 @@ def _group(
         "spent": spent,
         "unspentOnItemsNotBought": unspent,
         "notAllocated": budget_total - spent,
+        "excessReturned": sum(r.excess for r in rows),
     }
     respondents = len({a.participant for a in allocations if a.amount > 0})
     return GroupResults(segment, respondents, _ranked(candidates, scored), summary)
@@ -300,11 +338,20 @@ def _maxdiff(
     respondents = len({r.respondent for r in responses})
     if not responses or len(candidates) < 2:
         return GroupResults(segment, respondents, _ranked(candidates, {}), {"responses": 0})
-    results = maxdiff.analyse(responses, len(candidates))
+    analysis = maxdiff.analysis(responses, len(candidates))
+    order = [r.item for r in sorted(analysis.items, key=lambda r: r.rank) if r.shown]
+    sure = maxdiff_bootstrap.bootstrap(
+        responses,
+        len(candidates),
+        analysis.fit.utilities,
+        order,
+        penalised=analysis.fit.estimator == maxdiff.Estimator.FIRTH,
+    )
     scored = {}
-    for r in results:
+    for r in analysis.items:
         if r.shown == 0:
             continue  # never shown (e.g. added late and nobody reached its sets yet)
+        c = sure.items[r.item]
         scored[candidates[r.item]] = (
             r.share,
             {
@@ -316,9 +363,28 @@ def _maxdiff(
                 "standardError": r.standard_error,
                 "analyticalUtility": r.analytical_utility,
                 "share": r.share,
+                "referenceUtility": r.reference_utility,
+                "referenceStandardError": r.reference_standard_error,
+                "analyticalStandardError": r.analytical_standard_error,
+                "analyticalChoiceShare": r.analytical_choice_share,
+                "analyticalCorrected": r.analytical_corrected,
+                "separation": r.separation,
+                "utilityInterval": list(c.utility_interval),
+                "shareInterval": list(c.share_interval),
+                "rankInterval": list(c.rank_interval),
+                "aheadOfNext": c.ahead_of_next,
+                "respondentsToSeparate": c.respondents_to_separate,
             },
             (r.rank,),
         )
-    return GroupResults(
-        segment, respondents, _ranked(candidates, scored), {"responses": len(responses)}
-    )
+    fit = analysis.fit
+    summary = {
+        "responses": len(responses),
+        "estimator": fit.estimator,
+        "logLikelihood": fit.log_likelihood,
+        "referenceItem": str(candidates[fit.reference]),
+        "confidence": sure.summary,
+        "bootstrapReplicates": sure.replicates,
+        "bootstrapSeed": sure.seed,
+    }
+    return GroupResults(segment, respondents, _ranked(candidates, scored), summary)

@@ -21,7 +21,7 @@ from okrank.domain.ranking import ItemFacts, TagFacts, ranking_entries
 from okrank.domain.scoring import Multipliers, RiceInputs, Tier, WsjfInputs, rice_score, wsjf_score
 from okrank.domain.workspace import Workspace
 from okrank.projections import exercises
-from okrank.projections.exercises import EXERCISE_CLOSED
+from okrank.projections.exercises import EXERCISE_CLOSED, EXERCISE_REOPENED, RESPONDENT_EXCLUDED
 from okrank.projections.ranking_changes import INDEXES as CHANGE_INDEXES
 from okrank.projections.ranking_changes import OLD_ENTRIES, Cause, Entry, RankIndex, RankingChanges
 from okrank.projections.ranking_changes import TABLE as CHANGE_TABLE
@@ -212,6 +212,8 @@ CAUSES = {
     "BacklogItem.JustifiedNonStrategic": "JUSTIFIED",
     "BacklogItem.StatusChanged": "STATUS_CHANGED",
     "Exercise.Closed": EXERCISE_CLOSED,
+    "Exercise.Reopened": EXERCISE_REOPENED,
+    "Exercise.RespondentExcluded": RESPONDENT_EXCLUDED,
 }
 
 
@@ -468,6 +470,17 @@ def exercise_closed(curs: Cursor[Any], e: Exercise.Closed, pos: int) -> None:
     recompute_rankings(curs, workspace, candidates, cause_of(e, pos))
 
 
+def exercise_reopened(curs: Cursor[Any], e: Any, pos: int) -> None:
+    workspace, candidates = exercises.reopened(curs, e, pos)
+    recompute_rankings(curs, workspace, candidates, cause_of(e, pos))
+
+
+def respondent_excluded(curs: Cursor[Any], e: Any, pos: int) -> None:
+    workspace, candidates = exercises.respondent_excluded(curs, e, pos)
+    if candidates:
+        recompute_rankings(curs, workspace, candidates, cause_of(e, pos))
+
+
 class CatalogView(ReadModelView):
     view_name = "catalog"
     tables = {**TABLES, **exercises.TABLES, "ranking_changes": CHANGE_TABLE}
@@ -526,6 +539,8 @@ class CatalogView(ReadModelView):
         BacklogItem.StatusChanged: item_status_changed,
         **exercises.HANDLERS,
         Exercise.Closed: exercise_closed,
+        Exercise.Reopened: exercise_reopened,
+        Exercise.RespondentExcluded: respondent_excluded,
     }
 
 

@@ -65,9 +65,14 @@ INDEXES = [
     " ON exercise_participants (workspace, subject)",
     "CREATE INDEX IF NOT EXISTS exercise_history_exercise ON exercise_history (exercise_id)",
     "CREATE INDEX IF NOT EXISTS exercise_results_item ON exercise_results (item_id)",
+    # Response quality per respondent (MaxDiff), added after the table first shipped.
+    "ALTER TABLE exercise_respondents ADD COLUMN IF NOT EXISTS quality jsonb",
+    "ALTER TABLE exercises ADD COLUMN IF NOT EXISTS excluded jsonb",  # respondent → reason
 ]
 
 EXERCISE_CLOSED = "EXERCISE_CLOSED"  # the ranking-change cause of new results
+EXERCISE_REOPENED = "EXERCISE_REOPENED"  # ... and of results withdrawn by a reopening
+RESPONDENT_EXCLUDED = "RESPONDENT_EXCLUDED"  # ... and of results recomputed without one
 
 
 def _design_json(sets: list[list[UUID]]) -> Jsonb:
@@ -228,9 +233,46 @@ def closed(curs: Cursor[Any], e: Any, pos: int) -> tuple[str, list[UUID]]:
     recomputes."""
     workspace = _touch(curs, e, status="CLOSED", closed_at=e.timestamp)
     _history(curs, e, pos, workspace, "CLOSED")
+    return workspace, _store_results(curs, e, workspace)
+
+
+def respondent_excluded(curs: Cursor[Any], e: Any, pos: int) -> tuple[str, list[UUID]]:
+    """Record the exclusion; a closed exercise's results are computed again without the
+    respondent. Returns the workspace and the candidates whose rankings to recompute ([] while
+    open: there are no results yet)."""
+    workspace = _touch(curs, e)
+    curs.execute(
+        "UPDATE exercises SET excluded = coalesce(excluded, '{}'::jsonb) || %s WHERE id = %s",
+        (Jsonb({e.respondent: e.reason}), e.originator_id),
+    )
+    _history(curs, e, pos, workspace, "RESPONDENT_EXCLUDED", subject=e.respondent, reason=e.reason)
+    status = curs.execute(
+        "SELECT status FROM exercises WHERE id = %s", (e.originator_id,)
+    ).fetchone()["status"]
+    if status != "CLOSED":
+        return workspace, []
+    _drop_results(curs, e.originator_id)
+    return workspace, _store_results(curs, e, workspace)
+
+
+def _drop_results(curs: Cursor[Any], exercise_id: UUID) -> None:
+    for table in ("exercise_results", "exercise_groups", "exercise_respondents"):
+        curs.execute(f"DELETE FROM {table} WHERE exercise_id = %s", (exercise_id,))
+    curs.execute("UPDATE exercises SET segment_agreement = NULL WHERE id = %s", (exercise_id,))
+
+
+def _store_results(curs: Cursor[Any], e: Any, workspace: str) -> list[UUID]:
+    """Compute and store the results from the ballots and imported rows, leaving out excluded
+    respondents; returns the candidates."""
     ex = curs.execute(
-        "SELECT objective_id, method, imported FROM exercises WHERE id = %s", (e.originator_id,)
+        "SELECT objective_id, method, imported, excluded FROM exercises WHERE id = %s",
+        (e.originator_id,),
     ).fetchone()
+    excluded = set(ex["excluded"] or {})
+    imported = ex["imported"]
+    if imported and excluded:
+        rows = [r for r in imported["rows"] if str(r[0]) not in excluded]
+        imported = {**imported, "rows": rows}
     candidates = curs.execute(
         "SELECT item_id, price FROM exercise_candidates WHERE exercise_id = %s ORDER BY seq",
         (e.originator_id,),
@@ -247,8 +289,9 @@ def closed(curs: Cursor[Any], e: Any, pos: int) -> tuple[str, list[UUID]]:
         [
             Participant(p["subject"], p["segment"], p["ballot"], p["design"], p["budget"] or 0.0)
             for p in people
+            if p["subject"] not in excluded
         ],
-        ex["imported"],
+        imported,
     )
     rows, groups = [], []
     for group in [results.overall, *results.segments]:
@@ -273,7 +316,7 @@ def closed(curs: Cursor[Any], e: Any, pos: int) -> tuple[str, list[UUID]]:
         )
     if results.respondents:
         curs.executemany(
-            "INSERT INTO exercise_respondents VALUES (%s, %s, %s, %s, %s)",
+            "INSERT INTO exercise_respondents VALUES (%s, %s, %s, %s, %s, %s)",
             [
                 (
                     e.originator_id,
@@ -281,6 +324,7 @@ def closed(curs: Cursor[Any], e: Any, pos: int) -> tuple[str, list[UUID]]:
                     workspace,
                     r.segment,
                     Jsonb({str(k): v for k, v in r.utilities.items()}),
+                    Jsonb(r.quality),
                 )
                 for r in results.respondents
             ],
@@ -289,6 +333,19 @@ def closed(curs: Cursor[Any], e: Any, pos: int) -> tuple[str, list[UUID]]:
         "UPDATE exercises SET segment_agreement = %s WHERE id = %s",
         (Jsonb(results.segment_agreement), e.originator_id),
     )
+    return [c["item_id"] for c in candidates]
+
+
+def reopened(curs: Cursor[Any], e: Any, pos: int) -> tuple[str, list[UUID]]:
+    """Back to OPEN: the results of the close are dropped (computed again at the next close);
+    returns the workspace and the candidates, whose rankings the caller recomputes."""
+    workspace = _touch(curs, e, status="OPEN", closed_at=None, deadline=e.deadline)
+    _history(curs, e, pos, workspace, "REOPENED", reason=e.reason)
+    _drop_results(curs, e.originator_id)
+    candidates = curs.execute(
+        "SELECT item_id FROM exercise_candidates WHERE exercise_id = %s ORDER BY seq",
+        (e.originator_id,),
+    ).fetchall()
     return workspace, [c["item_id"] for c in candidates]
 
 

@@ -57,8 +57,12 @@ def test_the_wheel_holds_every_module_of_the_tree_under_okrank(wheel: Path):
         for folder, prefix in FOLDERS.items()
         for p in (ROOT / folder).rglob("*.py")
     }
-    modules = {n for n in zipfile.ZipFile(wheel).namelist() if not n.startswith("okrank-")}
+    names = zipfile.ZipFile(wheel).namelist()
+    modules = {n for n in names if not n.startswith("okrank-") and n.endswith(".py")}
     assert modules == expected
+    # Package data ships too: GraphiQL's vendored assets with their licences.
+    assets = {n.rsplit("/", 1)[1] for n in names if n.startswith("okrank/api/graphiql_assets/")}
+    assert assets == {p.name for p in (ROOT / "api" / "graphiql_assets").iterdir()}
 
 
 @pytest.mark.parametrize("cwd", ["elsewhere", "repository root"])

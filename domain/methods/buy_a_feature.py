@@ -1,6 +1,8 @@
 """Buy a Feature: the owner prices each candidate and gives each participant a budget;
 participants allocate money, never beyond their budget; purchases are pooled and an item is
-bought when fully funded. Money on items that are not bought is reported as unspent."""
+bought when fully funded. Money on items that are not bought is reported as unspent. Money
+pooled beyond a bought item's price (its excess) is not spent: it goes back to that item's
+backers in proportion to what each put in, and is reported per item."""
 
 from __future__ import annotations
 
@@ -39,6 +41,8 @@ class PurchaseResult:
     bought: bool
     backers: int
     rank: int
+    excess: float = 0.0  # pooled − price on a bought item, returned to its backers
+    refunds: tuple[tuple[str, float], ...] = ()  # (backer, amount returned), by backer
 
 
 def validate(
@@ -72,15 +76,26 @@ def results(
     money left unspent on items that were not bought."""
     validate(allocations, prices, budgets)
     pooled: dict[Hashable, float] = defaultdict(float)
-    backers: dict[Hashable, set[str]] = defaultdict(set)
+    put_in: dict[Hashable, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     for a in allocations:
         if a.amount > 0:
             pooled[a.item] += a.amount
-            backers[a.item].add(a.participant)
+            put_in[a.item][a.participant] += a.amount
     rows = []
     for position, (item, price) in enumerate(prices.items()):
         share = min(1.0, pooled[item] / price)
-        rows.append((item, price, pooled[item], share, share >= 1.0, len(backers[item]), position))
+        bought = share >= 1.0
+        excess = pooled[item] - price if bought else 0.0
+        refunds = tuple(
+            (backer, excess * amount / pooled[item])
+            for backer, amount in sorted(put_in[item].items())
+        )
+        rows.append(
+            (item, price, pooled[item], share, bought, len(put_in[item]), position, excess, refunds)
+        )
     rows.sort(key=lambda r: (-r[3], -r[2], r[6]))
     unspent = sum(r[2] for r in rows if not r[4])
-    return [PurchaseResult(*r[:6], rank=n + 1) for n, r in enumerate(rows)], unspent
+    return [
+        PurchaseResult(*r[:6], rank=n + 1, excess=r[7], refunds=r[8] if r[7] else ())
+        for n, r in enumerate(rows)
+    ], unspent

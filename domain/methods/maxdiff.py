@@ -10,15 +10,18 @@ gradient vectorise over all responses at once.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import optimize
 
 from okrank.domain.errors import ValidationError
+from okrank.domain.methods.maxdiff_closed_form import closed_form
+from okrank.domain.methods.maxdiff_separation import SeparatedItem, separated_items
 
-RIDGE = 1e-3  # keeps utilities finite when an item is always (or never) chosen
+NEWTON_STEPS = 100  # Newton converges in 5–10 steps; the cap only guards against a bug
+SCORE_TOLERANCE = 1e-10  # largest |∂ log-likelihood / ∂ utility| accepted as the maximum
 
 
 @dataclass(frozen=True)
@@ -46,6 +49,8 @@ def validate_response(r: Response, n_items: int) -> None:
 
 BASE_VERSIONS = 4  # carefully built layouts; every participant gets one of them, relabelled
 IMPROVE_ROUNDS = 8  # pair-swap rounds per base layout, stopping early once pairs are even
+POSITION_BATCH = 8  # versions whose positions are balanced together (speed vs pooled balance)
+BASE_RESTARTS = 6  # fresh greedy starts per base layout when pair swaps stall short of even
 HALF_DRAWS = 16  # importance-sampling draws per respondent (×2, antithetic) in the EB E-step
 BIG = 1e6  # frequency outweighs any pairing sum in the greedy score
 
@@ -90,12 +95,40 @@ def generate_design(
     which = np.arange(versions) % len(bases)
     perms = _balanced_relabellings(bases, which, n_items, rng)  # (V, n): base item → label
     set_order = np.argsort(rng.random((versions, n_sets)), axis=1)
-    slot_order = np.argsort(rng.random((versions, n_sets, set_size)), axis=2)
     laid_out = bases[which[:, None], set_order]  # (V, sets, k)
-    laid_out = np.take_along_axis(laid_out, slot_order, axis=2)
     labelled = np.take_along_axis(perms, laid_out.reshape(versions, -1), axis=1)
-    rows = labelled.reshape(versions, n_sets, set_size).tolist()
+    rows = _balanced_positions(labelled.reshape(versions, n_sets, set_size), n_items, rng)
     return Design([[tuple(s) for s in sets] for sets in rows])
+
+
+def _balanced_positions(
+    sets: np.ndarray, n_items: int, rng: np.random.Generator
+) -> list[list[list[int]]]:
+    """Order the items inside each set so that every item takes every position about equally
+    often, within each version first and then pooled over versions: set by set, the order
+    (of the k! possible) with the fewest earlier uses of those item–position pairs, random
+    tie-breaks. Position effects (first-listed items chosen more) then cancel out.
+    Versions in batches of POSITION_BATCH take their s-th set together (vectorised); the
+    pooled counts are updated after each such step."""
+    versions, n_sets, k = sets.shape
+    orders = np.array(list(itertools.permutations(range(k))))  # orders[o][p]: set index at p
+    slots = np.arange(k)
+    own = np.zeros((versions, n_items, k))
+    pooled = np.zeros((n_items, k))
+    noise = rng.random((n_sets, versions, len(orders)))
+    out = np.empty_like(sets)
+    for first in range(0, versions, POSITION_BATCH):
+        batch = np.arange(first, min(first + POSITION_BATCH, versions))
+        rows = batch[:, None]
+        for s in range(n_sets):
+            items = sets[batch, s]  # (b, k)
+            cost = own[rows, items] * BIG + pooled[items]  # (b, k items, k positions)
+            total = cost[:, orders, slots].sum(axis=2) + noise[s, batch]  # (b, k!)
+            chosen = np.take_along_axis(items, orders[total.argmin(axis=1)], axis=1)
+            own[rows, chosen, slots] += 1
+            np.add.at(pooled, (chosen, np.broadcast_to(slots, chosen.shape)), 1)
+            out[batch, s] = chosen
+    return out.tolist()
 
 
 def _balanced_relabellings(
@@ -118,9 +151,31 @@ def _balanced_relabellings(
 def _base_version(
     n_items: int, set_size: int, appearances: int, rng: np.random.Generator
 ) -> list[list[int]]:
+    """The most even of up to BASE_RESTARTS layouts (see `_one_layout`): pair swaps can stall
+    in a local minimum (10 items in sets of 4 stalled at a pair spread of 3 in 4 of 10 builds,
+    where 2 is achievable), and a fresh greedy start usually escapes it."""
+    n_sets = -(-n_items * appearances // set_size)
+    # Perfect evenness (spread 0) is possible only when the pair incidences divide evenly.
+    target = 0 if n_sets * set_size * (set_size - 1) % (n_items * (n_items - 1)) == 0 else 1
+    # With unequal item frequencies one more is the best a build reliably reaches.
+    good = target + (1 if n_items * appearances % set_size else 0)
+    best: tuple[float, float, list[list[int]]] | None = None
+    for _ in range(BASE_RESTARTS):
+        sets, pairs = _one_layout(n_items, set_size, n_sets, target, rng)
+        off = pairs[~np.eye(n_items, dtype=bool)]
+        key = (float(off.max() - off.min()), float((off**2).sum()), sets)
+        if best is None or key[:2] < best[:2]:
+            best = key
+        if best[0] <= good:
+            break
+    return best[2]
+
+
+def _one_layout(
+    n_items: int, set_size: int, n_sets: int, target: int, rng: np.random.Generator
+) -> tuple[list[list[int]], np.ndarray]:
     """Greedy: fill each set with the least shown item, then the least paired with what the set
     already holds (random tie-breaks); then even out pairs by swaps."""
-    n_sets = -(-n_items * appearances // set_size)
     freq = np.zeros(n_items)
     pairs = np.zeros((n_items, n_items))
     sets: list[list[int]] = []
@@ -139,14 +194,12 @@ def _base_version(
             pairs[i, chosen] += 1
             pairs[i, i] -= 1
         sets.append(chosen)
-    # Perfect evenness (spread 0) is possible only when the pair incidences divide evenly.
-    target = 0 if n_sets * set_size * (set_size - 1) % (n_items * (n_items - 1)) == 0 else 1
     off = ~np.eye(n_items, dtype=bool)
     for _ in range(IMPROVE_ROUNDS):
         _improve_pairs(sets, pairs, rng)
         if pairs[off].max() - pairs[off].min() <= target:
             break
-    return sets
+    return sets, pairs
 
 
 def _improve_pairs(
@@ -197,7 +250,17 @@ def balance(design: Design) -> dict[str, float]:
     per_pair = pairs[:, off]  # (V, n(n−1))
     pooled_freq = freq.sum(axis=0)
     pooled_pairs = per_pair.sum(axis=0)
+    positions = _position_counts(design, freq.shape[1])  # (V, n, max k)
+    per_version = positions.max(axis=2) - positions.min(axis=2)  # (V, n)
+    pooled_positions = positions.sum(axis=0)
     return {
+        # Within a version: the most an item sits in one position more than in another.
+        "position_spread": float(per_version.max()),
+        # Pooled: each item's position counts, sd / mean, worst item.
+        "pooled_position_cv": float(
+            (pooled_positions.std(axis=1) / np.maximum(pooled_positions.mean(axis=1), 1e-12)).max()
+        ),
+        "d_efficiency": d_efficiency(design),
         "item_frequency_spread": float((freq.max(axis=1) - freq.min(axis=1)).max()),
         "pair_cooccurrence_spread": float((per_pair.max(axis=1) - per_pair.min(axis=1)).max()),
         "pooled_item_frequency_spread": float(
@@ -205,6 +268,43 @@ def balance(design: Design) -> dict[str, float]:
         ),
         "pooled_pair_cooccurrence_cv": float(pooled_pairs.std() / pooled_pairs.mean()),
     }
+
+
+def _position_counts(design: Design, n: int) -> np.ndarray:
+    """How often each item sits in each position, per version (V, n, largest set size)."""
+    width = max(len(s) for sets in design.versions for s in sets)
+    out = np.zeros((len(design.versions), n, width), dtype=np.int64)
+    for k in {len(s) for sets in design.versions for s in sets}:
+        v, rows = zip(
+            *[(v, s) for v, sets in enumerate(design.versions) for s in sets if len(s) == k],
+            strict=True,
+        )
+        np.add.at(out, (np.array(v)[:, None], np.array(rows), np.arange(k)), 1)
+    return out
+
+
+def d_efficiency(design: Design) -> float:
+    """D-efficiency of the pooled design for the maxdiff logit at equal utilities, relative to a
+    perfectly balanced design with the same sets (1 = as informative as one can be).
+
+    At β = 0 every ordered pair (a, l) of a set of size k is equally likely, so a set contributes
+    Cov(1_a − 1_l) = (2 / (k − 1)) (I_S − J_S / k) to the information matrix M. On the n − 1
+    identified contrasts, det(M)^{1/(n−1)} is largest for a given trace when all eigenvalues are
+    equal (what a balanced design gives), so the ratio det(M)^{1/(n−1)} / (tr M / (n − 1)) is
+    the design's D-efficiency against that ideal."""
+    n = 1 + max(i for sets in design.versions for s in sets for i in s)
+    info = np.zeros((n, n))
+    for k in {len(s) for sets in design.versions for s in sets}:
+        rows = np.array([s for sets in design.versions for s in sets if len(s) == k])
+        block = np.broadcast_to((2 / (k - 1)) * (np.eye(k) - 1 / k), (len(rows), k, k))
+        np.add.at(info, (rows[:, :, None], rows[:, None, :]), block)
+    # Orthonormal contrasts: the eigenvectors of I − J/n with eigenvalue 1.
+    basis = np.linalg.eigh(np.eye(n) - 1 / n)[1][:, 1:]
+    reduced = basis.T @ info @ basis
+    eigenvalues = np.linalg.eigvalsh(reduced)
+    if eigenvalues.min() <= 1e-9 * eigenvalues.max():
+        return 0.0  # some contrast is not estimable (an item never shown, or disconnected)
+    return float(np.exp(np.log(eigenvalues).mean()) / eigenvalues.mean())
 
 
 def _version_counts(design: Design) -> tuple[np.ndarray, np.ndarray]:
@@ -231,11 +331,25 @@ class ItemResult:
     best: int
     worst: int
     counting_score: float  # (best − worst) / shown
-    utility: float  # maximum-likelihood, centred to sum 0
-    standard_error: float
-    analytical_utility: float  # Lipovetsky & Conklin closed form
-    share: float  # 0–100 share of preference
+    utility: float  # maximum-likelihood (Firth when separated), centred to sum 0
+    standard_error: float  # of the centred utility
+    analytical_utility: float  # Lipovetsky & Conklin closed form (bwsTools' b), not centred
+    share: float  # 0–100 share of preference over the items shown
     rank: int
+    reference_utility: float = 0.0  # utility minus the reference item's
+    reference_standard_error: float = 0.0  # as R's clogit and Sawtooth report it
+    analytical_standard_error: float = 0.0
+    analytical_choice_share: float = 0.0  # 0–1, e^b / Σ e^b
+    analytical_corrected: bool = False  # at 0 or n: continuity-corrected
+    separation: str | None = None  # why the ML utility does not exist, when it does not
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """Per-item figures (by item index) and the aggregate fit they come from."""
+
+    items: list[ItemResult]
+    fit: AggregateFit
 
 
 def _arrays(responses: Sequence[Response]) -> dict[int, tuple[np.ndarray, ...]]:
@@ -253,52 +367,141 @@ def _arrays(responses: Sequence[Response]) -> dict[int, tuple[np.ndarray, ...]]:
     }
 
 
-def _neg_ll_and_grad(free: np.ndarray, groups: dict, n: int) -> tuple[float, np.ndarray]:
-    v = np.append(free, 0.0)  # the last item is the reference (identification)
-    ll, grad = 0.0, np.zeros(n)
-    for k, (sets, best, worst) in groups.items():
-        e = np.exp(v[sets])
-        a, b = e.sum(axis=1), (1.0 / e).sum(axis=1)
-        d = a * b - k
-        ll += float((v[best] - v[worst] - np.log(d)).sum())
-        grad += np.bincount(best, minlength=n) - np.bincount(worst, minlength=n)
-        dd = (e * b[:, None] - a[:, None] / e) / d[:, None]
-        grad -= np.bincount(sets.ravel(), weights=dd.ravel(), minlength=n)
-    ll -= RIDGE * float(v @ v) / 2
-    grad -= RIDGE * v
-    return -ll, -grad[:-1]
+class Estimator:
+    """How the aggregate utilities were estimated."""
+
+    MAXIMUM_LIKELIHOOD = "MAXIMUM_LIKELIHOOD"
+    FIRTH = "FIRTH"  # penalised likelihood, used only when the maximum does not exist
+
+
+@dataclass(frozen=True)
+class AggregateFit:
+    """The maxdiff logit fitted to everyone's answers.
+
+    Two codings of the same estimate: centred (utilities sum to 0 over the items shown; the
+    standard errors are those of the centred values) and reference-coded (each utility minus the
+    reference item's, which is 0; the standard errors are those R's clogit, support.BWS and
+    Sawtooth's aggregate logit report). Items never shown have 0 and no standard error."""
+
+    utilities: np.ndarray
+    standard_errors: np.ndarray
+    reference: int
+    reference_utilities: np.ndarray
+    reference_standard_errors: np.ndarray
+    log_likelihood: float  # of the (unpenalised) model at the estimate
+    score_norm: float  # largest |gradient| of the maximised objective at the estimate
+    estimator: str  # an Estimator value
+    separated: list[SeparatedItem]
+    steps: int
+
+
+def fit_aggregate(
+    responses: Sequence[Response], n_items: int, reference: int | None = None
+) -> AggregateFit:
+    """Maximum-likelihood utilities by Newton's method with the analytic Hessian, to a score of
+    at most SCORE_TOLERANCE; no penalty when the maximum exists. When it does not (separation,
+    see `maxdiff_separation`), Firth's (1993) penalised likelihood ℓ + ½ log det I(β), whose
+    maximum always exists and is finite, with the affected items listed. `reference` defaults to
+    the last item shown."""
+    shown = np.zeros(n_items, dtype=bool)
+    shown[[i for r in responses for i in r.shown]] = True
+    order = np.flatnonzero(shown)
+    if len(order) < 2:
+        zero = np.zeros(n_items)
+        return AggregateFit(zero, zero, 0, zero, zero, 0.0, 0.0, "MAXIMUM_LIKELIHOOD", [], 0)
+    reference = int(order[-1]) if reference is None else reference
+    free = order[:-1]  # the last item shown is held at 0 while fitting (identification)
+    groups = _respondent_groups(responses, {r.respondent: 0 for r in responses})
+    separated = separated_items(_arrays(responses).values(), n_items)
+    firth = bool(separated)
+
+    def objective(beta: np.ndarray) -> tuple[float, np.ndarray, np.ndarray, float]:
+        ll, grad, hess = _objective_parts(beta[None], groups, 1, n_items)
+        h = hess[0][np.ix_(free, free)]
+        if not firth:
+            return float(ll[0]), grad[0][free], h, float(ll[0])
+        inverse = np.zeros((n_items, n_items))
+        inverse[np.ix_(free, free)] = np.linalg.inv(h)
+        score = grad[0] + _firth_half_trace(beta, groups, inverse, n_items)
+        penalised = float(ll[0]) + np.linalg.slogdet(h)[1] / 2
+        return penalised, score[free], h, float(ll[0])
+
+    beta = np.zeros(n_items)
+    value, score, hess, ll = objective(beta)
+    steps = 0
+    while np.abs(score).max() > SCORE_TOLERANCE and steps < NEWTON_STEPS:
+        step = np.linalg.solve(hess, score)
+        scale = 1.0
+        while True:  # step halving: the objective is concave, a full step nearly always does
+            trial = beta.copy()
+            trial[free] += scale * step
+            result = objective(trial)
+            if result[0] >= value - 1e-9 * max(1.0, abs(value)) or scale < 1e-6:
+                break
+            scale /= 2
+        beta = trial
+        value, score, hess, ll = result
+        steps += 1
+    cov = np.zeros((n_items, n_items))
+    cov[np.ix_(free, free)] = np.linalg.inv(hess)
+    centre = np.zeros((n_items, n_items))
+    centre[np.ix_(order, order)] = np.eye(len(order)) - 1.0 / len(order)
+    utilities = centre @ beta
+    se = np.sqrt(np.clip(np.diag(centre @ cov @ centre.T), 0, None))
+    relative = np.where(shown, beta - beta[reference], 0.0)
+    var = np.diag(cov) + cov[reference, reference] - 2 * cov[:, reference]
+    reference_se = np.where(shown, np.sqrt(np.clip(var, 0, None)), 0.0)
+    return AggregateFit(
+        utilities,
+        se,
+        reference,
+        relative,
+        reference_se,
+        ll,
+        float(np.abs(score).max()),
+        Estimator.FIRTH if firth else Estimator.MAXIMUM_LIKELIHOOD,
+        separated,
+        steps,
+    )
+
+
+def _firth_half_trace(
+    beta: np.ndarray,
+    groups: dict,
+    inverse: np.ndarray,
+    n_items: int,
+    weights: np.ndarray | None = None,
+) -> np.ndarray:
+    """½ ∂ log det I(β) / ∂β_c = ½ tr(I⁻¹ ∂I/∂β_c), per item c (Firth's score adjustment).
+
+    Per answer the outcomes are the ordered pairs (a, l) of the set, with features x = 1_a − 1_l
+    and probabilities π ∝ exp(v_a − v_l); I(β) = Σ Cov_π(x) and ∂Cov_π(x)/∂β_c is the third
+    central moment E_π[(x − μ)(x − μ)ᵀ (x_c − μ_c)], so the trace is
+    Σ_pairs π (x − μ)ᵀ I⁻¹ (x − μ) (x_c − μ_c), summed over answers (each weighted by its
+    respondent's `weights` entry, if given: the bootstrap's resampling counts)."""
+    out = np.zeros(n_items)
+    for k, (who, sets, _best, _worst) in groups.items():
+        a, lo = np.array([(i, j) for i in range(k) for j in range(k) if i != j]).T
+        features = np.eye(k)[a] - np.eye(k)[lo]  # (P, k)
+        v = beta[sets]
+        v = v - v.mean(axis=1, keepdims=True)
+        logits = v[:, a] - v[:, lo]
+        pi = np.exp(logits - logits.max(axis=1, keepdims=True))
+        pi /= pi.sum(axis=1, keepdims=True)  # (T, P)
+        centred = features[None] - (pi @ features)[:, None, :]  # (T, P, k)
+        local = inverse[sets[:, :, None], sets[:, None, :]]  # (T, k, k)
+        quad = np.einsum("tpa,tab,tpb->tp", centred, local, centred)
+        w = np.einsum("tp,tp,tpc->tc", pi, quad, centred)
+        if weights is not None:
+            w *= weights[who][:, None]
+        out += np.bincount(sets.ravel(), weights=w.ravel(), minlength=n_items)
+    return out / 2
 
 
 def fit_mnl(responses: Sequence[Response], n_items: int) -> tuple[np.ndarray, np.ndarray]:
-    """Maximum-likelihood utilities (centred to sum 0) and their standard errors."""
-    groups = _arrays(responses)
-    result = optimize.minimize(
-        _neg_ll_and_grad,
-        np.zeros(n_items - 1),
-        args=(groups, n_items),
-        jac=True,
-        method="L-BFGS-B",
-    )
-    free = result.x
-    # Hessian of the negative log-likelihood by central differences of the analytic gradient.
-    h = 1e-5
-    hess = np.empty((n_items - 1, n_items - 1))
-    for i in range(n_items - 1):
-        step = np.zeros(n_items - 1)
-        step[i] = h
-        hess[i] = (
-            _neg_ll_and_grad(free + step, groups, n_items)[1]
-            - _neg_ll_and_grad(free - step, groups, n_items)[1]
-        ) / (2 * h)
-    hess = (hess + hess.T) / 2
-    cov_free = np.linalg.pinv(hess)
-    # Centre: u = C v with v = (free, 0); covariance C Σ Cᵀ on the padded matrix.
-    cov = np.zeros((n_items, n_items))
-    cov[:-1, :-1] = cov_free
-    centre = np.eye(n_items) - 1.0 / n_items
-    utilities = centre @ np.append(free, 0.0)
-    se = np.sqrt(np.clip(np.diag(centre @ cov @ centre.T), 0, None))
-    return utilities, se
+    """Centred utilities and their standard errors (see `fit_aggregate`)."""
+    fit = fit_aggregate(responses, n_items)
+    return fit.utilities, fit.standard_errors
 
 
 def counts(responses: Sequence[Response], n_items: int) -> tuple[np.ndarray, ...]:
@@ -309,26 +512,30 @@ def counts(responses: Sequence[Response], n_items: int) -> tuple[np.ndarray, ...
 
 
 def analytical_utilities(shown: np.ndarray, best: np.ndarray, worst: np.ndarray) -> np.ndarray:
-    """Lipovetsky & Conklin's (2014) closed-form aggregate logit: with d = (B − W) / N,
-    u = ln((1 + d) / (1 − d)) = ln((N + B − W) / (N − B + W)); a continuity correction of 0.5
-    keeps an item chosen best (or worst) every time it was shown finite. Centred to sum 0."""
-    n = shown.astype(float)
-    u = np.log((n + best - worst + 0.5) / (n - best + worst + 0.5))
-    return u - u.mean()
+    """Lipovetsky & Conklin's closed-form utilities (see `maxdiff_closed_form`)."""
+    return closed_form(shown, best, worst).utility
 
 
 def analyse(responses: Sequence[Response], n_items: int) -> list[ItemResult]:
+    """Every figure per item (see `analysis`)."""
+    return analysis(responses, n_items).items
+
+
+def analysis(responses: Sequence[Response], n_items: int) -> Analysis:
     """Every figure per item, ranked by utility (ties: counting score, then item order)."""
     for r in responses:
         validate_response(r, n_items)
     shown, best, worst = counts(responses, n_items)
-    utilities, se = fit_mnl(responses, n_items)
-    analytical = analytical_utilities(shown, best, worst)
+    fit = fit_aggregate(responses, n_items)
+    utilities = fit.utilities
+    closed = closed_form(shown, best, worst)
     counting = np.divide(best - worst, shown, out=np.zeros(n_items), where=shown > 0)
-    share = np.exp(utilities) / np.exp(utilities).sum() * 100
+    weight = np.where(shown > 0, np.exp(utilities), 0.0)
+    share = weight / weight.sum() * 100 if weight.sum() else weight
     order = sorted(range(n_items), key=lambda i: (-utilities[i], -counting[i], i))
     rank = {item: position + 1 for position, item in enumerate(order)}
-    return [
+    why = {s.item: s.message for s in fit.separated}
+    items = [
         ItemResult(
             i,
             int(shown[i]),
@@ -336,13 +543,20 @@ def analyse(responses: Sequence[Response], n_items: int) -> list[ItemResult]:
             int(worst[i]),
             float(counting[i]),
             float(utilities[i]),
-            float(se[i]),
-            float(analytical[i]),
+            float(fit.standard_errors[i]),
+            float(closed.utility[i]),
             float(share[i]),
             rank[i],
+            float(fit.reference_utilities[i]),
+            float(fit.reference_standard_errors[i]),
+            float(closed.standard_error[i]),
+            float(closed.choice_share[i]),
+            bool(closed.corrected[i]),
+            why.get(i),
         )
         for i in range(n_items)
     ]
+    return Analysis(items, fit)
 
 
 @dataclass(frozen=True)
@@ -353,6 +567,7 @@ class IndividualFit:
     population: np.ndarray  # prior mean μ, centred
     prior_sd: float  # σ: spread of true individual utilities around μ
     iterations: int  # empirical-Bayes rounds used
+    aggregate: np.ndarray | None = None  # the aggregate (maximum-likelihood) utilities, centred
 
 
 def individual_utilities(responses: Sequence[Response], n_items: int) -> dict[str, np.ndarray]:
@@ -387,13 +602,14 @@ def fit_individual(
     for r in responses:
         validate_response(r, n_items)
     if not responses:
-        return IndividualFit({}, np.zeros(n_items), 0.0, 0)
+        return IndividualFit({}, np.zeros(n_items), 0.0, 0, np.zeros(n_items))
     ids = list(dict.fromkeys(r.respondent for r in responses))
     groups = _respondent_groups(responses, {rid: k for k, rid in enumerate(ids)})
     z = _standard_draws(len(ids), n_items)
     draws_each = z.shape[1]
     replicated = _replicate(groups, draws_each)
     mu, _ = fit_mnl(responses, n_items)
+    aggregate = mu
     beta = np.tile(mu, (len(ids), 1))
     centre = np.eye(n_items) - 1.0 / n_items
 
@@ -418,7 +634,7 @@ def fit_individual(
     beta, _ = _posterior_modes(beta, groups, len(ids), n_items, mu, np.exp(t1))
     beta = beta @ centre
     prior_sd = float(np.exp(t1 / 2))
-    return IndividualFit(dict(zip(ids, beta, strict=True)), mu, prior_sd, rounds)
+    return IndividualFit(dict(zip(ids, beta, strict=True)), mu, prior_sd, rounds, aggregate)
 
 
 def _secant_root(gap: Callable[[float], float], tol: float, max_rounds: int) -> tuple[float, int]:

@@ -28,11 +28,17 @@ query($id: ID!) { exercise(id: $id) { id status myParticipation { segment budget
 RESULTS = """
 query($id: ID!, $segment: String) { exercise(id: $id) { status
   results(segment: $segment) { segment respondents budgetTotal spent unspentOnItemsNotBought
+    excessReturned
+    maxdiffFit { estimator logLikelihood responses referenceItemId confidence
+      bootstrapReplicates }
     items { rank score backlogItem { id title }
-      maxdiff { shown best worst countingScore utility standardError analyticalUtility share }
+      maxdiff { shown best worst countingScore utility standardError analyticalUtility share
+        referenceUtility referenceStandardError analyticalStandardError analyticalChoiceShare
+        analyticalCorrected separation utilityInterval { low high } shareInterval { low high }
+        rankInterval { best worst } aheadOfNext respondentsToSeparate }
       riceSession { participants reach impact confidence effort spreadIqr spreadCv }
       moscow { must should could wont consensus }
-      buyAFeature { price pooled fundedShare bought backers } } }
+      buyAFeature { price pooled fundedShare bought backers excess } } }
   segmentResults { segment respondents items { rank backlogItem { title } } }
   segmentAgreement { kendallW pairs { a b spearman } }
   methodAgreement { method commonItems spearman exercise { id } } } }
@@ -249,6 +255,14 @@ def test_maxdiff_balanced_sets_rescope_and_utilities_recover_the_order(gql, clie
                 counts[i["id"]] += 1
         assert max(counts.values()) - min(counts.values()) <= 1
     assert len({str(v) for v in versions.values()}) > 1  # versions differ
+    diagnostics = """query($id: ID!) { exercise(id: $id) { designDiagnostics { versions
+      itemFrequencySpread pairCooccurrenceSpread positionSpread pooledItemFrequencySpread
+      pooledPairCooccurrenceCv pooledPositionCv dEfficiency } } }"""
+    figures = gql.execute(diagnostics, {"id": ex["id"]})["exercise"]["designDiagnostics"]
+    assert figures["versions"] == 6 and figures["itemFrequencySpread"] <= 1
+    assert figures["positionSpread"] <= 2 and 0.9 < figures["dEfficiency"] <= 1 + 1e-9
+    refused = people["p0"].post(diagnostics, {"id": ex["id"]}).json()
+    assert refused["errors"][0]["extensions"]["code"] == "FORBIDDEN"
 
     # Re-scope checkpoint: a new candidate needs a reason, and reaches every participant's sets.
     late = item(gql, "F", rice=(1, 1, 1, 1))
@@ -262,11 +276,19 @@ def test_maxdiff_balanced_sets_rescope_and_utilities_recover_the_order(gql, clie
     ok = gql.mutate("addExerciseCandidate", {**add, "reason": "support escalations"}, EXERCISE)
     assert ok["__typename"] == "ExerciseSuccess", ok
     truth = [i["id"] for i in items[:2]] + [late["id"]] + [i["id"] for i in items[2:]]
+    late_positions = []
     for client in people.values():
         sets = my_sets(client, ex)
         assert sum(late["id"] in [i["id"] for i in s["items"]] for s in sets) == 3
+        late_positions += [
+            [i["id"] for i in s["items"]].index(late["id"])
+            for s in sets
+            if late["id"] in [i["id"] for i in s["items"]]
+        ]
         r = vote(client, ex, answers=answers_by_truth(sets, truth))
         assert r["__typename"] == "ExerciseSuccess", r
+
+    assert len(set(late_positions)) >= 3  # not always listed first (each sees it in 3 places)
 
     # A participant invited while open gets a version of its own.
     extra = stakeholders(gql, client_factory, ex, {"latecomer": "Support"})["latecomer"]
@@ -283,7 +305,12 @@ def test_maxdiff_balanced_sets_rescope_and_utilities_recover_the_order(gql, clie
 
     result = gql.execute(RESULTS, {"id": ex["id"]})["exercise"]["results"]
     ranked = [r["backlogItem"]["id"] for r in result["items"]]
-    assert ranked == [t for t in truth if t != items[4]["id"]]  # the true order, E withdrawn
+    # The true order, E withdrawn. Every answer follows it, so the maximum likelihood does not
+    # exist (separation) and Firth's estimate ranks; two items the answers never put in order
+    # (both in the middle of every set they share) may swap, but never by more than one place.
+    expected = [t for t in truth if t != items[4]["id"]]
+    assert ranked[0] == expected[0] and ranked[-1] == expected[-1]
+    assert all(abs(ranked.index(t) - n) <= 1 for n, t in enumerate(expected))
     assert result["respondents"] == 7
     shares = [r["maxdiff"]["share"] for r in result["items"]]
     assert sum(shares) == pytest.approx(100) and shares == sorted(shares, reverse=True)
@@ -295,14 +322,61 @@ def test_maxdiff_balanced_sets_rescope_and_utilities_recover_the_order(gql, clie
     analytical = [r["maxdiff"]["analyticalUtility"] for r in result["items"]]
     assert sorted(analytical, reverse=True) == analytical  # the closed form agrees on the order
     assert utilities == sorted(utilities, reverse=True)
+    # Everyone answered by the same true order: the top item is always best, so the maximum
+    # likelihood does not exist; the results say so and use Firth's estimate.
+    fit = result["maxdiffFit"]
+    assert fit["estimator"] == "FIRTH" and fit["logLikelihood"] < 0
+    top = result["items"][0]["maxdiff"]
+    assert "infinite" in top["separation"] and top["analyticalCorrected"]
+    # How sure: intervals around every estimate, order probabilities, a plain-words summary.
+    assert fit["bootstrapReplicates"] == 200 and fit["confidence"].startswith("With 7 respondents")
+    for r in result["items"]:
+        md = r["maxdiff"]
+        assert md["utilityInterval"]["low"] <= md["utility"] <= md["utilityInterval"]["high"]
+        assert md["rankInterval"]["best"] <= r["rank"] <= md["rankInterval"]["worst"]
+    assert result["items"][-1]["maxdiff"]["aheadOfNext"] is None
+    assert all(0 <= r["maxdiff"]["aheadOfNext"] <= 1 for r in result["items"][:-1])
+    reference = next(r for r in result["items"] if r["backlogItem"]["id"] == fit["referenceItemId"])
+    assert reference["maxdiff"]["referenceUtility"] == 0
+    assert reference["maxdiff"]["referenceStandardError"] == 0
 
     # Each respondent's own utilities (empirical Bayes): the owner's only.
     own = """query($id: ID!, $after: String) { exercise(id: $id) {
-      results { preferenceSpread }
+      results { preferenceSpread heterogeneity { detected pValue spreadEstimate }
+        responseQuality { respondents noBetterThanChance straightliners } }
       respondentUtilities(first: 4, after: $after) { pageInfo { hasNextPage endCursor }
-        edges { node { respondent segment utilities { backlogItemId utility } } } } } }"""
+        edges { node { respondent segment utilities { backlogItemId utility }
+          quality { answers rlh aggregateRlh chanceRlh noBetterThanChance straightliner } } }
+      } } }"""
     page = gql.execute(own, {"id": ex["id"]})["exercise"]
-    assert page["results"]["preferenceSpread"] > 0
+    # Everyone answered by the same order: no heterogeneity to report (the bare estimate is
+    # biased upward near 0 and is shown apart).
+    assert page["results"]["preferenceSpread"] == 0
+    assert not page["results"]["heterogeneity"]["detected"]
+    # CSV exports (owner only): every answer in the import's format, and the utilities.
+    exports = gql.execute(
+        "query($id: ID!) { exercise(id: $id) { answersCsv utilitiesCsv } }", {"id": ex["id"]}
+    )["exercise"]
+    answer_lines = exports["answersCsv"].splitlines()
+    assert answer_lines[0] == "respondent,set,items,best,worst,segment"
+    # Every answer as given (also those naming the withdrawn E, which the results leave out).
+    assert {line.split(",")[0] for line in answer_lines[1:]} == {*people, "latecomer"}
+    assert all(len(line.split(",")) == 6 for line in answer_lines)
+    utility_lines = exports["utilitiesCsv"].splitlines()
+    assert len(utility_lines) == 1 + 7 and utility_lines[0].startswith("respondent,segment,")
+    # TURF: with everyone sharing the same order, the top item alone reaches everyone.
+    turf_query = """query($id: ID!, $size: Int!, $top: Int!) { exercise(id: $id) {
+      turf(size: $size, top: $top) { backlogItemIds reach frequency exhaustive } } }"""
+    best = gql.execute(turf_query, {"id": ex["id"], "size": 1, "top": 1})["exercise"]["turf"]
+    assert best["backlogItemIds"] == [ranked[0]] and best["reach"] == 1 and best["exhaustive"]
+    bad = gql.post(turf_query, {"id": ex["id"], "size": 0, "top": 1}).json()
+    assert bad["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    # Everyone followed the true order: nobody answers like chance.
+    assert page["results"]["responseQuality"]["respondents"] == 7
+    assert page["results"]["responseQuality"]["noBetterThanChance"] == 0
+    for edge in page["respondentUtilities"]["edges"]:
+        q = edge["node"]["quality"]
+        assert q["aggregateRlh"] > q["chanceRlh"] and not q["noBetterThanChance"]
     nodes = [e["node"] for e in page["respondentUtilities"]["edges"]]
     rest = gql.execute(
         own, {"id": ex["id"], "after": page["respondentUtilities"]["pageInfo"]["endCursor"]}
@@ -384,21 +458,35 @@ def test_buy_a_feature_budgets_pooling_and_unspent_money(gql, client_factory):
     assert over["path"] == ["input", "ballot", "allocations", "0", "amount"]
     spend = [{"backlogItemId": small, "amount": 25}, {"backlogItemId": big, "amount": 15}]
     assert vote(people["a"], ex, allocations=spend)["__typename"] == "ExerciseSuccess"
-    spend_b = [{"backlogItemId": small, "amount": 15}, {"backlogItemId": mid, "amount": 20}]
+    spend_b = [{"backlogItemId": small, "amount": 20}, {"backlogItemId": mid, "amount": 15}]
     assert vote(people["b"], ex, allocations=spend_b)["__typename"] == "ExerciseSuccess"
+    # While open, participants see the pooled totals (not who gave what), so they can move money.
+    pooled_query = (
+        "query($id: ID!) { exercise(id: $id) { myParticipation {"
+        " pooled { backlogItemId amount } } } }"
+    )
+    seen = people["a"].execute(pooled_query, {"id": ex["id"]})["exercise"]["myParticipation"]
+    assert {p["backlogItemId"]: p["amount"] for p in seen["pooled"]} == {
+        small: 45,
+        big: 15,
+        mid: 15,
+    }
     close(gql, ex)
     result = gql.execute(RESULTS, {"id": ex["id"]})["exercise"]["results"]
     by_id = {r["backlogItem"]["id"]: r for r in result["items"]}
     assert by_id[small]["buyAFeature"] == {
         "price": 40,
-        "pooled": 40,
+        "pooled": 45,
         "fundedShare": 1,
         "bought": True,
         "backers": 2,
+        "excess": 5,  # pooled beyond the price: reported, returned to its backers
     }
     assert by_id[small]["rank"] == 1 and not by_id[mid]["buyAFeature"]["bought"]
+    assert by_id[mid]["buyAFeature"]["excess"] == 0
     assert result["budgetTotal"] == 80 and result["spent"] == 75
-    assert result["unspentOnItemsNotBought"] == 35  # 20 on Mid + 15 on Big
+    assert result["unspentOnItemsNotBought"] == 30  # 15 on Mid + 15 on Big
+    assert result["excessReturned"] == 5
 
 
 def test_bad_input_gets_typed_errors_and_changes_nothing(gql, client_factory):

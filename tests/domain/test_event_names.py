@@ -10,8 +10,9 @@ from eventsourcing.domain import Aggregate, CanMutateAggregate, DomainEvent
 
 from okrank.domain.application import OkrankApplication
 from okrank.domain.event_names import STORED_NAMES
+from okrank.domain.exercise import ExerciseMethod
 from okrank.domain.snapshots import StateSnapshot
-from tests.fixtures.make_old_store import build
+from tests.fixtures.make_old_store import OWNER, build
 
 
 def domain_aggregates() -> list[type[Aggregate]]:
@@ -61,9 +62,22 @@ def test_stored_names_are_unique_and_each_class_has_one():
         assert vars(cls)["TOPIC"] == name
 
 
+def events_added_since_the_old_store(app: OkrankApplication) -> None:
+    """Events newer than tests/fixtures/old_store: a respondent excluded, an exercise reopened."""
+    closed = [
+        n.originator_id
+        for n in app.recorder.select_notifications(start=1, limit=100_000)
+        if n.topic == "domain.exercise:Exercise.Closed"
+    ]
+    maxdiff = next(i for i in closed if app.repository.get(i).method == ExerciseMethod.MAXDIFF)
+    app.exclude_respondent(OWNER, maxdiff, "ext-2", "answered at random")
+    app.reopen_exercise(OWNER, closed[-1], "two more stakeholders join")
+
+
 def test_newly_written_events_and_snapshots_are_stored_under_their_registered_names():
     app = OkrankApplication()  # in memory
-    build(app)  # every kind of event, and a snapshot
+    build(app)  # every kind of event the old store holds, and a snapshot
+    events_added_since_the_old_store(app)
     written = app.recorder.select_notifications(start=1, limit=100_000)
     topics = {n.topic for n in written}
     events = {n for n, c in STORED_NAMES.items() if issubclass(c, CanMutateAggregate)}

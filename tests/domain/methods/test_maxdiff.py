@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import time
 from collections import defaultdict
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -22,9 +21,10 @@ from okrank.domain.methods.maxdiff import (
     individual_utilities,
     validate_response,
 )
+from tests.conftest import ROOT
 
 # Real surveys kept in the repository, with their sources and licences: tests/data/maxdiff/.
-DATA = Path(__file__).resolve().parents[2] / "data" / "maxdiff"
+DATA = ROOT / "tests" / "data" / "maxdiff"
 
 
 def test_design_is_balanced():

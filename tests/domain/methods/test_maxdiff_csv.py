@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import io
 from collections import defaultdict
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -20,9 +19,10 @@ from okrank.domain.methods.maxdiff_csv import (
     ImportedResponse,
     parse_responses_csv,
 )
+from tests.conftest import ROOT
 
 # Real surveys kept in the repository, with their sources and licences: tests/data/maxdiff/.
-DATA = Path(__file__).resolve().parents[2] / "data" / "maxdiff"
+DATA = ROOT / "tests" / "data" / "maxdiff"
 FRUIT = ["Apple", "Orange", "Grapes", "Banana", "Peach", "Melon", "Pear"]
 
 

@@ -78,3 +78,19 @@ def test_buy_a_feature_refuses_overspending():
         )
     with pytest.raises(ValidationError, match="zero or more"):
         buy_a_feature.results([buy_a_feature.Allocation("ann", "a", -1)], {"a": 5.0}, {"ann": 4.0})
+
+
+def test_buy_a_feature_excess_is_reported_and_returned_to_backers_pro_rata():
+    """Was counted as spent and shown nowhere: 114 pooled on a price of 100 lost the 14."""
+    prices = {"a": 100.0, "b": 50.0}
+    allocations = [
+        buy_a_feature.Allocation("ann", "a", 60),
+        buy_a_feature.Allocation("bob", "a", 54),
+        buy_a_feature.Allocation("bob", "b", 10),
+    ]
+    rows, unspent = buy_a_feature.results(allocations, prices, {"ann": 60, "bob": 64})
+    a = next(r for r in rows if r.item == "a")
+    assert a.bought and a.excess == pytest.approx(14)
+    assert dict(a.refunds) == pytest.approx({"ann": 14 * 60 / 114, "bob": 14 * 54 / 114})
+    b = next(r for r in rows if r.item == "b")
+    assert b.excess == 0 and b.refunds == () and unspent == 10
