@@ -33,6 +33,7 @@ from okrank.api.webhook_transport import AddressNotAllowed, VettedTransport, fai
 from okrank.domain.ranking import PRODUCT_SCOPE
 from okrank.domain.scoring import split_method
 from okrank.projections.ranking_changes import RANKING_CHANNEL
+from okrank.projections.repeated_failure import RepeatedFailure
 
 log = logging.getLogger("okrank.webhooks")
 
@@ -127,9 +128,11 @@ class WebhookDeliverer:
                 await self._task
 
     async def _run(self) -> None:
+        failures = RepeatedFailure(log, "webhook delivery")
         while True:
             try:
                 conn = await asyncpg.connect(self.database_url)
+                failures.succeeded()
                 try:
                     while not await conn.fetchval("SELECT pg_try_advisory_lock($1)", LOCK_KEY):
                         await asyncio.sleep(1.0)
@@ -148,8 +151,8 @@ class WebhookDeliverer:
                     await conn.close()
             except asyncio.CancelledError:
                 raise
-            except Exception:
-                log.exception("webhook delivery failed; restarting")
+            except Exception as exc:
+                failures.failed(exc)  # once per streak: an outage is not a log flood
                 await asyncio.sleep(1.0)
 
     async def _deliver_due(self, http: httpx.AsyncClient) -> None:

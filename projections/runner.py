@@ -18,6 +18,7 @@ from okrank.projections import status
 from okrank.projections.catalog import CatalogProjection, CatalogView
 from okrank.projections.database_settings import CONNECT_TIMEOUT_SECONDS
 from okrank.projections.poison import PoisonEvent, PoisonEventError
+from okrank.projections.repeated_failure import RepeatedFailure
 from okrank.projections.tag_history import TagHistoryProjection, TagHistoryView
 from okrank.projections.view import BatchingProjectionRunner, ReadModelView, ViewProjection
 
@@ -99,6 +100,7 @@ class ProjectionWorker:
         self.stopping = threading.Event()
         self.leading = threading.Event()
         self.error: BaseException | None = None
+        self.failures = RepeatedFailure(log, f"projection {view.view_name}")
         self.thread = threading.Thread(
             target=self._run, name=f"projection-{view.view_name}", daemon=True
         )
@@ -125,12 +127,13 @@ class ProjectionWorker:
                     else:
                         return
                     self.leading.set()
+                    self.failures.succeeded()
                     log.info("leading projection %s", self.view.view_name)
                     self._lead(lock_conn, env)
             except Exception as exc:  # keep the worker alive: restart from tracking
                 self.error = exc
                 self.leading.clear()
-                log.exception("projection %s failed; restarting", self.view.view_name)
+                self.failures.failed(exc)  # once per streak: an outage is not a log flood
                 self.stopping.wait(self.retry_seconds)
         self.leading.clear()
 
