@@ -9,7 +9,9 @@ import strawberry
 from strawberry.types import Info
 
 from okrank.api.errors import (
+    ConflictError,
     CsvImportError,
+    NotFoundError,
     PermissionDeniedError,
     ValidationError,
 )
@@ -102,7 +104,12 @@ class ImportBacklogItemsSuccess:
 
 
 ImportBacklogItemsPayload = Annotated[
-    ImportBacklogItemsSuccess | CsvImportError | ValidationError | PermissionDeniedError,
+    ImportBacklogItemsSuccess
+    | CsvImportError
+    | ValidationError
+    | NotFoundError  # not raised today; kept so every payload takes the same fragments
+    | ConflictError  # another import changed the same items meanwhile: import again
+    | PermissionDeniedError,
     strawberry.union(
         "ImportBacklogItemsPayload", description="The counts, or why nothing changed."
     ),
