@@ -158,6 +158,9 @@ def _columns(header: list[str], line: int, mapping: Mapping[str, str]) -> dict[s
     for field in FIELDS:
         if field in mapping:
             wanted: tuple[str, ...] = (mapping[field].strip().casefold(),)
+            if not wanted[0]:
+                problems.append(f"the mapping gives {field} an empty header")
+                continue
             if wanted[0] not in names:
                 problems.append(f"no column {mapping[field]!r} (mapped to {field})")
                 continue

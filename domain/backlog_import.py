@@ -6,7 +6,8 @@ description, kind and labels are replaced when they differ (Updated, ImportRecor
 WSJF inputs are scored when given and different; a given objective is tagged, or retagged when
 the tier differs. Nothing given is ever cleared (a blank score or objective cell leaves the
 item's alone), statuses are never changed and items missing from the file are left as they
-are. A row that changes nothing counts as unchanged and emits nothing.
+are. A row that changes nothing counts as unchanged and emits nothing. Keys match exactly
+(PROJ-1 and proj-1 are two items).
 
 Every row, and every objective named, is checked before anything is emitted; all the items'
 events are then saved in one transaction, so a file imports completely or not at all.
@@ -14,6 +15,7 @@ events are then saved in one transaction, so a file imports completely or not at
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -39,7 +41,8 @@ Progress = Callable[[int, int], None]  # (rows done, rows in the file)
 
 def backlog_item_id(workspace: str, external_key: str) -> UUID:
     """The aggregate id of the item imported under `external_key` in `workspace`."""
-    return uuid5(NAMESPACE_URL, f"okrank:backlog-item:{workspace}:{external_key}")
+    # JSON keeps the two apart: workspace "a:b" with key "c" is not workspace "a" with "b:c".
+    return uuid5(NAMESPACE_URL, "okrank:backlog-item:" + json.dumps([workspace, external_key]))
 
 
 @dataclass(frozen=True)
