@@ -12,6 +12,7 @@ import threading
 import warnings
 from pathlib import Path
 
+from okrank.api import backlog_import_cli
 from okrank.api.auth import Role, SecretMissing, issue_token, load_secret
 from okrank.api.credentials import mask
 from okrank.api.database import DEFAULT_DATA_DIR, database_url
@@ -257,6 +258,8 @@ def main(argv: list[str] | None = None) -> None:
         help="rebuild the read models from the event store into new tables, swapped in on success",
     )
     p.set_defaults(func=rebuild)
+
+    backlog_import_cli.add_parser(sub, common, _database)
 
     args = parser.parse_args(argv)
     log_format = getattr(args, "log_format", None) or default_format()

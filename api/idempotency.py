@@ -28,7 +28,7 @@ import hashlib
 import os
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 from uuid import UUID
 
@@ -40,6 +40,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from okrank.api.auth import Principal
 from okrank.domain.application import CommandResult
+from okrank.domain.backlog_import import BacklogImportResult, ImportCounts
 
 HEADER = b"idempotency-key"
 REPLAYED_HEADER = (b"idempotent-replayed", b"true")
@@ -186,10 +187,19 @@ def _to_json(result: CommandResult) -> dict[str, Any]:
         "version": result.version,
         "position": result.position,
         "topics": sorted(result.topics),
+        **({"counts": asdict(result.counts)} if isinstance(result, BacklogImportResult) else {}),
     }
 
 
 def _from_json(data: dict[str, Any]) -> CommandResult:
+    if "counts" in data:  # an import's answer replays its counts too
+        return BacklogImportResult(  # type: ignore[return-value]
+            aggregate_id=UUID(data["aggregate_id"]),
+            version=data["version"],
+            position=data["position"],
+            topics=frozenset(data["topics"]),
+            counts=ImportCounts(**data["counts"]),
+        )
     return CommandResult(
         aggregate_id=UUID(data["aggregate_id"]),
         version=data["version"],

@@ -1,6 +1,6 @@
 """POST /graphql/import: the one route whose request body may exceed the 1 MiB cap of /graphql,
 so that a survey export up to the import limit (domain.exercise_commands.MAX_IMPORT_BYTES,
-20 MiB) can be sent. It runs only the import mutation: a larger body buys nothing else."""
+20 MiB) can be sent. It runs only the import mutations: a larger body buys nothing else."""
 
 from __future__ import annotations
 
@@ -10,12 +10,12 @@ from graphql import FieldNode, GraphQLError, OperationDefinitionNode, OperationT
 from okrank.domain.exercise_commands import MAX_IMPORT_BYTES
 
 IMPORT_PATH = "/graphql/import"
-IMPORT_FIELDS = frozenset({"importMaxDiffResponses"})
+IMPORT_FIELDS = frozenset({"importMaxDiffResponses", "importBacklogItems"})
 # The CSV travels as a JSON string: escaping (a newline is two bytes) makes it a little larger.
 MAX_IMPORT_BODY_BYTES = MAX_IMPORT_BYTES * 6 // 5
 ONLY_IMPORTS = (
-    f"{IMPORT_PATH} runs only the importMaxDiffResponses mutation; send other operations "
-    "to /graphql"
+    f"{IMPORT_PATH} runs only the importMaxDiffResponses and importBacklogItems mutations; "
+    "send other operations to /graphql"
 )
 
 

@@ -16,7 +16,7 @@ ITEM_COLUMNS = (
     "i.id, i.seq, i.title, i.description, i.kind, i.status, i.reach, i.impact, i.confidence,"
     " i.effort, i.rice_score, i.business_value, i.time_criticality, i.risk_reduction,"
     " i.job_size, i.wsjf_score, i.justification, i.version, i.created_at, i.created_by,"
-    " i.updated_at"
+    " i.updated_at, i.external_key, i.labels"
 )
 
 

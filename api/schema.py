@@ -17,6 +17,7 @@ from strawberry.types import Info
 
 from okrank.api import limits, metrics, reads, scalars
 from okrank.api.arguments import datetime_argument, text_argument
+from okrank.api.backlog_import_graphql import BacklogImportMutations
 from okrank.api.error_logging import QuietClientErrorsSchema
 from okrank.api.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
 from okrank.api.execution import PlainSelectionsExecutionContext
@@ -296,7 +297,14 @@ def _should_mask(error: GraphQLError) -> bool:
 
 Query = merge_types("Query", (CoreQuery, ExerciseQueries, WebhookQueries, ServiceTokenQueries))
 Mutation = merge_types(
-    "Mutation", (CoreMutation, ExerciseMutations, WebhookMutations, ServiceTokenMutations)
+    "Mutation",
+    (
+        CoreMutation,
+        ExerciseMutations,
+        WebhookMutations,
+        ServiceTokenMutations,
+        BacklogImportMutations,
+    ),
 )
 Query.__strawberry_definition__.description = CoreQuery.__strawberry_definition__.description
 Mutation.__strawberry_definition__.description = CoreMutation.__strawberry_definition__.description

@@ -239,6 +239,12 @@ class BacklogItem(Node):
     created_at: datetime = strawberry.field(description="When the item was created.")
     created_by: str = strawberry.field(description="Subject who created it.")
     updated_at: datetime = strawberry.field(description="When it last changed.")
+    external_key: str | None = strawberry.field(
+        description="Its key in the tracker it was imported from (importBacklogItems), if any."
+    )
+    labels: list[str] = strawberry.field(
+        description="Labels from the tracker it was imported from."
+    )
     row: strawberry.Private[Any]
 
     @classmethod
@@ -270,6 +276,8 @@ class BacklogItem(Node):
             created_at=r["created_at"],
             created_by=r["created_by"],
             updated_at=r["updated_at"],
+            external_key=r.get("external_key") or None,
+            labels=list(r.get("labels") or ()),
             row=r,
         )
 

@@ -16,6 +16,7 @@ from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError, Transcoder
 from eventsourcing.utils import get_topic
 
+from okrank.domain.backlog_import import BacklogImportCommands
 from okrank.domain.backlog_item import BacklogItem, ItemStatus, TriageDecision
 from okrank.domain.errors import ConflictError, NotFoundError, ValidationError
 from okrank.domain.exercise_commands import ExerciseCommands
@@ -58,7 +59,7 @@ class CommandResult:
     topics: frozenset[str]
 
 
-class OkrankApplication(ExerciseCommands, Application[UUID]):
+class OkrankApplication(BacklogImportCommands, ExerciseCommands, Application[UUID]):
     name = "okrank"
     # Long-lived items accumulate tag and score events: snapshots keep `get` cheap.
     snapshotting_intervals = {BacklogItem: 100, Objective: 100, Workspace: 100}

@@ -77,6 +77,10 @@ def require_reason(reason: str) -> str:
 
 class BacklogItem(Aggregate):
     Snapshot = StateSnapshot  # its state holds value objects, enums and UUID-keyed dicts
+    # Set by an import (ImportRecorded); class defaults for items created otherwise and for
+    # snapshots taken before imports existed.
+    external_key = ""
+    labels: tuple[str, ...] = ()
 
     @event("Created")
     def __init__(self, workspace: str, title: str, description: str, kind: str, actor: str) -> None:
@@ -117,6 +121,14 @@ class BacklogItem(Aggregate):
     @event("Updated")
     def _updated(self, title: str, description: str, kind: str, actor: str) -> None:
         self.title, self.description, self.kind = title, description, ItemKind(kind)
+
+    def record_import(self, external_key: str, labels: tuple[str, ...], actor: str) -> None:
+        """The tracker's key and labels of an imported item (domain.backlog_import)."""
+        self._import_recorded(external_key=external_key, labels=list(labels), actor=actor)
+
+    @event("ImportRecorded")
+    def _import_recorded(self, external_key: str, labels: list[str], actor: str) -> None:
+        self.external_key, self.labels = external_key, tuple(labels)
 
     def score(self, rice: RiceInputs | None, wsjf: WsjfInputs | None, actor: str) -> None:
         if rice is None and wsjf is None:

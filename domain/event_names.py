@@ -52,6 +52,7 @@ STORED_NAMES: dict[str, type] = {
     "domain.backlog_item:BacklogItem.Untagged": BacklogItem.Untagged,
     "domain.backlog_item:BacklogItem.JustifiedNonStrategic": BacklogItem.JustifiedNonStrategic,
     "domain.backlog_item:BacklogItem.StatusChanged": BacklogItem.StatusChanged,
+    "domain.backlog_item:BacklogItem.ImportRecorded": BacklogItem.ImportRecorded,
     # Exercise events
     "domain.exercise:Exercise.Created": Exercise.Created,
     "domain.exercise:Exercise.CandidateAdded": Exercise.CandidateAdded,

@@ -82,6 +82,9 @@ INDEXES = [
     "CREATE INDEX IF NOT EXISTS ranking_order ON ranking_entries "
     "(workspace, scope, method, k_unscored, k_priority, k_base, seq, item_id)",
     "CREATE INDEX IF NOT EXISTS ranking_item ON ranking_entries (item_id)",
+    # An imported item's tracker key and labels (domain.backlog_import), added after the table.
+    "ALTER TABLE backlog_items ADD COLUMN IF NOT EXISTS external_key text NOT NULL DEFAULT ''",
+    "ALTER TABLE backlog_items ADD COLUMN IF NOT EXISTS labels text[] NOT NULL DEFAULT '{}'",
 ]
 
 
@@ -379,6 +382,14 @@ def item_updated(curs: Cursor[Any], e: BacklogItem.Updated, pos: int) -> None:
     _touch_item(curs, e)
 
 
+def import_recorded(curs: Cursor[Any], e: BacklogItem.ImportRecorded, pos: int) -> None:
+    curs.execute(
+        "UPDATE backlog_items SET external_key = %s, labels = %s WHERE id = %s",
+        (e.external_key, list(e.labels), e.originator_id),
+    )
+    _touch_item(curs, e)
+
+
 def rice_scored(curs: Cursor[Any], e: BacklogItem.RiceScored, pos: int) -> None:
     score = rice_score(RiceInputs(e.reach, e.impact, e.confidence, e.effort))
     curs.execute(
@@ -530,6 +541,7 @@ class CatalogView(ReadModelView):
         Objective.Closed: lambda c, e, p: _set_objective_status(c, e, p, "CLOSED"),
         BacklogItem.Created: item_created,
         BacklogItem.Updated: item_updated,
+        BacklogItem.ImportRecorded: import_recorded,
         BacklogItem.RiceScored: rice_scored,
         BacklogItem.WsjfScored: wsjf_scored,
         BacklogItem.Tagged: item_tagged,

@@ -80,6 +80,9 @@ def test_an_event_store_written_before_the_rename_loads_and_rebuilds_the_same_re
     with open(OUT / STATISTICS) as f:
         statistics = json.load(f)
     now = split_statistics(json.loads(json.dumps(read_models(url))))
+    # Columns added since (the backlog import's tracker key and labels): old items have none.
+    for row in now[0]["backlog_items"]:
+        assert (row.pop("external_key"), row.pop("labels")) == ("", [])
     assert now[0] == old_code[0]  # everything but the exercise statistics: as the old code made it
     assert now[1] == statistics
 
