@@ -15,7 +15,7 @@ import time
 
 from bench.common import Database, Projector, wait_projected
 from okrank.domain.application import Actor, OkrankApplication
-from okrank.projections.runner import event_store_env
+from okrank.projections.engine.runner import event_store_env
 
 KINDS = ("Story", "Bug", "Task", "Tech Debt", "Spike")
 

@@ -32,10 +32,10 @@ sys.path.insert(0, str(ROOT))
 
 from okrank.api.auth import Role, issue_token  # noqa: E402
 from okrank.domain.application import Actor, OkrankApplication  # noqa: E402
-from okrank.domain.backlog_item import BacklogItem  # noqa: E402
-from okrank.domain.objective import Objective  # noqa: E402
-from okrank.domain.scoring import RiceInputs, Tier, WsjfInputs  # noqa: E402
-from okrank.projections.runner import event_store_env  # noqa: E402
+from okrank.domain.backlog.item import BacklogItem  # noqa: E402
+from okrank.domain.okrs.objective import Objective  # noqa: E402
+from okrank.domain.rankings.scoring import RiceInputs, Tier, WsjfInputs  # noqa: E402
+from okrank.projections.engine.runner import event_store_env  # noqa: E402
 
 SECRET = "bench-secret-" + uuid.uuid4().hex
 WORKSPACE = "bench"
@@ -137,7 +137,7 @@ class Server:
 
 def okrank_server(db: Database, projections: bool = True, workers: int = 1) -> Server:
     return Server(
-        "okrank.api.app:create_app",
+        "okrank.api.http.app:create_app",
         {
             "OKRANK_DATABASE_URL": db.url,
             "OKRANK_SECRET": SECRET,

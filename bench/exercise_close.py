@@ -23,11 +23,11 @@ from scipy.stats import spearmanr
 
 from bench.common import WORKSPACE, Database, admin_token, okrank_server, wait_projected
 from okrank.domain.application import Actor, OkrankApplication
-from okrank.domain.exercise import ExerciseMethod
-from okrank.domain.exercise_ballots import BallotInput, MaxDiffAnswer
-from okrank.domain.exercise_results import Participant, compute
-from okrank.domain.scoring import RiceInputs, Tier
-from okrank.projections.runner import event_store_env
+from okrank.domain.exercises.ballots import BallotInput, MaxDiffAnswer
+from okrank.domain.exercises.exercise import ExerciseMethod
+from okrank.domain.exercises.results import Participant, compute
+from okrank.domain.rankings.scoring import RiceInputs, Tier
+from okrank.projections.engine.runner import event_store_env
 
 CLOSE = """mutation($id: ID!) { closeExercise(input: {exerciseId: $id}) { __typename
   ... on ExerciseSuccess { exercise { status results { respondents items { rank } } } } } }"""
@@ -101,7 +101,7 @@ def main() -> None:
         computed = compute(ExerciseMethod.MAXDIFF, items, {}, people)
         compute_seconds = time.perf_counter() - t
 
-        from okrank.api.ids import to_global_id
+        from okrank.api.graphql.ids import to_global_id
 
         t = time.perf_counter()
         response = httpx.post(

@@ -37,7 +37,7 @@ def main() -> None:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     db = Database()
     server = Server(
-        "okrank.api.app:create_app",
+        "okrank.api.http.app:create_app",
         {"OKRANK_DATABASE_URL": db.url, "OKRANK_SECRET": SECRET, "OKRANK_PROJECTIONS": "1"},
     )
     try:

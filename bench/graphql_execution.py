@@ -17,11 +17,11 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from okrank.api import reads
-from okrank.api import schema as graphql_schema
 from okrank.api.auth import Principal, Role
-from okrank.api.context import Context
-from okrank.api.ids import to_global_id
+from okrank.api.graphql import reads
+from okrank.api.graphql import schema as graphql_schema
+from okrank.api.graphql.context import Context
+from okrank.api.graphql.ids import to_global_id
 
 QUERY = """query($o: ID!) { ranking(objectiveId: $o, first: 50) { edges { node {
   rank baseScore multiplier tier priority eligible backlogItem { id title } } } } }"""

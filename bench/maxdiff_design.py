@@ -16,7 +16,7 @@ import json
 import statistics
 import time
 
-from okrank.domain.methods.maxdiff import balance, generate_design
+from okrank.domain.exercises.methods.maxdiff import balance, generate_design
 
 
 def main() -> None:

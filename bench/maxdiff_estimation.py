@@ -24,7 +24,7 @@ import time
 import numpy as np
 from scipy.stats import spearmanr
 
-from okrank.domain.methods.maxdiff import (
+from okrank.domain.exercises.methods.maxdiff import (
     Response,
     analytical_utilities,
     counts,
@@ -32,7 +32,7 @@ from okrank.domain.methods.maxdiff import (
     fit_individual,
     fit_mnl,
 )
-from okrank.domain.methods.maxdiff_bootstrap import bootstrap
+from okrank.domain.exercises.methods.maxdiff_bootstrap import bootstrap
 
 
 def answer(rng: np.random.Generator, utilities: np.ndarray, shown: tuple[int, ...]) -> tuple:

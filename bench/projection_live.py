@@ -14,9 +14,9 @@ import time
 
 from bench.common import WORKSPACE, Database, seed, wait_projected
 from okrank.domain.application import Actor, OkrankApplication
-from okrank.domain.scoring import Tier
-from okrank.projections import view
-from okrank.projections.runner import Projections, event_store_env, rebuild
+from okrank.domain.rankings.scoring import Tier
+from okrank.projections.engine import view
+from okrank.projections.engine.runner import Projections, event_store_env, rebuild
 
 
 def backlog_then_project(events: int, items: int, batch_limit: int) -> dict[str, float]:

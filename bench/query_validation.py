@@ -18,10 +18,10 @@ from graphql import DocumentNode, parse, specified_rules, validate
 from graphql.language import Lexer, Source, TokenKind
 from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter
 
+from okrank.api.graphql.schema import schema
 from okrank.api.limits.cost import operation_cost
 from okrank.api.limits.shape import MAX_SAME_KEY, MAX_SPREADS
 from okrank.api.limits.validation import guarded_validate
-from okrank.api.schema import schema
 
 GRAPHQL = schema._schema
 BEFORE_RULES = [

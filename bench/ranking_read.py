@@ -27,8 +27,8 @@ from bench.common import (
     timed_load,
     wait_projected,
 )
-from okrank.api.ids import to_global_id
-from okrank.projections.runner import rebuild
+from okrank.api.graphql.ids import to_global_id
+from okrank.projections.engine.runner import rebuild
 
 QUERY = """query($o: ID!) { ranking(objectiveId: $o, first: 50) { edges { node {
   rank baseScore multiplier tier priority eligible backlogItem { id title } } } } }"""

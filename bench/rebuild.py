@@ -12,7 +12,7 @@ import time
 
 from bench.common import Database, seed
 from okrank.domain.application import OkrankApplication
-from okrank.projections.runner import REBUILD_SECTION, event_store_env, rebuild
+from okrank.projections.engine.runner import REBUILD_SECTION, event_store_env, rebuild
 
 
 def read_and_decode(url: str) -> tuple[int, float]:

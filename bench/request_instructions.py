@@ -24,9 +24,9 @@ from typing import Any
 
 from bench.common import SECRET, Database, admin_token, seed
 from bench.ranking_read import QUERY
-from okrank.api.app import create_app
-from okrank.api.ids import to_global_id
-from okrank.projections.runner import rebuild
+from okrank.api.graphql.ids import to_global_id
+from okrank.api.http.app import create_app
+from okrank.projections.engine.runner import rebuild
 
 UNDER_CALLGRIND = "OKRANK_UNDER_CALLGRIND"
 

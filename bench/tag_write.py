@@ -28,8 +28,8 @@ from bench.common import (
     seed,
     wait_projected,
 )
-from okrank.api.ids import to_global_id
-from okrank.projections.runner import rebuild
+from okrank.api.graphql.ids import to_global_id
+from okrank.projections.engine.runner import rebuild
 
 TAG = (
     "mutation($i: ID!, $o: ID!) { tagBacklogItem(input: {backlogItemId: $i, objectiveId: $o,"

@@ -21,8 +21,8 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from okrank.api.webhook_address_policy import AddressPolicy, parse_networks
-from okrank.api.webhook_transport import VettedTransport
+from okrank.api.webhooks.address_policy import AddressPolicy, parse_networks
+from okrank.api.webhooks.transport import VettedTransport
 
 LOOPBACK = AddressPolicy(parse_networks("127.0.0.0/8,::1"))
 

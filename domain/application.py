@@ -16,11 +16,11 @@ from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError, Transcoder
 from eventsourcing.utils import get_topic
 
-from okrank.domain.backlog_import import BacklogImportCommands
-from okrank.domain.backlog_item import BacklogItem, ItemStatus, TriageDecision
+from okrank.domain.backlog.item import BacklogItem, ItemStatus, TriageDecision
+from okrank.domain.backlog.tracker_import import BacklogImportCommands
 from okrank.domain.errors import ConflictError, NotFoundError, ValidationError
-from okrank.domain.exercise_commands import ExerciseCommands
-from okrank.domain.objective import (
+from okrank.domain.exercises.commands import ExerciseCommands
+from okrank.domain.okrs.objective import (
     Objective,
     ObjectiveLevel,
     ObjectiveStatus,
@@ -28,10 +28,10 @@ from okrank.domain.objective import (
     require_text,
     validate_cycle,
 )
-from okrank.domain.scoring import Multipliers, RiceInputs, Tier, WsjfInputs
+from okrank.domain.rankings.scoring import Multipliers, RiceInputs, Tier, WsjfInputs
 from okrank.domain.storable_text import StorableTextTranscoder
 from okrank.domain.text import first_unstorable
-from okrank.domain.workspace import Workspace, workspace_id
+from okrank.domain.workspaces.workspace import Workspace, workspace_id
 
 log = logging.getLogger("okrank.application")
 

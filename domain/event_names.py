@@ -21,12 +21,12 @@ from __future__ import annotations
 
 from eventsourcing.utils import get_topic, register_topic
 
-from okrank.domain.backlog_item import BacklogItem, ItemKind, ItemStatus, Tag
-from okrank.domain.exercise import Exercise
-from okrank.domain.objective import KeyResult, Objective, ObjectiveLevel, ObjectiveStatus
-from okrank.domain.scoring import RiceInputs, Tier, WsjfInputs
+from okrank.domain.backlog.item import BacklogItem, ItemKind, ItemStatus, Tag
+from okrank.domain.exercises.exercise import Exercise
+from okrank.domain.okrs.objective import KeyResult, Objective, ObjectiveLevel, ObjectiveStatus
+from okrank.domain.rankings.scoring import RiceInputs, Tier, WsjfInputs
 from okrank.domain.snapshots import StateSnapshot
-from okrank.domain.workspace import Workspace
+from okrank.domain.workspaces.workspace import Workspace
 
 STORED_NAMES: dict[str, type] = {
     # Aggregates (originator_topic of Created events; topic in snapshots)

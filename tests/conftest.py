@@ -78,7 +78,7 @@ def free_port() -> int:
 
 
 class ServerProcess:
-    """An okrank server (`python -m okrank.api.server`: uvicorn) on loopback, ended by PID."""
+    """An okrank server (`python -m okrank.api.http.server`: uvicorn) on loopback, ended by PID."""
 
     def __init__(
         self,
@@ -104,7 +104,8 @@ class ServerProcess:
             [
                 sys.executable,
                 "-m",
-                "okrank.api.server",  # uvicorn with okrank's connection limits, as `okrank serve`
+                # uvicorn with okrank's connection limits, as `okrank serve`
+                "okrank.api.http.server",
                 "--host",
                 "127.0.0.1",
                 "--port",

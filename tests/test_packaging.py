@@ -47,7 +47,7 @@ def test_the_wheel_adds_only_okrank_at_the_top_level(wheel: Path):
     assert len(dist_info) == 1 and top == {"okrank", *dist_info}
     (info,) = dist_info
     entry_points = zipfile.ZipFile(wheel).read(f"{info}/entry_points.txt").decode()
-    assert "okrank = okrank.api.cli:main" in entry_points
+    assert "okrank = okrank.api.cli.main:main" in entry_points
 
 
 def test_the_wheel_holds_every_module_of_the_tree_under_okrank(wheel: Path):
@@ -61,8 +61,9 @@ def test_the_wheel_holds_every_module_of_the_tree_under_okrank(wheel: Path):
     modules = {n for n in names if not n.startswith("okrank-") and n.endswith(".py")}
     assert modules == expected
     # Package data ships too: GraphiQL's vendored assets with their licences.
-    assets = {n.rsplit("/", 1)[1] for n in names if n.startswith("okrank/api/graphiql_assets/")}
-    assert assets == {p.name for p in (ROOT / "api" / "graphiql_assets").iterdir()}
+    folder = "okrank/api/http/graphiql_assets/"
+    assets = {n.rsplit("/", 1)[1] for n in names if n.startswith(folder)}
+    assert assets == {p.name for p in (ROOT / "api" / "http" / "graphiql_assets").iterdir()}
 
 
 @pytest.mark.parametrize("cwd", ["elsewhere", "repository root"])
@@ -70,8 +71,8 @@ def test_an_installed_copy_imports_as_okrank_only(wheel: Path, tmp_path: Path, c
     site = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(site)  # what `pip install` puts into site-packages
     check = (
-        "import importlib.util, okrank.api.app, okrank.projections.runner;"
-        f"assert okrank.api.app.__file__.startswith({str(site)!r}), okrank.api.app.__file__;"
+        "import importlib.util, okrank.api.http.app, okrank.projections.engine.runner;"
+        f"app = okrank.api.http.app.__file__; assert app.startswith({str(site)!r}), app;"
         "assert okrank.domain.event_names.STORED_NAMES;"
         "print(importlib.util.find_spec('api'))"
     )

@@ -38,8 +38,8 @@ from graphql import (
 from graphql.utilities import get_operation_ast
 from strawberry.extensions import SchemaExtension
 
+from okrank.api.graphql.pagination import MAX_PAGE
 from okrank.api.limits.shape import FragmentMemo
-from okrank.api.pagination import MAX_PAGE
 
 LIST_ESTIMATE = 10
 

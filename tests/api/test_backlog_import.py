@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from okrank.api.auth import Role
-from okrank.api.ids import to_global_id
-from okrank.domain.backlog_import import backlog_item_id
+from okrank.api.graphql.ids import to_global_id
+from okrank.domain.backlog.tracker_import import backlog_item_id
 from tests.api.helpers import objective
 
 JIRA = Path(__file__).parent.parent / "data" / "backlog" / "jira_export.csv"

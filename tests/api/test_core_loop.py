@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from okrank.api.ids import to_global_id
+from okrank.api.graphql.ids import to_global_id
 from tests.api.helpers import ITEM, OBJECTIVE, item, objective, ranking, tag
 
 

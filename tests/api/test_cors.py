@@ -10,7 +10,7 @@ import httpx
 import pytest
 import websockets
 
-from okrank.api.cors import ORIGIN_REFUSED, OriginPolicy
+from okrank.api.http.cors import ORIGIN_REFUSED, OriginPolicy
 
 DEV_ORIGIN = "http://localhost:3000"
 FOREIGN_ORIGIN = "https://evil.example"

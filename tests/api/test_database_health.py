@@ -7,7 +7,7 @@ import psycopg
 import pytest
 from eventsourcing import persistence
 
-from okrank.api.database_health import is_unavailable
+from okrank.api.database.health import is_unavailable
 
 
 @pytest.mark.parametrize(

@@ -261,7 +261,7 @@ def outage(postgres: RestartablePostgres) -> Iterator[Outage]:
 
 
 def _scenario(postgres: RestartablePostgres, server: ServerProcess, database_url: str) -> Outage:
-    from okrank.api.ids import decode_cursor
+    from okrank.api.graphql.ids import decode_cursor
 
     workspace = f"ws-{uuid.uuid4().hex[:10]}"
     gql = GraphQLClient(server.url, workspace, "po", [Role.ADMIN])
@@ -426,7 +426,7 @@ def test_every_write_acknowledged_before_or_while_recovering_is_still_there(outa
 
 
 def test_a_connected_subscriber_receives_every_change_once_in_order_across_the_restart(outage):
-    from okrank.api.ids import decode_cursor
+    from okrank.api.graphql.ids import decode_cursor
 
     assert outage.subscriber_error is None, outage.subscriber_error
     received = [tuple(decode_cursor(c["cursor"], (int, int))) for c in outage.received]

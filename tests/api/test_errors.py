@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from graphql import GraphQLError
 
-from okrank.api import errors as api_errors
 from okrank.api.auth import Role
-from okrank.api.errors import from_domain
+from okrank.api.graphql import errors as api_errors
+from okrank.api.graphql.errors import from_domain
 from okrank.domain import errors
 
 

@@ -11,7 +11,7 @@ import pytest
 import strawberry
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
-from okrank.api.execution import PlainSelectionsExecutionContext
+from okrank.api.graphql.execution import PlainSelectionsExecutionContext
 
 
 @strawberry.enum

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from okrank.domain.methods.maxdiff import analyse
-from okrank.domain.methods.maxdiff_csv import parse_responses_csv
+from okrank.domain.exercises.methods.maxdiff import analyse
+from okrank.domain.exercises.methods.maxdiff_csv import parse_responses_csv
 from tests.api.helpers import item, objective, tag
 from tests.api.test_exercises import EXERCISE, RESULTS, close, open_
 from tests.domain.methods.test_maxdiff_csv import FRUIT, fruit_csv, to_responses, vdata_csv

@@ -13,7 +13,7 @@ from gql import Client, GraphQLRequest
 from gql.transport.exceptions import TransportQueryError
 
 from okrank.api.auth import Role
-from okrank.api.ids import encode_cursor
+from okrank.api.graphql.ids import encode_cursor
 from tests.api.helpers import item, tag
 from tests.api.test_exercises import close, open_, setup, stakeholders, vote
 from tests.api.test_subscriptions import transport

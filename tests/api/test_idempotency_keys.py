@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from okrank.api.idempotency import BadIdempotencyKey, fingerprint, is_mutation, parse_key
+from okrank.api.commands.idempotency import BadIdempotencyKey, fingerprint, is_mutation, parse_key
 
 
 def test_a_key_is_one_to_255_printable_ascii_characters() -> None:

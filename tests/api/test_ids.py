@@ -12,7 +12,7 @@ from uuid import UUID
 import pytest
 from graphql import GraphQLError
 
-from okrank.api.ids import (
+from okrank.api.graphql.ids import (
     decode_cursor,
     decode_ranking_cursor,
     encode_cursor,

@@ -10,7 +10,7 @@ import socket
 
 import pytest
 
-from okrank.api.import_route import MAX_IMPORT_BODY_BYTES
+from okrank.api.http.import_route import MAX_IMPORT_BODY_BYTES
 from tests.api.test_exercise_import import IMPORT, maxdiff_exercise
 from tests.domain.methods.test_maxdiff_csv import vdata_csv
 

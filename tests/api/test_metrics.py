@@ -6,7 +6,7 @@ from __future__ import annotations
 import httpx
 from prometheus_client.parser import text_string_to_metric_families
 
-from okrank.projections.runner import VIEWS
+from okrank.projections.engine.runner import VIEWS
 from tests.api.helpers import objective, ranking
 
 

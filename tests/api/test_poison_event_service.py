@@ -7,9 +7,9 @@ from __future__ import annotations
 import httpx
 
 from okrank.api.auth import Role
-from okrank.api.ids import uuid_of
+from okrank.api.graphql.ids import uuid_of
 from okrank.domain.application import OkrankApplication
-from okrank.projections.runner import event_store_env
+from okrank.projections.engine.runner import event_store_env
 from tests.api import helpers
 from tests.conftest import GraphQLClient, ServerProcess
 from tests.projections.poison import out_of_range_score, repair_score, status_row, wait_for

@@ -12,6 +12,7 @@ from graphql import parse, validate
 from strawberry.extensions.max_aliases import count_fields_with_alias
 from strawberry.extensions.query_depth_limiter import QueryDepthLimiter
 
+from okrank.api.graphql.schema import schema
 from okrank.api.limits import VALIDATION_CACHE_SIZE
 from okrank.api.limits.cost import operation_cost
 from okrank.api.limits.settings import QuerySettings
@@ -26,7 +27,6 @@ from okrank.api.limits.shape import (
 )
 from okrank.api.limits.trusted_documents import lift_document_id, load_manifest
 from okrank.api.limits.validation import _cached
-from okrank.api.schema import schema
 
 GRAPHQL = schema._schema
 

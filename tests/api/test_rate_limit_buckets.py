@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from okrank.api.rate_limit import Buckets, RateLimitSettings
+from okrank.api.commands.rate_limit import Buckets, RateLimitSettings
 
 
 def test_a_bucket_allows_its_burst_then_names_the_wait() -> None:

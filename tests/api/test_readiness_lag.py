@@ -7,7 +7,7 @@ import httpx
 import pytest
 
 from okrank.api.auth import Role
-from okrank.api.projection_lag import ViewLag, max_lag_events, too_far_behind
+from okrank.api.http.projection_lag import ViewLag, max_lag_events, too_far_behind
 from tests.conftest import GraphQLClient, ServerProcess
 
 

@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from okrank.api.auth import Role, issue_token
-from okrank.api.request_id import request_id_for
+from okrank.api.http.request_id import request_id_for
 from tests.conftest import SECRET, ServerProcess
 
 

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from graphql import GraphQLEnumType, GraphQLInputObjectType, GraphQLObjectType
 
-from okrank.api.schema import schema
+from okrank.api.graphql.schema import schema
 from tests.conftest import ROOT
 
 
 def test_schema_file_matches_the_code():
     on_disk = (ROOT / "schema.graphql").read_text()
     assert on_disk == schema.as_str() + "\n", (
-        "schema.graphql drifted: regenerate with `python -m okrank.api.export_schema`"
+        "schema.graphql drifted: regenerate with `python -m okrank.api.graphql.export_schema`"
     )
 
 

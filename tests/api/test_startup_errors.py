@@ -15,8 +15,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
-from okrank.api.credentials import MaskCredentials, mask
-from okrank.api.database_check import cause, form_problem
+from okrank.api.database.check import cause, form_problem
+from okrank.api.http.credentials import MaskCredentials, mask
 from tests.conftest import ROOT, free_port
 
 OKRANK = [sys.executable, "-m", "okrank.api.cli"]

@@ -17,8 +17,8 @@ from gql.transport.websockets import WebsocketsTransport
 from websockets.exceptions import ConnectionClosed
 
 from okrank.api.auth import Role, issue_token
-from okrank.api.ids import encode_cursor
-from okrank.api.ranking_feed import Subscriber
+from okrank.api.graphql.ids import encode_cursor
+from okrank.api.subscriptions.ranking_feed import Subscriber
 from tests.api.helpers import item, objective, tag
 from tests.conftest import SECRET, ServerProcess
 

@@ -10,15 +10,15 @@ import ipaddress
 import httpx
 import pytest
 
-from okrank.api.webhook_address_policy import (
+from okrank.api.webhooks.address_policy import (
     AddressPolicy,
     host_address,
     ipv4_literal,
     parse_networks,
     refused_name,
 )
-from okrank.api.webhook_settings import WebhookSettings
-from okrank.api.webhook_transport import (
+from okrank.api.webhooks.settings import WebhookSettings
+from okrank.api.webhooks.transport import (
     ADDRESS_NOT_ALLOWED,
     CONNECTION_ERROR,
     FAILED,
@@ -27,7 +27,7 @@ from okrank.api.webhook_transport import (
     failure_reason,
     shown_error,
 )
-from okrank.api.webhook_url import SECRET_MAX, URL_MAX, secret_problem, url_problem
+from okrank.api.webhooks.url import SECRET_MAX, URL_MAX, secret_problem, url_problem
 
 DEFAULT = AddressPolicy()
 LOOPBACK_ALLOWED = AddressPolicy(parse_networks("127.0.0.0/8, ::1"))

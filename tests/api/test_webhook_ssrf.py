@@ -15,8 +15,8 @@ import psycopg
 import pytest
 
 from okrank.api.auth import Role
-from okrank.api.webhook_address_policy import AddressPolicy, parse_networks
-from okrank.api.webhook_transport import (
+from okrank.api.webhooks.address_policy import AddressPolicy, parse_networks
+from okrank.api.webhooks.transport import (
     ADDRESS_NOT_ALLOWED,
     CONNECTION_ERROR,
     AddressNotAllowed,

@@ -14,8 +14,8 @@ import psycopg
 import pytest
 
 from okrank.api.auth import Role
-from okrank.api.ids import encode_cursor
-from okrank.api.webhooks import verify
+from okrank.api.graphql.ids import encode_cursor
+from okrank.api.webhooks.delivery import verify
 from tests.api.helpers import item, objective, tag
 from tests.api.test_subscriptions import drain
 from tests.conftest import GraphQLClient, ServerProcess
@@ -192,8 +192,8 @@ def test_an_exercise_ranking_change_is_posted_as_the_subscription_shows_it():
     from datetime import UTC, datetime
     from uuid import uuid4
 
-    from okrank.api.ids import to_global_id
-    from okrank.api.webhooks import change_json
+    from okrank.api.graphql.ids import to_global_id
+    from okrank.api.webhooks.delivery import change_json
 
     exercise, objective, item = uuid4(), uuid4(), uuid4()
     row = {

@@ -6,11 +6,11 @@ from uuid import uuid4
 
 import pytest
 
-from okrank.domain.backlog_item import BacklogItem, ItemStatus, TriageDecision
+from okrank.domain.backlog.item import BacklogItem, ItemStatus, TriageDecision
 from okrank.domain.errors import ConflictError, ValidationError
-from okrank.domain.objective import Objective, ObjectiveStatus, validate_cycle
-from okrank.domain.scoring import Multipliers, RiceInputs, Tier
-from okrank.domain.workspace import Workspace, workspace_id
+from okrank.domain.okrs.objective import Objective, ObjectiveStatus, validate_cycle
+from okrank.domain.rankings.scoring import Multipliers, RiceInputs, Tier
+from okrank.domain.workspaces.workspace import Workspace, workspace_id
 
 
 def new_item() -> BacklogItem:

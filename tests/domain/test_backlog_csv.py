@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from okrank.domain.backlog_csv import parse_backlog_csv
+from okrank.domain.backlog.tracker_csv import parse_backlog_csv
 from okrank.domain.errors import ValidationError
-from okrank.domain.methods.maxdiff_csv import CsvImportError
+from okrank.domain.exercises.methods.maxdiff_csv import CsvImportError
 
 
 @pytest.mark.parametrize(

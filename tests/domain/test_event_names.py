@@ -10,7 +10,7 @@ from eventsourcing.domain import Aggregate, CanMutateAggregate, DomainEvent
 
 from okrank.domain.application import OkrankApplication
 from okrank.domain.event_names import STORED_NAMES
-from okrank.domain.exercise import ExerciseMethod
+from okrank.domain.exercises.exercise import ExerciseMethod
 from okrank.domain.snapshots import StateSnapshot
 from tests.fixtures.make_old_store import OWNER, build
 

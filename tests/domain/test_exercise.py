@@ -7,7 +7,7 @@ from uuid import uuid4
 import pytest
 
 from okrank.domain.errors import ConflictError, ValidationError
-from okrank.domain.exercise import Exercise, ExerciseStatus
+from okrank.domain.exercises.exercise import Exercise, ExerciseStatus
 
 
 def new(method: str = "MOSCOW") -> Exercise:

@@ -8,10 +8,10 @@ from uuid import uuid4
 import pytest
 
 from okrank.domain.errors import ValidationError
-from okrank.domain.exercise import Exercise, ExerciseMethod
-from okrank.domain.exercise_ballots import BallotInput, MaxDiffAnswer, normalise_ballot
-from okrank.domain.exercise_design import extension_sets, maxdiff_designs, validate_explicit_design
-from okrank.domain.exercise_results import Participant, compute
+from okrank.domain.exercises.ballots import BallotInput, MaxDiffAnswer, normalise_ballot
+from okrank.domain.exercises.design import extension_sets, maxdiff_designs, validate_explicit_design
+from okrank.domain.exercises.exercise import Exercise, ExerciseMethod
+from okrank.domain.exercises.results import Participant, compute
 
 
 def exercise(method: str, n: int = 4, prices: list[float] | None = None) -> tuple[Exercise, list]:

@@ -8,10 +8,10 @@ from uuid import uuid4
 import pytest
 
 from okrank.domain.application import Actor, OkrankApplication
-from okrank.domain.backlog_item import BacklogItem, ItemStatus
+from okrank.domain.backlog.item import BacklogItem, ItemStatus
 from okrank.domain.errors import ValidationError
-from okrank.domain.planning import plan
-from okrank.domain.scoring import Multipliers, RiceInputs
+from okrank.domain.plan.capacity import plan
+from okrank.domain.rankings.scoring import Multipliers, RiceInputs
 from okrank.domain.text import check_storable, first_unstorable, unstorable_character
 
 ACTOR = Actor("w", "alice")

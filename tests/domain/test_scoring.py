@@ -8,8 +8,8 @@ from uuid import UUID
 import pytest
 
 from okrank.domain.errors import ValidationError
-from okrank.domain.ranking import PRODUCT_SCOPE, ItemFacts, TagFacts, ranking_entries
-from okrank.domain.scoring import (
+from okrank.domain.rankings.entries import PRODUCT_SCOPE, ItemFacts, TagFacts, ranking_entries
+from okrank.domain.rankings.scoring import (
     Method,
     Multipliers,
     RankingEntry,

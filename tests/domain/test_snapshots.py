@@ -9,9 +9,9 @@ from eventsourcing.domain import Snapshot
 from eventsourcing.persistence import StoredEvent
 
 from okrank.domain.application import Actor, OkrankApplication
-from okrank.domain.backlog_item import BacklogItem
-from okrank.domain.scoring import Multipliers, RiceInputs, Tier, WsjfInputs
-from okrank.domain.workspace import Workspace
+from okrank.domain.backlog.item import BacklogItem
+from okrank.domain.rankings.scoring import Multipliers, RiceInputs, Tier, WsjfInputs
+from okrank.domain.workspaces.workspace import Workspace
 
 ACTOR = Actor("w", "alice")
 

@@ -11,7 +11,7 @@ import psycopg
 from eventsourcing.application import Application, ProcessingEvent
 
 from okrank.domain.application import OkrankApplication
-from okrank.domain.backlog_item import BacklogItem
+from okrank.domain.backlog.item import BacklogItem
 
 TOO_BIG = 10**20  # no PostgreSQL int column holds it: the catalog can never apply the event
 

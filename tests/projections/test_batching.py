@@ -12,8 +12,8 @@ from eventsourcing.persistence import InfrastructureFactory, IntegrityError, Tra
 from eventsourcing.projection import ApplicationSubscription, ProjectionRunner
 
 from okrank.domain.application import Actor, OkrankApplication
-from okrank.projections.runner import VIEWS, event_store_env
-from okrank.projections.view import ReadModelView, batches
+from okrank.projections.engine.runner import VIEWS, event_store_env
+from okrank.projections.engine.view import ReadModelView, batches
 from tests.projections.test_ranking_changes import random_workload
 from tests.projections.test_rebuild_and_restart import snapshot, tracked
 

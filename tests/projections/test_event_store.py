@@ -10,10 +10,10 @@ import pytest
 from eventsourcing.persistence import IntegrityError
 
 from okrank.domain.application import Actor, OkrankApplication
-from okrank.domain.exercise import Exercise
-from okrank.domain.scoring import Tier
-from okrank.projections.event_store import PIPELINE_LIMIT_BYTES
-from okrank.projections.runner import event_store_env
+from okrank.domain.exercises.exercise import Exercise
+from okrank.domain.rankings.scoring import Tier
+from okrank.projections.engine.event_store import PIPELINE_LIMIT_BYTES
+from okrank.projections.engine.runner import event_store_env
 
 
 @pytest.fixture

@@ -13,8 +13,8 @@ from uuid import UUID
 import psycopg
 
 from okrank.domain.application import OkrankApplication
-from okrank.projections.rebuild import rebuild
-from okrank.projections.runner import event_store_env
+from okrank.projections.engine.rebuild import rebuild
+from okrank.projections.engine.runner import event_store_env
 from tests.fixtures.make_old_store import EVENT_TABLES, OUT, read_models
 
 

@@ -7,7 +7,7 @@ import json
 import psycopg
 from eventsourcing import persistence
 
-from okrank.projections.poison import is_poison, reason_of
+from okrank.projections.engine.poison import is_poison, reason_of
 
 
 def raised(exc: BaseException, cause: BaseException | None = None) -> BaseException:

@@ -11,7 +11,7 @@ from typing import Any
 import psycopg
 
 from okrank.domain.application import Actor, OkrankApplication
-from okrank.projections.runner import Projections, event_store_env, rebuild
+from okrank.projections.engine.runner import Projections, event_store_env, rebuild
 from tests.conftest import ROOT
 from tests.projections.poison import (
     nul_title,

@@ -10,10 +10,10 @@ from typing import Any
 import psycopg
 
 from okrank.domain.application import Actor, OkrankApplication
-from okrank.domain.backlog_item import ItemStatus
+from okrank.domain.backlog.item import ItemStatus
 from okrank.domain.errors import DomainError
-from okrank.domain.scoring import Multipliers, RiceInputs, Tier, WsjfInputs
-from okrank.projections.runner import Projections, event_store_env
+from okrank.domain.rankings.scoring import Multipliers, RiceInputs, Tier, WsjfInputs
+from okrank.projections.engine.runner import Projections, event_store_env
 from tests.projections.test_rebuild_and_restart import wait_caught_up
 
 

@@ -13,9 +13,9 @@ import psycopg
 import pytest
 
 from okrank.domain.application import Actor, OkrankApplication
-from okrank.domain.exercise_ballots import BallotInput, MaxDiffAnswer
-from okrank.domain.scoring import Multipliers, RiceInputs, Tier, WsjfInputs
-from okrank.projections.runner import VIEWS, Projections, event_store_env, rebuild
+from okrank.domain.exercises.ballots import BallotInput, MaxDiffAnswer
+from okrank.domain.rankings.scoring import Multipliers, RiceInputs, Tier, WsjfInputs
+from okrank.projections.engine.runner import VIEWS, Projections, event_store_env, rebuild
 from tests.conftest import ROOT
 
 TABLES = {

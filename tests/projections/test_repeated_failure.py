@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from okrank.projections.repeated_failure import RepeatedFailure
+from okrank.projections.engine.repeated_failure import RepeatedFailure
 
 
 def test_a_streak_of_failures_logs_one_error_with_its_traceback_and_one_recovery(caplog):

@@ -14,10 +14,10 @@ import time
 import psycopg
 
 from okrank.api.auth import Role, issue_token
-from okrank.api.ids import encode_cursor
+from okrank.api.graphql.ids import encode_cursor
 from okrank.domain.application import Actor, OkrankApplication
-from okrank.domain.scoring import RiceInputs, Tier
-from okrank.projections.runner import event_store_env, rebuild
+from okrank.domain.rankings.scoring import RiceInputs, Tier
+from okrank.projections.engine.runner import event_store_env, rebuild
 from tests.api.test_subscriptions import drain
 from tests.conftest import ROOT, SECRET, ServerProcess
 from tests.projections.test_rebuild_and_restart import snapshot, tracked, wait_caught_up

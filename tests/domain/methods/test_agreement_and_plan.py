@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from okrank.domain.errors import ValidationError
-from okrank.domain.methods.agreement import kendall_w, pairwise, spearman
-from okrank.domain.planning import plan
+from okrank.domain.exercises.methods.agreement import kendall_w, pairwise, spearman
+from okrank.domain.plan.capacity import plan
 
 
 def test_agreement_measures():

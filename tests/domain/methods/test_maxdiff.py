@@ -11,7 +11,7 @@ import pytest
 from scipy.stats import spearmanr
 
 from okrank.domain.errors import ValidationError
-from okrank.domain.methods.maxdiff import (
+from okrank.domain.exercises.methods.maxdiff import (
     Response,
     analyse,
     balance,

@@ -7,8 +7,8 @@ import functools
 
 import numpy as np
 
-from okrank.domain.methods.maxdiff import Response, fit_aggregate, generate_design
-from okrank.domain.methods.maxdiff_bootstrap import bootstrap, plain_words
+from okrank.domain.exercises.methods.maxdiff import Response, fit_aggregate, generate_design
+from okrank.domain.exercises.methods.maxdiff_bootstrap import bootstrap, plain_words
 
 
 @functools.cache

@@ -12,8 +12,8 @@ import pytest
 from scipy.stats import pearsonr
 
 from okrank.domain.errors import ValidationError
-from okrank.domain.methods.maxdiff import Response, analyse
-from okrank.domain.methods.maxdiff_csv import (
+from okrank.domain.exercises.methods.maxdiff import Response, analyse
+from okrank.domain.exercises.methods.maxdiff_csv import (
     CsvImportError,
     CsvRowError,
     ImportedResponse,

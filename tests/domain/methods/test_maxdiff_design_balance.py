@@ -8,8 +8,8 @@ from uuid import uuid4
 import numpy as np
 import pytest
 
-from okrank.domain.exercise_design import APPEARANCES, extension_sets
-from okrank.domain.methods.maxdiff import Design, balance, d_efficiency, generate_design
+from okrank.domain.exercises.design import APPEARANCES, extension_sets
+from okrank.domain.exercises.methods.maxdiff import Design, balance, d_efficiency, generate_design
 
 
 def positions(design: Design, n: int, k: int) -> np.ndarray:

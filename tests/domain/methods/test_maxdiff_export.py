@@ -3,8 +3,8 @@ utilities; cells a spreadsheet would run as formulas are defused."""
 
 from __future__ import annotations
 
-from okrank.domain.methods.maxdiff_csv import parse_responses_csv
-from okrank.domain.methods.maxdiff_export import answers_csv, utilities_csv
+from okrank.domain.exercises.methods.maxdiff_csv import parse_responses_csv
+from okrank.domain.exercises.methods.maxdiff_export import answers_csv, utilities_csv
 from tests.domain.methods.test_maxdiff_csv import vdata_csv
 
 

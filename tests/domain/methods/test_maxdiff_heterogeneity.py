@@ -8,10 +8,10 @@ from uuid import uuid4
 
 import pytest
 
-from okrank.domain.exercise import ExerciseMethod
-from okrank.domain.exercise_results import compute
-from okrank.domain.methods.maxdiff import fit_mnl
-from okrank.domain.methods.maxdiff_heterogeneity import heterogeneity_test
+from okrank.domain.exercises.exercise import ExerciseMethod
+from okrank.domain.exercises.methods.maxdiff import fit_mnl
+from okrank.domain.exercises.methods.maxdiff_heterogeneity import heterogeneity_test
+from okrank.domain.exercises.results import compute
 from tests.domain.methods.test_maxdiff import simulate_heterogeneous
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from okrank.domain.methods.maxdiff import Response, fit_individual
-from okrank.domain.methods.maxdiff_quality import respondent_quality
+from okrank.domain.exercises.methods.maxdiff import Response, fit_individual
+from okrank.domain.exercises.methods.maxdiff_quality import respondent_quality
 from tests.domain.methods.test_maxdiff import simulate_heterogeneous
 
 

@@ -10,9 +10,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from okrank.domain.methods.maxdiff import Estimator, Response, analyse, counts, fit_aggregate
-from okrank.domain.methods.maxdiff_closed_form import closed_form
-from okrank.domain.methods.maxdiff_csv import parse_responses_csv
+from okrank.domain.exercises.methods.maxdiff import (
+    Estimator,
+    Response,
+    analyse,
+    counts,
+    fit_aggregate,
+)
+from okrank.domain.exercises.methods.maxdiff_closed_form import closed_form
+from okrank.domain.exercises.methods.maxdiff_csv import parse_responses_csv
 from tests.domain.methods.test_maxdiff_csv import FRUIT, fruit_csv, to_responses, vdata_csv
 
 REFERENCE = Path(__file__).parent / "reference"

@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from okrank.domain.methods.maxdiff import (
+from okrank.domain.exercises.methods.maxdiff import (
     Estimator,
     Response,
     _objective_parts,
@@ -15,7 +15,7 @@ from okrank.domain.methods.maxdiff import (
     analyse,
     fit_aggregate,
 )
-from okrank.domain.methods.maxdiff_separation import separated_items
+from okrank.domain.exercises.methods.maxdiff_separation import separated_items
 
 
 def simulated(seed: int = 3, respondents: int = 6) -> list[Response]:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from okrank.domain.errors import ValidationError
-from okrank.domain.methods import buy_a_feature, moscow, rice_session
-from okrank.domain.scoring import RiceInputs
+from okrank.domain.exercises.methods import buy_a_feature, moscow, rice_session
+from okrank.domain.rankings.scoring import RiceInputs
 
 
 def test_rice_session_takes_medians_and_shows_disagreement():

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from okrank.domain.errors import ValidationError
-from okrank.domain.methods.turf import turf
+from okrank.domain.exercises.methods.turf import turf
 
 
 def test_turf_prefers_reach_over_the_most_liked_items():

@@ -1,0 +1,200 @@
+"""GraphQL for service tokens: create (the token is shown once), revoke, list (ADMIN only)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated, Any
+
+import asyncpg
+import strawberry
+from strawberry.types import Info
+
+from okrank.api.auth import Principal, Role
+from okrank.api.auth.service_tokens import REVOKED_CHANNEL, new_token, token_hash
+from okrank.api.commands import idempotency
+from okrank.api.graphql.errors import (
+    ConflictError,
+    NotFoundError,
+    PermissionDeniedError,
+    ValidationError,
+)
+from okrank.api.graphql.ids import to_global_id, uuid_of
+from okrank.api.graphql.types import RoleEnum
+
+ADMINS = frozenset({Role.ADMIN})
+NAME_MAX = 100
+
+
+@strawberry.type(description="A credential for a machine client, confined to the workspace.")
+class ServiceToken:
+    id: strawberry.ID = strawberry.field(description="Global ID.")
+    name: str = strawberry.field(
+        description="What it is for; its actions are recorded as `service:<name>`."
+    )
+    roles: list[RoleEnum] = strawberry.field(description="What its holder may do.")
+    created_at: datetime = strawberry.field(description="When it was created.")
+    created_by: str = strawberry.field(description="Who created it.")
+    last_used_at: datetime | None = strawberry.field(
+        description="When it last authenticated a request (updated at most once a minute)."
+    )
+    revoked_at: datetime | None = strawberry.field(description="When it was revoked, if it was.")
+    revoked_by: str | None = strawberry.field(description="Who revoked it.")
+
+    @classmethod
+    def from_row(cls, r: Any) -> ServiceToken:
+        return cls(
+            id=strawberry.ID(to_global_id("ServiceToken", r["id"])),
+            name=r["name"],
+            roles=sorted(Role(x) for x in r["roles"]),
+            created_at=r["created_at"],
+            created_by=r["created_by"],
+            last_used_at=r["last_used_at"],
+            revoked_at=r["revoked_at"],
+            revoked_by=r["revoked_by"],
+        )
+
+
+@strawberry.type(description="The service token after the change.")
+class ServiceTokenSuccess:
+    service_token: ServiceToken = strawberry.field(description="Its state now.")
+    token: str | None = strawberry.field(
+        description="The bearer token: returned once, at creation only (okrank keeps only a hash)."
+    )
+
+
+ServiceTokenPayload = Annotated[
+    ServiceTokenSuccess | ValidationError | NotFoundError | ConflictError | PermissionDeniedError,
+    strawberry.union("ServiceTokenPayload", description="The token, or why nothing changed."),
+]
+
+
+@strawberry.input(description="A new service token.")
+class CreateServiceTokenInput:
+    name: str = strawberry.field(
+        description=f"Unique among the workspace's live tokens, 1–{NAME_MAX} printable characters."
+    )
+    roles: list[RoleEnum] = strawberry.field(
+        description="At least one; only roles the creator holds (an ADMIN holds them all)."
+    )
+
+
+@strawberry.input(description="Names the service token to revoke.")
+class RevokeServiceTokenInput:
+    service_token_id: strawberry.ID = strawberry.field(description="The token.")
+
+
+def _denied(info: Info) -> PermissionDeniedError | None:
+    """ADMINs only, and not through a service token: a leaked machine token must not be able
+    to mint others that would outlive its revocation."""
+    principal = info.context.principal
+    if not principal.has_any(ADMINS):
+        return PermissionDeniedError(
+            message="only admins manage service tokens", required_roles=[Role.ADMIN]
+        )
+    if principal.service_token_id is not None:
+        return PermissionDeniedError(
+            message="a service token cannot manage service tokens", required_roles=[Role.ADMIN]
+        )
+    return None
+
+
+def _holds(principal: Principal, role: Role) -> bool:
+    """A creator may hand out the roles it holds; ADMIN (everything) holds them all, so an
+    admin can make a least-privilege MEMBER token."""
+    return role in principal.roles or Role.ADMIN in principal.roles
+
+
+@strawberry.type
+class ServiceTokenQueries:
+    @strawberry.field(
+        description="The workspace's service tokens, revoked ones included (ADMIN only; "
+        "never the secret)."
+    )
+    async def service_tokens(self, info: Info) -> list[ServiceToken]:
+        if _denied(info):
+            return []
+        rows = await info.context.pool.fetch(
+            "SELECT * FROM service_tokens WHERE workspace = $1 ORDER BY created_at, id",
+            info.context.workspace,
+        )
+        return [ServiceToken.from_row(r) for r in rows]
+
+
+@strawberry.type
+class ServiceTokenMutations:
+    @strawberry.mutation(description="Create a service token; the answer carries it once.")
+    async def create_service_token(
+        self, info: Info, input: CreateServiceTokenInput
+    ) -> ServiceTokenPayload:
+        if denied := _denied(info):
+            return denied
+        name = input.name.strip()
+        if not name or len(name) > NAME_MAX or not name.isprintable():
+            return ValidationError(
+                message=f"name must have 1–{NAME_MAX} printable characters",
+                path=["input", "name"],
+            )
+        roles = {Role(r) for r in input.roles}
+        if not roles:
+            return ValidationError(message="give at least one role", path=["input", "roles"])
+        ctx = info.context
+        if missing := {r for r in roles if not _holds(ctx.principal, r)}:
+            return PermissionDeniedError(
+                message="a service token cannot get a role its creator lacks",
+                required_roles=sorted(missing),
+            )
+        token = new_token()
+        try:
+            row = await ctx.pool.fetchrow(
+                "INSERT INTO service_tokens (id, workspace, name, roles, token_hash, created_at,"
+                " created_by) VALUES ($1, $2, $3, $4, $5, now(), $6) RETURNING *",
+                uuid.uuid4(),
+                ctx.workspace,
+                name,
+                sorted(r.value for r in roles),
+                token_hash(token),
+                ctx.principal.subject,
+            )
+        except asyncpg.UniqueViolationError:
+            return ConflictError(
+                message=f"a live service token is already named {name!r}", current_version=None
+            )
+        idempotency.keep_no_answer()  # the token is shown once and stored only hashed
+        return ServiceTokenSuccess(service_token=ServiceToken.from_row(row), token=token)
+
+    @strawberry.mutation(
+        description="Revoke a service token: refused from now on by every API process; "
+        "WebSockets opened with it are closed (4401 `token revoked`) and HTTP subscription "
+        "streams end. Revoking again changes nothing."
+    )
+    async def revoke_service_token(
+        self, info: Info, input: RevokeServiceTokenInput
+    ) -> ServiceTokenPayload:
+        if denied := _denied(info):
+            return denied
+        ident = uuid_of(input.service_token_id, "ServiceToken")
+        if ident is None:
+            return ValidationError(
+                message="serviceTokenId is not a ServiceToken ID", path=["input", "serviceTokenId"]
+            )
+        ctx = info.context
+        async with ctx.pool.acquire() as conn, conn.transaction():
+            row = await conn.fetchrow(
+                "UPDATE service_tokens SET revoked_at = coalesce(revoked_at, now()),"
+                " revoked_by = coalesce(revoked_by, $3) WHERE id = $1 AND workspace = $2"
+                " RETURNING *",
+                ident,
+                ctx.workspace,
+                ctx.principal.subject,
+            )
+            if row is not None:  # delivered on commit, to every API process
+                await conn.execute("SELECT pg_notify($1, $2)", REVOKED_CHANNEL, str(ident))
+        if row is None:
+            return NotFoundError(
+                message=f"ServiceToken {input.service_token_id} not found",
+                id=input.service_token_id,
+            )
+        if ctx.services.service_tokens is not None:  # this process: before answering
+            await ctx.services.service_tokens.revoked(ident)
+        return ServiceTokenSuccess(service_token=ServiceToken.from_row(row), token=None)

@@ -1,0 +1,1 @@
+"""GraphQL for the backlog: importing items from a tracker's CSV export."""

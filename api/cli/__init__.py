@@ -1,0 +1,1 @@
+"""The `okrank` command line: serve, project, token, rebuild, demo, import."""

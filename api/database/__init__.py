@@ -1,0 +1,1 @@
+"""Where the database is, the check before start, and whether it is reachable now."""

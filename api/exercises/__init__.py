@@ -1,0 +1,1 @@
+"""GraphQL for stakeholder exercises: types, queries, mutations, privacy, MaxDiff results."""

@@ -1,0 +1,39 @@
+"""The MaxDiff CSV exports of an exercise: answers (re-importable) and individual utilities.
+Items are written as their raw item UUIDs, which the import accepts as labels."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from okrank.api.exercises import reads
+from okrank.domain.exercises.methods.maxdiff_export import answers_csv, utilities_csv
+
+
+async def answers_export(ctx: Any, row: Any) -> str:
+    rows = []
+    for p in await reads.ballots_and_designs(ctx.pool, ctx.workspace, row["id"]):
+        for set_index, best, worst in p["ballot"].get("answers", []):
+            rows.append(
+                (p["subject"], set_index + 1, p["design"][set_index], best, worst, p["segment"])
+            )
+    imported = row["imported"]
+    if imported:
+        items = imported["items"]
+        for respondent, number, shown, best, worst, segment in imported["rows"]:
+            labels = [items[i] for i in shown]
+            rows.append((str(respondent), number, labels, items[best], items[worst], segment or ""))
+    return answers_csv(rows)
+
+
+async def utilities_export(ctx: Any, row: Any) -> str:
+    candidates = [
+        str(c["item_id"]) for c in await reads.candidates(ctx.pool, ctx.workspace, row["id"])
+    ]
+    respondents = await reads.respondents_all(ctx.pool, ctx.workspace, row["id"])
+    return utilities_csv(
+        candidates,
+        (
+            (r["respondent"], r["segment"], [r["utilities"].get(c, 0.0) for c in candidates])
+            for r in respondents
+        ),
+    )

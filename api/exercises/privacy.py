@@ -1,0 +1,50 @@
+"""Who may see what of stakeholder exercises: the one home of the rule.
+
+A STAKEHOLDER sees only the exercises it is invited to and never their results; every other role
+(ADMIN, PRODUCT_OWNER, MEMBER: team members) sees every exercise of the workspace and, once
+closed, its results. Results are every answer derived from the ballots: `results`,
+`segmentResults`, `segmentAgreement`, `methodAgreement`, the EXERCISE ranking (`ranking(method:
+EXERCISE)`, `plan` with an `exerciseId`) and its ranking changes (`rankingChanged`). Only the
+owners (ADMIN, PRODUCT_OWNER) see participants, history and individual utilities.
+"""
+
+from __future__ import annotations
+
+from graphql import GraphQLError
+
+from okrank.api.auth import WRITERS, Principal, Role
+from okrank.domain.rankings.scoring import Method, split_method
+
+READERS_OF_RESULTS = frozenset({Role.ADMIN, Role.PRODUCT_OWNER, Role.MEMBER})
+# Team members see every exercise; a stakeholder only those it is invited to.
+SEES_EVERY_EXERCISE = READERS_OF_RESULTS
+OWNERS = WRITERS
+
+
+def forbidden(message: str) -> GraphQLError:
+    return GraphQLError(message, extensions={"code": "FORBIDDEN"})
+
+
+def sees_every_exercise(principal: Principal) -> bool:
+    return principal.has_any(SEES_EVERY_EXERCISE)
+
+
+def reads_results(principal: Principal) -> bool:
+    return principal.has_any(READERS_OF_RESULTS)
+
+
+def is_owner(principal: Principal) -> bool:
+    return principal.has_any(OWNERS)
+
+
+def require_results(principal: Principal) -> None:
+    """Raise FORBIDDEN unless the caller may see exercise results. Checked before the exercise
+    is looked up, so the answer says nothing about whether an exercise exists."""
+    if not reads_results(principal):
+        raise forbidden("stakeholders do not see exercise results")
+
+
+def sees_ranking(principal: Principal, method_key: str) -> bool:
+    """Whether a ranking (or a change of it) with this method key may be shown: an exercise's
+    ranking is its results."""
+    return split_method(method_key)[0] != Method.EXERCISE.value or reads_results(principal)

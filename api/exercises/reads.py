@@ -1,0 +1,222 @@
+"""Read-model queries for exercises and the capacity plan (asyncpg), scoped to a workspace."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from uuid import UUID
+
+import asyncpg
+
+from okrank.api.graphql.reads import ITEM_COLUMNS
+
+Row = asyncpg.Record
+
+
+async def exercises_by_id(pool: asyncpg.Pool, workspace: str, ids: Sequence[UUID]) -> list[Row]:
+    return await pool.fetch(
+        "SELECT * FROM exercises WHERE workspace = $1 AND id = ANY($2::uuid[])", workspace, ids
+    )
+
+
+async def exercises_page(
+    pool: asyncpg.Pool,
+    workspace: str,
+    objective_id: UUID | None,
+    status: str | None,
+    participant: str | None,
+    after_seq: int,
+    limit: int,
+) -> list[Row]:
+    """Oldest first; with `participant`, only exercises that subject is invited to."""
+    return await pool.fetch(
+        "SELECT e.* FROM exercises e WHERE e.workspace = $1 AND e.seq > $2"
+        " AND ($3::uuid IS NULL OR e.objective_id = $3) AND ($4::text IS NULL OR e.status = $4)"
+        " AND ($5::text IS NULL OR EXISTS (SELECT 1 FROM exercise_participants p"
+        "   WHERE p.exercise_id = e.id AND p.subject = $5))"
+        " ORDER BY e.seq LIMIT $6",
+        workspace,
+        after_seq,
+        objective_id,
+        status,
+        participant,
+        limit,
+    )
+
+
+async def candidates(pool: asyncpg.Pool, workspace: str, exercise_id: UUID) -> list[Row]:
+    return await pool.fetch(
+        "SELECT item_id, price FROM exercise_candidates WHERE workspace = $1 AND exercise_id = $2"
+        " ORDER BY seq",
+        workspace,
+        exercise_id,
+    )
+
+
+async def participants(pool: asyncpg.Pool, workspace: str, exercise_id: UUID) -> list[Row]:
+    return await pool.fetch(
+        "SELECT subject, segment, jsonb_array_length(design) AS tasks, budget,"
+        " ballot IS NOT NULL AS submitted, submitted_at, revisions"
+        " FROM exercise_participants WHERE workspace = $1 AND exercise_id = $2 ORDER BY seq",
+        workspace,
+        exercise_id,
+    )
+
+
+async def participant(
+    pool: asyncpg.Pool, workspace: str, exercise_id: UUID, subject: str
+) -> Row | None:
+    return await pool.fetchrow(
+        "SELECT * FROM exercise_participants WHERE workspace = $1 AND exercise_id = $2"
+        " AND subject = $3",
+        workspace,
+        exercise_id,
+        subject,
+    )
+
+
+async def is_participant(
+    pool: asyncpg.Pool, workspace: str, exercise_id: UUID, subject: str
+) -> bool:
+    return bool(
+        await pool.fetchval(
+            "SELECT EXISTS (SELECT 1 FROM exercise_participants WHERE workspace = $1"
+            " AND exercise_id = $2 AND subject = $3)",
+            workspace,
+            exercise_id,
+            subject,
+        )
+    )
+
+
+async def history(pool: asyncpg.Pool, workspace: str, exercise_id: UUID) -> list[Row]:
+    return await pool.fetch(
+        "SELECT * FROM exercise_history WHERE workspace = $1 AND exercise_id = $2"
+        " ORDER BY position",
+        workspace,
+        exercise_id,
+    )
+
+
+async def results(pool: asyncpg.Pool, workspace: str, exercise_id: UUID, segment: str) -> list[Row]:
+    return await pool.fetch(
+        "SELECT item_id, rank, score, detail FROM exercise_results WHERE workspace = $1"
+        " AND exercise_id = $2 AND segment = $3 ORDER BY rank",
+        workspace,
+        exercise_id,
+        segment,
+    )
+
+
+async def groups(pool: asyncpg.Pool, exercise_id: UUID) -> list[Row]:
+    return await pool.fetch(
+        "SELECT segment, respondents, summary FROM exercise_groups WHERE exercise_id = $1"
+        " ORDER BY segment",
+        exercise_id,
+    )
+
+
+async def closed_siblings(pool: asyncpg.Pool, workspace: str, exercise_id: UUID) -> list[Row]:
+    """The other closed exercises of the same objective."""
+    return await pool.fetch(
+        "SELECT o.* FROM exercises e JOIN exercises o ON o.objective_id = e.objective_id"
+        " WHERE e.workspace = $1 AND e.id = $2 AND o.id <> e.id AND o.status = 'CLOSED'"
+        " ORDER BY o.seq",
+        workspace,
+        exercise_id,
+    )
+
+
+async def overall_scores(pool: asyncpg.Pool, exercise_ids: Sequence[UUID]) -> list[Row]:
+    return await pool.fetch(
+        "SELECT exercise_id, item_id, score FROM exercise_results"
+        " WHERE exercise_id = ANY($1::uuid[]) AND segment = '' AND score IS NOT NULL",
+        exercise_ids,
+    )
+
+
+async def plan_ranking(
+    pool: asyncpg.Pool, workspace: str, objective_id: UUID, method: str
+) -> list[Row]:
+    """An objective's whole ranking, best first, with each item's effort; items parked as
+    NOT_NOW are not planned."""
+    return await pool.fetch(
+        f"SELECT {ITEM_COLUMNS} FROM ranking_entries r JOIN backlog_items i ON i.id = r.item_id"
+        " WHERE r.workspace = $1 AND r.scope = $2 AND r.method = $3 AND i.status <> 'NOT_NOW'"
+        " ORDER BY r.k_unscored, r.k_priority, r.k_base, r.seq, r.item_id",
+        workspace,
+        objective_id,
+        method,
+    )
+
+
+async def respondents_page(
+    pool: asyncpg.Pool, workspace: str, exercise_id: UUID, after: str | None, limit: int
+) -> list[Row]:
+    return await pool.fetch(
+        "SELECT respondent, segment, utilities, quality FROM exercise_respondents"
+        " WHERE workspace = $1"
+        " AND exercise_id = $2 AND ($3::text IS NULL OR respondent > $3)"
+        " ORDER BY respondent LIMIT $4",
+        workspace,
+        exercise_id,
+        after,
+        limit,
+    )
+
+
+async def designs(pool: asyncpg.Pool, workspace: str, exercise_id: UUID) -> list[list[list[str]]]:
+    """Every participant's MaxDiff sets (item ID strings), in invitation order."""
+    rows = await pool.fetch(
+        "SELECT design FROM exercise_participants WHERE workspace = $1 AND exercise_id = $2"
+        " ORDER BY seq",
+        workspace,
+        exercise_id,
+    )
+    return [r["design"] for r in rows if r["design"]]
+
+
+async def pooled_allocations(
+    pool: asyncpg.Pool, workspace: str, exercise_id: UUID
+) -> list[tuple[str, float]]:
+    """Buy a Feature: money put on each item by all participants so far (item ID, total)."""
+    rows = await pool.fetch(
+        "SELECT a.key AS item, sum(a.value::float8) AS total FROM exercise_participants p,"
+        " jsonb_each_text(p.ballot -> 'allocations') a"
+        " WHERE p.workspace = $1 AND p.exercise_id = $2 AND p.ballot IS NOT NULL"
+        " GROUP BY a.key ORDER BY a.key",
+        workspace,
+        exercise_id,
+    )
+    return [(r["item"], r["total"]) for r in rows]
+
+
+async def respondent_utilities(
+    pool: asyncpg.Pool, workspace: str, exercise_id: UUID
+) -> list[dict[str, float]]:
+    """Every respondent's utilities (item ID → utility), for TURF."""
+    rows = await pool.fetch(
+        "SELECT utilities FROM exercise_respondents WHERE workspace = $1 AND exercise_id = $2"
+        " ORDER BY respondent",
+        workspace,
+        exercise_id,
+    )
+    return [r["utilities"] for r in rows]
+
+
+async def ballots_and_designs(pool: asyncpg.Pool, workspace: str, exercise_id: UUID) -> list[Row]:
+    """Participants' ballots and MaxDiff sets, in invitation order (for the answers export)."""
+    return await pool.fetch(
+        "SELECT subject, segment, ballot, design FROM exercise_participants"
+        " WHERE workspace = $1 AND exercise_id = $2 AND ballot IS NOT NULL ORDER BY seq",
+        workspace,
+        exercise_id,
+    )
+
+
+async def respondents_all(pool: asyncpg.Pool, workspace: str, exercise_id: UUID) -> list[Row]:
+    return await pool.fetch(
+        "SELECT respondent, segment, utilities FROM exercise_respondents WHERE workspace = $1"
+        " AND exercise_id = $2 ORDER BY respondent",
+        workspace,
+        exercise_id,
+    )

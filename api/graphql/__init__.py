@@ -1,0 +1,3 @@
+"""GraphQL plumbing: the schema's root, request context, execution, scalars, IDs, pagination,
+errors and reads.
+"""

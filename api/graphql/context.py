@@ -1,0 +1,98 @@
+"""Per-request context: who is asking, and the services and loaders a resolver may use."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+from strawberry.dataloader import DataLoader
+
+from okrank.api.auth import Principal
+from okrank.api.auth.service_tokens import ServiceTokens
+from okrank.api.commands.progress import Progress
+from okrank.api.database.health import DatabaseHealth
+from okrank.api.graphql import reads
+from okrank.api.subscriptions.ranking_feed import RankingFeed
+from okrank.domain.application import Actor, OkrankApplication
+
+
+@dataclass
+class Services:
+    """What lives as long as the process."""
+
+    app: OkrankApplication
+    pool: asyncpg.Pool
+    progress: Progress
+    feed: RankingFeed
+    health: DatabaseHealth
+    service_tokens: ServiceTokens | None = None
+
+
+def _by_id(
+    fetch: Callable[..., Awaitable[list[Any]]], pool: asyncpg.Pool, workspace: str, key: str = "id"
+) -> DataLoader[UUID, Any]:
+    async def load(ids: Sequence[UUID]) -> list[Any]:
+        rows = {r[key]: r for r in await fetch(pool, workspace, list(ids))}
+        return [rows.get(i) for i in ids]
+
+    return DataLoader(load_fn=load)
+
+
+def _grouped(
+    fetch: Callable[..., Awaitable[list[Any]]], pool: asyncpg.Pool, workspace: str, key: str
+) -> DataLoader[UUID, list[Any]]:
+    async def load(ids: Sequence[UUID]) -> list[list[Any]]:
+        groups: dict[UUID, list[Any]] = defaultdict(list)
+        for r in await fetch(pool, workspace, list(ids)):
+            groups[r[key]].append(r)
+        return [groups.get(i, []) for i in ids]
+
+    return DataLoader(load_fn=load)
+
+
+@dataclass
+class Loaders:
+    objective: DataLoader[UUID, Any]
+    key_results: DataLoader[UUID, list[Any]]
+    item: DataLoader[UUID, Any]
+    tags: DataLoader[UUID, list[Any]]
+
+
+@dataclass
+class Context:
+    """`principal` is set by the HTTP guard, or (WebSocket) from the connection_init payload."""
+
+    services: Services
+    principal: Principal | None
+    websocket: Any = None
+    connection_params: dict[str, Any] | None = None
+
+    @cached_property
+    def loaders(self) -> Loaders:
+        assert self.principal is not None
+        pool, ws = self.services.pool, self.principal.workspace
+        return Loaders(
+            objective=_by_id(reads.objectives_by_id, pool, ws),
+            key_results=_grouped(reads.key_results_of, pool, ws, "objective_id"),
+            item=_by_id(reads.items_by_id, pool, ws),
+            tags=_grouped(reads.tags_of, pool, ws, "item_id"),
+        )
+
+    @property
+    def workspace(self) -> str:
+        assert self.principal is not None
+        return self.principal.workspace
+
+    @property
+    def pool(self) -> asyncpg.Pool:
+        return self.services.pool
+
+    @property
+    def actor(self) -> Actor:
+        assert self.principal is not None
+        return Actor(self.principal.workspace, self.principal.subject)

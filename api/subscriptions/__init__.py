@@ -1,0 +1,1 @@
+"""Subscriptions: live ranking changes over WebSocket, resumable from a cursor."""

@@ -1,0 +1,187 @@
+"""Subscriptions: `rankingChanged`, live, resumable from a cursor without gap or duplicate."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncGenerator
+from datetime import datetime
+from enum import Enum
+from typing import Any
+from uuid import UUID
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.types import Info
+
+from okrank.api.commands import rate_limit
+from okrank.api.exercises.privacy import require_results, sees_ranking
+from okrank.api.graphql.ids import decode_cursor, encode_cursor, need_uuid, to_global_id
+from okrank.api.graphql.types import RankingMethodEnum
+from okrank.api.subscriptions.ranking_feed import Cursor, replay
+from okrank.domain.rankings.entries import PRODUCT_SCOPE
+from okrank.domain.rankings.scoring import Method, split_method
+
+REPLAY_PAGE = 500
+
+
+@strawberry.enum(description="The domain event that moved a ranking.")
+class RankingChangeCause(Enum):
+    ITEM_CREATED = "ITEM_CREATED"
+    SCORED = "SCORED"
+    TAGGED = "TAGGED"
+    RETAGGED = "RETAGGED"
+    UNTAGGED = "UNTAGGED"
+    JUSTIFIED = "JUSTIFIED"
+    STATUS_CHANGED = "STATUS_CHANGED"
+    OBJECTIVE_ACTIVATED = "OBJECTIVE_ACTIVATED"
+    OBJECTIVE_CLOSED = "OBJECTIVE_CLOSED"
+    MULTIPLIERS_RECALIBRATED = "MULTIPLIERS_RECALIBRATED"
+    EXERCISE_CLOSED = "EXERCISE_CLOSED"
+    EXERCISE_REOPENED = "EXERCISE_REOPENED"
+    RESPONDENT_EXCLUDED = "RESPONDENT_EXCLUDED"
+
+
+@strawberry.type(
+    description="A move in one ranking: of one item (`backlogItemId` set, `count` 1), or of a "
+    "run of `count` consecutive items displaced by it (`backlogItemId` null: the items ranked "
+    "`oldRank` … `oldRank + count - 1` are now at `newRank` …). Displaced runs are reported "
+    "before the item that displaced them."
+)
+class RankingChange:
+    cursor: str = strawberry.field(description="Resume after this change with `after`.")
+    objective_id: strawberry.ID | None = strawberry.field(
+        description="The objective whose ranking changed; null for the product-level ranking."
+    )
+    backlog_item_id: strawberry.ID | None = strawberry.field(
+        description="The item that moved; null for a run of displaced items."
+    )
+    count: int = strawberry.field(description="How many consecutive items moved (1 for an item).")
+    method: RankingMethodEnum = strawberry.field(description="The ranking's base score.")
+    exercise_id: strawberry.ID | None = strawberry.field(
+        description="With method EXERCISE: the exercise whose results rank the objective."
+    )
+    old_rank: int | None = strawberry.field(
+        description="Rank before (of the run's first item); null if the item entered."
+    )
+    new_rank: int | None = strawberry.field(
+        description="Rank after (of the run's first item); null if the item left."
+    )
+    old_score: float | None = strawberry.field(description="Priority before (null for a run).")
+    new_score: float | None = strawberry.field(description="Priority after (null for a run).")
+    cause: RankingChangeCause = strawberry.field(description="The domain event behind it.")
+    actor: str = strawberry.field(description="Who caused it.")
+    at: datetime = strawberry.field(description="When the causing event happened.")
+
+    @classmethod
+    def from_row(cls, r: Any) -> RankingChange:
+        scope = r["scope"]
+        method, exercise = split_method(r["method"])
+        return cls(
+            cursor=encode_cursor([r["position"], r["ordinal"]]),
+            objective_id=None if scope == PRODUCT_SCOPE else to_global_id("Objective", scope),
+            backlog_item_id=strawberry.ID(to_global_id("BacklogItem", r["item_id"]))
+            if r["item_id"]
+            else None,
+            count=r["count"],
+            method=Method(method),
+            exercise_id=strawberry.ID(to_global_id("Exercise", exercise)) if exercise else None,
+            old_rank=r["old_rank"],
+            new_rank=r["new_rank"],
+            old_score=r["old_priority"],
+            new_score=r["new_priority"],
+            cause=RankingChangeCause(r["cause"]),
+            actor=r["actor"],
+            at=r["at"],
+        )
+
+
+def _cursor(row: Any) -> Cursor:
+    return (row["position"], row["ordinal"])
+
+
+@strawberry.type(description="Live updates.")
+class Subscription:
+    @strawberry.subscription(
+        description="Ranking changes of one objective (or, without `objectiveId`, of the whole "
+        "workspace), in order. With `after`, first every change after that cursor, then live, "
+        "without gap or duplicate. Ends with SUBSCRIBER_OVERFLOW if the client falls more than "
+        "1,000 changes behind (resume with the last cursor received), and with TOKEN_EXPIRED "
+        "when the token expires. While the database is unavailable, subscribing with "
+        "`objectiveId` or `after` ends with SERVICE_UNAVAILABLE (retry after `retryAfter` "
+        "seconds); a subscription already live stays open and, once the database is back, "
+        "receives every change committed meanwhile. "
+        "Exercise rankings (method EXERCISE) are results: a STAKEHOLDER "
+        "never receives them, and asking for them answers FORBIDDEN."
+    )
+    async def ranking_changed(
+        self,
+        info: Info,
+        objective_id: strawberry.ID | None = None,
+        after: str | None = None,
+        method: RankingMethodEnum | None = None,
+    ) -> AsyncGenerator[RankingChange, None]:
+        ctx = info.context
+        rate_limit.admit_subscription(ctx.principal)
+        if method == Method.EXERCISE:
+            require_results(ctx.principal)
+        scope: UUID | None = None
+        if objective_id is not None:
+            scope = need_uuid(objective_id, "Objective", "objectiveId")
+            if await ctx.loaders.objective.load(scope) is None:
+                raise GraphQLError(
+                    f"Objective {objective_id} not found", extensions={"code": "NOT_FOUND"}
+                )
+        last: Cursor = (0, -1)
+        if after:
+            position, ordinal = decode_cursor(after, (int, int))
+            last = (position, ordinal)
+        feed = ctx.services.feed
+        # Subscribe before replaying: whatever commits meanwhile is queued, and the cursor
+        # comparison below drops what the replay already delivered.
+        sub = feed.subscribe(ctx.workspace, scope)
+        wanted = method.value if method else None  # EXERCISE matches every exercise's ranking
+
+        def shown(row: Any) -> bool:
+            if not sees_ranking(ctx.principal, row["method"]):
+                return False  # an exercise's ranking changes are its results
+            return wanted is None or split_method(row["method"])[0] == wanted
+
+        try:
+            if after:
+                while True:
+                    rows = await replay(ctx.pool, ctx.workspace, scope, last, REPLAY_PAGE)
+                    for row in rows:
+                        last = _cursor(row)
+                        if shown(row):
+                            yield RankingChange.from_row(row)
+                    if len(rows) < REPLAY_PAGE:
+                        break
+            else:
+                last = feed.last
+            while True:
+                remaining = ctx.principal.expires_at - time.time()
+                if remaining <= 0:
+                    if ctx.websocket is not None:  # a clear close reason for the connection
+                        await ctx.websocket.close(code=4401, reason="token expired")
+                        return
+                    raise GraphQLError("token expired", extensions={"code": "TOKEN_EXPIRED"})
+                try:
+                    row = await asyncio.wait_for(sub.queue.get(), timeout=remaining)
+                except TimeoutError:
+                    continue
+                if row is None:
+                    raise GraphQLError(
+                        "subscriber fell too far behind; resubscribe with after: <last cursor>",
+                        extensions={
+                            "code": "SUBSCRIBER_OVERFLOW",
+                            "lastCursor": encode_cursor(list(last)),
+                        },
+                    )
+                if _cursor(row) <= last:
+                    continue
+                last = _cursor(row)
+                if shown(row):
+                    yield RankingChange.from_row(row)
+        finally:
+            feed.unsubscribe(sub)

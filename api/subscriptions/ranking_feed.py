@@ -1,0 +1,194 @@
+"""Live ranking changes for this process's subscribers.
+
+The catalog projection writes each change to the `ranking_changes` outbox and NOTIFYs
+`okrank_ranking` in the same transaction. This process LISTENs on one connection, reads the new
+rows once (whatever the number of subscribers) and hands each to the subscribers of its
+workspace. Every subscriber has a bounded queue: a subscriber that falls behind is cut off with
+`SubscriberOverflow` and resumes from its last cursor, so it can neither stall the others nor grow
+memory without bound.
+
+If the connection is lost (PostgreSQL restarts), subscribers stay attached: once the database is
+up again the feed LISTENs anew and reads the outbox from the last cursor it delivered, so every
+change committed meanwhile reaches them once, in order.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+
+from okrank.api.database.health import DatabaseHealth, is_unavailable
+from okrank.projections.engine.database_settings import CONNECT_TIMEOUT_SECONDS
+from okrank.projections.rankings.ranking_changes import RANKING_CHANNEL
+
+log = logging.getLogger("okrank.feed")
+
+QUEUE_LIMIT = 1000  # changes a subscriber may lag behind before it is cut off
+FETCH_BATCH = 1000
+
+Cursor = tuple[int, int]  # (event position, ordinal)
+
+SELECT = (
+    "SELECT position, ordinal, workspace, scope, method, item_id, old_rank, new_rank,"
+    " old_priority, new_priority, count, cause, actor, at FROM ranking_changes"
+)
+
+
+class SubscriberOverflow(Exception):
+    """The subscriber fell more than QUEUE_LIMIT changes behind."""
+
+
+@dataclass(eq=False)
+class Subscriber:
+    workspace: str
+    scope: UUID | None  # None: every change in the workspace
+    queue: asyncio.Queue[Any] = field(default_factory=lambda: asyncio.Queue(QUEUE_LIMIT))
+    overflowed: bool = False
+
+    def offer(self, row: Any) -> None:
+        if self.overflowed:
+            return
+        if self.scope is not None and row["scope"] != self.scope:
+            return
+        try:
+            self.queue.put_nowait(row)
+        except asyncio.QueueFull:
+            self.overflowed = True
+            # Make room for the sentinel that wakes the consumer to end the subscription.
+            self.queue.get_nowait()
+            self.queue.put_nowait(None)
+
+
+class RankingFeed:
+    def __init__(self, database_url: str, health: DatabaseHealth) -> None:
+        self.database_url = database_url
+        self.health = health
+        self.subscribers: dict[str, set[Subscriber]] = defaultdict(set)
+        self.last: Cursor = (0, -1)
+        self._conn: asyncpg.Connection | None = None
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    @property
+    def connected(self) -> bool:
+        return self._conn is not None and not self._conn.is_closed()
+
+    async def _connect(self) -> None:
+        """LISTEN first: a change committed after this is notified, one before it is read from
+        the outbox by cursor."""
+        conn = await asyncpg.connect(self.database_url, timeout=CONNECT_TIMEOUT_SECONDS)
+        try:
+            await conn.add_listener(RANKING_CHANNEL, lambda *_: self._wake.set())
+            conn.add_termination_listener(self._on_lost)
+        except BaseException:
+            conn.terminate()
+            raise
+        self._conn = conn
+        self._wake.set()
+
+    def _on_lost(self, conn: object) -> None:
+        if conn is self._conn:  # not our own close in stop()
+            self._wake.set()
+            self.health.suspect()
+
+    async def start(self) -> None:
+        await self._connect()
+        assert self._conn is not None
+        try:
+            row = await self._conn.fetchrow(
+                "SELECT position, ordinal FROM ranking_changes"
+                " ORDER BY position DESC, ordinal DESC LIMIT 1"
+            )
+        except asyncpg.UndefinedTableError:
+            row = None
+        if row:
+            self.last = (row["position"], row["ordinal"])
+        self._task = asyncio.create_task(self._run())
+
+    async def stop(self) -> None:
+        if self._task:
+            self._task.cancel()
+        if self._conn:
+            conn, self._conn = self._conn, None
+            await conn.close()
+
+    def subscribe(self, workspace: str, scope: UUID | None) -> Subscriber:
+        sub = Subscriber(workspace, scope)
+        self.subscribers[workspace].add(sub)
+        return sub
+
+    def unsubscribe(self, sub: Subscriber) -> None:
+        self.subscribers[sub.workspace].discard(sub)
+        if not self.subscribers[sub.workspace]:
+            del self.subscribers[sub.workspace]
+
+    async def _run(self) -> None:
+        while True:
+            # Poll now and then too: a lost notification delays a change, never drops it.
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout=1.0)
+            self._wake.clear()
+            try:
+                if not self.connected:
+                    await self._reconnect()
+                await self._fetch()
+            except asyncio.CancelledError:
+                raise
+            except asyncpg.UndefinedTableError:
+                # A fresh database: the projections have not created the outbox yet, so there
+                # is nothing to deliver; the next poll looks again.
+                await asyncio.sleep(0.5)
+            except Exception as exc:  # never die silently: subscribers depend on this task
+                if is_unavailable(exc):
+                    self.health.suspect(exc)
+                    self._wake.set()  # reconnect as soon as the database is back
+                    await asyncio.sleep(0.2)
+                else:
+                    log.exception("ranking feed fetch failed; retrying")
+                    await asyncio.sleep(0.5)
+
+    async def _reconnect(self) -> None:
+        if self._conn is not None:
+            self._conn.terminate()
+            self._conn = None
+        await self.health.wait_up()
+        await self._connect()
+        log.info("ranking feed LISTEN re-established; catching up after %s", self.last)
+
+    async def _fetch(self) -> None:
+        assert self._conn is not None
+        while True:
+            rows = await self._conn.fetch(
+                f"{SELECT} WHERE (position, ordinal) > ($1, $2)"
+                " ORDER BY position, ordinal LIMIT $3",
+                *self.last,
+                FETCH_BATCH,
+            )
+            for row in rows:
+                for sub in list(self.subscribers.get(row["workspace"], ())):
+                    sub.offer(row)
+            if rows:
+                self.last = (rows[-1]["position"], rows[-1]["ordinal"])
+            if len(rows) < FETCH_BATCH:
+                return
+
+
+async def replay(
+    pool: asyncpg.Pool, workspace: str, scope: UUID | None, after: Cursor, limit: int
+) -> list[Any]:
+    """Changes after a cursor, for a subscriber that resumes."""
+    return await pool.fetch(
+        f"{SELECT} WHERE workspace = $1 AND ($2::uuid IS NULL OR scope = $2)"
+        " AND (position, ordinal) > ($3, $4) ORDER BY position, ordinal LIMIT $5",
+        workspace,
+        scope,
+        *after,
+        limit,
+    )

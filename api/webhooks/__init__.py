@@ -1,0 +1,3 @@
+"""Webhooks: registering endpoints, which addresses they may reach, and delivering ranking changes
+to them.
+"""

@@ -1,0 +1,279 @@
+"""GraphQL for webhooks: register, pause, resume, delete; list endpoints and their attempts."""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from datetime import datetime
+from enum import Enum
+from typing import Annotated, Any
+
+import strawberry
+from strawberry.types import Info
+
+from okrank.api.auth import Role
+from okrank.api.commands.mutation_input import unstorable_argument
+from okrank.api.graphql.errors import (
+    ConflictError,
+    NotFoundError,
+    PermissionDeniedError,
+    ValidationError,
+)
+from okrank.api.graphql.ids import encode_cursor, to_global_id, uuid_of
+from okrank.api.graphql.pagination import after_key
+from okrank.api.webhooks.settings import SETTINGS
+from okrank.api.webhooks.transport import shown_error
+from okrank.api.webhooks.url import secret_problem, url_problem
+
+ADMINS = frozenset({Role.ADMIN})
+
+
+@strawberry.enum(description="Whether an endpoint receives deliveries.")
+class WebhookStatus(Enum):
+    ACTIVE = "ACTIVE"
+    PAUSED = "PAUSED"
+
+
+@strawberry.type(description="One POST to an endpoint: a batch of consecutive changes.")
+class WebhookAttempt:
+    at: datetime = strawberry.field(description="When it was sent.")
+    first_cursor: str = strawberry.field(description="Cursor of the batch's first change.")
+    last_cursor: str = strawberry.field(description="Cursor of the batch's last change.")
+    changes: int = strawberry.field(description="Number of changes in the batch.")
+    status_code: int | None = strawberry.field(description="HTTP status, if one came back.")
+    error: str | None = strawberry.field(description="Why it failed, if it did.")
+    succeeded: bool = strawberry.field(description="2xx received: the cursor moved on.")
+    duration_ms: float = strawberry.field(description="Time to the answer, milliseconds.")
+
+
+@strawberry.type(description="An edge of the attempt list.")
+class WebhookAttemptEdge:
+    cursor: str = strawberry.field(description="Pass as `after` for older attempts.")
+    node: WebhookAttempt = strawberry.field(description="The attempt.")
+
+
+@strawberry.type(description="Delivery attempts, newest first.")
+class WebhookAttemptConnection:
+    edges: list[WebhookAttemptEdge] = strawberry.field(description="Attempts of this page.")
+    has_next_page: bool = strawberry.field(description="Older attempts follow.")
+
+
+@strawberry.type(description="An endpoint that receives ranking changes by HTTP POST.")
+class Webhook:
+    id: strawberry.ID = strawberry.field(description="Global ID.")
+    url: str = strawberry.field(description="Where changes are POSTed.")
+    objective_id: strawberry.ID | None = strawberry.field(
+        description="Only this objective's ranking changes; null: every change in the workspace."
+    )
+    status: WebhookStatus = strawberry.field(description="ACTIVE or PAUSED.")
+    consecutive_failures: int = strawberry.field(description="Failed POSTs since the last success.")
+    last_error: str | None = strawberry.field(
+        description="The last failure's reason: `HTTP <status>`, or `delivery failed: timeout`, "
+        "`… connection error`, `… protocol error`, `… address not allowed`."
+    )
+    next_attempt_at: datetime = strawberry.field(description="When the next POST is due.")
+    delivered_up_to: str = strawberry.field(
+        description="Cursor of the last change delivered (everything up to it was accepted)."
+    )
+    created_at: datetime = strawberry.field(description="When it was registered.")
+    created_by: str = strawberry.field(description="Who registered it.")
+    row: strawberry.Private[Any]
+
+    @classmethod
+    def from_row(cls, r: Any) -> Webhook:
+        return cls(
+            id=strawberry.ID(to_global_id("Webhook", r["id"])),
+            url=r["url"],
+            objective_id=to_global_id("Objective", r["scope"]) if r["scope"] else None,
+            status=WebhookStatus(r["status"]),
+            consecutive_failures=r["failures"],
+            last_error=shown_error(r["last_error"]),
+            next_attempt_at=r["next_attempt_at"],
+            delivered_up_to=encode_cursor([r["cursor_position"], r["cursor_ordinal"]]),
+            created_at=r["created_at"],
+            created_by=r["created_by"],
+            row=r,
+        )
+
+    @strawberry.field(description="Delivery attempts, newest first.")
+    async def attempts(
+        self, info: Info, first: int = 20, after: str | None = None
+    ) -> WebhookAttemptConnection:
+        first = max(1, min(first, 100))
+        before = after_key(after)
+        rows = await info.context.pool.fetch(
+            "SELECT * FROM webhook_attempts WHERE endpoint_id = $1"
+            " AND ($2::bigint IS NULL OR id < $2) ORDER BY id DESC LIMIT $3",
+            self.row["id"],
+            before,
+            first + 1,
+        )
+        edges = [
+            WebhookAttemptEdge(
+                cursor=encode_cursor([r["id"]]),
+                node=WebhookAttempt(
+                    at=r["at"],
+                    first_cursor=r["first_cursor"],
+                    last_cursor=r["last_cursor"],
+                    changes=r["changes"],
+                    status_code=r["status_code"],
+                    error=shown_error(r["error"]),
+                    succeeded=r["succeeded"],
+                    duration_ms=r["duration_ms"],
+                ),
+            )
+            for r in rows[:first]
+        ]
+        return WebhookAttemptConnection(edges=edges, has_next_page=len(rows) > first)
+
+
+@strawberry.type(description="The endpoint after the change.")
+class WebhookSuccess:
+    webhook: Webhook = strawberry.field(description="Its state now.")
+    secret: str | None = strawberry.field(
+        description="The signing secret: returned once, at registration only."
+    )
+
+
+WebhookPayload = Annotated[
+    WebhookSuccess | ValidationError | NotFoundError | ConflictError | PermissionDeniedError,
+    strawberry.union("WebhookPayload", description="The endpoint, or why nothing changed."),
+]
+
+
+@strawberry.input(description="A new endpoint for ranking changes.")
+class RegisterWebhookInput:
+    url: str = strawberry.field(
+        description="http(s) URL that accepts POSTed JSON (at most 2,000 characters, no "
+        "credentials); its host must be public: loopback, private, link-local and reserved "
+        "addresses and local names are refused, here and at every delivery."
+    )
+    objective_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Only this objective's changes."
+    )
+    secret: str | None = strawberry.field(
+        default=None, description="Signing secret (16–256 characters); generated if omitted."
+    )
+
+
+@strawberry.input(description="Names an endpoint.")
+class WebhookRefInput:
+    webhook_id: strawberry.ID = strawberry.field(description="The endpoint.")
+
+
+@strawberry.input(description="Names the endpoint to pause.")
+class PauseWebhookInput(WebhookRefInput):
+    pass
+
+
+@strawberry.input(description="Names the endpoint to resume.")
+class ResumeWebhookInput(WebhookRefInput):
+    pass
+
+
+@strawberry.input(description="Names the endpoint to delete.")
+class DeleteWebhookInput(WebhookRefInput):
+    pass
+
+
+def _denied(info: Info) -> PermissionDeniedError | None:
+    if info.context.principal.has_any(ADMINS):
+        return None
+    return PermissionDeniedError(message="only admins manage webhooks", required_roles=[Role.ADMIN])
+
+
+async def _update(info: Info, input: WebhookRefInput, sql: str) -> Any:
+    if denied := _denied(info):
+        return denied
+    if unstorable := unstorable_argument(info):
+        return unstorable
+    ident = uuid_of(input.webhook_id, "Webhook")
+    if ident is None:
+        return ValidationError(message="webhookId is not a Webhook ID", path=["input", "webhookId"])
+    row = await info.context.pool.fetchrow(sql, ident, info.context.workspace)
+    if row is None:
+        return NotFoundError(message=f"Webhook {input.webhook_id} not found", id=input.webhook_id)
+    return WebhookSuccess(webhook=Webhook.from_row(row), secret=None)
+
+
+@strawberry.type
+class WebhookQueries:
+    @strawberry.field(description="The workspace's webhook endpoints (ADMIN only).")
+    async def webhooks(self, info: Info) -> list[Webhook]:
+        if _denied(info):
+            return []
+        rows = await info.context.pool.fetch(
+            "SELECT * FROM webhook_endpoints WHERE workspace = $1 ORDER BY created_at",
+            info.context.workspace,
+        )
+        return [Webhook.from_row(r) for r in rows]
+
+
+@strawberry.type
+class WebhookMutations:
+    @strawberry.mutation(description="Register an endpoint; it receives changes from now on.")
+    async def register_webhook(self, info: Info, input: RegisterWebhookInput) -> WebhookPayload:
+        if denied := _denied(info):
+            return denied
+        if unstorable := unstorable_argument(info):
+            return unstorable
+        if problem := url_problem(input.url, SETTINGS.policy):
+            return ValidationError(message=problem, path=["input", "url"])
+        if problem := secret_problem(input.secret):
+            return ValidationError(message=problem, path=["input", "secret"])
+        secret = input.secret if input.secret is not None else secrets.token_urlsafe(32)
+        ctx = info.context
+        scope = None
+        if input.objective_id is not None:
+            scope = uuid_of(input.objective_id, "Objective")
+            if scope is None:
+                return ValidationError(
+                    message="objectiveId is not an Objective ID", path=["input", "objectiveId"]
+                )
+            if await ctx.loaders.objective.load(scope) is None:
+                return NotFoundError(
+                    message=f"Objective {input.objective_id} not found", id=input.objective_id
+                )
+        row = await ctx.pool.fetchrow(
+            "INSERT INTO webhook_endpoints (id, workspace, url, secret, scope, status,"
+            " created_at, created_by, cursor_position, cursor_ordinal, next_attempt_at)"
+            " SELECT $1, $2, $3, $4, $5, 'ACTIVE', now(), $6, coalesce(max(position), 0),"
+            "  coalesce(max(ordinal) FILTER (WHERE position = (SELECT max(position)"
+            "   FROM ranking_changes)), -1), now() FROM ranking_changes RETURNING *",
+            uuid.uuid4(),
+            ctx.workspace,
+            input.url,
+            secret,
+            scope,
+            ctx.principal.subject,
+        )
+        return WebhookSuccess(webhook=Webhook.from_row(row), secret=secret)
+
+    @strawberry.mutation(description="Stop deliveries to an endpoint until it is resumed.")
+    async def pause_webhook(self, info: Info, input: PauseWebhookInput) -> WebhookPayload:
+        return await _update(
+            info,
+            input,
+            "UPDATE webhook_endpoints SET status = 'PAUSED'"
+            " WHERE id = $1 AND workspace = $2 RETURNING *",
+        )
+
+    @strawberry.mutation(
+        description="Resume a paused endpoint now, from where its deliveries stopped."
+    )
+    async def resume_webhook(self, info: Info, input: ResumeWebhookInput) -> WebhookPayload:
+        return await _update(
+            info,
+            input,
+            "UPDATE webhook_endpoints SET status = 'ACTIVE',"
+            " failures = 0, next_attempt_at = now()"
+            " WHERE id = $1 AND workspace = $2 RETURNING *",
+        )
+
+    @strawberry.mutation(description="Delete an endpoint and its attempts.")
+    async def delete_webhook(self, info: Info, input: DeleteWebhookInput) -> WebhookPayload:
+        return await _update(
+            info,
+            input,
+            "DELETE FROM webhook_endpoints WHERE id = $1 AND workspace = $2 RETURNING *",
+        )

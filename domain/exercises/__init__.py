@@ -1,0 +1,3 @@
+"""Stakeholder exercises: the aggregate, ballots, designs, results and the estimation methods
+(methods/).
+"""

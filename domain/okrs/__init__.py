@@ -1,0 +1,1 @@
+"""OKRs: objectives and their key results (the aggregate and its rules)."""

@@ -1,0 +1,1 @@
+"""Capacity planning: a product-level plan sharing capacity between objectives."""

@@ -1,0 +1,3 @@
+"""Rankings: scoring rules (RICE, WSJF, alignment multipliers), the ranking order and which ranking
+entries an item has.
+"""

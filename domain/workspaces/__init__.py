@@ -1,0 +1,1 @@
+"""Workspaces: the tenant aggregate and the settings it holds (alignment multipliers)."""

@@ -1,0 +1,1 @@
+"""The catalog view: current objectives, key results, backlog items, tags and rankings."""

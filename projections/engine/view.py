@@ -1,0 +1,268 @@
+"""The base of every read model: a PostgreSQL tracking recorder that owns some tables.
+
+Each batch of events is applied in one transaction together with its tracking record, so a crash
+neither skips nor repeats an event. The same transaction NOTIFYs the new position, which is how API
+processes learn that a write has become readable (read-your-writes) without polling.
+
+Live, a batch is every notification the subscription has already fetched when the projection
+gets to it (`BatchingProjectionRunner`): one event when the log is quiet, many under load, so
+the per-transaction cost (round trips, commit) is paid once per batch instead of once per event.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Callable, Iterator, Sequence
+from queue import Empty
+from traceback import format_exc
+from typing import Any, ClassVar
+from warnings import warn
+
+from eventsourcing.persistence import IntegrityError, Notification, Tracking
+from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
+from eventsourcing.projection import ApplicationSubscription, Projection, ProjectionRunner
+from eventsourcing.utils import get_topic
+from psycopg import Cursor
+from psycopg.sql import SQL, Identifier
+
+from okrank.projections.engine.poison import PoisonEventError, is_poison, poison_of
+
+PROGRESS_CHANNEL = "okrank_progress"
+
+Handler = Callable[[Cursor[Any], Any, int], None]
+DEFAULT_MAX_BATCH = 500  # events per live transaction at most (the subscription fetches 500)
+MAX_BATCH = DEFAULT_MAX_BATCH
+
+
+class ReadModelView(PostgresTrackingRecorder):
+    """Subclasses set `view_name`, `tables` (DDL, dropped in reverse on rebuild) and `handlers`."""
+
+    view_name: ClassVar[str]
+    tables: ClassVar[dict[str, str]]  # table name → CREATE statement (plus index statements)
+    # Logs of what was published (not derivable state): a rebuild keeps them as they are.
+    kept_on_rebuild: ClassVar[frozenset[str]] = frozenset()
+    indexes: ClassVar[list[str]] = []
+    handlers: ClassVar[dict[type, Handler]]
+
+    def __init__(self, datastore: PostgresDatastore, **kwargs: Any) -> None:
+        # The library's factory names the tracking table after the projection ("<name>_tracking").
+        kwargs.setdefault("tracking_table_name", f"{self.view_name}_tracking")
+        super().__init__(datastore, **kwargs)
+        for ddl in [*self.tables.values(), *self.indexes]:
+            self.sql_create_statements.append(SQL(ddl))  # type: ignore[arg-type]
+
+    @classmethod
+    def topics(cls) -> tuple[str, ...]:
+        return tuple(get_topic(t) for t in cls.handlers)
+
+    def apply(self, batch: Sequence[tuple[Any, Tracking]], rebuilding: bool = False) -> None:
+        """Apply events in order and record the last one's tracking, atomically.
+
+        `rebuilding`: a replay of the whole log, where a view may defer work to the end of the
+        batch (`finish_batch`) and publishes nothing.
+        """
+        if not batch:
+            return
+        try:
+            self._apply(batch, rebuilding)
+        except BaseException:
+            self.abort_batch()
+            raise
+
+    def apply_isolating_poison(
+        self, batch: Sequence[tuple[Any, Tracking]], rebuilding: bool = False
+    ) -> None:
+        """`apply`, raising PoisonEventError at the first event that can never be applied.
+
+        A batch that fails on a poison event is applied again event by event: the events before
+        the poison are recorded, and the poison's exact position is known."""
+        try:
+            self.apply(batch, rebuilding)
+            return
+        except Exception as exc:
+            if not is_poison(exc):
+                raise
+            if len(batch) == 1:
+                raise self._poison(exc, batch[0]) from exc
+        for item in batch:
+            try:
+                self.apply([item], rebuilding)
+            except Exception as exc:
+                if is_poison(exc):
+                    raise self._poison(exc, item) from exc
+                raise
+
+    def _poison(self, exc: Exception, item: tuple[Any, Tracking]) -> PoisonEventError:
+        event, tracking = item
+        return poison_of(
+            exc,
+            self.view_name,
+            tracking.notification_id,
+            get_topic(type(event)),
+            getattr(event, "originator_id", ""),
+        )
+
+    def _apply(self, batch: Sequence[tuple[Any, Tracking]], rebuilding: bool) -> None:
+        with self.datastore.transaction(commit=True) as curs, curs.connection.pipeline():
+            # Pipeline mode: statements whose results are not read travel without waiting.
+            # No fsync wait at commit: a read model is derived data whose tracking record
+            # commits with it, so after a database crash the view resumes from its last durable
+            # position and replays the same events to the same rows (and outbox cursors).
+            curs.execute("SET LOCAL synchronous_commit = off")
+            last = batch[-1][1]
+            recorded = self._queue_tracking(curs, last)
+            self.start_batch(rebuilding)
+            for domain_event, tracking in batch:
+                handler = self.handlers.get(type(domain_event))
+                if handler is not None:
+                    handler(curs, domain_event, tracking.notification_id)
+            self.finish_batch(curs)
+            self._check_tracking(recorded, last)
+            if not rebuilding:  # a rebuild's tables are not live yet: it notifies once swapped
+                curs.execute(
+                    "SELECT pg_notify(%s, %s)",
+                    (PROGRESS_CHANNEL, f"{self.view_name}:{last.notification_id}"),
+                )
+
+    def _queue_tracking(self, curs: Cursor[Any], last: Tracking) -> Cursor[Any] | None:
+        """Queue the tracking record's upsert first in the transaction without reading its
+        result: the check that the position advances then rides on the batch's first round
+        trip instead of costing one of its own (`_check_tracking` reads it at the end; a
+        failed check rolls the whole batch back, as the library's `_insert_tracking` does)."""
+        if not self.datastore.single_row_tracking:
+            self._insert_tracking(curs.connection.cursor(), last)
+            return None
+        tracking = curs.connection.cursor()  # its own cursor: it holds the result until read
+        tracking.execute(
+            self.insert_tracking_statement,
+            {"application_name": last.application_name, "notification_id": last.notification_id},
+            prepare=True,
+        )
+        return tracking
+
+    @staticmethod
+    def _check_tracking(tracking: Cursor[Any] | None, last: Tracking) -> None:
+        if tracking is not None and tracking.fetchone() is None:
+            raise IntegrityError(
+                f"Failed to record tracking for {last.application_name} {last.notification_id}"
+            )
+
+    def start_batch(self, rebuilding: bool) -> None:
+        """Hook: called before a batch's events."""
+
+    def finish_batch(self, curs: Cursor[Any]) -> None:
+        """Hook: called after a batch's events, in the same transaction."""
+
+    def abort_batch(self) -> None:
+        """Hook: the batch failed and its transaction rolled back."""
+
+    def drop(self) -> None:
+        """Drop the view's tables and its tracking table (for a rebuild)."""
+        with self.datastore.transaction(commit=True) as curs:
+            dropped = [t for t in reversed(self.tables) if t not in self.kept_on_rebuild]
+            for table in [*dropped, self.tracking_table_name]:
+                curs.execute(SQL("DROP TABLE IF EXISTS {} CASCADE").format(Identifier(table)))
+
+
+class ViewProjection(Projection[ReadModelView]):
+    """Feeds events to its view; the view decides what they mean."""
+
+    def process_event(self, domain_event: Any, tracking: Tracking) -> None:  # type: ignore[override]
+        self.view.apply([(domain_event, tracking)])
+
+    def process_batch(self, batch: Sequence[tuple[Any, Tracking]]) -> None:
+        self.view.apply_isolating_poison(batch)
+
+
+def decode(app: Any, notification: Notification, view_name: str) -> tuple[Any, Tracking]:
+    """The notification's domain event and tracking; PoisonEventError if it cannot be decoded."""
+    try:
+        event = app.mapper.to_domain_event(notification)
+    except Exception as exc:
+        if is_poison(exc):
+            raise poison_of(
+                exc, view_name, notification.id, notification.topic, notification.originator_id
+            ) from exc
+        raise
+    return event, Tracking(app.name, notification.id)
+
+
+def batches(
+    subscription: ApplicationSubscription[Any], limit: int = MAX_BATCH, view_name: str = ""
+) -> Iterator[list[tuple[Any, Tracking]]]:
+    """The subscription's events in batches: block for the next event, then add every event the
+    subscription has already fetched from the log (never waiting for more), up to `limit`.
+
+    The library's subscription pulls notifications in pages on its own thread and hands them
+    over through a queue; this drains what is already there. Order is the subscription's.
+    An event that cannot be decoded ends its batch and raises PoisonEventError after it.
+    """
+    inner = subscription.subscription
+
+    def next_event() -> tuple[Any, Tracking]:
+        # As ApplicationSubscription.__next__, knowing which notification failed to decode.
+        return decode(subscription, next(inner), view_name)
+
+    def fetched() -> bool:
+        # ListenNotifySubscription keeps the current page and a queue of pages; a
+        # subscription without them gets batches of one.
+        page = getattr(inner, "_notifications", None)
+        index = getattr(inner, "_notifications_index", None)
+        queue = getattr(inner, "_notifications_queue", None)
+        if page is None or index is None or queue is None:
+            return False
+        return index < len(page) or not queue.empty()
+
+    while True:
+        try:
+            batch = [next_event()]
+        except StopIteration:
+            return
+        stopped = False
+        poison: PoisonEventError | None = None
+        while len(batch) < limit and fetched():
+            try:
+                # Does not block: the current page has events, or a page is queued (this
+                # thread is the queue's only consumer).
+                batch.append(next_event())
+            except (StopIteration, Empty):
+                stopped = True
+                break
+            except PoisonEventError as exc:
+                poison = exc
+                break
+        yield batch
+        if poison is not None:
+            raise poison
+        if stopped:
+            return
+
+
+class BatchingProjectionRunner(ProjectionRunner[Any, Any]):
+    """The library's ProjectionRunner, processing what its subscription has already fetched as
+    one batch (one transaction) instead of one transaction per event."""
+
+    @staticmethod
+    def _process_events_loop(  # type: ignore[override]
+        subscription: ApplicationSubscription[Any],
+        projection: ViewProjection,
+        is_stopping: Any,
+        runner: weakref.ReferenceType[Any],
+    ) -> None:
+        # As ProjectionRunner._process_events_loop (eventsourcing 9.5.6), batch by batch.
+        try:
+            # MAX_BATCH read now: a bench may lower it.
+            for batch in batches(subscription, MAX_BATCH, projection.view.view_name):
+                projection.process_batch(batch)
+        except BaseException as e:
+            _runner = runner()
+            if _runner is not None:
+                _runner._thread_error = e
+            else:
+                warn(
+                    "ProjectionRunner was deleted before error could be assigned:\n" + format_exc(),
+                    RuntimeWarning,
+                    stacklevel=2,
+                )
+        finally:
+            is_stopping.set()

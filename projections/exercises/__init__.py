@@ -1,0 +1,1 @@
+"""The exercise read model: exercises, candidates, participants and ballots."""

@@ -1,0 +1,361 @@
+"""Exercise read model: exercises, candidates, participants (with their ballots, which only the
+API's privacy rules decide who may read), every step as history, and results once closed.
+
+Part of the catalog view (same transaction): closing an exercise writes its results and the
+objective's EXERCISE ranking together, so a ranking never disagrees with the results it shows.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from psycopg import Cursor
+from psycopg.types.json import Jsonb
+
+from okrank.domain.exercises.exercise import Exercise, ExerciseMethod
+from okrank.domain.exercises.results import Participant, compute
+
+TABLES = {
+    "exercises": """
+        CREATE TABLE IF NOT EXISTS exercises (
+            id uuid PRIMARY KEY, workspace text NOT NULL, seq bigint NOT NULL,
+            objective_id uuid NOT NULL, method text NOT NULL, title text NOT NULL,
+            instructions text NOT NULL, deadline text, set_size int NOT NULL,
+            status text NOT NULL, default_budget float8, imported jsonb, import_source text,
+            segment_agreement jsonb,
+            version int NOT NULL, created_at timestamptz NOT NULL, created_by text NOT NULL,
+            updated_at timestamptz NOT NULL, opened_at timestamptz, closed_at timestamptz)""",
+    "exercise_candidates": """
+        CREATE TABLE IF NOT EXISTS exercise_candidates (
+            exercise_id uuid NOT NULL, item_id uuid NOT NULL, workspace text NOT NULL,
+            seq bigint NOT NULL, price float8, added_at timestamptz NOT NULL,
+            PRIMARY KEY (exercise_id, item_id))""",
+    "exercise_participants": """
+        CREATE TABLE IF NOT EXISTS exercise_participants (
+            exercise_id uuid NOT NULL, subject text NOT NULL, workspace text NOT NULL,
+            seq bigint NOT NULL, segment text NOT NULL, design jsonb NOT NULL DEFAULT '[]',
+            budget float8, ballot jsonb, submitted_at timestamptz,
+            revisions int NOT NULL DEFAULT 0,
+            PRIMARY KEY (exercise_id, subject))""",
+    "exercise_history": """
+        CREATE TABLE IF NOT EXISTS exercise_history (
+            position bigint PRIMARY KEY, exercise_id uuid NOT NULL, workspace text NOT NULL,
+            action text NOT NULL, actor text NOT NULL, at timestamptz NOT NULL,
+            item_id uuid, subject text, reason text NOT NULL DEFAULT '')""",
+    "exercise_results": """
+        CREATE TABLE IF NOT EXISTS exercise_results (
+            exercise_id uuid NOT NULL, segment text NOT NULL, item_id uuid NOT NULL,
+            workspace text NOT NULL, objective_id uuid NOT NULL, rank int NOT NULL,
+            score float8, detail jsonb NOT NULL,
+            PRIMARY KEY (exercise_id, segment, item_id))""",
+    "exercise_respondents": """
+        CREATE TABLE IF NOT EXISTS exercise_respondents (
+            exercise_id uuid NOT NULL, respondent text NOT NULL, workspace text NOT NULL,
+            segment text NOT NULL, utilities jsonb NOT NULL,
+            PRIMARY KEY (exercise_id, respondent))""",
+    "exercise_groups": """
+        CREATE TABLE IF NOT EXISTS exercise_groups (
+            exercise_id uuid NOT NULL, segment text NOT NULL, respondents int NOT NULL,
+            summary jsonb NOT NULL, PRIMARY KEY (exercise_id, segment))""",
+}
+INDEXES = [
+    "CREATE INDEX IF NOT EXISTS exercises_ws_seq ON exercises (workspace, seq)",
+    "CREATE INDEX IF NOT EXISTS exercise_participants_subject"
+    " ON exercise_participants (workspace, subject)",
+    "CREATE INDEX IF NOT EXISTS exercise_history_exercise ON exercise_history (exercise_id)",
+    "CREATE INDEX IF NOT EXISTS exercise_results_item ON exercise_results (item_id)",
+    # Response quality per respondent (MaxDiff), added after the table first shipped.
+    "ALTER TABLE exercise_respondents ADD COLUMN IF NOT EXISTS quality jsonb",
+    "ALTER TABLE exercises ADD COLUMN IF NOT EXISTS excluded jsonb",  # respondent → reason
+]
+
+EXERCISE_CLOSED = "EXERCISE_CLOSED"  # the ranking-change cause of new results
+EXERCISE_REOPENED = "EXERCISE_REOPENED"  # ... and of results withdrawn by a reopening
+RESPONDENT_EXCLUDED = "RESPONDENT_EXCLUDED"  # ... and of results recomputed without one
+
+
+def _design_json(sets: list[list[UUID]]) -> Jsonb:
+    return Jsonb([[str(i) for i in s] for s in sets])
+
+
+def _touch(curs: Cursor[Any], e: Any, **columns: Any) -> str:
+    """Bump the exercise's version (and set `columns`); returns its workspace."""
+    sets = "".join(f", {c} = %s" for c in columns)  # internal column names, never input
+    return curs.execute(
+        f"UPDATE exercises SET version = %s, updated_at = %s{sets} WHERE id = %s"
+        " RETURNING workspace",
+        (e.originator_version, e.timestamp, *columns.values(), e.originator_id),
+    ).fetchone()["workspace"]
+
+
+def _history(
+    curs: Cursor[Any],
+    e: Any,
+    pos: int,
+    workspace: str,
+    action: str,
+    item_id: UUID | None = None,
+    subject: str | None = None,
+    reason: str = "",
+) -> None:
+    curs.execute(
+        "INSERT INTO exercise_history VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
+        (pos, e.originator_id, workspace, action, e.actor, e.timestamp, item_id, subject, reason),
+    )
+
+
+def created(curs: Cursor[Any], e: Exercise.Created, pos: int) -> None:
+    curs.execute(
+        "INSERT INTO exercises (id, workspace, seq, objective_id, method, title, instructions,"
+        " deadline, set_size, status, version, created_at, created_by, updated_at)"
+        " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, 'DRAFT', %s, %s, %s, %s)",
+        (
+            e.originator_id,
+            e.workspace,
+            pos,
+            e.objective_id,
+            e.method,
+            e.title,
+            e.instructions,
+            e.deadline,
+            e.set_size,
+            e.originator_version,
+            e.timestamp,
+            e.actor,
+            e.timestamp,
+        ),
+    )
+    _history(curs, e, pos, e.workspace, "CREATED")
+
+
+def candidate_added(curs: Cursor[Any], e: Any, pos: int) -> None:
+    workspace = _touch(curs, e)
+    curs.execute(
+        "INSERT INTO exercise_candidates VALUES (%s, %s, %s, %s, %s, %s)",
+        (e.originator_id, e.item_id, workspace, pos, e.price, e.timestamp),
+    )
+    extra = getattr(e, "extra_sets", None) or {}
+    if extra:
+        curs.executemany(
+            "UPDATE exercise_participants SET design = design || %s"
+            " WHERE exercise_id = %s AND subject = %s",
+            [(_design_json(sets), e.originator_id, s) for s, sets in extra.items()],
+        )
+    _history(curs, e, pos, workspace, "CANDIDATE_ADDED", item_id=e.item_id, reason=e.reason)
+
+
+def candidate_withdrawn(curs: Cursor[Any], e: Any, pos: int) -> None:
+    workspace = _touch(curs, e)
+    curs.execute(
+        "DELETE FROM exercise_candidates WHERE exercise_id = %s AND item_id = %s",
+        (e.originator_id, e.item_id),
+    )
+    _history(curs, e, pos, workspace, "CANDIDATE_WITHDRAWN", item_id=e.item_id, reason=e.reason)
+
+
+def candidate_priced(curs: Cursor[Any], e: Any, pos: int) -> None:
+    workspace = _touch(curs, e)
+    curs.execute(
+        "UPDATE exercise_candidates SET price = %s WHERE exercise_id = %s AND item_id = %s",
+        (e.price, e.originator_id, e.item_id),
+    )
+    _history(curs, e, pos, workspace, "CANDIDATE_PRICED", item_id=e.item_id, reason=f"{e.price:g}")
+
+
+def invited(curs: Cursor[Any], e: Any, pos: int) -> None:
+    workspace = _touch(curs, e)
+    design = getattr(e, "design", None)
+    curs.execute(
+        "INSERT INTO exercise_participants (exercise_id, subject, workspace, seq, segment,"
+        " design, budget) VALUES (%s, %s, %s, %s, %s, %s, %s)",
+        (
+            e.originator_id,
+            e.subject,
+            workspace,
+            pos,
+            e.segment,
+            _design_json(design or []),
+            getattr(e, "budget", None),
+        ),
+    )
+    _history(curs, e, pos, workspace, "PARTICIPANT_INVITED", subject=e.subject)
+
+
+def opened(curs: Cursor[Any], e: Any, pos: int) -> None:
+    workspace = _touch(
+        curs,
+        e,
+        status="OPEN",
+        opened_at=e.timestamp,
+        default_budget=getattr(e, "default_budget", None),
+    )
+    subjects = set(e.designs) | set(e.budgets)
+    if subjects:
+        curs.executemany(
+            "UPDATE exercise_participants SET design = %s, budget = %s"
+            " WHERE exercise_id = %s AND subject = %s",
+            [
+                (_design_json(e.designs.get(s, [])), e.budgets.get(s), e.originator_id, s)
+                for s in sorted(subjects)
+            ],
+        )
+    _history(curs, e, pos, workspace, "OPENED")
+
+
+def ballot_submitted(curs: Cursor[Any], e: Any, pos: int) -> None:
+    workspace = _touch(curs, e)
+    curs.execute(
+        "UPDATE exercise_participants SET ballot = %s, submitted_at = %s,"
+        " revisions = revisions + 1 WHERE exercise_id = %s AND subject = %s",
+        (Jsonb(e.ballot), e.timestamp, e.originator_id, e.participant),
+    )
+    _history(curs, e, pos, workspace, "BALLOT_SUBMITTED", subject=e.participant)
+
+
+def responses_imported(curs: Cursor[Any], e: Any, pos: int) -> None:
+    workspace = _touch(curs, e, imported=Jsonb(e.responses), import_source=e.source)
+    rows = len(e.responses["rows"])
+    respondents = len({r[0] for r in e.responses["rows"]})
+    _history(
+        curs,
+        e,
+        pos,
+        workspace,
+        "RESPONSES_IMPORTED",
+        reason=f"{rows} responses from {respondents} respondents"
+        + (f" ({e.source})" if e.source else ""),
+    )
+
+
+def closed(curs: Cursor[Any], e: Any, pos: int) -> tuple[str, list[UUID]]:
+    """Store the results; returns the workspace and the candidates, whose rankings the caller
+    recomputes."""
+    workspace = _touch(curs, e, status="CLOSED", closed_at=e.timestamp)
+    _history(curs, e, pos, workspace, "CLOSED")
+    return workspace, _store_results(curs, e, workspace)
+
+
+def respondent_excluded(curs: Cursor[Any], e: Any, pos: int) -> tuple[str, list[UUID]]:
+    """Record the exclusion; a closed exercise's results are computed again without the
+    respondent. Returns the workspace and the candidates whose rankings to recompute ([] while
+    open: there are no results yet)."""
+    workspace = _touch(curs, e)
+    curs.execute(
+        "UPDATE exercises SET excluded = coalesce(excluded, '{}'::jsonb) || %s WHERE id = %s",
+        (Jsonb({e.respondent: e.reason}), e.originator_id),
+    )
+    _history(curs, e, pos, workspace, "RESPONDENT_EXCLUDED", subject=e.respondent, reason=e.reason)
+    status = curs.execute(
+        "SELECT status FROM exercises WHERE id = %s", (e.originator_id,)
+    ).fetchone()["status"]
+    if status != "CLOSED":
+        return workspace, []
+    _drop_results(curs, e.originator_id)
+    return workspace, _store_results(curs, e, workspace)
+
+
+def _drop_results(curs: Cursor[Any], exercise_id: UUID) -> None:
+    for table in ("exercise_results", "exercise_groups", "exercise_respondents"):
+        curs.execute(f"DELETE FROM {table} WHERE exercise_id = %s", (exercise_id,))
+    curs.execute("UPDATE exercises SET segment_agreement = NULL WHERE id = %s", (exercise_id,))
+
+
+def _store_results(curs: Cursor[Any], e: Any, workspace: str) -> list[UUID]:
+    """Compute and store the results from the ballots and imported rows, leaving out excluded
+    respondents; returns the candidates."""
+    ex = curs.execute(
+        "SELECT objective_id, method, imported, excluded FROM exercises WHERE id = %s",
+        (e.originator_id,),
+    ).fetchone()
+    excluded = set(ex["excluded"] or {})
+    imported = ex["imported"]
+    if imported and excluded:
+        rows = [r for r in imported["rows"] if str(r[0]) not in excluded]
+        imported = {**imported, "rows": rows}
+    candidates = curs.execute(
+        "SELECT item_id, price FROM exercise_candidates WHERE exercise_id = %s ORDER BY seq",
+        (e.originator_id,),
+    ).fetchall()
+    people = curs.execute(
+        "SELECT subject, segment, ballot, design, budget FROM exercise_participants"
+        " WHERE exercise_id = %s ORDER BY seq",
+        (e.originator_id,),
+    ).fetchall()
+    results = compute(
+        ExerciseMethod(ex["method"]),
+        [c["item_id"] for c in candidates],
+        {c["item_id"]: c["price"] or 0.0 for c in candidates},
+        [
+            Participant(p["subject"], p["segment"], p["ballot"], p["design"], p["budget"] or 0.0)
+            for p in people
+            if p["subject"] not in excluded
+        ],
+        imported,
+    )
+    rows, groups = [], []
+    for group in [results.overall, *results.segments]:
+        groups.append((e.originator_id, group.segment, group.respondents, Jsonb(group.summary)))
+        for o in group.items:
+            rows.append(
+                (
+                    e.originator_id,
+                    group.segment,
+                    o.item_id,
+                    workspace,
+                    ex["objective_id"],
+                    o.rank,
+                    o.score,
+                    Jsonb(o.detail),
+                )
+            )
+    curs.executemany("INSERT INTO exercise_groups VALUES (%s, %s, %s, %s)", groups)
+    if rows:
+        curs.executemany(
+            "INSERT INTO exercise_results VALUES (%s, %s, %s, %s, %s, %s, %s, %s)", rows
+        )
+    if results.respondents:
+        curs.executemany(
+            "INSERT INTO exercise_respondents VALUES (%s, %s, %s, %s, %s, %s)",
+            [
+                (
+                    e.originator_id,
+                    r.respondent,
+                    workspace,
+                    r.segment,
+                    Jsonb({str(k): v for k, v in r.utilities.items()}),
+                    Jsonb(r.quality),
+                )
+                for r in results.respondents
+            ],
+        )
+    curs.execute(
+        "UPDATE exercises SET segment_agreement = %s WHERE id = %s",
+        (Jsonb(results.segment_agreement), e.originator_id),
+    )
+    return [c["item_id"] for c in candidates]
+
+
+def reopened(curs: Cursor[Any], e: Any, pos: int) -> tuple[str, list[UUID]]:
+    """Back to OPEN: the results of the close are dropped (computed again at the next close);
+    returns the workspace and the candidates, whose rankings the caller recomputes."""
+    workspace = _touch(curs, e, status="OPEN", closed_at=None, deadline=e.deadline)
+    _history(curs, e, pos, workspace, "REOPENED", reason=e.reason)
+    _drop_results(curs, e.originator_id)
+    candidates = curs.execute(
+        "SELECT item_id FROM exercise_candidates WHERE exercise_id = %s ORDER BY seq",
+        (e.originator_id,),
+    ).fetchall()
+    return workspace, [c["item_id"] for c in candidates]
+
+
+HANDLERS = {
+    Exercise.Created: created,
+    Exercise.CandidateAdded: candidate_added,
+    Exercise.CandidateWithdrawn: candidate_withdrawn,
+    Exercise.CandidatePriced: candidate_priced,
+    Exercise.ParticipantInvited: invited,
+    Exercise.Opened: opened,
+    Exercise.BallotSubmitted: ballot_submitted,
+    Exercise.ResponsesImported: responses_imported,
+}

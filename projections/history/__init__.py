@@ -1,0 +1,1 @@
+"""History views for auditors: every tag decision, append-only."""
