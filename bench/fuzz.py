@@ -1,6 +1,6 @@
-"""A longer schema-driven fuzz run than the suite's (tests/api/test_fuzz.py): generated queries
-and mutations with real seeded IDs, another workspace's IDs and hostile strings, against a real
-server on loopback. Prints the answers' statuses and every kind of finding (5xx, not JSON,
+"""A longer schema-driven fuzz run than the suite's (tests/api/graphql/test_fuzz.py): generated
+queries and mutations with real seeded IDs, another workspace's IDs and hostile strings, against
+a real server on loopback. Prints the answers' statuses and every kind of finding (5xx, not JSON,
 masked internal error, untyped execution error, read model lagging, hang) with examples, and
 whether the service was still healthy and the bystander workspace untouched afterwards.
 

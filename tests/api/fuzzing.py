@@ -1,7 +1,7 @@
 """Schema-driven fuzzing of a real okrank server: operations generated from `schema.graphql`
 (hypothesis-graphql) with real seeded IDs, IDs of another workspace and hostile strings.
 
-Used by `tests/api/test_fuzz.py` (a bounded run in the suite) and `python -m bench.fuzz` (a
+Used by `tests/api/graphql/test_fuzz.py` (a bounded run in the suite) and `python -m bench.fuzz` (a
 longer run). A finding is any answer a client must never get: a 5xx, a body that is not JSON, a
 masked internal error ("Internal error."), an execution error without a typed code, a read
 model that did not catch up, or no answer within the time limit. After the run the

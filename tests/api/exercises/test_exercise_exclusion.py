@@ -1,0 +1,53 @@
+"""The owner excludes a respondent with a reason: audited in the history, listed, and a closed
+exercise's results are computed again without them."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from tests.api.exercises.test_exercise_deadline import HISTORY, moscow_with_deadline
+from tests.api.exercises.test_exercises import EXERCISE, RESULTS, close, open_, stakeholders, vote
+
+EXCLUDED = "query($id: ID!) { exercise(id: $id) { excludedRespondents { respondent reason } } }"
+
+
+def test_an_excluded_respondent_leaves_the_results_and_the_exclusion_is_audited(
+    gql, client_factory
+):
+    ex, items = moscow_with_deadline(gql, datetime.now(UTC) + timedelta(days=1))
+    people = stakeholders(gql, client_factory, ex, {"ann": None, "bot": None})
+    open_(gql, ex)
+    a, b = (i["id"] for i in items)
+    assert vote(people["ann"], ex, votes=[{"backlogItemId": a, "category": "MUST"}])[
+        "__typename"
+    ] == ("ExerciseSuccess")
+    assert vote(people["bot"], ex, votes=[{"backlogItemId": b, "category": "MUST"}])[
+        "__typename"
+    ] == ("ExerciseSuccess")
+    close(gql, ex)
+    before = gql.execute(RESULTS, {"id": ex["id"]})["exercise"]["results"]
+    assert before["respondents"] == 2
+
+    def exclude(respondent: str, reason: str) -> dict:
+        return gql.mutate(
+            "excludeRespondent",
+            {"exerciseId": ex["id"], "respondent": respondent, "reason": reason},
+            EXERCISE,
+        )
+
+    assert exclude("nobody", "x")["__typename"] == "ValidationError"
+    assert exclude("bot", "")["__typename"] == "ValidationError"
+    assert exclude("bot", "answers no better than chance")["__typename"] == "ExerciseSuccess"
+    assert exclude("bot", "again")["__typename"] == "ConflictError"
+
+    after = gql.execute(RESULTS, {"id": ex["id"]})["exercise"]["results"]
+    assert after["respondents"] == 1
+    by_id = {r["backlogItem"]["id"]: r["moscow"] for r in after["items"]}
+    assert by_id[a]["must"] == 1 and by_id[b] is None  # bot's vote no longer counts
+    assert gql.execute(EXCLUDED, {"id": ex["id"]})["exercise"]["excludedRespondents"] == [
+        {"respondent": "bot", "reason": "answers no better than chance"}
+    ]
+    history = gql.execute(HISTORY, {"id": ex["id"]})["exercise"]["history"]
+    assert {"action": "RESPONDENT_EXCLUDED", "reason": "answers no better than chance"} in history
+    refused = people["ann"].post(EXCLUDED, {"id": ex["id"]}).json()
+    assert refused["errors"][0]["extensions"]["code"] == "FORBIDDEN"

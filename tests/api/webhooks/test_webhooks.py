@@ -1,0 +1,217 @@
+"""Webhooks: signed POSTs of every change, in order, retried until accepted, paused after
+repeated failures, resumable, queryable, and surviving a restart."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import psycopg
+import pytest
+
+from okrank.api.auth import Role
+from okrank.api.graphql.ids import encode_cursor
+from okrank.api.webhooks.delivery import verify
+from tests.api.helpers import item, objective, tag
+from tests.api.subscriptions.test_subscriptions import drain
+from tests.conftest import GraphQLClient, ServerProcess
+
+WEBHOOK = "... on WebhookSuccess { secret webhook { id status consecutiveFailures deliveredUpTo } }"
+
+
+class Receiver:
+    """A real HTTP server on loopback that fails the first `failures` POSTs."""
+
+    def __init__(self, failures: int = 0) -> None:
+        self.failures = failures
+        self.received: list[tuple[dict[str, str], bytes]] = []
+        self.attempts = 0
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                receiver.attempts += 1
+                if receiver.attempts <= receiver.failures:
+                    self.send_response(503)
+                else:
+                    receiver.received.append((dict(self.headers), body))
+                    self.send_response(204)
+                self.end_headers()
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def changes(self) -> list[dict]:
+        return [c for _, body in self.received for c in json.loads(body)["changes"]]
+
+    def wait_for(self, count: int, timeout: float = 20) -> list[dict]:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if len(self.changes()) >= count:
+                return self.changes()
+            time.sleep(0.05)
+        raise AssertionError(f"received {len(self.changes())} of {count} changes")
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def receiver():
+    r = Receiver(failures=3)
+    yield r
+    r.close()
+
+
+def expected_changes(server: Any, gql: Any, objective_id: str) -> list[dict]:
+    """The reference: what a subscriber replaying from the beginning receives."""
+    return asyncio.run(
+        drain(server, gql.token, {"objectiveId": objective_id, "after": encode_cursor([0, -1])})
+    )
+
+
+def test_receiver_failing_three_times_then_succeeding_gets_every_change_once_in_order(
+    server, gql, receiver
+):
+    o = objective(gql)
+    registered = gql.mutate(
+        "registerWebhook", {"url": receiver.url, "objectiveId": o["id"]}, WEBHOOK
+    )
+    assert registered["__typename"] == "WebhookSuccess" and len(registered["secret"]) >= 16
+    items = [item(gql, f"i{n}", rice=(n + 1, 1, 1, 1)) for n in range(3)]
+    for i in items:
+        tag(gql, i["id"], o["id"])
+    reference = expected_changes(server, gql, o["id"])
+    got = receiver.wait_for(len(reference))
+    assert [c["cursor"] for c in got] == [c["cursor"] for c in reference]
+    assert got[0] == {k: reference[0][k] for k in got[0]}  # same content as the subscription
+    assert receiver.attempts >= 4
+    for headers, body in receiver.received:
+        assert verify(registered["secret"], headers["Okrank-Signature"], body)
+        assert not verify("a-different-secret-0123", headers["Okrank-Signature"], body)
+    attempts = gql.execute(
+        "{ webhooks { consecutiveFailures status attempts { edges { node { succeeded statusCode"
+        " error changes } } } } }"
+    )["webhooks"][0]
+    assert attempts["status"] == "ACTIVE" and attempts["consecutiveFailures"] == 0
+    outcomes = [e["node"] for e in reversed(attempts["attempts"]["edges"])]
+    assert [(a["succeeded"], a["statusCode"]) for a in outcomes[:4]] == [
+        (False, 503),
+        (False, 503),
+        (False, 503),
+        (True, 204),
+    ]
+    assert sum(a["changes"] for a in outcomes if a["succeeded"]) == len(reference)
+
+
+def test_endpoint_that_keeps_failing_is_paused_and_can_be_resumed(server, gql):
+    failing = Receiver(failures=10_000)
+    try:
+        hook = gql.mutate("registerWebhook", {"url": failing.url}, WEBHOOK)["webhook"]
+        item(gql, rice=(1, 1, 1, 1))
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            [state] = gql.execute("{ webhooks { status consecutiveFailures lastError } }")[
+                "webhooks"
+            ]
+            if state["status"] == "PAUSED":
+                break
+            time.sleep(0.1)
+        assert state["status"] == "PAUSED" and state["lastError"] == "HTTP 503"
+        paused_attempts = failing.attempts
+        time.sleep(0.5)
+        assert failing.attempts == paused_attempts  # nothing sent while paused
+        failing.failures = 0
+        resumed = gql.mutate("resumeWebhook", {"webhookId": hook["id"]}, WEBHOOK)
+        assert resumed["webhook"]["status"] == "ACTIVE"
+        assert failing.wait_for(1)
+    finally:
+        failing.close()
+
+
+def test_deliveries_survive_a_restart(make_database):
+    # A database of its own: the shared test server would otherwise hold the delivery lock.
+    url = make_database()
+    receiver = Receiver(failures=10_000)  # down while the first process runs
+    first = ServerProcess(url)
+    try:
+        gql = GraphQLClient(first.url, "restart", "po", [Role.ADMIN])
+        gql.mutate("registerWebhook", {"url": receiver.url}, WEBHOOK)
+        for n in range(3):
+            item(gql, f"i{n}", rice=(n + 1, 1, 1, 1))
+        deadline = time.monotonic() + 10
+        while receiver.attempts == 0 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert receiver.attempts > 0 and receiver.changes() == []
+        gql.close()
+    finally:
+        first.stop()
+    receiver.failures = 0  # the receiver recovers while okrank is down
+    with psycopg.connect(url) as conn:
+        owed = [
+            encode_cursor([p, o])
+            for p, o in conn.execute(
+                "SELECT position, ordinal FROM ranking_changes ORDER BY position, ordinal"
+            )
+        ]
+    second = ServerProcess(url)
+    try:
+        got = receiver.wait_for(len(owed))
+        assert [c["cursor"] for c in got] == owed  # each once, in order
+    finally:
+        second.stop()
+        receiver.close()
+
+
+def test_registration_is_validated_and_admin_only(client_factory):
+    admin = client_factory()
+    member = client_factory(workspace=admin.workspace, roles=(Role.PRODUCT_OWNER,))
+    assert (
+        member.mutate("registerWebhook", {"url": "http://127.0.0.1:9/x"}, "")["__typename"]
+        == "PermissionDeniedError"
+    )
+    bad = admin.mutate("registerWebhook", {"url": "ftp://example"}, "")
+    assert (bad["__typename"], bad["path"]) == ("ValidationError", ["input", "url"])
+    short = admin.mutate("registerWebhook", {"url": "http://127.0.0.1:9/x", "secret": "short"}, "")
+    assert short["__typename"] == "ValidationError"
+    assert admin.execute("{ webhooks { id } }") == {"webhooks": []}
+
+
+def test_an_exercise_ranking_change_is_posted_as_the_subscription_shows_it():
+    from datetime import UTC, datetime
+    from uuid import uuid4
+
+    from okrank.api.graphql.ids import to_global_id
+    from okrank.api.webhooks.delivery import change_json
+
+    exercise, objective, item = uuid4(), uuid4(), uuid4()
+    row = {
+        "position": 7,
+        "ordinal": 0,
+        "scope": objective,
+        "item_id": item,
+        "count": 1,
+        "method": f"EXERCISE:{exercise}",
+        "old_rank": None,
+        "new_rank": 1,
+        "old_priority": None,
+        "new_priority": 80.0,
+        "cause": "EXERCISE_CLOSED",
+        "actor": "po",
+        "at": datetime.now(UTC),
+    }
+    change = change_json(row)
+    assert change["method"] == "EXERCISE"
+    assert change["exerciseId"] == to_global_id("Exercise", exercise)
+    assert change_json({**row, "method": "RICE"})["exerciseId"] is None

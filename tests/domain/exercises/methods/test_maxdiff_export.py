@@ -1,0 +1,23 @@
+"""MaxDiff CSV exports: answers in the import's own format (an export imports again) and
+utilities; cells a spreadsheet would run as formulas are defused."""
+
+from __future__ import annotations
+
+from okrank.domain.exercises.methods.maxdiff_csv import parse_responses_csv
+from okrank.domain.exercises.methods.maxdiff_export import answers_csv, utilities_csv
+from tests.domain.exercises.methods.test_maxdiff_csv import vdata_csv
+
+
+def test_exported_answers_import_again_unchanged():
+    text, items = vdata_csv()
+    labels = {i: i for i in items}
+    imported = parse_responses_csv(text, labels)
+    exported = answers_csv(
+        (r.respondent, r.set_number, r.shown, r.best, r.worst, r.segment or "") for r in imported
+    )
+    assert parse_responses_csv(exported, labels) == imported
+
+
+def test_formula_cells_are_defused():
+    text = utilities_csv(["=cmd()", "ok"], [("@evil", "-seg", [1.0, -0.5])])
+    assert text.splitlines() == ["respondent,segment,'=cmd(),ok", "'@evil,'-seg,1.000000,-0.500000"]

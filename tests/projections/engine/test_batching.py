@@ -1,0 +1,119 @@
+"""Live batches: several events in one transaction track exactly once and write the same rows and
+the same ranking-change outbox as one transaction per event."""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+import psycopg
+import pytest
+from eventsourcing.persistence import InfrastructureFactory, IntegrityError, Tracking
+from eventsourcing.projection import ApplicationSubscription, ProjectionRunner
+
+from okrank.domain.application import Actor, OkrankApplication
+from okrank.projections.engine.runner import VIEWS, event_store_env
+from okrank.projections.engine.view import ReadModelView, batches
+from tests.projections.engine.test_rebuild_and_restart import snapshot, tracked
+from tests.projections.rankings.test_ranking_changes import random_workload
+
+
+def fresh_views(url: str) -> list[ReadModelView]:
+    """Every view, dropped and created empty (the outbox too), with a fresh rank index."""
+    views = []
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("DROP TABLE IF EXISTS ranking_changes")
+    for projection_cls, view_cls in VIEWS:
+        env = ProjectionRunner._construct_env(projection_cls.name, event_store_env(url))
+        view = InfrastructureFactory.construct(env=env).tracking_recorder(view_cls)
+        view.drop()
+        view.create_table()
+        views.append(view)
+    return views
+
+
+def project(url: str, events: list[tuple[Any, Tracking]], sizes: random.Random | None) -> Any:
+    """Apply `events` live (not as a rebuild): one per transaction, or in batches of random
+    sizes. Returns every table and each view's tracking position."""
+    views = fresh_views(url)
+    try:
+        for view in views:
+            wanted = [(e, t) for e, t in events if type(e) in view.handlers]
+            n = 0
+            while n < len(wanted):
+                size = sizes.randint(2, 40) if sizes else 1
+                view.apply(wanted[n : n + size])
+                n += size
+        with psycopg.connect(url) as conn:
+            positions = {v.view_name: tracked(conn, v.view_name) for v in views}
+        return snapshot(url), positions
+    finally:
+        for view in views:
+            view.datastore.close()
+
+
+def test_batches_write_what_single_events_write(make_database):
+    url = make_database()
+    app = OkrankApplication(env=event_store_env(url))
+    try:
+        random_workload(app, Actor("ws", "alice"), random.Random(11))
+        notifications = app.recorder.select_notifications(start=0, limit=100_000)
+        events = [(app.mapper.to_domain_event(n), Tracking(app.name, n.id)) for n in notifications]
+    finally:
+        app.close()
+    one_by_one = project(url, events, None)
+    batched = project(url, events, random.Random(3))
+    assert batched == one_by_one
+    rows, positions = batched
+    assert len(rows["ranking_changes"]) > 300
+    for _, view_cls in VIEWS:
+        handled = [t for e, t in events if type(e) in view_cls.handlers]
+        assert positions[view_cls.view_name] == (handled[-1].notification_id,)
+
+
+def test_a_batch_already_tracked_is_refused_whole(make_database):
+    """Exactly once: replaying a batch whose position is recorded changes nothing."""
+    url = make_database()
+    app = OkrankApplication(env=event_store_env(url))
+    try:
+        random_workload(app, Actor("ws", "bob"), random.Random(5))
+        notifications = app.recorder.select_notifications(start=0, limit=100_000)
+        events = [(app.mapper.to_domain_event(n), Tracking(app.name, n.id)) for n in notifications]
+    finally:
+        app.close()
+    views = fresh_views(url)
+    try:
+        catalog = views[0]
+        wanted = [(e, t) for e, t in events if type(e) in catalog.handlers]
+        catalog.apply(wanted[:60])
+        before = snapshot(url)
+        for replay in (wanted[40:60], wanted[30:50]):  # ends at, or before, the recorded one
+            with pytest.raises(IntegrityError):
+                catalog.apply(replay)
+            assert snapshot(url) == before
+        catalog.apply(wanted[60:80])
+        with psycopg.connect(url) as conn:
+            assert tracked(conn, "catalog") == (wanted[79][1].notification_id,)
+    finally:
+        for view in views:
+            view.datastore.close()
+
+
+def test_the_runner_drains_what_the_subscription_fetched(make_database):
+    url = make_database()
+    app = OkrankApplication(env=event_store_env(url))
+    try:
+        random_workload(app, Actor("ws", "carol"), random.Random(2))
+        last = app.recorder.max_notification_id()
+        with ApplicationSubscription(app, gt=0) as subscription:
+            seen: list[int] = []
+            count = 0
+            for batch in batches(subscription, limit=1000):
+                count += 1
+                seen.extend(t.notification_id for _, t in batch)
+                if seen[-1] == last:
+                    break
+            assert seen == list(range(1, last + 1))  # in order, none skipped or repeated
+            assert count < len(seen)  # what was fetched together came as one batch
+    finally:
+        app.close()
