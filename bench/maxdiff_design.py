@@ -16,7 +16,8 @@ import json
 import statistics
 import time
 
-from okrank.domain.exercises.methods.maxdiff import balance, generate_design
+from okrank.domain.exercises.methods.maxdiff_balance import balance
+from okrank.domain.exercises.methods.maxdiff_design import generate_design
 
 
 def main() -> None:

@@ -24,15 +24,11 @@ import time
 import numpy as np
 from scipy.stats import spearmanr
 
-from okrank.domain.exercises.methods.maxdiff import (
-    Response,
-    analytical_utilities,
-    counts,
-    fit_aggregate,
-    fit_individual,
-    fit_mnl,
-)
+from okrank.domain.exercises.methods.maxdiff_aggregate import fit_aggregate, fit_mnl
+from okrank.domain.exercises.methods.maxdiff_analysis import analytical_utilities, counts
 from okrank.domain.exercises.methods.maxdiff_bootstrap import bootstrap
+from okrank.domain.exercises.methods.maxdiff_individual import fit_individual
+from okrank.domain.exercises.methods.maxdiff_response import Response
 
 
 def answer(rng: np.random.Generator, utilities: np.ndarray, shown: tuple[int, ...]) -> tuple:

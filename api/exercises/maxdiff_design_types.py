@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import strawberry
 
-from okrank.domain.exercises.methods.maxdiff import Design, balance
+from okrank.domain.exercises.methods.maxdiff_balance import balance
+from okrank.domain.exercises.methods.maxdiff_design import Design
 
 
 @strawberry.type(

@@ -9,7 +9,7 @@ from uuid import UUID
 
 import strawberry
 
-from okrank.domain.exercises.methods.maxdiff import Estimator
+from okrank.domain.exercises.methods.maxdiff_aggregate import Estimator
 
 
 @strawberry.enum(description="How MaxDiff utilities were estimated.")

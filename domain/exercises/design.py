@@ -13,7 +13,7 @@ import numpy as np
 from okrank.domain.bounds import BUDGET_MAX, bounded
 from okrank.domain.errors import ValidationError
 from okrank.domain.exercises.methods.buy_a_feature import default_budget
-from okrank.domain.exercises.methods.maxdiff import generate_design
+from okrank.domain.exercises.methods.maxdiff_design import generate_design
 
 APPEARANCES = 3  # each participant sees each candidate about this often
 

@@ -22,13 +22,16 @@ from okrank.domain.exercises.exercise import ExerciseMethod
 from okrank.domain.exercises.methods import (
     agreement,
     buy_a_feature,
-    maxdiff,
     maxdiff_bootstrap,
     moscow,
     rice_session,
 )
+from okrank.domain.exercises.methods.maxdiff_aggregate import Estimator
+from okrank.domain.exercises.methods.maxdiff_analysis import analysis as maxdiff_analysis
 from okrank.domain.exercises.methods.maxdiff_heterogeneity import heterogeneity_test
+from okrank.domain.exercises.methods.maxdiff_individual import fit_individual
 from okrank.domain.exercises.methods.maxdiff_quality import respondent_quality
+from okrank.domain.exercises.methods.maxdiff_response import Response
 from okrank.domain.rankings.scoring import RiceInputs
 
 
@@ -128,7 +131,7 @@ def _individual(
     responses = _maxdiff_responses(candidates, [p for p in participants if p.ballot], imported)
     if not responses or len(candidates) < 2:
         return None, []
-    fit = maxdiff.fit_individual(responses, len(candidates))
+    fit = fit_individual(responses, len(candidates))
     test = heterogeneity_test(responses, len(candidates), fit.aggregate)
     spread = {
         "preferenceSpread": float(fit.prior_sd) if test.detected else 0.0,
@@ -305,7 +308,7 @@ def _maxdiff_responses(
     candidates: Sequence[UUID],
     voted: Sequence[Participant],
     imported: Sequence[tuple[str, str, tuple[UUID, ...], UUID, UUID]],
-) -> list[maxdiff.Response]:
+) -> list[Response]:
     """Ballot answers and imported rows as responses over the current candidates."""
     index = {c: n for n, c in enumerate(candidates)}
     responses = []
@@ -316,14 +319,12 @@ def _maxdiff_responses(
             # A withdrawn candidate leaves the set; answers naming it no longer count.
             if b in index and w in index and len(shown) >= 3:
                 responses.append(
-                    maxdiff.Response(p.subject, tuple(index[i] for i in shown), index[b], index[w])
+                    Response(p.subject, tuple(index[i] for i in shown), index[b], index[w])
                 )
     for respondent, _segment, shown, b, w in imported:
         if len(shown) >= 3:
             responses.append(
-                maxdiff.Response(
-                    f"import:{respondent}", tuple(index[i] for i in shown), index[b], index[w]
-                )
+                Response(f"import:{respondent}", tuple(index[i] for i in shown), index[b], index[w])
             )
     return responses
 
@@ -338,14 +339,14 @@ def _maxdiff(
     respondents = len({r.respondent for r in responses})
     if not responses or len(candidates) < 2:
         return GroupResults(segment, respondents, _ranked(candidates, {}), {"responses": 0})
-    analysis = maxdiff.analysis(responses, len(candidates))
+    analysis = maxdiff_analysis(responses, len(candidates))
     order = [r.item for r in sorted(analysis.items, key=lambda r: r.rank) if r.shown]
     sure = maxdiff_bootstrap.bootstrap(
         responses,
         len(candidates),
         analysis.fit.utilities,
         order,
-        penalised=analysis.fit.estimator == maxdiff.Estimator.FIRTH,
+        penalised=analysis.fit.estimator == Estimator.FIRTH,
     )
     scored = {}
     for r in analysis.items:

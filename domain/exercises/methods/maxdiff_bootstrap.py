@@ -19,12 +19,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from okrank.domain.exercises.methods.maxdiff import (
-    Response,
-    _firth_half_trace,
-    _objective_parts,
-    _respondent_groups,
-)
+from okrank.domain.exercises.methods.maxdiff_aggregate import firth_half_trace
+from okrank.domain.exercises.methods.maxdiff_likelihood import objective_parts, respondent_groups
+from okrank.domain.exercises.methods.maxdiff_response import Response
 
 REPLICATES = 200
 SEED = 0
@@ -61,11 +58,11 @@ def bootstrap(
     """`utilities`: the full-sample centred estimate; `order`: the items shown, best first;
     `penalised`: the estimate is Firth's (separation), so replicates maximise its criterion."""
     ids = list(dict.fromkeys(r.respondent for r in responses))
-    groups = _respondent_groups(responses, {k: n for n, k in enumerate(ids)})
+    groups = respondent_groups(responses, {k: n for n, k in enumerate(ids)})
     shown = np.array(sorted(order))
     free = shown[:-1]  # the last shown item is held fixed (identification), as in the fit
     beta = np.tile(utilities, (len(ids), 1))
-    _, grad, hess = _objective_parts(beta, groups, len(ids), n_items)
+    _, grad, hess = objective_parts(beta, groups, len(ids), n_items)
     rng = np.random.default_rng(seed)
     weights = rng.multinomial(len(ids), np.full(len(ids), 1 / len(ids)), size=replicates)
     g = weights @ grad[:, free]  # (B, f)
@@ -74,7 +71,7 @@ def bootstrap(
         for b in range(replicates):
             inverse = np.zeros((n_items, n_items))
             inverse[np.ix_(free, free)] = np.linalg.pinv(h[b])
-            g[b] += _firth_half_trace(utilities, groups, inverse, n_items, weights[b])[free]
+            g[b] += firth_half_trace(utilities, groups, inverse, n_items, weights[b])[free]
     step = np.linalg.solve(h + 1e-9 * np.eye(len(free)), g[:, :, None])[:, :, 0]
     draws = np.tile(utilities, (replicates, 1))
     draws[:, free] += step

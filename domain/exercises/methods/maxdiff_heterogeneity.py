@@ -23,7 +23,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
-from okrank.domain.exercises.methods.maxdiff import Response, _objective_parts, _respondent_groups
+from okrank.domain.exercises.methods.maxdiff_likelihood import objective_parts, respondent_groups
+from okrank.domain.exercises.methods.maxdiff_response import Response
 
 HETEROGENEITY_LEVEL = 0.05
 
@@ -41,9 +42,9 @@ def heterogeneity_test(
 ) -> HeterogeneityTest:
     """The score test at the aggregate utilities `aggregate` (the maximum-likelihood fit)."""
     ids = list(dict.fromkeys(r.respondent for r in responses))
-    groups = _respondent_groups(responses, {k: n for n, k in enumerate(ids)})
+    groups = respondent_groups(responses, {k: n for n, k in enumerate(ids)})
     beta = np.tile(aggregate, (len(ids), 1))
-    _, grad, hess = _objective_parts(beta, groups, len(ids), n_items)
+    _, grad, hess = objective_parts(beta, groups, len(ids), n_items)
     values, vectors = np.linalg.eigh(hess)
     keep = values > 1e-9 * np.maximum(values.max(axis=1, keepdims=True), 1e-300)
     projected = np.einsum("rji,rj->ri", vectors, grad)  # the scores in each eigenbasis

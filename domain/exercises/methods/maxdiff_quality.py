@@ -19,7 +19,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from okrank.domain.exercises.methods.maxdiff import Response, _log_likelihoods, _respondent_groups
+from okrank.domain.exercises.methods.maxdiff_likelihood import log_likelihoods, respondent_groups
+from okrank.domain.exercises.methods.maxdiff_response import Response
 
 STRAIGHTLINE_MIN = 4
 
@@ -42,10 +43,10 @@ def respondent_quality(
 ) -> dict[str, RespondentQuality]:
     ids = list(dict.fromkeys(r.respondent for r in responses))
     row = {k: n for n, k in enumerate(ids)}
-    groups = _respondent_groups(responses, row)
+    groups = respondent_groups(responses, row)
     own = np.array([individual[k] for k in ids])
-    ll_own = _log_likelihoods(own, groups, len(ids))
-    ll_all = _log_likelihoods(np.tile(aggregate, (len(ids), 1)), groups, len(ids))
+    ll_own = log_likelihoods(own, groups, len(ids))
+    ll_all = log_likelihoods(np.tile(aggregate, (len(ids), 1)), groups, len(ids))
     answers = np.zeros(len(ids))
     log_chance = np.zeros(len(ids))
     best_at: dict[str, set[int]] = {k: set() for k in ids}

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from okrank.domain.exercises.methods.maxdiff import analyse
+from okrank.domain.exercises.methods.maxdiff_analysis import analyse
 from okrank.domain.exercises.methods.maxdiff_csv import parse_responses_csv
 from tests.api.exercises.test_exercises import EXERCISE, RESULTS, close, open_
 from tests.api.helpers import item, objective, tag

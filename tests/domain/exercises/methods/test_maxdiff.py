@@ -11,16 +11,12 @@ import pytest
 from scipy.stats import spearmanr
 
 from okrank.domain.errors import ValidationError
-from okrank.domain.exercises.methods.maxdiff import (
-    Response,
-    analyse,
-    balance,
-    fit_individual,
-    fit_mnl,
-    generate_design,
-    individual_utilities,
-    validate_response,
-)
+from okrank.domain.exercises.methods.maxdiff_aggregate import fit_mnl
+from okrank.domain.exercises.methods.maxdiff_analysis import analyse
+from okrank.domain.exercises.methods.maxdiff_balance import balance
+from okrank.domain.exercises.methods.maxdiff_design import generate_design
+from okrank.domain.exercises.methods.maxdiff_individual import fit_individual, individual_utilities
+from okrank.domain.exercises.methods.maxdiff_response import Response, validate_response
 from tests.conftest import ROOT
 
 # Real surveys kept in the repository, with their sources and licences: tests/data/maxdiff/.

@@ -7,8 +7,10 @@ import functools
 
 import numpy as np
 
-from okrank.domain.exercises.methods.maxdiff import Response, fit_aggregate, generate_design
+from okrank.domain.exercises.methods.maxdiff_aggregate import fit_aggregate
 from okrank.domain.exercises.methods.maxdiff_bootstrap import bootstrap, plain_words
+from okrank.domain.exercises.methods.maxdiff_design import generate_design
+from okrank.domain.exercises.methods.maxdiff_response import Response
 
 
 @functools.cache

@@ -12,13 +12,14 @@ import pytest
 from scipy.stats import pearsonr
 
 from okrank.domain.errors import ValidationError
-from okrank.domain.exercises.methods.maxdiff import Response, analyse
+from okrank.domain.exercises.methods.maxdiff_analysis import analyse
 from okrank.domain.exercises.methods.maxdiff_csv import (
     CsvImportError,
     CsvRowError,
     ImportedResponse,
     parse_responses_csv,
 )
+from okrank.domain.exercises.methods.maxdiff_response import Response
 from tests.conftest import ROOT
 
 # Real surveys kept in the repository, with their sources and licences: tests/data/maxdiff/.

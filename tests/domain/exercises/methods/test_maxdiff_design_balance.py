@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 
 from okrank.domain.exercises.design import APPEARANCES, extension_sets
-from okrank.domain.exercises.methods.maxdiff import Design, balance, d_efficiency, generate_design
+from okrank.domain.exercises.methods.maxdiff_balance import balance, d_efficiency
+from okrank.domain.exercises.methods.maxdiff_design import Design, generate_design
 
 
 def positions(design: Design, n: int, k: int) -> np.ndarray:

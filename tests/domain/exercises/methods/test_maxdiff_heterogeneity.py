@@ -9,7 +9,7 @@ from uuid import uuid4
 import pytest
 
 from okrank.domain.exercises.exercise import ExerciseMethod
-from okrank.domain.exercises.methods.maxdiff import fit_mnl
+from okrank.domain.exercises.methods.maxdiff_aggregate import fit_mnl
 from okrank.domain.exercises.methods.maxdiff_heterogeneity import heterogeneity_test
 from okrank.domain.exercises.results import compute
 from tests.domain.exercises.methods.test_maxdiff import simulate_heterogeneous

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from okrank.domain.exercises.methods.maxdiff import Response, fit_individual
+from okrank.domain.exercises.methods.maxdiff_individual import fit_individual
 from okrank.domain.exercises.methods.maxdiff_quality import respondent_quality
+from okrank.domain.exercises.methods.maxdiff_response import Response
 from tests.domain.exercises.methods.test_maxdiff import simulate_heterogeneous
 
 

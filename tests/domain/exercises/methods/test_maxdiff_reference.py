@@ -10,15 +10,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from okrank.domain.exercises.methods.maxdiff import (
-    Estimator,
-    Response,
-    analyse,
-    counts,
-    fit_aggregate,
-)
+from okrank.domain.exercises.methods.maxdiff_aggregate import Estimator, fit_aggregate
+from okrank.domain.exercises.methods.maxdiff_analysis import analyse, counts
 from okrank.domain.exercises.methods.maxdiff_closed_form import closed_form
 from okrank.domain.exercises.methods.maxdiff_csv import parse_responses_csv
+from okrank.domain.exercises.methods.maxdiff_response import Response
 from tests.domain.exercises.methods.test_maxdiff_csv import (
     FRUIT,
     fruit_csv,

@@ -7,14 +7,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from okrank.domain.exercises.methods.maxdiff import (
-    Estimator,
-    Response,
-    _objective_parts,
-    _respondent_groups,
-    analyse,
-    fit_aggregate,
-)
+from okrank.domain.exercises.methods.maxdiff_aggregate import Estimator, fit_aggregate
+from okrank.domain.exercises.methods.maxdiff_analysis import analyse
+from okrank.domain.exercises.methods.maxdiff_likelihood import objective_parts, respondent_groups
+from okrank.domain.exercises.methods.maxdiff_response import Response
 from okrank.domain.exercises.methods.maxdiff_separation import separated_items
 
 
@@ -39,8 +35,8 @@ def simulated(seed: int = 3, respondents: int = 6) -> list[Response]:
 
 def penalised(beta: np.ndarray, responses: list[Response], n: int) -> float:
     """ℓ(β) + ½ log det I(β), with the last item held at 0."""
-    groups = _respondent_groups(responses, {r.respondent: 0 for r in responses})
-    ll, _, hess = _objective_parts(beta[None], groups, 1, n)
+    groups = respondent_groups(responses, {r.respondent: 0 for r in responses})
+    ll, _, hess = objective_parts(beta[None], groups, 1, n)
     return float(ll[0]) + np.linalg.slogdet(hess[0][:-1, :-1])[1] / 2
 
 
