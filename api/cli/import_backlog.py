@@ -55,8 +55,8 @@ def run(args: argparse.Namespace, database: Any) -> None:
 
     from okrank.api.backlog.import_graphql import objective_ref
     from okrank.domain.application import Actor, OkrankApplication
+    from okrank.domain.csv_import import CsvImportError
     from okrank.domain.errors import DomainError
-    from okrank.domain.exercises.methods.maxdiff_csv import CsvImportError
     from okrank.projections.engine.runner import event_store_env
 
     mapping = parse_mapping(args.mapping)

@@ -10,8 +10,7 @@ from graphql import GraphQLError
 from okrank.api.auth import Role
 from okrank.api.graphql.ids import to_global_id
 from okrank.api.graphql.types import RoleEnum
-from okrank.domain import errors
-from okrank.domain.exercises.methods import maxdiff_csv
+from okrank.domain import csv_import, errors
 
 log = logging.getLogger("okrank.api")
 
@@ -61,7 +60,7 @@ class PermissionDeniedError(UserError):
 
 def from_domain(exc: errors.DomainError) -> UserError:
     """The payload error of each domain error class; an unmapped one is a server fault."""
-    if isinstance(exc, maxdiff_csv.CsvImportError):
+    if isinstance(exc, csv_import.CsvImportError):
         return CsvImportError(
             message=exc.message,
             rows=[CsvRowProblem(line=r.line, message=r.message) for r in exc.rows],

@@ -1,5 +1,5 @@
 """Backlog items read from a Jira or Linear CSV export (pure: text in, rows or one error listing
-every bad row, in the CsvImportError shape of the MaxDiff import).
+every bad row: the frame in `okrank.domain.csv_import`, shared with the MaxDiff import).
 
 Columns (header names matched case-insensitively; a `mapping` names other headers)
 ----------------------------------------------------------------------------------
@@ -20,21 +20,14 @@ a row spanning lines inside quotes is numbered by its first line.
 
 from __future__ import annotations
 
-import csv
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from uuid import UUID
 
 from okrank.domain.backlog.item import BacklogItem, require_reason
+from okrank.domain.csv_import import CsvImportError, CsvRowError, parse_rows
 from okrank.domain.errors import ValidationError
-from okrank.domain.exercises.methods.maxdiff_csv import (
-    MAX_LISTED,
-    CsvImportError,
-    CsvRowError,
-    _records,
-    _unreadable,
-)
 from okrank.domain.rankings.scoring import (
     RiceInputs,
     Tier,
@@ -106,41 +99,29 @@ def parse_backlog_csv(
 ) -> list[BacklogRow]:
     """Rows in file order, or CsvImportError naming every bad row (see the module doc).
     `objective_ref` turns an objective cell into its id (None: not an objective ID)."""
-    records = _records(text.removeprefix("\ufeff"))
-    header_line, header = next(records, (1, None))
-    if header is None:
-        raise CsvImportError([CsvRowError(1, "the file is empty")])
-    if isinstance(header, csv.Error):
-        raise CsvImportError([CsvRowError(header_line, _unreadable(header))])
-    columns = _columns(header, header_line, mapping or {})
-    out: list[BacklogRow] = []
-    bad: list[CsvRowError] = []
-    first_line: dict[str, int] = {}
-    count = 0
-    for line, fields in records:
-        count += 1
-        if count > MAX_ROWS:
-            raise CsvImportError(
-                [CsvRowError(line, f"more than {MAX_ROWS:,} rows; split the file")]
-            )
-        if not isinstance(fields, list):
-            bad.append(CsvRowError(line, _unreadable(fields)))
-            continue
-        problems: list[str] = []
-        row = _row(line, fields, len(header), columns, objective_ref, problems)
+    first_line: dict[str, int] = {}  # key → the line it first appears on
+
+    def read_row(
+        line: int,
+        fields: list[str],
+        width: int,
+        columns: dict[str, list[int]],
+        problems: list[str],
+    ) -> BacklogRow | None:
+        row = _row(line, fields, width, columns, objective_ref, problems)
         if row is not None:
             first = first_line.setdefault(row.key, line)
             if first != line:
                 problems.append(f"key {row.key!r} appears twice (first on line {first})")
-        if problems:
-            bad.append(CsvRowError(line, "; ".join(problems)))
-        elif row is not None:
-            out.append(row)
-    if count == 0:
-        raise CsvImportError([CsvRowError(header_line, "no items after the header")])
-    if bad:
-        raise CsvImportError(bad[:MAX_LISTED], max(0, len(bad) - MAX_LISTED))
-    return out
+        return row
+
+    return parse_rows(
+        text,
+        MAX_ROWS,
+        "items",
+        lambda header, line: _columns(header, line, mapping or {}),
+        read_row,
+    )
 
 
 def _uuid(text: str) -> UUID | None:

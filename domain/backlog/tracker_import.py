@@ -27,9 +27,9 @@ from eventsourcing.utils import get_topic
 
 from okrank.domain.backlog.item import BacklogItem
 from okrank.domain.backlog.tracker_csv import BacklogRow, parse_backlog_csv
+from okrank.domain.csv_import import CsvRowError, raise_bad_rows
 from okrank.domain.errors import ConflictError, DomainError, ValidationError
 from okrank.domain.exercises.commands import MAX_IMPORT_BYTES
-from okrank.domain.exercises.methods.maxdiff_csv import MAX_LISTED, CsvImportError, CsvRowError
 from okrank.domain.text import check_storable
 from okrank.domain.workspaces.workspace import workspace_id
 
@@ -133,8 +133,7 @@ def _check_objectives(app: Any, actor: Actor, rows: list[BacklogRow]) -> None:
         for r in rows
         if r.objective_id in problem
     ]
-    if bad:
-        raise CsvImportError(bad[:MAX_LISTED], max(0, len(bad) - MAX_LISTED))
+    raise_bad_rows(bad)
 
 
 def _new_item(ident: UUID, row: BacklogRow, actor: Actor) -> BacklogItem:

@@ -31,42 +31,16 @@ by its first line).
 
 from __future__ import annotations
 
-import csv
-import io
 import re
-from collections.abc import Hashable, Iterator, Mapping
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
 
-from okrank.domain.errors import ValidationError
+from okrank.domain.csv_import import CsvImportError, CsvRowError, parse_rows
 
 REQUIRED = ("respondent", "set", "items", "best", "worst")
 OPTIONAL = ("segment",)
 MIN_ITEMS, MAX_ITEMS = 3, 20
-MAX_LISTED = 100  # bad rows kept on the error; the rest are counted
-IN_MESSAGE = 5  # bad rows spelt out in the error message
 WHOLE_NUMBER = re.compile(r"[0-9]+")
-
-
-@dataclass(frozen=True)
-class CsvRowError:
-    line: int  # 1-based line number in the file (the header is line 1)
-    message: str
-
-
-class CsvImportError(ValidationError):
-    """The file cannot be imported; `rows` lists the bad rows (at most MAX_LISTED) and
-    `omitted` counts the bad rows beyond them."""
-
-    def __init__(self, rows: list[CsvRowError], omitted: int = 0) -> None:
-        self.rows = rows
-        self.omitted = omitted
-        total = len(rows) + omitted
-        shown = "; ".join(f"line {r.line}: {r.message}" for r in rows[:IN_MESSAGE])
-        rest = total - min(len(rows), IN_MESSAGE)
-        noun = "bad row" if total == 1 else "bad rows"
-        super().__init__(
-            ["csv"], f"{total} {noun}: {shown}" + (f"; and {rest} more" if rest else "")
-        )
 
 
 @dataclass(frozen=True)
@@ -83,61 +57,18 @@ def parse_responses_csv(
     text: str, labels: Mapping[str, Hashable], max_rows: int = 200_000
 ) -> list[ImportedResponse]:
     """Responses in file order, or CsvImportError naming every bad row (see the module doc)."""
-    records = _records(text.removeprefix("\ufeff"))
-    header_line, header = next(records, (1, None))
-    if header is None:
-        raise CsvImportError([CsvRowError(1, "the file is empty")])
-    if isinstance(header, csv.Error):
-        raise CsvImportError([CsvRowError(header_line, _unreadable(header))])
-    columns = _columns(header, header_line)
     resolver = _Labels(labels)
     seen_sets: dict[tuple[str, int], int] = {}  # (respondent, set) → first line
     segments: dict[str, tuple[str | None, int]] = {}  # respondent → (segment, first line)
-    out: list[ImportedResponse] = []
-    bad: list[CsvRowError] = []
-    count = 0
-    for line, fields in records:
-        count += 1
-        if count > max_rows:
-            raise CsvImportError(
-                [CsvRowError(line, f"more than {max_rows:,} rows; split the file")]
-            )
-        if isinstance(fields, csv.Error):
-            bad.append(CsvRowError(line, _unreadable(fields)))
-            continue
-        problems: list[str] = []
-        response = _row(fields, len(header), columns, resolver, problems)
+
+    def read_row(
+        line: int, fields: list[str], width: int, columns: dict[str, int], problems: list[str]
+    ) -> ImportedResponse | None:
+        response = _row(fields, width, columns, resolver, problems)
         problems += _cross_row(fields, columns, line, seen_sets, segments)
-        if problems:
-            bad.append(CsvRowError(line, "; ".join(problems)))
-        elif response is not None:
-            out.append(response)
-    if count == 0:
-        raise CsvImportError([CsvRowError(header_line, "no responses after the header")])
-    if bad:
-        raise CsvImportError(bad[:MAX_LISTED], max(0, len(bad) - MAX_LISTED))
-    return out
+        return response
 
-
-def _records(text: str) -> Iterator[tuple[int, list[str] | csv.Error]]:
-    """(first line number, fields or the parse error) per non-blank record. The reader resumes
-    after a quoting error, so later rows are still checked."""
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    previous_end = 0
-    while True:
-        try:
-            fields: list[str] | csv.Error = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as error:
-            fields = error
-        start, previous_end = previous_end + 1, reader.line_num
-        if isinstance(fields, csv.Error) or any(f.strip() for f in fields):
-            yield start, fields
-
-
-def _unreadable(error: csv.Error) -> str:
-    return f"cannot read the row ({error}); check the quotes"
+    return parse_rows(text, max_rows, "responses", _columns, read_row)
 
 
 def _columns(header: list[str], line: int) -> dict[str, int]:

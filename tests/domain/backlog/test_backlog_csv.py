@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from okrank.domain.backlog.tracker_csv import parse_backlog_csv
+from okrank.domain.csv_import import CsvImportError
 from okrank.domain.errors import ValidationError
-from okrank.domain.exercises.methods.maxdiff_csv import CsvImportError
 
 
 @pytest.mark.parametrize(

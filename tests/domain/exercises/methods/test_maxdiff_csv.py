@@ -11,14 +11,10 @@ import numpy as np
 import pytest
 from scipy.stats import pearsonr
 
+from okrank.domain.csv_import import CsvImportError, CsvRowError
 from okrank.domain.errors import ValidationError
 from okrank.domain.exercises.methods.maxdiff_analysis import analyse
-from okrank.domain.exercises.methods.maxdiff_csv import (
-    CsvImportError,
-    CsvRowError,
-    ImportedResponse,
-    parse_responses_csv,
-)
+from okrank.domain.exercises.methods.maxdiff_csv import ImportedResponse, parse_responses_csv
 from okrank.domain.exercises.methods.maxdiff_response import Response
 from tests.conftest import ROOT
 
