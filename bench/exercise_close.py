@@ -25,7 +25,8 @@ from bench.common import WORKSPACE, Database, admin_token, okrank_server, wait_p
 from okrank.domain.application import Actor, OkrankApplication
 from okrank.domain.exercises.ballots import BallotInput, MaxDiffAnswer
 from okrank.domain.exercises.exercise import ExerciseMethod
-from okrank.domain.exercises.results import Participant, compute
+from okrank.domain.exercises.result_types import Participant
+from okrank.domain.exercises.results import compute
 from okrank.domain.rankings.scoring import RiceInputs, Tier
 from okrank.projections.engine.runner import event_store_env
 

@@ -13,70 +13,28 @@ Items nobody gave an opinion on have no score and rank last.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 from uuid import UUID
 
 from okrank.domain.exercises.exercise import ExerciseMethod
-from okrank.domain.exercises.methods import (
-    agreement,
-    buy_a_feature,
-    maxdiff_bootstrap,
-    moscow,
-    rice_session,
+from okrank.domain.exercises.maxdiff_results import (
+    imported_answers,
+    maxdiff_group,
+    respondent_utilities,
 )
-from okrank.domain.exercises.methods.maxdiff_aggregate import Estimator
-from okrank.domain.exercises.methods.maxdiff_analysis import analysis as maxdiff_analysis
-from okrank.domain.exercises.methods.maxdiff_heterogeneity import heterogeneity_test
-from okrank.domain.exercises.methods.maxdiff_individual import fit_individual
-from okrank.domain.exercises.methods.maxdiff_quality import respondent_quality
-from okrank.domain.exercises.methods.maxdiff_response import Response
+from okrank.domain.exercises.methods import agreement, buy_a_feature, moscow, rice_session
+from okrank.domain.exercises.result_types import (
+    ExerciseResults,
+    GroupResults,
+    ImportedAnswer,
+    Participant,
+    RespondentUtilities,
+    ranked,
+)
 from okrank.domain.rankings.scoring import RiceInputs
 
-
-@dataclass(frozen=True)
-class Participant:
-    subject: str
-    segment: str  # '' for none
-    ballot: dict[str, Any] | None
-    design: list[list[str]] = field(default_factory=list)  # MaxDiff sets (item ID strings)
-    budget: float = 0.0
-
-
-@dataclass(frozen=True)
-class ItemOutcome:
-    item_id: UUID
-    rank: int
-    score: float | None
-    detail: dict[str, Any]
-
-
-@dataclass(frozen=True)
-class GroupResults:
-    segment: str  # '' = everyone
-    respondents: int
-    items: list[ItemOutcome]
-    summary: dict[str, Any]
-
-
-@dataclass(frozen=True)
-class RespondentUtilities:
-    """MaxDiff: one respondent's own utilities (empirical Bayes, shrunk toward everyone's)."""
-
-    respondent: str
-    segment: str
-    utilities: dict[UUID, float]
-    quality: dict[str, Any] = field(default_factory=dict)  # see `maxdiff_quality`
-
-
-@dataclass(frozen=True)
-class ExerciseResults:
-    overall: GroupResults
-    segments: list[GroupResults]
-    # Kendall's W across segments and Spearman for each pair of segments, on the item scores.
-    segment_agreement: dict[str, Any]
-    respondents: list[RespondentUtilities] = field(default_factory=list)
+Entry = TypeVar("Entry")
 
 
 def compute(
@@ -86,7 +44,7 @@ def compute(
     participants: Sequence[Participant],
     imported: dict[str, Any] | None = None,
 ) -> ExerciseResults:
-    responses = _imported_responses(imported or {}, candidates)
+    responses = imported_answers(imported or {}, candidates)
     overall = _group(method, "", candidates, prices, participants, responses)
     segments_named = sorted(
         {p.segment for p in participants if p.segment} | {r[1] for r in responses if r[1]}
@@ -114,101 +72,10 @@ def compute(
     }
     individual: list[RespondentUtilities] = []
     if method == ExerciseMethod.MAXDIFF:
-        spread, individual = _individual(candidates, participants, responses)
+        spread, individual = respondent_utilities(candidates, participants, responses)
         if spread is not None:
             overall.summary.update(spread)
     return ExerciseResults(overall, segments, segment_agreement, individual)
-
-
-def _individual(
-    candidates: Sequence[UUID],
-    participants: Sequence[Participant],
-    imported: Sequence[tuple[str, str, tuple[UUID, ...], UUID, UUID]],
-) -> tuple[dict[str, Any] | None, list[RespondentUtilities]]:
-    """How much individuals differ beyond the sampling noise (the summary entries: the spread σ,
-    0 unless the heterogeneity test detects a difference, and the test) and each respondent's
-    utilities; (None, []) without answers."""
-    responses = _maxdiff_responses(candidates, [p for p in participants if p.ballot], imported)
-    if not responses or len(candidates) < 2:
-        return None, []
-    fit = fit_individual(responses, len(candidates))
-    test = heterogeneity_test(responses, len(candidates), fit.aggregate)
-    spread = {
-        "preferenceSpread": float(fit.prior_sd) if test.detected else 0.0,
-        "preferenceSpreadEstimate": float(fit.prior_sd),
-        "heterogeneity": {
-            "statistic": test.statistic,
-            "degreesOfFreedom": test.degrees_of_freedom,
-            "pValue": test.p_value,
-            "detected": test.detected,
-        },
-    }
-    quality = respondent_quality(responses, len(candidates), fit.utilities, fit.aggregate)
-    spread["responseQuality"] = {
-        "respondents": len(quality),
-        "noBetterThanChance": sum(q.no_better_than_chance for q in quality.values()),
-        "straightliners": sum(q.straightliner for q in quality.values()),
-    }
-    segment = {p.subject: p.segment for p in participants}
-    segment.update({f"import:{r[0]}": r[1] for r in imported})
-    out = []
-    for respondent in sorted(fit.utilities):
-        u = fit.utilities[respondent]
-        out.append(
-            RespondentUtilities(
-                respondent.removeprefix("import:"),
-                segment.get(respondent, ""),
-                {c: float(u[n]) for n, c in enumerate(candidates)},
-                {
-                    "answers": quality[respondent].answers,
-                    "rlh": quality[respondent].rlh,
-                    "aggregateRlh": quality[respondent].aggregate_rlh,
-                    "chanceRlh": quality[respondent].chance_rlh,
-                    "noBetterThanChance": quality[respondent].no_better_than_chance,
-                    "straightliner": quality[respondent].straightliner,
-                },
-            )
-        )
-    return spread, out
-
-
-def _imported_responses(
-    imported: dict[str, Any], candidates: Sequence[UUID]
-) -> list[tuple[str, str, tuple[UUID, ...], UUID, UUID]]:
-    """(respondent, segment, shown, best, worst) of the imported rows still about candidates."""
-    if not imported:
-        return []
-    items = [UUID(i) for i in imported["items"]]
-    current = set(candidates)
-    out = []
-    for respondent, _set, shown, best, worst, segment in imported["rows"]:
-        out.append(
-            (
-                str(respondent),
-                segment or "",
-                tuple(items[i] for i in shown if items[i] in current),
-                items[best],
-                items[worst],
-            )
-        )
-    return [r for r in out if r[3] in current and r[4] in current]
-
-
-def _ranked(
-    candidates: Sequence[UUID], scored: dict[UUID, tuple[float | None, dict[str, Any], tuple]]
-) -> list[ItemOutcome]:
-    """Order by the method's key (best first); items without a score go last, in candidate order."""
-    position = {c: n for n, c in enumerate(candidates)}
-    with_score = sorted(
-        (c for c in candidates if scored.get(c, (None,))[0] is not None),
-        key=lambda c: (scored[c][2], position[c]),
-    )
-    without = [c for c in candidates if c not in with_score]
-    out = []
-    for n, c in enumerate([*with_score, *without]):
-        score, detail, _ = scored.get(c, (None, {}, ()))
-        out.append(ItemOutcome(c, n + 1, score, detail))
-    return out
 
 
 def _group(
@@ -217,62 +84,79 @@ def _group(
     candidates: Sequence[UUID],
     prices: dict[UUID, float],
     participants: Sequence[Participant],
-    imported: Sequence[tuple[str, str, tuple[UUID, ...], UUID, UUID]],
+    imported: Sequence[ImportedAnswer],
 ) -> GroupResults:
     voted = [p for p in participants if p.ballot]
     if method == ExerciseMethod.MAXDIFF:
-        return _maxdiff(segment, candidates, voted, imported)
+        return maxdiff_group(segment, candidates, voted, imported)
     if method == ExerciseMethod.RICE_SESSION:
-        estimates = [
-            rice_session.Estimate(p.subject, UUID(item), RiceInputs(*v))
-            for p in voted
-            for item, v in p.ballot["estimates"].items()
-            if UUID(item) in candidates
-        ]
+        estimates = _entries(voted, "estimates", candidates, _estimate)
         rows = rice_session.results(estimates, list(candidates))
-        scored = {
-            r.item: (
-                r.score,
-                {
-                    "participants": r.participants,
-                    "median": vars(r.median),
-                    "spreadIqr": r.spread_iqr,
-                    "spreadCv": r.spread_cv,
-                },
-                (r.rank,),
-            )
-            for r in rows
-        }
-        respondents = len({e.participant for e in estimates})
-        return GroupResults(segment, respondents, _ranked(candidates, scored), {})
+        return _session_group(segment, candidates, estimates, rows, _rice_detail)
     if method == ExerciseMethod.MOSCOW:
-        votes = [
-            moscow.Vote(p.subject, UUID(item), category)
-            for p in voted
-            for item, category in p.ballot["votes"].items()
-            if UUID(item) in candidates
-        ]
+        votes = _entries(voted, "votes", candidates, moscow.Vote)
         rows = moscow.results(votes, list(candidates))
-        scored = {
-            r.item: (
-                r.score,
-                {
-                    "distribution": {c.value: k for c, k in r.distribution.items()},
-                    "consensus": r.consensus.value,
-                },
-                (r.rank,),
-            )
-            for r in rows
-        }
-        respondents = len({v.participant for v in votes})
-        return GroupResults(segment, respondents, _ranked(candidates, scored), {})
-    # Buy a Feature: everyone's budget counts (unspent money is part of the answer).
-    allocations = [
-        buy_a_feature.Allocation(p.subject, UUID(item), amount)
+        return _session_group(segment, candidates, votes, rows, _moscow_detail)
+    return _buy_a_feature_group(segment, candidates, prices, participants, voted)
+
+
+def _entries(
+    voted: Sequence[Participant],
+    key: str,
+    candidates: Sequence[UUID],
+    make: Callable[[str, UUID, Any], Entry],
+) -> list[Entry]:
+    """Each ballot's `key` entries about current candidates, as make(participant, item, value)."""
+    return [
+        make(p.subject, UUID(item), value)
         for p in voted
-        for item, amount in p.ballot["allocations"].items()
+        for item, value in p.ballot[key].items()
         if UUID(item) in candidates
     ]
+
+
+def _session_group(
+    segment: str,
+    candidates: Sequence[UUID],
+    entries: Sequence[Any],
+    rows: Sequence[Any],
+    detail: Callable[[Any], dict[str, Any]],
+) -> GroupResults:
+    """A method whose rows carry an item's score and rank; respondents are those with entries."""
+    scored = {r.item: (r.score, detail(r), (r.rank,)) for r in rows}
+    respondents = len({e.participant for e in entries})
+    return GroupResults(segment, respondents, ranked(candidates, scored), {})
+
+
+def _estimate(participant: str, item: UUID, inputs: list[float]) -> rice_session.Estimate:
+    return rice_session.Estimate(participant, item, RiceInputs(*inputs))
+
+
+def _rice_detail(r: rice_session.RiceResult) -> dict[str, Any]:
+    return {
+        "participants": r.participants,
+        "median": vars(r.median),
+        "spreadIqr": r.spread_iqr,
+        "spreadCv": r.spread_cv,
+    }
+
+
+def _moscow_detail(r: moscow.MoscowResult) -> dict[str, Any]:
+    return {
+        "distribution": {c.value: k for c, k in r.distribution.items()},
+        "consensus": r.consensus.value,
+    }
+
+
+def _buy_a_feature_group(
+    segment: str,
+    candidates: Sequence[UUID],
+    prices: dict[UUID, float],
+    participants: Sequence[Participant],
+    voted: Sequence[Participant],
+) -> GroupResults:
+    """Everyone's budget counts (unspent money is part of the answer)."""
+    allocations = _entries(voted, "allocations", candidates, buy_a_feature.Allocation)
     item_prices = {c: prices[c] for c in candidates}
     budgets = {p.subject: p.budget for p in participants}
     rows, unspent = buy_a_feature.results(allocations, item_prices, budgets)
@@ -301,91 +185,4 @@ def _group(
         "excessReturned": sum(r.excess for r in rows),
     }
     respondents = len({a.participant for a in allocations if a.amount > 0})
-    return GroupResults(segment, respondents, _ranked(candidates, scored), summary)
-
-
-def _maxdiff_responses(
-    candidates: Sequence[UUID],
-    voted: Sequence[Participant],
-    imported: Sequence[tuple[str, str, tuple[UUID, ...], UUID, UUID]],
-) -> list[Response]:
-    """Ballot answers and imported rows as responses over the current candidates."""
-    index = {c: n for n, c in enumerate(candidates)}
-    responses = []
-    for p in voted:
-        for set_index, best, worst in p.ballot["answers"]:
-            b, w = UUID(best), UUID(worst)
-            shown = [UUID(i) for i in p.design[set_index] if UUID(i) in index]
-            # A withdrawn candidate leaves the set; answers naming it no longer count.
-            if b in index and w in index and len(shown) >= 3:
-                responses.append(
-                    Response(p.subject, tuple(index[i] for i in shown), index[b], index[w])
-                )
-    for respondent, _segment, shown, b, w in imported:
-        if len(shown) >= 3:
-            responses.append(
-                Response(f"import:{respondent}", tuple(index[i] for i in shown), index[b], index[w])
-            )
-    return responses
-
-
-def _maxdiff(
-    segment: str,
-    candidates: Sequence[UUID],
-    voted: Sequence[Participant],
-    imported: Sequence[tuple[str, str, tuple[UUID, ...], UUID, UUID]],
-) -> GroupResults:
-    responses = _maxdiff_responses(candidates, voted, imported)
-    respondents = len({r.respondent for r in responses})
-    if not responses or len(candidates) < 2:
-        return GroupResults(segment, respondents, _ranked(candidates, {}), {"responses": 0})
-    analysis = maxdiff_analysis(responses, len(candidates))
-    order = [r.item for r in sorted(analysis.items, key=lambda r: r.rank) if r.shown]
-    sure = maxdiff_bootstrap.bootstrap(
-        responses,
-        len(candidates),
-        analysis.fit.utilities,
-        order,
-        penalised=analysis.fit.estimator == Estimator.FIRTH,
-    )
-    scored = {}
-    for r in analysis.items:
-        if r.shown == 0:
-            continue  # never shown (e.g. added late and nobody reached its sets yet)
-        c = sure.items[r.item]
-        scored[candidates[r.item]] = (
-            r.share,
-            {
-                "shown": r.shown,
-                "best": r.best,
-                "worst": r.worst,
-                "countingScore": r.counting_score,
-                "utility": r.utility,
-                "standardError": r.standard_error,
-                "analyticalUtility": r.analytical_utility,
-                "share": r.share,
-                "referenceUtility": r.reference_utility,
-                "referenceStandardError": r.reference_standard_error,
-                "analyticalStandardError": r.analytical_standard_error,
-                "analyticalChoiceShare": r.analytical_choice_share,
-                "analyticalCorrected": r.analytical_corrected,
-                "separation": r.separation,
-                "utilityInterval": list(c.utility_interval),
-                "shareInterval": list(c.share_interval),
-                "rankInterval": list(c.rank_interval),
-                "aheadOfNext": c.ahead_of_next,
-                "respondentsToSeparate": c.respondents_to_separate,
-            },
-            (r.rank,),
-        )
-    fit = analysis.fit
-    summary = {
-        "responses": len(responses),
-        "estimator": fit.estimator,
-        "logLikelihood": fit.log_likelihood,
-        "referenceItem": str(candidates[fit.reference]),
-        "confidence": sure.summary,
-        "bootstrapReplicates": sure.replicates,
-        "bootstrapSeed": sure.seed,
-    }
-    return GroupResults(segment, respondents, _ranked(candidates, scored), summary)
+    return GroupResults(segment, respondents, ranked(candidates, scored), summary)

@@ -14,7 +14,8 @@ from psycopg import Cursor
 from psycopg.types.json import Jsonb
 
 from okrank.domain.exercises.exercise import Exercise, ExerciseMethod
-from okrank.domain.exercises.results import Participant, compute
+from okrank.domain.exercises.result_types import Participant
+from okrank.domain.exercises.results import compute
 
 TABLES = {
     "exercises": """

@@ -11,7 +11,8 @@ from okrank.domain.errors import ValidationError
 from okrank.domain.exercises.ballots import BallotInput, MaxDiffAnswer, normalise_ballot
 from okrank.domain.exercises.design import extension_sets, maxdiff_designs, validate_explicit_design
 from okrank.domain.exercises.exercise import Exercise, ExerciseMethod
-from okrank.domain.exercises.results import Participant, compute
+from okrank.domain.exercises.result_types import Participant
+from okrank.domain.exercises.results import compute
 
 
 def exercise(method: str, n: int = 4, prices: list[float] | None = None) -> tuple[Exercise, list]:

@@ -1,0 +1,183 @@
+"""MaxDiff results of an exercise: ballots and imported rows as responses over the current
+candidates, the per-group figures (utilities, shares, bootstrap confidence) and each
+respondent's own utilities with the heterogeneity test and response quality."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+from uuid import UUID
+
+from okrank.domain.exercises.methods import maxdiff_bootstrap
+from okrank.domain.exercises.methods.maxdiff_aggregate import Estimator
+from okrank.domain.exercises.methods.maxdiff_analysis import analysis as maxdiff_analysis
+from okrank.domain.exercises.methods.maxdiff_heterogeneity import heterogeneity_test
+from okrank.domain.exercises.methods.maxdiff_individual import fit_individual
+from okrank.domain.exercises.methods.maxdiff_quality import respondent_quality
+from okrank.domain.exercises.methods.maxdiff_response import Response
+from okrank.domain.exercises.result_types import (
+    GroupResults,
+    ImportedAnswer,
+    Participant,
+    RespondentUtilities,
+    ranked,
+)
+
+
+def imported_answers(imported: dict[str, Any], candidates: Sequence[UUID]) -> list[ImportedAnswer]:
+    """(respondent, segment, shown, best, worst) of the imported rows still about candidates."""
+    if not imported:
+        return []
+    items = [UUID(i) for i in imported["items"]]
+    current = set(candidates)
+    out = []
+    for respondent, _set, shown, best, worst, segment in imported["rows"]:
+        out.append(
+            (
+                str(respondent),
+                segment or "",
+                tuple(items[i] for i in shown if items[i] in current),
+                items[best],
+                items[worst],
+            )
+        )
+    return [r for r in out if r[3] in current and r[4] in current]
+
+
+def respondent_utilities(
+    candidates: Sequence[UUID],
+    participants: Sequence[Participant],
+    imported: Sequence[ImportedAnswer],
+) -> tuple[dict[str, Any] | None, list[RespondentUtilities]]:
+    """How much individuals differ beyond the sampling noise (the summary entries: the spread σ,
+    0 unless the heterogeneity test detects a difference, and the test) and each respondent's
+    utilities; (None, []) without answers."""
+    responses = _maxdiff_responses(candidates, [p for p in participants if p.ballot], imported)
+    if not responses or len(candidates) < 2:
+        return None, []
+    fit = fit_individual(responses, len(candidates))
+    test = heterogeneity_test(responses, len(candidates), fit.aggregate)
+    spread = {
+        "preferenceSpread": float(fit.prior_sd) if test.detected else 0.0,
+        "preferenceSpreadEstimate": float(fit.prior_sd),
+        "heterogeneity": {
+            "statistic": test.statistic,
+            "degreesOfFreedom": test.degrees_of_freedom,
+            "pValue": test.p_value,
+            "detected": test.detected,
+        },
+    }
+    quality = respondent_quality(responses, len(candidates), fit.utilities, fit.aggregate)
+    spread["responseQuality"] = {
+        "respondents": len(quality),
+        "noBetterThanChance": sum(q.no_better_than_chance for q in quality.values()),
+        "straightliners": sum(q.straightliner for q in quality.values()),
+    }
+    segment = {p.subject: p.segment for p in participants}
+    segment.update({f"import:{r[0]}": r[1] for r in imported})
+    out = []
+    for respondent in sorted(fit.utilities):
+        u = fit.utilities[respondent]
+        out.append(
+            RespondentUtilities(
+                respondent.removeprefix("import:"),
+                segment.get(respondent, ""),
+                {c: float(u[n]) for n, c in enumerate(candidates)},
+                {
+                    "answers": quality[respondent].answers,
+                    "rlh": quality[respondent].rlh,
+                    "aggregateRlh": quality[respondent].aggregate_rlh,
+                    "chanceRlh": quality[respondent].chance_rlh,
+                    "noBetterThanChance": quality[respondent].no_better_than_chance,
+                    "straightliner": quality[respondent].straightliner,
+                },
+            )
+        )
+    return spread, out
+
+
+def _maxdiff_responses(
+    candidates: Sequence[UUID],
+    voted: Sequence[Participant],
+    imported: Sequence[ImportedAnswer],
+) -> list[Response]:
+    """Ballot answers and imported rows as responses over the current candidates."""
+    index = {c: n for n, c in enumerate(candidates)}
+    responses = []
+    for p in voted:
+        for set_index, best, worst in p.ballot["answers"]:
+            b, w = UUID(best), UUID(worst)
+            shown = [UUID(i) for i in p.design[set_index] if UUID(i) in index]
+            # A withdrawn candidate leaves the set; answers naming it no longer count.
+            if b in index and w in index and len(shown) >= 3:
+                responses.append(
+                    Response(p.subject, tuple(index[i] for i in shown), index[b], index[w])
+                )
+    for respondent, _segment, shown, b, w in imported:
+        if len(shown) >= 3:
+            responses.append(
+                Response(f"import:{respondent}", tuple(index[i] for i in shown), index[b], index[w])
+            )
+    return responses
+
+
+def maxdiff_group(
+    segment: str,
+    candidates: Sequence[UUID],
+    voted: Sequence[Participant],
+    imported: Sequence[ImportedAnswer],
+) -> GroupResults:
+    responses = _maxdiff_responses(candidates, voted, imported)
+    respondents = len({r.respondent for r in responses})
+    if not responses or len(candidates) < 2:
+        return GroupResults(segment, respondents, ranked(candidates, {}), {"responses": 0})
+    analysis = maxdiff_analysis(responses, len(candidates))
+    order = [r.item for r in sorted(analysis.items, key=lambda r: r.rank) if r.shown]
+    sure = maxdiff_bootstrap.bootstrap(
+        responses,
+        len(candidates),
+        analysis.fit.utilities,
+        order,
+        penalised=analysis.fit.estimator == Estimator.FIRTH,
+    )
+    scored = {}
+    for r in analysis.items:
+        if r.shown == 0:
+            continue  # never shown (e.g. added late and nobody reached its sets yet)
+        c = sure.items[r.item]
+        scored[candidates[r.item]] = (
+            r.share,
+            {
+                "shown": r.shown,
+                "best": r.best,
+                "worst": r.worst,
+                "countingScore": r.counting_score,
+                "utility": r.utility,
+                "standardError": r.standard_error,
+                "analyticalUtility": r.analytical_utility,
+                "share": r.share,
+                "referenceUtility": r.reference_utility,
+                "referenceStandardError": r.reference_standard_error,
+                "analyticalStandardError": r.analytical_standard_error,
+                "analyticalChoiceShare": r.analytical_choice_share,
+                "analyticalCorrected": r.analytical_corrected,
+                "separation": r.separation,
+                "utilityInterval": list(c.utility_interval),
+                "shareInterval": list(c.share_interval),
+                "rankInterval": list(c.rank_interval),
+                "aheadOfNext": c.ahead_of_next,
+                "respondentsToSeparate": c.respondents_to_separate,
+            },
+            (r.rank,),
+        )
+    fit = analysis.fit
+    summary = {
+        "responses": len(responses),
+        "estimator": fit.estimator,
+        "logLikelihood": fit.log_likelihood,
+        "referenceItem": str(candidates[fit.reference]),
+        "confidence": sure.summary,
+        "bootstrapReplicates": sure.replicates,
+        "bootstrapSeed": sure.seed,
+    }
+    return GroupResults(segment, respondents, ranked(candidates, scored), summary)
