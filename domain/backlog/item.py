@@ -197,12 +197,16 @@ class BacklogItem(Aggregate):
     ) -> None:
         self.tags[objective_id] = Tag(objective_id, key_result_id, Tier(tier))
 
-    def retag(
-        self, objective_id: UUID, key_result_id: UUID | None, tier: Tier, reason: str, actor: str
-    ) -> None:
+    def _tag_of(self, objective_id: UUID) -> Tag:
         current = self.tags.get(objective_id)
         if current is None:
             raise ValidationError("objectiveId", "item is not tagged to this objective")
+        return current
+
+    def retag(
+        self, objective_id: UUID, key_result_id: UUID | None, tier: Tier, reason: str, actor: str
+    ) -> None:
+        current = self._tag_of(objective_id)
         if tier == Tier.UNTAGGED:
             raise ValidationError("tier", "a tag's tier is DIRECT or INDIRECT; untag instead")
         if (current.tier, current.key_result_id) == (tier, key_result_id):
@@ -231,9 +235,7 @@ class BacklogItem(Aggregate):
         self.tags[objective_id] = Tag(objective_id, key_result_id, Tier(tier))
 
     def untag(self, objective_id: UUID, reason: str, actor: str) -> None:
-        current = self.tags.get(objective_id)
-        if current is None:
-            raise ValidationError("objectiveId", "item is not tagged to this objective")
+        current = self._tag_of(objective_id)
         self._untagged(
             objective_id=objective_id,
             previous_tier=current.tier.value,
