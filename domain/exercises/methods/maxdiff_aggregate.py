@@ -16,19 +16,13 @@ NEWTON_STEPS = 100  # Newton converges in 5–10 steps; the cap only guards agai
 SCORE_TOLERANCE = 1e-10  # largest |∂ log-likelihood / ∂ utility| accepted as the maximum
 
 
-def _arrays(responses: Sequence[Response]) -> dict[int, tuple[np.ndarray, ...]]:
-    """Responses grouped by set size: (sets R×k, best R, worst R)."""
-    groups: dict[int, list[Response]] = {}
-    for r in responses:
-        groups.setdefault(len(r.shown), []).append(r)
-    return {
-        k: (
-            np.array([r.shown for r in rs], dtype=np.int64),
-            np.array([r.best for r in rs], dtype=np.int64),
-            np.array([r.worst for r in rs], dtype=np.int64),
-        )
-        for k, rs in groups.items()
-    }
+def _in_items(groups: dict) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """`respondent_groups`' groups as (sets R×k, best R, worst R) in item indices."""
+    out = []
+    for _, sets, best, worst in groups.values():
+        rows = np.arange(len(sets))
+        out.append((sets, sets[rows, best], sets[rows, worst]))
+    return out
 
 
 class Estimator:
@@ -76,7 +70,7 @@ def fit_aggregate(
     reference = int(order[-1]) if reference is None else reference
     free = order[:-1]  # the last item shown is held at 0 while fitting (identification)
     groups = respondent_groups(responses, {r.respondent: 0 for r in responses})
-    separated = separated_items(_arrays(responses).values(), n_items)
+    separated = separated_items(_in_items(groups), n_items)
     firth = bool(separated)
 
     def objective(beta: np.ndarray) -> tuple[float, np.ndarray, np.ndarray, float]:
