@@ -3,8 +3,6 @@ refused."""
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import pytest
 
@@ -23,13 +21,9 @@ def test_design_is_balanced():
     assert design.versions[0] != design.versions[1]  # a different version per participant
 
 
-def test_a_thousand_versions_are_fast_balanced_and_different():
-    started = time.perf_counter()
+def test_a_thousand_versions_are_balanced_and_different():
+    # Its speed (about 0.05 s) is measured by bench.maxdiff_design, not asserted here.
     design = generate_design(20, set_size=4, appearances=3, versions=1000, seed=7)
-    elapsed = time.perf_counter() - started
-    # About 0.05 s alone (bench.maxdiff_design measures it); the bound only tells a rebuild of
-    # every version from scratch (24–35 s) from the current one on a loaded shared machine.
-    assert elapsed < 10.0
     assert len(design.versions) == 1000 and all(len(sets) == 15 for sets in design.versions)
     figures = balance(design)
     # Within every version: each item exactly 3 times; each pair together 0 or 1 times.
