@@ -41,6 +41,7 @@ class Tier(StrEnum):
     UNTAGGED = "UNTAGGED"
 
 
+TAG_TIERS = (Tier.DIRECT, Tier.INDIRECT)  # the tiers a tag may have
 TIER_STRENGTH = {Tier.DIRECT: 2, Tier.INDIRECT: 1, Tier.UNTAGGED: 0}
 
 
