@@ -101,10 +101,7 @@ class RankingQueries:
                 eligible=r["eligible"],
                 scored=r["base_score"] is not None,
             )
-            cursor = ranking_cursor(
-                r["k_unscored"], r["k_priority"], r["k_base"], r["seq"], r["id"]
-            )
-            edges.append(RankingEdge(cursor=cursor, node=entry))
+            edges.append(RankingEdge(cursor=ranking_cursor(*reads.row_key(r)), node=entry))
 
         async def count() -> int:
             return await reads.ranking_count(

@@ -21,6 +21,11 @@ Row = asyncpg.Record
 RANKING_ORDER = "r.k_unscored, r.k_priority, r.k_base, r.seq, r.item_id"
 
 
+def row_key(r: Row) -> tuple[int, float, float, int, UUID]:
+    """A ranking page row's place in RANKING_ORDER: what its keyset cursor holds."""
+    return (r["k_unscored"], r["k_priority"], r["k_base"], r["seq"], r["id"])
+
+
 async def ranking_page(
     pool: asyncpg.Pool,
     workspace: str,
