@@ -10,7 +10,7 @@ import strawberry
 from strawberry.types import Info
 
 from okrank.api.graphql.ids import to_global_id
-from okrank.api.graphql.node import Node
+from okrank.api.graphql.node import Node, load_node
 from okrank.api.graphql.pagination import connection_types
 from okrank.api.okrs.types import KeyResult, Objective, load_key_result
 from okrank.api.rankings.enums import TagTierEnum
@@ -168,15 +168,11 @@ def item_global_id(item_id: UUID | str) -> strawberry.ID:
 
 async def load_backlog_item(info: Info, item_id: UUID | None) -> BacklogItem | None:
     """A backlog item of the caller's workspace (through the request's loader), or None."""
-    if item_id is None:
-        return None
-    row = await info.context.loaders.item.load(item_id)
-    return BacklogItem.from_row(row) if row else None
+    return await load_node(info.context.loaders.item, item_id, BacklogItem.from_row)
 
 
 BacklogItemEdge, BacklogItemConnection = connection_types(
     BacklogItem,
-    name="BacklogItem",
     page_about="A page of backlog items, oldest first.",
     edge_about="An edge of a backlog item list.",
     node_is="The item.",

@@ -9,7 +9,8 @@ from uuid import UUID
 import strawberry
 from strawberry.types import Info
 
-from okrank.api.backlog.types import BacklogItem, load_backlog_item
+from okrank.api.backlog.types import BacklogItem, item_global_id, load_backlog_item
+from okrank.api.exercises import reads
 from okrank.api.exercises.enums import MoscowCategoryEnum
 from okrank.api.exercises.maxdiff_result_types import (
     MaxDiffFit,
@@ -151,6 +152,27 @@ class ExerciseResults:
         description="MaxDiff: how the utilities were estimated (null without answers)."
     )
 
+    @classmethod
+    async def of_group(cls, ctx: Any, exercise: Any, group: Any) -> ExerciseResults:
+        """The results of one group (a segment, or '' for everyone) of a closed exercise."""
+        segment = group["segment"]
+        rows = await reads.results(ctx.pool, ctx.workspace, exercise["id"], segment)
+        method = ExerciseMethod(exercise["method"])
+        s = group["summary"] or {}
+        return cls(
+            segment=segment or None,
+            respondents=group["respondents"],
+            items=[ExerciseItemResult.from_row(method, r) for r in rows],
+            budget_total=s.get("budgetTotal"),
+            spent=s.get("spent"),
+            unspent_on_items_not_bought=s.get("unspentOnItemsNotBought"),
+            excess_returned=s.get("excessReturned"),
+            preference_spread=s.get("preferenceSpread"),
+            heterogeneity=PreferenceHeterogeneity.from_summary(s),
+            response_quality=ResponseQualitySummary.of(s.get("responseQuality")),
+            maxdiff_fit=MaxDiffFit.from_summary(s, item_global_id),
+        )
+
 
 @strawberry.type(description="A respondent whose answers the results leave out.")
 class ExcludedRespondent:
@@ -179,7 +201,6 @@ class RespondentUtilities:
 
 RespondentUtilitiesEdge, RespondentUtilitiesConnection = connection_types(
     RespondentUtilities,
-    name="RespondentUtilities",
     page_about="Respondents' own utilities, by name.",
     edge_about="An edge of the respondent list.",
     node_is="The respondent.",
@@ -203,3 +224,11 @@ class SegmentAgreement:
         description="Kendall's W across all segments: 1 = full agreement, 0 = none."
     )
     pairs: list[SegmentPair] = strawberry.field(description="Spearman for each pair.")
+
+    @classmethod
+    def of(cls, a: dict[str, Any]) -> SegmentAgreement:
+        """From the agreement the projection stored with the exercise."""
+        return cls(
+            kendall_w=a["kendallW"],
+            pairs=[SegmentPair(a=p["a"], b=p["b"], spearman=p["spearman"]) for p in a["pairs"]],
+        )

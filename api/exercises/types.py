@@ -25,23 +25,18 @@ from okrank.api.exercises.enums import ExerciseAction, ExerciseMethodEnum, Exerc
 from okrank.api.exercises.maxdiff_design_types import MaxDiffDesignDiagnostics
 from okrank.api.exercises.maxdiff_export_fields import answers_export, utilities_export
 from okrank.api.exercises.maxdiff_result_types import (
-    MaxDiffFit,
-    PreferenceHeterogeneity,
     RespondentQuality,
-    ResponseQualitySummary,
 )
 from okrank.api.exercises.maxdiff_turf_types import TurfResult, turf_of
 from okrank.api.exercises.privacy import forbidden, is_owner, require_results
 from okrank.api.exercises.result_types import (
     ExcludedRespondent,
-    ExerciseItemResult,
     ExerciseResults,
     ItemUtility,
     RespondentUtilities,
     RespondentUtilitiesConnection,
     RespondentUtilitiesEdge,
     SegmentAgreement,
-    SegmentPair,
 )
 from okrank.api.graphql.ids import decode_cursor, to_global_id
 from okrank.api.graphql.node import Node
@@ -225,25 +220,8 @@ class Exercise(Node):
             return None
         groups = {g["segment"]: g for g in await reads.groups(info.context.pool, self.row["id"])}
         group = groups.get(segment or "")
-        return None if group is None else await self._group_results(info, group)
-
-    async def _group_results(self, info: Info, group: Any) -> ExerciseResults:
-        ctx, segment = info.context, group["segment"]
-        rows = await reads.results(ctx.pool, ctx.workspace, self.row["id"], segment)
-        method = ExerciseMethod(self.row["method"])
-        s = group["summary"] or {}
-        return ExerciseResults(
-            segment=segment or None,
-            respondents=group["respondents"],
-            items=[ExerciseItemResult.from_row(method, r) for r in rows],
-            budget_total=s.get("budgetTotal"),
-            spent=s.get("spent"),
-            unspent_on_items_not_bought=s.get("unspentOnItemsNotBought"),
-            excess_returned=s.get("excessReturned"),
-            preference_spread=s.get("preferenceSpread"),
-            heterogeneity=PreferenceHeterogeneity.from_summary(s),
-            response_quality=ResponseQualitySummary.of(s.get("responseQuality")),
-            maxdiff_fit=MaxDiffFit.from_summary(s, item_global_id),
+        return (
+            None if group is None else await ExerciseResults.of_group(info.context, self.row, group)
         )
 
     @strawberry.field(description="Results per segment once CLOSED (empty before).")
@@ -251,17 +229,17 @@ class Exercise(Node):
         if not self._check_results(info):
             return []
         groups = await reads.groups(info.context.pool, self.row["id"])
-        return [await self._group_results(info, g) for g in groups if g["segment"]]
+        return [
+            await ExerciseResults.of_group(info.context, self.row, g)
+            for g in groups
+            if g["segment"]
+        ]
 
     @strawberry.field(description="How the segments agree (null before CLOSED).")
     def segment_agreement(self, info: Info) -> SegmentAgreement | None:
         if not self._check_results(info) or self.row["segment_agreement"] is None:
             return None
-        a = self.row["segment_agreement"]
-        return SegmentAgreement(
-            kendall_w=a["kendallW"],
-            pairs=[SegmentPair(a=p["a"], b=p["b"], spearman=p["spearman"]) for p in a["pairs"]],
-        )
+        return SegmentAgreement.of(self.row["segment_agreement"])
 
     @strawberry.field(
         description="How this exercise's results agree with each other closed exercise on the "
@@ -379,7 +357,6 @@ class Exercise(Node):
 
 ExerciseEdge, ExerciseConnection = connection_types(
     Exercise,
-    name="Exercise",
     page_about="A page of exercises, oldest first.",
     edge_about="An edge of an exercise list.",
     node_is="The exercise.",

@@ -41,15 +41,16 @@ def edge_type(
 def connection_types(
     node: type,
     *,
-    name: str,
     page_about: str,
     edge_about: str,
     node_is: str,
     edges_are: str,
     cursor: str = AFTER_CURSOR,
 ) -> tuple[Any, Any]:
-    """`<name>Edge` and `<name>Connection` (edges and pageInfo) of a node type: one shape for
-    every list, each keeping its own descriptions. Build a page of it with `connection`."""
+    """`<Node>Edge` and `<Node>Connection` (edges and pageInfo) of a node type, named after its
+    GraphQL name: one shape for every list, each keeping its own descriptions. Build a page of
+    it with `connection`."""
+    name = node.__strawberry_definition__.name  # type: ignore[attr-defined]
     edge = edge_type(node, name=f"{name}Edge", about=edge_about, node_is=node_is, cursor=cursor)
     fields = {
         "__annotations__": {"edges": list[edge], "page_info": PageInfo},

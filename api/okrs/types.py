@@ -10,7 +10,7 @@ import strawberry
 from strawberry.types import Info
 
 from okrank.api.graphql.ids import to_global_id
-from okrank.api.graphql.node import Node
+from okrank.api.graphql.node import Node, load_node
 from okrank.api.graphql.pagination import connection_types
 from okrank.api.okrs import reads
 from okrank.domain.okrs.objective import HEALTHY_KEY_RESULTS, ObjectiveLevel, ObjectiveStatus
@@ -125,15 +125,11 @@ class Objective(Node):
 
 async def load_objective(info: Info, objective_id: UUID | None) -> Objective | None:
     """An objective of the caller's workspace (through the request's loader), or None."""
-    if objective_id is None:
-        return None
-    row = await info.context.loaders.objective.load(objective_id)
-    return Objective.from_row(row) if row else None
+    return await load_node(info.context.loaders.objective, objective_id, Objective.from_row)
 
 
 ObjectiveEdge, ObjectiveConnection = connection_types(
     Objective,
-    name="Objective",
     page_about="A page of objectives, oldest first.",
     edge_about="An edge of an objective list.",
     node_is="The objective.",

@@ -75,7 +75,6 @@ class TagEvent(Node):
 
 TagEventEdge, TagEventConnection = connection_types(
     TagEvent,
-    name="TagEvent",
     page_about="A page of tag history, newest first.",
     edge_about="An edge of the tag history.",
     node_is="The entry.",
