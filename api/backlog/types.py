@@ -13,11 +13,10 @@ from okrank.api.graphql.ids import to_global_id
 from okrank.api.graphql.node import Node, load_node
 from okrank.api.graphql.pagination import connection_types
 from okrank.api.okrs.types import KeyResult, Objective, load_key_result
-from okrank.api.rankings.enums import TagTierEnum
+from okrank.api.rankings.enums import TIERS, TagTierEnum
 from okrank.domain.backlog.item import ItemKind, ItemStatus, TriageDecision
 from okrank.domain.okrs.objective import ObjectiveStatus
 from okrank.domain.rankings.eligibility import is_eligible
-from okrank.domain.rankings.scoring import Tier
 
 # Stored value -> enum member, for rows read by the thousand (a dict lookup; calling the enum
 # class costs ~1 µs).
@@ -139,7 +138,7 @@ class BacklogItem(Node):
         rows = await info.context.loaders.tags.load(self.row["id"])
         return [
             OkrTag(
-                tier=Tier(r["tier"]),
+                tier=TIERS[r["tier"]],
                 tagged_at=r["tagged_at"],
                 tagged_by=r["tagged_by"],
                 reason=r["reason"],

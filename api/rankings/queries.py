@@ -22,7 +22,7 @@ from okrank.api.graphql.ids import (
 )
 from okrank.api.graphql.pagination import after_key, connection, page_info, page_size
 from okrank.api.rankings import reads
-from okrank.api.rankings.enums import RankingMethodEnum
+from okrank.api.rankings.enums import TIERS, RankingMethodEnum
 from okrank.api.rankings.tag_history_types import TagEvent, TagEventConnection, TagEventEdge
 from okrank.api.rankings.types import (
     AlignmentMultipliers,
@@ -30,7 +30,7 @@ from okrank.api.rankings.types import (
     RankingEdge,
     RankingEntry,
 )
-from okrank.domain.rankings.scoring import Method, Tier, exercise_method
+from okrank.domain.rankings.scoring import Method, exercise_method
 
 
 async def exercise_ranking_key(
@@ -96,7 +96,7 @@ class RankingQueries:
                 backlog_item=BacklogItem.from_row(r),
                 base_score=r["base_score"],
                 multiplier=r["multiplier"],
-                tier=Tier(r["tier"]),
+                tier=TIERS[r["tier"]],
                 priority=r["priority"],
                 eligible=r["eligible"],
                 scored=r["base_score"] is not None,

@@ -14,8 +14,7 @@ from okrank.api.graphql.ids import to_global_id
 from okrank.api.graphql.node import Node
 from okrank.api.graphql.pagination import connection_types
 from okrank.api.okrs.types import KeyResult, Objective, load_key_result, load_objective
-from okrank.api.rankings.enums import OptionalTagTier
-from okrank.domain.rankings.scoring import Tier
+from okrank.api.rankings.enums import TIERS, OptionalTagTier
 
 
 @strawberry.enum(description="What a tag-history entry records.")
@@ -45,8 +44,8 @@ class TagEvent(Node):
             id=strawberry.ID(to_global_id("TagEvent", r["position"])),
             position=r["position"],
             action=TagAction(r["action"]),
-            tier=Tier(r["tier"]) if r["tier"] else None,
-            previous_tier=Tier(r["previous_tier"]) if r["previous_tier"] else None,
+            tier=TIERS[r["tier"]] if r["tier"] else None,
+            previous_tier=TIERS[r["previous_tier"]] if r["previous_tier"] else None,
             reason=r["reason"],
             actor=r["actor"],
             at=r["at"],
