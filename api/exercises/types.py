@@ -1,7 +1,7 @@
 """GraphQL types of stakeholder exercises. Privacy lives in the resolvers here: a participant sees
 its own tasks and ballot, never another's; the owner (ADMIN, PRODUCT_OWNER) sees who has
 submitted and the history; results appear once the exercise is closed, for every role but
-STAKEHOLDER. Who may see what is decided in api.exercise_privacy."""
+STAKEHOLDER. Who may see what is decided in api/exercises/privacy.py."""
 
 from __future__ import annotations
 
