@@ -34,12 +34,17 @@ async def load_exercise(info: Info, ident: UUID) -> Any | None:
     return rows[0] if invited else None
 
 
+async def exercise_node(info: Info, ident: UUID) -> Exercise | None:
+    """The exercise, if the caller may see it."""
+    row = await load_exercise(info, ident)
+    return Exercise.from_row(row) if row else None
+
+
 @strawberry.type(description="Exercise reads.")
 class ExerciseQueries:
     @strawberry.field(description="One exercise, or null if not visible to the caller.")
     async def exercise(self, info: Info, id: strawberry.ID) -> Exercise | None:
-        row = await load_exercise(info, need_uuid(id, "Exercise", "id"))
-        return Exercise.from_row(row) if row else None
+        return await exercise_node(info, need_uuid(id, "Exercise", "id"))
 
     @strawberry.field(
         description="Exercises, oldest first; a STAKEHOLDER sees only those it is invited to."

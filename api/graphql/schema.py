@@ -23,8 +23,7 @@ from okrank.api.backlog.queries import BacklogQueries
 from okrank.api.backlog.types import load_backlog_item
 from okrank.api.commands.mutations import Mutation as CoreMutation
 from okrank.api.exercises.mutations import ExerciseMutations
-from okrank.api.exercises.queries import ExerciseQueries, load_exercise
-from okrank.api.exercises.types import Exercise
+from okrank.api.exercises.queries import ExerciseQueries, exercise_node
 from okrank.api.graphql import scalars
 from okrank.api.graphql.error_logging import QuietClientErrorsSchema
 from okrank.api.graphql.errors import (
@@ -45,17 +44,11 @@ from okrank.api.rankings.queries import RankingQueries
 from okrank.api.subscriptions.ranking_changed import Subscription
 from okrank.api.webhooks.graphql import WebhookMutations, WebhookQueries
 
-
-async def _exercise(info: Info, exercise_id: Any) -> Exercise | None:
-    row = await load_exercise(info, exercise_id)
-    return Exercise.from_row(row) if row else None
-
-
 # Each node type's loader, by the type name in its global ID (what `node(id:)` can fetch).
 NODE_LOADERS = {
     "Objective": load_objective,
     "BacklogItem": load_backlog_item,
-    "Exercise": _exercise,
+    "Exercise": exercise_node,
 }
 
 
