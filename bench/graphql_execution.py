@@ -18,10 +18,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from okrank.api.auth import Principal, Role
-from okrank.api.graphql import reads
 from okrank.api.graphql import schema as graphql_schema
 from okrank.api.graphql.context import Context
 from okrank.api.graphql.ids import to_global_id
+from okrank.api.rankings import reads
 
 QUERY = """query($o: ID!) { ranking(objectiveId: $o, first: 50) { edges { node {
   rank baseScore multiplier tier priority eligible backlogItem { id title } } } } }"""

@@ -28,6 +28,7 @@ from okrank.domain.okrs.objective import (
     require_text,
     validate_cycle,
 )
+from okrank.domain.rankings.eligibility import is_eligible
 from okrank.domain.rankings.scoring import Multipliers, RiceInputs, Tier, WsjfInputs
 from okrank.domain.storable_text import StorableTextTranscoder
 from okrank.domain.text import first_unstorable
@@ -420,13 +421,11 @@ class OkrankApplication(BacklogImportCommands, ExerciseCommands, Application[UUI
         return self._change(BacklogItem, item_id, actor, "BacklogItem", expected_version, mutate)
 
     def is_eligible(self, actor: Actor, item: BacklogItem) -> bool:
-        if item.justification:
-            return True
-        for objective_id in item.tags:
-            objective = self._load(Objective, objective_id, actor, "Objective")
-            if objective.status == ObjectiveStatus.ACTIVE:
-                return True
-        return False
+        active = (
+            self._load(Objective, objective_id, actor, "Objective").status == ObjectiveStatus.ACTIVE
+            for objective_id in item.tags
+        )
+        return is_eligible(bool(item.justification), active)
 
     # --- workspace ---
 

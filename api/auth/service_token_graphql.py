@@ -12,6 +12,7 @@ from strawberry.types import Info
 
 from okrank.api.auth import Principal, Role
 from okrank.api.auth.service_tokens import REVOKED_CHANNEL, new_token, token_hash
+from okrank.api.auth.viewer_graphql import RoleEnum
 from okrank.api.commands import idempotency
 from okrank.api.graphql.errors import (
     ConflictError,
@@ -20,7 +21,6 @@ from okrank.api.graphql.errors import (
     ValidationError,
 )
 from okrank.api.graphql.ids import to_global_id, uuid_of
-from okrank.api.graphql.types import RoleEnum
 
 ADMINS = frozenset({Role.ADMIN})
 NAME_MAX = 100

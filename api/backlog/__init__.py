@@ -1,1 +1,1 @@
-"""GraphQL for the backlog: importing items from a tracker's CSV export."""
+"""GraphQL for the backlog: items, their scores and OKR tags, and importing from a tracker."""

@@ -11,11 +11,17 @@ from starlette.concurrency import run_in_threadpool
 from strawberry.types import Info
 
 from okrank.api.auth import WRITERS, Role
+from okrank.api.backlog import reads as backlog_reads
+from okrank.api.backlog.types import (
+    BacklogItem,
+    ItemKindEnum,
+    ItemStatusEnum,
+    TriageDecisionEnum,
+)
 from okrank.api.commands import idempotency, rate_limit
 from okrank.api.commands.committed import answer_committed, recorded_but_lagging
 from okrank.api.commands.mutation_input import unstorable_argument
 from okrank.api.database.health import WentDown, is_unavailable
-from okrank.api.graphql import reads
 from okrank.api.graphql.errors import (
     ConflictError,
     NotFoundError,
@@ -24,17 +30,12 @@ from okrank.api.graphql.errors import (
     from_domain,
 )
 from okrank.api.graphql.ids import uuid_of
-from okrank.api.graphql.types import (
-    AlignmentMultipliers,
-    BacklogItem,
-    ItemKindEnum,
-    ItemStatusEnum,
-    Objective,
-    ObjectiveLevelEnum,
-    TagTier,
-    TriageDecisionEnum,
-)
 from okrank.api.http.unavailable import outcome_unknown, unavailable
+from okrank.api.okrs import reads as okr_reads
+from okrank.api.okrs.types import Objective, ObjectiveLevelEnum
+from okrank.api.rankings import reads as ranking_reads
+from okrank.api.rankings.enums import TagTierEnum as TagTier
+from okrank.api.rankings.types import AlignmentMultipliers
 from okrank.domain import errors
 from okrank.domain.application import CommandResult, OkrankApplication
 from okrank.domain.bounds import (
@@ -137,17 +138,17 @@ async def run(
 
 
 async def objective_success(ctx: Any, result: CommandResult) -> ObjectiveSuccess:
-    rows = await reads.objectives_by_id(ctx.pool, ctx.workspace, [result.aggregate_id])
+    rows = await okr_reads.objectives_by_id(ctx.pool, ctx.workspace, [result.aggregate_id])
     return ObjectiveSuccess(objective=Objective.from_row(_row(rows, result)))
 
 
 async def item_success(ctx: Any, result: CommandResult) -> BacklogItemSuccess:
-    rows = await reads.items_by_id(ctx.pool, ctx.workspace, [result.aggregate_id])
+    rows = await backlog_reads.items_by_id(ctx.pool, ctx.workspace, [result.aggregate_id])
     return BacklogItemSuccess(backlog_item=BacklogItem.from_row(_row(rows, result)))
 
 
 async def multipliers_success(ctx: Any, result: CommandResult) -> AlignmentMultipliersSuccess:
-    row = await reads.multipliers(ctx.pool, ctx.workspace)
+    row = await ranking_reads.multipliers(ctx.pool, ctx.workspace)
     return AlignmentMultipliersSuccess(alignment_multipliers=AlignmentMultipliers.from_row(row))
 
 

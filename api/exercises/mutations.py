@@ -12,11 +12,8 @@ from strawberry.types import Info
 from okrank.api.auth import Role
 from okrank.api.commands.mutations import EFFORT, EXPECTED_VERSION, REACH, _row, need_id, run
 from okrank.api.exercises import reads
-from okrank.api.exercises.types import (
-    Exercise,
-    ExerciseMethodEnum,
-    MoscowCategoryEnum,
-)
+from okrank.api.exercises.enums import ExerciseMethodEnum, MoscowCategoryEnum
+from okrank.api.exercises.types import Exercise
 from okrank.api.graphql.errors import (
     ConflictError,
     CsvImportError,

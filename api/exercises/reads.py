@@ -1,4 +1,4 @@
-"""Read-model queries for exercises and the capacity plan (asyncpg), scoped to a workspace."""
+"""Read-model queries for exercises (asyncpg), scoped to a workspace."""
 
 from __future__ import annotations
 
@@ -6,8 +6,6 @@ from collections.abc import Sequence
 from uuid import UUID
 
 import asyncpg
-
-from okrank.api.graphql.reads import ITEM_COLUMNS
 
 Row = asyncpg.Record
 
@@ -131,21 +129,6 @@ async def overall_scores(pool: asyncpg.Pool, exercise_ids: Sequence[UUID]) -> li
         "SELECT exercise_id, item_id, score FROM exercise_results"
         " WHERE exercise_id = ANY($1::uuid[]) AND segment = '' AND score IS NOT NULL",
         exercise_ids,
-    )
-
-
-async def plan_ranking(
-    pool: asyncpg.Pool, workspace: str, objective_id: UUID, method: str
-) -> list[Row]:
-    """An objective's whole ranking, best first, with each item's effort; items parked as
-    NOT_NOW are not planned."""
-    return await pool.fetch(
-        f"SELECT {ITEM_COLUMNS} FROM ranking_entries r JOIN backlog_items i ON i.id = r.item_id"
-        " WHERE r.workspace = $1 AND r.scope = $2 AND r.method = $3 AND i.status <> 'NOT_NOW'"
-        " ORDER BY r.k_unscored, r.k_priority, r.k_base, r.seq, r.item_id",
-        workspace,
-        objective_id,
-        method,
     )
 
 

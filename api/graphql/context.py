@@ -14,9 +14,10 @@ from strawberry.dataloader import DataLoader
 
 from okrank.api.auth import Principal
 from okrank.api.auth.service_tokens import ServiceTokens
+from okrank.api.backlog import reads as backlog_reads
 from okrank.api.commands.progress import Progress
 from okrank.api.database.health import DatabaseHealth
-from okrank.api.graphql import reads
+from okrank.api.okrs import reads as okr_reads
 from okrank.api.subscriptions.ranking_feed import RankingFeed
 from okrank.domain.application import Actor, OkrankApplication
 
@@ -77,10 +78,10 @@ class Context:
         assert self.principal is not None
         pool, ws = self.services.pool, self.principal.workspace
         return Loaders(
-            objective=_by_id(reads.objectives_by_id, pool, ws),
-            key_results=_grouped(reads.key_results_of, pool, ws, "objective_id"),
-            item=_by_id(reads.items_by_id, pool, ws),
-            tags=_grouped(reads.tags_of, pool, ws, "item_id"),
+            objective=_by_id(okr_reads.objectives_by_id, pool, ws),
+            key_results=_grouped(okr_reads.key_results_of, pool, ws, "objective_id"),
+            item=_by_id(backlog_reads.items_by_id, pool, ws),
+            tags=_grouped(backlog_reads.tags_of, pool, ws, "item_id"),
         )
 
     @property

@@ -8,8 +8,8 @@ import strawberry
 from graphql import GraphQLError
 
 from okrank.api.auth import Role
+from okrank.api.auth.viewer_graphql import RoleEnum
 from okrank.api.graphql.ids import to_global_id
-from okrank.api.graphql.types import RoleEnum
 from okrank.domain import csv_import, errors
 
 log = logging.getLogger("okrank.api")

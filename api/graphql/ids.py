@@ -20,6 +20,11 @@ def bad_input(message: str) -> GraphQLError:
     return GraphQLError(message, extensions={"code": "BAD_USER_INPUT"})
 
 
+def not_found(type_name: str, global_id: object) -> GraphQLError:
+    """A read's argument names nothing the caller's workspace holds."""
+    return GraphQLError(f"{type_name} {global_id} not found", extensions={"code": "NOT_FOUND"})
+
+
 @functools.lru_cache(maxsize=1 << 16)
 def to_global_id(type_name: str, ident: UUID | int) -> str:
     """Memoized: a ranking page turns 50 item UUIDs into IDs per request, mostly the same ones."""

@@ -1,13 +1,65 @@
-"""Relay pagination shared by every connection: page sizes, page info, keyset pages."""
+"""Relay pagination shared by every connection: page sizes, page info, keyset pages, and the
+edge and connection types of each node type."""
 
 from __future__ import annotations
 
 from typing import Any
 
+import strawberry
+
 from okrank.api.graphql.ids import bad_input, decode_cursor, encode_cursor
-from okrank.api.graphql.types import PageInfo
 
 MAX_PAGE = 100
+AFTER_CURSOR = "Cursor; pass as `after`."
+
+
+@strawberry.type(description="Relay pagination state of a connection.")
+class PageInfo:
+    has_next_page: bool = strawberry.field(description="More items follow `endCursor`.")
+    has_previous_page: bool = strawberry.field(
+        description="Items precede `startCursor` (true when the page was asked `after` a cursor)."
+    )
+    start_cursor: str | None = strawberry.field(description="Cursor of the first edge.")
+    end_cursor: str | None = strawberry.field(
+        description="Cursor of the last edge; pass as `after`."
+    )
+
+
+def edge_type(
+    node: type, *, name: str, about: str, node_is: str, cursor: str = AFTER_CURSOR
+) -> Any:
+    """The GraphQL type `name`: a `cursor` and the `node`, each with its description."""
+    fields = {
+        "__annotations__": {"cursor": str, "node": node},
+        "__module__": node.__module__,
+        "cursor": strawberry.field(description=cursor),
+        "node": strawberry.field(description=node_is),
+    }
+    return strawberry.type(type(name, (), fields), description=about)
+
+
+def connection_types(
+    node: type,
+    *,
+    page_about: str,
+    edge_about: str,
+    node_is: str,
+    edges_are: str,
+    cursor: str = AFTER_CURSOR,
+) -> tuple[Any, Any]:
+    """`<Node>Edge` and `<Node>Connection` (edges and pageInfo) of a node type, named after its
+    GraphQL name: one shape for every list, each keeping its own descriptions. Build a page of
+    it with `connection`."""
+    name = node.__strawberry_definition__.name  # type: ignore[attr-defined]
+    edge = edge_type(node, name=f"{name}Edge", about=edge_about, node_is=node_is, cursor=cursor)
+    fields = {
+        "__annotations__": {"edges": list[edge], "page_info": PageInfo},
+        "__module__": node.__module__,
+        "edges": strawberry.field(description=edges_are),
+        "page_info": strawberry.field(description="Pagination state."),
+    }
+    page = strawberry.type(type(f"{name}Connection", (), fields), description=page_about)
+    return edge, page
 
 
 def page_size(first: int) -> int:

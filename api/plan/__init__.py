@@ -1,1 +1,1 @@
-"""GraphQL for the capacity plan."""
+"""GraphQL for the capacity plan: its query, types and reads."""

@@ -6,7 +6,8 @@ from typing import Any
 
 import strawberry
 
-from okrank.api.graphql.types import BacklogItem, Objective
+from okrank.api.backlog.types import BacklogItem
+from okrank.api.okrs.types import Objective
 
 
 @strawberry.input(description="One objective's share of the capacity.")

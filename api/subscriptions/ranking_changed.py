@@ -17,7 +17,7 @@ from strawberry.types import Info
 from okrank.api.commands import rate_limit
 from okrank.api.exercises.privacy import require_results, sees_ranking
 from okrank.api.graphql.ids import decode_cursor, encode_cursor, need_uuid, to_global_id
-from okrank.api.graphql.types import RankingMethodEnum
+from okrank.api.rankings.enums import RankingMethodEnum
 from okrank.api.subscriptions.ranking_feed import Cursor, replay
 from okrank.domain.rankings.entries import PRODUCT_SCOPE
 from okrank.domain.rankings.scoring import Method, split_method

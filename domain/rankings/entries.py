@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from uuid import UUID
 
+from okrank.domain.rankings.eligibility import is_eligible
 from okrank.domain.rankings.scoring import (
     Method,
     Multipliers,
@@ -41,14 +42,15 @@ def ranking_entries(
 ) -> list[tuple[UUID, str, RankingEntry]]:
     """In an objective's ranking the tier is the item's tag for that objective; in the product
     ranking it is the best tier across the active objectives. Eligible: tagged to an active
-    objective (for the objective's scope: that objective), or justified as non-strategic.
+    objective (for the objective's scope: that objective), or justified as non-strategic
+    (domain.rankings.eligibility).
     A closed exercise's results rank its objective's candidates as one more method, with the
     same alignment multipliers (an item untagged since counts as UNTAGGED)."""
     scopes: list[tuple[UUID, Tier, bool]] = [
-        (t.objective_id, t.tier, t.objective_active or item.justified) for t in tags
+        (t.objective_id, t.tier, is_eligible(item.justified, [t.objective_active])) for t in tags
     ]
     active = [t.tier for t in tags if t.objective_active]
-    scopes.append((PRODUCT_SCOPE, best_tier(active), bool(active) or item.justified))
+    scopes.append((PRODUCT_SCOPE, best_tier(active), is_eligible(item.justified, [bool(active)])))
     entries: list[tuple[UUID, str, RankingEntry]] = []
 
     def add(scope: UUID, method: str, base: float | None, tier: Tier, eligible: bool) -> None:
@@ -69,6 +71,6 @@ def ranking_entries(
     for exercise_id, objective_id, score in item.exercise_scores:
         tag = tagged.get(objective_id)
         tier = tag.tier if tag else Tier.UNTAGGED
-        eligible = bool(tag and tag.objective_active) or item.justified
+        eligible = is_eligible(item.justified, [bool(tag and tag.objective_active)])
         add(objective_id, exercise_method(exercise_id), score, tier, eligible)
     return entries

@@ -41,6 +41,7 @@ class Tier(StrEnum):
     UNTAGGED = "UNTAGGED"
 
 
+TAG_TIERS = (Tier.DIRECT, Tier.INDIRECT)  # the tiers a tag may have
 TIER_STRENGTH = {Tier.DIRECT: 2, Tier.INDIRECT: 1, Tier.UNTAGGED: 0}
 
 
@@ -145,7 +146,10 @@ class RankingEntry:
     def sort_key(self) -> tuple[int, float, float, int, str]:
         """Ascending key: scored first, then higher priority, higher base score, older item, id.
 
-        Stored as columns in the read model so keyset pagination and SQL ORDER BY agree with it.
+        The one ranking order. The read model stores it as columns (k_unscored, k_priority,
+        k_base, then seq and item_id) and SQL orders and pages by them in this order:
+        okrank.api.rankings.reads.RANKING_ORDER (tests/api/rankings/test_ranking_order.py proves
+        that SQL order equals this key on the same rows).
         """
         if self.base_score is None:
             return (1, 0.0, 0.0, self.seq, self.item_id)

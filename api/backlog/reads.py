@@ -1,0 +1,63 @@
+"""Read-model queries of backlog items and their OKR tags (asyncpg), scoped to a workspace."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from uuid import UUID
+
+import asyncpg
+
+Row = asyncpg.Record
+
+# The columns `BacklogItem.from_row` reads, as `i.*` of a query that names backlog_items `i`.
+ITEM_COLUMNS = (
+    "i.id, i.seq, i.title, i.description, i.kind, i.status, i.reach, i.impact, i.confidence,"
+    " i.effort, i.rice_score, i.business_value, i.time_criticality, i.risk_reduction,"
+    " i.job_size, i.wsjf_score, i.justification, i.version, i.created_at, i.created_by,"
+    " i.updated_at, i.external_key, i.labels"
+)
+
+
+async def items_by_id(pool: asyncpg.Pool, workspace: str, ids: Sequence[UUID]) -> list[Row]:
+    return await pool.fetch(
+        f"SELECT {ITEM_COLUMNS} FROM backlog_items i WHERE workspace = $1 AND id = ANY($2::uuid[])",
+        workspace,
+        ids,
+    )
+
+
+async def tags_of(pool: asyncpg.Pool, workspace: str, ids: Sequence[UUID]) -> list[Row]:
+    return await pool.fetch(
+        "SELECT t.*, o.status AS objective_status FROM item_tags t"
+        " JOIN objectives o ON o.id = t.objective_id"
+        " WHERE t.workspace = $1 AND t.item_id = ANY($2::uuid[]) ORDER BY t.tagged_at",
+        workspace,
+        ids,
+    )
+
+
+async def items_page(
+    pool: asyncpg.Pool,
+    workspace: str,
+    status: str | None,
+    kind: str | None,
+    objective_id: UUID | None,
+    tagged: bool | None,
+    after_seq: int,
+    limit: int,
+) -> list[Row]:
+    return await pool.fetch(
+        f"SELECT {ITEM_COLUMNS} FROM backlog_items i WHERE i.workspace = $1 AND i.seq > $2"
+        " AND ($3::text IS NULL OR i.status = $3) AND ($4::text IS NULL OR i.kind = $4)"
+        " AND ($5::uuid IS NULL OR EXISTS (SELECT 1 FROM item_tags t"
+        "      WHERE t.item_id = i.id AND t.objective_id = $5))"
+        " AND ($6::bool IS NULL OR $6 = EXISTS (SELECT 1 FROM item_tags t WHERE t.item_id = i.id))"
+        " ORDER BY i.seq LIMIT $7",
+        workspace,
+        after_seq,
+        status,
+        kind,
+        objective_id,
+        tagged,
+        limit,
+    )

@@ -1,0 +1,179 @@
+"""GraphQL types of the backlog: items, their score inputs and their OKR tags."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+import strawberry
+from strawberry.types import Info
+
+from okrank.api.graphql.ids import to_global_id
+from okrank.api.graphql.node import Node, load_node
+from okrank.api.graphql.pagination import connection_types
+from okrank.api.okrs.types import KeyResult, Objective, load_key_result
+from okrank.api.rankings.enums import TIERS, TagTierEnum
+from okrank.domain.backlog.item import ItemKind, ItemStatus, TriageDecision
+from okrank.domain.okrs.objective import ObjectiveStatus
+from okrank.domain.rankings.eligibility import is_eligible
+
+# Stored value -> enum member, for rows read by the thousand (a dict lookup; calling the enum
+# class costs ~1 µs).
+KINDS = {m.value: m for m in ItemKind}
+STATUSES = {m.value: m for m in ItemStatus}
+
+ItemKindEnum = strawberry.enum(
+    ItemKind, name="ItemKind", description="What kind of work a backlog item is."
+)
+ItemStatusEnum = strawberry.enum(
+    ItemStatus, name="ItemStatus", description="Where a backlog item stands."
+)
+TriageDecisionEnum = strawberry.enum(
+    TriageDecision,
+    name="TriageDecision",
+    description="The OKR filter: will this help achieve a key result? YES → BACKLOG (the item "
+    "must be tagged), NO → NOT_NOW (kept, not deleted), MAYBE → DISCOVERY (a learning activity).",
+)
+
+
+@strawberry.type(description="RICE inputs of an item.")
+class RiceInputs:
+    reach: float = strawberry.field(description="People or events affected per period (≥ 0).")
+    impact: float = strawberry.field(description="One of 3, 2, 1, 0.5, 0.25.")
+    confidence: float = strawberry.field(description="In (0, 1].")
+    effort: float = strawberry.field(description="Person-months or points (> 0).")
+
+
+@strawberry.type(description="WSJF inputs of an item, each on 1, 2, 3, 5, 8, 13, 20.")
+class WsjfInputs:
+    business_value: int = strawberry.field(description="User/business value.")
+    time_criticality: int = strawberry.field(description="How value decays with delay.")
+    risk_reduction: int = strawberry.field(description="Risk reduction or opportunity enablement.")
+    job_size: int = strawberry.field(description="Relative size of the job.")
+
+
+@strawberry.type(description="A link from an item to an objective (optionally one key result).")
+class OkrTag:
+    tier: TagTierEnum = strawberry.field(description="DIRECT or INDIRECT.")
+    tagged_at: datetime = strawberry.field(description="When the tag got its current state.")
+    tagged_by: str = strawberry.field(description="Subject who set the current state.")
+    reason: str = strawberry.field(description="Why, in the actor's words.")
+    row: strawberry.Private[Any]
+
+    @strawberry.field(description="The objective the item is tagged to.")
+    async def objective(self, info: Info) -> Objective:
+        return Objective.from_row(
+            await info.context.loaders.objective.load(self.row["objective_id"])
+        )
+
+    @strawberry.field(description="The key result the item moves, if the tag names one.")
+    async def key_result(self, info: Info) -> KeyResult | None:
+        return await load_key_result(info, self.row["objective_id"], self.row["key_result_id"])
+
+
+@strawberry.type(description="A piece of work in the backlog, its score inputs and its OKR tags.")
+class BacklogItem(Node):
+    title: str = strawberry.field(description="Short name of the work.")
+    description: str = strawberry.field(description="Details.")
+    kind: ItemKindEnum = strawberry.field(description="FEATURE, TECH_DEBT, BUG or DISCOVERY.")
+    status: ItemStatusEnum = strawberry.field(description="Where the item stands.")
+    rice: RiceInputs | None = strawberry.field(description="RICE inputs, if scored.")
+    rice_score: float | None = strawberry.field(description="reach × impact × confidence / effort.")
+    wsjf: WsjfInputs | None = strawberry.field(description="WSJF inputs, if scored.")
+    wsjf_score: float | None = strawberry.field(
+        description="(business value + time criticality + risk reduction) / job size."
+    )
+    non_strategic_justification: str | None = strawberry.field(
+        description="Why an untagged item is necessary anyway; makes it eligible for planning."
+    )
+    version: int = strawberry.field(description="Aggregate version; pass as `expectedVersion`.")
+    created_at: datetime = strawberry.field(description="When the item was created.")
+    created_by: str = strawberry.field(description="Subject who created it.")
+    updated_at: datetime = strawberry.field(description="When it last changed.")
+    external_key: str | None = strawberry.field(
+        description="Its key in the tracker it was imported from (importBacklogItems), if any."
+    )
+    labels: list[str] = strawberry.field(
+        description="Labels from the tracker it was imported from."
+    )
+    row: strawberry.Private[Any]
+
+    @classmethod
+    def from_row(cls, r: Any) -> BacklogItem:
+        rice = wsjf = None
+        if r["rice_score"] is not None:
+            rice = RiceInputs(
+                reach=r["reach"], impact=r["impact"], confidence=r["confidence"], effort=r["effort"]
+            )
+        if r["wsjf_score"] is not None:
+            wsjf = WsjfInputs(
+                business_value=r["business_value"],
+                time_criticality=r["time_criticality"],
+                risk_reduction=r["risk_reduction"],
+                job_size=r["job_size"],
+            )
+        return cls(
+            id=strawberry.ID(to_global_id("BacklogItem", r["id"])),
+            title=r["title"],
+            description=r["description"],
+            kind=KINDS[r["kind"]],
+            status=STATUSES[r["status"]],
+            rice=rice,
+            rice_score=r["rice_score"],
+            wsjf=wsjf,
+            wsjf_score=r["wsjf_score"],
+            non_strategic_justification=r["justification"] or None,
+            version=r["version"],
+            created_at=r["created_at"],
+            created_by=r["created_by"],
+            updated_at=r["updated_at"],
+            external_key=r.get("external_key") or None,
+            labels=list(r.get("labels") or ()),
+            row=r,
+        )
+
+    @strawberry.field(description="OKR tags, oldest first.")
+    async def tags(self, info: Info) -> list[OkrTag]:
+        rows = await info.context.loaders.tags.load(self.row["id"])
+        return [
+            OkrTag(
+                tier=TIERS[r["tier"]],
+                tagged_at=r["tagged_at"],
+                tagged_by=r["tagged_by"],
+                reason=r["reason"],
+                row=r,
+            )
+            for r in rows
+        ]
+
+    @strawberry.field(
+        description="Eligible for planning: tagged to an ACTIVE objective, or justified as "
+        "necessary but non-strategic."
+    )
+    async def eligible(self, info: Info) -> bool:
+        justified = bool(self.row["justification"])
+        # The rule reads the tags only when the item is not justified: load them only then.
+        tags = () if justified else await info.context.loaders.tags.load(self.row["id"])
+        return is_eligible(
+            justified, (t["objective_status"] == ObjectiveStatus.ACTIVE for t in tags)
+        )
+
+
+def item_global_id(item_id: UUID | str) -> strawberry.ID:
+    """The global ID of a backlog item, from its UUID (or the UUID's string, as stored in JSON)."""
+    return strawberry.ID(to_global_id("BacklogItem", UUID(str(item_id))))
+
+
+async def load_backlog_item(info: Info, item_id: UUID | None) -> BacklogItem | None:
+    """A backlog item of the caller's workspace (through the request's loader), or None."""
+    return await load_node(info.context.loaders.item, item_id, BacklogItem.from_row)
+
+
+BacklogItemEdge, BacklogItemConnection = connection_types(
+    BacklogItem,
+    page_about="A page of backlog items, oldest first.",
+    edge_about="An edge of a backlog item list.",
+    node_is="The item.",
+    edges_are="Items of this page.",
+)

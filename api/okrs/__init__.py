@@ -1,0 +1,1 @@
+"""GraphQL for OKRs: objectives and their key results."""

@@ -1,0 +1,50 @@
+"""OKR reads: one objective, and pages of objectives."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry.types import Info
+
+from okrank.api.graphql.arguments import text_argument
+from okrank.api.graphql.ids import need_uuid
+from okrank.api.graphql.pagination import after_key, connection, page_size
+from okrank.api.okrs import reads
+from okrank.api.okrs.types import (
+    Objective,
+    ObjectiveConnection,
+    ObjectiveEdge,
+    ObjectiveLevelEnum,
+    ObjectiveStatusEnum,
+    load_objective,
+)
+
+
+@strawberry.type(description="Objective reads.")
+class OkrQueries:
+    @strawberry.field(description="One objective, or null if it is not in this workspace.")
+    async def objective(self, info: Info, id: strawberry.ID) -> Objective | None:
+        return await load_objective(info, need_uuid(id, "Objective", "id"))
+
+    @strawberry.field(description="Objectives, oldest first, optionally filtered.")
+    async def objectives(
+        self,
+        info: Info,
+        cycle: str | None = None,
+        status: ObjectiveStatusEnum | None = None,
+        level: ObjectiveLevelEnum | None = None,
+        first: int = 50,
+        after: str | None = None,
+    ) -> ObjectiveConnection:
+        limit = page_size(first)
+        rows = await reads.objectives_page(
+            info.context.pool,
+            info.context.workspace,
+            text_argument("cycle", cycle),
+            status,
+            level,
+            after_key(after) or 0,
+            limit + 1,
+        )
+        return connection(
+            ObjectiveConnection, ObjectiveEdge, Objective.from_row, "seq", rows, limit, after
+        )

@@ -1,0 +1,137 @@
+"""GraphQL types of OKRs: objectives and their key results."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+import strawberry
+from strawberry.types import Info
+
+from okrank.api.graphql.ids import to_global_id
+from okrank.api.graphql.node import Node, load_node
+from okrank.api.graphql.pagination import connection_types
+from okrank.api.okrs import reads
+from okrank.domain.okrs.objective import HEALTHY_KEY_RESULTS, ObjectiveLevel, ObjectiveStatus
+
+TEAM_CYCLE_ACTIVE_KR_LIMIT = 8
+
+ObjectiveLevelEnum = strawberry.enum(
+    ObjectiveLevel, name="ObjectiveLevel", description="Where an objective sits."
+)
+ObjectiveStatusEnum = strawberry.enum(
+    ObjectiveStatus,
+    name="ObjectiveStatus",
+    description="Lifecycle of an objective: DRAFT → ACTIVE → CLOSED (or ARCHIVED).",
+)
+
+
+@strawberry.type(description="A measurable outcome of an objective.")
+class KeyResult(Node):
+    metric: str = strawberry.field(description="What is measured, e.g. 'weekly active teams'.")
+    unit: str = strawberry.field(description="Unit of the metric, e.g. '%'.")
+    baseline: float = strawberry.field(description="Value at the start of the cycle.")
+    target: float = strawberry.field(description="Value that counts as fully achieved.")
+    output_style: bool = strawberry.field(
+        description="Flagged as output-style ('launch 3 features') rather than an outcome."
+    )
+    created_at: datetime = strawberry.field(description="When the key result was added.")
+
+    @classmethod
+    def from_row(cls, r: Any) -> KeyResult:
+        return cls(
+            id=strawberry.ID(to_global_id("KeyResult", r["id"])),
+            metric=r["metric"],
+            unit=r["unit"],
+            baseline=r["baseline"],
+            target=r["target"],
+            output_style=r["output_style"],
+            created_at=r["created_at"],
+        )
+
+
+async def load_key_result(
+    info: Info, objective_id: UUID | None, key_result_id: UUID | None
+) -> KeyResult | None:
+    """One key result of an objective (through the objective's key-results loader), if named."""
+    if objective_id is None or key_result_id is None:
+        return None
+    rows = await info.context.loaders.key_results.load(objective_id)
+    match = next((r for r in rows if r["id"] == key_result_id), None)
+    return KeyResult.from_row(match) if match else None
+
+
+@strawberry.type(description="A qualitative, time-bound goal of a team or the company.")
+class Objective(Node):
+    cycle: str = strawberry.field(description="OKR period: a quarter (2026-Q3) or a year (2026).")
+    title: str = strawberry.field(description="The objective's statement.")
+    description: str = strawberry.field(description="Context and intent.")
+    level: ObjectiveLevelEnum = strawberry.field(description="COMPANY or TEAM.")
+    team: str = strawberry.field(description="Owning team ('' for none).")
+    status: ObjectiveStatusEnum = strawberry.field(description="Lifecycle state.")
+    version: int = strawberry.field(description="Aggregate version; pass as `expectedVersion`.")
+    created_at: datetime = strawberry.field(description="When the objective was created.")
+    created_by: str = strawberry.field(description="Subject who created it.")
+    updated_at: datetime = strawberry.field(description="When it last changed.")
+    row: strawberry.Private[Any]
+
+    @classmethod
+    def from_row(cls, r: Any) -> Objective:
+        return cls(
+            id=strawberry.ID(to_global_id("Objective", r["id"])),
+            cycle=r["cycle"],
+            title=r["title"],
+            description=r["description"],
+            level=ObjectiveLevel(r["level"]),
+            team=r["team"],
+            status=ObjectiveStatus(r["status"]),
+            version=r["version"],
+            created_at=r["created_at"],
+            created_by=r["created_by"],
+            updated_at=r["updated_at"],
+            row=r,
+        )
+
+    @strawberry.field(description="The parent objective this one aligns to, if any.")
+    async def parent(self, info: Info) -> Objective | None:
+        return await load_objective(info, self.row["parent_id"])
+
+    @strawberry.field(description="Key results in the order they were added.")
+    async def key_results(self, info: Info) -> list[KeyResult]:
+        rows = await info.context.loaders.key_results.load(self.row["id"])
+        return [KeyResult.from_row(r) for r in rows]
+
+    @strawberry.field(
+        description="Health warnings: more than 5 key results on the objective, or more than 8 "
+        "active key results in the team's cycle."
+    )
+    async def warnings(self, info: Info) -> list[str]:
+        out = []
+        count = len(await info.context.loaders.key_results.load(self.row["id"]))
+        if count > HEALTHY_KEY_RESULTS:
+            out.append(f"{count} key results: more than {HEALTHY_KEY_RESULTS} dilutes focus")
+        if self.team:
+            active = await reads.team_active_key_results(
+                info.context.pool, info.context.workspace, self.team, self.cycle
+            )
+            if active > TEAM_CYCLE_ACTIVE_KR_LIMIT:
+                out.append(
+                    f"team {self.team} has {active} active key results in {self.cycle}: "
+                    f"more than {TEAM_CYCLE_ACTIVE_KR_LIMIT}"
+                )
+        return out
+
+
+async def load_objective(info: Info, objective_id: UUID | None) -> Objective | None:
+    """An objective of the caller's workspace (through the request's loader), or None."""
+    return await load_node(info.context.loaders.objective, objective_id, Objective.from_row)
+
+
+ObjectiveEdge, ObjectiveConnection = connection_types(
+    Objective,
+    page_about="A page of objectives, oldest first.",
+    edge_about="An edge of an objective list.",
+    node_is="The objective.",
+    edges_are="Objectives of this page.",
+)

@@ -1,0 +1,156 @@
+"""Ranking reads: a ranking page, the alignment multipliers and the tag history."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from uuid import UUID
+
+import strawberry
+from strawberry.types import Info
+
+from okrank.api.backlog.types import BacklogItem
+from okrank.api.exercises.privacy import require_results
+from okrank.api.exercises.queries import load_exercise
+from okrank.api.graphql.arguments import datetime_argument, text_argument
+from okrank.api.graphql.ids import (
+    bad_input,
+    decode_ranking_cursor,
+    need_uuid,
+    not_found,
+    ranking_cursor,
+    to_global_id,
+)
+from okrank.api.graphql.pagination import after_key, connection, page_info, page_size
+from okrank.api.rankings import reads
+from okrank.api.rankings.enums import TIERS, RankingMethodEnum
+from okrank.api.rankings.tag_history_types import TagEvent, TagEventConnection, TagEventEdge
+from okrank.api.rankings.types import (
+    AlignmentMultipliers,
+    RankingConnection,
+    RankingEdge,
+    RankingEntry,
+)
+from okrank.domain.rankings.scoring import Method, exercise_method
+
+
+async def exercise_ranking_key(
+    info: Info, exercise_id: strawberry.ID, objective_id: strawberry.ID | None
+) -> tuple[str, strawberry.ID]:
+    """The method key of a closed exercise's results, and the objective it ranks (the given
+    one, which must be the exercise's, or the exercise's own)."""
+    eid = need_uuid(exercise_id, "Exercise", "exerciseId")
+    require_results(info.context.principal)  # an exercise's ranking is its results
+    exercise = await load_exercise(info, eid)
+    if exercise is None:
+        raise not_found("Exercise", exercise_id)
+    if exercise["status"] != "CLOSED":
+        raise bad_input("the exercise has no results until it is closed")
+    if objective_id is None:
+        objective_id = strawberry.ID(to_global_id("Objective", exercise["objective_id"]))
+    if need_uuid(objective_id, "Objective", "objectiveId") != exercise["objective_id"]:
+        raise bad_input("the exercise belongs to another objective")
+    return exercise_method(eid), objective_id
+
+
+@strawberry.type(description="Ranking reads.")
+class RankingQueries:
+    @strawberry.field(
+        description="A ranking, best first: priority = base score × alignment multiplier. With "
+        "`objectiveId`: that objective's tagged items; without: the product-level ranking of "
+        "every open item. Ties: higher base score, then older item. Unscored items come last. "
+        "`method: EXERCISE` with `exerciseId`: the objective's candidates ranked by that closed "
+        "exercise's results (base score = the exercise's score), with the same multipliers; "
+        "results are not for a STAKEHOLDER (FORBIDDEN)."
+    )
+    async def ranking(
+        self,
+        info: Info,
+        objective_id: strawberry.ID | None = None,
+        method: RankingMethodEnum = Method.RICE,
+        first: int = 50,
+        after: str | None = None,
+        eligible_only: bool = False,
+        exercise_id: strawberry.ID | None = None,
+    ) -> RankingConnection:
+        limit = page_size(first)
+        ctx = info.context
+        method_key: str = method
+        if (method == Method.EXERCISE) != (exercise_id is not None):
+            raise bad_input("method EXERCISE goes with an exerciseId, and only it")
+        if exercise_id is not None:
+            method_key, objective_id = await exercise_ranking_key(info, exercise_id, objective_id)
+        scope: UUID | None = None
+        if objective_id is not None:
+            scope = need_uuid(objective_id, "Objective", "objectiveId")
+        key = decode_ranking_cursor(after) if after else None
+        page = await reads.ranking_page(
+            ctx.pool, ctx.workspace, scope, method_key, key, limit + 1, eligible_only
+        )
+        if page is None:
+            raise not_found("Objective", objective_id)
+        before, rows = page
+        edges = []
+        for i, r in enumerate(rows[:limit]):
+            entry = RankingEntry(
+                rank=before + i + 1,
+                backlog_item=BacklogItem.from_row(r),
+                base_score=r["base_score"],
+                multiplier=r["multiplier"],
+                tier=TIERS[r["tier"]],
+                priority=r["priority"],
+                eligible=r["eligible"],
+                scored=r["base_score"] is not None,
+            )
+            edges.append(RankingEdge(cursor=ranking_cursor(*reads.row_key(r)), node=entry))
+
+        async def count() -> int:
+            return await reads.ranking_count(
+                ctx.pool, ctx.workspace, scope, method_key, eligible_only
+            )
+
+        return RankingConnection(
+            edges=edges,
+            page_info=page_info([e.cursor for e in edges], len(rows) > limit, after),
+            method=method,
+            count=count,
+        )
+
+    @strawberry.field(
+        description="Tag-change history, newest first: of one item, one objective, one actor, "
+        "or the whole workspace; `since` inclusive, `until` exclusive."
+    )
+    async def tag_history(
+        self,
+        info: Info,
+        backlog_item_id: strawberry.ID | None = None,
+        objective_id: strawberry.ID | None = None,
+        actor: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        first: int = 50,
+        after: str | None = None,
+    ) -> TagEventConnection:
+        limit = page_size(first)
+        item = (
+            need_uuid(backlog_item_id, "BacklogItem", "backlogItemId") if backlog_item_id else None
+        )
+        objective = need_uuid(objective_id, "Objective", "objectiveId") if objective_id else None
+        rows = await reads.tag_events_page(
+            info.context.pool,
+            info.context.workspace,
+            item,
+            objective,
+            text_argument("actor", actor),
+            datetime_argument("since", since),
+            datetime_argument("until", until),
+            after_key(after),
+            limit + 1,
+        )
+        return connection(
+            TagEventConnection, TagEventEdge, TagEvent.from_row, "position", rows, limit, after
+        )
+
+    @strawberry.field(description="The workspace's alignment multipliers.")
+    async def alignment_multipliers(self, info: Info) -> AlignmentMultipliers:
+        row = await reads.multipliers(info.context.pool, info.context.workspace)
+        return AlignmentMultipliers.from_row(row)

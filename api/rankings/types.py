@@ -1,0 +1,97 @@
+"""GraphQL types of rankings: an item's place in a ranking, and the alignment multipliers."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import strawberry
+
+from okrank.api.backlog.types import BacklogItem
+from okrank.api.graphql.pagination import PageInfo, edge_type
+from okrank.api.rankings.enums import AlignmentTierEnum, RankingMethodEnum
+from okrank.domain.rankings.scoring import Multipliers
+
+DEFAULTS = Multipliers()  # the domain's defaults: a workspace that never recalibrated uses them
+
+
+@strawberry.type(description="An item's place in a ranking, with everything that explains it.")
+class RankingEntry:
+    rank: int = strawberry.field(description="1-based position in this ranking.")
+    backlog_item: BacklogItem = strawberry.field(description="The ranked item.")
+    base_score: float | None = strawberry.field(
+        description="RICE or WSJF score; null when the item lacks the method's inputs."
+    )
+    multiplier: float = strawberry.field(description="Alignment multiplier of the tier.")
+    tier: AlignmentTierEnum = strawberry.field(
+        description="Tier in this scope: the tag for this objective, or (product level) the "
+        "best tier across ACTIVE objectives."
+    )
+    priority: float | None = strawberry.field(description="base score × multiplier.")
+    eligible: bool = strawberry.field(
+        description="Eligible for planning; ineligible items are ranked but flagged."
+    )
+    scored: bool = strawberry.field(
+        description="False when the item lacks the method's inputs; unscored items follow the "
+        "scored ones."
+    )
+
+
+RankingEdge = edge_type(
+    RankingEntry,
+    name="RankingEdge",
+    about="An edge of a ranking.",
+    node_is="The entry.",
+    cursor="Keyset cursor; stays valid as the ranking moves.",
+)
+
+
+@strawberry.type(description="A page of a ranking, best first.")
+class RankingConnection:
+    edges: list[RankingEdge] = strawberry.field(description="Entries of this page.")
+    page_info: PageInfo = strawberry.field(description="Pagination state.")
+    method: RankingMethodEnum = strawberry.field(description="The base score used.")
+    count: strawberry.Private[Any]
+
+    @strawberry.field(description="Number of entries in the whole ranking.")
+    async def total_count(self) -> int:
+        return await self.count()
+
+
+@strawberry.type(description="Priority multipliers per alignment tier, for one workspace.")
+class AlignmentMultipliers:
+    direct: float = strawberry.field(
+        description=f"Multiplier of DIRECT (default {DEFAULTS.direct})."
+    )
+    indirect: float = strawberry.field(
+        description=f"Multiplier of INDIRECT (default {DEFAULTS.indirect})."
+    )
+    untagged: float = strawberry.field(
+        description=f"Multiplier of UNTAGGED (default {DEFAULTS.untagged})."
+    )
+    version: int = strawberry.field(description="0 until the first recalibration.")
+    updated_at: datetime | None = strawberry.field(description="Last recalibration.")
+    updated_by: str | None = strawberry.field(description="Who recalibrated last.")
+    reason: str | None = strawberry.field(description="Why, in their words.")
+
+    @classmethod
+    def from_row(cls, r: Any | None) -> AlignmentMultipliers:
+        if r is None:
+            return cls(
+                direct=DEFAULTS.direct,
+                indirect=DEFAULTS.indirect,
+                untagged=DEFAULTS.untagged,
+                version=0,
+                updated_at=None,
+                updated_by=None,
+                reason=None,
+            )
+        return cls(
+            direct=r["direct"],
+            indirect=r["indirect"],
+            untagged=r["untagged"],
+            version=r["version"],
+            updated_at=r["updated_at"],
+            updated_by=r["updated_by"],
+            reason=r["reason"] or None,
+        )
