@@ -8,7 +8,7 @@ from uuid import UUID
 import strawberry
 from strawberry.types import Info
 
-from okrank.api.commands.mutations import run
+from okrank.api.commands.path import run
 from okrank.api.graphql.errors import (
     ConflictError,
     CsvImportError,
@@ -17,6 +17,7 @@ from okrank.api.graphql.errors import (
     ValidationError,
 )
 from okrank.api.graphql.ids import uuid_of
+from okrank.domain.backlog.commands import ImportBacklogItems
 from okrank.domain.backlog.tracker_csv import DEFAULT_HEADERS, KIND_NAMES, MAX_ROWS
 from okrank.domain.backlog.tracker_import import BacklogImportResult
 
@@ -95,6 +96,9 @@ class ImportBacklogItemsInput:
         default=None, description="Column headers for fields whose headers differ."
     )
 
+    def command(self) -> ImportBacklogItems:
+        return ImportBacklogItems(self.csv, _mapping(self.mapping), objective_ref)
+
 
 @strawberry.type(description="What an import did.")
 class ImportBacklogItemsSuccess:
@@ -133,11 +137,4 @@ class BacklogImportMutations:
     async def import_backlog_items(
         self, info: Info, input: ImportBacklogItemsInput
     ) -> ImportBacklogItemsPayload:
-        return await run(
-            info,
-            lambda app, actor: app.import_backlog_items(
-                actor, input.csv, _mapping(input.mapping), objective_ref
-            ),
-            _success,
-            wait_seconds=IMPORT_WAIT_SECONDS,
-        )
+        return await run(info, input.command, _success, IMPORT_WAIT_SECONDS)

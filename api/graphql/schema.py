@@ -1,4 +1,5 @@
-"""The GraphQL schema: queries here, mutations in api.mutations, types in api.types."""
+"""The GraphQL schema: queries here; mutations in each concept's `mutations` module (api/okrs,
+api/backlog, api/rankings, api/exercises, …), all through api.commands.path; types in api.types."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from strawberry.types import Info
 from okrank.api import limits
 from okrank.api.auth.service_token_graphql import ServiceTokenMutations, ServiceTokenQueries
 from okrank.api.backlog.import_graphql import BacklogImportMutations
-from okrank.api.commands.mutations import Mutation as CoreMutation
+from okrank.api.backlog.mutations import BacklogItemMutations
 from okrank.api.exercises.mutations import ExerciseMutations
 from okrank.api.exercises.privacy import require_results
 from okrank.api.exercises.queries import ExerciseQueries, load_exercise
@@ -67,6 +68,8 @@ from okrank.api.graphql.types import (
 )
 from okrank.api.http import metrics
 from okrank.api.http.unavailable import MaskErrorsExceptOutage
+from okrank.api.okrs.mutations import ObjectiveMutations
+from okrank.api.rankings.mutations import RankingMutations
 from okrank.api.subscriptions.ranking_changed import Subscription
 from okrank.api.webhooks.graphql import WebhookMutations, WebhookQueries
 from okrank.domain.rankings.scoring import Method, exercise_method
@@ -307,7 +310,9 @@ Query = merge_types("Query", (CoreQuery, ExerciseQueries, WebhookQueries, Servic
 Mutation = merge_types(
     "Mutation",
     (
-        CoreMutation,
+        ObjectiveMutations,
+        BacklogItemMutations,
+        RankingMutations,
         ExerciseMutations,
         WebhookMutations,
         ServiceTokenMutations,
@@ -315,7 +320,9 @@ Mutation = merge_types(
     ),
 )
 Query.__strawberry_definition__.description = CoreQuery.__strawberry_definition__.description
-Mutation.__strawberry_definition__.description = CoreMutation.__strawberry_definition__.description
+Mutation.__strawberry_definition__.description = (
+    "Commands. Each answers after queries can see its effect."
+)
 
 schema = QuietClientErrorsSchema(
     query=Query,

@@ -1,0 +1,1 @@
+"""OKRs in the API: objectives and key results."""

@@ -1,0 +1,1 @@
+"""Rankings in the API: the alignment multipliers."""

@@ -1,0 +1,76 @@
+"""Ranking mutations: the workspace's alignment multipliers."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import strawberry
+from strawberry.types import Info
+
+from okrank.api.commands.inputs import versioned
+from okrank.api.commands.path import run
+from okrank.api.graphql import reads
+from okrank.api.graphql.errors import (
+    ConflictError,
+    NotFoundError,
+    PermissionDeniedError,
+    ValidationError,
+)
+from okrank.api.graphql.types import AlignmentMultipliers
+from okrank.domain.application import CommandResult
+from okrank.domain.bounds import MULTIPLIER_MAX, spelt
+from okrank.domain.rankings.scoring import Multipliers
+from okrank.domain.workspaces.commands import RecalibrateMultipliers
+
+MULTIPLIER = f"In (0, {spelt(MULTIPLIER_MAX)}]"
+
+
+@strawberry.type(description="The workspace's multipliers after the change.")
+class AlignmentMultipliersSuccess:
+    alignment_multipliers: AlignmentMultipliers = strawberry.field(
+        description="The multipliers now in force."
+    )
+
+
+AlignmentMultipliersPayload = Annotated[
+    AlignmentMultipliersSuccess
+    | ValidationError
+    | NotFoundError
+    | ConflictError
+    | PermissionDeniedError,
+    strawberry.union(
+        "AlignmentMultipliersPayload", description="The multipliers, or why nothing changed."
+    ),
+]
+
+
+async def multipliers_success(ctx: Any, result: CommandResult) -> AlignmentMultipliersSuccess:
+    row = await reads.multipliers(ctx.pool, ctx.workspace)
+    return AlignmentMultipliersSuccess(alignment_multipliers=AlignmentMultipliers.from_row(row))
+
+
+@strawberry.input(description="New alignment multipliers (direct ≥ indirect ≥ untagged > 0).")
+@versioned
+class RecalibrateAlignmentMultipliersInput:
+    direct: float = strawberry.field(description=f"Multiplier of DIRECT. {MULTIPLIER}.")
+    indirect: float = strawberry.field(description=f"Multiplier of INDIRECT. {MULTIPLIER}.")
+    untagged: float = strawberry.field(description=f"Multiplier of UNTAGGED. {MULTIPLIER}.")
+    reason: str = strawberry.field(description="Why: recorded with the change.")
+
+    def command(self) -> RecalibrateMultipliers:
+        return RecalibrateMultipliers(
+            Multipliers(self.direct, self.indirect, self.untagged),
+            self.reason,
+            expected_version=self.expected_version,
+        )
+
+
+@strawberry.type(description="Ranking commands.")
+class RankingMutations:
+    @strawberry.mutation(
+        description="Recalibrate the workspace's alignment multipliers (ADMIN only; audited)."
+    )
+    async def recalibrate_alignment_multipliers(
+        self, info: Info, input: RecalibrateAlignmentMultipliersInput
+    ) -> AlignmentMultipliersPayload:
+        return await run(info, input.command, multipliers_success)
