@@ -6,9 +6,8 @@ from typing import Annotated, Any
 from uuid import UUID
 
 import strawberry
-from strawberry.types import Info
 
-from okrank.api.commands.path import run
+from okrank.api.commands.path import command_mutation
 from okrank.api.graphql.errors import (
     ConflictError,
     CsvImportError,
@@ -133,8 +132,10 @@ async def _success(ctx: Any, result: BacklogImportResult) -> ImportBacklogItemsS
 
 @strawberry.type(description="Backlog import.")
 class BacklogImportMutations:
-    @strawberry.mutation(description="Import backlog items from a Jira or Linear CSV export.")
-    async def import_backlog_items(
-        self, info: Info, input: ImportBacklogItemsInput
-    ) -> ImportBacklogItemsPayload:
-        return await run(info, input.command, _success, IMPORT_WAIT_SECONDS)
+    import_backlog_items = command_mutation(
+        ImportBacklogItemsInput,
+        ImportBacklogItemsPayload,
+        _success,
+        "Import backlog items from a Jira or Linear CSV export.",
+        IMPORT_WAIT_SECONDS,
+    )

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from typing import Annotated, Any
-from uuid import UUID
 
 import strawberry
-from strawberry.types import Info
 
 from okrank.api.commands.committed import state_row
-from okrank.api.commands.inputs import maybe_id, need_id, versioned
-from okrank.api.commands.path import run
+from okrank.api.commands.inputs import command_of, item_id, maybe_id, objective_id, versioned
+from okrank.api.commands.path import command_mutation
 from okrank.api.graphql import reads
 from okrank.api.graphql.errors import (
     ConflictError,
@@ -50,14 +48,6 @@ async def item_success(ctx: Any, result: CommandResult) -> BacklogItemSuccess:
     return BacklogItemSuccess(backlog_item=BacklogItem.from_row(state_row(rows, result)))
 
 
-def _item(input: Any) -> UUID:
-    return need_id(input.backlog_item_id, "BacklogItem", "backlogItemId")
-
-
-def _objective(input: Any) -> UUID:
-    return need_id(input.objective_id, "Objective", "objectiveId")
-
-
 @strawberry.input(description="A new backlog item, created as CANDIDATE.")
 class CreateBacklogItemInput:
     title: str = strawberry.field(description="Short name (1–200 characters).")
@@ -65,7 +55,7 @@ class CreateBacklogItemInput:
     kind: ItemKindEnum = strawberry.field(default=ItemKindEnum.FEATURE, description="Kind.")
 
     def command(self) -> commands.CreateBacklogItem:
-        return commands.CreateBacklogItem(self.title, self.description, self.kind.value)
+        return command_of(self, commands.CreateBacklogItem, kind=self.kind.value)
 
 
 @strawberry.input(description="Fields to change on an item; omitted fields stay as they are.")
@@ -77,13 +67,8 @@ class UpdateBacklogItemInput:
     kind: ItemKindEnum | None = strawberry.field(default=None, description="New kind.")
 
     def command(self) -> commands.UpdateBacklogItem:
-        return commands.UpdateBacklogItem(
-            _item(self),
-            self.title,
-            self.description,
-            self.kind.value if self.kind else None,
-            expected_version=self.expected_version,
-        )
+        kind = self.kind.value if self.kind else None
+        return command_of(self, commands.UpdateBacklogItem, item_id=item_id(self), kind=kind)
 
 
 @strawberry.input(description="RICE inputs.")
@@ -111,13 +96,14 @@ class ScoreBacklogItemInput:
 
     def command(self) -> commands.ScoreBacklogItem:
         r, w = self.rice, self.wsjf
-        return commands.ScoreBacklogItem(
-            _item(self),
-            None if r is None else RiceInputs(r.reach, r.impact, r.confidence, r.effort),
-            None
+        return command_of(
+            self,
+            commands.ScoreBacklogItem,
+            item_id=item_id(self),
+            rice=None if r is None else RiceInputs(r.reach, r.impact, r.confidence, r.effort),
+            wsjf=None
             if w is None
             else WsjfInputs(w.business_value, w.time_criticality, w.risk_reduction, w.job_size),
-            expected_version=self.expected_version,
         )
 
 
@@ -136,13 +122,13 @@ class TagBacklogItemInput:
         return self.tag(commands.TagBacklogItem)
 
     def tag(self, command: type[commands.TagBacklogItem]) -> commands.TagBacklogItem:
-        return command(
-            _item(self),
-            _objective(self),
-            Tier(self.tier.value),
-            self.reason,
-            maybe_id(self.key_result_id, "KeyResult", "keyResultId"),
-            expected_version=self.expected_version,
+        return command_of(
+            self,
+            command,
+            item_id=item_id(self),
+            objective_id=objective_id(self),
+            tier=Tier(self.tier.value),
+            key_result_id=maybe_id(self.key_result_id, "KeyResult", "keyResultId"),
         )
 
 
@@ -160,9 +146,8 @@ class UntagBacklogItemInput:
     reason: str = strawberry.field(description="Why: recorded in the tag history.")
 
     def command(self) -> commands.UntagBacklogItem:
-        return commands.UntagBacklogItem(
-            _item(self), _objective(self), self.reason, expected_version=self.expected_version
-        )
+        ids = {"item_id": item_id(self), "objective_id": objective_id(self)}
+        return command_of(self, commands.UntagBacklogItem, **ids)
 
 
 @strawberry.input(description="Justify an untagged item as necessary but non-strategic.")
@@ -172,9 +157,7 @@ class JustifyNonStrategicInput:
     justification: str = strawberry.field(description="Why it is needed; '' withdraws it.")
 
     def command(self) -> commands.JustifyNonStrategic:
-        return commands.JustifyNonStrategic(
-            _item(self), self.justification, expected_version=self.expected_version
-        )
+        return command_of(self, commands.JustifyNonStrategic, item_id=item_id(self))
 
 
 @strawberry.input(description="The OKR filter's answer for an item.")
@@ -185,9 +168,8 @@ class TriageBacklogItemInput:
     reason: str | None = strawberry.field(default=None, description="Why.")
 
     def command(self) -> commands.TriageBacklogItem:
-        return commands.TriageBacklogItem(
-            _item(self), self.decision, self.reason or "", expected_version=self.expected_version
-        )
+        reason = self.reason or ""
+        return command_of(self, commands.TriageBacklogItem, item_id=item_id(self), reason=reason)
 
 
 @strawberry.input(description="Move an item to another status.")
@@ -200,63 +182,65 @@ class ChangeBacklogItemStatusInput:
     reason: str | None = strawberry.field(default=None, description="Why.")
 
     def command(self) -> commands.ChangeBacklogItemStatus:
-        return commands.ChangeBacklogItemStatus(
-            _item(self), self.status, self.reason or "", expected_version=self.expected_version
+        reason = self.reason or ""
+        return command_of(
+            self, commands.ChangeBacklogItemStatus, item_id=item_id(self), reason=reason
         )
 
 
 @strawberry.type(description="Backlog item commands.")
 class BacklogItemMutations:
-    @strawberry.mutation(description="Create a backlog item (status CANDIDATE).")
-    async def create_backlog_item(
-        self, info: Info, input: CreateBacklogItemInput
-    ) -> BacklogItemPayload:
-        return await run(info, input.command, item_success)
-
-    @strawberry.mutation(description="Change an item's title, description or kind.")
-    async def update_backlog_item(
-        self, info: Info, input: UpdateBacklogItemInput
-    ) -> BacklogItemPayload:
-        return await run(info, input.command, item_success)
-
-    @strawberry.mutation(description="Set an item's RICE and/or WSJF inputs.")
-    async def score_backlog_item(
-        self, info: Info, input: ScoreBacklogItemInput
-    ) -> BacklogItemPayload:
-        return await run(info, input.command, item_success)
-
-    @strawberry.mutation(description="Tag an item to an objective (and optionally a key result).")
-    async def tag_backlog_item(self, info: Info, input: TagBacklogItemInput) -> BacklogItemPayload:
-        return await run(info, input.command, item_success)
-
-    @strawberry.mutation(description="Change the tier or key result of an existing tag.")
-    async def retag_backlog_item(
-        self, info: Info, input: RetagBacklogItemInput
-    ) -> BacklogItemPayload:
-        return await run(info, input.command, item_success)
-
-    @strawberry.mutation(description="Remove an item's tag to an objective.")
-    async def untag_backlog_item(
-        self, info: Info, input: UntagBacklogItemInput
-    ) -> BacklogItemPayload:
-        return await run(info, input.command, item_success)
-
-    @strawberry.mutation(description="Record (or withdraw) a non-strategic justification.")
-    async def justify_non_strategic(
-        self, info: Info, input: JustifyNonStrategicInput
-    ) -> BacklogItemPayload:
-        return await run(info, input.command, item_success)
-
-    @strawberry.mutation(
-        description="Apply the OKR filter: YES → BACKLOG, NO → NOT_NOW, MAYBE → DISCOVERY."
+    create_backlog_item = command_mutation(
+        CreateBacklogItemInput,
+        BacklogItemPayload,
+        item_success,
+        "Create a backlog item (status CANDIDATE).",
     )
-    async def triage_backlog_item(
-        self, info: Info, input: TriageBacklogItemInput
-    ) -> BacklogItemPayload:
-        return await run(info, input.command, item_success)
-
-    @strawberry.mutation(description="Move an item to a status; DONE and ARCHIVED leave rankings.")
-    async def change_backlog_item_status(
-        self, info: Info, input: ChangeBacklogItemStatusInput
-    ) -> BacklogItemPayload:
-        return await run(info, input.command, item_success)
+    update_backlog_item = command_mutation(
+        UpdateBacklogItemInput,
+        BacklogItemPayload,
+        item_success,
+        "Change an item's title, description or kind.",
+    )
+    score_backlog_item = command_mutation(
+        ScoreBacklogItemInput,
+        BacklogItemPayload,
+        item_success,
+        "Set an item's RICE and/or WSJF inputs.",
+    )
+    tag_backlog_item = command_mutation(
+        TagBacklogItemInput,
+        BacklogItemPayload,
+        item_success,
+        "Tag an item to an objective (and optionally a key result).",
+    )
+    retag_backlog_item = command_mutation(
+        RetagBacklogItemInput,
+        BacklogItemPayload,
+        item_success,
+        "Change the tier or key result of an existing tag.",
+    )
+    untag_backlog_item = command_mutation(
+        UntagBacklogItemInput,
+        BacklogItemPayload,
+        item_success,
+        "Remove an item's tag to an objective.",
+    )
+    justify_non_strategic = command_mutation(
+        JustifyNonStrategicInput,
+        BacklogItemPayload,
+        item_success,
+        "Record (or withdraw) a non-strategic justification.",
+    )
+    triage_backlog_item = command_mutation(
+        TriageBacklogItemInput,
+        BacklogItemPayload,
+        item_success,
+        "Apply the OKR filter: YES → BACKLOG, NO → NOT_NOW, MAYBE → DISCOVERY.",
+    )
+    change_backlog_item_status = command_mutation(
+        ChangeBacklogItemStatusInput,
+        BacklogItemPayload,
+        item_success,
+        "Move an item to a status; DONE and ARCHIVED leave rankings.",
+    )

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TypeVar
+import dataclasses
+from typing import Any, TypeVar
 from uuid import UUID
 
 import strawberry
@@ -11,6 +12,7 @@ from okrank.api.graphql.ids import uuid_of
 from okrank.domain import errors
 
 T = TypeVar("T")
+C = TypeVar("C")
 
 EXPECTED_VERSION = "Fail with ConflictError unless the entity is at this version."
 
@@ -37,3 +39,27 @@ def versioned(cls: type[T]) -> type[T]:
         default=None, description=EXPECTED_VERSION
     )
     return cls
+
+
+def command_of(input: object, command: type[C], **converted: Any) -> C:
+    """The domain command `command` from a mutation input: each field of the command is the
+    input's field of the same name (`expected_version` included), unless given converted (an
+    ID parsed, an enum's value, a default); a field the input lacks keeps its default."""
+    values = dict(converted)
+    for field in dataclasses.fields(command):  # type: ignore[arg-type]
+        if field.name not in values and hasattr(input, field.name):
+            values[field.name] = getattr(input, field.name)
+    return command(**values)
+
+
+# The references inputs name most, by their GraphQL field names.
+def item_id(input: Any) -> UUID:
+    return need_id(input.backlog_item_id, "BacklogItem", "backlogItemId")
+
+
+def objective_id(input: Any) -> UUID:
+    return need_id(input.objective_id, "Objective", "objectiveId")
+
+
+def exercise_id(input: Any) -> UUID:
+    return need_id(input.exercise_id, "Exercise", "exerciseId")

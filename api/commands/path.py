@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import strawberry
 from starlette.concurrency import run_in_threadpool
 from strawberry.types import Info
 
@@ -112,3 +113,21 @@ async def _outcome(
             raise
         health.suspect(exc)
         raise outcome_unknown() from None
+
+
+def command_mutation(
+    input_type: type,
+    payload: Any,
+    success: Answer,
+    description: str,
+    wait_seconds: float = WAIT_SECONDS,
+) -> Any:
+    """A mutation field taking `input: <input_type>!` (whose `command()` builds the domain
+    command) and answering `payload`: the resolver every domain command shares."""
+
+    async def resolve(info: Info, input: Any) -> Any:
+        return await run(info, input.command, success, wait_seconds)
+
+    # Real types, not strings: strawberry reads them to build the field's arguments and type.
+    resolve.__annotations__ = {"info": Info, "input": input_type, "return": payload}
+    return strawberry.mutation(resolver=resolve, description=description)

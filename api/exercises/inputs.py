@@ -9,7 +9,14 @@ from uuid import UUID
 import strawberry
 
 from okrank.api.backlog.mutations import EFFORT, REACH
-from okrank.api.commands.inputs import need_id, versioned
+from okrank.api.commands.inputs import (
+    command_of,
+    exercise_id,
+    item_id,
+    need_id,
+    objective_id,
+    versioned,
+)
 from okrank.api.exercises.types import ExerciseMethodEnum, MoscowCategoryEnum
 from okrank.domain.bounds import BUDGET_MAX, PRICE_MAX, spelt
 from okrank.domain.exercises import commands
@@ -18,14 +25,6 @@ from okrank.domain.exercises.methods.moscow import Category
 from okrank.domain.rankings.scoring import RiceInputs
 
 PRICE = f"price, in (0, {spelt(PRICE_MAX)}]."
-
-
-def _exercise(input: Any) -> UUID:
-    return need_id(input.exercise_id, "Exercise", "exerciseId")
-
-
-def _item(input: Any) -> UUID:
-    return need_id(input.backlog_item_id, "BacklogItem", "backlogItemId")
 
 
 def _ballot(input: Any) -> BallotInput:
@@ -71,13 +70,12 @@ class CreateExerciseInput:
     set_size: int = strawberry.field(default=4, description="MaxDiff: items per set (3–5).")
 
     def command(self) -> commands.CreateExercise:
-        return commands.CreateExercise(
-            need_id(self.objective_id, "Objective", "objectiveId"),
-            self.method.value,
-            self.title,
-            self.instructions,
-            self.deadline.isoformat() if self.deadline else None,
-            self.set_size,
+        return command_of(
+            self,
+            commands.CreateExercise,
+            objective_id=objective_id(self),
+            method=self.method.value,
+            deadline=self.deadline.isoformat() if self.deadline else None,
         )
 
 
@@ -94,12 +92,12 @@ class AddExerciseCandidateInput:
     )
 
     def command(self) -> commands.AddExerciseCandidate:
-        return commands.AddExerciseCandidate(
-            _exercise(self),
-            _item(self),
-            self.price,
-            self.reason or "",
-            expected_version=self.expected_version,
+        return command_of(
+            self,
+            commands.AddExerciseCandidate,
+            exercise_id=exercise_id(self),
+            item_id=item_id(self),
+            reason=self.reason or "",
         )
 
 
@@ -111,8 +109,12 @@ class WithdrawExerciseCandidateInput:
     reason: str | None = strawberry.field(default=None, description="Required while OPEN.")
 
     def command(self) -> commands.WithdrawExerciseCandidate:
-        return commands.WithdrawExerciseCandidate(
-            _exercise(self), _item(self), self.reason or "", expected_version=self.expected_version
+        return command_of(
+            self,
+            commands.WithdrawExerciseCandidate,
+            exercise_id=exercise_id(self),
+            item_id=item_id(self),
+            reason=self.reason or "",
         )
 
 
@@ -124,8 +126,11 @@ class PriceExerciseCandidateInput:
     price: float = strawberry.field(description=f"The {PRICE}")
 
     def command(self) -> commands.PriceExerciseCandidate:
-        return commands.PriceExerciseCandidate(
-            _exercise(self), _item(self), self.price, expected_version=self.expected_version
+        return command_of(
+            self,
+            commands.PriceExerciseCandidate,
+            exercise_id=exercise_id(self),
+            item_id=item_id(self),
         )
 
 
@@ -139,9 +144,7 @@ class InviteParticipantInput:
     )
 
     def command(self) -> commands.InviteParticipant:
-        return commands.InviteParticipant(
-            _exercise(self), self.subject, self.segment, expected_version=self.expected_version
-        )
+        return command_of(self, commands.InviteParticipant, exercise_id=exercise_id(self))
 
 
 @strawberry.input(description="Opens an exercise for ballots.")
@@ -166,9 +169,7 @@ class OpenExerciseInput:
                 [need_id(i, "BacklogItem", f"design.{n}") for i in s]
                 for n, s in enumerate(self.design)
             ]
-        return commands.OpenExercise(
-            _exercise(self), self.budget, design, expected_version=self.expected_version
-        )
+        return command_of(self, commands.OpenExercise, exercise_id=exercise_id(self), design=design)
 
 
 @strawberry.input(description="Names an exercise to close.")
@@ -177,7 +178,7 @@ class CloseExerciseInput:
     exercise_id: strawberry.ID = strawberry.field(description="An OPEN exercise.")
 
     def command(self) -> commands.CloseExercise:
-        return commands.CloseExercise(_exercise(self), expected_version=self.expected_version)
+        return command_of(self, commands.CloseExercise, exercise_id=exercise_id(self))
 
 
 @strawberry.input(description="Leave one respondent's answers out of the results.")
@@ -191,9 +192,7 @@ class ExcludeRespondentInput:
     reason: str = strawberry.field(description="Why (required; in the history).")
 
     def command(self) -> commands.ExcludeRespondent:
-        return commands.ExcludeRespondent(
-            _exercise(self), self.respondent, self.reason, expected_version=self.expected_version
-        )
+        return command_of(self, commands.ExcludeRespondent, exercise_id=exercise_id(self))
 
 
 @strawberry.input(description="Reopen a CLOSED exercise: ballots are taken again.")
@@ -206,11 +205,11 @@ class ReopenExerciseInput:
     )
 
     def command(self) -> commands.ReopenExercise:
-        return commands.ReopenExercise(
-            _exercise(self),
-            self.reason,
-            self.deadline.isoformat() if self.deadline else None,
-            expected_version=self.expected_version,
+        return command_of(
+            self,
+            commands.ReopenExercise,
+            exercise_id=exercise_id(self),
+            deadline=self.deadline.isoformat() if self.deadline else None,
         )
 
 
@@ -261,8 +260,8 @@ class SubmitBallotInput:
     )
 
     def command(self) -> commands.SubmitBallot:
-        return commands.SubmitBallot(
-            _exercise(self), _ballot(self), expected_version=self.expected_version
+        return command_of(
+            self, commands.SubmitBallot, exercise_id=exercise_id(self), ballot=_ballot(self)
         )
 
 
@@ -284,6 +283,10 @@ class ImportMaxDiffResponsesInput:
     source: str | None = strawberry.field(default=None, description="Where the file came from.")
 
     def command(self) -> commands.ImportMaxDiffResponses:
-        return commands.ImportMaxDiffResponses(
-            _exercise(self), self.csv, self.source or "", expected_version=self.expected_version
+        return command_of(
+            self,
+            commands.ImportMaxDiffResponses,
+            exercise_id=exercise_id(self),
+            csv_text=self.csv,
+            source=self.source or "",
         )

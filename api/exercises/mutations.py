@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import strawberry
-from strawberry.types import Info
 
 from okrank.api.commands.committed import state_row
-from okrank.api.commands.path import run
+from okrank.api.commands.path import command_mutation
 from okrank.api.exercises import reads
 from okrank.api.exercises.inputs import (
     AddExerciseCandidateInput,
@@ -69,70 +68,75 @@ async def exercise_success(ctx: Any, result: CommandResult) -> ExerciseSuccess:
 
 @strawberry.type(description="Exercise lifecycle.")
 class ExerciseMutations:
-    @strawberry.mutation(description="Create an exercise for one objective (owner).")
-    async def create_exercise(self, info: Info, input: CreateExerciseInput) -> ExercisePayload:
-        return await run(info, input.command, exercise_success)
-
-    @strawberry.mutation(
-        description="Add a candidate (only items tagged to the objective). While OPEN this is "
-        "the re-scope checkpoint and needs a reason."
+    create_exercise = command_mutation(
+        CreateExerciseInput,
+        ExercisePayload,
+        exercise_success,
+        "Create an exercise for one objective (owner).",
     )
-    async def add_exercise_candidate(
-        self, info: Info, input: AddExerciseCandidateInput
-    ) -> ExercisePayload:
-        return await run(info, input.command, exercise_success)
-
-    @strawberry.mutation(description="Withdraw a candidate (needs a reason while OPEN).")
-    async def withdraw_exercise_candidate(
-        self, info: Info, input: WithdrawExerciseCandidateInput
-    ) -> ExercisePayload:
-        return await run(info, input.command, exercise_success)
-
-    @strawberry.mutation(description="Price a Buy a Feature candidate.")
-    async def price_exercise_candidate(
-        self, info: Info, input: PriceExerciseCandidateInput
-    ) -> ExercisePayload:
-        return await run(info, input.command, exercise_success)
-
-    @strawberry.mutation(description="Invite a participant (a token subject, usually STAKEHOLDER).")
-    async def invite_participant(
-        self, info: Info, input: InviteParticipantInput
-    ) -> ExercisePayload:
-        return await run(info, input.command, exercise_success)
-
-    @strawberry.mutation(description="Open for ballots: designs and budgets are handed out.")
-    async def open_exercise(self, info: Info, input: OpenExerciseInput) -> ExercisePayload:
-        return await run(info, input.command, exercise_success)
-
-    @strawberry.mutation(
-        description="Submit (or revise) your ballot while the exercise is OPEN. Any role may "
-        "vote in an exercise it is invited to."
+    add_exercise_candidate = command_mutation(
+        AddExerciseCandidateInput,
+        ExercisePayload,
+        exercise_success,
+        "Add a candidate (only items tagged to the objective). While OPEN this is "
+        "the re-scope checkpoint and needs a reason.",
     )
-    async def submit_ballot(self, info: Info, input: SubmitBallotInput) -> ExercisePayload:
-        return await run(info, input.command, exercise_success)
-
-    @strawberry.mutation(description="Close the exercise: results are computed and ranked.")
-    async def close_exercise(self, info: Info, input: CloseExerciseInput) -> ExercisePayload:
-        return await run(info, input.command, exercise_success, CLOSE_WAIT_SECONDS)
-
-    @strawberry.mutation(
-        description="Exclude a respondent from the results with a reason (audited; listed in "
-        "`excludedRespondents`); a CLOSED exercise's results and rankings are computed again."
+    withdraw_exercise_candidate = command_mutation(
+        WithdrawExerciseCandidateInput,
+        ExercisePayload,
+        exercise_success,
+        "Withdraw a candidate (needs a reason while OPEN).",
     )
-    async def exclude_respondent(
-        self, info: Info, input: ExcludeRespondentInput
-    ) -> ExercisePayload:
-        return await run(info, input.command, exercise_success, CLOSE_WAIT_SECONDS)
-
-    @strawberry.mutation(
-        description="Reopen a CLOSED exercise with a reason (audited): its results are withdrawn "
-        "until it closes again; ballots given stay and may be revised."
+    price_exercise_candidate = command_mutation(
+        PriceExerciseCandidateInput,
+        ExercisePayload,
+        exercise_success,
+        "Price a Buy a Feature candidate.",
     )
-    async def reopen_exercise(self, info: Info, input: ReopenExerciseInput) -> ExercisePayload:
-        return await run(info, input.command, exercise_success)
-
-    @strawberry.mutation(description="Import MaxDiff responses from a survey tool's CSV export.")
-    async def import_max_diff_responses(
-        self, info: Info, input: ImportMaxDiffResponsesInput
-    ) -> ImportPayload:
-        return await run(info, input.command, exercise_success)
+    invite_participant = command_mutation(
+        InviteParticipantInput,
+        ExercisePayload,
+        exercise_success,
+        "Invite a participant (a token subject, usually STAKEHOLDER).",
+    )
+    open_exercise = command_mutation(
+        OpenExerciseInput,
+        ExercisePayload,
+        exercise_success,
+        "Open for ballots: designs and budgets are handed out.",
+    )
+    submit_ballot = command_mutation(
+        SubmitBallotInput,
+        ExercisePayload,
+        exercise_success,
+        "Submit (or revise) your ballot while the exercise is OPEN. Any role may "
+        "vote in an exercise it is invited to.",
+    )
+    close_exercise = command_mutation(
+        CloseExerciseInput,
+        ExercisePayload,
+        exercise_success,
+        "Close the exercise: results are computed and ranked.",
+        CLOSE_WAIT_SECONDS,
+    )
+    exclude_respondent = command_mutation(
+        ExcludeRespondentInput,
+        ExercisePayload,
+        exercise_success,
+        "Exclude a respondent from the results with a reason (audited; listed in "
+        "`excludedRespondents`); a CLOSED exercise's results and rankings are computed again.",
+        CLOSE_WAIT_SECONDS,
+    )
+    reopen_exercise = command_mutation(
+        ReopenExerciseInput,
+        ExercisePayload,
+        exercise_success,
+        "Reopen a CLOSED exercise with a reason (audited): its results are withdrawn "
+        "until it closes again; ballots given stay and may be revised.",
+    )
+    import_max_diff_responses = command_mutation(
+        ImportMaxDiffResponsesInput,
+        ImportPayload,
+        exercise_success,
+        "Import MaxDiff responses from a survey tool's CSV export.",
+    )

@@ -5,11 +5,10 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import strawberry
-from strawberry.types import Info
 
 from okrank.api.commands.committed import state_row
-from okrank.api.commands.inputs import maybe_id, need_id, versioned
-from okrank.api.commands.path import run
+from okrank.api.commands.inputs import command_of, maybe_id, objective_id, versioned
+from okrank.api.commands.path import command_mutation
 from okrank.api.graphql import reads
 from okrank.api.graphql.errors import (
     ConflictError,
@@ -53,18 +52,10 @@ class CreateObjectiveInput:
     )
 
     def command(self) -> commands.CreateObjective:
-        return commands.CreateObjective(
-            self.cycle,
-            self.title,
-            self.description,
-            self.level.value,
-            self.team,
-            maybe_id(self.parent_id, "Objective", "parentId"),
+        parent_id = maybe_id(self.parent_id, "Objective", "parentId")
+        return command_of(
+            self, commands.CreateObjective, level=self.level.value, parent_id=parent_id
         )
-
-
-def _objective(input: Any) -> Any:
-    return need_id(input.objective_id, "Objective", "objectiveId")
 
 
 @strawberry.input(description="A key result to add to an open objective.")
@@ -85,15 +76,7 @@ class AddKeyResultInput:
     )
 
     def command(self) -> commands.AddKeyResult:
-        return commands.AddKeyResult(
-            _objective(self),
-            self.metric,
-            self.baseline,
-            self.target,
-            self.unit,
-            self.output_style,
-            expected_version=self.expected_version,
-        )
+        return command_of(self, commands.AddKeyResult, objective_id=objective_id(self))
 
 
 @strawberry.input(description="Names an objective for a lifecycle change.")
@@ -102,7 +85,7 @@ class ObjectiveLifecycleInput:
     objective_id: strawberry.ID = strawberry.field(description="The objective.")
 
     def lifecycle(self, command: type[commands.ObjectiveCommand]) -> commands.ObjectiveCommand:
-        return command(_objective(self), expected_version=self.expected_version)
+        return command_of(self, command, objective_id=objective_id(self))
 
 
 @strawberry.input(description="Names the DRAFT objective to activate.")
@@ -119,20 +102,27 @@ class CloseObjectiveInput(ObjectiveLifecycleInput):
 
 @strawberry.type(description="Objective commands.")
 class ObjectiveMutations:
-    @strawberry.mutation(description="Create a DRAFT objective in a cycle.")
-    async def create_objective(self, info: Info, input: CreateObjectiveInput) -> ObjectivePayload:
-        return await run(info, input.command, objective_success)
-
-    @strawberry.mutation(description="Add a key result to a DRAFT or ACTIVE objective.")
-    async def add_key_result(self, info: Info, input: AddKeyResultInput) -> ObjectivePayload:
-        return await run(info, input.command, objective_success)
-
-    @strawberry.mutation(description="Activate a DRAFT objective (it needs a key result).")
-    async def activate_objective(
-        self, info: Info, input: ActivateObjectiveInput
-    ) -> ObjectivePayload:
-        return await run(info, input.command, objective_success)
-
-    @strawberry.mutation(description="Close an objective at the end of its cycle.")
-    async def close_objective(self, info: Info, input: CloseObjectiveInput) -> ObjectivePayload:
-        return await run(info, input.command, objective_success)
+    create_objective = command_mutation(
+        CreateObjectiveInput,
+        ObjectivePayload,
+        objective_success,
+        "Create a DRAFT objective in a cycle.",
+    )
+    add_key_result = command_mutation(
+        AddKeyResultInput,
+        ObjectivePayload,
+        objective_success,
+        "Add a key result to a DRAFT or ACTIVE objective.",
+    )
+    activate_objective = command_mutation(
+        ActivateObjectiveInput,
+        ObjectivePayload,
+        objective_success,
+        "Activate a DRAFT objective (it needs a key result).",
+    )
+    close_objective = command_mutation(
+        CloseObjectiveInput,
+        ObjectivePayload,
+        objective_success,
+        "Close an objective at the end of its cycle.",
+    )

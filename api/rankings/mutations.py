@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import strawberry
-from strawberry.types import Info
 
-from okrank.api.commands.inputs import versioned
-from okrank.api.commands.path import run
+from okrank.api.commands.inputs import command_of, versioned
+from okrank.api.commands.path import command_mutation
 from okrank.api.graphql import reads
 from okrank.api.graphql.errors import (
     ConflictError,
@@ -58,19 +57,15 @@ class RecalibrateAlignmentMultipliersInput:
     reason: str = strawberry.field(description="Why: recorded with the change.")
 
     def command(self) -> RecalibrateMultipliers:
-        return RecalibrateMultipliers(
-            Multipliers(self.direct, self.indirect, self.untagged),
-            self.reason,
-            expected_version=self.expected_version,
-        )
+        multipliers = Multipliers(self.direct, self.indirect, self.untagged)
+        return command_of(self, RecalibrateMultipliers, multipliers=multipliers)
 
 
 @strawberry.type(description="Ranking commands.")
 class RankingMutations:
-    @strawberry.mutation(
-        description="Recalibrate the workspace's alignment multipliers (ADMIN only; audited)."
+    recalibrate_alignment_multipliers = command_mutation(
+        RecalibrateAlignmentMultipliersInput,
+        AlignmentMultipliersPayload,
+        multipliers_success,
+        "Recalibrate the workspace's alignment multipliers (ADMIN only; audited).",
     )
-    async def recalibrate_alignment_multipliers(
-        self, info: Info, input: RecalibrateAlignmentMultipliersInput
-    ) -> AlignmentMultipliersPayload:
-        return await run(info, input.command, multipliers_success)
