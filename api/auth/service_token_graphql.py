@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Any
 
 import asyncpg
 import strawberry
@@ -16,12 +16,7 @@ from okrank.api.auth.service_tokens import REVOKED_CHANNEL, new_token, token_has
 from okrank.api.commands import idempotency
 from okrank.api.commands.inputs import need_id
 from okrank.api.commands.path import run_in_loop
-from okrank.api.graphql.errors import (
-    ConflictError,
-    NotFoundError,
-    PermissionDeniedError,
-    ValidationError,
-)
+from okrank.api.commands.payloads import payload
 from okrank.api.graphql.ids import to_global_id
 from okrank.api.graphql.types import RoleEnum
 from okrank.domain import errors
@@ -67,10 +62,9 @@ class ServiceTokenSuccess:
     )
 
 
-ServiceTokenPayload = Annotated[
-    ServiceTokenSuccess | ValidationError | NotFoundError | ConflictError | PermissionDeniedError,
-    strawberry.union("ServiceTokenPayload", description="The token, or why nothing changed."),
-]
+ServiceTokenPayload = payload(
+    "ServiceTokenPayload", "The token, or why nothing changed.", ServiceTokenSuccess
+)
 
 
 @strawberry.input(description="A new service token.")

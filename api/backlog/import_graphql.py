@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 from uuid import UUID
 
 import strawberry
 
 from okrank.api.commands.path import command_mutation
+from okrank.api.commands.payloads import payload
 from okrank.api.graphql.errors import (
-    ConflictError,
     CsvImportError,
-    NotFoundError,
-    PermissionDeniedError,
-    ValidationError,
 )
 from okrank.api.graphql.ids import uuid_of
 from okrank.domain.backlog.commands import ImportBacklogItems
@@ -106,17 +103,14 @@ class ImportBacklogItemsSuccess:
     unchanged: int = strawberry.field(description="Items already as their row says.")
 
 
-ImportBacklogItemsPayload = Annotated[
-    ImportBacklogItemsSuccess
-    | CsvImportError
-    | ValidationError
-    | NotFoundError  # not raised today; kept so every payload takes the same fragments
-    | ConflictError  # another import changed the same items meanwhile: import again
-    | PermissionDeniedError,
-    strawberry.union(
-        "ImportBacklogItemsPayload", description="The counts, or why nothing changed."
-    ),
-]
+# NotFoundError is not raised today (kept so every payload takes the same fragments);
+# ConflictError: another import changed the same items meanwhile (import again).
+ImportBacklogItemsPayload = payload(
+    "ImportBacklogItemsPayload",
+    "The counts, or why nothing changed.",
+    ImportBacklogItemsSuccess,
+    CsvImportError,
+)
 
 
 def _mapping(value: BacklogImportMappingInput | None) -> dict[str, str]:

@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
 import strawberry
 
 from okrank.api.commands.committed import state_row
 from okrank.api.commands.inputs import command_of, item_id, maybe_id, objective_id, versioned
 from okrank.api.commands.path import command_mutation
+from okrank.api.commands.payloads import payload
 from okrank.api.graphql import reads
-from okrank.api.graphql.errors import (
-    ConflictError,
-    NotFoundError,
-    PermissionDeniedError,
-    ValidationError,
-)
 from okrank.api.graphql.types import (
     BacklogItem,
     ItemKindEnum,
@@ -37,10 +32,9 @@ class BacklogItemSuccess:
     backlog_item: BacklogItem = strawberry.field(description="Its state, as queries now see it.")
 
 
-BacklogItemPayload = Annotated[
-    BacklogItemSuccess | ValidationError | NotFoundError | ConflictError | PermissionDeniedError,
-    strawberry.union("BacklogItemPayload", description="The item, or why nothing changed."),
-]
+BacklogItemPayload = payload(
+    "BacklogItemPayload", "The item, or why nothing changed.", BacklogItemSuccess
+)
 
 
 async def item_success(ctx: Any, result: CommandResult) -> BacklogItemSuccess:

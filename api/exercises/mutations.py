@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
 import strawberry
 
 from okrank.api.commands.committed import state_row
 from okrank.api.commands.path import command_mutation
+from okrank.api.commands.payloads import payload
 from okrank.api.exercises import reads
 from okrank.api.exercises.inputs import (
     AddExerciseCandidateInput,
@@ -24,11 +25,7 @@ from okrank.api.exercises.inputs import (
 )
 from okrank.api.exercises.types import Exercise
 from okrank.api.graphql.errors import (
-    ConflictError,
     CsvImportError,
-    NotFoundError,
-    PermissionDeniedError,
-    ValidationError,
 )
 from okrank.domain.application import CommandResult
 
@@ -42,23 +39,17 @@ class ExerciseSuccess:
     exercise: Exercise = strawberry.field(description="Its state, as queries now see it.")
 
 
-ExercisePayload = Annotated[
-    ExerciseSuccess | ValidationError | NotFoundError | ConflictError | PermissionDeniedError,
-    strawberry.union("ExercisePayload", description="The exercise, or why nothing changed."),
-]
+ExercisePayload = payload(
+    "ExercisePayload", "The exercise, or why nothing changed.", ExerciseSuccess
+)
 
 
-ImportPayload = Annotated[
-    ExerciseSuccess
-    | CsvImportError
-    | ValidationError
-    | NotFoundError
-    | ConflictError
-    | PermissionDeniedError,
-    strawberry.union(
-        "ImportPayload", description="The exercise with its imported responses, or why not."
-    ),
-]
+ImportPayload = payload(
+    "ImportPayload",
+    "The exercise with its imported responses, or why not.",
+    ExerciseSuccess,
+    CsvImportError,
+)
 
 
 async def exercise_success(ctx: Any, result: CommandResult) -> ExerciseSuccess:

@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
 import strawberry
 
 from okrank.api.commands.committed import state_row
 from okrank.api.commands.inputs import command_of, maybe_id, objective_id, versioned
 from okrank.api.commands.path import command_mutation
+from okrank.api.commands.payloads import payload
 from okrank.api.graphql import reads
-from okrank.api.graphql.errors import (
-    ConflictError,
-    NotFoundError,
-    PermissionDeniedError,
-    ValidationError,
-)
 from okrank.api.graphql.types import Objective, ObjectiveLevelEnum
 from okrank.domain.application import CommandResult
 from okrank.domain.bounds import KEY_RESULT_MAX, spelt
@@ -27,10 +22,9 @@ class ObjectiveSuccess:
     objective: Objective = strawberry.field(description="Its state, as queries now see it.")
 
 
-ObjectivePayload = Annotated[
-    ObjectiveSuccess | ValidationError | NotFoundError | ConflictError | PermissionDeniedError,
-    strawberry.union("ObjectivePayload", description="The objective, or why nothing changed."),
-]
+ObjectivePayload = payload(
+    "ObjectivePayload", "The objective, or why nothing changed.", ObjectiveSuccess
+)
 
 
 async def objective_success(ctx: Any, result: CommandResult) -> ObjectiveSuccess:

@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
 import strawberry
 
 from okrank.api.commands.inputs import command_of, versioned
 from okrank.api.commands.path import command_mutation
+from okrank.api.commands.payloads import payload
 from okrank.api.graphql import reads
-from okrank.api.graphql.errors import (
-    ConflictError,
-    NotFoundError,
-    PermissionDeniedError,
-    ValidationError,
-)
 from okrank.api.graphql.types import AlignmentMultipliers
 from okrank.domain.application import CommandResult
 from okrank.domain.bounds import MULTIPLIER_MAX, spelt
@@ -31,16 +26,11 @@ class AlignmentMultipliersSuccess:
     )
 
 
-AlignmentMultipliersPayload = Annotated[
-    AlignmentMultipliersSuccess
-    | ValidationError
-    | NotFoundError
-    | ConflictError
-    | PermissionDeniedError,
-    strawberry.union(
-        "AlignmentMultipliersPayload", description="The multipliers, or why nothing changed."
-    ),
-]
+AlignmentMultipliersPayload = payload(
+    "AlignmentMultipliersPayload",
+    "The multipliers, or why nothing changed.",
+    AlignmentMultipliersSuccess,
+)
 
 
 async def multipliers_success(ctx: Any, result: CommandResult) -> AlignmentMultipliersSuccess:

@@ -6,7 +6,7 @@ import secrets
 import uuid
 from datetime import datetime
 from enum import Enum
-from typing import Annotated, Any
+from typing import Any
 
 import strawberry
 from strawberry.types import Info
@@ -14,11 +14,9 @@ from strawberry.types import Info
 from okrank.api.auth.permissions import LIST_WEBHOOKS, allows
 from okrank.api.commands.inputs import need_id
 from okrank.api.commands.path import run_in_loop
+from okrank.api.commands.payloads import payload
 from okrank.api.graphql.errors import (
-    ConflictError,
     NotFoundError,
-    PermissionDeniedError,
-    ValidationError,
 )
 from okrank.api.graphql.ids import encode_cursor, to_global_id, uuid_of
 from okrank.api.graphql.pagination import after_key
@@ -136,10 +134,7 @@ class WebhookSuccess:
     )
 
 
-WebhookPayload = Annotated[
-    WebhookSuccess | ValidationError | NotFoundError | ConflictError | PermissionDeniedError,
-    strawberry.union("WebhookPayload", description="The endpoint, or why nothing changed."),
-]
+WebhookPayload = payload("WebhookPayload", "The endpoint, or why nothing changed.", WebhookSuccess)
 
 
 @strawberry.input(description="A new endpoint for ranking changes.")
