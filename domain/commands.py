@@ -80,3 +80,18 @@ class Aggregates(Protocol):
 
 Handler = Callable[[Aggregates, Actor, Any], Any]
 Handlers = Mapping[type[Command], Handler]
+Change = Callable[[Aggregates, Actor, Any, Callable[[Any], Any]], CommandResult]
+
+
+def changer(cls: type[Aggregate], target: Callable[[Any], UUID]) -> Change:
+    """How a concept's handlers change the aggregate a command names (`target`): load it (a
+    missing one is NotFoundError of `cls`'s name), check the command's expected version,
+    mutate, save."""
+
+    def change(
+        store: Aggregates, actor: Actor, command: ChangeCommand, mutate: Callable[[Any], Any]
+    ) -> CommandResult:
+        ident = target(command)
+        return store.change(cls, ident, actor, cls.__name__, command.expected_version, mutate)
+
+    return change

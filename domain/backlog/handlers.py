@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 from okrank.domain.backlog.commands import (
     ChangeBacklogItemStatus,
     CreateBacklogItem,
     ImportBacklogItems,
-    ItemCommand,
     JustifyNonStrategic,
     RetagBacklogItem,
     ScoreBacklogItem,
@@ -20,18 +16,12 @@ from okrank.domain.backlog.commands import (
 )
 from okrank.domain.backlog.item import BacklogItem, ItemStatus
 from okrank.domain.backlog.tracker_import import import_backlog_items
-from okrank.domain.commands import Actor, Aggregates, CommandResult, Handlers
+from okrank.domain.commands import Actor, Aggregates, CommandResult, Handlers, changer
 from okrank.domain.errors import ValidationError
 from okrank.domain.okrs.handlers import open_objective
 from okrank.domain.okrs.objective import Objective, ObjectiveStatus
 
-
-def _changed(
-    store: Aggregates, actor: Actor, command: ItemCommand, mutate: Callable[[BacklogItem], Any]
-) -> CommandResult:
-    return store.change(
-        BacklogItem, command.item_id, actor, "BacklogItem", command.expected_version, mutate
-    )
+_changed = changer(BacklogItem, lambda command: command.item_id)
 
 
 def create_backlog_item(

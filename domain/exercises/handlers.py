@@ -4,14 +4,12 @@ Each handler validates before the aggregate emits, so a refused command changes 
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
 from uuid import UUID
 
 from okrank.domain.backlog.item import BacklogItem, ItemStatus
 from okrank.domain.bounds import MAX_IMPORT_BYTES
-from okrank.domain.commands import Actor, Aggregates, CommandResult, Handlers
+from okrank.domain.commands import Actor, Aggregates, CommandResult, Handlers, changer
 from okrank.domain.errors import ConflictError, ValidationError
 from okrank.domain.exercises.ballots import normalise_ballot
 from okrank.domain.exercises.commands import (
@@ -19,7 +17,6 @@ from okrank.domain.exercises.commands import (
     CloseExercise,
     CreateExercise,
     ExcludeRespondent,
-    ExerciseCommand,
     ImportMaxDiffResponses,
     InviteParticipant,
     OpenExercise,
@@ -39,13 +36,7 @@ from okrank.domain.exercises.methods.maxdiff_csv import parse_responses_csv
 from okrank.domain.okrs.objective import Objective, ObjectiveStatus
 from okrank.domain.text import check_storable, optional_text, require_text
 
-
-def _changed(
-    store: Aggregates, actor: Actor, command: ExerciseCommand, mutate: Callable[[Exercise], Any]
-) -> CommandResult:
-    return store.change(
-        Exercise, command.exercise_id, actor, "Exercise", command.expected_version, mutate
-    )
+_changed = changer(Exercise, lambda command: command.exercise_id)
 
 
 def create_exercise(store: Aggregates, actor: Actor, command: CreateExercise) -> CommandResult:

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
 from uuid import UUID, uuid4
 
-from okrank.domain.commands import Actor, Aggregates, CommandResult, Handlers
+from okrank.domain.commands import Actor, Aggregates, CommandResult, Handlers, changer
 from okrank.domain.errors import ValidationError
 from okrank.domain.okrs.commands import (
     ActivateObjective,
     AddKeyResult,
     CloseObjective,
     CreateObjective,
-    ObjectiveCommand,
 )
 from okrank.domain.okrs.objective import (
     Objective,
@@ -61,15 +58,7 @@ def create_objective(store: Aggregates, actor: Actor, command: CreateObjective) 
     return store.save_new(objective)
 
 
-def _changed(
-    store: Aggregates,
-    actor: Actor,
-    command: ObjectiveCommand,
-    mutate: Callable[[Objective], Any],
-) -> CommandResult:
-    return store.change(
-        Objective, command.objective_id, actor, "Objective", command.expected_version, mutate
-    )
+_changed = changer(Objective, lambda command: command.objective_id)
 
 
 def add_key_result(store: Aggregates, actor: Actor, command: AddKeyResult) -> CommandResult:
