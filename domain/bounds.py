@@ -19,6 +19,7 @@ KEY_RESULT_MAX = 1e12  # |baseline| and |target|
 PRICE_MAX = 1e9  # Buy a Feature prices
 BUDGET_MAX = 1e12  # a Buy a Feature participant's budget
 CAPACITY_MAX = 1e9  # a plan's capacity in effort points
+MAX_IMPORT_BYTES = 20 * 1024 * 1024  # a CSV file to import (MaxDiff responses, a backlog)
 
 
 def finite(path: str | list[str], value: object) -> float:

@@ -12,7 +12,6 @@ from okrank.api.auth.local_tokens import (
 )
 from okrank.api.auth.principal import (
     NEVER_EXPIRES,
-    WRITERS,
     AuthError,
     AuthUnavailable,
     Principal,
@@ -25,7 +24,6 @@ __all__ = [
     "DEFAULT_TTL_SECONDS",
     "ISSUER",
     "NEVER_EXPIRES",
-    "WRITERS",
     "AuthError",
     "AuthUnavailable",
     "Principal",

@@ -18,9 +18,6 @@ class Role(StrEnum):
     STAKEHOLDER = "STAKEHOLDER"  # read only; takes part in exercises
 
 
-WRITERS = frozenset({Role.ADMIN, Role.PRODUCT_OWNER})
-
-
 class AuthError(Exception):
     """The request carries no valid token."""
 

@@ -4,25 +4,24 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Any
 
 import asyncpg
 import strawberry
 from strawberry.types import Info
 
 from okrank.api.auth import Principal, Role
+from okrank.api.auth.permissions import GRANT_ANY_ROLE, LIST_SERVICE_TOKENS, allows
 from okrank.api.auth.service_tokens import REVOKED_CHANNEL, new_token, token_hash
 from okrank.api.auth.viewer_graphql import RoleEnum
 from okrank.api.commands import idempotency
-from okrank.api.graphql.errors import (
-    ConflictError,
-    NotFoundError,
-    PermissionDeniedError,
-    ValidationError,
-)
-from okrank.api.graphql.ids import to_global_id, uuid_of
+from okrank.api.commands.inputs import need_id
+from okrank.api.commands.path import run_in_loop
+from okrank.api.commands.payloads import payload
+from okrank.api.graphql.ids import to_global_id
+from okrank.domain import errors
+from okrank.domain.application import CommandResult
 
-ADMINS = frozenset({Role.ADMIN})
 NAME_MAX = 100
 
 
@@ -63,10 +62,9 @@ class ServiceTokenSuccess:
     )
 
 
-ServiceTokenPayload = Annotated[
-    ServiceTokenSuccess | ValidationError | NotFoundError | ConflictError | PermissionDeniedError,
-    strawberry.union("ServiceTokenPayload", description="The token, or why nothing changed."),
-]
+ServiceTokenPayload = payload(
+    "ServiceTokenPayload", "The token, or why nothing changed.", ServiceTokenSuccess
+)
 
 
 @strawberry.input(description="A new service token.")
@@ -84,25 +82,24 @@ class RevokeServiceTokenInput:
     service_token_id: strawberry.ID = strawberry.field(description="The token.")
 
 
-def _denied(info: Info) -> PermissionDeniedError | None:
-    """ADMINs only, and not through a service token: a leaked machine token must not be able
-    to mint others that would outlive its revocation."""
-    principal = info.context.principal
-    if not principal.has_any(ADMINS):
-        return PermissionDeniedError(
-            message="only admins manage service tokens", required_roles=[Role.ADMIN]
-        )
+def _through_service_token(principal: Principal) -> None:
+    """Not through a service token (the role table has already required ADMIN): a leaked
+    machine token must not be able to mint others that would outlive its revocation."""
     if principal.service_token_id is not None:
-        return PermissionDeniedError(
-            message="a service token cannot manage service tokens", required_roles=[Role.ADMIN]
+        raise errors.PermissionDeniedError(
+            "a service token cannot manage service tokens", (Role.ADMIN.value,)
         )
-    return None
 
 
 def _holds(principal: Principal, role: Role) -> bool:
     """A creator may hand out the roles it holds; ADMIN (everything) holds them all, so an
     admin can make a least-privilege MEMBER token."""
-    return role in principal.roles or Role.ADMIN in principal.roles
+    return role in principal.roles or allows(principal, GRANT_ANY_ROLE)
+
+
+def _changed(row: Any) -> CommandResult:
+    """The token a change left (its row is the API's own: no log position to wait for)."""
+    return CommandResult(aggregate_id=row["id"], version=0, position=None, topics=frozenset())
 
 
 @strawberry.type
@@ -112,7 +109,8 @@ class ServiceTokenQueries:
         "never the secret)."
     )
     async def service_tokens(self, info: Info) -> list[ServiceToken]:
-        if _denied(info):
+        principal = info.context.principal
+        if not allows(principal, LIST_SERVICE_TOKENS) or principal.service_token_id is not None:
             return []
         rows = await info.context.pool.fetch(
             "SELECT * FROM service_tokens WHERE workspace = $1 ORDER BY created_at, id",
@@ -127,41 +125,51 @@ class ServiceTokenMutations:
     async def create_service_token(
         self, info: Info, input: CreateServiceTokenInput
     ) -> ServiceTokenPayload:
-        if denied := _denied(info):
-            return denied
-        name = input.name.strip()
-        if not name or len(name) > NAME_MAX or not name.isprintable():
-            return ValidationError(
-                message=f"name must have 1–{NAME_MAX} printable characters",
-                path=["input", "name"],
-            )
-        roles = {Role(r) for r in input.roles}
-        if not roles:
-            return ValidationError(message="give at least one role", path=["input", "roles"])
-        ctx = info.context
-        if missing := {r for r in roles if not _holds(ctx.principal, r)}:
-            return PermissionDeniedError(
-                message="a service token cannot get a role its creator lacks",
-                required_roles=sorted(missing),
-            )
-        token = new_token()
-        try:
-            row = await ctx.pool.fetchrow(
-                "INSERT INTO service_tokens (id, workspace, name, roles, token_hash, created_at,"
-                " created_by) VALUES ($1, $2, $3, $4, $5, now(), $6) RETURNING *",
-                uuid.uuid4(),
-                ctx.workspace,
-                name,
-                sorted(r.value for r in roles),
-                token_hash(token),
-                ctx.principal.subject,
-            )
-        except asyncpg.UniqueViolationError:
-            return ConflictError(
-                message=f"a live service token is already named {name!r}", current_version=None
-            )
-        idempotency.keep_no_answer()  # the token is shown once and stored only hashed
-        return ServiceTokenSuccess(service_token=ServiceToken.from_row(row), token=token)
+        # Not replayed from a first attempt's commit: the token is shown once and stored only
+        # hashed, so a retry runs again and meets the live-name rule instead.
+        made: list[tuple[Any, str]] = []
+
+        async def change() -> CommandResult:
+            ctx = info.context
+            _through_service_token(ctx.principal)
+            name = input.name.strip()
+            if not name or len(name) > NAME_MAX or not name.isprintable():
+                raise errors.ValidationError(
+                    "name", f"name must have 1–{NAME_MAX} printable characters"
+                )
+            roles = {Role(r) for r in input.roles}
+            if not roles:
+                raise errors.ValidationError("roles", "give at least one role")
+            if missing := {r for r in roles if not _holds(ctx.principal, r)}:
+                raise errors.PermissionDeniedError(
+                    "a service token cannot get a role its creator lacks",
+                    tuple(sorted(r.value for r in missing)),
+                )
+            token = new_token()
+            try:
+                row = await ctx.pool.fetchrow(
+                    "INSERT INTO service_tokens (id, workspace, name, roles, token_hash,"
+                    " created_at, created_by) VALUES ($1, $2, $3, $4, $5, now(), $6) RETURNING *",
+                    uuid.uuid4(),
+                    ctx.workspace,
+                    name,
+                    sorted(r.value for r in roles),
+                    token_hash(token),
+                    ctx.principal.subject,
+                )
+            except asyncpg.UniqueViolationError:
+                raise errors.ConflictError(
+                    f"a live service token is already named {name!r}", None
+                ) from None
+            idempotency.keep_no_answer()  # the token is shown once and stored only hashed
+            made.append((row, token))
+            return _changed(row)
+
+        async def success(ctx: Any, result: CommandResult) -> ServiceTokenSuccess:
+            row, token = made[0]
+            return ServiceTokenSuccess(service_token=ServiceToken.from_row(row), token=token)
+
+        return await run_in_loop(info, change, success, replayable=False)
 
     @strawberry.mutation(
         description="Revoke a service token: refused from now on by every API process; "
@@ -171,30 +179,32 @@ class ServiceTokenMutations:
     async def revoke_service_token(
         self, info: Info, input: RevokeServiceTokenInput
     ) -> ServiceTokenPayload:
-        if denied := _denied(info):
-            return denied
-        ident = uuid_of(input.service_token_id, "ServiceToken")
-        if ident is None:
-            return ValidationError(
-                message="serviceTokenId is not a ServiceToken ID", path=["input", "serviceTokenId"]
-            )
-        ctx = info.context
-        async with ctx.pool.acquire() as conn, conn.transaction():
-            row = await conn.fetchrow(
-                "UPDATE service_tokens SET revoked_at = coalesce(revoked_at, now()),"
-                " revoked_by = coalesce(revoked_by, $3) WHERE id = $1 AND workspace = $2"
-                " RETURNING *",
-                ident,
-                ctx.workspace,
-                ctx.principal.subject,
-            )
-            if row is not None:  # delivered on commit, to every API process
-                await conn.execute("SELECT pg_notify($1, $2)", REVOKED_CHANNEL, str(ident))
-        if row is None:
-            return NotFoundError(
-                message=f"ServiceToken {input.service_token_id} not found",
-                id=input.service_token_id,
-            )
-        if ctx.services.service_tokens is not None:  # this process: before answering
-            await ctx.services.service_tokens.revoked(ident)
-        return ServiceTokenSuccess(service_token=ServiceToken.from_row(row), token=None)
+        # Revoking again changes nothing and answers the same: no commit to replay.
+        revoked: list[Any] = []
+
+        async def change() -> CommandResult:
+            ctx = info.context
+            _through_service_token(ctx.principal)
+            ident = need_id(input.service_token_id, "ServiceToken", "serviceTokenId")
+            async with ctx.pool.acquire() as conn, conn.transaction():
+                row = await conn.fetchrow(
+                    "UPDATE service_tokens SET revoked_at = coalesce(revoked_at, now()),"
+                    " revoked_by = coalesce(revoked_by, $3) WHERE id = $1 AND workspace = $2"
+                    " RETURNING *",
+                    ident,
+                    ctx.workspace,
+                    ctx.principal.subject,
+                )
+                if row is not None:  # delivered on commit, to every API process
+                    await conn.execute("SELECT pg_notify($1, $2)", REVOKED_CHANNEL, str(ident))
+            if row is None:
+                raise errors.NotFoundError("ServiceToken", str(ident))
+            if ctx.services.service_tokens is not None:  # this process: before answering
+                await ctx.services.service_tokens.revoked(ident)
+            revoked.append(row)
+            return _changed(row)
+
+        async def success(ctx: Any, result: CommandResult) -> ServiceTokenSuccess:
+            return ServiceTokenSuccess(service_token=ServiceToken.from_row(revoked[0]), token=None)
+
+        return await run_in_loop(info, change, success, replayable=False)

@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 from uuid import UUID
 
 import strawberry
-from strawberry.types import Info
 
-from okrank.api.commands.mutations import run
+from okrank.api.commands.path import command_mutation
+from okrank.api.commands.payloads import payload
 from okrank.api.graphql.errors import (
-    ConflictError,
     CsvImportError,
-    NotFoundError,
-    PermissionDeniedError,
-    ValidationError,
 )
 from okrank.api.graphql.ids import uuid_of
+from okrank.domain.backlog.commands import ImportBacklogItems
 from okrank.domain.backlog.tracker_csv import DEFAULT_HEADERS, KIND_NAMES, MAX_ROWS
 from okrank.domain.backlog.tracker_import import BacklogImportResult
 
@@ -95,6 +92,9 @@ class ImportBacklogItemsInput:
         default=None, description="Column headers for fields whose headers differ."
     )
 
+    def command(self) -> ImportBacklogItems:
+        return ImportBacklogItems(self.csv, _mapping(self.mapping), objective_ref)
+
 
 @strawberry.type(description="What an import did.")
 class ImportBacklogItemsSuccess:
@@ -103,17 +103,14 @@ class ImportBacklogItemsSuccess:
     unchanged: int = strawberry.field(description="Items already as their row says.")
 
 
-ImportBacklogItemsPayload = Annotated[
-    ImportBacklogItemsSuccess
-    | CsvImportError
-    | ValidationError
-    | NotFoundError  # not raised today; kept so every payload takes the same fragments
-    | ConflictError  # another import changed the same items meanwhile: import again
-    | PermissionDeniedError,
-    strawberry.union(
-        "ImportBacklogItemsPayload", description="The counts, or why nothing changed."
-    ),
-]
+# NotFoundError is not raised today (kept so every payload takes the same fragments);
+# ConflictError: another import changed the same items meanwhile (import again).
+ImportBacklogItemsPayload = payload(
+    "ImportBacklogItemsPayload",
+    "The counts, or why nothing changed.",
+    ImportBacklogItemsSuccess,
+    CsvImportError,
+)
 
 
 def _mapping(value: BacklogImportMappingInput | None) -> dict[str, str]:
@@ -129,15 +126,10 @@ async def _success(ctx: Any, result: BacklogImportResult) -> ImportBacklogItemsS
 
 @strawberry.type(description="Backlog import.")
 class BacklogImportMutations:
-    @strawberry.mutation(description="Import backlog items from a Jira or Linear CSV export.")
-    async def import_backlog_items(
-        self, info: Info, input: ImportBacklogItemsInput
-    ) -> ImportBacklogItemsPayload:
-        return await run(
-            info,
-            lambda app, actor: app.import_backlog_items(
-                actor, input.csv, _mapping(input.mapping), objective_ref
-            ),
-            _success,
-            wait_seconds=IMPORT_WAIT_SECONDS,
-        )
+    import_backlog_items = command_mutation(
+        ImportBacklogItemsInput,
+        ImportBacklogItemsPayload,
+        _success,
+        "Import backlog items from a Jira or Linear CSV export.",
+        IMPORT_WAIT_SECONDS,
+    )

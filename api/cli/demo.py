@@ -88,7 +88,7 @@ class DemoSummary:
 
 
 def seeded(app: OkrankApplication, workspace: str = WORKSPACE) -> bool:
-    return app._exists(workspace_id(workspace))
+    return app.exists(workspace_id(workspace))
 
 
 def seed(app: OkrankApplication, workspace: str = WORKSPACE) -> DemoSummary:

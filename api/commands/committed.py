@@ -33,6 +33,13 @@ def recorded_but_lagging(result: CommandResult) -> GraphQLError:
     )
 
 
+def state_row(rows: list[Any], result: CommandResult) -> Any:
+    """The changed entity's row as the read model has it; READ_MODEL_LAGGING if it has none."""
+    if not rows:
+        raise recorded_but_lagging(result)
+    return rows[0]
+
+
 async def answer_committed(
     ctx: Any,
     result: CommandResult,

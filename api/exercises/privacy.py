@@ -1,24 +1,26 @@
 """Who may see what of stakeholder exercises: the one home of the rule.
 
-A STAKEHOLDER sees only the exercises it is invited to and never their results; every other role
-(ADMIN, PRODUCT_OWNER, MEMBER: team members) sees every exercise of the workspace and, once
-closed, its results. Results are every answer derived from the ballots: `results`,
-`segmentResults`, `segmentAgreement`, `methodAgreement`, the EXERCISE ranking (`ranking(method:
-EXERCISE)`, `plan` with an `exerciseId`) and its ranking changes (`rankingChanged`). Only the
-owners (ADMIN, PRODUCT_OWNER) see participants, history and individual utilities.
+Which roles see what is in the role table (api.auth.permissions): a STAKEHOLDER sees only the
+exercises it is invited to and never their results; every other role (ADMIN, PRODUCT_OWNER,
+MEMBER: team members) sees every exercise of the workspace and, once closed, its results.
+Results are every answer derived from the ballots: `results`, `segmentResults`,
+`segmentAgreement`, `methodAgreement`, the EXERCISE ranking (`ranking(method: EXERCISE)`, `plan`
+with an `exerciseId`) and its ranking changes (`rankingChanged`). Only the owners (ADMIN,
+PRODUCT_OWNER) see participants, history and individual utilities.
 """
 
 from __future__ import annotations
 
 from graphql import GraphQLError
 
-from okrank.api.auth import WRITERS, Principal, Role
+from okrank.api.auth import Principal
+from okrank.api.auth.permissions import (
+    SEE_EVERY_EXERCISE,
+    SEE_EXERCISE_DETAILS,
+    SEE_EXERCISE_RESULTS,
+    allows,
+)
 from okrank.domain.rankings.scoring import Method, split_method
-
-READERS_OF_RESULTS = frozenset({Role.ADMIN, Role.PRODUCT_OWNER, Role.MEMBER})
-# Team members see every exercise; a stakeholder only those it is invited to.
-SEES_EVERY_EXERCISE = READERS_OF_RESULTS
-OWNERS = WRITERS
 
 
 def forbidden(message: str) -> GraphQLError:
@@ -26,15 +28,15 @@ def forbidden(message: str) -> GraphQLError:
 
 
 def sees_every_exercise(principal: Principal) -> bool:
-    return principal.has_any(SEES_EVERY_EXERCISE)
+    return allows(principal, SEE_EVERY_EXERCISE)
 
 
 def reads_results(principal: Principal) -> bool:
-    return principal.has_any(READERS_OF_RESULTS)
+    return allows(principal, SEE_EXERCISE_RESULTS)
 
 
 def is_owner(principal: Principal) -> bool:
-    return principal.has_any(OWNERS)
+    return allows(principal, SEE_EXERCISE_DETAILS)
 
 
 def require_results(principal: Principal) -> None:

@@ -19,9 +19,9 @@ from okrank.api import limits
 from okrank.api.auth.service_token_graphql import ServiceTokenMutations, ServiceTokenQueries
 from okrank.api.auth.viewer_graphql import ViewerQueries
 from okrank.api.backlog.import_graphql import BacklogImportMutations
+from okrank.api.backlog.mutations import BacklogItemMutations
 from okrank.api.backlog.queries import BacklogQueries
 from okrank.api.backlog.types import load_backlog_item
-from okrank.api.commands.mutations import Mutation as CoreMutation
 from okrank.api.exercises.mutations import ExerciseMutations
 from okrank.api.exercises.queries import ExerciseQueries, exercise_node
 from okrank.api.graphql import scalars
@@ -37,9 +37,11 @@ from okrank.api.graphql.ids import bad_input, need_uuid, parse_global_id
 from okrank.api.graphql.node import Node
 from okrank.api.http import metrics
 from okrank.api.http.unavailable import MaskErrorsExceptOutage
+from okrank.api.okrs.mutations import ObjectiveMutations
 from okrank.api.okrs.queries import OkrQueries
 from okrank.api.okrs.types import load_objective
 from okrank.api.plan.queries import PlanQueries
+from okrank.api.rankings.mutations import RankingMutations
 from okrank.api.rankings.queries import RankingQueries
 from okrank.api.subscriptions.ranking_changed import Subscription
 from okrank.api.webhooks.graphql import WebhookMutations, WebhookQueries
@@ -89,7 +91,9 @@ Query = merge_types(
 Mutation = merge_types(
     "Mutation",
     (
-        CoreMutation,
+        ObjectiveMutations,
+        BacklogItemMutations,
+        RankingMutations,
         ExerciseMutations,
         WebhookMutations,
         ServiceTokenMutations,
@@ -97,7 +101,9 @@ Mutation = merge_types(
     ),
 )
 Query.__strawberry_definition__.description = RootQuery.__strawberry_definition__.description
-Mutation.__strawberry_definition__.description = CoreMutation.__strawberry_definition__.description
+Mutation.__strawberry_definition__.description = (
+    "Commands. Each answers after queries can see its effect."
+)
 
 schema = QuietClientErrorsSchema(
     query=Query,

@@ -1,5 +1,5 @@
 """POST /graphql/import: the one route whose request body may exceed the 1 MiB cap of /graphql,
-so that a survey export up to the import limit (domain.exercise_commands.MAX_IMPORT_BYTES,
+so that a survey export up to the import limit (domain.bounds.MAX_IMPORT_BYTES,
 20 MiB) can be sent. It runs only the import mutations: a larger body buys nothing else."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ from __future__ import annotations
 from cross_web import HTTPException
 from graphql import FieldNode, GraphQLError, OperationDefinitionNode, OperationType, parse
 
-from okrank.domain.exercises.commands import MAX_IMPORT_BYTES
+from okrank.domain.bounds import MAX_IMPORT_BYTES
 
 IMPORT_PATH = "/graphql/import"
 IMPORT_FIELDS = frozenset({"importMaxDiffResponses", "importBacklogItems"})

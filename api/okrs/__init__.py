@@ -1,1 +1,1 @@
-"""GraphQL for OKRs: objectives and their key results."""
+"""GraphQL for OKRs: objectives and their key results (types, queries, reads, mutations)."""

@@ -1,1 +1,1 @@
-"""GraphQL for rankings: ranking entries, alignment tiers and multipliers, and the tag history."""
+"""GraphQL for rankings: ranking entries, alignment tiers and multipliers, the tag history."""

@@ -6,26 +6,25 @@ import secrets
 import uuid
 from datetime import datetime
 from enum import Enum
-from typing import Annotated, Any
+from typing import Any
 
 import strawberry
 from strawberry.types import Info
 
-from okrank.api.auth import Role
-from okrank.api.commands.mutation_input import unstorable_argument
+from okrank.api.auth.permissions import LIST_WEBHOOKS, allows
+from okrank.api.commands.inputs import need_id
+from okrank.api.commands.path import run_in_loop
+from okrank.api.commands.payloads import payload
 from okrank.api.graphql.errors import (
-    ConflictError,
     NotFoundError,
-    PermissionDeniedError,
-    ValidationError,
 )
 from okrank.api.graphql.ids import encode_cursor, to_global_id, uuid_of
 from okrank.api.graphql.pagination import after_key
 from okrank.api.webhooks.settings import SETTINGS
 from okrank.api.webhooks.transport import shown_error
 from okrank.api.webhooks.url import secret_problem, url_problem
-
-ADMINS = frozenset({Role.ADMIN})
+from okrank.domain import errors
+from okrank.domain.application import CommandResult
 
 
 @strawberry.enum(description="Whether an endpoint receives deliveries.")
@@ -135,10 +134,7 @@ class WebhookSuccess:
     )
 
 
-WebhookPayload = Annotated[
-    WebhookSuccess | ValidationError | NotFoundError | ConflictError | PermissionDeniedError,
-    strawberry.union("WebhookPayload", description="The endpoint, or why nothing changed."),
-]
+WebhookPayload = payload("WebhookPayload", "The endpoint, or why nothing changed.", WebhookSuccess)
 
 
 @strawberry.input(description="A new endpoint for ranking changes.")
@@ -176,31 +172,78 @@ class DeleteWebhookInput(WebhookRefInput):
     pass
 
 
-def _denied(info: Info) -> PermissionDeniedError | None:
-    if info.context.principal.has_any(ADMINS):
-        return None
-    return PermissionDeniedError(message="only admins manage webhooks", required_roles=[Role.ADMIN])
+def _changed(row: Any) -> CommandResult:
+    """The endpoint a change left (its row is the API's own: no log position to wait for)."""
+    return CommandResult(aggregate_id=row["id"], version=0, position=None, topics=frozenset())
 
 
 async def _update(info: Info, input: WebhookRefInput, sql: str) -> Any:
-    if denied := _denied(info):
-        return denied
-    if unstorable := unstorable_argument(info):
-        return unstorable
-    ident = uuid_of(input.webhook_id, "Webhook")
-    if ident is None:
-        return ValidationError(message="webhookId is not a Webhook ID", path=["input", "webhookId"])
-    row = await info.context.pool.fetchrow(sql, ident, info.context.workspace)
-    if row is None:
-        return NotFoundError(message=f"Webhook {input.webhook_id} not found", id=input.webhook_id)
-    return WebhookSuccess(webhook=Webhook.from_row(row), secret=None)
+    """Pause, resume or delete: each runs again on a retry and answers the same (a deleted
+    endpoint, not found), so none needs its first commit replayed."""
+    rows: list[Any] = []
+
+    async def change() -> CommandResult:
+        ident = need_id(input.webhook_id, "Webhook", "webhookId")
+        rows.append(await info.context.pool.fetchrow(sql, ident, info.context.workspace))
+        if rows[0] is None:
+            raise errors.NotFoundError("Webhook", str(ident))
+        return _changed(rows[0])
+
+    async def success(ctx: Any, result: CommandResult) -> WebhookSuccess:
+        return WebhookSuccess(webhook=Webhook.from_row(rows[0]), secret=None)
+
+    return await run_in_loop(info, change, success, replayable=False)
+
+
+async def _register(info: Info, input: RegisterWebhookInput) -> CommandResult:
+    if problem := url_problem(input.url, SETTINGS.policy):
+        raise errors.ValidationError("url", problem)
+    if problem := secret_problem(input.secret):
+        raise errors.ValidationError("secret", problem)
+    secret = input.secret if input.secret is not None else secrets.token_urlsafe(32)
+    ctx = info.context
+    scope = None
+    if input.objective_id is not None:
+        scope = uuid_of(input.objective_id, "Objective")
+        if scope is None:
+            raise errors.ValidationError("objectiveId", "objectiveId is not an Objective ID")
+        if await ctx.loaders.objective.load(scope) is None:
+            raise errors.NotFoundError("Objective", str(scope))
+    row = await ctx.pool.fetchrow(
+        "INSERT INTO webhook_endpoints (id, workspace, url, secret, scope, status,"
+        " created_at, created_by, cursor_position, cursor_ordinal, next_attempt_at)"
+        " SELECT $1, $2, $3, $4, $5, 'ACTIVE', now(), $6, coalesce(max(position), 0),"
+        "  coalesce(max(ordinal) FILTER (WHERE position = (SELECT max(position)"
+        "   FROM ranking_changes)), -1), now() FROM ranking_changes RETURNING *",
+        uuid.uuid4(),
+        ctx.workspace,
+        input.url,
+        secret,
+        scope,
+        ctx.principal.subject,
+    )
+    return _changed(row)
+
+
+async def _registered(ctx: Any, result: CommandResult) -> WebhookSuccess | NotFoundError:
+    """The new endpoint with its secret, read back (also when a retry answers from the first
+    attempt's commit: the endpoint is not registered twice)."""
+    row = await ctx.pool.fetchrow(
+        "SELECT * FROM webhook_endpoints WHERE id = $1 AND workspace = $2",
+        result.aggregate_id,
+        ctx.workspace,
+    )
+    if row is None:  # deleted since
+        gid = to_global_id("Webhook", result.aggregate_id)
+        return NotFoundError(message=f"Webhook {gid} not found", id=gid)
+    return WebhookSuccess(webhook=Webhook.from_row(row), secret=row["secret"])
 
 
 @strawberry.type
 class WebhookQueries:
     @strawberry.field(description="The workspace's webhook endpoints (ADMIN only).")
     async def webhooks(self, info: Info) -> list[Webhook]:
-        if _denied(info):
+        if not allows(info.context.principal, LIST_WEBHOOKS):
             return []
         rows = await info.context.pool.fetch(
             "SELECT * FROM webhook_endpoints WHERE workspace = $1 ORDER BY created_at",
@@ -213,41 +256,7 @@ class WebhookQueries:
 class WebhookMutations:
     @strawberry.mutation(description="Register an endpoint; it receives changes from now on.")
     async def register_webhook(self, info: Info, input: RegisterWebhookInput) -> WebhookPayload:
-        if denied := _denied(info):
-            return denied
-        if unstorable := unstorable_argument(info):
-            return unstorable
-        if problem := url_problem(input.url, SETTINGS.policy):
-            return ValidationError(message=problem, path=["input", "url"])
-        if problem := secret_problem(input.secret):
-            return ValidationError(message=problem, path=["input", "secret"])
-        secret = input.secret if input.secret is not None else secrets.token_urlsafe(32)
-        ctx = info.context
-        scope = None
-        if input.objective_id is not None:
-            scope = uuid_of(input.objective_id, "Objective")
-            if scope is None:
-                return ValidationError(
-                    message="objectiveId is not an Objective ID", path=["input", "objectiveId"]
-                )
-            if await ctx.loaders.objective.load(scope) is None:
-                return NotFoundError(
-                    message=f"Objective {input.objective_id} not found", id=input.objective_id
-                )
-        row = await ctx.pool.fetchrow(
-            "INSERT INTO webhook_endpoints (id, workspace, url, secret, scope, status,"
-            " created_at, created_by, cursor_position, cursor_ordinal, next_attempt_at)"
-            " SELECT $1, $2, $3, $4, $5, 'ACTIVE', now(), $6, coalesce(max(position), 0),"
-            "  coalesce(max(ordinal) FILTER (WHERE position = (SELECT max(position)"
-            "   FROM ranking_changes)), -1), now() FROM ranking_changes RETURNING *",
-            uuid.uuid4(),
-            ctx.workspace,
-            input.url,
-            secret,
-            scope,
-            ctx.principal.subject,
-        )
-        return WebhookSuccess(webhook=Webhook.from_row(row), secret=secret)
+        return await run_in_loop(info, lambda: _register(info, input), _registered)
 
     @strawberry.mutation(description="Stop deliveries to an endpoint until it is resumed.")
     async def pause_webhook(self, info: Info, input: PauseWebhookInput) -> WebhookPayload:

@@ -16,27 +16,22 @@ events are then saved in one transaction, so a file imports completely or not at
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
-from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 from eventsourcing.utils import get_topic
 
+from okrank.domain.backlog.commands import ImportBacklogItems
 from okrank.domain.backlog.item import BacklogItem
 from okrank.domain.backlog.tracker_csv import BacklogRow, parse_backlog_csv
+from okrank.domain.bounds import MAX_IMPORT_BYTES
+from okrank.domain.commands import Actor, Aggregates
 from okrank.domain.csv_import import CsvRowError, raise_bad_rows
 from okrank.domain.errors import ConflictError, DomainError, ValidationError
-from okrank.domain.exercises.commands import MAX_IMPORT_BYTES
+from okrank.domain.okrs.handlers import open_objective
 from okrank.domain.text import check_storable
 from okrank.domain.workspaces.workspace import workspace_id
-
-if TYPE_CHECKING:
-    from okrank.domain.application import Actor
-
-Progress = Callable[[int, int], None]  # (rows done, rows in the file)
 
 
 def backlog_item_id(workspace: str, external_key: str) -> UUID:
@@ -64,68 +59,62 @@ class BacklogImportResult:
     counts: ImportCounts
 
 
-class BacklogImportCommands:
-    def import_backlog_items(
-        self: Any,
-        actor: Actor,
-        csv_text: str,
-        mapping: Mapping[str, str] | None = None,
-        objective_ref: Callable[[str], UUID | None] | None = None,
-        progress: Progress | None = None,
-    ) -> BacklogImportResult:
-        check_storable("csv", csv_text)
-        if len(csv_text.encode()) > MAX_IMPORT_BYTES:
-            raise ValidationError("csv", "the file is larger than 20 MiB")
-        rows = (
-            parse_backlog_csv(csv_text, mapping)
-            if objective_ref is None
-            else parse_backlog_csv(csv_text, mapping, objective_ref)
-        )
-        _check_objectives(self, actor, rows)
-        changed: list[BacklogItem] = []
-        created = updated = 0
-        for done, row in enumerate(rows, start=1):
-            ident = backlog_item_id(actor.workspace, row.key)
-            try:
-                item = self.repository.get(ident)
-            except AggregateNotFoundError:
-                changed.append(_new_item(ident, row, actor))
-                created += 1
-            else:
-                if not isinstance(item, BacklogItem) or item.workspace != actor.workspace:
-                    raise ConflictError(f"line {row.line}: key {row.key!r} is taken", None)
-                if _bring_up_to_date(item, row, actor.subject):
-                    changed.append(item)
-                    updated += 1
-            if progress is not None:
-                progress(done, len(rows))
-        try:
-            recordings = self.save(*changed) if changed else []
-        except IntegrityError:
-            raise ConflictError(
-                "items of this file were changed concurrently; import it again", None
-            ) from None
-        # A view's position only moves on the events it handles, so waiting for the last
-        # position on every topic would wait forever for a view that skips the last event.
-        # Only the last event's topic is given: every backlog event's view (the catalog, which
-        # the items are read from) then has everything; the answer reads nothing else.
-        last = max(recordings, key=lambda r: r.notification.id, default=None)
-        return BacklogImportResult(
-            aggregate_id=workspace_id(actor.workspace),
-            version=0,
-            position=None if last is None else last.notification.id,
-            topics=frozenset() if last is None else frozenset({get_topic(type(last.domain_event))}),
-            counts=ImportCounts(created, updated, len(rows) - created - updated),
-        )
+def import_backlog_items(
+    store: Aggregates, actor: Actor, command: ImportBacklogItems
+) -> BacklogImportResult:
+    csv_text, mapping, objective_ref = command.csv_text, command.mapping, command.objective_ref
+    check_storable("csv", csv_text)
+    if len(csv_text.encode()) > MAX_IMPORT_BYTES:
+        raise ValidationError("csv", "the file is larger than 20 MiB")
+    rows = (
+        parse_backlog_csv(csv_text, mapping)
+        if objective_ref is None
+        else parse_backlog_csv(csv_text, mapping, objective_ref)
+    )
+    _check_objectives(store, actor, rows)
+    changed: list[BacklogItem] = []
+    created = updated = 0
+    for done, row in enumerate(rows, start=1):
+        ident = backlog_item_id(actor.workspace, row.key)
+        item = store.find(ident)
+        if item is None:
+            changed.append(_new_item(ident, row, actor))
+            created += 1
+        else:
+            if not isinstance(item, BacklogItem) or item.workspace != actor.workspace:
+                raise ConflictError(f"line {row.line}: key {row.key!r} is taken", None)
+            if _bring_up_to_date(item, row, actor.subject):
+                changed.append(item)
+                updated += 1
+        if command.progress is not None:
+            command.progress(done, len(rows))
+    try:
+        recordings = store.save_together(*changed) if changed else []
+    except IntegrityError:
+        raise ConflictError(
+            "items of this file were changed concurrently; import it again", None
+        ) from None
+    # A view's position only moves on the events it handles, so waiting for the last
+    # position on every topic would wait forever for a view that skips the last event.
+    # Only the last event's topic is given: every backlog event's view (the catalog, which
+    # the items are read from) then has everything; the answer reads nothing else.
+    last = max(recordings, key=lambda r: r.notification.id, default=None)
+    return BacklogImportResult(
+        aggregate_id=workspace_id(actor.workspace),
+        version=0,
+        position=None if last is None else last.notification.id,
+        topics=frozenset() if last is None else frozenset({get_topic(type(last.domain_event))}),
+        counts=ImportCounts(created, updated, len(rows) - created - updated),
+    )
 
 
-def _check_objectives(app: Any, actor: Actor, rows: list[BacklogRow]) -> None:
+def _check_objectives(store: Aggregates, actor: Actor, rows: list[BacklogRow]) -> None:
     """Every objective named must be open in the workspace; else each row naming a bad one is
     listed (as a bad file)."""
     problem: dict[UUID, str] = {}
     for objective_id in {r.objective_id for r in rows if r.objective_id is not None}:
         try:
-            app._open_objective(objective_id, actor)
+            open_objective(store, objective_id, actor)
         except DomainError as exc:
             problem[objective_id] = exc.message
     bad = [

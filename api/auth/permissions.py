@@ -1,0 +1,108 @@
+"""Who may do what: the one table of roles, and the checks that read it.
+
+Every mutation is listed by its GraphQL name; what queries show is listed as a capability. The
+mutation path (api.commands.path) checks a mutation's roles before anything else happens, and
+the readers (exercise privacy, webhook and service-token lists) ask `allows` too, so a role
+change here is a change everywhere. `markdown_table()` prints it for the README.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from okrank.api.auth.principal import Principal, Role
+
+EVERYONE = frozenset(Role)
+TEAM = frozenset({Role.ADMIN, Role.PRODUCT_OWNER, Role.MEMBER})  # everyone but stakeholders
+OWNERS = frozenset({Role.ADMIN, Role.PRODUCT_OWNER})  # who changes OKRs, backlog, exercises
+ADMINS = frozenset({Role.ADMIN})
+
+
+@dataclass(frozen=True)
+class Permission:
+    roles: frozenset[Role]
+    refusal: str = "your roles do not allow this"  # the PermissionDeniedError's message
+
+
+OWNED = Permission(OWNERS)
+MANAGE_WEBHOOKS = Permission(ADMINS, "only admins manage webhooks")
+MANAGE_SERVICE_TOKENS = Permission(ADMINS, "only admins manage service tokens")
+
+MUTATIONS: dict[str, Permission] = {
+    "createObjective": OWNED,
+    "addKeyResult": OWNED,
+    "activateObjective": OWNED,
+    "closeObjective": OWNED,
+    "createBacklogItem": OWNED,
+    "updateBacklogItem": OWNED,
+    "scoreBacklogItem": OWNED,
+    "tagBacklogItem": OWNED,
+    "retagBacklogItem": OWNED,
+    "untagBacklogItem": OWNED,
+    "justifyNonStrategic": OWNED,
+    "triageBacklogItem": OWNED,
+    "changeBacklogItemStatus": OWNED,
+    "importBacklogItems": OWNED,
+    "recalibrateAlignmentMultipliers": Permission(ADMINS),
+    "createExercise": OWNED,
+    "addExerciseCandidate": OWNED,
+    "withdrawExerciseCandidate": OWNED,
+    "priceExerciseCandidate": OWNED,
+    "inviteParticipant": OWNED,
+    "openExercise": OWNED,
+    # Any role may vote; the exercise decides whether the caller is invited.
+    "submitBallot": Permission(EVERYONE),
+    "closeExercise": OWNED,
+    "excludeRespondent": OWNED,
+    "reopenExercise": OWNED,
+    "importMaxDiffResponses": OWNED,
+    "registerWebhook": MANAGE_WEBHOOKS,
+    "pauseWebhook": MANAGE_WEBHOOKS,
+    "resumeWebhook": MANAGE_WEBHOOKS,
+    "deleteWebhook": MANAGE_WEBHOOKS,
+    # Not through a service token either: see api.auth.service_token_graphql.
+    "createServiceToken": MANAGE_SERVICE_TOKENS,
+    "revokeServiceToken": MANAGE_SERVICE_TOKENS,
+}
+
+# What reads show, by role (queries answer less, never an error, to the others).
+SEE_EVERY_EXERCISE = "see every exercise of the workspace (others: those they are invited to)"
+SEE_EXERCISE_RESULTS = "see exercise results and EXERCISE rankings"
+SEE_EXERCISE_DETAILS = "see an exercise's participants, history and individual utilities"
+LIST_WEBHOOKS = "list webhooks"
+LIST_SERVICE_TOKENS = "list service tokens"
+GRANT_ANY_ROLE = "give a service token any role (others: only roles they hold)"
+CAPABILITIES: dict[str, Permission] = {
+    "read OKRs, backlog, rankings and plans": Permission(EVERYONE),
+    SEE_EVERY_EXERCISE: Permission(TEAM),
+    SEE_EXERCISE_RESULTS: Permission(TEAM),
+    SEE_EXERCISE_DETAILS: Permission(OWNERS),
+    LIST_WEBHOOKS: MANAGE_WEBHOOKS,
+    LIST_SERVICE_TOKENS: MANAGE_SERVICE_TOKENS,
+    GRANT_ANY_ROLE: Permission(ADMINS),
+}
+
+
+def permission(action: str) -> Permission:
+    """The permission of a mutation (GraphQL name) or capability; KeyError if unlisted, so a
+    new mutation cannot run before it has a line here."""
+    return MUTATIONS[action] if action in MUTATIONS else CAPABILITIES[action]
+
+
+def allows(principal: Principal, action: str) -> bool:
+    return principal.has_any(permission(action).roles)
+
+
+def markdown_table() -> str:
+    """The table as the README prints it: one row per action, a column per role."""
+    roles = list(Role)
+    lines = [
+        "| Action | " + " | ".join(r.value for r in roles) + " |",
+        "|---" * (len(roles) + 1) + "|",
+    ]
+    rows = [(f"`{name}`", p) for name, p in MUTATIONS.items()]
+    rows += list(CAPABILITIES.items())
+    for name, p in rows:
+        marks = " | ".join("✓" if r in p.roles else "" for r in roles)
+        lines.append(f"| {name} | {marks} |")
+    return "\n".join(lines) + "\n"

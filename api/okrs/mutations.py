@@ -1,0 +1,122 @@
+"""Objective mutations: create, add a key result, activate, close."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+
+from okrank.api.commands.committed import state_row
+from okrank.api.commands.inputs import command_of, maybe_id, objective_id, versioned
+from okrank.api.commands.path import command_mutation
+from okrank.api.commands.payloads import payload
+from okrank.api.okrs import reads
+from okrank.api.okrs.types import Objective, ObjectiveLevelEnum
+from okrank.domain.application import CommandResult
+from okrank.domain.bounds import KEY_RESULT_MAX, spelt
+from okrank.domain.okrs import commands
+
+
+@strawberry.type(description="The objective after the change.")
+class ObjectiveSuccess:
+    objective: Objective = strawberry.field(description="Its state, as queries now see it.")
+
+
+ObjectivePayload = payload(
+    "ObjectivePayload", "The objective, or why nothing changed.", ObjectiveSuccess
+)
+
+
+async def objective_success(ctx: Any, result: CommandResult) -> ObjectiveSuccess:
+    rows = await reads.objectives_by_id(ctx.pool, ctx.workspace, [result.aggregate_id])
+    return ObjectiveSuccess(objective=Objective.from_row(state_row(rows, result)))
+
+
+@strawberry.input(description="A new objective, created as DRAFT.")
+class CreateObjectiveInput:
+    cycle: str = strawberry.field(description="A quarter (2026-Q3) or a year (2026).")
+    title: str = strawberry.field(description="The objective's statement (1–200 characters).")
+    description: str | None = strawberry.field(default=None, description="Context and intent.")
+    level: ObjectiveLevelEnum = strawberry.field(
+        default=ObjectiveLevelEnum.TEAM, description="COMPANY or TEAM."
+    )
+    team: str | None = strawberry.field(default=None, description="Owning team.")
+    parent_id: strawberry.ID | None = strawberry.field(
+        default=None, description="An objective this one aligns to."
+    )
+
+    def command(self) -> commands.CreateObjective:
+        parent_id = maybe_id(self.parent_id, "Objective", "parentId")
+        return command_of(
+            self, commands.CreateObjective, level=self.level.value, parent_id=parent_id
+        )
+
+
+@strawberry.input(description="A key result to add to an open objective.")
+@versioned
+class AddKeyResultInput:
+    objective_id: strawberry.ID = strawberry.field(description="The objective.")
+    metric: str = strawberry.field(description="What is measured.")
+    baseline: float = strawberry.field(
+        description=f"Value at the start (at most {spelt(KEY_RESULT_MAX)} either side of 0)."
+    )
+    target: float = strawberry.field(
+        description="Value that counts as achieved (≠ baseline; at most "
+        f"{spelt(KEY_RESULT_MAX)} either side of 0)."
+    )
+    unit: str | None = strawberry.field(default=None, description="Unit of the metric.")
+    output_style: bool = strawberry.field(
+        default=False, description="Flag an output-style key result ('launch 3 features')."
+    )
+
+    def command(self) -> commands.AddKeyResult:
+        return command_of(self, commands.AddKeyResult, objective_id=objective_id(self))
+
+
+@strawberry.input(description="Names an objective for a lifecycle change.")
+@versioned
+class ObjectiveLifecycleInput:
+    objective_id: strawberry.ID = strawberry.field(description="The objective.")
+
+    def lifecycle(self, command: type[commands.ObjectiveCommand]) -> commands.ObjectiveCommand:
+        return command_of(self, command, objective_id=objective_id(self))
+
+
+@strawberry.input(description="Names the DRAFT objective to activate.")
+class ActivateObjectiveInput(ObjectiveLifecycleInput):
+    def command(self) -> commands.ObjectiveCommand:
+        return self.lifecycle(commands.ActivateObjective)
+
+
+@strawberry.input(description="Names the DRAFT or ACTIVE objective to close.")
+class CloseObjectiveInput(ObjectiveLifecycleInput):
+    def command(self) -> commands.ObjectiveCommand:
+        return self.lifecycle(commands.CloseObjective)
+
+
+@strawberry.type(description="Objective commands.")
+class ObjectiveMutations:
+    create_objective = command_mutation(
+        CreateObjectiveInput,
+        ObjectivePayload,
+        objective_success,
+        "Create a DRAFT objective in a cycle.",
+    )
+    add_key_result = command_mutation(
+        AddKeyResultInput,
+        ObjectivePayload,
+        objective_success,
+        "Add a key result to a DRAFT or ACTIVE objective.",
+    )
+    activate_objective = command_mutation(
+        ActivateObjectiveInput,
+        ObjectivePayload,
+        objective_success,
+        "Activate a DRAFT objective (it needs a key result).",
+    )
+    close_objective = command_mutation(
+        CloseObjectiveInput,
+        ObjectivePayload,
+        objective_success,
+        "Close an objective at the end of its cycle.",
+    )

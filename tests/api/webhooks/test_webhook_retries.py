@@ -1,0 +1,53 @@
+"""Webhook mutations go through the mutation path: a retry with the same Idempotency-Key after
+an attempt that committed but answered an error registers nothing twice."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import psycopg
+
+from okrank.api.auth import Role
+from tests.conftest import GraphQLClient, ServerProcess
+
+# Two mutations in one document: the registration commits, then the item's answer lags (no
+# projections run), so the whole answer is an error and the key stays open for a retry.
+REGISTER_THEN_CREATE = (
+    "mutation($url: String!) {"
+    " registerWebhook(input: {url: $url}) { __typename"
+    "  ... on WebhookSuccess { secret webhook { id url } } }"
+    ' createBacklogItem(input: {title: "Checklist"}) { __typename } }'
+)
+
+
+def test_a_retried_registration_answers_the_first_commit_instead_of_registering_again(
+    make_database: Any,
+) -> None:
+    database = make_database()
+    workspace = f"ws-{uuid.uuid4().hex[:10]}"
+    key = {"Idempotency-Key": uuid.uuid4().hex}
+    variables = {"url": "http://127.0.0.1:9/hook"}
+    ServerProcess(database).stop()  # creates the read tables
+    lagging = ServerProcess(database, projections=False)
+    try:
+        gql = GraphQLClient(lagging.url, workspace, "admin", [Role.ADMIN])
+        first = gql.post(REGISTER_THEN_CREATE, variables, headers=key).json()
+        gql.close()
+    finally:
+        lagging.stop()
+    assert first["errors"][0]["extensions"]["code"] == "READ_MODEL_LAGGING"  # data: null
+    healthy = ServerProcess(database)
+    try:
+        gql = GraphQLClient(healthy.url, workspace, "admin", [Role.ADMIN])
+        retry = gql.post(REGISTER_THEN_CREATE, variables, headers=key).json()
+        gql.close()
+    finally:
+        healthy.stop()
+    assert "errors" not in retry
+    registered = retry["data"]["registerWebhook"]
+    with psycopg.connect(database) as conn:
+        endpoints = conn.execute(
+            "SELECT secret FROM webhook_endpoints WHERE workspace = %s", (workspace,)
+        ).fetchall()
+    assert endpoints == [(registered["secret"],)]  # the first attempt's endpoint, only it
