@@ -14,9 +14,9 @@ from gql.transport.exceptions import TransportQueryError
 
 from okrank.api.auth import Role
 from okrank.api.graphql.ids import encode_cursor
-from tests.api.exercises.test_exercises import close, open_, setup, stakeholders, vote
-from tests.api.helpers import item, tag
-from tests.api.subscriptions.test_subscriptions import transport
+from tests.support.builders import item, tag
+from tests.support.exercises import close, open_, setup, stakeholders, vote
+from tests.support.subscriptions import transport
 
 CHANGES = """
 subscription($o: ID, $after: String, $method: RankingMethod) {

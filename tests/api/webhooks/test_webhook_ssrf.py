@@ -22,9 +22,10 @@ from okrank.api.webhooks.transport import (
     AddressNotAllowed,
     VettedTransport,
 )
-from tests.api.helpers import item
-from tests.api.webhooks.test_webhooks import WEBHOOK, Receiver
-from tests.conftest import GraphQLClient, ServerProcess, free_port
+from tests.support.builders import item
+from tests.support.graphql_client import GraphQLClient
+from tests.support.servers import ServerProcess, free_port
+from tests.support.webhooks import WEBHOOK, Receiver
 
 STATE = "{ webhooks { status lastError attempts { edges { node { statusCode error } } } } }"
 

@@ -21,10 +21,8 @@ from okrank.domain.exercises.methods.maxdiff import (
     individual_utilities,
     validate_response,
 )
-from tests.conftest import ROOT
-
-# Real surveys kept in the repository, with their sources and licences: tests/data/maxdiff/.
-DATA = ROOT / "tests" / "data" / "maxdiff"
+from tests.support.maxdiff_data import DATA
+from tests.support.maxdiff_simulation import simulate, simulate_heterogeneous
 
 
 def test_design_is_balanced():
@@ -89,20 +87,6 @@ def test_bad_responses_are_refused():
         validate_response(Response("r", (0, 1, 1), 0, 1), 3)
 
 
-def simulate(true: np.ndarray, respondents: int, seed: int) -> list[Response]:
-    """Respondents answering by the maxdiff logit with the given utilities."""
-    rng = np.random.default_rng(seed)
-    design = generate_design(len(true), 4, 3, versions=respondents, seed=seed)
-    out = []
-    for r, sets in enumerate(design.versions):
-        for s in sets:
-            pairs = [(b, w) for b in s for w in s if b != w]
-            p = np.array([np.exp(true[b] - true[w]) for b, w in pairs])
-            b, w = pairs[rng.choice(len(pairs), p=p / p.sum())]
-            out.append(Response(str(r), s, b, w))
-    return out
-
-
 def test_estimates_recover_known_utilities():
     true = np.linspace(-2, 2, 12)
     results = analyse(simulate(true, 200, seed=11), 12)
@@ -113,25 +97,6 @@ def test_estimates_recover_known_utilities():
     assert sorted(r.rank for r in results) == list(range(1, 13))
     assert results[int(np.argmax(true))].rank == 1
     assert all(0 < r.standard_error < 1 for r in results)
-
-
-def simulate_heterogeneous(
-    respondents: int, spread: float, seed: int
-) -> tuple[list[Response], dict[str, np.ndarray]]:
-    """Each respondent has their own utilities: a common profile plus N(0, spread²) noise."""
-    rng = np.random.default_rng(seed)
-    common = np.linspace(-2, 2, 20)
-    design = generate_design(20, 4, 3, versions=respondents, seed=seed)
-    truth, out = {}, []
-    for r, sets in enumerate(design.versions):
-        own = common + rng.normal(0, spread, 20)
-        truth[str(r)] = own
-        for s in sets:
-            pairs = [(b, w) for b in s for w in s if b != w]
-            p = np.array([np.exp(own[b] - own[w]) for b, w in pairs])
-            b, w = pairs[rng.choice(len(pairs), p=p / p.sum())]
-            out.append(Response(str(r), s, b, w))
-    return out, truth
 
 
 def mean_correlation(estimates: dict[str, np.ndarray], truth: dict[str, np.ndarray]) -> float:

@@ -7,7 +7,7 @@ import numpy as np
 
 from okrank.domain.exercises.methods.maxdiff import Response, fit_individual
 from okrank.domain.exercises.methods.maxdiff_quality import respondent_quality
-from tests.domain.exercises.methods.test_maxdiff import simulate_heterogeneous
+from tests.support.maxdiff_simulation import simulate_heterogeneous
 
 
 def test_rlh_separates_random_respondents_from_model_followers():

@@ -19,12 +19,7 @@ from okrank.domain.exercises.methods.maxdiff import (
 )
 from okrank.domain.exercises.methods.maxdiff_closed_form import closed_form
 from okrank.domain.exercises.methods.maxdiff_csv import parse_responses_csv
-from tests.domain.exercises.methods.test_maxdiff_csv import (
-    FRUIT,
-    fruit_csv,
-    to_responses,
-    vdata_csv,
-)
+from tests.support.maxdiff_data import FRUIT, fruit_csv, to_responses, vdata_csv
 
 REFERENCE = Path(__file__).parent / "reference"
 
