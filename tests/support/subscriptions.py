@@ -7,9 +7,12 @@ import asyncio
 import json
 from typing import Any
 
+import httpx
 import websockets
 from gql import Client, GraphQLRequest
 from gql.transport.websockets import WebsocketsTransport
+
+from tests.support.waiting import wait_until, wait_until_async
 
 SUBSCRIPTION = """
 subscription($objectiveId: ID, $after: String) {
@@ -29,6 +32,70 @@ def transport(server: Any, token: str) -> WebsocketsTransport:
     )
 
 
+SUBSCRIBERS = "okrank_subscribers_connected"  # the gauge of the server's live subscriptions
+
+
+def subscribers(server: Any) -> int:
+    """How many rankingChanged subscriptions the server process has registered with its feed
+    (its /metrics gauge): once one is counted, every change committed after it reaches it."""
+    text = httpx.get(f"{server.url}/metrics", timeout=10).text
+    prefix = SUBSCRIBERS + " "
+    return next(
+        int(float(line[len(prefix) :])) for line in text.splitlines() if line.startswith(prefix)
+    )
+
+
+def wait_no_lingering_subscriptions(server: Any, others: int = 0) -> None:
+    """Before subscribing: earlier tests' subscriptions have ended, so the next one the server
+    counts is this test's (`others`: subscriptions this test already holds open)."""
+    wait_until(lambda: subscribers(server) <= others, what="earlier subscriptions to end")
+
+
+def wait_live(server: Any, others: int = 0) -> None:
+    """Until the server counts one subscription beyond the test's `others`: it is live."""
+    wait_until(lambda: subscribers(server) > others, what="the subscription to be live")
+
+
+async def signal_when_live(server: Any, started: asyncio.Event, others: int) -> None:
+    """Sets `started` once the subscription is live (cancellable: polls in the event loop)."""
+
+    async def live() -> bool:
+        return await asyncio.to_thread(subscribers, server) > others
+
+    await wait_until_async(live, what="the subscription to be live")
+    started.set()
+
+
+async def stream_changes(
+    server: Any,
+    token: str,
+    query: str,
+    variables: dict[str, Any],
+    count: int,
+    started: asyncio.Event | None,
+    timeout: float,
+    others: int,
+) -> list[dict]:
+    """Subscribe and return the first `count` changes; `started` is set once the subscription
+    is live on the server (a writer may start then without its changes being missed)."""
+    if started:
+        await asyncio.to_thread(wait_no_lingering_subscriptions, server, others)
+    got: list[dict] = []
+    async with Client(transport=transport(server, token)) as session:
+        stream = session.subscribe(GraphQLRequest(query, variable_values=variables))
+        live = asyncio.create_task(signal_when_live(server, started, others)) if started else None
+        try:
+            async with asyncio.timeout(timeout):
+                async for result in stream:
+                    got.append(result["rankingChanged"])
+                    if len(got) >= count:
+                        break
+        finally:
+            if live:
+                live.cancel()
+    return got
+
+
 async def collect(
     server: Any,
     token: str,
@@ -36,26 +103,13 @@ async def collect(
     variables: dict[str, Any],
     started: asyncio.Event | None = None,
     timeout: float = 20,
+    others: int = 0,
 ) -> list[dict]:
-    """Subscribe and return the first `count` changes."""
-    got: list[dict] = []
-    async with Client(transport=transport(server, token)) as session:
-        request = GraphQLRequest(SUBSCRIPTION, variable_values=variables)
-        stream = session.subscribe(request)
-        if started:
-            # The subscription is registered once the first message could flow: give the server
-            # a moment after the handshake before the writer starts.
-            async def mark() -> None:
-                await asyncio.sleep(0.3)
-                started.set()
-
-            asyncio.get_running_loop().create_task(mark())
-        async with asyncio.timeout(timeout):
-            async for result in stream:
-                got.append(result["rankingChanged"])
-                if len(got) >= count:
-                    break
-    return got
+    """Subscribe and return the first `count` changes (`others`: how many other subscriptions
+    this test holds open on the server meanwhile)."""
+    return await stream_changes(
+        server, token, SUBSCRIPTION, variables, count, started, timeout, others
+    )
 
 
 async def drain(
@@ -89,20 +143,16 @@ async def subscribe(server, token: str, query: str) -> dict:
                     return message
 
 
+EXERCISE_CHANGES = (
+    "subscription($o: ID) { rankingChanged(objectiveId: $o, method: EXERCISE) {"
+    " backlogItemId method exerciseId cause newRank } }"
+)
+
+
 async def collect_exercise_changes(gql: Any, objective_id: str, started: asyncio.Event) -> list:
-    """The EXERCISE ranking changes of an objective, over a real WebSocket subscription."""
-    query = (
-        "subscription($o: ID) { rankingChanged(objectiveId: $o, method: EXERCISE) {"
-        " backlogItemId method exerciseId cause newRank } }"
-    )
-    got: list[dict] = []
+    """The EXERCISE ranking changes of an objective, over a real WebSocket subscription: the
+    first three (the three candidates enter the exercise's ranking)."""
     server = type("Server", (), {"url": gql.url})
-    async with Client(transport=transport(server, gql.token)) as session:
-        stream = session.subscribe(GraphQLRequest(query, variable_values={"o": objective_id}))
-        asyncio.get_running_loop().call_later(0.3, started.set)
-        async with asyncio.timeout(20):
-            async for result in stream:
-                got.append(result["rankingChanged"])
-                if len(got) >= 3:  # the three candidates enter the exercise's ranking
-                    break
-    return got
+    return await stream_changes(
+        server, gql.token, EXERCISE_CHANGES, {"o": objective_id}, 3, started, 20, 0
+    )

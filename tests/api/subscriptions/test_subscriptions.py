@@ -20,7 +20,14 @@ from okrank.api.graphql.ids import encode_cursor
 from okrank.api.subscriptions.ranking_feed import Subscriber
 from tests.support.builders import item, objective, tag
 from tests.support.servers import SECRET, ServerProcess
-from tests.support.subscriptions import SUBSCRIPTION, collect, drain, transport
+from tests.support.subscriptions import (
+    SUBSCRIPTION,
+    collect,
+    drain,
+    transport,
+    wait_live,
+    wait_no_lingering_subscriptions,
+)
 
 
 def test_a_mutation_reaches_a_live_subscriber_with_every_field(server, gql):
@@ -156,13 +163,14 @@ def test_http_subscription_for_clients_without_websockets(server, gql, accept, m
     headers = {"Authorization": f"Bearer {gql.token}", "Accept": accept}
     body = {"query": SUBSCRIPTION, "variables": {"objectiveId": o["id"]}}
     received = b""
+    wait_no_lingering_subscriptions(server)
     with (
         httpx.Client(timeout=10) as http,
         http.stream("POST", f"{server.url}/graphql", json=body, headers=headers) as response,
     ):
         assert response.status_code == 200
         assert response.headers["content-type"].startswith(media), response.read()
-        time.sleep(0.3)
+        wait_live(server)  # the HTTP stream's subscription is registered
         tag(gql, i["id"], o["id"])
         for chunk in response.iter_bytes():
             received += chunk
