@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import threading
-import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -18,17 +17,19 @@ class Receiver:
         self.failures = failures
         self.received: list[tuple[dict[str, str], bytes]] = []
         self.attempts = 0
+        self.posted = threading.Condition()  # notified on every POST, accepted or not
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers["Content-Length"]))
-                receiver.attempts += 1
-                if receiver.attempts <= receiver.failures:
-                    self.send_response(503)
-                else:
-                    receiver.received.append((dict(self.headers), body))
-                    self.send_response(204)
+                with receiver.posted:
+                    receiver.attempts += 1
+                    failed = receiver.attempts <= receiver.failures
+                    if not failed:
+                        receiver.received.append((dict(self.headers), body))
+                    receiver.posted.notify_all()
+                self.send_response(503 if failed else 204)
                 self.end_headers()
 
             def log_message(self, *args: Any) -> None:
@@ -43,12 +44,18 @@ class Receiver:
         return [c for _, body in self.received for c in json.loads(body)["changes"]]
 
     def wait_for(self, count: int, timeout: float = 20) -> list[dict]:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if len(self.changes()) >= count:
-                return self.changes()
-            time.sleep(0.05)
-        raise AssertionError(f"received {len(self.changes())} of {count} changes")
+        """Until `count` changes have been accepted."""
+        with self.posted:
+            if not self.posted.wait_for(lambda: len(self.changes()) >= count, timeout):
+                raise AssertionError(f"received {len(self.changes())} of {count} changes")
+            return self.changes()
+
+    def wait_for_attempts(self, count: int, timeout: float = 20) -> int:
+        """Until okrank has posted `count` times (accepted or refused)."""
+        with self.posted:
+            if not self.posted.wait_for(lambda: self.attempts >= count, timeout):
+                raise AssertionError(f"{self.attempts} of {count} delivery attempts")
+            return self.attempts
 
     def close(self) -> None:
         self.server.shutdown()
