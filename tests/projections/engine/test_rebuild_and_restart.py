@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
 from typing import Any
 
+import psycopg
 import pytest
 
 from okrank.domain.application import Actor, OkrankApplication
@@ -15,6 +15,7 @@ from okrank.domain.rankings.scoring import Multipliers
 from okrank.projections.engine.runner import Projections, event_store_env, rebuild
 from tests.support.paths import ROOT
 from tests.support.read_models import snapshot, wait_caught_up
+from tests.support.waiting import wait_until
 from tests.support.workloads import workload
 
 
@@ -90,15 +91,36 @@ def test_rebuild_refuses_while_a_projection_runs(app_and_url):
         projections.stop()
 
 
+def database_now(url: str) -> Any:
+    with psycopg.connect(url) as conn:
+        return conn.execute("SELECT clock_timestamp()").fetchone()[0]
+
+
+def lock_tries_since(url: str, since: Any) -> int:
+    """Connections opened after `since` whose last statement, finished, was a projection
+    worker's try for its view's lock (a worker that got it moves on to other statements)."""
+    with psycopg.connect(url) as conn:
+        return conn.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+            " AND backend_start > %s AND state = 'idle'"
+            " AND query LIKE 'SELECT pg_try_advisory_lock(%%'",
+            (since,),
+        ).fetchone()[0]
+
+
 def test_a_standby_takes_over_when_the_leader_stops(app_and_url):
     app, url = app_and_url
     leader, standby = Projections(url), Projections(url)
     leader.start()
     for worker in leader.workers:
         assert worker.leading.wait(10)
+    since = database_now(url)
     standby.start()
     try:
-        time.sleep(0.5)
+        wait_until(
+            lambda: lock_tries_since(url, since) >= len(standby.workers),
+            what="each standby worker to have tried its view's lock",
+        )
         assert not any(w.leading.is_set() for w in standby.workers)
         leader.stop()
         for worker in standby.workers:
