@@ -4,7 +4,9 @@ the subscription to be live before a writer starts."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
+from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -71,24 +73,27 @@ async def stream_changes(
     token: str,
     query: str,
     variables: dict[str, Any],
-    count: int,
+    enough: Callable[[list[dict]], bool],
     started: asyncio.Event | None,
     timeout: float,
     others: int,
 ) -> list[dict]:
-    """Subscribe and return the first `count` changes; `started` is set once the subscription
-    is live on the server (a writer may start then without its changes being missed)."""
+    """Subscribe and return the changes received until `enough` of them; `started` is set once
+    the subscription is live on the server (a writer may start then without its changes being
+    missed)."""
     if started:
         await asyncio.to_thread(wait_no_lingering_subscriptions, server, others)
     got: list[dict] = []
     async with Client(transport=transport(server, token)) as session:
+        # Closed when done: a stream left open keeps gql's listener, and the client's close
+        # then waits its whole close_timeout (10 s) for it.
         stream = session.subscribe(GraphQLRequest(query, variable_values=variables))
         live = asyncio.create_task(signal_when_live(server, started, others)) if started else None
         try:
-            async with asyncio.timeout(timeout):
+            async with asyncio.timeout(timeout), contextlib.aclosing(stream):
                 async for result in stream:
                     got.append(result["rankingChanged"])
-                    if len(got) >= count:
+                    if enough(got):
                         break
         finally:
             if live:
@@ -108,7 +113,14 @@ async def collect(
     """Subscribe and return the first `count` changes (`others`: how many other subscriptions
     this test holds open on the server meanwhile)."""
     return await stream_changes(
-        server, token, SUBSCRIPTION, variables, count, started, timeout, others
+        server,
+        token,
+        SUBSCRIPTION,
+        variables,
+        lambda got: len(got) >= count,
+        started,
+        timeout,
+        others,
     )
 
 
@@ -154,5 +166,12 @@ async def collect_exercise_changes(gql: Any, objective_id: str, started: asyncio
     first three (the three candidates enter the exercise's ranking)."""
     server = type("Server", (), {"url": gql.url})
     return await stream_changes(
-        server, gql.token, EXERCISE_CHANGES, {"o": objective_id}, 3, started, 20, 0
+        server,
+        gql.token,
+        EXERCISE_CHANGES,
+        {"o": objective_id},
+        lambda got: len(got) >= 3,
+        started,
+        20,
+        0,
     )

@@ -5,6 +5,7 @@ multipart), while owners and MEMBERs do. Through the real GraphQL endpoint."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from typing import Any
 
 import httpx
@@ -98,7 +99,7 @@ async def changes_until(
     server = type("Server", (), {"url": url})
     async with Client(transport=transport(server, token)) as session:
         stream = session.subscribe(GraphQLRequest(CHANGES, variable_values=variables))
-        async with asyncio.timeout(30):
+        async with asyncio.timeout(30), contextlib.aclosing(stream):  # closed: no 10 s close
             async for result in stream:
                 change = result["rankingChanged"]
                 got.append(change)
