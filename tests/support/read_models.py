@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import psycopg
 
 from okrank.projections.engine.runner import VIEWS
+from tests.support.waiting import wait_until
 
 TABLES = {
     "workspaces": "id",
@@ -48,18 +48,17 @@ def tracked(conn: psycopg.Connection, view_name: str) -> tuple[int] | None:
 
 def wait_caught_up(url: str, timeout: float = 20) -> None:
     """Until each view has processed the last event of the types it handles."""
-    deadline = time.monotonic() + timeout
     with psycopg.connect(url, autocommit=True) as conn:
-        while time.monotonic() < deadline:
-            behind = 0
+
+        def caught_up() -> bool:
             for _, view in VIEWS:
                 target = conn.execute(
                     "SELECT max(notification_id) FROM okrank_events WHERE topic = ANY(%s)",
                     (list(view.topics()),),
                 ).fetchone()
                 done = tracked(conn, view.view_name)
-                behind += (target[0] or 0) > (done[0] if done else 0)
-            if not behind:
-                return
-            time.sleep(0.05)
-    raise AssertionError("projections did not catch up")
+                if (target[0] or 0) > (done[0] if done else 0):
+                    return False
+            return True
+
+        wait_until(caught_up, timeout, "projections to catch up")
