@@ -10,17 +10,23 @@ from okrank.domain.exercises.methods.maxdiff import (
 )
 
 
+def answer(
+    rng: np.random.Generator, utilities: np.ndarray, respondent: str, shown: tuple[int, ...]
+) -> Response:
+    """One respondent's best and worst of the `shown` set, drawn by the maxdiff logit."""
+    pairs = [(b, w) for b in shown for w in shown if b != w]
+    p = np.array([np.exp(utilities[b] - utilities[w]) for b, w in pairs])
+    b, w = pairs[rng.choice(len(pairs), p=p / p.sum())]
+    return Response(respondent, shown, b, w)
+
+
 def simulate(true: np.ndarray, respondents: int, seed: int) -> list[Response]:
     """Respondents answering by the maxdiff logit with the given utilities."""
     rng = np.random.default_rng(seed)
     design = generate_design(len(true), 4, 3, versions=respondents, seed=seed)
     out = []
     for r, sets in enumerate(design.versions):
-        for s in sets:
-            pairs = [(b, w) for b in s for w in s if b != w]
-            p = np.array([np.exp(true[b] - true[w]) for b, w in pairs])
-            b, w = pairs[rng.choice(len(pairs), p=p / p.sum())]
-            out.append(Response(str(r), s, b, w))
+        out += [answer(rng, true, str(r), s) for s in sets]
     return out
 
 
@@ -35,9 +41,5 @@ def simulate_heterogeneous(
     for r, sets in enumerate(design.versions):
         own = common + rng.normal(0, spread, 20)
         truth[str(r)] = own
-        for s in sets:
-            pairs = [(b, w) for b in s for w in s if b != w]
-            p = np.array([np.exp(own[b] - own[w]) for b, w in pairs])
-            b, w = pairs[rng.choice(len(pairs), p=p / p.sum())]
-            out.append(Response(str(r), s, b, w))
+        out += [answer(rng, own, str(r), s) for s in sets]
     return out, truth
