@@ -22,7 +22,7 @@ from okrank.api.auth import Role, issue_token
 from okrank.api.auth.authenticator import Authenticator
 from okrank.api.auth.service_tokens import new_token, token_hash
 from okrank.api.auth.settings import IdentitySettings
-from tests.api.identity_provider import AUDIENCE, ISSUER, SigningKey
+from tests.support.identity_provider import AUDIENCE, ISSUER, SigningKey
 
 
 async def _per_call_us(n: int, call: Callable[[int], Awaitable[object]]) -> float:

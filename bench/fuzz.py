@@ -19,8 +19,8 @@ import uuid
 import httpx
 
 from bench.common import Database, Server
-from tests.api import fuzzing
-from tests.conftest import SECRET
+from tests.support import fuzzing
+from tests.support.servers import SECRET
 
 
 def main() -> None:

@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 
 from okrank.api.auth import Role
-from tests.conftest import ROOT, GraphQLClient
+from tests.support.graphql_client import GraphQLClient
+from tests.support.paths import ROOT
 
 README = (ROOT / "README.md").read_text()
 USER_ERRORS = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 
 from okrank.api.graphql.ids import to_global_id
-from tests.api.helpers import ITEM, OBJECTIVE, item, objective, ranking, tag
+from tests.support.builders import ITEM, OBJECTIVE, item, objective, ranking, tag
 
 
 def test_objective_lifecycle_with_key_results(gql):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 
 from okrank.api.auth import Role, issue_token
-from tests.api.helpers import ITEM, item, objective, ranking, tag
+from tests.support.builders import ITEM, item, objective, ranking, tag
 
 
 def test_requests_without_a_valid_token_are_refused(server):
@@ -23,7 +23,7 @@ def test_requests_without_a_valid_token_are_refused(server):
 
 
 def test_expired_token_is_refused(server):
-    from tests.conftest import SECRET
+    from tests.support.servers import SECRET
 
     expired = issue_token(SECRET, "ws", "alice", [Role.ADMIN], ttl_seconds=-10)
     r = httpx.post(

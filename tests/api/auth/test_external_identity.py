@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from okrank.api.auth import Role, issue_token
-from tests.api.identity_provider import (
+from tests.support.identity_provider import (
     AUDIENCE,
     ISSUER,
     JwksServer,
@@ -21,7 +21,7 @@ from tests.api.identity_provider import (
     claims,
     unsigned_token,
 )
-from tests.conftest import SECRET, ServerProcess
+from tests.support.servers import SECRET, ServerProcess
 
 RSA = SigningKey("rsa-1", "RSA")
 EC = SigningKey("ec-1", "EC")

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import pytest
 
 from okrank.api.auth.jwks import JwksUrl
-from tests.api.identity_provider import JwksServer, SigningKey
+from tests.support.identity_provider import JwksServer, SigningKey
 
 KEY = SigningKey("k1", "EC")
 

@@ -18,8 +18,8 @@ from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import ClientConnection, connect
 
 from okrank.api.auth import Role
-from tests.api.helpers import item
-from tests.conftest import ServerProcess
+from tests.support.builders import item
+from tests.support.servers import ServerProcess
 
 TOKEN = "... on ServiceTokenSuccess { token serviceToken { id name roles createdBy revokedAt } }"
 LIST = "{ serviceTokens { id name roles createdAt createdBy lastUsedAt revokedAt revokedBy } }"

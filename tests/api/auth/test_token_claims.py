@@ -12,7 +12,7 @@ import pytest
 
 from okrank.api.auth import AuthError
 from okrank.api.auth.claims import require_numeric_dates
-from tests.conftest import SECRET
+from tests.support.servers import SECRET
 
 
 def _signed(**overrides: Any) -> str:

@@ -13,7 +13,7 @@ from typing import Any
 from okrank.api.auth import Role
 from okrank.api.graphql.ids import to_global_id
 from okrank.domain.backlog.tracker_import import backlog_item_id
-from tests.api.helpers import objective
+from tests.support.builders import objective
 
 JIRA = Path(__file__).parents[2] / "data" / "backlog" / "jira_export.csv"
 JIRA_KEYS = ["OKR-101", "OKR-102", "OKR-103", "OKR-104", "OKR-105"]

@@ -11,7 +11,8 @@ import time
 
 import httpx
 
-from tests.conftest import ROOT, SECRET, ServerProcess
+from tests.support.paths import ROOT
+from tests.support.servers import SECRET, ServerProcess
 
 RANKING = "{ ranking(method: RICE, first: 1) { totalCount } }"
 EXERCISES = "{ exercises(first: 10) { edges { node { method status } } } }"

@@ -17,7 +17,8 @@ import pytest
 
 from okrank.api.database.check import cause, form_problem
 from okrank.api.http.credentials import MaskCredentials, mask
-from tests.conftest import ROOT, free_port
+from tests.support.paths import ROOT
+from tests.support.servers import free_port
 
 OKRANK = [sys.executable, "-m", "okrank.api.cli"]
 

@@ -6,8 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 from okrank.api.auth import Role
-from tests.api.helpers import ITEM, item
-from tests.conftest import GraphQLClient, ServerProcess
+from tests.support.builders import ITEM, item
+from tests.support.graphql_client import GraphQLClient
+from tests.support.servers import ServerProcess
 
 
 def test_every_score_of_an_item_past_its_100th_event_answers_success(gql):

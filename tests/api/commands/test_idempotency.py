@@ -11,7 +11,8 @@ import httpx
 import psycopg
 
 from okrank.api.auth import Role
-from tests.conftest import GraphQLClient, ServerProcess
+from tests.support.graphql_client import GraphQLClient
+from tests.support.servers import ServerProcess
 
 CREATE = (
     "mutation($input: CreateBacklogItemInput!) { createBacklogItem(input: $input) {"

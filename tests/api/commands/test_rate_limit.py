@@ -12,7 +12,8 @@ import pytest
 from websockets.sync.client import connect
 
 from okrank.api.auth import Role, issue_token
-from tests.conftest import GraphQLClient, ServerProcess
+from tests.support.graphql_client import GraphQLClient
+from tests.support.servers import ServerProcess
 
 # 0.2 tokens/s: a request refills far less than one token, however slow the machine.
 SMALL = {"OKRANK_RATE_LIMIT": "0.2", "OKRANK_RATE_BURST": "5"}

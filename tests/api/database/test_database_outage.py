@@ -31,10 +31,12 @@ from gql import Client, GraphQLRequest
 from gql.transport.exceptions import TransportQueryError
 
 from okrank.api.auth import Role, issue_token
-from tests.api.helpers import ITEM, item, objective
-from tests.api.subscriptions.test_subscriptions import transport
-from tests.api.webhooks.test_webhooks import WEBHOOK, Receiver
-from tests.conftest import SECRET, GraphQLClient, ServerProcess, _with_database
+from tests.support.builders import ITEM, item, objective
+from tests.support.databases import with_database
+from tests.support.graphql_client import GraphQLClient
+from tests.support.servers import SECRET, ServerProcess
+from tests.support.subscriptions import transport
+from tests.support.webhooks import WEBHOOK, Receiver
 
 CREATE = (
     "mutation($input: CreateBacklogItemInput!) { createBacklogItem(input: $input) {"
@@ -247,7 +249,7 @@ def postgres() -> Iterator[RestartablePostgres]:
 def _database(postgres: RestartablePostgres, name: str) -> str:
     with psycopg.connect(postgres.url, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
-    return _with_database(postgres.url, name)
+    return with_database(postgres.url, name)
 
 
 @pytest.fixture(scope="module")

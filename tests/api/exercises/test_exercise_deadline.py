@@ -5,37 +5,17 @@ until it closes again."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
-from tests.api.exercises.test_exercises import EXERCISE, RESULTS, close, open_, stakeholders, vote
-from tests.api.helpers import item, objective, tag
-
-HISTORY = "query($id: ID!) { exercise(id: $id) { status deadline history { action reason } } }"
-
-
-def moscow_with_deadline(gql: Any, deadline: datetime) -> tuple[dict, list[dict]]:
-    o = objective(gql)
-    items = [item(gql, t, rice=(10, 1, 1, 1)) for t in ("A", "B")]
-    for i in items:
-        tag(gql, i["id"], o["id"])
-    created = gql.mutate(
-        "createExercise",
-        {
-            "objectiveId": o["id"],
-            "method": "MOSCOW",
-            "title": "due already",
-            "deadline": deadline.isoformat(),
-        },
-        EXERCISE,
-    )
-    assert created["__typename"] == "ExerciseSuccess", created
-    ex = created["exercise"]
-    for i in items:
-        r = gql.mutate(
-            "addExerciseCandidate", {"exerciseId": ex["id"], "backlogItemId": i["id"]}, EXERCISE
-        )
-        assert r["__typename"] == "ExerciseSuccess", r
-    return ex, items
+from tests.support.exercises import (
+    EXERCISE,
+    HISTORY,
+    RESULTS,
+    close,
+    moscow_with_deadline,
+    open_,
+    stakeholders,
+    vote,
+)
 
 
 def test_a_ballot_after_the_deadline_is_refused_and_reopening_takes_ballots_again(

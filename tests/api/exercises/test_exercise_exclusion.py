@@ -5,8 +5,16 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from tests.api.exercises.test_exercise_deadline import HISTORY, moscow_with_deadline
-from tests.api.exercises.test_exercises import EXERCISE, RESULTS, close, open_, stakeholders, vote
+from tests.support.exercises import (
+    EXERCISE,
+    HISTORY,
+    RESULTS,
+    close,
+    moscow_with_deadline,
+    open_,
+    stakeholders,
+    vote,
+)
 
 EXCLUDED = "query($id: ID!) { exercise(id: $id) { excludedRespondents { respondent reason } } }"
 

@@ -10,37 +10,9 @@ import pytest
 
 from okrank.domain.exercises.methods.maxdiff_analysis import analyse
 from okrank.domain.exercises.methods.maxdiff_csv import parse_responses_csv
-from tests.api.exercises.test_exercises import EXERCISE, RESULTS, close, open_
-from tests.api.helpers import item, objective, tag
-from tests.domain.exercises.methods.test_maxdiff_csv import (
-    FRUIT,
-    fruit_csv,
-    to_responses,
-    vdata_csv,
-)
-
-IMPORT = (
-    "... on ExerciseSuccess { exercise { id version importedResponses } }"
-    " ... on CsvImportError { omitted rows { line message } }"
-)
-
-
-def maxdiff_exercise(gql: Any, titles: list[str]) -> dict:
-    o = objective(gql)
-    items = [item(gql, t) for t in titles]
-    for i in items:
-        tag(gql, i["id"], o["id"])
-    ex = gql.mutate(
-        "createExercise",
-        {"objectiveId": o["id"], "method": "MAXDIFF", "title": "imported"},
-        EXERCISE,
-    )["exercise"]
-    for i in items:
-        r = gql.mutate(
-            "addExerciseCandidate", {"exerciseId": ex["id"], "backlogItemId": i["id"]}, EXERCISE
-        )
-        assert r["__typename"] == "ExerciseSuccess", r
-    return ex
+from tests.support.builders import objective
+from tests.support.exercises import EXERCISE, IMPORT, RESULTS, close, maxdiff_exercise, open_
+from tests.support.maxdiff_data import FRUIT, fruit_csv, to_responses, vdata_csv
 
 
 def import_csv(gql: Any, ex: dict, text: str) -> dict:

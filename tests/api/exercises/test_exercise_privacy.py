@@ -5,6 +5,7 @@ multipart), while owners and MEMBERs do. Through the real GraphQL endpoint."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from typing import Any
 
 import httpx
@@ -14,9 +15,9 @@ from gql.transport.exceptions import TransportQueryError
 
 from okrank.api.auth import Role
 from okrank.api.graphql.ids import encode_cursor
-from tests.api.exercises.test_exercises import close, open_, setup, stakeholders, vote
-from tests.api.helpers import item, tag
-from tests.api.subscriptions.test_subscriptions import transport
+from tests.support.builders import item, tag
+from tests.support.exercises import close, open_, setup, stakeholders, vote
+from tests.support.subscriptions import transport
 
 CHANGES = """
 subscription($o: ID, $after: String, $method: RankingMethod) {
@@ -98,7 +99,7 @@ async def changes_until(
     server = type("Server", (), {"url": url})
     async with Client(transport=transport(server, token)) as session:
         stream = session.subscribe(GraphQLRequest(CHANGES, variable_values=variables))
-        async with asyncio.timeout(30):
+        async with asyncio.timeout(30), contextlib.aclosing(stream):  # closed: no 10 s close
             async for result in stream:
                 change = result["rankingChanged"]
                 got.append(change)

@@ -8,96 +8,20 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
-from gql import Client, GraphQLRequest
 
 from okrank.api.auth import Role
-from tests.api.helpers import item, objective, tag
-from tests.api.subscriptions.test_subscriptions import transport
-
-EXERCISE = (
-    "... on ExerciseSuccess { exercise { id status version method candidates { price"
-    " backlogItem { id title } } } }"
+from tests.support.builders import item, objective, tag
+from tests.support.exercises import (
+    EXERCISE,
+    PARTICIPATION,
+    RESULTS,
+    close,
+    open_,
+    setup,
+    stakeholders,
+    vote,
 )
-PARTICIPATION = """
-query($id: ID!) { exercise(id: $id) { id status myParticipation { segment budget
-  sets { index items { id } }
-  ballot { revisions answers { setIndex bestId worstId } votes { backlogItemId category }
-           estimates { backlogItemId reach impact confidence effort }
-           allocations { backlogItemId amount } } } } }
-"""
-RESULTS = """
-query($id: ID!, $segment: String) { exercise(id: $id) { status
-  results(segment: $segment) { segment respondents budgetTotal spent unspentOnItemsNotBought
-    excessReturned
-    maxdiffFit { estimator logLikelihood responses referenceItemId confidence
-      bootstrapReplicates }
-    items { rank score backlogItem { id title }
-      maxdiff { shown best worst countingScore utility standardError analyticalUtility share
-        referenceUtility referenceStandardError analyticalStandardError analyticalChoiceShare
-        analyticalCorrected separation utilityInterval { low high } shareInterval { low high }
-        rankInterval { best worst } aheadOfNext respondentsToSeparate }
-      riceSession { participants reach impact confidence effort spreadIqr spreadCv }
-      moscow { must should could wont consensus }
-      buyAFeature { price pooled fundedShare bought backers excess } } }
-  segmentResults { segment respondents items { rank backlogItem { title } } }
-  segmentAgreement { kendallW pairs { a b spearman } }
-  methodAgreement { method commonItems spearman exercise { id } } } }
-"""
-
-
-def setup(
-    gql: Any, method: str, titles: list[str], prices: list[float] | None = None
-) -> tuple[dict, list[dict], dict]:
-    """An active objective, items tagged to it, and a DRAFT exercise with them as candidates."""
-    o = objective(gql)
-    items = [item(gql, t, rice=(10, 1, 1, 1)) for t in titles]
-    for i in items:
-        tag(gql, i["id"], o["id"])
-    ex = gql.mutate(
-        "createExercise",
-        {"objectiveId": o["id"], "method": method, "title": f"{method} on activation"},
-        EXERCISE,
-    )
-    assert ex["__typename"] == "ExerciseSuccess", ex
-    ex = ex["exercise"]
-    for n, i in enumerate(items):
-        payload = {"exerciseId": ex["id"], "backlogItemId": i["id"]}
-        if prices:
-            payload["price"] = prices[n]
-        r = gql.mutate("addExerciseCandidate", payload, EXERCISE)
-        assert r["__typename"] == "ExerciseSuccess", r
-    return o, items, r["exercise"]
-
-
-def stakeholders(
-    gql: Any, client_factory: Any, ex: dict, people: dict[str, str | None]
-) -> dict[str, Any]:
-    clients = {}
-    for subject, segment in people.items():
-        r = gql.mutate(
-            "inviteParticipant",
-            {"exerciseId": ex["id"], "subject": subject, "segment": segment},
-            EXERCISE,
-        )
-        assert r["__typename"] == "ExerciseSuccess", r
-        clients[subject] = client_factory(gql.workspace, subject, (Role.STAKEHOLDER,))
-    return clients
-
-
-def open_(gql: Any, ex: dict, **extra: Any) -> dict:
-    r = gql.mutate("openExercise", {"exerciseId": ex["id"], **extra}, EXERCISE)
-    assert r["__typename"] == "ExerciseSuccess", r
-    return r["exercise"]
-
-
-def close(gql: Any, ex: dict) -> dict:
-    r = gql.mutate("closeExercise", {"exerciseId": ex["id"]}, EXERCISE)
-    assert r["__typename"] == "ExerciseSuccess", r
-    return r["exercise"]
-
-
-def vote(client: Any, ex: dict, **ballot: Any) -> dict:
-    return client.mutate("submitBallot", {"exerciseId": ex["id"], **ballot}, EXERCISE)
+from tests.support.subscriptions import collect_exercise_changes
 
 
 def test_moscow_lifecycle_privacy_segments_and_exercise_ranking(gql, client_factory):
@@ -205,25 +129,6 @@ def test_moscow_lifecycle_privacy_segments_and_exercise_ranking(gql, client_fact
     late = vote(people["sam"], ex, votes=[{"backlogItemId": dark, "category": "MUST"}])
     assert late["__typename"] == "ConflictError"
     assert gql.execute(RESULTS, {"id": ex["id"]})["exercise"]["results"] == overall
-
-
-async def collect_exercise_changes(gql: Any, objective_id: str, started: asyncio.Event) -> list:
-    """The EXERCISE ranking changes of an objective, over a real WebSocket subscription."""
-    query = (
-        "subscription($o: ID) { rankingChanged(objectiveId: $o, method: EXERCISE) {"
-        " backlogItemId method exerciseId cause newRank } }"
-    )
-    got: list[dict] = []
-    server = type("Server", (), {"url": gql.url})
-    async with Client(transport=transport(server, gql.token)) as session:
-        stream = session.subscribe(GraphQLRequest(query, variable_values={"o": objective_id}))
-        asyncio.get_running_loop().call_later(0.3, started.set)
-        async with asyncio.timeout(20):
-            async for result in stream:
-                got.append(result["rankingChanged"])
-                if len(got) >= 3:  # the three candidates enter the exercise's ranking
-                    break
-    return got
 
 
 def answers_by_truth(sets: list[dict], truth: list[str]) -> list[dict]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.api.helpers import ITEM, OBJECTIVE, item, objective, ranking, tag
+from tests.support.builders import ITEM, OBJECTIVE, item, objective, ranking, tag
 
 
 def history_count(gql) -> int:

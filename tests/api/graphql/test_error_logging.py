@@ -14,7 +14,7 @@ import psycopg
 import pytest
 
 from okrank.api.auth import Role, issue_token
-from tests.conftest import SECRET, ServerProcess
+from tests.support.servers import SECRET, ServerProcess
 
 BAD_REQUESTS: list[dict] = [
     {"query": "{ viewer { "},  # syntax error

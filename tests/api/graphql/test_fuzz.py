@@ -13,9 +13,10 @@ import httpx
 import pytest
 
 from okrank.api.auth import Role
-from tests.api import fuzzing
-from tests.api.helpers import ITEM
-from tests.conftest import GraphQLClient, ServerProcess
+from tests.support import fuzzing
+from tests.support.builders import ITEM
+from tests.support.graphql_client import GraphQLClient
+from tests.support.servers import ServerProcess
 
 OPERATIONS = 200
 

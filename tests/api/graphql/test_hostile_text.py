@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.api.helpers import ITEM, item, objective, ranking, tag
+from tests.support.builders import ITEM, item, objective, ranking, tag
 
 NUL = "evil\x00text"
 EXERCISE = "... on ExerciseSuccess { exercise { id version } }"

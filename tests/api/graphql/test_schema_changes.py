@@ -7,7 +7,7 @@ from pathlib import Path
 
 from graphql import build_schema, find_breaking_changes
 
-from tests.conftest import ROOT
+from tests.support.paths import ROOT
 
 HISTORY = ROOT / "schema-history"
 

@@ -3,14 +3,7 @@ consensus out; and DateTime says which format it is (RFC 3339) with @specifiedBy
 
 from __future__ import annotations
 
-from tests.api.exercises.test_exercises import (
-    PARTICIPATION,
-    RESULTS,
-    close,
-    open_,
-    setup,
-    stakeholders,
-)
+from tests.support.exercises import PARTICIPATION, RESULTS, close, open_, setup, stakeholders
 
 INTROSPECT = """
 { dateTime: __type(name: "DateTime") { kind specifiedByURL }

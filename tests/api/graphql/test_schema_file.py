@@ -5,7 +5,7 @@ from __future__ import annotations
 from graphql import GraphQLEnumType, GraphQLInputObjectType, GraphQLObjectType
 
 from okrank.api.graphql.schema import schema
-from tests.conftest import ROOT
+from tests.support.paths import ROOT
 
 
 def test_schema_file_matches_the_code():

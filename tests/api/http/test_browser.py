@@ -9,8 +9,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.api.browser import Browser, StaticPage
-from tests.api.helpers import item, objective, tag
+from tests.support.browser import Browser, StaticPage
+from tests.support.builders import item, objective, tag
 
 # The page speaks graphql-transport-ws in a few lines of plain JavaScript and shows what it got.
 APP_PAGE = """<!doctype html>

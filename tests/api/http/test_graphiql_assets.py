@@ -9,7 +9,7 @@ import re
 import httpx
 import pytest
 
-from tests.conftest import ServerProcess
+from tests.support.servers import ServerProcess
 
 
 def test_the_graphiql_page_loads_nothing_from_another_host(server):

@@ -11,8 +11,8 @@ import socket
 import pytest
 
 from okrank.api.http.import_route import MAX_IMPORT_BODY_BYTES
-from tests.api.exercises.test_exercise_import import IMPORT, maxdiff_exercise
-from tests.domain.exercises.methods.test_maxdiff_csv import vdata_csv
+from tests.support.exercises import IMPORT, maxdiff_exercise
+from tests.support.maxdiff_data import vdata_csv
 
 MUTATION = (
     "mutation($input: ImportMaxDiffResponsesInput!) { importMaxDiffResponses(input: $input) {"

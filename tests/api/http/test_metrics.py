@@ -7,7 +7,7 @@ import httpx
 from prometheus_client.parser import text_string_to_metric_families
 
 from okrank.projections.engine.runner import VIEWS
-from tests.api.helpers import objective, ranking
+from tests.support.builders import objective, ranking
 
 
 def scrape(server) -> dict[str, list]:

@@ -10,9 +10,10 @@ from okrank.api.auth import Role
 from okrank.api.graphql.ids import uuid_of
 from okrank.domain.application import OkrankApplication
 from okrank.projections.engine.runner import event_store_env
-from tests.api import helpers
-from tests.conftest import GraphQLClient, ServerProcess
-from tests.projections.poison import out_of_range_score, repair_score, status_row, wait_for
+from tests.support import builders
+from tests.support.graphql_client import GraphQLClient
+from tests.support.poison_events import out_of_range_score, repair_score, status_row, wait_for
+from tests.support.servers import ServerProcess
 
 STOPPED_LINE = "projection catalog stopped on a poison event"
 
@@ -28,7 +29,7 @@ def test_a_poison_event_stops_its_view_loudly_once_and_mutations_answer_at_once(
     second = GraphQLClient(server.url, "ws-second", "po", [Role.ADMIN])
     app = OkrankApplication(env=event_store_env(url))
     try:
-        item = helpers.item(first, "fine")
+        item = builders.item(first, "fine")
         item_id = uuid_of(item["id"], "BacklogItem")
         assert item_id is not None
         poison = out_of_range_score(app, item_id)

@@ -14,8 +14,8 @@ import httpx
 import pytest
 
 from okrank.api.auth import Role, issue_token
-from tests.api.limits.test_query_bombs import subscribe
-from tests.conftest import SECRET, ServerProcess
+from tests.support.servers import SECRET, ServerProcess
+from tests.support.subscriptions import subscribe
 
 MEDIA = "application/graphql-response+json"
 VIEWER = "{ viewer { subject } }"

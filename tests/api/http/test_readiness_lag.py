@@ -8,7 +8,8 @@ import pytest
 
 from okrank.api.auth import Role
 from okrank.api.http.projection_lag import ViewLag, max_lag_events, too_far_behind
-from tests.conftest import GraphQLClient, ServerProcess
+from tests.support.graphql_client import GraphQLClient
+from tests.support.servers import ServerProcess
 
 
 def test_readyz_is_false_while_projections_lag_beyond_the_bound(make_database):

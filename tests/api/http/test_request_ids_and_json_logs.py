@@ -13,7 +13,7 @@ import pytest
 
 from okrank.api.auth import Role, issue_token
 from okrank.api.http.request_id import request_id_for
-from tests.conftest import SECRET, ServerProcess
+from tests.support.servers import SECRET, ServerProcess
 
 
 def test_a_client_request_id_is_echoed_and_one_is_made_otherwise(server):

@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from okrank.api.auth import Role, issue_token
-from tests.conftest import SECRET, ServerProcess
+from tests.support.servers import SECRET, ServerProcess
 
 WAIT = 30.0  # seconds a test waits for the server to act, at most (never a timing assertion)
 

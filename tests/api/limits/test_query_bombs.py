@@ -4,13 +4,12 @@ answering; the query cost limit and every answer's cost."""
 from __future__ import annotations
 
 import asyncio
-import json
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
-import websockets
 
 from okrank.api.limits.settings import DEFAULT_COST_LIMIT
+from tests.support.subscriptions import subscribe
 
 MEDIA = "application/graphql-response+json"
 NESTED = """{ exercises(first: 100) { edges { node {
@@ -65,22 +64,6 @@ def test_an_answer_carries_its_cost(gql):
     ).json()
     assert "errors" not in body and body["data"]["viewer"]["subject"] == "po"
     assert body["extensions"]["cost"] == {"requested": 20, "limit": DEFAULT_COST_LIMIT}
-
-
-async def subscribe(server, token: str, query: str) -> dict:
-    """One graphql-transport-ws subscribe; the first message answering it."""
-    url = server.url.replace("http", "ws") + "/graphql"
-    async with websockets.connect(url, subprotocols=["graphql-transport-ws"]) as ws:
-        await ws.send(
-            json.dumps({"type": "connection_init", "payload": {"Authorization": f"Bearer {token}"}})
-        )
-        assert json.loads(await ws.recv())["type"] == "connection_ack"
-        await ws.send(json.dumps({"id": "1", "type": "subscribe", "payload": {"query": query}}))
-        async with asyncio.timeout(30):
-            while True:
-                message = json.loads(await ws.recv())
-                if message.get("id") == "1":
-                    return message
 
 
 def test_websocket_subscriptions_get_the_same_limits(server, gql):

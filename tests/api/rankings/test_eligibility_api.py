@@ -3,7 +3,7 @@ follow the one rule: justified, or tagged to an ACTIVE objective."""
 
 from __future__ import annotations
 
-from tests.api.helpers import ITEM, item, objective, ranking, tag
+from tests.support.builders import ITEM, item, objective, ranking, tag
 
 
 def test_item_and_ranking_entry_agree_on_eligibility(gql):

@@ -13,60 +13,21 @@ from gql import Client, GraphQLRequest
 from gql.transport.exceptions import (
     TransportConnectionFailed,
 )
-from gql.transport.websockets import WebsocketsTransport
 from websockets.exceptions import ConnectionClosed
 
 from okrank.api.auth import Role, issue_token
 from okrank.api.graphql.ids import encode_cursor
 from okrank.api.subscriptions.ranking_feed import Subscriber
-from tests.api.helpers import item, objective, tag
-from tests.conftest import SECRET, ServerProcess
-
-SUBSCRIPTION = """
-subscription($objectiveId: ID, $after: String) {
-  rankingChanged(objectiveId: $objectiveId, after: $after) {
-    cursor objectiveId backlogItemId count method exerciseId oldRank newRank oldScore newScore cause
-    actor at
-  }
-}
-"""
-
-
-def transport(server: Any, token: str) -> WebsocketsTransport:
-    return WebsocketsTransport(
-        url=server.url.replace("http", "ws") + "/graphql",
-        init_payload={"Authorization": f"Bearer {token}"},
-        subprotocols=[WebsocketsTransport.GRAPHQLWS_SUBPROTOCOL],
-    )
-
-
-async def collect(
-    server: Any,
-    token: str,
-    count: int,
-    variables: dict[str, Any],
-    started: asyncio.Event | None = None,
-    timeout: float = 20,
-) -> list[dict]:
-    """Subscribe and return the first `count` changes."""
-    got: list[dict] = []
-    async with Client(transport=transport(server, token)) as session:
-        request = GraphQLRequest(SUBSCRIPTION, variable_values=variables)
-        stream = session.subscribe(request)
-        if started:
-            # The subscription is registered once the first message could flow: give the server
-            # a moment after the handshake before the writer starts.
-            async def mark() -> None:
-                await asyncio.sleep(0.3)
-                started.set()
-
-            asyncio.get_running_loop().create_task(mark())
-        async with asyncio.timeout(timeout):
-            async for result in stream:
-                got.append(result["rankingChanged"])
-                if len(got) >= count:
-                    break
-    return got
+from tests.support.builders import item, objective, tag
+from tests.support.servers import SECRET, ServerProcess
+from tests.support.subscriptions import (
+    SUBSCRIPTION,
+    collect,
+    drain,
+    transport,
+    wait_live,
+    wait_no_lingering_subscriptions,
+)
 
 
 def test_a_mutation_reaches_a_live_subscriber_with_every_field(server, gql):
@@ -93,21 +54,6 @@ def test_a_mutation_reaches_a_live_subscriber_with_every_field(server, gql):
     entered = rice[1]
     assert entered["objectiveId"] == o["id"] and entered["newScore"] == 100.0
     assert entered["cause"] == "TAGGED" and entered["actor"] == "po" and entered["at"]
-
-
-async def drain(
-    server: Any, token: str, variables: dict[str, Any], quiet: float = 1.5
-) -> list[dict]:
-    """Subscribe and return everything received until nothing arrives for `quiet` seconds."""
-    got: list[dict] = []
-    async with Client(transport=transport(server, token)) as session:
-        stream = session.subscribe(GraphQLRequest(SUBSCRIPTION, variable_values=variables))
-        while True:
-            try:
-                result = await asyncio.wait_for(anext(stream), quiet)
-            except TimeoutError:
-                return got
-            got.append(result["rankingChanged"])
 
 
 def test_resuming_with_a_cursor_delivers_each_missed_change_once_in_order(server, gql):
@@ -158,13 +104,13 @@ def test_subscribers_only_see_their_own_workspace(server, client_factory):
 
     async def scenario() -> list[dict]:
         started = asyncio.Event()
-        task = asyncio.create_task(collect(server, b.token, 1, {}, started, timeout=3))
+        task = asyncio.create_task(collect(server, b.token, 1, {}, started))
         await started.wait()
         await asyncio.to_thread(item, a, "a's item", (1, 1, 1, 1))
-        try:
-            return await task
-        except TimeoutError:
-            return []
+        # Then one of b's own: changes arrive in commit order, so b's first change is its own
+        # unless one of a's reached it.
+        own = await asyncio.to_thread(item, b, "b's item", (1, 1, 1, 1))
+        return [c for c in await task if c["backlogItemId"] != own["id"]]
 
     assert asyncio.run(scenario()) == []
 
@@ -217,13 +163,14 @@ def test_http_subscription_for_clients_without_websockets(server, gql, accept, m
     headers = {"Authorization": f"Bearer {gql.token}", "Accept": accept}
     body = {"query": SUBSCRIPTION, "variables": {"objectiveId": o["id"]}}
     received = b""
+    wait_no_lingering_subscriptions(server)
     with (
         httpx.Client(timeout=10) as http,
         http.stream("POST", f"{server.url}/graphql", json=body, headers=headers) as response,
     ):
         assert response.status_code == 200
         assert response.headers["content-type"].startswith(media), response.read()
-        time.sleep(0.3)
+        wait_live(server)  # the HTTP stream's subscription is registered
         tag(gql, i["id"], o["id"])
         for chunk in response.iter_bytes():
             received += chunk

@@ -9,7 +9,8 @@ from typing import Any
 import psycopg
 
 from okrank.api.auth import Role
-from tests.conftest import GraphQLClient, ServerProcess
+from tests.support.graphql_client import GraphQLClient
+from tests.support.servers import ServerProcess
 
 # Two mutations in one document: the registration commits, then the item's answer lags (no
 # projections run), so the whole answer is an error and the key stays open for a retry.

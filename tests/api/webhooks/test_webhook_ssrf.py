@@ -6,7 +6,6 @@ Only loopback spellings are used end to end: nothing leaves the machine."""
 from __future__ import annotations
 
 import asyncio
-import time
 import uuid
 from typing import Any
 
@@ -22,9 +21,11 @@ from okrank.api.webhooks.transport import (
     AddressNotAllowed,
     VettedTransport,
 )
-from tests.api.helpers import item
-from tests.api.webhooks.test_webhooks import WEBHOOK, Receiver
-from tests.conftest import GraphQLClient, ServerProcess, free_port
+from tests.support.builders import item
+from tests.support.graphql_client import GraphQLClient
+from tests.support.servers import ServerProcess, free_port
+from tests.support.waiting import wait_until
+from tests.support.webhooks import WEBHOOK, Receiver
 
 STATE = "{ webhooks { status lastError attempts { edges { node { statusCode error } } } } }"
 
@@ -44,13 +45,11 @@ def loopback_spellings(port: int) -> list[str]:
 
 
 def wait_for_error(gql: GraphQLClient, timeout: float = 20) -> dict[str, Any]:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+    def failed() -> dict[str, Any] | None:
         [state] = gql.execute(STATE)["webhooks"]
-        if state["lastError"] is not None:
-            return state
-        time.sleep(0.05)
-    raise AssertionError("no delivery failure was recorded")
+        return state if state["lastError"] is not None else None
+
+    return wait_until(failed, timeout, "a recorded delivery failure")
 
 
 @pytest.fixture

@@ -4,10 +4,6 @@ repeated failures, resumable, queryable, and surviving a restart."""
 from __future__ import annotations
 
 import asyncio
-import json
-import threading
-import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import psycopg
@@ -16,55 +12,13 @@ import pytest
 from okrank.api.auth import Role
 from okrank.api.graphql.ids import encode_cursor
 from okrank.api.webhooks.delivery import verify
-from tests.api.helpers import item, objective, tag
-from tests.api.subscriptions.test_subscriptions import drain
-from tests.conftest import GraphQLClient, ServerProcess
-
-WEBHOOK = "... on WebhookSuccess { secret webhook { id status consecutiveFailures deliveredUpTo } }"
-
-
-class Receiver:
-    """A real HTTP server on loopback that fails the first `failures` POSTs."""
-
-    def __init__(self, failures: int = 0) -> None:
-        self.failures = failures
-        self.received: list[tuple[dict[str, str], bytes]] = []
-        self.attempts = 0
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                receiver.attempts += 1
-                if receiver.attempts <= receiver.failures:
-                    self.send_response(503)
-                else:
-                    receiver.received.append((dict(self.headers), body))
-                    self.send_response(204)
-                self.end_headers()
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def changes(self) -> list[dict]:
-        return [c for _, body in self.received for c in json.loads(body)["changes"]]
-
-    def wait_for(self, count: int, timeout: float = 20) -> list[dict]:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if len(self.changes()) >= count:
-                return self.changes()
-            time.sleep(0.05)
-        raise AssertionError(f"received {len(self.changes())} of {count} changes")
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+from tests.support.builders import item, objective, tag
+from tests.support.graphql_client import GraphQLClient
+from tests.support.read_models import wait_caught_up
+from tests.support.servers import ServerProcess
+from tests.support.subscriptions import drain
+from tests.support.waiting import wait_until
+from tests.support.webhooks import WEBHOOK, Receiver
 
 
 @pytest.fixture
@@ -117,20 +71,24 @@ def test_receiver_failing_three_times_then_succeeding_gets_every_change_once_in_
 
 def test_endpoint_that_keeps_failing_is_paused_and_can_be_resumed(server, gql):
     failing = Receiver(failures=10_000)
+    healthy = Receiver()
     try:
         hook = gql.mutate("registerWebhook", {"url": failing.url}, WEBHOOK)["webhook"]
         item(gql, rice=(1, 1, 1, 1))
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
+
+        def paused() -> dict | None:
             [state] = gql.execute("{ webhooks { status consecutiveFailures lastError } }")[
                 "webhooks"
             ]
-            if state["status"] == "PAUSED":
-                break
-            time.sleep(0.1)
+            return state if state["status"] == "PAUSED" else None
+
+        state = wait_until(paused, what="the failing endpoint to be paused")
         assert state["status"] == "PAUSED" and state["lastError"] == "HTTP 503"
         paused_attempts = failing.attempts
-        time.sleep(0.5)
+        # A delivery round after the pause: another endpoint of the workspace gets a change.
+        gql.mutate("registerWebhook", {"url": healthy.url}, WEBHOOK)
+        item(gql, rice=(2, 1, 1, 1))
+        assert healthy.wait_for(1)
         assert failing.attempts == paused_attempts  # nothing sent while paused
         failing.failures = 0
         resumed = gql.mutate("resumeWebhook", {"webhookId": hook["id"]}, WEBHOOK)
@@ -138,6 +96,7 @@ def test_endpoint_that_keeps_failing_is_paused_and_can_be_resumed(server, gql):
         assert failing.wait_for(1)
     finally:
         failing.close()
+        healthy.close()
 
 
 def test_deliveries_survive_a_restart(make_database):
@@ -150,9 +109,10 @@ def test_deliveries_survive_a_restart(make_database):
         gql.mutate("registerWebhook", {"url": receiver.url}, WEBHOOK)
         for n in range(3):
             item(gql, f"i{n}", rice=(n + 1, 1, 1, 1))
-        deadline = time.monotonic() + 10
-        while receiver.attempts == 0 and time.monotonic() < deadline:
-            time.sleep(0.05)
+        # The outbox holds the changes once the projections caught up (before that the
+        # deliverer finds no ranking_changes table yet and tries again a second later).
+        wait_caught_up(url, timeout=60)
+        receiver.wait_for_attempts(1, timeout=60)
         assert receiver.attempts > 0 and receiver.changes() == []
         gql.close()
     finally:

@@ -14,8 +14,8 @@ from eventsourcing.projection import ApplicationSubscription, ProjectionRunner
 from okrank.domain.application import Actor, OkrankApplication
 from okrank.projections.engine.runner import VIEWS, event_store_env
 from okrank.projections.engine.view import ReadModelView, batches
-from tests.projections.engine.test_rebuild_and_restart import snapshot, tracked
-from tests.projections.rankings.test_ranking_changes import random_workload
+from tests.support.read_models import snapshot, tracked
+from tests.support.workloads import random_workload
 
 
 def fresh_views(url: str) -> list[ReadModelView]:

@@ -12,20 +12,16 @@ import psycopg
 
 from okrank.domain.application import Actor, OkrankApplication
 from okrank.projections.engine.runner import Projections, event_store_env, rebuild
-from tests.conftest import ROOT
-from tests.projections.engine.test_rebuild_and_restart import (
-    snapshot,
-    tracked,
-    wait_caught_up,
-    workload,
-)
-from tests.projections.poison import (
+from tests.support.paths import ROOT
+from tests.support.poison_events import (
     nul_title,
     out_of_range_score,
     repair_score,
     status_row,
     wait_for,
 )
+from tests.support.read_models import snapshot, tracked, wait_caught_up
+from tests.support.workloads import workload
 
 ACTOR = Actor("ws", "alice")
 

@@ -5,115 +5,18 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
 from typing import Any
-from uuid import UUID
 
 import psycopg
 import pytest
 
 from okrank.domain.application import Actor, OkrankApplication
-from okrank.domain.exercises.ballots import BallotInput, MaxDiffAnswer
-from okrank.domain.rankings.scoring import Multipliers, RiceInputs, Tier, WsjfInputs
-from okrank.projections.engine.runner import VIEWS, Projections, event_store_env, rebuild
-from tests.conftest import ROOT
-
-TABLES = {
-    "workspaces": "id",
-    "objectives": "id",
-    "key_results": "id",
-    "backlog_items": "id",
-    "item_tags": "item_id, objective_id",
-    "ranking_entries": "workspace, scope, method, item_id",
-    "tag_events": "position",
-    "ranking_changes": "position, ordinal",
-    "exercises": "id",
-    "exercise_candidates": "exercise_id, item_id",
-    "exercise_participants": "exercise_id, subject",
-    "exercise_history": "position",
-    "exercise_results": "exercise_id, segment, item_id",
-    "exercise_groups": "exercise_id, segment",
-    "exercise_respondents": "exercise_id, respondent",
-}
-
-
-def snapshot(url: str) -> dict[str, list[tuple[Any, ...]]]:
-    with psycopg.connect(url) as conn:
-        return {
-            t: conn.execute(f"SELECT * FROM {t} ORDER BY {key}").fetchall()
-            for t, key in TABLES.items()
-        }
-
-
-def tracked(conn: psycopg.Connection, view_name: str) -> tuple[int] | None:
-    """A view's tracking row, or None before the view's tables exist."""
-    try:
-        return conn.execute(
-            f"SELECT notification_id FROM {view_name}_tracking WHERE application_name = 'okrank'"
-        ).fetchone()
-    except psycopg.errors.UndefinedTable:
-        return None
-
-
-def wait_caught_up(url: str, timeout: float = 20) -> None:
-    """Until each view has processed the last event of the types it handles."""
-    deadline = time.monotonic() + timeout
-    with psycopg.connect(url, autocommit=True) as conn:
-        while time.monotonic() < deadline:
-            behind = 0
-            for _, view in VIEWS:
-                target = conn.execute(
-                    "SELECT max(notification_id) FROM okrank_events WHERE topic = ANY(%s)",
-                    (list(view.topics()),),
-                ).fetchone()
-                done = tracked(conn, view.view_name)
-                behind += (target[0] or 0) > (done[0] if done else 0)
-            if not behind:
-                return
-            time.sleep(0.05)
-    raise AssertionError("projections did not catch up")
-
-
-def workload(app: OkrankApplication, actor: Actor, n: int, offset: int = 0) -> None:
-    objectives = []
-    for k in range(2):
-        o = app.create_objective(actor, "2026-Q3", f"objective {offset + k}").aggregate_id
-        app.add_key_result(actor, o, "metric", 0, 10)
-        app.activate_objective(actor, o)
-        objectives.append(o)
-    still_tagged: list[UUID] = []
-    for k in range(n):
-        i = app.create_backlog_item(actor, f"item {offset + k}").aggregate_id
-        if k % 2 == 1 and k % 5 != 0:
-            still_tagged.append(i)
-        app.score_backlog_item(actor, i, RiceInputs(k + 1, 1, 0.5, 2), WsjfInputs(1, 2, 3, 5))
-        app.tag_backlog_item(actor, i, objectives[k % 2], Tier.DIRECT, "r")
-        if k % 3 == 0:
-            app.retag_backlog_item(actor, i, objectives[k % 2], Tier.INDIRECT, "weaker")
-        if k % 5 == 0:
-            app.untag_backlog_item(actor, i, objectives[k % 2], "moved")
-            app.justify_non_strategic(actor, i, "compliance")
-    if len(still_tagged) >= 4:
-        maxdiff_exercise(app, actor, objectives[1], still_tagged)
-    app.close_objective(actor, objectives[0])
-
-
-def maxdiff_exercise(app: OkrankApplication, actor: Actor, objective: UUID, items: list) -> None:
-    """A MaxDiff exercise with ballots from two segments, re-scoped while open, then closed."""
-    ex = app.create_exercise(actor, objective, "MAXDIFF", "what first").aggregate_id
-    for i in items[:-1]:
-        app.add_exercise_candidate(actor, ex, i)
-    for subject, segment in (("p1", "Sales"), ("p2", "Support"), ("p3", "Sales")):
-        app.invite_participant(actor, ex, subject, segment)
-    app.open_exercise(actor, ex)
-    app.add_exercise_candidate(actor, ex, items[-1], reason="late insight")
-    exercise = app.repository.get(ex)
-    for subject in exercise.designs:
-        sets = exercise.sets_of(subject)
-        answers = [MaxDiffAnswer(n, s[0], s[-1]) for n, s in enumerate(sets)]
-        app.submit_ballot(Actor(actor.workspace, subject), ex, BallotInput(answers=answers))
-    app.withdraw_exercise_candidate(actor, ex, items[0], "out of scope after all")
-    app.close_exercise(actor, ex)
+from okrank.domain.rankings.scoring import Multipliers
+from okrank.projections.engine.runner import Projections, event_store_env, rebuild
+from tests.support.paths import ROOT
+from tests.support.read_models import snapshot, wait_caught_up
+from tests.support.waiting import wait_until
+from tests.support.workloads import workload
 
 
 @pytest.fixture
@@ -188,15 +91,36 @@ def test_rebuild_refuses_while_a_projection_runs(app_and_url):
         projections.stop()
 
 
+def database_now(url: str) -> Any:
+    with psycopg.connect(url) as conn:
+        return conn.execute("SELECT clock_timestamp()").fetchone()[0]
+
+
+def lock_tries_since(url: str, since: Any) -> int:
+    """Connections opened after `since` whose last statement, finished, was a projection
+    worker's try for its view's lock (a worker that got it moves on to other statements)."""
+    with psycopg.connect(url) as conn:
+        return conn.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+            " AND backend_start > %s AND state = 'idle'"
+            " AND query LIKE 'SELECT pg_try_advisory_lock(%%'",
+            (since,),
+        ).fetchone()[0]
+
+
 def test_a_standby_takes_over_when_the_leader_stops(app_and_url):
     app, url = app_and_url
     leader, standby = Projections(url), Projections(url)
     leader.start()
     for worker in leader.workers:
         assert worker.leading.wait(10)
+    since = database_now(url)
     standby.start()
     try:
-        time.sleep(0.5)
+        wait_until(
+            lambda: lock_tries_since(url, since) >= len(standby.workers),
+            what="each standby worker to have tried its view's lock",
+        )
         assert not any(w.leading.is_set() for w in standby.workers)
         leader.stop()
         for worker in standby.workers:

@@ -18,9 +18,10 @@ from okrank.api.graphql.ids import encode_cursor
 from okrank.domain.application import Actor, OkrankApplication
 from okrank.domain.rankings.scoring import RiceInputs, Tier
 from okrank.projections.engine.runner import event_store_env, rebuild
-from tests.api.subscriptions.test_subscriptions import drain
-from tests.conftest import ROOT, SECRET, ServerProcess
-from tests.projections.engine.test_rebuild_and_restart import snapshot, tracked, wait_caught_up
+from tests.support.paths import ROOT
+from tests.support.read_models import snapshot, tracked, wait_caught_up
+from tests.support.servers import SECRET, ServerProcess
+from tests.support.subscriptions import drain
 
 
 def worker(url: str) -> subprocess.Popen[bytes]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import random
 from collections import defaultdict
 from typing import Any
@@ -10,60 +9,9 @@ from typing import Any
 import psycopg
 
 from okrank.domain.application import Actor, OkrankApplication
-from okrank.domain.backlog.item import ItemStatus
-from okrank.domain.errors import DomainError
-from okrank.domain.rankings.scoring import Multipliers, RiceInputs, Tier, WsjfInputs
 from okrank.projections.engine.runner import Projections, event_store_env
-from tests.projections.engine.test_rebuild_and_restart import wait_caught_up
-
-
-def random_workload(app: OkrankApplication, actor: Actor, rng: random.Random) -> None:
-    objectives = []
-    for k in range(3):
-        o = app.create_objective(actor, "2026-Q3", f"o{k}").aggregate_id
-        app.add_key_result(actor, o, "m", 0, 1)
-        objectives.append(o)
-    app.activate_objective(actor, objectives[0])
-    items: list[Any] = []
-    for step in range(150):
-        if step == 75:  # the rare whole-workspace causes, at least once
-            app.recalibrate_multipliers(actor, Multipliers(3, 1, 0.25), "sharper")
-            with contextlib.suppress(DomainError):
-                app.activate_objective(actor, objectives[1])
-        roll = rng.random()
-        if roll < 0.2 or len(items) < 3:
-            items.append(app.create_backlog_item(actor, f"i{step}").aggregate_id)
-            continue
-        item = rng.choice(items)
-        o = rng.choice(objectives)
-        try:
-            if roll < 0.5:
-                app.score_backlog_item(
-                    actor,
-                    item,
-                    RiceInputs(rng.randint(0, 50), 1, 1, 1),
-                    WsjfInputs(rng.choice([1, 2, 3]), 1, 1, 2),
-                )
-            elif roll < 0.7:
-                app.tag_backlog_item(actor, item, o, rng.choice([Tier.DIRECT, Tier.INDIRECT]), "r")
-            elif roll < 0.8:
-                app.untag_backlog_item(actor, item, o, "r")
-            elif roll < 0.85:
-                app.change_backlog_item_status(actor, item, ItemStatus.ARCHIVED)
-            elif roll < 0.9:
-                app.change_backlog_item_status(actor, item, ItemStatus.BACKLOG)
-            elif roll < 0.93:
-                app.activate_objective(actor, o)
-            elif roll < 0.95:
-                app.close_objective(actor, o)
-            elif roll < 0.97:
-                app.recalibrate_multipliers(
-                    actor, Multipliers(rng.choice([2, 3]), 1, rng.choice([0.5, 0.25])), "r"
-                )
-            else:
-                app.justify_non_strategic(actor, item, rng.choice(["", "needed"]))
-        except DomainError:  # refused commands (duplicate tag, closed objective…) change nothing
-            pass
+from tests.support.read_models import wait_caught_up
+from tests.support.workloads import random_workload
 
 
 def test_replaying_the_outbox_reproduces_every_ranking(make_database):

@@ -10,8 +10,8 @@ from scipy.stats import spearmanr
 
 from okrank.domain.exercises.methods.maxdiff_analysis import analyse
 from okrank.domain.exercises.methods.maxdiff_response import Response
-from tests.conftest import ROOT
-from tests.domain.exercises.methods.maxdiff_simulation import simulate
+from tests.support.maxdiff_simulation import simulate
+from tests.support.paths import ROOT
 
 # Real surveys kept in the repository, with their sources and licences: tests/data/maxdiff/.
 DATA = ROOT / "tests" / "data" / "maxdiff"

@@ -11,6 +11,7 @@ from okrank.domain.exercises.methods.maxdiff_aggregate import fit_aggregate
 from okrank.domain.exercises.methods.maxdiff_bootstrap import bootstrap, plain_words
 from okrank.domain.exercises.methods.maxdiff_design import generate_design
 from okrank.domain.exercises.methods.maxdiff_response import Response
+from tests.support.maxdiff_simulation import answer
 
 
 @functools.cache
@@ -19,14 +20,8 @@ def design(n_items: int, respondents: int) -> list[list[tuple[int, ...]]]:
 
 
 def simulate(rng: np.random.Generator, true: np.ndarray, respondents: int) -> list[Response]:
-    out = []
-    for r, sets in enumerate(design(len(true), respondents)):
-        for s in sets:
-            pairs = [(b, w) for b in s for w in s if b != w]
-            p = np.array([np.exp(true[b] - true[w]) for b, w in pairs])
-            b, w = pairs[rng.choice(len(pairs), p=p / p.sum())]
-            out.append(Response(str(r), s, b, w))
-    return out
+    versions = design(len(true), respondents)
+    return [answer(rng, true, str(r), s) for r, sets in enumerate(versions) for s in sets]
 
 
 def fitted(responses: list[Response], n: int, seed: int = 0):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from okrank.domain.exercises.methods.maxdiff_csv import parse_responses_csv
 from okrank.domain.exercises.methods.maxdiff_export import answers_csv, utilities_csv
-from tests.domain.exercises.methods.test_maxdiff_csv import vdata_csv
+from tests.support.maxdiff_data import vdata_csv
 
 
 def test_exported_answers_import_again_unchanged():

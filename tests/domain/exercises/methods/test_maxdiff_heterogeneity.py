@@ -12,7 +12,7 @@ from okrank.domain.exercises.exercise import ExerciseMethod
 from okrank.domain.exercises.methods.maxdiff_aggregate import fit_mnl
 from okrank.domain.exercises.methods.maxdiff_heterogeneity import heterogeneity_test
 from okrank.domain.exercises.results import compute
-from tests.domain.exercises.methods.maxdiff_simulation import simulate_heterogeneous
+from tests.support.maxdiff_simulation import simulate_heterogeneous
 
 
 def summary_of(responses, n_items: int) -> dict:

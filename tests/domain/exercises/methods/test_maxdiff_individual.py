@@ -8,7 +8,7 @@ import numpy as np
 from okrank.domain.exercises.methods.maxdiff_aggregate import fit_mnl
 from okrank.domain.exercises.methods.maxdiff_individual import fit_individual, individual_utilities
 from okrank.domain.exercises.methods.maxdiff_response import Response
-from tests.domain.exercises.methods.maxdiff_simulation import (
+from tests.support.maxdiff_simulation import (
     mean_correlation,
     simulate_heterogeneous,
 )

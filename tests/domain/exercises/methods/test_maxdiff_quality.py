@@ -8,7 +8,7 @@ import numpy as np
 from okrank.domain.exercises.methods.maxdiff_individual import fit_individual
 from okrank.domain.exercises.methods.maxdiff_quality import respondent_quality
 from okrank.domain.exercises.methods.maxdiff_response import Response
-from tests.domain.exercises.methods.maxdiff_simulation import simulate_heterogeneous
+from tests.support.maxdiff_simulation import simulate_heterogeneous
 
 
 def test_rlh_separates_random_respondents_from_model_followers():

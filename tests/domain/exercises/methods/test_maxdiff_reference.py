@@ -15,12 +15,7 @@ from okrank.domain.exercises.methods.maxdiff_analysis import analyse, counts
 from okrank.domain.exercises.methods.maxdiff_closed_form import closed_form
 from okrank.domain.exercises.methods.maxdiff_csv import parse_responses_csv
 from okrank.domain.exercises.methods.maxdiff_response import Response
-from tests.domain.exercises.methods.test_maxdiff_csv import (
-    FRUIT,
-    fruit_csv,
-    to_responses,
-    vdata_csv,
-)
+from tests.support.maxdiff_data import FRUIT, fruit_csv, to_responses, vdata_csv
 
 REFERENCE = Path(__file__).parent / "reference"
 

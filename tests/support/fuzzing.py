@@ -24,8 +24,10 @@ from hypothesis import strategies as st
 from hypothesis_graphql import from_schema
 
 from okrank.api.auth import Role, issue_token
-from tests.api.helpers import item, objective, tag
-from tests.conftest import ROOT, SECRET, GraphQLClient
+from tests.support.builders import item, objective, tag
+from tests.support.graphql_client import GraphQLClient
+from tests.support.paths import ROOT
+from tests.support.servers import SECRET
 
 INTERNAL_ERROR = "Internal error."  # what api.schema's MaskErrors answers for an unhandled fault
 

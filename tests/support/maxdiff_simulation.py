@@ -1,4 +1,4 @@
-"""Simulated MaxDiff respondents for the tests: answers drawn from the maxdiff logit."""
+"""Simulated MaxDiff respondents answering by the logit model with known utilities."""
 
 from __future__ import annotations
 
@@ -8,24 +8,24 @@ from okrank.domain.exercises.methods.maxdiff_design import generate_design
 from okrank.domain.exercises.methods.maxdiff_response import Response
 
 
-def answers(
-    respondent: str, sets: list[tuple[int, ...]], utilities: np.ndarray, rng: np.random.Generator
-) -> list[Response]:
-    """One respondent's best and worst in each set, drawn by the maxdiff logit."""
-    out = []
-    for s in sets:
-        pairs = [(b, w) for b in s for w in s if b != w]
-        p = np.array([np.exp(utilities[b] - utilities[w]) for b, w in pairs])
-        b, w = pairs[rng.choice(len(pairs), p=p / p.sum())]
-        out.append(Response(respondent, s, b, w))
-    return out
+def answer(
+    rng: np.random.Generator, utilities: np.ndarray, respondent: str, shown: tuple[int, ...]
+) -> Response:
+    """One respondent's best and worst of the `shown` set, drawn by the maxdiff logit."""
+    pairs = [(b, w) for b in shown for w in shown if b != w]
+    p = np.array([np.exp(utilities[b] - utilities[w]) for b, w in pairs])
+    b, w = pairs[rng.choice(len(pairs), p=p / p.sum())]
+    return Response(respondent, shown, b, w)
 
 
 def simulate(true: np.ndarray, respondents: int, seed: int) -> list[Response]:
     """Respondents answering by the maxdiff logit with the given utilities."""
     rng = np.random.default_rng(seed)
     design = generate_design(len(true), 4, 3, versions=respondents, seed=seed)
-    return [a for r, sets in enumerate(design.versions) for a in answers(str(r), sets, true, rng)]
+    out = []
+    for r, sets in enumerate(design.versions):
+        out += [answer(rng, true, str(r), s) for s in sets]
+    return out
 
 
 def simulate_heterogeneous(
@@ -39,7 +39,7 @@ def simulate_heterogeneous(
     for r, sets in enumerate(design.versions):
         own = common + rng.normal(0, spread, 20)
         truth[str(r)] = own
-        out += answers(str(r), sets, own, rng)
+        out += [answer(rng, own, str(r), s) for s in sets]
     return out, truth
 
 

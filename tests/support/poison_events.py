@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from typing import Any
 from uuid import UUID
 
@@ -12,6 +11,7 @@ from eventsourcing.application import Application, ProcessingEvent
 
 from okrank.domain.application import OkrankApplication
 from okrank.domain.backlog.item import BacklogItem
+from tests.support.waiting import wait_until
 
 TOO_BIG = 10**20  # no PostgreSQL int column holds it: the catalog can never apply the event
 
@@ -71,10 +71,4 @@ def status_row(url: str, view_name: str) -> tuple[Any, ...] | None:
 
 def wait_for(condition: Any, what: str, timeout: float = 30) -> Any:
     """Poll `condition` until it returns something truthy, or fail after `timeout`."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
+    return wait_until(condition, timeout, what)

