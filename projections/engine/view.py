@@ -29,7 +29,7 @@ from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
 from eventsourcing.projection import ApplicationSubscription, Projection, ProjectionRunner
 from eventsourcing.utils import get_topic
 from psycopg import Cursor
-from psycopg.sql import SQL, Identifier
+from psycopg.sql import SQL, Composed, Identifier
 
 from okrank.projections.engine.poison import PoisonEventError, is_poison, poison_of
 
@@ -81,6 +81,10 @@ class ReadModelView(PostgresTrackingRecorder):
         batch (`close_batch`) and publishes nothing.
         """
         if not batch:
+            return
+        handles_some = any(type(e) in self.handlers for e, _ in batch)
+        if not handles_some and not rebuilding and self.datastore.single_row_tracking:
+            self._track_only(batch[-1][1])
             return
         try:
             self._apply(batch, rebuilding)
@@ -142,6 +146,38 @@ class ReadModelView(PostgresTrackingRecorder):
                     "SELECT pg_notify(%s, %s)",
                     (PROGRESS_CHANNEL, f"{self.view_name}:{last.notification_id}"),
                 )
+
+    def _track_only(self, last: Tracking) -> None:
+        """A batch of unhandled events: record its position (and NOTIFY it) in one statement,
+        its own transaction, without the fsync wait (as `_apply`). Measured: a third of the
+        client CPU of a batch transaction, which a view pays for each write it does not handle.
+        """
+        with self.datastore.get_connection() as conn:
+            row = conn.execute(
+                self._track_only_statement,
+                {
+                    "application_name": last.application_name,
+                    "notification_id": last.notification_id,
+                    "channel": PROGRESS_CHANNEL,
+                    "payload": f"{self.view_name}:{last.notification_id}",
+                },
+                prepare=True,
+            ).fetchone()
+        if row is None:  # not past the recorded position: as `_check_tracking`
+            raise IntegrityError(
+                f"Failed to record tracking for {last.application_name} {last.notification_id}"
+            )
+
+    @property
+    def _track_only_statement(self) -> Composed:
+        return (
+            SQL("WITH t AS (")
+            + self.insert_tracking_statement
+            + SQL(
+                ") SELECT set_config('synchronous_commit', 'off', true),"
+                " pg_notify(%(channel)s, %(payload)s) FROM t"
+            )
+        )
 
     def _queue_tracking(self, curs: Cursor[Any], last: Tracking) -> Cursor[Any] | None:
         """Queue the tracking record's upsert first in the transaction without reading its

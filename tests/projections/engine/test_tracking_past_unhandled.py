@@ -9,14 +9,20 @@ from typing import Any
 
 import psycopg
 import pytest
-from eventsourcing.persistence import Notification
+from eventsourcing.persistence import (
+    InfrastructureFactory,
+    IntegrityError,
+    Notification,
+    Tracking,
+)
+from eventsourcing.projection import ProjectionRunner
 
 from okrank.domain.application import Actor, OkrankApplication
 from okrank.domain.backlog.item import BacklogItem
 from okrank.domain.rankings.scoring import RiceInputs, Tier
 from okrank.projections.engine.poison import PoisonEventError
 from okrank.projections.engine.runner import VIEWS, Projections, event_store_env
-from okrank.projections.engine.view import Unhandled, decode
+from okrank.projections.engine.view import PROGRESS_CHANNEL, Unhandled, decode
 from okrank.projections.history.tag_history import TagHistoryProjection, TagHistoryView
 from tests.projections.engine.test_rebuild_and_restart import tracked
 
@@ -133,3 +139,29 @@ def test_an_unhandled_event_is_not_decoded_and_a_handled_one_is():
     )
     with pytest.raises(PoisonEventError):
         decode(app, poisoned, "tag_history", handled)
+
+
+def test_a_batch_of_unhandled_events_records_its_position_once(make_database):
+    """Exactly once without handled events too: a position at or before the recorded one is
+    refused and changes nothing; a later one is recorded and notified."""
+    url = make_database()
+    env = ProjectionRunner._construct_env(TagHistoryProjection.name, event_store_env(url))
+    view = InfrastructureFactory.construct(env=env).tracking_recorder(TagHistoryView)
+    try:
+        view.create_table()
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute(f"LISTEN {PROGRESS_CHANNEL}")
+            view.apply(
+                [(Unhandled("x"), Tracking("okrank", 4)), (Unhandled("x"), Tracking("okrank", 5))]
+            )
+            assert tracked(conn, "tag_history") == (5,)
+            for stale in (5, 3):
+                with pytest.raises(IntegrityError):
+                    view.apply([(Unhandled("x"), Tracking("okrank", stale))])
+                assert tracked(conn, "tag_history") == (5,)
+            view.apply([(Unhandled("x"), Tracking("okrank", 9))])
+            assert tracked(conn, "tag_history") == (9,)
+            notified = [n.payload for n in conn.notifies(timeout=5, stop_after=2)]
+            assert notified == ["tag_history:5", "tag_history:9"]
+    finally:
+        view.datastore.close()
