@@ -32,7 +32,10 @@ class CatalogBatch:
         return cls(curs, workspaces, index)
 
     def item_workspace(self, item_id: UUID) -> str:
-        return self.workspaces.of(self.curs, item_id)
+        workspace = self.workspaces.find(self.curs, item_id)
+        if workspace is None:  # an event of an item never created: it can never apply
+            raise LookupError(f"backlog item {item_id} is not in the catalog")
+        return workspace
 
     def touch_item(self, e: Any) -> None:
         """An item event's version and time on the item's row."""

@@ -35,9 +35,13 @@ class ItemWorkspaces:
             if item_id not in self._known:
                 self.remember(item_id, workspace)
 
-    def of(self, curs: Cursor[Any], item_id: UUID) -> str:
+    def find(self, curs: Cursor[Any], item_id: UUID) -> str | None:
+        """The item's workspace; None if the view has never seen the item created."""
         workspace = self._known.get(item_id)
         if workspace is None:
-            workspace = curs.execute(self.lookup, (item_id,)).fetchone()["workspace"]
+            row = curs.execute(self.lookup, (item_id,)).fetchone()
+            if row is None:
+                return None
+            workspace = row["workspace"]
             self.remember(item_id, workspace)
         return workspace
