@@ -22,7 +22,12 @@ from okrank.domain.backlog.item import BacklogItem
 from okrank.domain.rankings.scoring import RiceInputs, Tier
 from okrank.projections.engine.poison import PoisonEventError
 from okrank.projections.engine.runner import VIEWS, Projections, event_store_env
-from okrank.projections.engine.view import PROGRESS_CHANNEL, Unhandled, decode
+from okrank.projections.engine.view import (
+    PROGRESS_CHANNEL,
+    UNHANDLED_NOTIFY_EVERY,
+    Unhandled,
+    decode,
+)
 from okrank.projections.history.tag_history import TagHistoryProjection, TagHistoryView
 from tests.projections.engine.test_rebuild_and_restart import tracked
 
@@ -143,25 +148,30 @@ def test_an_unhandled_event_is_not_decoded_and_a_handled_one_is():
 
 def test_a_batch_of_unhandled_events_records_its_position_once(make_database):
     """Exactly once without handled events too: a position at or before the recorded one is
-    refused and changes nothing; a later one is recorded and notified."""
+    refused and changes nothing; a later one is recorded, and notified once it is
+    UNHANDLED_NOTIFY_EVERY past the last position notified."""
     url = make_database()
     env = ProjectionRunner._construct_env(TagHistoryProjection.name, event_store_env(url))
     view = InfrastructureFactory.construct(env=env).tracking_recorder(TagHistoryView)
+    every = UNHANDLED_NOTIFY_EVERY
+
+    def skip(*positions: int) -> None:
+        view.apply([(Unhandled("x"), Tracking("okrank", p)) for p in positions])
+
     try:
         view.create_table()
         with psycopg.connect(url, autocommit=True) as conn:
             conn.execute(f"LISTEN {PROGRESS_CHANNEL}")
-            view.apply(
-                [(Unhandled("x"), Tracking("okrank", 4)), (Unhandled("x"), Tracking("okrank", 5))]
-            )
-            assert tracked(conn, "tag_history") == (5,)
-            for stale in (5, 3):
+            skip(every - 1, every)
+            assert tracked(conn, "tag_history") == (every,)
+            for stale in (every, 3):
                 with pytest.raises(IntegrityError):
-                    view.apply([(Unhandled("x"), Tracking("okrank", stale))])
-                assert tracked(conn, "tag_history") == (5,)
-            view.apply([(Unhandled("x"), Tracking("okrank", 9))])
-            assert tracked(conn, "tag_history") == (9,)
+                    skip(stale)
+                assert tracked(conn, "tag_history") == (every,)
+            skip(every + 9)  # recorded, not notified: 9 past the last one notified
+            assert tracked(conn, "tag_history") == (every + 9,)
+            skip(2 * every)
             notified = [n.payload for n in conn.notifies(timeout=5, stop_after=2)]
-            assert notified == ["tag_history:5", "tag_history:9"]
+            assert notified == [f"tag_history:{every}", f"tag_history:{2 * every}"]
     finally:
         view.datastore.close()
