@@ -6,7 +6,6 @@ import asyncio
 import time
 from collections.abc import AsyncGenerator
 from datetime import datetime
-from enum import Enum
 from typing import Any
 from uuid import UUID
 
@@ -16,30 +15,24 @@ from strawberry.types import Info
 
 from okrank.api.commands import rate_limit
 from okrank.api.exercises.privacy import require_results, sees_ranking
-from okrank.api.graphql.ids import decode_cursor, encode_cursor, need_uuid, to_global_id
+from okrank.api.graphql.ids import decode_cursor, encode_cursor, need_uuid
 from okrank.api.rankings.enums import RankingMethodEnum
-from okrank.api.subscriptions.ranking_feed import Cursor, replay
-from okrank.domain.rankings.entries import PRODUCT_SCOPE
+from okrank.api.subscriptions.change_payload import change_payload
 from okrank.domain.rankings.scoring import Method, split_method
+from okrank.projections.rankings import causes
+from okrank.projections.rankings.change_stream import (
+    BEFORE_ALL,
+    ChangeCursor,
+    cursor_of,
+    workspace_changes_after,
+)
 
 REPLAY_PAGE = 500
 
 
-@strawberry.enum(description="The domain event that moved a ranking.")
-class RankingChangeCause(Enum):
-    ITEM_CREATED = "ITEM_CREATED"
-    SCORED = "SCORED"
-    TAGGED = "TAGGED"
-    RETAGGED = "RETAGGED"
-    UNTAGGED = "UNTAGGED"
-    JUSTIFIED = "JUSTIFIED"
-    STATUS_CHANGED = "STATUS_CHANGED"
-    OBJECTIVE_ACTIVATED = "OBJECTIVE_ACTIVATED"
-    OBJECTIVE_CLOSED = "OBJECTIVE_CLOSED"
-    MULTIPLIERS_RECALIBRATED = "MULTIPLIERS_RECALIBRATED"
-    EXERCISE_CLOSED = "EXERCISE_CLOSED"
-    EXERCISE_REOPENED = "EXERCISE_REOPENED"
-    RESPONDENT_EXCLUDED = "RESPONDENT_EXCLUDED"
+RankingChangeCause = strawberry.enum(
+    causes.RankingChangeCause, description="The domain event that moved a ranking."
+)
 
 
 @strawberry.type(
@@ -75,29 +68,10 @@ class RankingChange:
 
     @classmethod
     def from_row(cls, r: Any) -> RankingChange:
-        scope = r["scope"]
-        method, exercise = split_method(r["method"])
-        return cls(
-            cursor=encode_cursor([r["position"], r["ordinal"]]),
-            objective_id=None if scope == PRODUCT_SCOPE else to_global_id("Objective", scope),
-            backlog_item_id=strawberry.ID(to_global_id("BacklogItem", r["item_id"]))
-            if r["item_id"]
-            else None,
-            count=r["count"],
-            method=Method(method),
-            exercise_id=strawberry.ID(to_global_id("Exercise", exercise)) if exercise else None,
-            old_rank=r["old_rank"],
-            new_rank=r["new_rank"],
-            old_score=r["old_priority"],
-            new_score=r["new_priority"],
-            cause=RankingChangeCause(r["cause"]),
-            actor=r["actor"],
-            at=r["at"],
-        )
-
-
-def _cursor(row: Any) -> Cursor:
-    return (row["position"], row["ordinal"])
+        fields = change_payload(r)
+        fields["method"] = Method(fields["method"])
+        fields["cause"] = RankingChangeCause(fields["cause"])
+        return cls(**fields)
 
 
 @strawberry.type(description="Live updates.")
@@ -132,7 +106,7 @@ class Subscription:
                 raise GraphQLError(
                     f"Objective {objective_id} not found", extensions={"code": "NOT_FOUND"}
                 )
-        last: Cursor = (0, -1)
+        last: ChangeCursor = BEFORE_ALL
         if after:
             position, ordinal = decode_cursor(after, (int, int))
             last = (position, ordinal)
@@ -150,9 +124,11 @@ class Subscription:
         try:
             if after:
                 while True:
-                    rows = await replay(ctx.pool, ctx.workspace, scope, last, REPLAY_PAGE)
+                    rows = await workspace_changes_after(
+                        ctx.pool, ctx.workspace, scope, last, REPLAY_PAGE
+                    )
                     for row in rows:
-                        last = _cursor(row)
+                        last = cursor_of(row)
                         if shown(row):
                             yield RankingChange.from_row(row)
                     if len(rows) < REPLAY_PAGE:
@@ -178,9 +154,9 @@ class Subscription:
                             "lastCursor": encode_cursor(list(last)),
                         },
                     )
-                if _cursor(row) <= last:
+                if cursor_of(row) <= last:
                     continue
-                last = _cursor(row)
+                last = cursor_of(row)
                 if shown(row):
                     yield RankingChange.from_row(row)
         finally:

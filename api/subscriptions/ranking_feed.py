@@ -26,19 +26,19 @@ import asyncpg
 
 from okrank.api.database.health import DatabaseHealth, is_unavailable
 from okrank.projections.engine.database_settings import CONNECT_TIMEOUT_SECONDS
+from okrank.projections.rankings.change_stream import (
+    BEFORE_ALL,
+    ChangeCursor,
+    changes_after,
+    cursor_of,
+    last_cursor,
+)
 from okrank.projections.rankings.ranking_changes import RANKING_CHANNEL
 
 log = logging.getLogger("okrank.feed")
 
 QUEUE_LIMIT = 1000  # changes a subscriber may lag behind before it is cut off
 FETCH_BATCH = 1000
-
-Cursor = tuple[int, int]  # (event position, ordinal)
-
-SELECT = (
-    "SELECT position, ordinal, workspace, scope, method, item_id, old_rank, new_rank,"
-    " old_priority, new_priority, count, cause, actor, at FROM ranking_changes"
-)
 
 
 class SubscriberOverflow(Exception):
@@ -71,7 +71,7 @@ class RankingFeed:
         self.database_url = database_url
         self.health = health
         self.subscribers: dict[str, set[Subscriber]] = defaultdict(set)
-        self.last: Cursor = (0, -1)
+        self.last: ChangeCursor = BEFORE_ALL
         self._conn: asyncpg.Connection | None = None
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
@@ -102,14 +102,11 @@ class RankingFeed:
         await self._connect()
         assert self._conn is not None
         try:
-            row = await self._conn.fetchrow(
-                "SELECT position, ordinal FROM ranking_changes"
-                " ORDER BY position DESC, ordinal DESC LIMIT 1"
-            )
+            last = await last_cursor(self._conn)
         except asyncpg.UndefinedTableError:
-            row = None
-        if row:
-            self.last = (row["position"], row["ordinal"])
+            last = None
+        if last:
+            self.last = last
         self._task = asyncio.create_task(self._run())
 
     async def stop(self) -> None:
@@ -165,30 +162,11 @@ class RankingFeed:
     async def _fetch(self) -> None:
         assert self._conn is not None
         while True:
-            rows = await self._conn.fetch(
-                f"{SELECT} WHERE (position, ordinal) > ($1, $2)"
-                " ORDER BY position, ordinal LIMIT $3",
-                *self.last,
-                FETCH_BATCH,
-            )
+            rows = await changes_after(self._conn, self.last, FETCH_BATCH)
             for row in rows:
                 for sub in list(self.subscribers.get(row["workspace"], ())):
                     sub.offer(row)
             if rows:
-                self.last = (rows[-1]["position"], rows[-1]["ordinal"])
+                self.last = cursor_of(rows[-1])
             if len(rows) < FETCH_BATCH:
                 return
-
-
-async def replay(
-    pool: asyncpg.Pool, workspace: str, scope: UUID | None, after: Cursor, limit: int
-) -> list[Any]:
-    """Changes after a cursor, for a subscriber that resumes."""
-    return await pool.fetch(
-        f"{SELECT} WHERE workspace = $1 AND ($2::uuid IS NULL OR scope = $2)"
-        " AND (position, ordinal) > ($3, $4) ORDER BY position, ordinal LIMIT $5",
-        workspace,
-        scope,
-        *after,
-        limit,
-    )

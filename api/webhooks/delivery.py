@@ -27,12 +27,12 @@ from typing import Any
 import asyncpg
 import httpx
 
-from okrank.api.graphql.ids import encode_cursor, to_global_id
+from okrank.api.graphql.ids import to_global_id
+from okrank.api.subscriptions.change_payload import change_json
 from okrank.api.webhooks.settings import SETTINGS
 from okrank.api.webhooks.transport import AddressNotAllowed, VettedTransport, failure_reason
-from okrank.domain.rankings.entries import PRODUCT_SCOPE
-from okrank.domain.rankings.scoring import split_method
 from okrank.projections.engine.repeated_failure import RepeatedFailure
+from okrank.projections.rankings.change_stream import workspace_changes_after
 from okrank.projections.rankings.ranking_changes import RANKING_CHANNEL
 
 log = logging.getLogger("okrank.webhooks")
@@ -88,28 +88,6 @@ def verify(secret: str, header: str, body: bytes, tolerance_seconds: int = 300) 
     return hmac.compare_digest(sign(secret, timestamp, body), header)
 
 
-def change_json(row: Any) -> dict[str, Any]:
-    """A change as the subscription shows it (an exercise's ranking: method EXERCISE and its
-    exerciseId)."""
-    scope = row["scope"]
-    method, exercise = split_method(row["method"])
-    return {
-        "cursor": encode_cursor([row["position"], row["ordinal"]]),
-        "objectiveId": None if scope == PRODUCT_SCOPE else to_global_id("Objective", scope),
-        "backlogItemId": to_global_id("BacklogItem", row["item_id"]) if row["item_id"] else None,
-        "count": row["count"],
-        "method": method,
-        "exerciseId": to_global_id("Exercise", exercise) if exercise else None,
-        "oldRank": row["old_rank"],
-        "newRank": row["new_rank"],
-        "oldScore": row["old_priority"],
-        "newScore": row["new_priority"],
-        "cause": row["cause"],
-        "actor": row["actor"],
-        "at": row["at"].isoformat(),
-    }
-
-
 class WebhookDeliverer:
     """Background task of an API process: delivers while it holds the webhook lock."""
 
@@ -162,14 +140,11 @@ class WebhookDeliverer:
         await asyncio.gather(*(self._deliver(http, endpoint) for endpoint in due))
 
     async def _deliver(self, http: httpx.AsyncClient, endpoint: Any) -> None:
-        rows = await self.pool.fetch(
-            "SELECT * FROM ranking_changes WHERE workspace = $1"
-            " AND ($2::uuid IS NULL OR scope = $2) AND (position, ordinal) > ($3, $4)"
-            " ORDER BY position, ordinal LIMIT $5",
+        rows = await workspace_changes_after(
+            self.pool,
             endpoint["workspace"],
             endpoint["scope"],
-            endpoint["cursor_position"],
-            endpoint["cursor_ordinal"],
+            (endpoint["cursor_position"], endpoint["cursor_ordinal"]),
             BATCH,
         )
         if not rows:

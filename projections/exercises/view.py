@@ -71,10 +71,6 @@ INDEXES = [
     "ALTER TABLE exercises ADD COLUMN IF NOT EXISTS excluded jsonb",  # respondent → reason
 ]
 
-EXERCISE_CLOSED = "EXERCISE_CLOSED"  # the ranking-change cause of new results
-EXERCISE_REOPENED = "EXERCISE_REOPENED"  # ... and of results withdrawn by a reopening
-RESPONDENT_EXCLUDED = "RESPONDENT_EXCLUDED"  # ... and of results recomputed without one
-
 
 def _design_json(sets: list[list[UUID]]) -> Jsonb:
     return Jsonb([[str(i) for i in s] for s in sets])

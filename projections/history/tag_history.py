@@ -123,4 +123,3 @@ class TagHistoryView(ReadModelView):
 
 class TagHistoryProjection(ViewProjection):
     name = "tag_history"
-    topics = TagHistoryView.topics()

@@ -17,7 +17,7 @@ from okrank.api.plan.reads import plan_ranking
 from okrank.api.rankings.reads import ranking_page, row_key
 from okrank.domain.rankings.entries import PRODUCT_SCOPE
 from okrank.domain.rankings.scoring import RankingEntry, Tier, rank
-from okrank.projections.catalog.view import INDEXES, TABLES
+from okrank.projections.catalog.tables import INDEXES, TABLES
 
 WORKSPACE = "order"
 OBJECTIVE = uuid.uuid4()

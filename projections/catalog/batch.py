@@ -1,0 +1,45 @@
+"""What the catalog's handlers work with in one batch (one transaction): the cursor, and the
+state that lives longer than one event, passed to every handler rather than kept in globals."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+from uuid import UUID
+
+from psycopg import Cursor
+
+from okrank.projections.catalog.item_workspaces import ItemWorkspaces
+from okrank.projections.rankings.ranking_changes import RankIndex
+
+
+@dataclass
+class CatalogBatch:
+    curs: Cursor[Any]
+    workspaces: ItemWorkspaces  # the view's: which workspace each item is in
+    # Live: the view's rank index, through which changes are published to the outbox.
+    # Rebuilding: None, nothing is published (the outbox keeps what was published when the
+    # events were new) and rankings are recomputed once, at the end, for the items touched.
+    index: RankIndex | None
+    deferred: dict[str, set[UUID]] | None = field(default=None)  # workspace → items, rebuilding
+
+    @classmethod
+    def open(
+        cls, curs: Cursor[Any], workspaces: ItemWorkspaces, index: RankIndex, rebuilding: bool
+    ) -> CatalogBatch:
+        if rebuilding:
+            return cls(curs, workspaces, None, {})
+        return cls(curs, workspaces, index)
+
+    def item_workspace(self, item_id: UUID) -> str:
+        workspace = self.workspaces.find(self.curs, item_id)
+        if workspace is None:  # an event of an item never created: it can never apply
+            raise LookupError(f"backlog item {item_id} is not in the catalog")
+        return workspace
+
+    def touch_item(self, e: Any) -> None:
+        """An item event's version and time on the item's row."""
+        self.curs.execute(
+            "UPDATE backlog_items SET version = %s, updated_at = %s WHERE id = %s",
+            (e.originator_version, e.timestamp, e.originator_id),
+        )

@@ -1,0 +1,65 @@
+"""The catalog's own tables: workspaces, objectives, key results, backlog items, tags and
+ranking entries (the exercise tables and the ranking-change outbox are the catalog's too, from
+okrank.projections.exercises.view and okrank.projections.rankings.ranking_changes)."""
+
+from __future__ import annotations
+
+TABLES = {
+    "workspaces": """
+        CREATE TABLE IF NOT EXISTS workspaces (
+            id uuid PRIMARY KEY, workspace text NOT NULL UNIQUE,
+            direct float8 NOT NULL, indirect float8 NOT NULL, untagged float8 NOT NULL,
+            version int NOT NULL, updated_at timestamptz NOT NULL, updated_by text NOT NULL,
+            reason text NOT NULL)""",
+    "objectives": """
+        CREATE TABLE IF NOT EXISTS objectives (
+            id uuid PRIMARY KEY, workspace text NOT NULL, seq bigint NOT NULL,
+            cycle text NOT NULL, title text NOT NULL, description text NOT NULL,
+            level text NOT NULL, team text NOT NULL, parent_id uuid, status text NOT NULL,
+            version int NOT NULL, created_at timestamptz NOT NULL, created_by text NOT NULL,
+            updated_at timestamptz NOT NULL)""",
+    "key_results": """
+        CREATE TABLE IF NOT EXISTS key_results (
+            id uuid PRIMARY KEY, objective_id uuid NOT NULL, workspace text NOT NULL,
+            seq bigint NOT NULL, metric text NOT NULL, unit text NOT NULL,
+            baseline float8 NOT NULL, target float8 NOT NULL, output_style bool NOT NULL,
+            created_at timestamptz NOT NULL)""",
+    "backlog_items": """
+        CREATE TABLE IF NOT EXISTS backlog_items (
+            id uuid PRIMARY KEY, workspace text NOT NULL, seq bigint NOT NULL,
+            title text NOT NULL, description text NOT NULL, kind text NOT NULL,
+            status text NOT NULL,
+            reach float8, impact float8, confidence float8, effort float8, rice_score float8,
+            business_value int, time_criticality int, risk_reduction int, job_size int,
+            wsjf_score float8, justification text NOT NULL,
+            version int NOT NULL, created_at timestamptz NOT NULL, created_by text NOT NULL,
+            updated_at timestamptz NOT NULL)""",
+    "item_tags": """
+        CREATE TABLE IF NOT EXISTS item_tags (
+            item_id uuid NOT NULL, objective_id uuid NOT NULL, workspace text NOT NULL,
+            key_result_id uuid, tier text NOT NULL, tagged_at timestamptz NOT NULL,
+            tagged_by text NOT NULL, reason text NOT NULL,
+            PRIMARY KEY (item_id, objective_id))""",
+    # One row per (scope, method, item). The k_* columns are the ascending sort key of
+    # domain.scoring.RankingEntry, so ORDER BY and keyset cursors agree with the domain's order.
+    "ranking_entries": """
+        CREATE TABLE IF NOT EXISTS ranking_entries (
+            workspace text NOT NULL, scope uuid NOT NULL, method text NOT NULL,
+            item_id uuid NOT NULL, base_score float8, multiplier float8 NOT NULL,
+            tier text NOT NULL, priority float8, eligible bool NOT NULL,
+            k_unscored smallint NOT NULL, k_priority float8 NOT NULL, k_base float8 NOT NULL,
+            seq bigint NOT NULL,
+            PRIMARY KEY (workspace, scope, method, item_id))""",
+}
+INDEXES = [
+    "CREATE INDEX IF NOT EXISTS objectives_ws_seq ON objectives (workspace, seq)",
+    "CREATE INDEX IF NOT EXISTS key_results_objective ON key_results (objective_id, seq)",
+    "CREATE INDEX IF NOT EXISTS backlog_items_ws_seq ON backlog_items (workspace, seq)",
+    "CREATE INDEX IF NOT EXISTS item_tags_objective ON item_tags (objective_id)",
+    "CREATE INDEX IF NOT EXISTS ranking_order ON ranking_entries "
+    "(workspace, scope, method, k_unscored, k_priority, k_base, seq, item_id)",
+    "CREATE INDEX IF NOT EXISTS ranking_item ON ranking_entries (item_id)",
+    # An imported item's tracker key and labels (domain.backlog_import), added after the table.
+    "ALTER TABLE backlog_items ADD COLUMN IF NOT EXISTS external_key text NOT NULL DEFAULT ''",
+    "ALTER TABLE backlog_items ADD COLUMN IF NOT EXISTS labels text[] NOT NULL DEFAULT '{}'",
+]
