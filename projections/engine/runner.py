@@ -14,6 +14,7 @@ from psycopg.conninfo import conninfo_to_dict
 from psycopg.sql import SQL, Identifier
 
 from okrank.domain.application import OkrankApplication
+from okrank.projections.audit.chain_view import AuditChainProjection, AuditChainView
 from okrank.projections.catalog.view import CatalogProjection, CatalogView
 from okrank.projections.engine import status
 from okrank.projections.engine.database_settings import CONNECT_TIMEOUT_SECONDS
@@ -27,6 +28,7 @@ log = logging.getLogger("okrank.projections")
 VIEWS: list[tuple[type[ViewProjection], type[ReadModelView]]] = [
     (CatalogProjection, CatalogView),
     (TagHistoryProjection, TagHistoryView),
+    (AuditChainProjection, AuditChainView),
 ]
 REBUILD_SECTION = 1000  # notifications per read and per transaction when rebuilding
 SCHEMA_LOCK = zlib.crc32(b"okrank:schema")  # serialises table creation across processes
