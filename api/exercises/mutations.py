@@ -30,7 +30,7 @@ from okrank.domain.exercises.ballots import BallotInput, MaxDiffAnswer
 from okrank.domain.exercises.methods.moscow import Category
 from okrank.domain.rankings.scoring import RiceInputs
 
-EVERYONE = frozenset(Role)
+VOTERS = frozenset(Role) - {Role.AUDITOR}  # an auditor reads, and never takes part
 PRICE = f"price, in (0, {spelt(PRICE_MAX)}]."
 # Closing computes the results in the projection (about 4 s for 1,000 MaxDiff participants,
 # `python -m bench.exercise_close`): the answer waits for them rather than show OPEN.
@@ -354,8 +354,8 @@ class ExerciseMutations:
         return await run(info, command, exercise_success)
 
     @strawberry.mutation(
-        description="Submit (or revise) your ballot while the exercise is OPEN. Any role may "
-        "vote in an exercise it is invited to."
+        description="Submit (or revise) your ballot while the exercise is OPEN. Any role but "
+        "AUDITOR may vote in an exercise it is invited to."
     )
     async def submit_ballot(self, info: Info, input: SubmitBallotInput) -> ExercisePayload:
         return await run(
@@ -364,7 +364,7 @@ class ExerciseMutations:
                 actor, _exercise(input), _ballot(input), input.expected_version
             ),
             exercise_success,
-            roles=EVERYONE,
+            roles=VOTERS,
         )
 
     @strawberry.mutation(description="Close the exercise: results are computed and ranked.")

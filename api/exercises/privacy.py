@@ -1,11 +1,12 @@
 """Who may see what of stakeholder exercises: the one home of the rule.
 
 A STAKEHOLDER sees only the exercises it is invited to and never their results; every other role
-(ADMIN, PRODUCT_OWNER, MEMBER: team members) sees every exercise of the workspace and, once
-closed, its results. Results are every answer derived from the ballots: `results`,
+(ADMIN, PRODUCT_OWNER, MEMBER: team members; AUDITOR) sees every exercise of the workspace and,
+once closed, its results. Results are every answer derived from the ballots: `results`,
 `segmentResults`, `segmentAgreement`, `methodAgreement`, the EXERCISE ranking (`ranking(method:
 EXERCISE)`, `plan` with an `exerciseId`) and its ranking changes (`rankingChanged`). Only the
-owners (ADMIN, PRODUCT_OWNER) see participants, history and individual utilities.
+owners (ADMIN, PRODUCT_OWNER) see individual answers and utilities; participants, exclusions,
+design diagnostics and the history are for the owners and the AUDITOR (records, not ballots).
 """
 
 from __future__ import annotations
@@ -15,10 +16,11 @@ from graphql import GraphQLError
 from okrank.api.auth import WRITERS, Principal, Role
 from okrank.domain.rankings.scoring import Method, split_method
 
-READERS_OF_RESULTS = frozenset({Role.ADMIN, Role.PRODUCT_OWNER, Role.MEMBER})
+READERS_OF_RESULTS = frozenset({Role.ADMIN, Role.PRODUCT_OWNER, Role.MEMBER, Role.AUDITOR})
 # Team members see every exercise; a stakeholder only those it is invited to.
 SEES_EVERY_EXERCISE = READERS_OF_RESULTS
 OWNERS = WRITERS
+READERS_OF_RECORDS = OWNERS | {Role.AUDITOR}  # who took part and what happened, not ballots
 
 
 def forbidden(message: str) -> GraphQLError:
@@ -35,6 +37,10 @@ def reads_results(principal: Principal) -> bool:
 
 def is_owner(principal: Principal) -> bool:
     return principal.has_any(OWNERS)
+
+
+def reads_records(principal: Principal) -> bool:
+    return principal.has_any(READERS_OF_RECORDS)
 
 
 def require_results(principal: Principal) -> None:

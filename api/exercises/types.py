@@ -24,7 +24,7 @@ from okrank.api.exercises.maxdiff_result_types import (
     ResponseQualitySummary,
 )
 from okrank.api.exercises.maxdiff_turf_types import TurfResult, turf_of
-from okrank.api.exercises.privacy import forbidden, is_owner, require_results
+from okrank.api.exercises.privacy import forbidden, is_owner, reads_records, require_results
 from okrank.api.graphql.ids import decode_cursor, to_global_id
 from okrank.api.graphql.pagination import connection, page_size
 from okrank.api.graphql.types import BacklogItem, Node, Objective, PageInfo
@@ -86,7 +86,7 @@ class ExerciseCandidate:
         return await _item(info, self.item_id)
 
 
-@strawberry.type(description="An invited participant and how far they are (owner only).")
+@strawberry.type(description="An invited participant and how far they are (owners and AUDITOR).")
 class ExerciseParticipant:
     subject: str = strawberry.field(description="The subject of the participant's token.")
     segment: str = strawberry.field(description="Their segment, e.g. Sales ('' for none).")
@@ -380,7 +380,7 @@ class MethodAgreement:
         return Exercise.from_row(self.row)
 
 
-@strawberry.type(description="One step in an exercise's life (owner only).")
+@strawberry.type(description="One step in an exercise's life (owners and AUDITOR).")
 class ExerciseHistoryEntry:
     action: ExerciseAction = strawberry.field(description="What happened.")
     actor: str = strawberry.field(description="Who did it.")
@@ -396,6 +396,10 @@ class ExerciseHistoryEntry:
 
 def _is_owner(info: Info) -> bool:
     return is_owner(info.context.principal)
+
+
+def _reads_records(info: Info) -> bool:
+    return reads_records(info.context.principal)
 
 
 @strawberry.type(description="OKR-scoped stakeholder input on one objective's candidate items.")
@@ -442,11 +446,11 @@ class Exercise(Node):
         return [ExerciseCandidate(price=r["price"], item_id=r["item_id"]) for r in rows]
 
     @strawberry.field(
-        description="Invited participants and who has submitted (owner only: null and a "
+        description="Invited participants and who has submitted (owners and AUDITOR: null and a "
         "FORBIDDEN error for others)."
     )
     async def participants(self, info: Info) -> list[ExerciseParticipant] | None:
-        if not _is_owner(info):
+        if not _reads_records(info):
             raise forbidden("only the exercise's owners see its participants")
         rows = await reads.participants(info.context.pool, info.context.workspace, self.row["id"])
         return [
@@ -462,11 +466,12 @@ class Exercise(Node):
         ]
 
     @strawberry.field(
-        description="MaxDiff: balance and D-efficiency of the sets handed out (owner only: null "
-        "and a FORBIDDEN error for others; null for other methods or before any sets exist)."
+        description="MaxDiff: balance and D-efficiency of the sets handed out (owners and AUDITOR: "
+        "null and a FORBIDDEN error for others; null for other methods or before any sets "
+        "exist)."
     )
     async def design_diagnostics(self, info: Info) -> MaxDiffDesignDiagnostics | None:
-        if not _is_owner(info):
+        if not _reads_records(info):
             raise forbidden("only the exercise's owners see its design diagnostics")
         if self.row["method"] != ExerciseMethod.MAXDIFF.value:
             return None
@@ -476,11 +481,11 @@ class Exercise(Node):
         )
 
     @strawberry.field(
-        description="Respondents left out of the results, with the owner's reason (owner only: "
-        "null and a FORBIDDEN error for others)."
+        description="Respondents left out of the results, with the owner's reason (owners and "
+        "AUDITOR: null and a FORBIDDEN error for others)."
     )
     def excluded_respondents(self, info: Info) -> list[ExcludedRespondent] | None:
-        if not _is_owner(info):
+        if not _reads_records(info):
             raise forbidden("only the exercise's owners see excluded respondents")
         excluded = self.row.get("excluded") or {}
         return [ExcludedRespondent(respondent=k, reason=v) for k, v in sorted(excluded.items())]
@@ -667,10 +672,10 @@ class Exercise(Node):
         )
 
     @strawberry.field(
-        description="Every step, oldest first (owner only: null and FORBIDDEN for others)."
+        description="Every step, oldest first (owners and AUDITOR: null and FORBIDDEN for others)."
     )
     async def history(self, info: Info) -> list[ExerciseHistoryEntry] | None:
-        if not _is_owner(info):
+        if not _reads_records(info):
             raise forbidden("only the exercise's owners see its history")
         rows = await reads.history(info.context.pool, info.context.workspace, self.row["id"])
         return [

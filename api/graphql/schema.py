@@ -16,6 +16,7 @@ from strawberry.tools import merge_types
 from strawberry.types import Info
 
 from okrank.api import limits
+from okrank.api.audit.graphql import AuditQueries
 from okrank.api.auth.service_token_graphql import ServiceTokenMutations, ServiceTokenQueries
 from okrank.api.backlog.import_graphql import BacklogImportMutations
 from okrank.api.commands.mutations import Mutation as CoreMutation
@@ -303,7 +304,9 @@ def _should_mask(error: GraphQLError) -> bool:
     return original is not None and not isinstance(original, GraphQLError)
 
 
-Query = merge_types("Query", (CoreQuery, ExerciseQueries, WebhookQueries, ServiceTokenQueries))
+Query = merge_types(
+    "Query", (CoreQuery, ExerciseQueries, WebhookQueries, ServiceTokenQueries, AuditQueries)
+)
 Mutation = merge_types(
     "Mutation",
     (

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import psycopg
+from psycopg.rows import tuple_row
 from psycopg.sql import SQL, Identifier
 
 from okrank.domain.audit.chain import Head, StoredEventRow, genesis
@@ -39,7 +40,7 @@ class AuditChainNotStarted(RuntimeError):
 def head(conn: psycopg.Connection[Any], workspace: str) -> Head:
     """The workspace's current head (0 events: the genesis link, for a workspace never seen)."""
     try:
-        row = conn.execute(HEAD, (workspace,)).fetchone()
+        row = conn.cursor(row_factory=tuple_row).execute(HEAD, (workspace,)).fetchone()
     except psycopg.errors.UndefinedTable as exc:
         raise AuditChainNotStarted("the audit chain has not been built yet") from exc
     return Head(row[0], bytes(row[1])) if row else Head(0, genesis(workspace))
@@ -52,7 +53,7 @@ def verify_workspace(
     with conn.transaction():
         conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
         try:
-            tracked = conn.execute(TRACKING).fetchone()
+            tracked = conn.cursor(row_factory=tuple_row).execute(TRACKING).fetchone()
         except psycopg.errors.UndefinedTable as exc:
             raise AuditChainNotStarted("the audit chain has not been built yet") from exc
         position = tracked[0] if tracked else 0
@@ -73,7 +74,8 @@ def verify_workspace(
 def _rows(
     conn: psycopg.Connection[Any], query: Any, params: tuple[Any, ...], name: str
 ) -> Iterator[Any]:
-    with conn.cursor(name=name) as cursor:
+    # Tuples whatever the connection's row factory (the event store's pool returns dicts).
+    with conn.cursor(name=name, row_factory=tuple_row) as cursor:
         cursor.itersize = FETCH_ROWS
         cursor.execute(query, params)
         yield from cursor
