@@ -21,6 +21,7 @@ READERS_OF_RESULTS = frozenset({Role.ADMIN, Role.PRODUCT_OWNER, Role.MEMBER, Rol
 SEES_EVERY_EXERCISE = READERS_OF_RESULTS
 OWNERS = WRITERS
 READERS_OF_RECORDS = OWNERS | {Role.AUDITOR}  # who took part and what happened, not ballots
+INDIVIDUAL_ANSWERS = frozenset({"ballot", "responses"})  # event fields only owners see
 
 
 def forbidden(message: str) -> GraphQLError:

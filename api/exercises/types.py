@@ -13,6 +13,7 @@ from uuid import UUID
 import strawberry
 from strawberry.types import Info
 
+from okrank.api.audit.history import ChangeConnection, entity_history
 from okrank.api.exercises import reads
 from okrank.api.exercises.maxdiff_design_types import MaxDiffDesignDiagnostics
 from okrank.api.exercises.maxdiff_export_fields import answers_export, utilities_export
@@ -24,10 +25,16 @@ from okrank.api.exercises.maxdiff_result_types import (
     ResponseQualitySummary,
 )
 from okrank.api.exercises.maxdiff_turf_types import TurfResult, turf_of
-from okrank.api.exercises.privacy import forbidden, is_owner, reads_records, require_results
+from okrank.api.exercises.privacy import (
+    INDIVIDUAL_ANSWERS,
+    forbidden,
+    is_owner,
+    reads_records,
+    require_results,
+)
 from okrank.api.graphql.ids import decode_cursor, to_global_id
 from okrank.api.graphql.pagination import connection, page_size
-from okrank.api.graphql.types import BacklogItem, Node, Objective, PageInfo
+from okrank.api.graphql.types import HISTORY, BacklogItem, Node, Objective, PageInfo
 from okrank.domain.exercises.exercise import ExerciseMethod, ExerciseStatus
 from okrank.domain.exercises.methods import agreement
 from okrank.domain.exercises.methods.moscow import Category
@@ -670,6 +677,18 @@ class Exercise(Node):
             limit,
             after,
         )
+
+    @strawberry.field(
+        description=HISTORY + " Owners and AUDITOR (null and FORBIDDEN for others); only the "
+        "owners see a ballot's or an import's answers (`withheld` names what is left out)."
+    )
+    async def event_history(
+        self, info: Info, first: int = 50, after: str | None = None, newest_first: bool = False
+    ) -> ChangeConnection | None:
+        if not _reads_records(info):
+            raise forbidden("only the exercise's owners and auditors see its events")
+        withheld = frozenset() if _is_owner(info) else INDIVIDUAL_ANSWERS
+        return await entity_history(info, self.row["id"], first, after, newest_first, withheld)
 
     @strawberry.field(
         description="Every step, oldest first (owners and AUDITOR: null and FORBIDDEN for others)."

@@ -46,6 +46,7 @@ from okrank.api.graphql.pagination import after_key, connection, page_info, page
 from okrank.api.graphql.types import (
     TIERS,
     AlignmentMultipliers,
+    AlignmentTierEnum,
     BacklogItem,
     BacklogItemConnection,
     BacklogItemEdge,
@@ -253,7 +254,8 @@ class CoreQuery:
 
     @strawberry.field(
         description="Tag-change history, newest first: of one item, one objective, one actor, "
-        "or the whole workspace; `since` inclusive, `until` exclusive."
+        "or the whole workspace; `since` inclusive, `until` exclusive. `keyResultId` and "
+        "`tier`: the decisions that set that key result or tier, or (retag, untag) took it away."
     )
     async def tag_history(
         self,
@@ -265,6 +267,8 @@ class CoreQuery:
         until: datetime | None = None,
         first: int = 50,
         after: str | None = None,
+        key_result_id: strawberry.ID | None = None,
+        tier: AlignmentTierEnum | None = None,
     ) -> TagEventConnection:
         limit = page_size(first)
         item = (
@@ -273,6 +277,7 @@ class CoreQuery:
             else None
         )
         objective = need_uuid(objective_id, "Objective", "objectiveId") if objective_id else None
+        key_result = need_uuid(key_result_id, "KeyResult", "keyResultId") if key_result_id else None
         before = after_key(after)
         rows = await reads.tag_events_page(
             info.context.pool,
@@ -284,6 +289,8 @@ class CoreQuery:
             datetime_argument("until", until),
             before,
             limit + 1,
+            key_result,
+            tier.value if tier else None,
         )
         return connection(
             TagEventConnection, TagEventEdge, TagEvent.from_row, "position", rows, limit, after

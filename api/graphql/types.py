@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from strawberry.types import Info
@@ -15,6 +15,15 @@ from okrank.api.graphql.ids import to_global_id
 from okrank.domain.backlog.item import ItemKind, ItemStatus, TriageDecision
 from okrank.domain.okrs.objective import HEALTHY_KEY_RESULTS, ObjectiveLevel, ObjectiveStatus
 from okrank.domain.rankings.scoring import Method, Tier
+from okrank.domain.workspaces.workspace import workspace_id
+
+if TYPE_CHECKING:
+    from okrank.api.audit.history import ChangeConnection
+
+HISTORY = (
+    "Every recorded change, read from the event store: the event and its fields, actor, time, "
+    "reason and log position; oldest first, or newest first with `newestFirst`."
+)
 
 # Stored value -> enum member, for rows read by the thousand (a dict lookup; calling the enum
 # class costs ~1 µs).
@@ -147,6 +156,14 @@ class Objective(Node):
             updated_at=r["updated_at"],
             row=r,
         )
+
+    @strawberry.field(description=HISTORY)
+    async def history(
+        self, info: Info, first: int = 50, after: str | None = None, newest_first: bool = False
+    ) -> Annotated[ChangeConnection, strawberry.lazy("okrank.api.audit.history")]:
+        from okrank.api.audit.history import entity_history  # it imports this module
+
+        return await entity_history(info, self.row["id"], first, after, newest_first)
 
     @strawberry.field(description="The parent objective this one aligns to, if any.")
     async def parent(self, info: Info) -> Objective | None:
@@ -281,6 +298,14 @@ class BacklogItem(Node):
             row=r,
         )
 
+    @strawberry.field(description=HISTORY)
+    async def history(
+        self, info: Info, first: int = 50, after: str | None = None, newest_first: bool = False
+    ) -> Annotated[ChangeConnection, strawberry.lazy("okrank.api.audit.history")]:
+        from okrank.api.audit.history import entity_history  # it imports this module
+
+        return await entity_history(info, self.row["id"], first, after, newest_first)
+
     @strawberry.field(description="OKR tags, oldest first.")
     async def tags(self, info: Info) -> list[OkrTag]:
         rows = await info.context.loaders.tags.load(self.row["id"])
@@ -376,6 +401,16 @@ class AlignmentMultipliers:
             updated_at=r["updated_at"],
             updated_by=r["updated_by"],
             reason=r["reason"] or None,
+        )
+
+    @strawberry.field(description=HISTORY + " Of the workspace: its multipliers' recalibrations.")
+    async def history(
+        self, info: Info, first: int = 50, after: str | None = None, newest_first: bool = False
+    ) -> Annotated[ChangeConnection, strawberry.lazy("okrank.api.audit.history")]:
+        from okrank.api.audit.history import entity_history  # it imports this module
+
+        return await entity_history(
+            info, workspace_id(info.context.workspace), first, after, newest_first
         )
 
 
