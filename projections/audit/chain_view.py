@@ -70,7 +70,6 @@ def chained_events() -> list[type]:
 class AuditChainView(ReadModelView):
     view_name = "audit_chain"
     tables = TABLES
-    kept_on_rebuild = frozenset(TABLES)
     rebuilt = False
     indexes = INDEXES
     handlers: dict[type, Handler] = {cls: _collect for cls in chained_events()}

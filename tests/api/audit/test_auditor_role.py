@@ -19,7 +19,8 @@ from graphql import (
 
 from okrank.api.auth import Role
 from okrank.api.graphql.schema import schema
-from tests.api.exercises.test_exercises import close, open_, setup, stakeholders, vote
+from tests.api.exercises.test_exercise_privacy import closed_moscow
+from tests.api.exercises.test_exercises import open_, setup, stakeholders, vote
 from tests.api.helpers import item, objective
 
 SCALARS = {
@@ -105,16 +106,11 @@ def test_every_mutation_is_refused_to_an_auditor_and_changes_nothing(gql, client
 
 
 def test_an_auditor_reads_everything_of_its_workspace_but_no_individual_ballot(gql, client_factory):
-    _, items, ex = setup(gql, "MOSCOW", ["SSO", "Audit log"])
-    sam = stakeholders(gql, client_factory, ex, {"sam": "Sales"})["sam"]
-    open_(gql, ex)
-    votes = [{"backlogItemId": i["id"], "category": "MUST"} for i in items]
-    assert vote(sam, ex, votes=votes)["__typename"] == "ExerciseSuccess"
-    close(gql, ex)
+    _, ex, sam = closed_moscow(gql, client_factory)
     auditor = client_factory(gql.workspace, "audrey", (Role.AUDITOR,))
     seen = auditor.execute(READS, {"e": ex["id"]})
     assert seen == gql.execute(READS, {"e": ex["id"]})  # what an ADMIN sees
-    assert len(seen["backlogItems"]["edges"]) == 2 and seen["tagHistory"]["edges"]
+    assert len(seen["backlogItems"]["edges"]) == 3 and seen["tagHistory"]["edges"]
     assert seen["exercise"]["participants"] == [{"subject": "sam", "submitted": True}]
     assert seen["exercise"]["results"]["respondents"] == 1
     assert {"actor": "po", "action": "CLOSED"} in seen["exercise"]["history"]

@@ -14,7 +14,7 @@ import psycopg
 from okrank.api.auth import Role
 from okrank.api.graphql.ids import parse_global_id
 from okrank.domain.workspaces.workspace import workspace_id
-from tests.api.exercises.test_exercises import close, open_, setup, stakeholders, vote
+from tests.api.exercises.test_exercise_privacy import closed_moscow
 from tests.api.helpers import ITEM, item, objective, tag
 
 CHANGES = """edges { cursor node { event version position actor at reason withheld
@@ -131,12 +131,7 @@ def test_objective_and_multiplier_histories_are_their_stored_events(gql, databas
 def test_an_auditor_sees_an_exercises_events_without_the_ballots_and_a_member_not_at_all(
     gql, client_factory, database_url
 ):
-    _, items, ex = setup(gql, "MOSCOW", ["SSO", "Audit log"])
-    sam = stakeholders(gql, client_factory, ex, {"sam": "Sales"})["sam"]
-    open_(gql, ex)
-    votes = [{"backlogItemId": i["id"], "category": "MUST"} for i in items]
-    assert vote(sam, ex, votes=votes)["__typename"] == "ExerciseSuccess"
-    close(gql, ex)
+    _, ex, _ = closed_moscow(gql, client_factory)
     query = f"query($id: ID!) {{ exercise(id: $id) {{ eventHistory {{ {CHANGES} }} }} }}"
     auditor = client_factory(gql.workspace, "audrey", (Role.AUDITOR,))
     seen = nodes(auditor.execute(query, {"id": ex["id"]})["exercise"]["eventHistory"])
