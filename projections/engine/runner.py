@@ -117,7 +117,7 @@ class ProjectionWorker:
         self.thread.join(timeout=10)
 
     def _run(self) -> None:
-        env = event_store_env(self.database_url)
+        env = {**event_store_env(self.database_url), **self.view.worker_env}
         while not self.stopping.is_set():
             try:
                 with psycopg.connect(self.database_url, autocommit=True) as lock_conn:
