@@ -71,8 +71,6 @@ class AuditChainView(ReadModelView):
     view_name = "audit_chain"
     tables = TABLES
     rebuilt = False
-    # One batch at a time on one connection: no pool of 4 held open per server process.
-    worker_env = {"POSTGRES_POOL_SIZE": "1", "POSTGRES_MAX_OVERFLOW": "3"}
     indexes = INDEXES
     handlers: dict[type, Handler] = {cls: _collect for cls in chained_events()}
 

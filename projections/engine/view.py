@@ -43,8 +43,6 @@ class ReadModelView(PostgresTrackingRecorder):
     kept_on_rebuild: ClassVar[frozenset[str]] = frozenset()
     # False for a record of what was seen (the audit chain): `okrank rebuild` leaves it alone.
     rebuilt: ClassVar[bool] = True
-    # Event-store settings the view's worker overrides (a smaller connection pool).
-    worker_env: ClassVar[dict[str, str]] = {}
     indexes: ClassVar[list[str]] = []
     handlers: ClassVar[dict[type, Handler]]
 
