@@ -13,9 +13,12 @@ from dataclasses import dataclass
 from okrank.api.auth.principal import Principal, Role
 
 EVERYONE = frozenset(Role)
-TEAM = frozenset({Role.ADMIN, Role.PRODUCT_OWNER, Role.MEMBER})  # everyone but stakeholders
+TEAM = frozenset({Role.ADMIN, Role.PRODUCT_OWNER, Role.MEMBER})  # who works on the backlog
+READERS = TEAM | {Role.AUDITOR}  # everyone but stakeholders
+VOTERS = EVERYONE - {Role.AUDITOR}  # an auditor reads, and never takes part
 OWNERS = frozenset({Role.ADMIN, Role.PRODUCT_OWNER})  # who changes OKRs, backlog, exercises
 ADMINS = frozenset({Role.ADMIN})
+AUDITORS = frozenset({Role.ADMIN, Role.AUDITOR})  # who reads the audit trail
 
 
 @dataclass(frozen=True)
@@ -50,8 +53,8 @@ MUTATIONS: dict[str, Permission] = {
     "priceExerciseCandidate": OWNED,
     "inviteParticipant": OWNED,
     "openExercise": OWNED,
-    # Any role may vote; the exercise decides whether the caller is invited.
-    "submitBallot": Permission(EVERYONE),
+    # Any role but AUDITOR may vote; the exercise decides whether the caller is invited.
+    "submitBallot": Permission(VOTERS, "an auditor reads and never votes"),
     "closeExercise": OWNED,
     "excludeRespondent": OWNED,
     "reopenExercise": OWNED,
@@ -68,15 +71,19 @@ MUTATIONS: dict[str, Permission] = {
 # What reads show, by role (queries answer less, never an error, to the others).
 SEE_EVERY_EXERCISE = "see every exercise of the workspace (others: those they are invited to)"
 SEE_EXERCISE_RESULTS = "see exercise results and EXERCISE rankings"
-SEE_EXERCISE_DETAILS = "see an exercise's participants, history and individual utilities"
+SEE_EXERCISE_RECORDS = "see an exercise's participants, exclusions, design diagnostics and history"
+SEE_INDIVIDUAL_ANSWERS = "see individual answers and utilities (answers and utilities CSV)"
+READ_AUDIT_TRAIL = "read the audit trail (auditHead, verifyAuditTrail)"
 LIST_WEBHOOKS = "list webhooks"
 LIST_SERVICE_TOKENS = "list service tokens"
 GRANT_ANY_ROLE = "give a service token any role (others: only roles they hold)"
 CAPABILITIES: dict[str, Permission] = {
     "read OKRs, backlog, rankings and plans": Permission(EVERYONE),
-    SEE_EVERY_EXERCISE: Permission(TEAM),
-    SEE_EXERCISE_RESULTS: Permission(TEAM),
-    SEE_EXERCISE_DETAILS: Permission(OWNERS),
+    SEE_EVERY_EXERCISE: Permission(READERS),
+    SEE_EXERCISE_RESULTS: Permission(READERS),
+    SEE_EXERCISE_RECORDS: Permission(OWNERS | {Role.AUDITOR}),
+    SEE_INDIVIDUAL_ANSWERS: Permission(OWNERS),
+    READ_AUDIT_TRAIL: Permission(AUDITORS),
     LIST_WEBHOOKS: MANAGE_WEBHOOKS,
     LIST_SERVICE_TOKENS: MANAGE_SERVICE_TOKENS,
     GRANT_ANY_ROLE: Permission(ADMINS),

@@ -16,6 +16,7 @@ class Role(StrEnum):
     PRODUCT_OWNER = "PRODUCT_OWNER"  # OKRs, backlog, tags, scores
     MEMBER = "MEMBER"  # read only
     STAKEHOLDER = "STAKEHOLDER"  # read only; takes part in exercises
+    AUDITOR = "AUDITOR"  # read only, histories and the audit trail included; never votes
 
 
 class AuthError(Exception):

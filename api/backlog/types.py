@@ -9,6 +9,7 @@ from uuid import UUID
 import strawberry
 from strawberry.types import Info
 
+from okrank.api.audit.history import history_field
 from okrank.api.graphql.ids import to_global_id
 from okrank.api.graphql.node import Node, load_node
 from okrank.api.graphql.pagination import connection_types
@@ -132,6 +133,8 @@ class BacklogItem(Node):
             labels=list(r.get("labels") or ()),
             row=r,
         )
+
+    history = history_field(lambda item, info: item.row["id"])
 
     @strawberry.field(description="OKR tags, oldest first.")
     async def tags(self, info: Info) -> list[OkrTag]:

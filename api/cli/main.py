@@ -1,4 +1,4 @@
-"""The `okrank` command: serve, project, token, rebuild."""
+"""The `okrank` command: serve, project, token, rebuild, demo, import, audit."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ import warnings
 from pathlib import Path
 
 from okrank.api.auth import Role, SecretMissing, issue_token, load_secret
+from okrank.api.cli import audit as audit_cli
 from okrank.api.cli import import_backlog as backlog_import_cli
 from okrank.api.database.check import DatabaseUrlError, check_database_url
 from okrank.api.database.location import DEFAULT_DATA_DIR, database_url
@@ -260,6 +261,7 @@ def main(argv: list[str] | None = None) -> None:
     p.set_defaults(func=rebuild)
 
     backlog_import_cli.add_parser(sub, common, _database)
+    audit_cli.add_parser(sub, common, _database)
 
     args = parser.parse_args(argv)
     log_format = getattr(args, "log_format", None) or default_format()

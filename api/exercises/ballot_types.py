@@ -15,7 +15,7 @@ from okrank.api.exercises.enums import MoscowCategoryEnum
 from okrank.domain.exercises.methods.moscow import Category
 
 
-@strawberry.type(description="An invited participant and how far they are (owner only).")
+@strawberry.type(description="An invited participant and how far they are (owners and AUDITOR).")
 class ExerciseParticipant:
     subject: str = strawberry.field(description="The subject of the participant's token.")
     segment: str = strawberry.field(description="Their segment, e.g. Sales ('' for none).")

@@ -100,7 +100,7 @@ class ExerciseMutations:
         SubmitBallotInput,
         ExercisePayload,
         exercise_success,
-        "Submit (or revise) your ballot while the exercise is OPEN. Any role may "
+        "Submit (or revise) your ballot while the exercise is OPEN. Any role but AUDITOR may "
         "vote in an exercise it is invited to.",
     )
     close_exercise = command_mutation(

@@ -2,11 +2,13 @@
 
 Which roles see what is in the role table (api.auth.permissions): a STAKEHOLDER sees only the
 exercises it is invited to and never their results; every other role (ADMIN, PRODUCT_OWNER,
-MEMBER: team members) sees every exercise of the workspace and, once closed, its results.
+MEMBER: team members; AUDITOR) sees every exercise of the workspace and, once closed, its
+results.
 Results are every answer derived from the ballots: `results`, `segmentResults`,
 `segmentAgreement`, `methodAgreement`, the EXERCISE ranking (`ranking(method: EXERCISE)`, `plan`
 with an `exerciseId`) and its ranking changes (`rankingChanged`). Only the owners (ADMIN,
-PRODUCT_OWNER) see participants, history and individual utilities.
+PRODUCT_OWNER) see individual answers and utilities; participants, exclusions, design
+diagnostics and the history are for the owners and the AUDITOR (records, not ballots).
 """
 
 from __future__ import annotations
@@ -16,11 +18,14 @@ from graphql import GraphQLError
 from okrank.api.auth import Principal
 from okrank.api.auth.permissions import (
     SEE_EVERY_EXERCISE,
-    SEE_EXERCISE_DETAILS,
+    SEE_EXERCISE_RECORDS,
     SEE_EXERCISE_RESULTS,
+    SEE_INDIVIDUAL_ANSWERS,
     allows,
 )
 from okrank.domain.rankings.scoring import Method, split_method
+
+INDIVIDUAL_ANSWERS = frozenset({"ballot", "responses"})  # event fields only owners see
 
 
 def forbidden(message: str) -> GraphQLError:
@@ -36,7 +41,11 @@ def reads_results(principal: Principal) -> bool:
 
 
 def is_owner(principal: Principal) -> bool:
-    return allows(principal, SEE_EXERCISE_DETAILS)
+    return allows(principal, SEE_INDIVIDUAL_ANSWERS)
+
+
+def reads_records(principal: Principal) -> bool:
+    return allows(principal, SEE_EXERCISE_RECORDS)
 
 
 def require_results(principal: Principal) -> None:

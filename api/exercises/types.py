@@ -12,6 +12,7 @@ from uuid import UUID
 import strawberry
 from strawberry.types import Info
 
+from okrank.api.audit.history import HISTORY, ChangeConnection, entity_history
 from okrank.api.backlog.types import BacklogItem, item_global_id, load_backlog_item
 from okrank.api.exercises import reads
 from okrank.api.exercises.ballot_types import (
@@ -28,7 +29,13 @@ from okrank.api.exercises.maxdiff_result_types import (
     RespondentQuality,
 )
 from okrank.api.exercises.maxdiff_turf_types import TurfResult, turf_of
-from okrank.api.exercises.privacy import forbidden, is_owner, require_results
+from okrank.api.exercises.privacy import (
+    INDIVIDUAL_ANSWERS,
+    forbidden,
+    is_owner,
+    reads_records,
+    require_results,
+)
 from okrank.api.exercises.result_types import (
     ExcludedRespondent,
     ExerciseResults,
@@ -70,7 +77,7 @@ class MethodAgreement:
         return Exercise.from_row(self.row)
 
 
-@strawberry.type(description="One step in an exercise's life (owner only).")
+@strawberry.type(description="One step in an exercise's life (owners and AUDITOR).")
 class ExerciseHistoryEntry:
     action: ExerciseAction = strawberry.field(description="What happened.")
     actor: str = strawberry.field(description="Who did it.")
@@ -86,6 +93,10 @@ class ExerciseHistoryEntry:
 
 def _is_owner(info: Info) -> bool:
     return is_owner(info.context.principal)
+
+
+def _reads_records(info: Info) -> bool:
+    return reads_records(info.context.principal)
 
 
 @strawberry.type(description="OKR-scoped stakeholder input on one objective's candidate items.")
@@ -131,11 +142,11 @@ class Exercise(Node):
         return [ExerciseCandidate(price=r["price"], item_id=r["item_id"]) for r in rows]
 
     @strawberry.field(
-        description="Invited participants and who has submitted (owner only: null and a "
+        description="Invited participants and who has submitted (owners and AUDITOR: null and a "
         "FORBIDDEN error for others)."
     )
     async def participants(self, info: Info) -> list[ExerciseParticipant] | None:
-        if not _is_owner(info):
+        if not _reads_records(info):
             raise forbidden("only the exercise's owners see its participants")
         rows = await reads.participants(info.context.pool, info.context.workspace, self.row["id"])
         return [
@@ -151,11 +162,12 @@ class Exercise(Node):
         ]
 
     @strawberry.field(
-        description="MaxDiff: balance and D-efficiency of the sets handed out (owner only: null "
-        "and a FORBIDDEN error for others; null for other methods or before any sets exist)."
+        description="MaxDiff: balance and D-efficiency of the sets handed out (owners and "
+        "AUDITOR: null and a FORBIDDEN error for others; null for other methods or before any "
+        "sets exist)."
     )
     async def design_diagnostics(self, info: Info) -> MaxDiffDesignDiagnostics | None:
-        if not _is_owner(info):
+        if not _reads_records(info):
             raise forbidden("only the exercise's owners see its design diagnostics")
         if self.row["method"] != ExerciseMethod.MAXDIFF.value:
             return None
@@ -165,11 +177,11 @@ class Exercise(Node):
         )
 
     @strawberry.field(
-        description="Respondents left out of the results, with the owner's reason (owner only: "
-        "null and a FORBIDDEN error for others)."
+        description="Respondents left out of the results, with the owner's reason (owners and "
+        "AUDITOR: null and a FORBIDDEN error for others)."
     )
     def excluded_respondents(self, info: Info) -> list[ExcludedRespondent] | None:
-        if not _is_owner(info):
+        if not _reads_records(info):
             raise forbidden("only the exercise's owners see excluded respondents")
         excluded = self.row.get("excluded") or {}
         return [ExcludedRespondent(respondent=k, reason=v) for k, v in sorted(excluded.items())]
@@ -336,10 +348,22 @@ class Exercise(Node):
         )
 
     @strawberry.field(
-        description="Every step, oldest first (owner only: null and FORBIDDEN for others)."
+        description=HISTORY + " Owners and AUDITOR (null and FORBIDDEN for others); only the "
+        "owners see a ballot's or an import's answers (`withheld` names what is left out)."
+    )
+    async def event_history(
+        self, info: Info, first: int = 50, after: str | None = None, newest_first: bool = False
+    ) -> ChangeConnection | None:
+        if not _reads_records(info):
+            raise forbidden("only the exercise's owners and auditors see its events")
+        withheld = frozenset() if _is_owner(info) else INDIVIDUAL_ANSWERS
+        return await entity_history(info, self.row["id"], first, after, newest_first, withheld)
+
+    @strawberry.field(
+        description="Every step, oldest first (owners and AUDITOR: null and FORBIDDEN for others)."
     )
     async def history(self, info: Info) -> list[ExerciseHistoryEntry] | None:
-        if not _is_owner(info):
+        if not _reads_records(info):
             raise forbidden("only the exercise's owners see its history")
         rows = await reads.history(info.context.pool, info.context.workspace, self.row["id"])
         return [

@@ -16,6 +16,7 @@ from strawberry.tools import merge_types
 from strawberry.types import Info
 
 from okrank.api import limits
+from okrank.api.audit.graphql import AuditQueries
 from okrank.api.auth.service_token_graphql import ServiceTokenMutations, ServiceTokenQueries
 from okrank.api.auth.viewer_graphql import ViewerQueries
 from okrank.api.backlog.import_graphql import BacklogImportMutations
@@ -86,6 +87,7 @@ Query = merge_types(
         PlanQueries,
         WebhookQueries,
         ServiceTokenQueries,
+        AuditQueries,
     ),
 )
 Mutation = merge_types(

@@ -9,6 +9,7 @@ from uuid import UUID
 import strawberry
 from strawberry.types import Info
 
+from okrank.api.audit.history import history_field
 from okrank.api.graphql.ids import to_global_id
 from okrank.api.graphql.node import Node, load_node
 from okrank.api.graphql.pagination import connection_types
@@ -92,6 +93,8 @@ class Objective(Node):
             updated_at=r["updated_at"],
             row=r,
         )
+
+    history = history_field(lambda objective, info: objective.row["id"])
 
     @strawberry.field(description="The parent objective this one aligns to, if any.")
     async def parent(self, info: Info) -> Objective | None:

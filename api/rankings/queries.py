@@ -22,7 +22,7 @@ from okrank.api.graphql.ids import (
 )
 from okrank.api.graphql.pagination import after_key, connection, page_info, page_size
 from okrank.api.rankings import reads
-from okrank.api.rankings.enums import TIERS, RankingMethodEnum
+from okrank.api.rankings.enums import TIERS, AlignmentTierEnum, RankingMethodEnum
 from okrank.api.rankings.tag_history_types import TagEvent, TagEventConnection, TagEventEdge
 from okrank.api.rankings.types import (
     AlignmentMultipliers,
@@ -117,7 +117,8 @@ class RankingQueries:
 
     @strawberry.field(
         description="Tag-change history, newest first: of one item, one objective, one actor, "
-        "or the whole workspace; `since` inclusive, `until` exclusive."
+        "or the whole workspace; `since` inclusive, `until` exclusive. `keyResultId` and "
+        "`tier`: the decisions that set that key result or tier, or (retag, untag) took it away."
     )
     async def tag_history(
         self,
@@ -129,8 +130,11 @@ class RankingQueries:
         until: datetime | None = None,
         first: int = 50,
         after: str | None = None,
+        key_result_id: strawberry.ID | None = None,
+        tier: AlignmentTierEnum | None = None,
     ) -> TagEventConnection:
         limit = page_size(first)
+        key_result = need_uuid(key_result_id, "KeyResult", "keyResultId") if key_result_id else None
         item = (
             need_uuid(backlog_item_id, "BacklogItem", "backlogItemId") if backlog_item_id else None
         )
@@ -145,6 +149,8 @@ class RankingQueries:
             datetime_argument("until", until),
             after_key(after),
             limit + 1,
+            key_result,
+            tier.value if tier else None,
         )
         return connection(
             TagEventConnection, TagEventEdge, TagEvent.from_row, "position", rows, limit, after

@@ -96,12 +96,17 @@ async def tag_events_page(
     until: datetime | None,
     before_position: int | None,
     limit: int,
+    key_result_id: UUID | None = None,
+    tier: str | None = None,
 ) -> list[Row]:
     return await pool.fetch(
         "SELECT * FROM tag_events WHERE workspace = $1"
         " AND ($2::uuid IS NULL OR item_id = $2) AND ($3::uuid IS NULL OR objective_id = $3)"
         " AND ($4::text IS NULL OR actor = $4) AND ($5::timestamptz IS NULL OR at >= $5)"
         " AND ($6::timestamptz IS NULL OR at < $6) AND ($7::bigint IS NULL OR position < $7)"
+        # A key result or tier a decision sets, or (retag, untag) takes away.
+        " AND ($9::uuid IS NULL OR key_result_id = $9 OR previous_key_result_id = $9)"
+        " AND ($10::text IS NULL OR tier = $10 OR previous_tier = $10)"
         " ORDER BY position DESC LIMIT $8",
         workspace,
         item_id,
@@ -111,6 +116,8 @@ async def tag_events_page(
         until,
         before_position,
         limit,
+        key_result_id,
+        tier,
     )
 
 

@@ -7,10 +7,12 @@ from typing import Any
 
 import strawberry
 
+from okrank.api.audit.history import HISTORY, history_field
 from okrank.api.backlog.types import BacklogItem
 from okrank.api.graphql.pagination import PageInfo, edge_type
 from okrank.api.rankings.enums import AlignmentTierEnum, RankingMethodEnum
 from okrank.domain.rankings.scoring import Multipliers
+from okrank.domain.workspaces.workspace import workspace_id
 
 DEFAULTS = Multipliers()  # the domain's defaults: a workspace that never recalibrated uses them
 
@@ -95,3 +97,8 @@ class AlignmentMultipliers:
             updated_by=r["updated_by"],
             reason=r["reason"] or None,
         )
+
+    history = history_field(
+        lambda _, info: workspace_id(info.context.workspace),
+        HISTORY + " Of the workspace: its multipliers' recalibrations.",
+    )

@@ -25,6 +25,7 @@ from okrank.projections.engine.runner import REBUILD_SECTION, VIEWS, event_store
 from okrank.projections.engine.view import PROGRESS_CHANNEL, ReadModelView, decode
 
 REBUILD_SCHEMA = "okrank_rebuild"
+REBUILT_VIEWS = [(p, v) for p, v in VIEWS if v.rebuilt]  # not the audit chain: a record
 # The library's datastore names tracking tables with its schema (POSTGRES_SCHEMA, unset here);
 # the views' own tables live in the connection's current schema.
 TRACKING_SCHEMA = "public"
@@ -57,7 +58,7 @@ def rebuild(database_url: str, progress: Callable[[int, int], Any] | None = None
     app = OkrankApplication(env=event_store_env(database_url))
     try:
         with psycopg.connect(database_url, autocommit=True) as lock_conn:
-            for _, view_cls in VIEWS:
+            for _, view_cls in REBUILT_VIEWS:
                 got = lock_conn.execute(
                     "SELECT pg_try_advisory_lock(%s)", (lock_key(view_cls.view_name),)
                 ).fetchone()
@@ -101,7 +102,7 @@ def _replay(
     try:
         views: list[ReadModelView] = []
         handled: dict[str, str] = {}  # topic → the first view that handles it
-        for _, view_cls in VIEWS:
+        for _, view_cls in REBUILT_VIEWS:
             view = view_cls(datastore)
             view.create_table()
             views.append(view)
@@ -140,7 +141,7 @@ def _swap(database_url: str, positions: dict[str, int]) -> None:
     with psycopg.connect(database_url) as conn:  # one transaction, committed on exit
         live = conn.execute("SELECT current_schema()").fetchone()[0]
         status.create_table(conn)
-        for _, view_cls in VIEWS:
+        for _, view_cls in REBUILT_VIEWS:
             tables = [(t, live) for t in view_cls.tables if t not in view_cls.kept_on_rebuild]
             for table, schema in [*tables, (f"{view_cls.view_name}_tracking", TRACKING_SCHEMA)]:
                 name, target = Identifier(table), Identifier(schema)
@@ -150,6 +151,6 @@ def _swap(database_url: str, positions: dict[str, int]) -> None:
                         Identifier(REBUILD_SCHEMA), name, target
                     )
                 )
-        status.clear(conn, [v.view_name for _, v in VIEWS])
+        status.clear(conn, [v.view_name for _, v in REBUILT_VIEWS])
         for view_name, position in positions.items():
             conn.execute("SELECT pg_notify(%s, %s)", (PROGRESS_CHANNEL, f"{view_name}:{position}"))

@@ -14,6 +14,7 @@ from psycopg.conninfo import conninfo_to_dict
 from psycopg.sql import SQL, Identifier
 
 from okrank.domain.application import OkrankApplication
+from okrank.projections.audit.chain_view import AuditChainProjection, AuditChainView
 from okrank.projections.catalog.view import CatalogProjection, CatalogView
 from okrank.projections.engine import status
 from okrank.projections.engine.database_settings import CONNECT_TIMEOUT_SECONDS
@@ -27,10 +28,14 @@ log = logging.getLogger("okrank.projections")
 VIEWS: list[tuple[type[ViewProjection], type[ReadModelView]]] = [
     (CatalogProjection, CatalogView),
     (TagHistoryProjection, TagHistoryView),
+    (AuditChainProjection, AuditChainView),
 ]
 REBUILD_SECTION = 1000  # notifications per read and per transaction when rebuilding
 SCHEMA_LOCK = zlib.crc32(b"okrank:schema")  # serialises table creation across processes
 DEFAULT_POISON_RECHECK_SECONDS = 15.0
+# A view applies one batch at a time: its worker keeps one connection per pool open and opens
+# more only when needed (up to the same 8 as the API's pools), so idle views do not hold 8 each.
+WORKER_POOL = {"POSTGRES_POOL_SIZE": "1", "POSTGRES_MAX_OVERFLOW": "7"}
 
 
 def poison_recheck_seconds() -> float:
@@ -115,7 +120,7 @@ class ProjectionWorker:
         self.thread.join(timeout=10)
 
     def _run(self) -> None:
-        env = event_store_env(self.database_url)
+        env = {**event_store_env(self.database_url), **WORKER_POOL}
         while not self.stopping.is_set():
             try:
                 with psycopg.connect(self.database_url, autocommit=True) as lock_conn:

@@ -65,6 +65,8 @@ class ReadModelView(PostgresTrackingRecorder):
     tables: ClassVar[dict[str, str]]  # table name → CREATE statement (plus index statements)
     # Logs of what was published (not derivable state): a rebuild keeps them as they are.
     kept_on_rebuild: ClassVar[frozenset[str]] = frozenset()
+    # False for a record of what was seen (the audit chain): `okrank rebuild` leaves it alone.
+    rebuilt: ClassVar[bool] = True
     indexes: ClassVar[list[str]] = []
     handlers: ClassVar[dict[type, Handler]]
 

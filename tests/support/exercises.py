@@ -149,3 +149,17 @@ def maxdiff_exercise(gql: Any, titles: list[str]) -> dict:
         )
         assert r["__typename"] == "ExerciseSuccess", r
     return ex
+
+
+def closed_moscow(gql: Any, client_factory: Any) -> tuple[dict, dict, Any]:
+    """A closed MoSCoW exercise on a fresh objective, with `sam` (STAKEHOLDER) having voted."""
+    o, items, ex = setup(gql, "MOSCOW", ["SSO", "Audit log", "Dark mode"])
+    sam = stakeholders(gql, client_factory, ex, {"sam": "Sales"})["sam"]
+    open_(gql, ex)
+    votes = [
+        {"backlogItemId": i["id"], "category": c}
+        for i, c in zip(items, ("MUST", "SHOULD", "WONT"), strict=True)
+    ]
+    assert vote(sam, ex, votes=votes)["__typename"] == "ExerciseSuccess"
+    close(gql, ex)
+    return o, ex, sam

@@ -16,7 +16,7 @@ from gql.transport.exceptions import TransportQueryError
 from okrank.api.auth import Role
 from okrank.api.graphql.ids import encode_cursor
 from tests.support.builders import item, tag
-from tests.support.exercises import close, open_, setup, stakeholders, vote
+from tests.support.exercises import close, closed_moscow, open_, setup, stakeholders, vote
 from tests.support.subscriptions import transport
 
 CHANGES = """
@@ -34,20 +34,6 @@ query($o: ID!, $e: ID!) { plan(cycle: "2026-Q3", capacity: 10,
   { objectives { accepted { rank backlogItem { title } } } } }
 """
 FROM_THE_START = encode_cursor([0, -1])
-
-
-def closed_moscow(gql: Any, client_factory: Any) -> tuple[dict, dict, Any]:
-    """A closed MoSCoW exercise on a fresh objective, with `sam` (STAKEHOLDER) having voted."""
-    o, items, ex = setup(gql, "MOSCOW", ["SSO", "Audit log", "Dark mode"])
-    sam = stakeholders(gql, client_factory, ex, {"sam": "Sales"})["sam"]
-    open_(gql, ex)
-    votes = [
-        {"backlogItemId": i["id"], "category": c}
-        for i, c in zip(items, ("MUST", "SHOULD", "WONT"), strict=True)
-    ]
-    assert vote(sam, ex, votes=votes)["__typename"] == "ExerciseSuccess"
-    close(gql, ex)
-    return o, ex, sam
 
 
 def forbidden(client: Any, query: str, variables: dict[str, Any]) -> dict[str, Any]:

@@ -57,7 +57,11 @@ def test_deep_queries_are_rejected(gql):
 def test_health_endpoints(server, gql):
     assert gql.http.get("/healthz").text == "ok"
     ready = gql.http.get("/readyz").json()
-    assert ready["ready"] is True and set(ready["positions"]) == {"catalog", "tag_history"}
+    assert ready["ready"] is True and set(ready["positions"]) == {
+        "catalog",
+        "tag_history",
+        "audit_chain",
+    }
 
 
 def test_graphiql_page_is_served_to_browsers(gql):

@@ -1,0 +1,1 @@
+"""GraphQL for auditors: the audit trail's head and its verification."""

@@ -1,0 +1,144 @@
+"""The audit chain view: a SHA-256 hash chain over each workspace's events, in log order.
+
+For every event the view reads the event's row back from the event store (the bytes exactly as
+stored, see domain.audit.chain) in the transaction that records its tracking position, and
+appends the next link of its workspace's chain. It is a record of what the store held when each
+event was new, not derivable state: a rebuild leaves it alone (replaying a store that was
+tampered with would only chain the tampered bytes), so it is not in the rebuild's views.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.domain import AggregateCreated, DomainEvent, Snapshot
+from psycopg import Cursor
+from psycopg.sql import SQL, Identifier
+
+from okrank.domain.application import OkrankApplication
+from okrank.domain.audit.chain import StoredEventRow, digest, genesis, next_link
+from okrank.domain.event_names import STORED_NAMES
+from okrank.domain.workspaces.workspace import Workspace
+from okrank.projections.engine.view import Handler, ReadModelView, ViewProjection
+
+EVENTS_TABLE = f"{OkrankApplication.name}_events"  # the library's table for the application
+TABLES = {
+    # Which workspace each aggregate belongs to (later events do not say).
+    "audit_originators": """
+        CREATE TABLE IF NOT EXISTS audit_originators (
+            originator_id uuid PRIMARY KEY, workspace text NOT NULL)""",
+    "audit_chain": """
+        CREATE TABLE IF NOT EXISTS audit_chain (
+            workspace text NOT NULL, seq bigint NOT NULL, position bigint NOT NULL,
+            originator_id uuid NOT NULL, originator_version bigint NOT NULL,
+            digest bytea NOT NULL, link bytea NOT NULL, PRIMARY KEY (workspace, seq))""",
+}
+INDEXES = ["CREATE UNIQUE INDEX IF NOT EXISTS audit_chain_position ON audit_chain (position)"]
+SELECT_STORED = SQL(
+    "SELECT notification_id, originator_id, originator_version, topic, state FROM {}"
+    " WHERE notification_id = ANY(%s) ORDER BY notification_id"
+).format(Identifier(EVENTS_TABLE))
+SELECT_HEADS = """
+    SELECT w, c.seq, c.link FROM unnest(%s::text[]) AS w
+    LEFT JOIN LATERAL (
+        SELECT seq, link FROM audit_chain WHERE workspace = w ORDER BY seq DESC LIMIT 1
+    ) AS c ON true"""
+
+
+@dataclass
+class ChainBatch:
+    """One transaction's events, chained together when it closes (one read of their rows)."""
+
+    curs: Cursor[Any]
+    pending: list[tuple[Any, int]] = field(default_factory=list)
+
+
+def _collect(batch: ChainBatch, event: Any, position: int) -> None:
+    batch.pending.append((event, position))
+
+
+def workspace_of_created(event: AggregateCreated) -> str:
+    return event.name if isinstance(event, Workspace.Created) else event.workspace  # type: ignore[attr-defined]
+
+
+def chained_events() -> list[type]:
+    """Every event class the application records in its log (snapshots are not in the log)."""
+    return [
+        cls
+        for cls in STORED_NAMES.values()
+        if issubclass(cls, DomainEvent) and not issubclass(cls, Snapshot)
+    ]
+
+
+class AuditChainView(ReadModelView):
+    view_name = "audit_chain"
+    tables = TABLES
+    rebuilt = False
+    indexes = INDEXES
+    handlers: dict[type, Handler] = {cls: _collect for cls in chained_events()}
+
+    def open_batch(self, curs: Cursor[Any], rebuilding: bool) -> ChainBatch:
+        return ChainBatch(curs)
+
+    def close_batch(self, batch: ChainBatch) -> None:
+        curs, pending = batch.curs, batch.pending
+        if not pending:
+            return
+        created = [
+            (e.originator_id, workspace_of_created(e))
+            for e, _ in pending
+            if isinstance(e, AggregateCreated)
+        ]
+        if created:
+            curs.executemany(
+                "INSERT INTO audit_originators VALUES (%s, %s) ON CONFLICT DO NOTHING", created
+            )
+        ids = list({e.originator_id for e, _ in pending})
+        curs.execute(
+            "SELECT originator_id, workspace FROM audit_originators WHERE originator_id = ANY(%s)",
+            (ids,),
+        )
+        # The datastore's cursors return rows as dicts.
+        workspaces: dict[UUID, str] = {r["originator_id"]: r["workspace"] for r in curs.fetchall()}
+        curs.execute(SELECT_STORED, ([p for _, p in pending],))
+        rows = [
+            StoredEventRow(
+                r["notification_id"],
+                r["originator_id"],
+                r["originator_version"],
+                r["topic"],
+                bytes(r["state"]),
+            )
+            for r in curs.fetchall()
+        ]
+        if len(rows) != len(pending):
+            raise RuntimeError("an event being chained is missing from the event store")
+        curs.execute(SELECT_HEADS, (sorted(set(workspaces.values())),))
+        heads = {
+            r["w"]: (r["seq"] or 0, bytes(r["link"]) if r["link"] is not None else genesis(r["w"]))
+            for r in curs.fetchall()
+        }
+        entries = []
+        for row in rows:
+            workspace = workspaces[row.originator_id]
+            seq, link = heads[workspace]
+            link = next_link(link, row)
+            heads[workspace] = (seq + 1, link)
+            entries.append(
+                (
+                    workspace,
+                    seq + 1,
+                    row.position,
+                    row.originator_id,
+                    row.originator_version,
+                    digest(row),
+                    link,
+                )
+            )
+        curs.executemany("INSERT INTO audit_chain VALUES (%s, %s, %s, %s, %s, %s, %s)", entries)
+
+
+class AuditChainProjection(ViewProjection):
+    name = "audit_chain"
