@@ -175,3 +175,14 @@ async def collect_exercise_changes(gql: Any, objective_id: str, started: asyncio
         20,
         0,
     )
+
+
+async def until_live(started: asyncio.Event, subscriber: asyncio.Task) -> None:
+    """Wait until the subscriber's subscription is live, or raise what ended it first (a failed
+    subscriber must fail the test, not leave it waiting on `started` for ever)."""
+    waiter = asyncio.ensure_future(started.wait())
+    await asyncio.wait({waiter, subscriber}, return_when=asyncio.FIRST_COMPLETED)
+    if not started.is_set():
+        waiter.cancel()
+        subscriber.result()  # raises the subscriber's failure
+        raise AssertionError("the subscriber ended before its subscription was live")

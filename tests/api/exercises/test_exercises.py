@@ -21,7 +21,7 @@ from tests.support.exercises import (
     stakeholders,
     vote,
 )
-from tests.support.subscriptions import collect_exercise_changes
+from tests.support.subscriptions import collect_exercise_changes, until_live
 
 
 def test_moscow_lifecycle_privacy_segments_and_exercise_ranking(gql, client_factory):
@@ -78,7 +78,7 @@ def test_moscow_lifecycle_privacy_segments_and_exercise_ranking(gql, client_fact
     async def changes_on_close() -> list[dict]:
         started = asyncio.Event()
         task = asyncio.create_task(collect_exercise_changes(gql, o["id"], started))
-        await started.wait()
+        await until_live(started, task)
         await asyncio.to_thread(close, gql, ex)
         return await task
 

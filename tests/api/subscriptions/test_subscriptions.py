@@ -25,6 +25,7 @@ from tests.support.subscriptions import (
     collect,
     drain,
     transport,
+    until_live,
     wait_live,
     wait_no_lingering_subscriptions,
 )
@@ -39,7 +40,7 @@ def test_a_mutation_reaches_a_live_subscriber_with_every_field(server, gql):
     async def scenario() -> list[dict]:
         started = asyncio.Event()
         task = asyncio.create_task(collect(server, gql.token, 3, {"objectiveId": o["id"]}, started))
-        await started.wait()
+        await until_live(started, task)
         await asyncio.to_thread(tag, gql, second["id"], o["id"])
         return await task
 
@@ -64,7 +65,7 @@ def test_resuming_with_a_cursor_delivers_each_missed_change_once_in_order(server
     async def first_change() -> dict:
         started = asyncio.Event()
         task = asyncio.create_task(collect(server, gql.token, 1, {"objectiveId": o["id"]}, started))
-        await started.wait()
+        await until_live(started, task)
         await asyncio.to_thread(tag, gql, items[1]["id"], o["id"])
         return (await task)[0]
 
@@ -105,7 +106,7 @@ def test_subscribers_only_see_their_own_workspace(server, client_factory):
     async def scenario() -> list[dict]:
         started = asyncio.Event()
         task = asyncio.create_task(collect(server, b.token, 1, {}, started))
-        await started.wait()
+        await until_live(started, task)
         await asyncio.to_thread(item, a, "a's item", (1, 1, 1, 1))
         # Then one of b's own: changes arrive in commit order, so b's first change is its own
         # unless one of a's reached it.
@@ -190,7 +191,7 @@ def test_a_mutation_on_one_process_reaches_a_subscriber_on_another(server, datab
             task = asyncio.create_task(
                 collect(other, gql.token, 1, {"objectiveId": o["id"]}, started)
             )
-            await started.wait()
+            await until_live(started, task)
             await asyncio.to_thread(tag, gql, i["id"], o["id"])  # sent to the first process
             return await task
 
