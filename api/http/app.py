@@ -85,6 +85,8 @@ def create_app(
         lifespan=lifespan(database_url, run_projections, authenticator),
     )
     app.state.max_lag_events = projection_lag.max_lag_events()
+    # A process that runs the projections is ready once their tables exist (a fresh database).
+    app.state.view_tables_exist = not run_projections
     keyed = idempotency.IdempotencyKeys(GraphQLResponseMedia(app), lambda: app.state.services.pool)
     limits = rate_limit.RateLimitSettings.from_env()
     guarded = GraphQLGuard(rate_limit.TokenRateLimit(keyed, limits), authenticator, http_limits())

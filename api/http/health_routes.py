@@ -9,6 +9,7 @@ from starlette.responses import JSONResponse, PlainTextResponse
 
 from okrank.api.graphql.context import Services
 from okrank.api.http import projection_lag, stopped_views
+from okrank.api.http.view_tables import views_without_tables
 
 
 async def healthz(request: Request) -> PlainTextResponse:
@@ -20,6 +21,17 @@ async def readyz(request: Request) -> JSONResponse:
     reason = await services.health.not_ready(services.pool, (services.progress, services.feed))
     if reason is not None:
         return JSONResponse({"ready": False, "reason": reason}, status_code=503)
+    if not getattr(request.app.state, "view_tables_exist", False):
+        try:
+            creating = await views_without_tables(services.pool)
+        except (OSError, asyncpg.PostgresError):
+            return JSONResponse({"ready": False, "reason": "database unreachable"}, status_code=503)
+        if creating:  # a fresh database: the views' leaders have not created their tables yet
+            return JSONResponse(
+                {"ready": False, "reason": "read models not created yet", "views": creating},
+                status_code=503,
+            )
+        request.app.state.view_tables_exist = True  # tables are never dropped while serving
     try:
         stopped = stopped_views.not_ready(await stopped_views.load(services.pool))
     except (OSError, asyncpg.PostgresError):
