@@ -21,7 +21,7 @@ async def readyz(request: Request) -> JSONResponse:
     reason = await services.health.not_ready(services.pool, (services.progress, services.feed))
     if reason is not None:
         return JSONResponse({"ready": False, "reason": reason}, status_code=503)
-    if not getattr(request.app.state, "view_tables_exist", False):
+    if not request.app.state.view_tables_exist:  # set by create_app, true once seen
         try:
             creating = await views_without_tables(services.pool)
         except (OSError, asyncpg.PostgresError):
