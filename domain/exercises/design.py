@@ -97,13 +97,17 @@ def extension_sets(
     if k < 2:
         return {}
     out = {}
-    for p in participants:
+    # Each participant's sets miss one of the k + 1 positions; successive participants start one
+    # position further on, so over the participants every position is taken equally often (to
+    # within one). A random start per participant left one position at 4 of a mean of 9.
+    first = int(np.random.default_rng(seed_of(exercise_id, new_item)).integers(k + 1))
+    for index, p in enumerate(participants):
         rng = np.random.default_rng(seed_of(exercise_id, new_item, p))
         order = list(rng.permutation(len(existing)))
         # Cycle through a shuffled order so companions are spread evenly over the sets.
         picks = [order[(n * k + j) % len(order)] for n in range(APPEARANCES) for j in range(k)]
-        # The new item takes each position in turn (from a per-participant start), not the first.
-        start = int(rng.integers(k + 1))
+        # The new item takes each position in turn, not always the first.
+        start = (first + index) % (k + 1)
         sets = []
         for n in range(APPEARANCES):
             companions = [existing[i] for i in picks[n * k : (n + 1) * k]]
