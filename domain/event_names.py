@@ -53,6 +53,7 @@ STORED_NAMES: dict[str, type] = {
     "domain.backlog_item:BacklogItem.JustifiedNonStrategic": BacklogItem.JustifiedNonStrategic,
     "domain.backlog_item:BacklogItem.StatusChanged": BacklogItem.StatusChanged,
     "domain.backlog_item:BacklogItem.ImportRecorded": BacklogItem.ImportRecorded,
+    "domain.backlog_item:BacklogItem.TeamAssigned": BacklogItem.TeamAssigned,
     # Exercise events
     "domain.exercise:Exercise.Created": Exercise.Created,
     "domain.exercise:Exercise.CandidateAdded": Exercise.CandidateAdded,

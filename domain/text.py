@@ -60,6 +60,14 @@ def optional_text(path: str, value: str | None, max_length: int) -> str:
     return text
 
 
+TEAM_MAX = 100  # a team's name, as objectives, items and sprints carry it
+
+
+def team_name(value: str | None, path: str = "team") -> str:
+    """A team is named by a free string ('' for none): the same bound everywhere it appears."""
+    return optional_text(path, value, TEAM_MAX)
+
+
 def unstorable_values(value: Any, path: tuple[str, ...] = ()) -> Iterator[tuple[list[str], str]]:
     """Every (path, problem) in a nested value of dicts, lists and scalars: strings (keys too)
     that cannot be stored, and floats that are not finite (JSON cannot hold them)."""

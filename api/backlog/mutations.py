@@ -47,6 +47,9 @@ class CreateBacklogItemInput:
     title: str = strawberry.field(description="Short name (1–200 characters).")
     description: str | None = strawberry.field(default=None, description="Details.")
     kind: ItemKindEnum = strawberry.field(default=ItemKindEnum.FEATURE, description="Kind.")
+    team: str | None = strawberry.field(
+        default=None, description="The team whose backlog it is in (at most 100 characters)."
+    )
 
     def command(self) -> commands.CreateBacklogItem:
         return command_of(self, commands.CreateBacklogItem, kind=self.kind.value)
@@ -59,6 +62,9 @@ class UpdateBacklogItemInput:
     title: str | None = strawberry.field(default=None, description="New title.")
     description: str | None = strawberry.field(default=None, description="New description.")
     kind: ItemKindEnum | None = strawberry.field(default=None, description="New kind.")
+    team: str | None = strawberry.field(
+        default=None, description='Move it to this team\'s backlog ("" for none).'
+    )
 
     def command(self) -> commands.UpdateBacklogItem:
         kind = self.kind.value if self.kind else None

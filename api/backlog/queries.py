@@ -16,6 +16,7 @@ from okrank.api.backlog.types import (
 )
 from okrank.api.graphql.ids import need_uuid
 from okrank.api.graphql.pagination import after_key, connection, page_size
+from okrank.domain.text import team_name
 
 
 @strawberry.input(description="Filters for backlogItems; all given filters must match.")
@@ -27,6 +28,9 @@ class BacklogItemFilter:
     )
     tagged: bool | None = strawberry.field(
         default=None, description="true: has at least one tag; false: out of OKR scope."
+    )
+    team: str | None = strawberry.field(
+        default=None, description="In this team's backlog (\"\": in no team's)."
     )
 
 
@@ -58,6 +62,7 @@ class BacklogQueries:
             f.tagged,
             after_key(after) or 0,
             limit + 1,
+            None if f.team is None else team_name(f.team, "filter.team"),
         )
         return connection(
             BacklogItemConnection, BacklogItemEdge, BacklogItem.from_row, "seq", rows, limit, after

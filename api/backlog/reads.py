@@ -14,7 +14,7 @@ ITEM_COLUMNS = (
     "i.id, i.seq, i.title, i.description, i.kind, i.status, i.reach, i.impact, i.confidence,"
     " i.effort, i.rice_score, i.business_value, i.time_criticality, i.risk_reduction,"
     " i.job_size, i.wsjf_score, i.justification, i.version, i.created_at, i.created_by,"
-    " i.updated_at, i.external_key, i.labels"
+    " i.updated_at, i.external_key, i.labels, i.team"
 )
 
 
@@ -45,6 +45,7 @@ async def items_page(
     tagged: bool | None,
     after_seq: int,
     limit: int,
+    team: str | None = None,
 ) -> list[Row]:
     return await pool.fetch(
         f"SELECT {ITEM_COLUMNS} FROM backlog_items i WHERE i.workspace = $1 AND i.seq > $2"
@@ -52,6 +53,7 @@ async def items_page(
         " AND ($5::uuid IS NULL OR EXISTS (SELECT 1 FROM item_tags t"
         "      WHERE t.item_id = i.id AND t.objective_id = $5))"
         " AND ($6::bool IS NULL OR $6 = EXISTS (SELECT 1 FROM item_tags t WHERE t.item_id = i.id))"
+        " AND ($8::text IS NULL OR i.team = $8)"
         " ORDER BY i.seq LIMIT $7",
         workspace,
         after_seq,
@@ -60,4 +62,5 @@ async def items_page(
         objective_id,
         tagged,
         limit,
+        team,
     )

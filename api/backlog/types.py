@@ -98,6 +98,9 @@ class BacklogItem(Node):
     labels: list[str] = strawberry.field(
         description="Labels from the tracker it was imported from."
     )
+    team: str | None = strawberry.field(
+        description="The team whose backlog the item is in, or null if none."
+    )
     row: strawberry.Private[Any]
 
     @classmethod
@@ -131,6 +134,7 @@ class BacklogItem(Node):
             updated_at=r["updated_at"],
             external_key=r.get("external_key") or None,
             labels=list(r.get("labels") or ()),
+            team=r.get("team") or None,
             row=r,
         )
 

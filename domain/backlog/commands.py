@@ -16,6 +16,7 @@ class CreateBacklogItem(Command):
     title: str
     description: str | None = None
     kind: str = "FEATURE"
+    team: str | None = None  # the team whose backlog it is in
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,7 @@ class UpdateBacklogItem(ItemCommand):
     title: str | None = None
     description: str | None = None
     kind: str | None = None
+    team: str | None = None  # '' takes the item out of any team's backlog
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,8 @@ def create_backlog_item(
         kind=kind,
         actor=actor.subject,
     )
+    if command.team:
+        item.assign_team(command.team, actor.subject)
     return store.save_new(item)
 
 
@@ -46,7 +48,7 @@ def update_backlog_item(
 ) -> CommandResult:
     c = command
     return _changed(
-        store, actor, c, lambda i: i.update(c.title, c.description, c.kind, actor.subject)
+        store, actor, c, lambda i: i.update(c.title, c.description, c.kind, actor.subject, c.team)
     )
 
 

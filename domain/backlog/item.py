@@ -20,7 +20,7 @@ from okrank.domain.rankings.scoring import (
     wsjf_score,
 )
 from okrank.domain.snapshots import StateSnapshot
-from okrank.domain.text import optional_text, require_text
+from okrank.domain.text import optional_text, require_text, team_name
 
 TITLE_MAX = 200
 DESCRIPTION_MAX = 10_000
@@ -81,6 +81,8 @@ class BacklogItem(Aggregate):
     # snapshots taken before imports existed.
     external_key = ""
     labels: tuple[str, ...] = ()
+    # Set by TeamAssigned; the class default serves items created before teams existed.
+    team = ""
 
     @event("Created")
     def __init__(self, workspace: str, title: str, description: str, kind: str, actor: str) -> None:
@@ -107,16 +109,34 @@ class BacklogItem(Aggregate):
         return title, description, kind
 
     def update(
-        self, title: str | None, description: str | None, kind: str | None, actor: str
+        self,
+        title: str | None,
+        description: str | None,
+        kind: str | None,
+        actor: str,
+        team: str | None = None,
     ) -> None:
         new = self.validated_fields(
             self.title if title is None else title,
             self.description if description is None else description,
             self.kind.value if kind is None else kind,
         )
-        if new == (self.title, self.description, self.kind.value):
+        new_team = self.team if team is None else team_name(team)
+        if new == (self.title, self.description, self.kind.value) and new_team == self.team:
             raise ValidationError("input", "nothing to change")
-        self._updated(title=new[0], description=new[1], kind=new[2], actor=actor)
+        if new != (self.title, self.description, self.kind.value):
+            self._updated(title=new[0], description=new[1], kind=new[2], actor=actor)
+        if new_team != self.team:
+            self._team_assigned(team=new_team, actor=actor)
+
+    def assign_team(self, team: str, actor: str) -> None:
+        """The team whose backlog the item is in ('' for none); a new item's first event
+        after Created when it is created with a team."""
+        self._team_assigned(team=team_name(team), actor=actor)
+
+    @event("TeamAssigned")
+    def _team_assigned(self, team: str, actor: str) -> None:
+        self.team = team
 
     @event("Updated")
     def _updated(self, title: str, description: str, kind: str, actor: str) -> None:

@@ -20,6 +20,7 @@ from okrank.domain.okrs.objective import (
     require_text,
     validate_cycle,
 )
+from okrank.domain.text import team_name
 
 
 def open_objective(store: Aggregates, ident: UUID, actor: Actor) -> Objective:
@@ -36,7 +37,7 @@ def create_objective(store: Aggregates, actor: Actor, command: CreateObjective) 
     cycle = validate_cycle(command.cycle)
     title = require_text("title", command.title, 200)
     description = optional_text("description", command.description, 10_000)
-    team = optional_text("team", command.team, 100)
+    team = team_name(command.team)
     try:
         level = ObjectiveLevel(command.level).value
     except ValueError:

@@ -56,6 +56,11 @@ def import_recorded(b: CatalogBatch, e: BacklogItem.ImportRecorded, pos: int) ->
     b.touch_item(e)
 
 
+def team_assigned(b: CatalogBatch, e: BacklogItem.TeamAssigned, pos: int) -> None:
+    b.curs.execute("UPDATE backlog_items SET team = %s WHERE id = %s", (e.team, e.originator_id))
+    b.touch_item(e)
+
+
 def rice_scored(b: CatalogBatch, e: BacklogItem.RiceScored, pos: int) -> None:
     score = rice_score(RiceInputs(e.reach, e.impact, e.confidence, e.effort))
     b.curs.execute(
@@ -132,6 +137,7 @@ HANDLERS: dict[type, Callable[[CatalogBatch, Any, int], None]] = {
     BacklogItem.Created: item_created,
     BacklogItem.Updated: item_updated,
     BacklogItem.ImportRecorded: import_recorded,
+    BacklogItem.TeamAssigned: team_assigned,
     BacklogItem.RiceScored: rice_scored,
     BacklogItem.WsjfScored: wsjf_scored,
     BacklogItem.Tagged: item_tagged,

@@ -62,4 +62,7 @@ INDEXES = [
     # An imported item's tracker key and labels (domain.backlog_import), added after the table.
     "ALTER TABLE backlog_items ADD COLUMN IF NOT EXISTS external_key text NOT NULL DEFAULT ''",
     "ALTER TABLE backlog_items ADD COLUMN IF NOT EXISTS labels text[] NOT NULL DEFAULT '{}'",
+    # The team whose backlog the item is in (BacklogItem.TeamAssigned), added after the table.
+    "ALTER TABLE backlog_items ADD COLUMN IF NOT EXISTS team text NOT NULL DEFAULT ''",
+    "CREATE INDEX IF NOT EXISTS backlog_items_ws_team ON backlog_items (workspace, team, seq)",
 ]

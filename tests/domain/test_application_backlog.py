@@ -47,6 +47,28 @@ def objective(app, active=True):
     return o
 
 
+def test_an_item_is_created_in_a_team_and_moved_to_another_or_to_none(app):
+    i = app.execute(OWNER, CreateBacklogItem("Search", team="Growth")).aggregate_id
+    assert app.repository.get(i).team == "Growth"
+    app.execute(OWNER, UpdateBacklogItem(i, team="Platform", title="Better search"))
+    saved = app.repository.get(i)
+    assert (saved.team, saved.title) == ("Platform", "Better search")
+    app.execute(OWNER, UpdateBacklogItem(i, team=""))
+    assert app.repository.get(i).team == ""
+    names = [type(e).__name__ for e in app.repository.event_store.get(i)]
+    assert names == ["Created", "TeamAssigned", "Updated", "TeamAssigned", "TeamAssigned"]
+
+
+def test_moving_an_item_to_its_own_team_changes_nothing(app):
+    i = app.execute(OWNER, CreateBacklogItem("Search", team="Growth")).aggregate_id
+    with pytest.raises(ValidationError, match="nothing to change"):
+        app.execute(OWNER, UpdateBacklogItem(i, team="Growth"))
+    with pytest.raises(ValidationError) as refused:
+        app.execute(OWNER, CreateBacklogItem("Other", team="x" * 101))
+    assert refused.value.path == ["team"]
+    assert app.repository.get(i).version == 2
+
+
 def test_create_and_update_an_item(app):
     i = item(app)
     app.execute(OWNER, UpdateBacklogItem(i, title="Better search", kind="BUG"))

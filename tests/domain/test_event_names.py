@@ -9,6 +9,7 @@ from typing import Any
 from eventsourcing.domain import Aggregate, CanMutateAggregate, DomainEvent
 
 from okrank.domain.application import OkrankApplication
+from okrank.domain.backlog.commands import CreateBacklogItem
 from okrank.domain.event_names import STORED_NAMES
 from okrank.domain.exercises.exercise import ExerciseMethod
 from okrank.domain.snapshots import StateSnapshot
@@ -64,7 +65,7 @@ def test_stored_names_are_unique_and_each_class_has_one():
 
 def events_added_since_the_old_store(app: OkrankApplication) -> None:
     """Events newer than tests/fixtures/old_store: a respondent excluded, an exercise reopened,
-    a backlog item imported from CSV."""
+    a backlog item imported from CSV, an item created in a team."""
     closed = [
         n.originator_id
         for n in app.recorder.select_notifications(start=1, limit=100_000)
@@ -74,6 +75,7 @@ def events_added_since_the_old_store(app: OkrankApplication) -> None:
     app.exclude_respondent(OWNER, maxdiff, "ext-2", "answered at random")
     app.reopen_exercise(OWNER, closed[-1], "two more stakeholders join")
     app.import_backlog_items(OWNER, "Issue key,Summary,Labels\nOKR-1,Imported,ux\n")
+    app.execute(OWNER, CreateBacklogItem("In a team", team="Growth"))
 
 
 def test_newly_written_events_and_snapshots_are_stored_under_their_registered_names():

@@ -36,8 +36,10 @@ def item(
     title: str = "Onboarding checklist",
     rice: tuple | None = None,
     wsjf: tuple | None = None,
+    team: str | None = None,
 ) -> dict[str, Any]:
-    i = gql.mutate("createBacklogItem", {"title": title}, ITEM)["backlogItem"]
+    created = {"title": title} if team is None else {"title": title, "team": team}
+    i = gql.mutate("createBacklogItem", created, ITEM)["backlogItem"]
     score: dict[str, Any] = {}
     if rice:
         score["rice"] = dict(zip(("reach", "impact", "confidence", "effort"), rice, strict=True))
