@@ -1,11 +1,14 @@
 """`okrank audit head|verify`: the audit chain's heads, and its verification against the event
-store, from a terminal (reads only; a running server keeps chaining new events)."""
+store, from a terminal (reads only; a running server keeps chaining new events). `export` and
+`verify-export` are in api.cli.audit_export."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 from typing import Any
+
+from okrank.api.cli import audit_export
 
 NOT_VERIFIED = 1  # a problem was found
 USAGE_ERROR = 2  # no such workspace, a malformed head, no chain yet
@@ -34,6 +37,7 @@ def add_parser(sub: Any, common: argparse.ArgumentParser, database: Any) -> None
     p.add_argument("--workspace", help="only this workspace (default: every workspace)")
     p.add_argument("--head", help="an earlier head (N:HASH) the history must still match")
     p.set_defaults(func=lambda args: verify(args, database))
+    audit_export.add_parsers(commands, common, database)
 
 
 def _refuse(message: str) -> None:
