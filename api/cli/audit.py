@@ -1,6 +1,6 @@
 """`okrank audit head|verify`: the audit chain's heads, and its verification against the event
 store, from a terminal (reads only; a running server keeps chaining new events). `export` and
-`verify-export` are in api.cli.audit_export."""
+`verify-export` are in api.cli.audit_export, `replay` in api.cli.audit_replay."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import argparse
 import sys
 from typing import Any
 
-from okrank.api.cli import audit_export
+from okrank.api.cli import audit_export, audit_replay
 
 NOT_VERIFIED = 1  # a problem was found
 USAGE_ERROR = 2  # no such workspace, a malformed head, no chain yet
@@ -38,6 +38,7 @@ def add_parser(sub: Any, common: argparse.ArgumentParser, database: Any) -> None
     p.add_argument("--head", help="an earlier head (N:HASH) the history must still match")
     p.set_defaults(func=lambda args: verify(args, database))
     audit_export.add_parsers(commands, common, database)
+    audit_replay.add_parser(commands, common, database)
 
 
 def _refuse(message: str) -> None:
