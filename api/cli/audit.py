@@ -9,9 +9,9 @@ import sys
 from typing import Any
 
 from okrank.api.cli import audit_export, audit_replay
+from okrank.api.cli.refusal import refuse
 
 NOT_VERIFIED = 1  # a problem was found
-USAGE_ERROR = 2  # no such workspace, a malformed head, no chain yet
 
 
 def add_parser(sub: Any, common: argparse.ArgumentParser, database: Any) -> None:
@@ -41,21 +41,16 @@ def add_parser(sub: Any, common: argparse.ArgumentParser, database: Any) -> None
     audit_replay.add_parser(commands, common, database)
 
 
-def _refuse(message: str) -> None:
-    print(f"okrank: {message}", file=sys.stderr, flush=True)
-    sys.exit(USAGE_ERROR)
-
-
-def _workspaces(conn: Any, only: str | None) -> list[str]:
+def workspaces(conn: Any, only: str | None) -> list[str]:
     known = [r[0] for r in conn.execute("SELECT DISTINCT workspace FROM audit_originators")]
     if only is None:
         return sorted(known)
     if only not in known:
-        _refuse(f"workspace {only!r} has no events in the audit chain")
+        refuse(f"workspace {only!r} has no events in the audit chain")
     return [only]
 
 
-def _connect(args: argparse.Namespace, database: Any) -> tuple[Any, object]:
+def connect(args: argparse.Namespace, database: Any) -> tuple[Any, object]:
     import psycopg
 
     url, server = database(args)
@@ -64,16 +59,16 @@ def _connect(args: argparse.Namespace, database: Any) -> tuple[Any, object]:
         conn.execute("SELECT 1 FROM audit_originators LIMIT 1")
     except psycopg.errors.UndefinedTable:
         conn.close()
-        _refuse("the audit chain has not been built yet: run okrank serve or okrank project")
+        refuse("the audit chain has not been built yet: run okrank serve or okrank project")
     return conn, server
 
 
 def head(args: argparse.Namespace, database: Any) -> None:
     from okrank.projections.audit.verify import head as head_of
 
-    conn, server = _connect(args, database)
+    conn, server = connect(args, database)
     with conn:
-        for workspace in _workspaces(conn, args.workspace):
+        for workspace in workspaces(conn, args.workspace):
             print(f"{workspace} {head_of(conn, workspace)}")
     del server
 
@@ -85,15 +80,15 @@ def verify(args: argparse.Namespace, database: Any) -> None:
     expected = None
     if args.head is not None:
         if args.workspace is None:
-            _refuse("--head goes with --workspace (a head belongs to one workspace)")
+            refuse("--head goes with --workspace (a head belongs to one workspace)")
         try:
             expected = Head.parse(args.head)
         except ValueError as exc:
-            _refuse(f"--head: {exc}")
-    conn, server = _connect(args, database)
+            refuse(f"--head: {exc}")
+    conn, server = connect(args, database)
     failed = False
     with conn:
-        for workspace in _workspaces(conn, args.workspace):
+        for workspace in workspaces(conn, args.workspace):
             result = verify_workspace(conn, workspace, expected)
             if result.verified:
                 print(f"{workspace}: {result.message}")

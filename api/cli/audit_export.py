@@ -10,8 +10,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import IO, Any
 
+from okrank.api.cli.refusal import refuse
+
 NOT_VERIFIED = 1  # the file does not verify
-USAGE_ERROR = 2  # bad arguments, no such workspace, no chain yet, an unreadable file
 
 
 def add_parsers(commands: Any, common: argparse.ArgumentParser, database: Any) -> None:
@@ -46,11 +47,6 @@ def add_parsers(commands: Any, common: argparse.ArgumentParser, database: Any) -
     p.set_defaults(func=verify_export)
 
 
-def _refuse(message: str) -> None:
-    print(f"okrank: {message}", file=sys.stderr, flush=True)
-    sys.exit(USAGE_ERROR)
-
-
 @contextmanager
 def _output(path: str | None) -> Iterator[IO[bytes]]:
     if path is None:
@@ -62,9 +58,9 @@ def _output(path: str | None) -> Iterator[IO[bytes]]:
 
 
 def export(args: argparse.Namespace, database: Any) -> None:
-    import psycopg
     from tqdm import tqdm
 
+    from okrank.api.cli.audit import connect, workspaces
     from okrank.domain.application import OkrankApplication
     from okrank.domain.audit.export_format import encoded, window
     from okrank.projections.audit.export import chained_events, export_records
@@ -72,17 +68,12 @@ def export(args: argparse.Namespace, database: Any) -> None:
     try:
         since, until = window(args.since, args.until)
     except ValueError as exc:
-        _refuse(str(exc))
-    url, server = database(args)
+        refuse(str(exc))
+    conn, server = connect(args, database)
     mapper = OkrankApplication().mapper  # decoding only: the same transcoder as the store's
-    with psycopg.connect(url) as conn:
-        try:
-            total = chained_events(conn, args.workspace)
-        except psycopg.errors.UndefinedTable:
-            _refuse("the audit chain has not been built yet: run okrank serve or okrank project")
-        conn.rollback()
-        if total == 0:
-            _refuse(f"workspace {args.workspace!r} has no events in the audit chain")
+    with conn:
+        (workspace,) = workspaces(conn, args.workspace)
+        total = chained_events(conn, workspace)
         bar = tqdm(total=total, unit="event", file=sys.stderr, disable=args.no_progress)
         with bar, _output(args.output) as out:
             records = export_records(conn, mapper, args.workspace, since, until, scanned=bar.update)
@@ -111,14 +102,14 @@ def verify_export(args: argparse.Namespace) -> None:
     try:
         expected = Head.parse(args.head) if args.head is not None else None
     except ValueError as exc:
-        _refuse(f"--head: {exc}")
+        refuse(f"--head: {exc}")
     mapper = OkrankApplication().mapper
     fmt = args.format or format_of(args.file)
     try:
         with open(args.file, encoding="utf-8", newline="") as lines:
             result = verify(parsed(lines, fmt), lambda r: record_again(mapper, r), expected)
     except (OSError, ValueError) as exc:
-        _refuse(f"{args.file}: {exc}")
+        refuse(f"{args.file}: {exc}")
     if result.verified:
         print(f"{args.file}: {result.message}")
         return

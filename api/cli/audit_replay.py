@@ -7,7 +7,7 @@ import argparse
 import sys
 from typing import Any
 
-USAGE_ERROR = 2  # a bad time or schema name, a schema that exists, no event by then
+from okrank.api.cli.refusal import refuse
 
 
 def add_parser(commands: Any, common: argparse.ArgumentParser, database: Any) -> None:
@@ -24,11 +24,6 @@ def add_parser(commands: Any, common: argparse.ArgumentParser, database: Any) ->
     p.set_defaults(func=lambda args: replay(args, database))
 
 
-def _refuse(message: str) -> None:
-    print(f"okrank: {message}", file=sys.stderr, flush=True)
-    sys.exit(USAGE_ERROR)
-
-
 def replay(args: argparse.Namespace, database: Any) -> None:
     from tqdm import tqdm
 
@@ -40,7 +35,7 @@ def replay(args: argparse.Namespace, database: Any) -> None:
         until = moment("--until", args.until)
         check_schema(args.schema)
     except ValueError as exc:
-        _refuse(str(exc))
+        refuse(str(exc))
     url, server = database(args)
     with tqdm(unit="event", desc=f"replaying into {args.schema}", file=sys.stderr) as bar:
 
@@ -52,7 +47,7 @@ def replay(args: argparse.Namespace, database: Any) -> None:
             result = replay_as_of(url, until, args.schema, progress)
         except ReplayRefused as exc:
             bar.close()
-            _refuse(str(exc))
+            refuse(str(exc))
     print(
         f"replayed {result.events} events up to position {result.position} into schema"
         f" {result.schema} (SET search_path = {result.schema})"

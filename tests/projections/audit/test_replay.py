@@ -4,8 +4,6 @@ live projections, equal to a rebuild, showed once every event up to T was projec
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -15,7 +13,7 @@ import pytest
 from okrank.domain.application import Actor, OkrankApplication
 from okrank.projections.audit.replay import ReplayRefused, replay
 from okrank.projections.engine.runner import Projections, event_store_env
-from tests.support.paths import ROOT
+from tests.support.audit_chain import okrank_audit
 from tests.support.read_models import snapshot, wait_caught_up
 from tests.support.workloads import workload
 
@@ -28,17 +26,6 @@ def app_and_url(make_database: Any):
     app = OkrankApplication(env=event_store_env(url))
     yield app, url
     app.close()
-
-
-def okrank_replay(url: str, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "okrank.api.cli", "audit", "replay", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        env={"DATABASE_URL": url, "PATH": "/usr/bin:/bin"},
-        timeout=120,
-    )
 
 
 def last_position(url: str) -> int:
@@ -62,7 +49,7 @@ def test_a_replay_holds_the_read_models_as_of_then_and_leaves_the_live_ones_alon
         projections.stop()
     live = snapshot(url)
     assert live["backlog_items"] != then["backlog_items"]  # later events changed the live ones
-    result = okrank_replay(url, "--until", moment.isoformat(), "--schema", "investigation")
+    result = okrank_audit(url, "replay", "--until", moment.isoformat(), "--schema", "investigation")
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == (
         f"replayed {then_position} events up to position {then_position} into schema"
@@ -99,5 +86,5 @@ def test_a_replay_is_refused_for_a_bad_schema_a_future_time_or_before_any_event(
     with psycopg.connect(url) as conn:
         schemas = {r[0] for r in conn.execute("SELECT nspname FROM pg_namespace")}
     assert {"early", "later"}.isdisjoint(schemas) and "first" in schemas
-    refused = okrank_replay(url, "--until", "soon", "--schema", "x")
+    refused = okrank_audit(url, "replay", "--until", "soon", "--schema", "x")
     assert refused.returncode == 2 and "is not an ISO 8601 date or time" in refused.stderr
