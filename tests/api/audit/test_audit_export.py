@@ -261,3 +261,15 @@ def test_okrank_audit_export_writes_the_same_records_and_verify_export_checks_a_
         "2026-01-01",
     )
     assert late.returncode == 2 and "is before since" in late.stderr
+
+
+def test_the_answer_is_an_attachment_of_its_format(gql):
+    item(gql, "one")
+    for fmt, media in (("jsonl", "application/x-ndjson"), ("csv", "text/csv; charset=utf-8")):
+        response = export(gql, format=fmt)
+        assert response.headers["content-type"] == media
+        assert response.headers["content-disposition"] == (
+            f'attachment; filename="okrank-audit-{gql.workspace}.{fmt}"'
+        )
+    assert export(gql).headers["content-type"] == "application/x-ndjson"  # the default
+    assert export(gql, format="csv").text.startswith("workspace,seq,position,aggregate_id,")
