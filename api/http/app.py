@@ -1,9 +1,9 @@
 """The Starlette application: GraphQL at /graphql, health at /healthz and /readyz.
 
 This module only wires the rooms together: the GraphQL view (`graphql_view`), the health
-routes (`health_routes`), the import route (`import_route`), the audit export
-(`audit_export`), metrics (`metrics`), the services'
-start and stop (`lifespan`) and the middleware around them, outermost last."""
+routes (`health_routes`), the import route (`import_route`), the audit export (`audit_export`),
+metrics (`metrics`), the services' start and stop (`lifespan`) and the middleware around them,
+outermost last."""
 
 from __future__ import annotations
 

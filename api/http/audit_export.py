@@ -31,6 +31,7 @@ from okrank.api.http.unavailable import HEADERS as UNAVAILABLE_HEADERS
 from okrank.api.http.unavailable import refusal
 from okrank.domain.audit.export_format import FORMATS, MEDIA_TYPES, encoded, window
 from okrank.projections.audit.export import chained_events, export_records
+from okrank.projections.engine.database_settings import CONNECT_TIMEOUT_SECONDS
 
 PATH = "/audit/export"
 PARAMETERS = ("format", "since", "until")
@@ -69,7 +70,7 @@ def _stream(
 
 
 def _connect(database_url: str, workspace: str) -> psycopg.Connection[Any]:
-    conn = psycopg.connect(database_url)
+    conn = psycopg.connect(database_url, connect_timeout=max(1, round(CONNECT_TIMEOUT_SECONDS)))
     try:
         chained_events(conn, workspace)  # the chain's tables exist
         conn.rollback()
@@ -107,6 +108,8 @@ def route(authenticator: Authenticator, database_url: str) -> Any:
             conn = await run_in_threadpool(_connect, database_url, principal.workspace)
         except psycopg.errors.UndefinedTable:
             return error_response(503, NOT_BUILT, UNAVAILABLE_CODE, UNAVAILABLE_HEADERS)
+        except psycopg.OperationalError:
+            return refusal()  # the database cannot be reached now
         app = request.app.state.services.app
         name = f"okrank-audit-{SAFE_NAME.sub('_', principal.workspace)}.{fmt}"
         return StreamingResponse(

@@ -5,7 +5,8 @@ so a search_path is enough). Only when every event has been applied are the live
 and the new ones moved into their place, in one transaction: a rebuild that fails (a poison
 event, a lost connection) leaves the read models and their tracking positions as they were.
 Logs of what was published (`kept_on_rebuild`, the ranking-changes outbox) are not replayed and
-stay as they are, so subscription cursors remain valid.
+stay as they are, so subscription cursors remain valid. `replay_views` alone (into another
+schema, up to a position, no swap) is the investigation replay (projections.audit.replay).
 """
 
 from __future__ import annotations
