@@ -37,6 +37,7 @@ def _ballot(input: Any) -> BallotInput:
                 a.set_index,
                 item(a.best_id, f"answers.{n}.bestId"),
                 item(a.worst_id, f"answers.{n}.worstId"),
+                a.any_important,
             )
             for n, a in enumerate(input.answers or [])
         ],
@@ -218,6 +219,12 @@ class MaxDiffAnswerInput:
     set_index: int = strawberry.field(description="Index of the set (myParticipation.sets).")
     best_id: strawberry.ID = strawberry.field(description="The item you choose as best.")
     worst_id: strawberry.ID = strawberry.field(description="The item you choose as worst.")
+    any_important: bool | None = strawberry.field(
+        default=None,
+        description="Anchored MaxDiff: your answer to “are any of these important at all?” "
+        "after the set (null: not asked). With these answers the results place each item "
+        "against that threshold (`anchoredUtility`, `mattersAtAll`).",
+    )
 
 
 @strawberry.input(description="RICE session: your estimate of one candidate.")
@@ -268,7 +275,9 @@ class SubmitBallotInput:
 @strawberry.input(
     description="Imports MaxDiff responses exported by a survey tool as CSV: a header, then one "
     "row per respondent × set with columns respondent, set, items (labels shown, separated by "
-    "|), best, worst and optionally segment. A label is a candidate's title or global ID. A bad "
+    "|), best, worst and optionally segment, important (anchored MaxDiff: yes / no, “are any "
+    "of these important at all?”) and duration (the respondent's seconds on the survey, for "
+    "the speeder flag). A label is a candidate's title or global ID. A bad "
     "file imports nothing: every bad row is reported with its line number. An import replaces "
     "the previous one."
 )

@@ -7,6 +7,7 @@ from typing import Any
 
 from okrank.api.exercises import reads
 from okrank.domain.exercises.methods.maxdiff_export import answers_csv, utilities_csv
+from okrank.domain.exercises.result_types import StoredImportRow
 
 
 async def answers_export(ctx: Any, row: Any) -> str:
@@ -19,9 +20,12 @@ async def answers_export(ctx: Any, row: Any) -> str:
     imported = row["imported"]
     if imported:
         items = imported["items"]
-        for respondent, number, shown, best, worst, segment in imported["rows"]:
-            labels = [items[i] for i in shown]
-            rows.append((str(respondent), number, labels, items[best], items[worst], segment or ""))
+        for stored in imported["rows"]:
+            r = StoredImportRow.of(stored)
+            labels = [items[i] for i in r.shown]
+            rows.append(
+                (r.respondent, r.set_number, labels, items[r.best], items[r.worst], r.segment)
+            )
     return answers_csv(rows)
 
 

@@ -212,6 +212,9 @@ def import_maxdiff_responses(
         rows = parse_responses_csv(csv_text, labels)
         items = list(ex.candidates)
         index = {i: n for n, i in enumerate(items)}
+        # Rows keep the six fields they always had; the threshold answer and the duration
+        # follow only when the file has those columns (see `StoredImportRow`).
+        later = any(r.important is not None or r.duration is not None for r in rows)
         compact = [
             [
                 r.respondent,
@@ -220,6 +223,7 @@ def import_maxdiff_responses(
                 index[r.best],
                 index[r.worst],
                 r.segment or "",
+                *([r.important, r.duration] if later else []),
             ]
             for r in rows
         ]

@@ -69,6 +69,8 @@ INDEXES = [
     # Response quality per respondent (MaxDiff), added after the table first shipped.
     "ALTER TABLE exercise_respondents ADD COLUMN IF NOT EXISTS quality jsonb",
     "ALTER TABLE exercises ADD COLUMN IF NOT EXISTS excluded jsonb",  # respondent → reason
+    # A participant's first ballot, for their duration (the speeder flag).
+    "ALTER TABLE exercise_participants ADD COLUMN IF NOT EXISTS first_submitted_at timestamptz",
 ]
 
 
@@ -202,10 +204,13 @@ def opened(curs: Cursor[Any], e: Any, pos: int) -> None:
 
 def ballot_submitted(curs: Cursor[Any], e: Any, pos: int) -> None:
     workspace = _touch(curs, e)
+    # Ballots counted before the column existed leave it null: no duration rather than a
+    # wrong one.
     curs.execute(
         "UPDATE exercise_participants SET ballot = %s, submitted_at = %s,"
+        " first_submitted_at = CASE WHEN revisions = 0 THEN %s ELSE first_submitted_at END,"
         " revisions = revisions + 1 WHERE exercise_id = %s AND subject = %s",
-        (Jsonb(e.ballot), e.timestamp, e.originator_id, e.participant),
+        (Jsonb(e.ballot), e.timestamp, e.timestamp, e.originator_id, e.participant),
     )
     _history(curs, e, pos, workspace, "BALLOT_SUBMITTED", subject=e.participant)
 
@@ -275,8 +280,9 @@ def _store_results(curs: Cursor[Any], e: Any, workspace: str) -> list[UUID]:
         (e.originator_id,),
     ).fetchall()
     people = curs.execute(
-        "SELECT subject, segment, ballot, design, budget FROM exercise_participants"
-        " WHERE exercise_id = %s ORDER BY seq",
+        "SELECT subject, segment, ballot, design, budget, CASE WHEN revisions > 1 THEN"
+        " extract(epoch FROM submitted_at - first_submitted_at) END AS duration"
+        " FROM exercise_participants WHERE exercise_id = %s ORDER BY seq",
         (e.originator_id,),
     ).fetchall()
     results = compute(
@@ -284,7 +290,14 @@ def _store_results(curs: Cursor[Any], e: Any, workspace: str) -> list[UUID]:
         [c["item_id"] for c in candidates],
         {c["item_id"]: c["price"] or 0.0 for c in candidates},
         [
-            Participant(p["subject"], p["segment"], p["ballot"], p["design"], p["budget"] or 0.0)
+            Participant(
+                p["subject"],
+                p["segment"],
+                p["ballot"],
+                p["design"],
+                p["budget"] or 0.0,
+                None if p["duration"] is None else float(p["duration"]),
+            )
             for p in people
             if p["subject"] not in excluded
         ],
