@@ -21,6 +21,7 @@ from okrank.api.exercises.enums import ExerciseMethodEnum, MoscowCategoryEnum
 from okrank.domain.bounds import BUDGET_MAX, PRICE_MAX, spelt
 from okrank.domain.exercises import commands
 from okrank.domain.exercises.ballots import BallotInput, MaxDiffAnswer
+from okrank.domain.exercises.commands import AUTO_CLOSE_ACTOR
 from okrank.domain.exercises.methods.moscow import Category
 from okrank.domain.rankings.scoring import RiceInputs
 
@@ -69,6 +70,12 @@ class CreateExerciseInput:
         default=None, description="When ballots are due (shown to participants; ISO 8601)."
     )
     set_size: int = strawberry.field(default=4, description="MaxDiff: items per set (3–5).")
+    auto_close: bool = strawberry.field(
+        default=False,
+        description="Close by itself once the deadline has passed (needs a deadline). The "
+        "server checks every few seconds and closes through the ordinary command path as "
+        f"`{AUTO_CLOSE_ACTOR}`.",
+    )
 
     def command(self) -> commands.CreateExercise:
         return command_of(
@@ -194,6 +201,29 @@ class ExcludeRespondentInput:
 
     def command(self) -> commands.ExcludeRespondent:
         return command_of(self, commands.ExcludeRespondent, exercise_id=exercise_id(self))
+
+
+@strawberry.input(description="Count an excluded respondent's answers again.")
+@versioned
+class ReinstateRespondentInput:
+    exercise_id: strawberry.ID = strawberry.field(description="An OPEN or CLOSED exercise.")
+    respondent: str = strawberry.field(description="A respondent in `excludedRespondents`.")
+    reason: str = strawberry.field(description="Why (required; in the history).")
+
+    def command(self) -> commands.ReinstateRespondent:
+        return command_of(self, commands.ReinstateRespondent, exercise_id=exercise_id(self))
+
+
+@strawberry.input(description="Turn an exercise's automatic close at its deadline on or off.")
+@versioned
+class SetExerciseAutoCloseInput:
+    exercise_id: strawberry.ID = strawberry.field(description="A DRAFT or OPEN exercise.")
+    auto_close: bool = strawberry.field(
+        description="On: it closes by itself once its deadline has passed (needs a deadline)."
+    )
+
+    def command(self) -> commands.SetExerciseAutoClose:
+        return command_of(self, commands.SetExerciseAutoClose, exercise_id=exercise_id(self))
 
 
 @strawberry.input(description="Reopen a CLOSED exercise: ballots are taken again.")

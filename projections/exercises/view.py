@@ -71,6 +71,9 @@ INDEXES = [
     "ALTER TABLE exercises ADD COLUMN IF NOT EXISTS excluded jsonb",  # respondent → reason
     # A participant's first ballot, for their duration (the speeder flag).
     "ALTER TABLE exercise_participants ADD COLUMN IF NOT EXISTS first_submitted_at timestamptz",
+    "ALTER TABLE exercises ADD COLUMN IF NOT EXISTS auto_close boolean NOT NULL DEFAULT false",
+    # The automatic closer's query: open exercises that close by themselves.
+    "CREATE INDEX IF NOT EXISTS exercises_auto_close ON exercises (status) WHERE auto_close",
 ]
 
 
@@ -248,13 +251,36 @@ def respondent_excluded(curs: Cursor[Any], e: Any, pos: int) -> tuple[str, list[
         (Jsonb({e.respondent: e.reason}), e.originator_id),
     )
     _history(curs, e, pos, workspace, "RESPONDENT_EXCLUDED", subject=e.respondent, reason=e.reason)
+    return workspace, _recompute_if_closed(curs, e, workspace)
+
+
+def respondent_reinstated(curs: Cursor[Any], e: Any, pos: int) -> tuple[str, list[UUID]]:
+    """The respondent counts again: as `respondent_excluded`, the other way."""
+    workspace = _touch(curs, e)
+    curs.execute(
+        "UPDATE exercises SET excluded = excluded - %s WHERE id = %s",
+        (e.respondent, e.originator_id),
+    )
+    _history(
+        curs, e, pos, workspace, "RESPONDENT_REINSTATED", subject=e.respondent, reason=e.reason
+    )
+    return workspace, _recompute_if_closed(curs, e, workspace)
+
+
+def _recompute_if_closed(curs: Cursor[Any], e: Any, workspace: str) -> list[UUID]:
+    """A closed exercise's results computed again; its candidates ([] while open)."""
     status = curs.execute(
         "SELECT status FROM exercises WHERE id = %s", (e.originator_id,)
     ).fetchone()["status"]
     if status != "CLOSED":
-        return workspace, []
+        return []
     _drop_results(curs, e.originator_id)
-    return workspace, _store_results(curs, e, workspace)
+    return _store_results(curs, e, workspace)
+
+
+def auto_close_set(curs: Cursor[Any], e: Any, pos: int) -> None:
+    workspace = _touch(curs, e, auto_close=e.auto_close)
+    _history(curs, e, pos, workspace, "AUTO_CLOSE_SET", reason="on" if e.auto_close else "off")
 
 
 def _drop_results(curs: Cursor[Any], exercise_id: UUID) -> None:
@@ -368,4 +394,5 @@ HANDLERS = {
     Exercise.Opened: opened,
     Exercise.BallotSubmitted: ballot_submitted,
     Exercise.ResponsesImported: responses_imported,
+    Exercise.AutoCloseSet: auto_close_set,
 }
