@@ -109,3 +109,7 @@ def test_a_ballot_carries_its_threshold_answers_and_its_participant_a_duration(
     # Two ballots: her duration is the time from the first to the last.
     (ana_quality,) = [e["node"]["quality"] for e in data["respondentUtilities"]["edges"]]
     assert ana_quality["durationSeconds"] is not None and ana_quality["durationSeconds"] >= 0
+    exported = gql.execute("query($id: ID!) { exercise(id: $id) { answersCsv } }", {"id": ex["id"]})
+    lines = exported["exercise"]["answersCsv"].splitlines()
+    assert lines[0] == "respondent,set,items,best,worst,segment,important,duration"
+    assert [line.split(",")[6] for line in lines[1:]] == ["yes", "no", ""]
