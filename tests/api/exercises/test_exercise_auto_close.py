@@ -10,8 +10,15 @@ from typing import Any
 import pytest
 
 from okrank.domain.exercises.commands import AUTO_CLOSE_ACTOR
-from tests.support.builders import item, objective, tag
-from tests.support.exercises import EXERCISE, RESULTS, open_, stakeholders, vote
+from tests.support.builders import objective
+from tests.support.exercises import (
+    EXERCISE,
+    RESULTS,
+    moscow_with_deadline,
+    open_,
+    stakeholders,
+    vote,
+)
 from tests.support.servers import ServerProcess
 from tests.support.waiting import wait_until
 
@@ -31,29 +38,8 @@ def second_server(database_url: str, server: ServerProcess) -> Iterator[ServerPr
 def test_an_exercise_with_auto_close_closes_once_at_its_deadline(
     gql: Any, client_factory: Any, second_server: ServerProcess
 ) -> None:
-    o = objective(gql)
-    items = [item(gql, t) for t in ("SSO", "Audit log")]
-    for i in items:
-        tag(gql, i["id"], o["id"])
     soon = datetime.now(UTC) + timedelta(seconds=1)
-    created = gql.mutate(
-        "createExercise",
-        {
-            "objectiveId": o["id"],
-            "method": "MOSCOW",
-            "title": "closes by itself",
-            "deadline": soon.isoformat(),
-            "autoClose": True,
-        },
-        EXERCISE,
-    )
-    assert created["__typename"] == "ExerciseSuccess", created
-    ex = created["exercise"]
-    for i in items:
-        r = gql.mutate(
-            "addExerciseCandidate", {"exerciseId": ex["id"], "backlogItemId": i["id"]}, EXERCISE
-        )
-        assert r["__typename"] == "ExerciseSuccess", r
+    ex, items = moscow_with_deadline(gql, soon, autoClose=True)
     voter = stakeholders(gql, client_factory, ex, {"early": None})["early"]
     open_(gql, ex)
     vote(voter, ex, votes=[{"backlogItemId": items[0]["id"], "category": "MUST"}])  # maybe late
