@@ -66,6 +66,8 @@ STORED_NAMES: dict[str, type] = {
     "domain.exercise:Exercise.Closed": Exercise.Closed,
     "domain.exercise:Exercise.RespondentExcluded": Exercise.RespondentExcluded,
     "domain.exercise:Exercise.Reopened": Exercise.Reopened,
+    "domain.exercise:Exercise.RespondentReinstated": Exercise.RespondentReinstated,
+    "domain.exercise:Exercise.AutoCloseSet": Exercise.AutoCloseSet,
     # Snapshots and the values inside their state (domain.snapshots markers)
     "domain.snapshots:StateSnapshot": StateSnapshot,
     "domain.backlog_item:ItemKind": ItemKind,
