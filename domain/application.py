@@ -201,6 +201,7 @@ class OkrankApplication(Application[UUID]):
     change_backlog_item_status = shorthand(backlog.ChangeBacklogItemStatus)
     import_backlog_items = shorthand(backlog.ImportBacklogItems)
     recalibrate_multipliers = shorthand(workspaces.RecalibrateMultipliers)
+    set_check_in_interval = shorthand(workspaces.SetCheckInInterval)
     create_exercise = shorthand(exercises.CreateExercise)
     add_exercise_candidate = shorthand(exercises.AddExerciseCandidate)
     withdraw_exercise_candidate = shorthand(exercises.WithdrawExerciseCandidate)

@@ -37,6 +37,7 @@ STORED_NAMES: dict[str, type] = {
     # Workspace events
     "domain.workspace:Workspace.Created": Workspace.Created,
     "domain.workspace:Workspace.MultipliersRecalibrated": Workspace.MultipliersRecalibrated,
+    "domain.workspace:Workspace.CheckInIntervalSet": Workspace.CheckInIntervalSet,
     # Objective events
     "domain.objective:Objective.Created": Objective.Created,
     "domain.objective:Objective.KeyResultAdded": Objective.KeyResultAdded,

@@ -38,6 +38,7 @@ MUTATIONS: dict[str, Permission] = {
     "closeObjective": OWNED,
     # The team checks in at the sprint review; an auditor or a stakeholder only reads.
     "checkInKeyResult": Permission(TEAM),
+    "setCheckInInterval": Permission(ADMINS),
     "createBacklogItem": OWNED,
     "updateBacklogItem": OWNED,
     "scoreBacklogItem": OWNED,

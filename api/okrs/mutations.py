@@ -1,4 +1,5 @@
-"""Objective mutations: create, add a key result, activate, close, check in a key result."""
+"""OKR mutations: create, add a key result, activate, close, check in a key result; the
+workspace's check-in interval."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from okrank.api.okrs.check_in_mutation import (
     CheckInPayload,
     check_in_success,
 )
+from okrank.api.okrs.settings import OkrSettingsPayload, SetCheckInIntervalInput, settings_success
 from okrank.api.okrs.types import Objective, ObjectiveLevelEnum
 from okrank.domain.application import CommandResult
 from okrank.domain.bounds import KEY_RESULT_MAX, spelt
@@ -131,4 +133,11 @@ class ObjectiveMutations:
         check_in_success,
         "Check in a key result of an ACTIVE objective: its value now and the team's confidence "
         "(at the sprint review, fortnightly).",
+    )
+    set_check_in_interval = command_mutation(
+        SetCheckInIntervalInput,
+        OkrSettingsPayload,
+        settings_success,
+        "Set the days after which a key result of an ACTIVE objective without a check-in is "
+        "reported stale (ADMIN).",
     )

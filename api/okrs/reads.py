@@ -48,13 +48,41 @@ async def objectives_page(
     )
 
 
-async def team_active_key_results(pool: asyncpg.Pool, workspace: str, team: str, cycle: str) -> int:
-    return await pool.fetchval(
-        "SELECT count(*) FROM key_results k JOIN objectives o ON o.id = k.objective_id"
-        " WHERE o.workspace = $1 AND o.team = $2 AND o.cycle = $3 AND o.status = 'ACTIVE'",
+async def hygiene_facts(
+    pool: asyncpg.Pool, workspace: str, team: str, cycle: str, aligned_cycles: Sequence[str]
+) -> Row:
+    """What the hygiene rules need beyond the objective itself, in one round trip: the team's
+    active key results and objectives in the cycle, whether the COMPANY level has objectives
+    in `aligned_cycles`, and the workspace's check-in interval (null: the default)."""
+    return await pool.fetchrow(
+        "SELECT (SELECT count(*) FROM key_results k JOIN objectives o ON o.id = k.objective_id"
+        "  WHERE o.workspace = $1 AND o.team = $2 AND o.cycle = $3 AND o.status = 'ACTIVE')"
+        "  AS active_key_results,"
+        " (SELECT count(*) FROM objectives WHERE workspace = $1 AND team = $2 AND cycle = $3"
+        "  AND status <> 'ARCHIVED') AS objectives,"
+        " EXISTS (SELECT 1 FROM objectives WHERE workspace = $1 AND level = 'COMPANY'"
+        "  AND cycle = ANY($4::text[]) AND status <> 'ARCHIVED') AS company_has_objectives,"
+        " (SELECT check_in_interval_days FROM workspaces WHERE workspace = $1)"
+        "  AS check_in_interval_days",
         workspace,
         team,
         cycle,
+        aligned_cycles,
+    )
+
+
+async def team_objectives(pool: asyncpg.Pool, workspace: str, team: str, cycle: str) -> list[Row]:
+    return await pool.fetch(
+        "SELECT * FROM objectives WHERE workspace = $1 AND team = $2 AND cycle = $3 ORDER BY seq",
+        workspace,
+        team,
+        cycle,
+    )
+
+
+async def check_in_interval(pool: asyncpg.Pool, workspace: str) -> Row | None:
+    return await pool.fetchrow(
+        "SELECT check_in_interval_days, version FROM workspaces WHERE workspace = $1", workspace
     )
 
 

@@ -13,12 +13,11 @@ from okrank.api.audit.history import history_field
 from okrank.api.graphql.ids import to_global_id
 from okrank.api.graphql.node import Node, load_node
 from okrank.api.graphql.pagination import connection_types
-from okrank.api.okrs import reads
 from okrank.api.okrs.check_ins import CheckInConnection, check_ins_connection
+from okrank.api.okrs.hygiene import OkrWarning, objective_warnings
 from okrank.domain.okrs.grading import grade, mean_grade, progress
-from okrank.domain.okrs.objective import HEALTHY_KEY_RESULTS, ObjectiveLevel, ObjectiveStatus
-
-TEAM_CYCLE_ACTIVE_KR_LIMIT = 8
+from okrank.domain.okrs.hygiene import WarningCode
+from okrank.domain.okrs.objective import ObjectiveLevel, ObjectiveStatus
 
 ObjectiveLevelEnum = strawberry.enum(
     ObjectiveLevel, name="ObjectiveLevel", description="Where an objective sits."
@@ -160,24 +159,28 @@ class Objective(Node):
         return mean_grade([key_result_grade(r) for r in rows])
 
     @strawberry.field(
+        description="OKR hygiene warnings of the objective (and of its team's cycle), each with "
+        "a code and a message: see OkrWarningCode."
+    )
+    async def hygiene(self, info: Info) -> list[OkrWarning]:
+        rows = await info.context.loaders.key_results.load(self.row["id"])
+        return [OkrWarning.of(w) for w in await objective_warnings(info.context, self.row, rows)]
+
+    @strawberry.field(
         description="Health warnings: more than 5 key results on the objective, or more than 8 "
-        "active key results in the team's cycle."
+        "active key results in the team's cycle.",
+        deprecation_reason="Use `hygiene`: every warning, with a code.",
     )
     async def warnings(self, info: Info) -> list[str]:
-        out = []
-        count = len(await info.context.loaders.key_results.load(self.row["id"]))
-        if count > HEALTHY_KEY_RESULTS:
-            out.append(f"{count} key results: more than {HEALTHY_KEY_RESULTS} dilutes focus")
-        if self.team:
-            active = await reads.team_active_key_results(
-                info.context.pool, info.context.workspace, self.team, self.cycle
-            )
-            if active > TEAM_CYCLE_ACTIVE_KR_LIMIT:
-                out.append(
-                    f"team {self.team} has {active} active key results in {self.cycle}: "
-                    f"more than {TEAM_CYCLE_ACTIVE_KR_LIMIT}"
-                )
-        return out
+        rows = await info.context.loaders.key_results.load(self.row["id"])
+        warnings = await objective_warnings(info.context, self.row, rows)
+        return [w.message for w in warnings if w.code in LEGACY_WARNINGS]
+
+
+# What `Objective.warnings` reported before `hygiene`, and still does.
+LEGACY_WARNINGS = frozenset(
+    {WarningCode.TOO_MANY_KEY_RESULTS, WarningCode.TEAM_TOO_MANY_ACTIVE_KEY_RESULTS}
+)
 
 
 async def load_objective(info: Info, objective_id: UUID | None) -> Objective | None:

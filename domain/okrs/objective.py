@@ -15,7 +15,6 @@ from okrank.domain.snapshots import StateSnapshot
 from okrank.domain.text import optional_text, require_text
 
 CYCLE_PATTERN = re.compile(r"[0-9]{4}(-Q[1-4])?")
-HEALTHY_KEY_RESULTS = 5  # more than this per objective is reported as a warning
 CHECK_IN_NOTE_MAX = 2_000
 
 

@@ -1,5 +1,6 @@
-"""Catalog handler of key-result check-ins: the check-in history, and the key result's latest
-value, confidence and time kept on its row (so a page of key results stays one query)."""
+"""Catalog handlers of key-result check-ins: the check-in history, and the key result's latest
+value, confidence and time kept on its row (so a page of key results stays one query); and the
+workspace's check-in interval, after which a key result is reported stale."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Any
 from uuid import UUID, uuid5
 
 from okrank.domain.okrs.objective import Objective
+from okrank.domain.workspaces.workspace import Workspace
 from okrank.projections.catalog.batch import CatalogBatch
 
 TABLES = {
@@ -27,6 +29,8 @@ INDEXES = [
     "ALTER TABLE key_results ADD COLUMN IF NOT EXISTS current_value float8",
     "ALTER TABLE key_results ADD COLUMN IF NOT EXISTS confidence float8",
     "ALTER TABLE key_results ADD COLUMN IF NOT EXISTS last_check_in_at timestamptz",
+    # The workspace's own interval in days; null: the default (domain.okrs.hygiene).
+    "ALTER TABLE workspaces ADD COLUMN IF NOT EXISTS check_in_interval_days int",
 ]
 
 
@@ -62,6 +66,16 @@ def key_result_checked_in(b: CatalogBatch, e: Objective.KeyResultCheckedIn, pos:
     )
 
 
+def check_in_interval_set(b: CatalogBatch, e: Workspace.CheckInIntervalSet, pos: int) -> None:
+    """The interval, and the workspace's version (every workspace command's expectedVersion);
+    updated_at/by and reason stay those of the last recalibration."""
+    b.curs.execute(
+        "UPDATE workspaces SET check_in_interval_days = %s, version = %s WHERE id = %s",
+        (e.days, e.originator_version, e.originator_id),
+    )
+
+
 HANDLERS: dict[type, Callable[[CatalogBatch, Any, int], None]] = {
     Objective.KeyResultCheckedIn: key_result_checked_in,
+    Workspace.CheckInIntervalSet: check_in_interval_set,
 }

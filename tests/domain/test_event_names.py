@@ -64,7 +64,7 @@ def test_stored_names_are_unique_and_each_class_has_one():
 
 def events_added_since_the_old_store(app: OkrankApplication) -> None:
     """Events newer than tests/fixtures/old_store: a respondent excluded, an exercise reopened,
-    a backlog item imported from CSV, a key result checked in."""
+    a backlog item imported from CSV, a key result checked in, a check-in interval set."""
     notifications = app.recorder.select_notifications(start=1, limit=100_000)
     closed = [
         n.originator_id for n in notifications if n.topic == "domain.exercise:Exercise.Closed"
@@ -76,6 +76,7 @@ def events_added_since_the_old_store(app: OkrankApplication) -> None:
     activated = [n.originator_id for n in notifications if n.topic.endswith("Objective.Activated")]
     active = next(o for o in map(app.repository.get, activated) if o.status == "ACTIVE")
     app.check_in_key_result(OWNER, active.id, active.key_results[0].id, 1.0, 0.5)
+    app.set_check_in_interval(OWNER, 7)
 
 
 def test_newly_written_events_and_snapshots_are_stored_under_their_registered_names():
