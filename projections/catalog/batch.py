@@ -43,3 +43,10 @@ class CatalogBatch:
             "UPDATE backlog_items SET version = %s, updated_at = %s WHERE id = %s",
             (e.originator_version, e.timestamp, e.originator_id),
         )
+
+    def touch_objective(self, e: Any) -> str:
+        """An objective event's version and time on the objective's row; its workspace."""
+        return self.curs.execute(
+            "UPDATE objectives SET version = %s, updated_at = %s WHERE id = %s RETURNING workspace",
+            (e.originator_version, e.timestamp, e.originator_id),
+        ).fetchone()["workspace"]

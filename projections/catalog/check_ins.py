@@ -40,15 +40,12 @@ def check_in_id(objective_id: UUID, version: int) -> UUID:
 
 
 def key_result_checked_in(b: CatalogBatch, e: Objective.KeyResultCheckedIn, pos: int) -> None:
-    row = b.curs.execute(
-        "UPDATE objectives SET version = %s, updated_at = %s WHERE id = %s RETURNING workspace",
-        (e.originator_version, e.timestamp, e.originator_id),
-    ).fetchone()
+    workspace = b.touch_objective(e)
     b.curs.execute(
         "INSERT INTO key_result_check_ins VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
         (
             check_in_id(e.originator_id, e.originator_version),
-            row["workspace"],
+            workspace,
             e.originator_id,
             e.key_result_id,
             e.value,
