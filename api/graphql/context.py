@@ -31,6 +31,7 @@ class Services:
     progress: Progress
     feed: RankingFeed
     health: DatabaseHealth
+    okr_feed: RankingFeed  # the same feed, following the OKR-change outbox
     service_tokens: ServiceTokens | None = None
 
 

@@ -31,6 +31,10 @@ class CatalogBatch:
             return cls(curs, workspaces, None, {})
         return cls(curs, workspaces, index)
 
+    @property
+    def rebuilding(self) -> bool:
+        return self.index is None
+
     def item_workspace(self, item_id: UUID) -> str:
         workspace = self.workspaces.find(self.curs, item_id)
         if workspace is None:  # an event of an item never created: it can never apply

@@ -8,9 +8,12 @@ from collections.abc import Callable
 from typing import Any
 from uuid import UUID, uuid5
 
+from okrank.domain.okrs.grading import grade, mean_grade
 from okrank.domain.okrs.objective import Objective
 from okrank.domain.workspaces.workspace import Workspace
+from okrank.projections.catalog import okr_changes
 from okrank.projections.catalog.batch import CatalogBatch
+from okrank.projections.catalog.okr_changes import OkrChange, OkrChangeKind
 
 TABLES = {
     "key_result_check_ins": """
@@ -56,11 +59,41 @@ def key_result_checked_in(b: CatalogBatch, e: Objective.KeyResultCheckedIn, pos:
             pos,
         ),
     )
+    changes = [] if b.rebuilding else grade_changes(b, e)
     b.curs.execute(
         "UPDATE key_results SET current_value = %s, confidence = %s, last_check_in_at = %s"
         " WHERE id = %s",
         (e.value, e.confidence, e.timestamp, e.key_result_id),
     )
+    okr_changes.record(b, workspace, e, pos, changes)
+
+
+def grade_changes(b: CatalogBatch, e: Objective.KeyResultCheckedIn) -> list[OkrChange]:
+    """The check-in with its key result's grade before and after, then the objective's grade
+    change if it moved (read before the key result's row is updated)."""
+    rows = b.curs.execute(
+        "SELECT id, baseline, target, current_value FROM key_results WHERE objective_id = %s",
+        (e.originator_id,),
+    ).fetchall()
+    before = {r["id"]: grade(r["baseline"], r["target"], r["current_value"]) for r in rows}
+    after = dict(before)
+    mine = next(r for r in rows if r["id"] == e.key_result_id)
+    after[e.key_result_id] = grade(mine["baseline"], mine["target"], e.value)
+    kr, ident = e.key_result_id, e.originator_id
+    checked = OkrChange(
+        OkrChangeKind.KEY_RESULT_CHECKED_IN,
+        ident,
+        kr,
+        e.value,
+        e.confidence,
+        before[kr],
+        after[kr],
+    )
+    old, new = mean_grade(list(before.values())), mean_grade(list(after.values()))
+    if old == new:
+        return [checked]
+    moved = OkrChange(OkrChangeKind.GRADE_CHANGED, ident, kr, None, None, old, new)
+    return [checked, moved]
 
 
 def check_in_interval_set(b: CatalogBatch, e: Workspace.CheckInIntervalSet, pos: int) -> None:

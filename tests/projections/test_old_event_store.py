@@ -83,6 +83,14 @@ def test_an_event_store_written_before_the_rename_loads_and_rebuilds_the_same_re
     # Columns added since (the backlog import's tracker key and labels): old items have none.
     for row in now[0]["backlog_items"]:
         assert (row.pop("external_key"), row.pop("labels")) == ("", [])
+    # And the check-ins' (the old store has none): a key result's latest, the interval, tables.
+    for row in now[0]["key_results"]:
+        assert [row.pop(c) for c in ("current_value", "confidence", "last_check_in_at")] == [
+            None
+        ] * 3
+    for row in now[0]["workspaces"]:
+        assert row.pop("check_in_interval_days") is None
+    assert now[0].pop("key_result_check_ins") == []
     assert now[0] == old_code[0]  # everything but the exercise statistics: as the old code made it
     assert now[1] == statistics
 

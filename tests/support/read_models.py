@@ -19,6 +19,7 @@ TABLES = {
     "ranking_entries": "workspace, scope, method, item_id",
     "tag_events": "position",
     "ranking_changes": "position, ordinal",
+    "okr_changes": "position, ordinal",
     "exercises": "id",
     "exercise_candidates": "exercise_id, item_id",
     "exercise_participants": "exercise_id, subject",
