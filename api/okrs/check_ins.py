@@ -48,9 +48,12 @@ async def check_ins_connection(
 ) -> Any:
     limit = page_size(first)
     ctx = info.context
-    rows = await reads.check_ins_page(
-        ctx.pool, ctx.workspace, key_result_id, after_key(after), limit + 1
-    )
+    if after is None:  # the first page: batched across the request's key results
+        rows = await ctx.loaders.first_check_ins.load((key_result_id, limit + 1))
+    else:
+        rows = await reads.check_ins_page(
+            ctx.pool, ctx.workspace, key_result_id, after_key(after), limit + 1
+        )
     return connection(
         CheckInConnection, CheckInEdge, CheckIn.from_row, "position", rows, limit, after
     )

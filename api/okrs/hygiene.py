@@ -10,7 +10,6 @@ from typing import Any
 import strawberry
 
 from okrank.api.graphql.ids import to_global_id
-from okrank.api.okrs import reads
 from okrank.domain.okrs import hygiene
 from okrank.domain.okrs.hygiene import WarningCode
 
@@ -59,9 +58,7 @@ def team_facts(team: str, cycle: str, facts: Any) -> hygiene.TeamCycleFacts:
 
 
 async def facts_of(ctx: Any, team: str, cycle: str) -> Any:
-    return await reads.hygiene_facts(
-        ctx.pool, ctx.workspace, team, cycle, hygiene.aligned_cycles(cycle)
-    )
+    return await ctx.loaders.hygiene_facts.load((team, cycle))
 
 
 async def objective_warnings(

@@ -134,3 +134,19 @@ async def check_ins_by_id(pool: asyncpg.Pool, workspace: str, ident: UUID) -> li
     return await pool.fetch(
         "SELECT * FROM key_result_check_ins WHERE workspace = $1 AND id = $2", workspace, ident
     )
+
+
+async def latest_check_ins(
+    pool: asyncpg.Pool, workspace: str, key_result_ids: Sequence[UUID], limit: int
+) -> list[Row]:
+    """The newest `limit` check-ins of each key result, newest first: the first page of many
+    key results' histories in one query."""
+    return await pool.fetch(
+        "SELECT * FROM (SELECT *, row_number() OVER (PARTITION BY key_result_id"
+        "  ORDER BY position DESC) AS n FROM key_result_check_ins"
+        "  WHERE workspace = $1 AND key_result_id = ANY($2::uuid[])) c"
+        " WHERE n <= $3 ORDER BY key_result_id, position DESC",
+        workspace,
+        key_result_ids,
+        limit,
+    )
