@@ -39,12 +39,13 @@ from okrank.api.graphql.node import Node
 from okrank.api.http import metrics
 from okrank.api.http.unavailable import MaskErrorsExceptOutage
 from okrank.api.okrs.mutations import ObjectiveMutations
+from okrank.api.okrs.okr_changed import OkrSubscription
 from okrank.api.okrs.queries import OkrQueries
 from okrank.api.okrs.types import load_objective
 from okrank.api.plan.queries import PlanQueries
 from okrank.api.rankings.mutations import RankingMutations
 from okrank.api.rankings.queries import RankingQueries
-from okrank.api.subscriptions.ranking_changed import Subscription
+from okrank.api.subscriptions.ranking_changed import RankingSubscription
 from okrank.api.webhooks.graphql import WebhookMutations, WebhookQueries
 
 # Each node type's loader, by the type name in its global ID (what `node(id:)` can fetch).
@@ -102,7 +103,9 @@ Mutation = merge_types(
         BacklogImportMutations,
     ),
 )
+Subscription = merge_types("Subscription", (RankingSubscription, OkrSubscription))
 Query.__strawberry_definition__.description = RootQuery.__strawberry_definition__.description
+Subscription.__strawberry_definition__.description = "Live updates."
 Mutation.__strawberry_definition__.description = (
     "Commands. Each answers after queries can see its effect."
 )
