@@ -189,6 +189,7 @@ class OkrankApplication(Application[UUID]):
     add_key_result = shorthand(okrs.AddKeyResult)
     activate_objective = shorthand(okrs.ActivateObjective)
     close_objective = shorthand(okrs.CloseObjective)
+    check_in_key_result = shorthand(okrs.CheckInKeyResult)
     create_backlog_item = shorthand(backlog.CreateBacklogItem)
     update_backlog_item = shorthand(backlog.UpdateBacklogItem)
     score_backlog_item = shorthand(backlog.ScoreBacklogItem)

@@ -42,6 +42,7 @@ STORED_NAMES: dict[str, type] = {
     "domain.objective:Objective.KeyResultAdded": Objective.KeyResultAdded,
     "domain.objective:Objective.Activated": Objective.Activated,
     "domain.objective:Objective.Closed": Objective.Closed,
+    "domain.objective:Objective.KeyResultCheckedIn": Objective.KeyResultCheckedIn,
     # Backlog item events
     "domain.backlog_item:BacklogItem.Created": BacklogItem.Created,
     "domain.backlog_item:BacklogItem.Updated": BacklogItem.Updated,

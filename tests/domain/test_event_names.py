@@ -65,17 +65,19 @@ def test_stored_names_are_unique_and_each_class_has_one():
 
 def events_added_since_the_old_store(app: OkrankApplication) -> None:
     """Events newer than tests/fixtures/old_store: a respondent excluded, an exercise reopened,
-    a backlog item imported from CSV, an item created in a team."""
+    a backlog item imported from CSV, an item created in a team, a key result checked in."""
+    notifications = app.recorder.select_notifications(start=1, limit=100_000)
     closed = [
-        n.originator_id
-        for n in app.recorder.select_notifications(start=1, limit=100_000)
-        if n.topic == "domain.exercise:Exercise.Closed"
+        n.originator_id for n in notifications if n.topic == "domain.exercise:Exercise.Closed"
     ]
     maxdiff = next(i for i in closed if app.repository.get(i).method == ExerciseMethod.MAXDIFF)
     app.exclude_respondent(OWNER, maxdiff, "ext-2", "answered at random")
     app.reopen_exercise(OWNER, closed[-1], "two more stakeholders join")
     app.import_backlog_items(OWNER, "Issue key,Summary,Labels\nOKR-1,Imported,ux\n")
     app.execute(OWNER, CreateBacklogItem("In a team", team="Growth"))
+    activated = [n.originator_id for n in notifications if n.topic.endswith("Objective.Activated")]
+    active = next(o for o in map(app.repository.get, activated) if o.status == "ACTIVE")
+    app.check_in_key_result(OWNER, active.id, active.key_results[0].id, 1.0, 0.5)
 
 
 def test_newly_written_events_and_snapshots_are_stored_under_their_registered_names():

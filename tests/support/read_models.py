@@ -13,6 +13,7 @@ TABLES = {
     "workspaces": "id",
     "objectives": "id",
     "key_results": "id",
+    "key_result_check_ins": "id",
     "backlog_items": "id",
     "item_tags": "item_id, objective_id",
     "ranking_entries": "workspace, scope, method, item_id",
