@@ -12,7 +12,7 @@ from typing import Any
 
 from psycopg import Cursor
 
-from okrank.projections.catalog import backlog, check_ins, exercises, okrs
+from okrank.projections.catalog import backlog, check_ins, exercises, okrs, sprint_tables, sprints
 from okrank.projections.catalog.batch import CatalogBatch
 from okrank.projections.catalog.item_workspaces import ItemWorkspaces
 from okrank.projections.catalog.rankings import recompute_deferred
@@ -29,12 +29,25 @@ class CatalogView(ReadModelView):
     tables = {
         **TABLES,
         **check_ins.TABLES,
+        **sprint_tables.TABLES,
         **exercise_tables.TABLES,
         "ranking_changes": CHANGE_TABLE,
     }
-    indexes = INDEXES + check_ins.INDEXES + exercise_tables.INDEXES + CHANGE_INDEXES
+    indexes = (
+        INDEXES
+        + check_ins.INDEXES
+        + sprint_tables.INDEXES
+        + exercise_tables.INDEXES
+        + CHANGE_INDEXES
+    )
     kept_on_rebuild = frozenset({"ranking_changes"})
-    handlers = {**okrs.HANDLERS, **check_ins.HANDLERS, **backlog.HANDLERS, **exercises.HANDLERS}
+    handlers = {
+        **okrs.HANDLERS,
+        **check_ins.HANDLERS,
+        **backlog.HANDLERS,
+        **exercises.HANDLERS,
+        **sprints.HANDLERS,
+    }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

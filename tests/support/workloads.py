@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import random
+from datetime import date
 from typing import Any
 from uuid import UUID
 
@@ -12,6 +13,7 @@ from okrank.domain.backlog.item import ItemStatus
 from okrank.domain.errors import DomainError
 from okrank.domain.exercises.ballots import BallotInput, MaxDiffAnswer
 from okrank.domain.rankings.scoring import Multipliers, RiceInputs, Tier, WsjfInputs
+from okrank.domain.sprints.zombies import ZombieThresholds
 
 
 def workload(app: OkrankApplication, actor: Actor, n: int, offset: int = 0) -> None:
@@ -37,6 +39,8 @@ def workload(app: OkrankApplication, actor: Actor, n: int, offset: int = 0) -> N
             app.justify_non_strategic(actor, i, "compliance")
     if len(still_tagged) >= 4:
         maxdiff_exercise(app, actor, objectives[1], still_tagged)
+    if len(still_tagged) >= 2:
+        sprint_run(app, actor, objectives[1], still_tagged[:2], f"team {offset}")
     app.close_objective(actor, objectives[0])
 
 
@@ -56,6 +60,26 @@ def maxdiff_exercise(app: OkrankApplication, actor: Actor, objective: UUID, item
         app.submit_ballot(Actor(actor.workspace, subject), ex, BallotInput(answers=answers))
     app.withdraw_exercise_candidate(actor, ex, items[0], "out of scope after all")
     app.close_exercise(actor, ex)
+
+
+def sprint_run(
+    app: OkrankApplication, actor: Actor, objective: UUID, items: list[UUID], team: str
+) -> None:
+    """A sprint with an eligible item, an overridden one and an unplanned one, run to its close
+    (one item done, one carried over); the workspace's zombie thresholds set."""
+    key_result = app.repository.get(objective).key_results[0].id
+    ineligible = app.create_backlog_item(actor, "untagged", team=team).aggregate_id
+    s = app.create_sprint(
+        actor, team, "2026-Q3", date(2026, 7, 1), date(2026, 7, 14), "step", objective, key_result
+    ).aggregate_id
+    for item in items:
+        app.plan_sprint_item(actor, s, item)
+    app.plan_sprint_item(actor, s, ineligible, "legal deadline", may_override=True)
+    app.unplan_sprint_item(actor, s, items[1], "too big")
+    app.start_sprint(actor, s)
+    app.change_backlog_item_status(actor, items[0], ItemStatus.DONE)
+    app.close_sprint(actor, s)
+    app.set_zombie_thresholds(actor, ZombieThresholds(2, 1), "short sprints")
 
 
 def random_workload(app: OkrankApplication, actor: Actor, rng: random.Random) -> None:
