@@ -26,10 +26,11 @@ def workload(app: OkrankApplication, actor: Actor, n: int, offset: int = 0) -> N
         app.check_in_key_result(actor, o, key_result, 4 + k, 0.6, note=f"week {offset}")
         objectives.append(o)
     still_tagged: list[UUID] = []
+    of_closed: list[UUID] = []  # tagged to the objective closed at the end: ineligible then
     for k in range(n):
         i = app.create_backlog_item(actor, f"item {offset + k}").aggregate_id
-        if k % 2 == 1 and k % 5 != 0:
-            still_tagged.append(i)
+        if k % 5 != 0:
+            (still_tagged if k % 2 == 1 else of_closed).append(i)
         app.score_backlog_item(actor, i, RiceInputs(k + 1, 1, 0.5, 2), WsjfInputs(1, 2, 3, 5))
         app.tag_backlog_item(actor, i, objectives[k % 2], Tier.DIRECT, "r")
         if k % 3 == 0:
@@ -39,9 +40,9 @@ def workload(app: OkrankApplication, actor: Actor, n: int, offset: int = 0) -> N
             app.justify_non_strategic(actor, i, "compliance")
     if len(still_tagged) >= 4:
         maxdiff_exercise(app, actor, objectives[1], still_tagged)
-    if len(still_tagged) >= 2:
-        sprint_run(app, actor, objectives[1], still_tagged[:2], f"team {offset}")
     app.close_objective(actor, objectives[0])
+    if len(still_tagged) >= 2 and of_closed:
+        sprint_run(app, actor, objectives[1], [*still_tagged[:2], of_closed[0]], f"team {offset}")
 
 
 def maxdiff_exercise(app: OkrankApplication, actor: Actor, objective: UUID, items: list) -> None:
@@ -65,16 +66,15 @@ def maxdiff_exercise(app: OkrankApplication, actor: Actor, objective: UUID, item
 def sprint_run(
     app: OkrankApplication, actor: Actor, objective: UUID, items: list[UUID], team: str
 ) -> None:
-    """A sprint with an eligible item, an overridden one and an unplanned one, run to its close
-    (one item done, one carried over); the workspace's zombie thresholds set."""
+    """A sprint with two eligible items and an ineligible one (overridden), one unplanned, run
+    to its close (one done, one carried over); the workspace's zombie thresholds set."""
     key_result = app.repository.get(objective).key_results[0].id
-    ineligible = app.create_backlog_item(actor, "untagged", team=team).aggregate_id
     s = app.create_sprint(
         actor, team, "2026-Q3", date(2026, 7, 1), date(2026, 7, 14), "step", objective, key_result
     ).aggregate_id
-    for item in items:
-        app.plan_sprint_item(actor, s, item)
-    app.plan_sprint_item(actor, s, ineligible, "legal deadline", may_override=True)
+    app.plan_sprint_item(actor, s, items[0])
+    app.plan_sprint_item(actor, s, items[1])
+    app.plan_sprint_item(actor, s, items[2], "legal deadline", may_override=True)
     app.unplan_sprint_item(actor, s, items[1], "too big")
     app.start_sprint(actor, s)
     app.change_backlog_item_status(actor, items[0], ItemStatus.DONE)
