@@ -42,7 +42,7 @@ def validate_thresholds(thresholds: ZombieThresholds) -> ZombieThresholds:
 class SprintSpan:
     """A closed sprint as the rule sees it: when it started and when it closed."""
 
-    sprint_id: object
+    sprint: object  # the caller's reference to it (an id, a row)
     started_at: datetime
     closed_at: datetime
 

@@ -40,7 +40,7 @@ def test_an_item_survives_the_closed_sprints_that_started_after_it_existed():
         SprintSpan("s1", at(2026, 7, 1), at(2026, 7, 14)),
     ]
     survived = sprints_survived(at(2026, 6, 20), spans)
-    assert [s.sprint_id for s in survived] == ["s1", "s2"]
+    assert [s.sprint for s in survived] == ["s1", "s2"]
 
 
 @pytest.mark.parametrize(
