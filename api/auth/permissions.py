@@ -97,7 +97,9 @@ CAPABILITIES: dict[str, Permission] = {
     LIST_WEBHOOKS: MANAGE_WEBHOOKS,
     LIST_SERVICE_TOKENS: MANAGE_SERVICE_TOKENS,
     GRANT_ANY_ROLE: Permission(ADMINS),
-    OVERRIDE_ELIGIBILITY: Permission(OWNERS),
+    OVERRIDE_ELIGIBILITY: Permission(
+        OWNERS, "only an ADMIN or PRODUCT_OWNER overrides eligibility"
+    ),
 }
 
 

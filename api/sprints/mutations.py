@@ -7,7 +7,7 @@ from typing import Any
 
 import strawberry
 
-from okrank.api.auth.permissions import OVERRIDE_ELIGIBILITY, allows
+from okrank.api.auth.permissions import OVERRIDE_ELIGIBILITY, allows, permission
 from okrank.api.commands.committed import state_row
 from okrank.api.commands.inputs import command_of, item_id, need_id, versioned
 from okrank.api.commands.path import command_mutation
@@ -17,7 +17,7 @@ from okrank.api.sprints import reads
 from okrank.api.sprints.types import Sprint
 from okrank.api.sprints.zombies import ZombieThresholdsType, thresholds_of
 from okrank.domain.application import CommandResult
-from okrank.domain.errors import NotFoundError
+from okrank.domain.errors import NotFoundError, PermissionDeniedError
 from okrank.domain.sprints import commands
 from okrank.domain.sprints.sprint import GOAL_MAX
 from okrank.domain.sprints.zombies import CYCLES_MAX, SPRINTS_MAX, ZombieThresholds
@@ -87,12 +87,18 @@ class PlanSprintItemInput:
     )
 
     async def command_from(self, ctx: Any) -> commands.PlanSprintItem:
+        may_override = allows(ctx.principal, OVERRIDE_ELIGIBILITY)
+        if self.override_reason is not None and not may_override:  # the role table's refusal
+            needed = permission(OVERRIDE_ELIGIBILITY)
+            raise PermissionDeniedError(
+                needed.refusal, tuple(sorted(r.value for r in needed.roles))
+            )
         return command_of(
             self,
             commands.PlanSprintItem,
             sprint_id=sprint_id(self),
             item_id=item_id(self),
-            may_override=allows(ctx.principal, OVERRIDE_ELIGIBILITY),
+            may_override=may_override,
         )
 
 

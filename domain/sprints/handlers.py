@@ -23,7 +23,9 @@ from okrank.domain.text import optional_text, require_text, team_name
 
 CREATE_RETRIES = 8
 REASON_MAX = 2_000
-OVERRIDERS = ("ADMIN", "PRODUCT_OWNER")  # as api.auth.permissions decides it; for the error
+# Who may override is decided by the caller (the API's role table refuses first); the roles
+# here only name them in the refusal a caller without that decision gets.
+OVERRIDERS = ("ADMIN", "PRODUCT_OWNER")
 
 
 def create_sprint(store: Aggregates, actor: Actor, command: CreateSprint) -> CommandResult:
