@@ -19,12 +19,11 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError, Transcoder
-from eventsourcing.utils import get_topic
 
 from okrank.domain.backlog import commands as backlog
 from okrank.domain.backlog import handlers as backlog_handlers
 from okrank.domain.backlog.item import BacklogItem
-from okrank.domain.commands import A, Actor, Command, CommandResult, Handler
+from okrank.domain.commands import A, Actor, Command, CommandResult, Handler, result_of
 from okrank.domain.errors import ConflictError, NotFoundError, ValidationError
 from okrank.domain.exercises import commands as exercises
 from okrank.domain.exercises import handlers as exercise_handlers
@@ -173,13 +172,7 @@ class OkrankApplication(Application[UUID]):
         raise AssertionError("unreachable")
 
     def save_new(self, aggregate: Aggregate) -> CommandResult:
-        recordings = self.save(aggregate)
-        return CommandResult(
-            aggregate_id=aggregate.id,
-            version=aggregate.version,
-            position=max((r.notification.id for r in recordings), default=None),
-            topics=frozenset(get_topic(type(r.domain_event)) for r in recordings),
-        )
+        return result_of(aggregate, self.save(aggregate))
 
     def save_together(self, *aggregates: Aggregate) -> list[Any]:
         return self.save(*aggregates)

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from eventsourcing.persistence import IntegrityError
-from eventsourcing.utils import get_topic
 
 from okrank.domain.backlog.handlers import may_be_planned
 from okrank.domain.backlog.item import UNRANKED_STATUSES, BacklogItem, ItemStatus
-from okrank.domain.commands import Actor, Aggregates, CommandResult, Handlers, changer
+from okrank.domain.commands import Actor, Aggregates, CommandResult, Handlers, changer, result_of
 from okrank.domain.errors import ConflictError, PermissionDeniedError, ValidationError
 from okrank.domain.okrs.objective import Objective, validate_cycle
 from okrank.domain.sprints.commands import (
@@ -68,12 +67,7 @@ def create_sprint(store: Aggregates, actor: Actor, command: CreateSprint) -> Com
             recordings = store.save_together(calendar, sprint)
         except IntegrityError:
             continue  # another sprint of the team was scheduled meanwhile: check again
-        return CommandResult(
-            aggregate_id=sprint.id,
-            version=sprint.version,
-            position=max(r.notification.id for r in recordings),
-            topics=frozenset(get_topic(type(r.domain_event)) for r in recordings),
-        )
+        return result_of(sprint, recordings)
     raise ConflictError("the team's sprints kept changing concurrently; try again")
 
 
