@@ -25,6 +25,10 @@ SPRINTS = """
 query($team: String, $cycle: String) { sprints(team: $team, cycle: $cycle, first: 10) {
   edges { node { id status version items { item { id } } } } } }
 """
+HISTORY = """
+query($id: ID!) { sprint(id: $id) { history(first: 20) {
+  edges { node { event actor fields { name value } } } } } }
+"""
 ZOMBIES = """
 query($team: String!) { zombies(team: $team) { team thresholds { sprints cycles version }
   zombies { item { id } lingeredDays cyclesSurvived sprintsSurvived { id } } } }
@@ -116,6 +120,11 @@ def test_two_sprints_run_with_done_and_carried_over_items_an_override_and_their_
         (wizard["id"], "dev", None),
         (legal["id"], "po", {"reason": "legal deadline", "by": "po"}),
     ]
+
+    history = gql.execute(HISTORY, {"id": s1["id"]})["sprint"]["history"]["edges"]
+    audited = [h["node"] for h in history if h["node"]["event"] == "ItemPlanned"][-1]
+    assert audited["actor"] == "po"
+    assert {"name": "override_reason", "value": '"legal deadline"'} in audited["fields"]
 
     check_in(gql, kr, 10, "before the sprint")  # not in the review: the sprint has not started
     lifecycle(member, "startSprint", s1["id"])
