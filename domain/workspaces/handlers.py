@@ -6,30 +6,11 @@ from collections.abc import Callable
 
 from eventsourcing.persistence import IntegrityError
 
-from okrank.domain.commands import Actor, Aggregates, ChangeCommand, CommandResult, Handlers
+from okrank.domain.commands import Actor, Aggregates, CommandResult, Handlers
 from okrank.domain.errors import ConflictError
 from okrank.domain.text import require_text
 from okrank.domain.workspaces.commands import RecalibrateMultipliers, SetZombieThresholds
 from okrank.domain.workspaces.workspace import Workspace, workspace_id
-
-
-def change_workspace(
-    store: Aggregates, actor: Actor, command: ChangeCommand, mutate: Callable[[Workspace], None]
-) -> CommandResult:
-    """Change the actor's workspace; its aggregate is made by the first change
-    (`expected_version` 0 names that state)."""
-    expected_version = command.expected_version
-    ident = workspace_id(actor.workspace)
-    if store.find(ident) is None:
-        if expected_version is not None and expected_version != 0:
-            raise ConflictError("workspace has no settings yet", current_version=0)
-        workspace = Workspace(name=actor.workspace, actor=actor.subject)
-        mutate(workspace)
-        try:
-            return store.save_new(workspace)
-        except IntegrityError:
-            pass  # created concurrently: fall through to the ordinary change
-    return store.change(Workspace, ident, actor, "Workspace", expected_version, mutate)
 
 
 def recalibrate_multipliers(
@@ -37,7 +18,10 @@ def recalibrate_multipliers(
 ) -> CommandResult:
     reason = require_text("reason", command.reason, 2_000)
     return change_workspace(
-        store, actor, command, lambda w: w.recalibrate(command.multipliers, reason, actor.subject)
+        store,
+        actor,
+        command.expected_version,
+        lambda w: w.recalibrate(command.multipliers, reason, actor.subject),
     )
 
 
@@ -48,9 +32,30 @@ def set_zombie_thresholds(
     return change_workspace(
         store,
         actor,
-        command,
+        command.expected_version,
         lambda w: w.set_zombie_thresholds(command.thresholds, reason, actor.subject),
     )
+
+
+def change_workspace(
+    store: Aggregates,
+    actor: Actor,
+    expected_version: int | None,
+    mutate: Callable[[Workspace], None],
+) -> CommandResult:
+    """Change the actor's workspace; its aggregate is made on the first change
+    (`expected_version` 0 names that state)."""
+    ident = workspace_id(actor.workspace)
+    if store.find(ident) is None:
+        if expected_version is not None and expected_version != 0:
+            raise ConflictError("workspace has no settings changed yet", current_version=0)
+        workspace = Workspace(name=actor.workspace, actor=actor.subject)
+        mutate(workspace)
+        try:
+            return store.save_new(workspace)
+        except IntegrityError:
+            pass  # created concurrently: fall through to the ordinary change
+    return store.change(Workspace, ident, actor, "Workspace", expected_version, mutate)
 
 
 HANDLERS: Handlers = {
