@@ -44,5 +44,5 @@ class SprintQueries:
         "objective that have survived the workspace's number of its sprints or of cycles "
         "(setZombieThresholds), with how long they have lingered and the sprints they survived."
     )
-    async def zombies(self, info: Info, team: str) -> ZombieReport:
-        return await zombie_report(info, text_argument("team", team) or "")
+    async def zombies(self, info: Info, team: str, first: int = 50) -> ZombieReport:
+        return await zombie_report(info, text_argument("team", team) or "", page_size(first))

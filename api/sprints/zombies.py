@@ -53,7 +53,10 @@ class Zombie:
 class ZombieReport:
     team: str = strawberry.field(description="The team.")
     thresholds: ZombieThresholdsType = strawberry.field(description="The workspace's thresholds.")
-    zombies: list[Zombie] = strawberry.field(description="Its zombies, longest lingering first.")
+    total_count: int = strawberry.field(description="How many zombies the team has.")
+    zombies: list[Zombie] = strawberry.field(
+        description="Its zombies, longest lingering first (the first `first` of them)."
+    )
 
 
 def thresholds_of(row: Any) -> ZombieThresholdsType:
@@ -65,18 +68,21 @@ def thresholds_of(row: Any) -> ZombieThresholdsType:
     )
 
 
-async def zombie_report(info: Info, team: str) -> ZombieReport:
+async def zombie_report(info: Info, team: str, limit: int) -> ZombieReport:
     ctx = info.context
     shown = thresholds_of(await reads.zombie_thresholds(ctx.pool, ctx.workspace))
     thresholds = ZombieThresholds(shown.sprints, shown.cycles)
     closed = await reads.closed_sprints_of(ctx.pool, ctx.workspace, team)
     spans = [SprintSpan(r, r["started_at"], r["closed_at"]) for r in closed]
     now = datetime.now(UTC)
-    zombies = []
+    zombies, total = [], 0
     for item in await reads.untagged_open_items(ctx.pool, ctx.workspace, team):
         survived = sprints_survived(item["created_at"], spans)
         cycles = cycles_survived(item["created_at"], now)
-        if is_zombie(False, len(survived), cycles, thresholds):  # the read keeps the untagged
+        if not is_zombie(False, len(survived), cycles, thresholds):  # the read keeps the untagged
+            continue
+        total += 1
+        if len(zombies) < limit:
             zombies.append(
                 Zombie(
                     item=BacklogItem.from_row(item),
@@ -86,4 +92,4 @@ async def zombie_report(info: Info, team: str) -> ZombieReport:
                     sprints_survived=[Sprint.from_row(s.sprint) for s in survived],
                 )
             )
-    return ZombieReport(team=team, thresholds=shown, zombies=zombies)
+    return ZombieReport(team=team, thresholds=shown, total_count=total, zombies=zombies)

@@ -30,7 +30,8 @@ query($id: ID!) { sprint(id: $id) { history(first: 20) {
   edges { node { event actor fields { name value } } } } } }
 """
 ZOMBIES = """
-query($team: String!) { zombies(team: $team) { team thresholds { sprints cycles version }
+query($team: String!, $first: Int) { zombies(team: $team, first: $first) { team totalCount
+  thresholds { sprints cycles version }
   zombies { item { id } lingeredDays cyclesSurvived sprintsSurvived { id } } } }
 """
 
@@ -286,5 +287,11 @@ def test_zombies_are_the_untagged_open_items_that_outlived_the_thresholds(gql, c
     for zombie in report["zombies"]:
         assert [s["id"] for s in zombie["sprintsSurvived"]] == sprints
         assert (zombie["cyclesSurvived"], zombie["lingeredDays"]) == (0, 0)
+    assert report["totalCount"] == 3
     assert newcomer["id"] not in str(report) and other_team["id"] not in str(report)
+    first = gql.execute(ZOMBIES, {"team": "Growth", "first": 1})["zombies"]
+    assert (first["totalCount"], [z["item"]["id"] for z in first["zombies"]]) == (
+        3,
+        [lingering["id"]],
+    )
     assert gql.execute(ZOMBIES, {"team": "Platform"})["zombies"]["zombies"] == []
