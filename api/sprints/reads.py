@@ -75,9 +75,10 @@ async def zombie_thresholds(pool: asyncpg.Pool, workspace: str) -> Row | None:
 
 
 async def untagged_open_items(pool: asyncpg.Pool, workspace: str, team: str) -> list[Row]:
-    """The team's open items with no tag to an ACTIVE objective, oldest first."""
+    """The team's open items with no tag to an ACTIVE objective, oldest first: their id and
+    creation time (the zombie rule's inputs; the page shown loads its items by id)."""
     return await pool.fetch(
-        "SELECT i.* FROM backlog_items i WHERE i.workspace = $1 AND i.team = $2"
+        "SELECT i.id, i.created_at FROM backlog_items i WHERE i.workspace = $1 AND i.team = $2"
         " AND i.status <> ALL($3::text[]) AND NOT EXISTS (SELECT 1 FROM item_tags t"
         " JOIN objectives o ON o.id = t.objective_id"
         " WHERE t.item_id = i.id AND o.status = 'ACTIVE') ORDER BY i.seq",

@@ -75,21 +75,24 @@ async def zombie_report(info: Info, team: str, limit: int) -> ZombieReport:
     closed = await reads.closed_sprints_of(ctx.pool, ctx.workspace, team)
     spans = [SprintSpan(r, r["started_at"], r["closed_at"]) for r in closed]
     now = datetime.now(UTC)
-    zombies, total = [], 0
+    found, total = [], 0
     for item in await reads.untagged_open_items(ctx.pool, ctx.workspace, team):
         survived = sprints_survived(item["created_at"], spans)
         cycles = cycles_survived(item["created_at"], now)
         if not is_zombie(False, len(survived), cycles, thresholds):  # the read keeps the untagged
             continue
         total += 1
-        if len(zombies) < limit:
-            zombies.append(
-                Zombie(
-                    item=BacklogItem.from_row(item),
-                    lingering_since=item["created_at"],
-                    lingered_days=(now - item["created_at"]).days,
-                    cycles_survived=cycles,
-                    sprints_survived=[Sprint.from_row(s.sprint) for s in survived],
-                )
-            )
+        if len(found) < limit:
+            found.append((item, survived, cycles))
+    rows = await ctx.loaders.item.load_many([item["id"] for item, _, _ in found])
+    zombies = [
+        Zombie(
+            item=BacklogItem.from_row(row),
+            lingering_since=item["created_at"],
+            lingered_days=(now - item["created_at"]).days,
+            cycles_survived=cycles,
+            sprints_survived=[Sprint.from_row(s.sprint) for s in survived],
+        )
+        for (item, survived, cycles), row in zip(found, rows, strict=True)
+    ]
     return ZombieReport(team=team, thresholds=shown, total_count=total, zombies=zombies)
