@@ -76,12 +76,13 @@ async def zombie_thresholds(pool: asyncpg.Pool, workspace: str) -> Row | None:
 
 async def untagged_open_items(pool: asyncpg.Pool, workspace: str, team: str) -> list[Row]:
     """The team's open items with no tag to an ACTIVE objective, oldest first: their id and
-    creation time (the zombie rule's inputs; the page shown loads its items by id)."""
+    creation time (the zombie rule's inputs; the page shown loads its items by id). The active
+    objectives are read once (an array), so each item costs one probe of its tags' index."""
     return await pool.fetch(
         "SELECT i.id, i.created_at FROM backlog_items i WHERE i.workspace = $1 AND i.team = $2"
         " AND i.status <> ALL($3::text[]) AND NOT EXISTS (SELECT 1 FROM item_tags t"
-        " JOIN objectives o ON o.id = t.objective_id"
-        " WHERE t.item_id = i.id AND o.status = 'ACTIVE') ORDER BY i.seq",
+        " WHERE t.item_id = i.id AND t.objective_id = ANY(ARRAY(SELECT o.id FROM objectives o"
+        " WHERE o.workspace = $1 AND o.status = 'ACTIVE'))) ORDER BY i.seq",
         workspace,
         team,
         CLOSED_ITEM_STATUSES,

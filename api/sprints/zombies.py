@@ -12,13 +12,7 @@ from strawberry.types import Info
 from okrank.api.backlog.types import BacklogItem
 from okrank.api.sprints import reads
 from okrank.api.sprints.types import Sprint
-from okrank.domain.sprints.zombies import (
-    SprintSpan,
-    ZombieThresholds,
-    cycles_survived,
-    is_zombie,
-    sprints_survived,
-)
+from okrank.domain.sprints.zombies import SprintSpan, ZombieRule, ZombieThresholds
 
 
 @strawberry.type(
@@ -73,13 +67,14 @@ async def zombie_report(info: Info, team: str, limit: int) -> ZombieReport:
     shown = thresholds_of(await reads.zombie_thresholds(ctx.pool, ctx.workspace))
     thresholds = ZombieThresholds(shown.sprints, shown.cycles)
     closed = await reads.closed_sprints_of(ctx.pool, ctx.workspace, team)
-    spans = [SprintSpan(r, r["started_at"], r["closed_at"]) for r in closed]
     now = datetime.now(UTC)
+    rule = ZombieRule(
+        thresholds, [SprintSpan(r, r["started_at"], r["closed_at"]) for r in closed], now
+    )
     found, total = [], 0
     for item in await reads.untagged_open_items(ctx.pool, ctx.workspace, team):
-        survived = sprints_survived(item["created_at"], spans)
-        cycles = cycles_survived(item["created_at"], now)
-        if not is_zombie(False, len(survived), cycles, thresholds):  # the read keeps the untagged
+        survived, cycles = rule.survived(item["created_at"])
+        if not rule.is_zombie(False, len(survived), cycles):  # the read keeps the untagged only
             continue
         total += 1
         if len(found) < limit:

@@ -10,6 +10,7 @@ number of sprints or of cycles (Workspace.ZombieThresholdsSet; defaults below)."
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -47,23 +48,49 @@ class SprintSpan:
     closed_at: datetime
 
 
-def quarter_start(moment: datetime) -> datetime:
+def quarter_index(moment: datetime) -> int:
+    """Quarters since year 0 (UTC): consecutive quarters have consecutive indices."""
     moment = moment.astimezone(UTC)
-    return datetime(moment.year, 3 * ((moment.month - 1) // 3) + 1, 1, tzinfo=UTC)
+    return moment.year * 4 + (moment.month - 1) // 3
+
+
+def first_whole_quarter(created_at: datetime) -> int:
+    """The first quarter the item existed through from its start."""
+    at = created_at.astimezone(UTC)
+    began = (at.month - 1) % 3 == 0 and at.day == 1 and at.time() == datetime.min.time()
+    return quarter_index(at) + (0 if began else 1)
 
 
 def cycles_survived(created_at: datetime, now: datetime) -> int:
-    """Whole calendar quarters between the item's creation and now."""
-    first = quarter_start(created_at)
-    if first < created_at:  # created after its quarter began: that quarter does not count
-        first = datetime(first.year + first.month // 10, (first.month + 2) % 12 + 1, 1, tzinfo=UTC)
-    current = quarter_start(now)  # the quarter still running does not count either
-    return max(0, (current.year - first.year) * 4 + (current.month - first.month) // 3)
+    """Whole calendar quarters between the item's creation and now (the quarter running now
+    does not count)."""
+    return max(0, quarter_index(now) - first_whole_quarter(created_at))
 
 
 def sprints_survived(created_at: datetime, sprints: Iterable[SprintSpan]) -> list[SprintSpan]:
     """The team's closed sprints the (still open) item existed through, oldest first."""
-    return sorted((s for s in sprints if s.started_at >= created_at), key=lambda s: s.started_at)
+    return ZombieRule(ZombieThresholds(), sprints, created_at).survived(created_at)[0]
+
+
+class ZombieRule:
+    """The rule over one team's closed sprints at one moment, for many items: the sprints are
+    sorted once, each item then costs a binary search."""
+
+    def __init__(
+        self, thresholds: ZombieThresholds, closed_sprints: Iterable[SprintSpan], now: datetime
+    ) -> None:
+        self.thresholds = thresholds
+        self.spans = sorted(closed_sprints, key=lambda s: s.started_at)
+        self.starts = [s.started_at for s in self.spans]
+        self.current_quarter = quarter_index(now)
+
+    def survived(self, created_at: datetime) -> tuple[list[SprintSpan], int]:
+        """(the sprints it survived, oldest first; the cycles it survived)."""
+        sprints = self.spans[bisect_left(self.starts, created_at) :]
+        return sprints, max(0, self.current_quarter - first_whole_quarter(created_at))
+
+    def is_zombie(self, tagged_to_active: bool, sprints: int, cycles: int) -> bool:
+        return is_zombie(tagged_to_active, sprints, cycles, self.thresholds)
 
 
 def is_zombie(
