@@ -19,18 +19,20 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError, Transcoder
-from eventsourcing.utils import get_topic
 
 from okrank.domain.backlog import commands as backlog
 from okrank.domain.backlog import handlers as backlog_handlers
 from okrank.domain.backlog.item import BacklogItem
-from okrank.domain.commands import A, Actor, Command, CommandResult, Handler
+from okrank.domain.commands import A, Actor, Command, CommandResult, Handler, result_of
 from okrank.domain.errors import ConflictError, NotFoundError, ValidationError
 from okrank.domain.exercises import commands as exercises
 from okrank.domain.exercises import handlers as exercise_handlers
 from okrank.domain.okrs import commands as okrs
 from okrank.domain.okrs import handlers as okr_handlers
 from okrank.domain.okrs.objective import Objective
+from okrank.domain.sprints import commands as sprints
+from okrank.domain.sprints import handlers as sprint_handlers
+from okrank.domain.sprints.sprint import Sprint
 from okrank.domain.storable_text import StorableTextTranscoder
 from okrank.domain.text import first_unstorable
 from okrank.domain.workspaces import commands as workspaces
@@ -49,6 +51,7 @@ HANDLERS: dict[type[Command], Handler] = {
     **backlog_handlers.HANDLERS,
     **exercise_handlers.HANDLERS,
     **workspace_handlers.HANDLERS,
+    **sprint_handlers.HANDLERS,
 }
 __all__ = ["Actor", "CommandResult", "OkrankApplication"]
 
@@ -66,7 +69,7 @@ def shorthand(command: type[Command]) -> Callable[..., Any]:
 class OkrankApplication(Application[UUID]):
     name = "okrank"
     # Long-lived items accumulate tag and score events: snapshots keep `get` cheap.
-    snapshotting_intervals = {BacklogItem: 100, Objective: 100, Workspace: 100}
+    snapshotting_intervals = {BacklogItem: 100, Objective: 100, Workspace: 100, Sprint: 100}
     env = {
         "AGGREGATE_CACHE_MAXSIZE": "20000",
         "AGGREGATE_CACHE_FASTFORWARD": "y",  # other processes may have written since
@@ -169,13 +172,7 @@ class OkrankApplication(Application[UUID]):
         raise AssertionError("unreachable")
 
     def save_new(self, aggregate: Aggregate) -> CommandResult:
-        recordings = self.save(aggregate)
-        return CommandResult(
-            aggregate_id=aggregate.id,
-            version=aggregate.version,
-            position=max((r.notification.id for r in recordings), default=None),
-            topics=frozenset(get_topic(type(r.domain_event)) for r in recordings),
-        )
+        return result_of(aggregate, self.save(aggregate))
 
     def save_together(self, *aggregates: Aggregate) -> list[Any]:
         return self.save(*aggregates)
@@ -202,6 +199,12 @@ class OkrankApplication(Application[UUID]):
     import_backlog_items = shorthand(backlog.ImportBacklogItems)
     recalibrate_multipliers = shorthand(workspaces.RecalibrateMultipliers)
     set_check_in_interval = shorthand(workspaces.SetCheckInInterval)
+    set_zombie_thresholds = shorthand(workspaces.SetZombieThresholds)
+    create_sprint = shorthand(sprints.CreateSprint)
+    plan_sprint_item = shorthand(sprints.PlanSprintItem)
+    unplan_sprint_item = shorthand(sprints.UnplanSprintItem)
+    start_sprint = shorthand(sprints.StartSprint)
+    close_sprint = shorthand(sprints.CloseSprint)
     create_exercise = shorthand(exercises.CreateExercise)
     add_exercise_candidate = shorthand(exercises.AddExerciseCandidate)
     withdraw_exercise_candidate = shorthand(exercises.WithdrawExerciseCandidate)

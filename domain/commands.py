@@ -15,6 +15,7 @@ from typing import Any, Protocol, TypeVar
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate
+from eventsourcing.utils import get_topic
 
 A = TypeVar("A", bound=Aggregate)
 
@@ -35,6 +36,16 @@ class CommandResult:
     version: int
     position: int | None  # notification id of the last event recorded, None if nothing changed
     topics: frozenset[str]
+
+
+def result_of(aggregate: Aggregate, recordings: list[Any]) -> CommandResult:
+    """What saving `aggregate` (with others, maybe: `recordings` are all the save's) changed."""
+    return CommandResult(
+        aggregate_id=aggregate.id,
+        version=aggregate.version,
+        position=max((r.notification.id for r in recordings), default=None),
+        topics=frozenset(get_topic(type(r.domain_event)) for r in recordings),
+    )
 
 
 @dataclass(frozen=True)

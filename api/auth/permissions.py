@@ -50,6 +50,13 @@ MUTATIONS: dict[str, Permission] = {
     "changeBacklogItemStatus": OWNED,
     "importBacklogItems": OWNED,
     "recalibrateAlignmentMultipliers": Permission(ADMINS),
+    # The team plans and runs its sprint; overriding eligibility is a capability (below).
+    "createSprint": Permission(TEAM),
+    "planSprintItem": Permission(TEAM),
+    "unplanSprintItem": Permission(TEAM),
+    "startSprint": Permission(TEAM),
+    "closeSprint": Permission(TEAM),
+    "setZombieThresholds": Permission(ADMINS),
     "createExercise": OWNED,
     "addExerciseCandidate": OWNED,
     "withdrawExerciseCandidate": OWNED,
@@ -82,6 +89,7 @@ READ_AUDIT_TRAIL = "read the audit trail (auditHead, verifyAuditTrail)"
 LIST_WEBHOOKS = "list webhooks"
 LIST_SERVICE_TOKENS = "list service tokens"
 GRANT_ANY_ROLE = "give a service token any role (others: only roles they hold)"
+OVERRIDE_ELIGIBILITY = "plan an ineligible item into a sprint, with a reason (`overrideReason`)"
 CAPABILITIES: dict[str, Permission] = {
     "read OKRs, backlog, rankings and plans": Permission(EVERYONE),
     SEE_EVERY_EXERCISE: Permission(READERS),
@@ -92,6 +100,9 @@ CAPABILITIES: dict[str, Permission] = {
     LIST_WEBHOOKS: MANAGE_WEBHOOKS,
     LIST_SERVICE_TOKENS: MANAGE_SERVICE_TOKENS,
     GRANT_ANY_ROLE: Permission(ADMINS),
+    OVERRIDE_ELIGIBILITY: Permission(
+        OWNERS, "only an ADMIN or PRODUCT_OWNER overrides eligibility"
+    ),
 }
 
 

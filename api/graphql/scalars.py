@@ -4,9 +4,9 @@
 from __future__ import annotations
 
 import dataclasses
-from datetime import datetime
+from datetime import date, datetime
 
-from strawberry.schema.types.base_scalars import DateTimeDefinition
+from strawberry.schema.types.base_scalars import DateDefinition, DateTimeDefinition
 
 RFC_3339 = "https://datatracker.ietf.org/doc/html/rfc3339"
 
@@ -17,4 +17,10 @@ DateTime = dataclasses.replace(
     specified_by_url=RFC_3339,
 )
 
-OVERRIDES = {datetime: DateTime}
+Date = dataclasses.replace(
+    DateDefinition,
+    description="A calendar date, as RFC 3339 writes a full-date (e.g. 2026-07-01).",
+    specified_by_url=RFC_3339,
+)
+
+OVERRIDES = {datetime: DateTime, date: Date}

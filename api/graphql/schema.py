@@ -45,6 +45,9 @@ from okrank.api.okrs.types import load_objective
 from okrank.api.plan.queries import PlanQueries
 from okrank.api.rankings.mutations import RankingMutations
 from okrank.api.rankings.queries import RankingQueries
+from okrank.api.sprints.mutations import SprintMutations
+from okrank.api.sprints.queries import SprintQueries
+from okrank.api.sprints.types import load_sprint
 from okrank.api.subscriptions.ranking_changed import RankingSubscription
 from okrank.api.webhooks.graphql import WebhookMutations, WebhookQueries
 
@@ -53,6 +56,7 @@ NODE_LOADERS = {
     "Objective": load_objective,
     "BacklogItem": load_backlog_item,
     "Exercise": exercise_node,
+    "Sprint": load_sprint,
 }
 
 
@@ -86,6 +90,7 @@ Query = merge_types(
         RankingQueries,
         ExerciseQueries,
         PlanQueries,
+        SprintQueries,
         WebhookQueries,
         ServiceTokenQueries,
         AuditQueries,
@@ -98,6 +103,7 @@ Mutation = merge_types(
         BacklogItemMutations,
         RankingMutations,
         ExerciseMutations,
+        SprintMutations,
         WebhookMutations,
         ServiceTokenMutations,
         BacklogImportMutations,

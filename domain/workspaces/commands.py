@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from okrank.domain.commands import ChangeCommand
 from okrank.domain.rankings.scoring import Multipliers
+from okrank.domain.sprints.zombies import ZombieThresholds
 
 
 @dataclass(frozen=True)
@@ -22,3 +23,12 @@ class SetCheckInInterval(ChangeCommand):
     """The days a key result may go without a check-in before it is stale (default 14)."""
 
     days: int
+
+
+@dataclass(frozen=True)
+class SetZombieThresholds(ChangeCommand):
+    """After how many sprints or cycles an open item without a tag to an active objective is
+    listed as a zombie (domain.sprints.zombies)."""
+
+    thresholds: ZombieThresholds
+    reason: str

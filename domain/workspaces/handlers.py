@@ -9,7 +9,11 @@ from eventsourcing.persistence import IntegrityError
 from okrank.domain.commands import Actor, Aggregates, CommandResult, Handlers
 from okrank.domain.errors import ConflictError
 from okrank.domain.text import require_text
-from okrank.domain.workspaces.commands import RecalibrateMultipliers, SetCheckInInterval
+from okrank.domain.workspaces.commands import (
+    RecalibrateMultipliers,
+    SetCheckInInterval,
+    SetZombieThresholds,
+)
 from okrank.domain.workspaces.workspace import Workspace, workspace_id
 
 
@@ -33,6 +37,18 @@ def set_check_in_interval(
         actor,
         command.expected_version,
         lambda w: w.set_check_in_interval(command.days, actor.subject),
+    )
+
+
+def set_zombie_thresholds(
+    store: Aggregates, actor: Actor, command: SetZombieThresholds
+) -> CommandResult:
+    reason = require_text("reason", command.reason, 2_000)
+    return change_workspace(
+        store,
+        actor,
+        command.expected_version,
+        lambda w: w.set_zombie_thresholds(command.thresholds, reason, actor.subject),
     )
 
 
@@ -60,4 +76,5 @@ def change_workspace(
 HANDLERS: Handlers = {
     RecalibrateMultipliers: recalibrate_multipliers,
     SetCheckInInterval: set_check_in_interval,
+    SetZombieThresholds: set_zombie_thresholds,
 }

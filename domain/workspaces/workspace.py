@@ -11,6 +11,7 @@ from okrank.domain.errors import ValidationError
 from okrank.domain.okrs.hygiene import CHECK_IN_INTERVAL_MAX_DAYS
 from okrank.domain.rankings.scoring import Multipliers, validate_multipliers
 from okrank.domain.snapshots import StateSnapshot
+from okrank.domain.sprints.zombies import ZombieThresholds, validate_thresholds
 
 
 def workspace_id(name: str) -> UUID:
@@ -20,6 +21,9 @@ def workspace_id(name: str) -> UUID:
 
 class Workspace(Aggregate):
     Snapshot = StateSnapshot  # plain JSON state: see domain.snapshots
+    # Set by ZombieThresholdsSet; the class defaults serve workspaces (and snapshots) without.
+    zombie_sprints = ZombieThresholds.sprints
+    zombie_cycles = ZombieThresholds.cycles
 
     @staticmethod
     def create_id(name: str, actor: str) -> UUID:
@@ -65,3 +69,15 @@ class Workspace(Aggregate):
     @event("CheckInIntervalSet")
     def _check_in_interval_set(self, days: int, actor: str) -> None:
         """Nothing the workspace's rules need: the hygiene reads it from the read models."""
+
+    @property
+    def zombie_thresholds(self) -> ZombieThresholds:
+        return ZombieThresholds(self.zombie_sprints, self.zombie_cycles)
+
+    def set_zombie_thresholds(self, thresholds: ZombieThresholds, reason: str, actor: str) -> None:
+        t = validate_thresholds(thresholds)
+        self._zombie_thresholds_set(sprints=t.sprints, cycles=t.cycles, reason=reason, actor=actor)
+
+    @event("ZombieThresholdsSet")
+    def _zombie_thresholds_set(self, sprints: int, cycles: int, reason: str, actor: str) -> None:
+        self.zombie_sprints, self.zombie_cycles = sprints, cycles

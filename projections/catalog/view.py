@@ -12,7 +12,15 @@ from typing import Any
 
 from psycopg import Cursor
 
-from okrank.projections.catalog import backlog, check_ins, exercises, okr_changes, okrs
+from okrank.projections.catalog import (
+    backlog,
+    check_ins,
+    exercises,
+    okr_changes,
+    okrs,
+    sprint_tables,
+    sprints,
+)
 from okrank.projections.catalog.batch import CatalogBatch
 from okrank.projections.catalog.item_workspaces import ItemWorkspaces
 from okrank.projections.catalog.rankings import recompute_deferred
@@ -29,15 +37,27 @@ class CatalogView(ReadModelView):
     tables = {
         **TABLES,
         **check_ins.TABLES,
-        "okr_changes": okr_changes.TABLE,
         **exercise_tables.TABLES,
         "ranking_changes": CHANGE_TABLE,
+        "okr_changes": okr_changes.TABLE,
+        **sprint_tables.TABLES,
     }
     indexes = (
-        INDEXES + check_ins.INDEXES + okr_changes.INDEXES + exercise_tables.INDEXES + CHANGE_INDEXES
+        INDEXES
+        + check_ins.INDEXES
+        + okr_changes.INDEXES
+        + sprint_tables.INDEXES
+        + exercise_tables.INDEXES
+        + CHANGE_INDEXES
     )
     kept_on_rebuild = frozenset({"ranking_changes", "okr_changes"})
-    handlers = {**okrs.HANDLERS, **check_ins.HANDLERS, **backlog.HANDLERS, **exercises.HANDLERS}
+    handlers = {
+        **okrs.HANDLERS,
+        **check_ins.HANDLERS,
+        **backlog.HANDLERS,
+        **exercises.HANDLERS,
+        **sprints.HANDLERS,
+    }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

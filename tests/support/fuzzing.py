@@ -68,6 +68,7 @@ HOSTILE_DATETIMES = [
     "\x00",
     "2026-02-30T00:00:00",
 ]
+HOSTILE_DATES = ["0001-01-01", "9999-12-31", "2026-07-01", "2026-02-30", "not a date", "\x00"]
 HOSTILE_IDS = ["", "\x00", "T2JqZWN0aXZlOg==", "QmFja2xvZ0l0ZW06MQ==", "x" * 300, "🦄"]
 HOSTILE_FLOATS = [0.0, -0.0, -1.0, 1e308, -1e308, 1e-300, 5e-324, 3.0, 0.25, 1e9, 1e15]
 
@@ -153,6 +154,7 @@ def operations(seed: Seed) -> st.SearchStrategy[str]:
         "ID": (st.sampled_from(seed.ids) | st.sampled_from(HOSTILE_IDS)).map(_string_node),
         "String": text.map(_string_node),
         "DateTime": st.sampled_from(HOSTILE_DATETIMES).map(_string_node),
+        "Date": st.sampled_from(HOSTILE_DATES).map(_string_node),
         "Float": st.sampled_from(HOSTILE_FLOATS).map(
             lambda v: graphql.FloatValueNode(value=repr(v))
         ),

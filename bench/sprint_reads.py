@@ -1,0 +1,136 @@
+"""Sprint reads: `zombies(team, first: 50)` and a closed sprint's `review` through HTTP, beside
+`ranking(objectiveId, first: 50)` in the same run with the same load loop, on a workspace of
+`--items` tagged items plus `--untagged` open items of the team with no tag (each a zombie once
+the team's `--sprints` sprints have closed: the default threshold is 3 sprints).
+
+Run: .venv/bin/python -m bench.sprint_reads [--items 10000] [--untagged 2000] [--seconds 5]
+     [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+from datetime import date, timedelta
+from typing import Any
+
+from bench.common import (
+    SAVE_BATCH,
+    WORKSPACE,
+    Database,
+    admin_token,
+    load,
+    okrank_server,
+    seed,
+    wait_projected,
+)
+from okrank.api.graphql.ids import to_global_id
+from okrank.domain.application import Actor, OkrankApplication
+from okrank.domain.backlog.item import BacklogItem, ItemStatus
+from okrank.projections.engine.runner import event_store_env, rebuild
+
+TEAM = "bench"
+RANKING = """query($o: ID!) { ranking(objectiveId: $o, first: 50) { edges { node {
+  rank priority backlogItem { id title } } } } }"""
+ZOMBIES = """query { zombies(team: "bench", first: 50) { totalCount zombies {
+  item { id title } lingeredDays sprintsSurvived { id } } } }"""
+REVIEW = """query($s: ID!) { sprint(id: $s) { review { doneItems { id title }
+  carriedOverItems { id } keyResults { keyResult { id grade } doneItems { id }
+  checkIns { value confidence } } } } }"""
+
+
+def run_sprints(db: Database, seeded: Any, untagged: int, sprints: int) -> list[Any]:
+    """The team's untagged items, then `sprints` sprints of 20 tagged items each: half done,
+    a check-in of the goal's key result each, closed."""
+    app = OkrankApplication(env=event_store_env(db.url))
+    actor = Actor(WORKSPACE, "bench")
+    try:
+        for start in range(0, untagged, SAVE_BATCH):
+            batch = []
+            for n in range(start, min(untagged, start + SAVE_BATCH)):
+                item = BacklogItem(WORKSPACE, f"untagged {n}", "", "FEATURE", actor.subject)
+                item.assign_team(TEAM, actor.subject)
+                batch.append(item)
+            app.save(*batch)
+        objective = seeded.objectives[0]
+        key_result = seeded.key_results[objective]
+        ids, day = [], date(2026, 7, 1)
+        for s in range(sprints):
+            sprint = app.create_sprint(
+                actor, TEAM, "2026-Q3", day, day + timedelta(13), f"step {s}", objective, key_result
+            ).aggregate_id
+            day += timedelta(14)
+            planned = seeded.items[20 * s : 20 * s + 20]
+            for item in planned:
+                app.plan_sprint_item(actor, sprint, item)
+            app.start_sprint(actor, sprint)
+            for item in planned[::2]:
+                app.change_backlog_item_status(actor, item, ItemStatus.DONE)
+            app.check_in_key_result(actor, objective, key_result, 10.0 * (s + 1), 0.7)
+            app.close_sprint(actor, sprint)
+            ids.append(sprint)
+        return ids
+    finally:
+        app.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--items", type=int, default=10_000)
+    parser.add_argument("--untagged", type=int, default=2_000)
+    parser.add_argument("--sprints", type=int, default=4)
+    parser.add_argument("--seconds", type=float, default=5.0, help="per figure")
+    parser.add_argument("--quick", action="store_true", help="1,000 + 200 items, 2 s each")
+    args = parser.parse_args()
+    if args.quick:
+        args.items, args.untagged, args.seconds = 1000, 200, 2.0
+    db = Database()
+    figures: dict[str, Any] = {k: getattr(args, k) for k in ("items", "untagged", "sprints")}
+    try:
+        seeded = seed(db, args.items)
+        sprints = run_sprints(db, seeded, args.untagged, args.sprints)
+        rebuild(db.url)
+        server = okrank_server(db)
+        try:
+            wait_projected(db)
+            headers = {"Authorization": f"Bearer {admin_token()}"}
+            objective = to_global_id("Objective", seeded.objectives[0])
+            sprint = to_global_id("Sprint", sprints[-1])
+
+            def zombies_ok(response: Any) -> None:
+                assert response.json()["data"]["zombies"]["totalCount"] == args.untagged
+
+            def review_ok(response: Any) -> None:
+                assert len(response.json()["data"]["sprint"]["review"]["doneItems"]) == 10
+
+            requests = {
+                "ranking": ({"query": RANKING, "variables": {"o": objective}}, None),
+                "zombies": ({"query": ZOMBIES}, zombies_ok),
+                "review": ({"query": REVIEW, "variables": {"s": sprint}}, review_ok),
+            }
+            for name, (body, check) in requests.items():
+                figures[name] = asyncio.run(
+                    load(
+                        server.url,
+                        lambda n, body=body: ("/graphql", body),
+                        1,
+                        args.seconds,
+                        headers,
+                        check,
+                    )
+                )
+        finally:
+            server.close()
+    finally:
+        db.close()
+    for name in ("ranking", "zombies", "review"):
+        f = figures[name]
+        print(f"{name}: p50 {f['p50_ms']:.1f} ms, p99 {f['p99_ms']:.1f} ms ({f['requests']} req)")
+    print(json.dumps(figures))
+
+
+if __name__ == "__main__":
+    main()
