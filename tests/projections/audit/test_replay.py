@@ -30,9 +30,16 @@ def app_and_url(make_database: Any):
     app.close()
 
 
-def last_position(url: str) -> int:
+def last_position(url: str) -> tuple[int, int]:
+    """(events some read model handles, the last event's position): positions have gaps where
+    a transaction rolled back, and some events (a team calendar's) feed no read model."""
+    topics = sorted({t for _, view in REBUILT_VIEWS for t in view.topics()})
     with psycopg.connect(url) as conn:
-        return conn.execute("SELECT max(notification_id) FROM okrank_events").fetchone()[0]
+        return conn.execute(
+            "SELECT count(*) FILTER (WHERE topic = ANY(%s)), max(notification_id)"
+            " FROM okrank_events",
+            (topics,),
+        ).fetchone()
 
 
 def test_a_replay_holds_the_read_models_as_of_then_and_leaves_the_live_ones_alone(app_and_url):
@@ -42,7 +49,7 @@ def test_a_replay_holds_the_read_models_as_of_then_and_leaves_the_live_ones_alon
     try:
         workload(app, Actor("ws", "alice"), 12)
         wait_caught_up(url)
-        then, then_position = snapshot(url, without=OUTBOX), last_position(url)
+        then, (then_events, then_position) = snapshot(url, without=OUTBOX), last_position(url)
         moment = datetime.now(UTC)  # every event so far was recorded before it
         workload(app, Actor("ws", "bob"), 9, offset=100)
         workload(app, Actor("other", "carol"), 5)
@@ -54,7 +61,7 @@ def test_a_replay_holds_the_read_models_as_of_then_and_leaves_the_live_ones_alon
     result = okrank_audit(url, "replay", "--until", moment.isoformat(), "--schema", "investigation")
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == (
-        f"replayed {then_position} events up to position {then_position} into schema"
+        f"replayed {then_events} events up to position {then_position} into schema"
         " investigation (SET search_path = investigation)"
     )
     assert "replaying into investigation" in result.stderr  # the progress bar
