@@ -12,6 +12,7 @@ from okrank.domain.backlog.item import ItemStatus
 from okrank.domain.errors import DomainError
 from okrank.domain.exercises.ballots import BallotInput, MaxDiffAnswer
 from okrank.domain.rankings.scoring import Multipliers, RiceInputs, Tier, WsjfInputs
+from tests.support.strategy_workload import strategy_workload
 
 
 def workload(app: OkrankApplication, actor: Actor, n: int, offset: int = 0) -> None:
@@ -35,6 +36,7 @@ def workload(app: OkrankApplication, actor: Actor, n: int, offset: int = 0) -> N
             app.justify_non_strategic(actor, i, "compliance")
     if len(still_tagged) >= 4:
         maxdiff_exercise(app, actor, objectives[1], still_tagged)
+    strategy_workload(app, actor, objectives, still_tagged, offset)
     app.close_objective(actor, objectives[0])
 
 
