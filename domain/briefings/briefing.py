@@ -34,9 +34,9 @@ class BriefingContent:
 
     def validated(self) -> BriefingContent:
         if len(set(self.key_failure_indicators)) != len(self.key_failure_indicators):
-            raise ValidationError("keyFailureIndicators", "a health metric is named twice")
+            raise ValidationError("keyFailureIndicatorIds", "a health metric is named twice")
         if len(self.key_failure_indicators) > ENTRIES_MAX:
-            raise ValidationError("keyFailureIndicators", f"at most {ENTRIES_MAX} metrics")
+            raise ValidationError("keyFailureIndicatorIds", f"at most {ENTRIES_MAX} metrics")
         return BriefingContent(
             context=optional_text("context", self.context, TEXT_MAX),
             higher_intent=optional_text("higherIntent", self.higher_intent, TEXT_MAX),

@@ -111,5 +111,5 @@ def test_unknown_subjects_and_indicators_are_not_found(app):
         app.execute(
             OWNER, EditMissionBriefing("Objective", o, content(key_failure_indicators=(m, m)))
         )
-    assert twice.value.path == ["keyFailureIndicators"]
+    assert twice.value.path == ["keyFailureIndicatorIds"]
     assert app.find(briefing_id(o)) is None
