@@ -49,45 +49,32 @@ async def roadmap_themes(pool: asyncpg.Pool, workspace: str, team: str | None) -
     )
 
 
-async def theme_objectives(
-    pool: asyncpg.Pool, workspace: str, themes: Sequence[UUID], team: str | None
+# What a roadmap theme holds: (the rows joined, the theme column), by what is listed.
+OBJECTIVES = (
+    "theme_members m JOIN objectives w ON w.id = m.member_id AND m.kind = 'OBJECTIVE'",
+    "m.theme_id",
+)
+ITEMS = (
+    "theme_members m JOIN backlog_items w ON w.id = m.member_id AND m.kind = 'BACKLOG_ITEM'",
+    "m.theme_id",
+)
+DISCOVERY = ("discovery_objectives d JOIN objectives w ON w.id = d.objective_id", "d.theme_id")
+
+
+async def work_in_themes(
+    pool: asyncpg.Pool,
+    workspace: str,
+    themes: Sequence[UUID],
+    team: str | None,
+    source: tuple[str, str],
 ) -> list[Row]:
-    """The objectives in `themes` (of `team`, if named), not archived, oldest first."""
+    """The objectives or items (`source`) in `themes`, of `team` if named, not archived,
+    oldest first; each row's `member_of` is its theme."""
+    joined, theme = source
     return await pool.fetch(
-        "SELECT o.*, m.theme_id AS member_of FROM theme_members m"
-        " JOIN objectives o ON o.id = m.member_id"
-        " WHERE m.theme_id = ANY($2::uuid[]) AND m.kind = 'OBJECTIVE' AND o.workspace = $1"
-        " AND ($3::text IS NULL OR o.team = $3) AND o.status <> 'ARCHIVED' ORDER BY o.seq",
-        workspace,
-        themes,
-        team,
-    )
-
-
-async def theme_items(
-    pool: asyncpg.Pool, workspace: str, themes: Sequence[UUID], team: str | None
-) -> list[Row]:
-    """The backlog items in `themes` (of `team`'s backlog, if named), not archived."""
-    return await pool.fetch(
-        "SELECT i.*, m.theme_id AS member_of FROM theme_members m"
-        " JOIN backlog_items i ON i.id = m.member_id"
-        " WHERE m.theme_id = ANY($2::uuid[]) AND m.kind = 'BACKLOG_ITEM' AND i.workspace = $1"
-        " AND ($3::text IS NULL OR i.team = $3) AND i.status <> 'ARCHIVED' ORDER BY i.seq",
-        workspace,
-        themes,
-        team,
-    )
-
-
-async def discovery_objectives(
-    pool: asyncpg.Pool, workspace: str, themes: Sequence[UUID], team: str | None
-) -> list[Row]:
-    """The discovery objectives preparing `themes` (of `team`, if named), not archived."""
-    return await pool.fetch(
-        "SELECT o.*, d.theme_id AS member_of FROM discovery_objectives d"
-        " JOIN objectives o ON o.id = d.objective_id"
-        " WHERE d.theme_id = ANY($2::uuid[]) AND o.workspace = $1"
-        " AND ($3::text IS NULL OR o.team = $3) AND o.status <> 'ARCHIVED' ORDER BY o.seq",
+        f"SELECT w.*, {theme} AS member_of FROM {joined}"
+        f" WHERE {theme} = ANY($2::uuid[]) AND w.workspace = $1"
+        " AND ($3::text IS NULL OR w.team = $3) AND w.status <> 'ARCHIVED' ORDER BY w.seq",
         workspace,
         themes,
         team,

@@ -157,11 +157,11 @@ async def build_roadmap(info: Info, team: str | None) -> Roadmap:
     items: dict[UUID, list[BacklogItem]] = defaultdict(list)
     discovery: dict[UUID, list[Objective]] = defaultdict(list)
     if ids:
-        for r in await reads.theme_objectives(pool, ws, ids, team):
+        for r in await reads.work_in_themes(pool, ws, ids, team, reads.OBJECTIVES):
             objectives[r["member_of"]].append(Objective.from_row(r))
-        for r in await reads.theme_items(pool, ws, ids, team):
+        for r in await reads.work_in_themes(pool, ws, ids, team, reads.ITEMS):
             items[r["member_of"]].append(BacklogItem.from_row(r))
-        for r in await reads.discovery_objectives(pool, ws, ids, team):
+        for r in await reads.work_in_themes(pool, ws, ids, team, reads.DISCOVERY):
             discovery[r["member_of"]].append(Objective.from_row(r))
     columns = {h: RoadmapColumn(horizon=h, themes=[]) for h in Horizon}
     for t in themes:
