@@ -105,3 +105,4 @@ def random_workload(app: OkrankApplication, actor: Actor, rng: random.Random) ->
                 app.justify_non_strategic(actor, item, rng.choice(["", "needed"]))
         except DomainError:  # refused commands (duplicate tag, closed objective…) change nothing
             pass
+    strategy_workload(app, actor, objectives, items[:6], 0)
