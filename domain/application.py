@@ -218,6 +218,8 @@ class OkrankApplication(Application[UUID]):
     submit_ballot = shorthand(exercises.SubmitBallot)
     close_exercise = shorthand(exercises.CloseExercise)
     exclude_respondent = shorthand(exercises.ExcludeRespondent)
+    reinstate_respondent = shorthand(exercises.ReinstateRespondent)
+    set_exercise_auto_close = shorthand(exercises.SetExerciseAutoClose)
     reopen_exercise = shorthand(exercises.ReopenExercise)
     import_maxdiff_responses = shorthand(exercises.ImportMaxDiffResponses)
     create_health_metric = shorthand(health.CreateHealthMetric)

@@ -75,6 +75,8 @@ STORED_NAMES: dict[str, type] = {
     "domain.exercise:Exercise.Closed": Exercise.Closed,
     "domain.exercise:Exercise.RespondentExcluded": Exercise.RespondentExcluded,
     "domain.exercise:Exercise.Reopened": Exercise.Reopened,
+    "domain.exercise:Exercise.RespondentReinstated": Exercise.RespondentReinstated,
+    "domain.exercise:Exercise.AutoCloseSet": Exercise.AutoCloseSet,
     # Health metric events
     "domain.health_metric:HealthMetric.Created": HealthMetric.Created,
     "domain.health_metric:HealthMetric.Recorded": HealthMetric.Recorded,

@@ -57,6 +57,8 @@ MUTATIONS: dict[str, Permission] = {
     "submitBallot": Permission(VOTERS, "an auditor reads and never votes"),
     "closeExercise": OWNED,
     "excludeRespondent": OWNED,
+    "reinstateRespondent": OWNED,
+    "setExerciseAutoClose": OWNED,
     "reopenExercise": OWNED,
     "importMaxDiffResponses": OWNED,
     "createHealthMetric": OWNED,

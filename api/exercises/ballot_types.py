@@ -41,6 +41,9 @@ class MaxDiffAnswerView:
     set_index: int = strawberry.field(description="Which of your sets.")
     best_id: strawberry.ID = strawberry.field(description="The item chosen best.")
     worst_id: strawberry.ID = strawberry.field(description="The item chosen worst.")
+    any_important: bool | None = strawberry.field(
+        description="Anchored MaxDiff: “are any of these important at all?” (null: not asked)."
+    )
 
 
 @strawberry.type(description="A participant's RICE estimate of one item.")
@@ -76,11 +79,14 @@ class Ballot:
     @classmethod
     def from_json(cls, ballot: dict[str, Any], at: datetime, revisions: int) -> Ballot:
         item = item_global_id
+        important = dict(ballot.get("anyImportant", []))
         return cls(
             submitted_at=at,
             revisions=revisions,
             answers=[
-                MaxDiffAnswerView(set_index=s, best_id=item(b), worst_id=item(w))
+                MaxDiffAnswerView(
+                    set_index=s, best_id=item(b), worst_id=item(w), any_important=important.get(s)
+                )
                 for s, b, w in ballot.get("answers", [])
             ],
             estimates=[

@@ -21,6 +21,7 @@ from okrank.api.exercises.enums import ExerciseMethodEnum, MoscowCategoryEnum
 from okrank.domain.bounds import BUDGET_MAX, PRICE_MAX, spelt
 from okrank.domain.exercises import commands
 from okrank.domain.exercises.ballots import BallotInput, MaxDiffAnswer
+from okrank.domain.exercises.commands import AUTO_CLOSE_ACTOR
 from okrank.domain.exercises.methods.moscow import Category
 from okrank.domain.rankings.scoring import RiceInputs
 
@@ -37,6 +38,7 @@ def _ballot(input: Any) -> BallotInput:
                 a.set_index,
                 item(a.best_id, f"answers.{n}.bestId"),
                 item(a.worst_id, f"answers.{n}.worstId"),
+                a.any_important,
             )
             for n, a in enumerate(input.answers or [])
         ],
@@ -68,6 +70,12 @@ class CreateExerciseInput:
         default=None, description="When ballots are due (shown to participants; ISO 8601)."
     )
     set_size: int = strawberry.field(default=4, description="MaxDiff: items per set (3–5).")
+    auto_close: bool = strawberry.field(
+        default=False,
+        description="Close by itself once the deadline has passed (needs a deadline). The "
+        "server checks every few seconds and closes through the ordinary command path as "
+        f"`{AUTO_CLOSE_ACTOR}`.",
+    )
 
     def command(self) -> commands.CreateExercise:
         return command_of(
@@ -195,6 +203,29 @@ class ExcludeRespondentInput:
         return command_of(self, commands.ExcludeRespondent, exercise_id=exercise_id(self))
 
 
+@strawberry.input(description="Count an excluded respondent's answers again.")
+@versioned
+class ReinstateRespondentInput:
+    exercise_id: strawberry.ID = strawberry.field(description="An OPEN or CLOSED exercise.")
+    respondent: str = strawberry.field(description="A respondent in `excludedRespondents`.")
+    reason: str = strawberry.field(description="Why (required; in the history).")
+
+    def command(self) -> commands.ReinstateRespondent:
+        return command_of(self, commands.ReinstateRespondent, exercise_id=exercise_id(self))
+
+
+@strawberry.input(description="Turn an exercise's automatic close at its deadline on or off.")
+@versioned
+class SetExerciseAutoCloseInput:
+    exercise_id: strawberry.ID = strawberry.field(description="A DRAFT or OPEN exercise.")
+    auto_close: bool = strawberry.field(
+        description="On: it closes by itself once its deadline has passed (needs a deadline)."
+    )
+
+    def command(self) -> commands.SetExerciseAutoClose:
+        return command_of(self, commands.SetExerciseAutoClose, exercise_id=exercise_id(self))
+
+
 @strawberry.input(description="Reopen a CLOSED exercise: ballots are taken again.")
 @versioned
 class ReopenExerciseInput:
@@ -218,6 +249,12 @@ class MaxDiffAnswerInput:
     set_index: int = strawberry.field(description="Index of the set (myParticipation.sets).")
     best_id: strawberry.ID = strawberry.field(description="The item you choose as best.")
     worst_id: strawberry.ID = strawberry.field(description="The item you choose as worst.")
+    any_important: bool | None = strawberry.field(
+        default=None,
+        description="Anchored MaxDiff: your answer to “are any of these important at all?” "
+        "after the set (null: not asked). With these answers the results place each item "
+        "against that threshold (`anchoredUtility`, `mattersAtAll`).",
+    )
 
 
 @strawberry.input(description="RICE session: your estimate of one candidate.")
@@ -268,7 +305,9 @@ class SubmitBallotInput:
 @strawberry.input(
     description="Imports MaxDiff responses exported by a survey tool as CSV: a header, then one "
     "row per respondent × set with columns respondent, set, items (labels shown, separated by "
-    "|), best, worst and optionally segment. A label is a candidate's title or global ID. A bad "
+    "|), best, worst and optionally segment, important (anchored MaxDiff: yes / no, “are any "
+    "of these important at all?”) and duration (the respondent's seconds on the survey, for "
+    "the speeder flag). A label is a candidate's title or global ID. A bad "
     "file imports nothing: every bad row is reported with its line number. An import replaces "
     "the previous one."
 )

@@ -7,21 +7,35 @@ from typing import Any
 
 from okrank.api.exercises import reads
 from okrank.domain.exercises.methods.maxdiff_export import answers_csv, utilities_csv
+from okrank.domain.exercises.result_types import StoredImportRow
 
 
 async def answers_export(ctx: Any, row: Any) -> str:
     rows = []
     for p in await reads.ballots_and_designs(ctx.pool, ctx.workspace, row["id"]):
+        important = dict(p["ballot"].get("anyImportant", []))
         for set_index, best, worst in p["ballot"].get("answers", []):
-            rows.append(
-                (p["subject"], set_index + 1, p["design"][set_index], best, worst, p["segment"])
-            )
+            shown = p["design"][set_index]
+            said = important.get(set_index)
+            rows.append((p["subject"], set_index + 1, shown, best, worst, p["segment"], said, None))
     imported = row["imported"]
     if imported:
         items = imported["items"]
-        for respondent, number, shown, best, worst, segment in imported["rows"]:
-            labels = [items[i] for i in shown]
-            rows.append((str(respondent), number, labels, items[best], items[worst], segment or ""))
+        for stored in imported["rows"]:
+            r = StoredImportRow.of(stored)
+            labels = [items[i] for i in r.shown]
+            rows.append(
+                (
+                    r.respondent,
+                    r.set_number,
+                    labels,
+                    items[r.best],
+                    items[r.worst],
+                    r.segment,
+                    r.important,
+                    r.duration,
+                )
+            )
     return answers_csv(rows)
 
 

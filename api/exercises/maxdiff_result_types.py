@@ -103,6 +103,19 @@ class MaxDiffItemResult:
         description="Respondents that would make the order with the next item hold in 95% of "
         "replicates, if the gap stayed as it is; null when it already does (or for the last)."
     )
+    anchored_utility: float | None = strawberry.field(
+        description="Anchored MaxDiff: utility relative to the threshold “important at all” "
+        "(0), from the maxdiff answers and the threshold answers fitted together (Louviere's "
+        "dual response: the threshold as one more alternative of each set); null without "
+        "threshold answers or when they do not bound it (see `MaxDiffFit.anchorMessage`)."
+    )
+    anchored_standard_error: float | None = strawberry.field(
+        description="Standard error of `anchoredUtility`."
+    )
+    matters_at_all: bool | None = strawberry.field(
+        description="Anchored MaxDiff: the item is above the threshold (`anchoredUtility` > "
+        "0); null when there is no anchored utility."
+    )
 
     @classmethod
     def from_detail(cls, d: dict[str, Any]) -> MaxDiffItemResult:
@@ -127,6 +140,9 @@ class MaxDiffItemResult:
             rank_interval=RankInterval.of(d.get("rankInterval")),
             ahead_of_next=d.get("aheadOfNext"),
             respondents_to_separate=d.get("respondentsToSeparate"),
+            anchored_utility=d.get("anchoredUtility"),
+            anchored_standard_error=d.get("anchoredStandardError"),
+            matters_at_all=d.get("mattersAtAll"),
         )
 
 
@@ -147,6 +163,14 @@ class MaxDiffFit:
     bootstrap_replicates: int = strawberry.field(
         description="Bootstrap replicates behind the intervals (seeded: the same every time)."
     )
+    anchor_answers: int = strawberry.field(
+        description="Anchored MaxDiff: answers to “are any of these important at all?” used "
+        "(0 when the question was not asked)."
+    )
+    anchor_message: str | None = strawberry.field(
+        description="Why there are no anchored utilities although threshold answers exist "
+        "(e.g. every answer was yes); null otherwise."
+    )
 
     @classmethod
     def from_summary(
@@ -161,6 +185,8 @@ class MaxDiffFit:
             reference_item_id=item_id(UUID(s["referenceItem"])),
             confidence=s.get("confidence"),
             bootstrap_replicates=s.get("bootstrapReplicates", 0),
+            anchor_answers=s.get("anchor", {}).get("answers", 0),
+            anchor_message=s.get("anchor", {}).get("message"),
         )
 
 
@@ -194,6 +220,17 @@ class PreferenceHeterogeneity:
         )
 
 
+@strawberry.enum(description="A reason to doubt a MaxDiff respondent's answers.")
+class ResponseQualityFlag(Enum):
+    NO_BETTER_THAN_CHANCE = strawberry.enum_value(
+        "noBetterThanChance", description="Answers fit everyone's utilities no better than chance."
+    )
+    STRAIGHTLINER = strawberry.enum_value(
+        "straightliner", description="Best (or worst) always in the same position."
+    )
+    SPEEDER = strawberry.enum_value("speeder", description="Far faster than the median respondent.")
+
+
 @strawberry.type(
     description="MaxDiff: one respondent's response quality. RLH (root likelihood) is the "
     "geometric mean of the model's probability of each of their answers; a random answer to a "
@@ -211,6 +248,17 @@ class RespondentQuality:
     straightliner: bool = strawberry.field(
         description="Best (or worst) always in the same position of the set, over 4+ sets."
     )
+    speeder: bool = strawberry.field(
+        description="Took less than a third of the median duration (compared only when 5 or "
+        "more respondents have a duration)."
+    )
+    duration_seconds: float | None = strawberry.field(
+        description="Seconds from their first ballot to their last (null for a single ballot), "
+        "or the import's `duration` column."
+    )
+    flags: list[ResponseQualityFlag] = strawberry.field(
+        description="Every quality flag raised, in one list."
+    )
 
     @classmethod
     def of(cls, q: dict[str, Any] | None) -> RespondentQuality | None:
@@ -223,6 +271,9 @@ class RespondentQuality:
             chance_rlh=q["chanceRlh"],
             no_better_than_chance=q["noBetterThanChance"],
             straightliner=q["straightliner"],
+            speeder=q.get("speeder", False),
+            duration_seconds=q.get("durationSeconds"),
+            flags=[f for f in ResponseQualityFlag if q.get(f.value, False)],
         )
 
 
@@ -233,6 +284,7 @@ class ResponseQualitySummary:
         description="Respondents whose answers fit everyone's utilities no better than chance."
     )
     straightliners: int = strawberry.field(description="Respondents who straightlined.")
+    speeders: int = strawberry.field(description="Respondents flagged as speeders.")
 
     @classmethod
     def of(cls, q: dict[str, Any] | None) -> ResponseQualitySummary | None:
@@ -242,4 +294,5 @@ class ResponseQualitySummary:
             respondents=q["respondents"],
             no_better_than_chance=q["noBetterThanChance"],
             straightliners=q["straightliners"],
+            speeders=q.get("speeders", 0),
         )

@@ -19,7 +19,9 @@ from okrank.api.exercises.inputs import (
     InviteParticipantInput,
     OpenExerciseInput,
     PriceExerciseCandidateInput,
+    ReinstateRespondentInput,
     ReopenExerciseInput,
+    SetExerciseAutoCloseInput,
     SubmitBallotInput,
     WithdrawExerciseCandidateInput,
 )
@@ -117,6 +119,20 @@ class ExerciseMutations:
         "Exclude a respondent from the results with a reason (audited; listed in "
         "`excludedRespondents`); a CLOSED exercise's results and rankings are computed again.",
         CLOSE_WAIT_SECONDS,
+    )
+    reinstate_respondent = command_mutation(
+        ReinstateRespondentInput,
+        ExercisePayload,
+        exercise_success,
+        "Count an excluded respondent's answers again, with a reason (audited; they leave "
+        "`excludedRespondents`); a CLOSED exercise's results and rankings are computed again.",
+        CLOSE_WAIT_SECONDS,
+    )
+    set_exercise_auto_close = command_mutation(
+        SetExerciseAutoCloseInput,
+        ExercisePayload,
+        exercise_success,
+        "Turn the automatic close at the deadline on or off (audited in the history).",
     )
     reopen_exercise = command_mutation(
         ReopenExerciseInput,

@@ -106,6 +106,9 @@ class Exercise(Node):
     instructions: str = strawberry.field(description="Instructions shown to participants.")
     deadline: datetime | None = strawberry.field(description="When ballots are due, if set.")
     set_size: int = strawberry.field(description="MaxDiff: items per set (3–5).")
+    auto_close: bool = strawberry.field(
+        description="It closes by itself once the deadline has passed."
+    )
     status: ExerciseStatusEnum = strawberry.field(description="DRAFT, OPEN or CLOSED.")
     version: int = strawberry.field(description="Aggregate version; pass as `expectedVersion`.")
     created_at: datetime = strawberry.field(description="When it was created.")
@@ -123,6 +126,7 @@ class Exercise(Node):
             instructions=r["instructions"],
             deadline=datetime.fromisoformat(r["deadline"]) if r["deadline"] else None,
             set_size=r["set_size"],
+            auto_close=r.get("auto_close", False),
             status=ExerciseStatus(r["status"]),
             version=r["version"],
             created_at=r["created_at"],

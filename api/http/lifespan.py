@@ -1,5 +1,6 @@
 """What a server process starts before it answers and stops after: the application, the
-projections, the read pool, read-your-writes progress, the ranking feed, webhooks and auth."""
+projections, the read pool, read-your-writes progress, the ranking feed, webhooks, the
+exercises' automatic close and auth."""
 
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ from okrank.api.auth.authenticator import Authenticator
 from okrank.api.commands import idempotency
 from okrank.api.commands.progress import Progress
 from okrank.api.database.health import DatabaseHealth
+from okrank.api.exercises import auto_close
+from okrank.api.exercises.auto_close import AutoCloser
 from okrank.api.graphql.context import Services
 from okrank.api.subscriptions.ranking_feed import RankingFeed
 from okrank.api.webhooks import delivery as webhooks
@@ -86,6 +89,8 @@ def lifespan(
         await authenticator.start()
         deliverer = webhooks.WebhookDeliverer(database_url, pool)
         await deliverer.start()
+        closer = AutoCloser(application, pool, auto_close.interval_seconds())
+        await closer.start()
         app.state.services = Services(
             app=application,
             pool=pool,
@@ -98,6 +103,7 @@ def lifespan(
         try:
             yield
         finally:
+            await closer.stop()
             await deliverer.stop()
             await authenticator.stop()
             await authenticator.service_tokens.stop()

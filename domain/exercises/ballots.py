@@ -1,7 +1,9 @@
 """A participant's ballot, by method: validated against the exercise and normalised to the plain
 JSON the `BallotSubmitted` event stores (item IDs as strings).
 
-- MAXDIFF: answers to the participant's own sets: {"answers": [[set index, best, worst], …]}
+- MAXDIFF: answers to the participant's own sets: {"answers": [[set index, best, worst], …]},
+  and, for anchored MaxDiff, "anyImportant": [[set index, yes?], …] for the sets whose threshold
+  question was answered (a key added later: ballots without it answered none).
 - RICE_SESSION: {"estimates": {item: [reach, impact, confidence, effort]}}
 - MOSCOW: {"votes": {item: "MUST" | "SHOULD" | "COULD" | "WONT"}}
 - BUY_A_FEATURE: {"allocations": {item: amount}}
@@ -28,6 +30,7 @@ class MaxDiffAnswer:
     set_index: int
     best: UUID
     worst: UUID
+    important: bool | None = None  # anchored MaxDiff: "are any of these important at all?"
 
 
 @dataclass(frozen=True)
@@ -79,7 +82,7 @@ def _maxdiff(
     exercise: Exercise, participant: str, answers: Sequence[MaxDiffAnswer]
 ) -> dict[str, Any]:
     sets = exercise.sets_of(participant)
-    out, seen = [], set()
+    out, important, seen = [], [], set()
     for n, a in enumerate(answers):
         path = ["ballot", "answers", str(n)]
         if not 0 <= a.set_index < len(sets):
@@ -94,7 +97,10 @@ def _maxdiff(
                 raise ValidationError([*path, name], f"{name} must be one of the set's items")
             _candidate(exercise, item, [*path, name])
         out.append([a.set_index, str(a.best), str(a.worst)])
-    return {"answers": out}
+        if a.important is not None:
+            important.append([a.set_index, bool(a.important)])
+    # Without threshold answers the ballot keeps the shape it always had.
+    return {"answers": out, "anyImportant": important} if important else {"answers": out}
 
 
 def _rice(exercise: Exercise, estimates: Sequence[tuple[UUID, RiceInputs]]) -> dict[str, Any]:

@@ -18,6 +18,7 @@ class CreateExercise(Command):
     instructions: str | None = None
     deadline: str | None = None  # ISO 8601
     set_size: int = 4
+    auto_close: bool = False  # close by itself at the deadline
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,26 @@ class CloseExercise(ExerciseCommand):
 class ExcludeRespondent(ExerciseCommand):
     respondent: str
     reason: str
+
+
+@dataclass(frozen=True)
+class ReinstateRespondent(ExerciseCommand):
+    respondent: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class SetExerciseAutoClose(ExerciseCommand):
+    auto_close: bool
+
+
+# The subject of the system actor that closes exercises at their deadline (in the history).
+AUTO_CLOSE_ACTOR = "okrank:auto-close"
+
+
+@dataclass(frozen=True)
+class CloseDueExercise(ExerciseCommand):
+    """The automatic close at the deadline, issued by the serving process as a system actor."""
 
 
 @dataclass(frozen=True)

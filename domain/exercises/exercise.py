@@ -278,6 +278,22 @@ class Exercise(Aggregate):
     def _respondent_excluded(self, respondent: str, reason: str, actor: str) -> None:
         self.excluded_respondents = {**self.excluded_respondents, respondent: reason}
 
+    def reinstate_respondent(self, respondent: str, reason: str, actor: str) -> None:
+        """Count an excluded respondent's answers again, with a reason (audited); a closed
+        exercise's results are computed again."""
+        self._require(ExerciseStatus.OPEN, ExerciseStatus.CLOSED)
+        if respondent not in self.excluded_respondents:
+            raise ValidationError("respondent", f"respondent {respondent!r} is not excluded")
+        self._respondent_reinstated(
+            respondent=respondent, reason=_reason(reason, required=True), actor=actor
+        )
+
+    @event("RespondentReinstated")
+    def _respondent_reinstated(self, respondent: str, reason: str, actor: str) -> None:
+        self.excluded_respondents = {
+            k: v for k, v in self.excluded_respondents.items() if k != respondent
+        }
+
     @property
     def excluded_respondents(self) -> dict[str, str]:
         """Respondent → reason. A property with a default: aggregates rebuilt from snapshots
@@ -300,12 +316,49 @@ class Exercise(Aggregate):
         self.status = ExerciseStatus.OPEN
         self.deadline = deadline
 
+    def set_auto_close(self, auto_close: bool, actor: str) -> None:
+        """Close by itself at the deadline (done by the serving process, see
+        okrank.api.exercises.auto_close), or not. Needs a deadline to turn on."""
+        self._require(ExerciseStatus.DRAFT, ExerciseStatus.OPEN)
+        if auto_close and not self.deadline:
+            raise ValidationError("autoClose", "an exercise without a deadline cannot close at it")
+        if auto_close == self.auto_close:
+            raise ConflictError(
+                f"automatic close is already {'on' if auto_close else 'off'}", self.version
+            )
+        self._auto_close_set(auto_close=auto_close, actor=actor)
+
+    @event("AutoCloseSet")
+    def _auto_close_set(self, auto_close: bool, actor: str) -> None:
+        self.auto_close = auto_close
+
+    @property
+    def auto_close(self) -> bool:
+        """A property with a default: exercises (and snapshots) from before the option exist."""
+        return self.__dict__.get("_auto_close", False)
+
+    @auto_close.setter
+    def auto_close(self, value: bool) -> None:
+        self.__dict__["_auto_close"] = value
+
+    def close_when_due(self, now: datetime, actor: str) -> None:
+        """The automatic close: only an OPEN exercise with automatic close on whose deadline
+        has passed (checked here, on the aggregate, not on a possibly stale read model)."""
+        self._require(ExerciseStatus.OPEN)
+        if not self.auto_close or not self.deadline_passed(now):
+            raise ConflictError("the exercise is not due to close by itself", self.version)
+        self._closed(actor=actor)
+
     def deadline_passed(self, now: datetime) -> bool:
-        """Whether `now` is after the deadline (a deadline without a zone is UTC)."""
-        if not self.deadline:
-            return False
-        due = datetime.fromisoformat(self.deadline)
-        return now > (due if due.tzinfo else due.replace(tzinfo=UTC))
+        return deadline_passed(self.deadline, now)
+
+
+def deadline_passed(deadline: str | None, now: datetime) -> bool:
+    """Whether `now` is after the deadline (ISO 8601; one without a zone is UTC)."""
+    if not deadline:
+        return False
+    due = datetime.fromisoformat(deadline)
+    return now > (due if due.tzinfo else due.replace(tzinfo=UTC))
 
 
 def _reason(reason: str | None, required: bool) -> str:

@@ -14,6 +14,7 @@ from okrank.domain.errors import ConflictError, ValidationError
 from okrank.domain.exercises.ballots import normalise_ballot
 from okrank.domain.exercises.commands import (
     AddExerciseCandidate,
+    CloseDueExercise,
     CloseExercise,
     CreateExercise,
     ExcludeRespondent,
@@ -21,7 +22,9 @@ from okrank.domain.exercises.commands import (
     InviteParticipant,
     OpenExercise,
     PriceExerciseCandidate,
+    ReinstateRespondent,
     ReopenExercise,
+    SetExerciseAutoClose,
     SubmitBallot,
     WithdrawExerciseCandidate,
 )
@@ -62,6 +65,8 @@ def create_exercise(store: Aggregates, actor: Actor, command: CreateExercise) ->
         set_size=c.set_size,
         actor=actor.subject,
     )
+    if c.auto_close:
+        exercise.set_auto_close(True, actor.subject)  # saved with the creation
     return store.save_new(exercise)
 
 
@@ -185,6 +190,28 @@ def exclude_respondent(
     )
 
 
+def reinstate_respondent(
+    store: Aggregates, actor: Actor, command: ReinstateRespondent
+) -> CommandResult:
+    c = command
+    return _changed(
+        store, actor, c, lambda ex: ex.reinstate_respondent(c.respondent, c.reason, actor.subject)
+    )
+
+
+def set_exercise_auto_close(
+    store: Aggregates, actor: Actor, command: SetExerciseAutoClose
+) -> CommandResult:
+    c = command
+    return _changed(store, actor, c, lambda ex: ex.set_auto_close(c.auto_close, actor.subject))
+
+
+def close_due_exercise(store: Aggregates, actor: Actor, command: CloseDueExercise) -> CommandResult:
+    return _changed(
+        store, actor, command, lambda ex: ex.close_when_due(datetime.now(UTC), actor.subject)
+    )
+
+
 def reopen_exercise(store: Aggregates, actor: Actor, command: ReopenExercise) -> CommandResult:
     c = command
     return _changed(store, actor, c, lambda ex: ex.reopen(c.reason, c.deadline, actor.subject))
@@ -212,6 +239,9 @@ def import_maxdiff_responses(
         rows = parse_responses_csv(csv_text, labels)
         items = list(ex.candidates)
         index = {i: n for n, i in enumerate(items)}
+        # Rows keep the six fields they always had; the threshold answer and the duration
+        # follow only when the file has those columns (see `StoredImportRow`).
+        later = any(r.important is not None or r.duration is not None for r in rows)
         compact = [
             [
                 r.respondent,
@@ -220,6 +250,7 @@ def import_maxdiff_responses(
                 index[r.best],
                 index[r.worst],
                 r.segment or "",
+                *([r.important, r.duration] if later else []),
             ]
             for r in rows
         ]
@@ -240,5 +271,8 @@ HANDLERS: Handlers = {
     CloseExercise: close_exercise,
     ExcludeRespondent: exclude_respondent,
     ReopenExercise: reopen_exercise,
+    ReinstateRespondent: reinstate_respondent,
+    SetExerciseAutoClose: set_exercise_auto_close,
+    CloseDueExercise: close_due_exercise,
     ImportMaxDiffResponses: import_maxdiff_responses,
 }

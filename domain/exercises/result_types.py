@@ -7,8 +7,30 @@ from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
 
-# An imported MaxDiff row over current candidates: (respondent, segment, shown, best, worst).
-ImportedAnswer = tuple[str, str, tuple[UUID, ...], UUID, UUID]
+# An imported MaxDiff row over current candidates: (respondent, segment, shown, best, worst,
+# the threshold answer of anchored MaxDiff or None).
+ImportedAnswer = tuple[str, str, tuple[UUID, ...], UUID, UUID, bool | None]
+
+
+@dataclass(frozen=True)
+class StoredImportRow:
+    """One row of a `ResponsesImported` event. Rows stored before anchored MaxDiff and
+    durations have six fields; later ones may add the threshold answer and the respondent's
+    duration (seconds), each None when the file had no such column."""
+
+    respondent: str
+    set_number: int
+    shown: list[int]  # indices into the event's "items"
+    best: int
+    worst: int
+    segment: str
+    important: bool | None = None
+    duration: float | None = None
+
+    @classmethod
+    def of(cls, row: Sequence[Any]) -> StoredImportRow:
+        respondent, number, shown, best, worst, segment, *later = row
+        return cls(str(respondent), number, shown, best, worst, segment or "", *later)
 
 
 @dataclass(frozen=True)
@@ -18,6 +40,7 @@ class Participant:
     ballot: dict[str, Any] | None
     design: list[list[str]] = field(default_factory=list)  # MaxDiff sets (item ID strings)
     budget: float = 0.0
+    duration: float | None = None  # seconds from the first ballot to the last; None if one
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from uuid import UUID
 from okrank.domain.exercises.exercise import ExerciseMethod
 from okrank.domain.exercises.maxdiff_results import (
     imported_answers,
+    imported_durations,
     maxdiff_group,
     respondent_utilities,
 )
@@ -72,7 +73,9 @@ def compute(
     }
     individual: list[RespondentUtilities] = []
     if method == ExerciseMethod.MAXDIFF:
-        spread, individual = respondent_utilities(candidates, participants, responses)
+        spread, individual = respondent_utilities(
+            candidates, participants, responses, imported_durations(imported)
+        )
         if spread is not None:
             overall.summary.update(spread)
     return ExerciseResults(overall, segments, segment_agreement, individual)

@@ -37,4 +37,5 @@ HANDLERS: dict[type, Handler] = {
     Exercise.Closed: _reranking(exercises.closed),
     Exercise.Reopened: _reranking(exercises.reopened),
     Exercise.RespondentExcluded: _reranking(exercises.respondent_excluded),
+    Exercise.RespondentReinstated: _reranking(exercises.respondent_reinstated),
 }

@@ -69,6 +69,11 @@ INDEXES = [
     # Response quality per respondent (MaxDiff), added after the table first shipped.
     "ALTER TABLE exercise_respondents ADD COLUMN IF NOT EXISTS quality jsonb",
     "ALTER TABLE exercises ADD COLUMN IF NOT EXISTS excluded jsonb",  # respondent → reason
+    # A participant's first ballot, for their duration (the speeder flag).
+    "ALTER TABLE exercise_participants ADD COLUMN IF NOT EXISTS first_submitted_at timestamptz",
+    "ALTER TABLE exercises ADD COLUMN IF NOT EXISTS auto_close boolean NOT NULL DEFAULT false",
+    # The automatic closer's query: open exercises that close by themselves.
+    "CREATE INDEX IF NOT EXISTS exercises_auto_close ON exercises (status) WHERE auto_close",
 ]
 
 
@@ -202,10 +207,13 @@ def opened(curs: Cursor[Any], e: Any, pos: int) -> None:
 
 def ballot_submitted(curs: Cursor[Any], e: Any, pos: int) -> None:
     workspace = _touch(curs, e)
+    # Ballots counted before the column existed leave it null: no duration rather than a
+    # wrong one.
     curs.execute(
         "UPDATE exercise_participants SET ballot = %s, submitted_at = %s,"
+        " first_submitted_at = CASE WHEN revisions = 0 THEN %s ELSE first_submitted_at END,"
         " revisions = revisions + 1 WHERE exercise_id = %s AND subject = %s",
-        (Jsonb(e.ballot), e.timestamp, e.originator_id, e.participant),
+        (Jsonb(e.ballot), e.timestamp, e.timestamp, e.originator_id, e.participant),
     )
     _history(curs, e, pos, workspace, "BALLOT_SUBMITTED", subject=e.participant)
 
@@ -243,13 +251,36 @@ def respondent_excluded(curs: Cursor[Any], e: Any, pos: int) -> tuple[str, list[
         (Jsonb({e.respondent: e.reason}), e.originator_id),
     )
     _history(curs, e, pos, workspace, "RESPONDENT_EXCLUDED", subject=e.respondent, reason=e.reason)
+    return workspace, _recompute_if_closed(curs, e, workspace)
+
+
+def respondent_reinstated(curs: Cursor[Any], e: Any, pos: int) -> tuple[str, list[UUID]]:
+    """The respondent counts again: as `respondent_excluded`, the other way."""
+    workspace = _touch(curs, e)
+    curs.execute(
+        "UPDATE exercises SET excluded = excluded - %s WHERE id = %s",
+        (e.respondent, e.originator_id),
+    )
+    _history(
+        curs, e, pos, workspace, "RESPONDENT_REINSTATED", subject=e.respondent, reason=e.reason
+    )
+    return workspace, _recompute_if_closed(curs, e, workspace)
+
+
+def _recompute_if_closed(curs: Cursor[Any], e: Any, workspace: str) -> list[UUID]:
+    """A closed exercise's results computed again; its candidates ([] while open)."""
     status = curs.execute(
         "SELECT status FROM exercises WHERE id = %s", (e.originator_id,)
     ).fetchone()["status"]
     if status != "CLOSED":
-        return workspace, []
+        return []
     _drop_results(curs, e.originator_id)
-    return workspace, _store_results(curs, e, workspace)
+    return _store_results(curs, e, workspace)
+
+
+def auto_close_set(curs: Cursor[Any], e: Any, pos: int) -> None:
+    workspace = _touch(curs, e, auto_close=e.auto_close)
+    _history(curs, e, pos, workspace, "AUTO_CLOSE_SET", reason="on" if e.auto_close else "off")
 
 
 def _drop_results(curs: Cursor[Any], exercise_id: UUID) -> None:
@@ -275,8 +306,9 @@ def _store_results(curs: Cursor[Any], e: Any, workspace: str) -> list[UUID]:
         (e.originator_id,),
     ).fetchall()
     people = curs.execute(
-        "SELECT subject, segment, ballot, design, budget FROM exercise_participants"
-        " WHERE exercise_id = %s ORDER BY seq",
+        "SELECT subject, segment, ballot, design, budget, CASE WHEN revisions > 1 THEN"
+        " extract(epoch FROM submitted_at - first_submitted_at) END AS duration"
+        " FROM exercise_participants WHERE exercise_id = %s ORDER BY seq",
         (e.originator_id,),
     ).fetchall()
     results = compute(
@@ -284,7 +316,14 @@ def _store_results(curs: Cursor[Any], e: Any, workspace: str) -> list[UUID]:
         [c["item_id"] for c in candidates],
         {c["item_id"]: c["price"] or 0.0 for c in candidates},
         [
-            Participant(p["subject"], p["segment"], p["ballot"], p["design"], p["budget"] or 0.0)
+            Participant(
+                p["subject"],
+                p["segment"],
+                p["ballot"],
+                p["design"],
+                p["budget"] or 0.0,
+                None if p["duration"] is None else float(p["duration"]),
+            )
             for p in people
             if p["subject"] not in excluded
         ],
@@ -355,4 +394,5 @@ HANDLERS = {
     Exercise.Opened: opened,
     Exercise.BallotSubmitted: ballot_submitted,
     Exercise.ResponsesImported: responses_imported,
+    Exercise.AutoCloseSet: auto_close_set,
 }

@@ -30,6 +30,7 @@ class RankingChangeCause(Enum):
     EXERCISE_CLOSED = "EXERCISE_CLOSED"  # new results
     EXERCISE_REOPENED = "EXERCISE_REOPENED"  # results withdrawn by a reopening
     RESPONDENT_EXCLUDED = "RESPONDENT_EXCLUDED"  # results recomputed without one
+    RESPONDENT_REINSTATED = "RESPONDENT_REINSTATED"  # results recomputed with one again
 
 
 CAUSE_OF_EVENT: dict[type, RankingChangeCause] = {
@@ -47,6 +48,7 @@ CAUSE_OF_EVENT: dict[type, RankingChangeCause] = {
     Exercise.Closed: RankingChangeCause.EXERCISE_CLOSED,
     Exercise.Reopened: RankingChangeCause.EXERCISE_REOPENED,
     Exercise.RespondentExcluded: RankingChangeCause.RESPONDENT_EXCLUDED,
+    Exercise.RespondentReinstated: RankingChangeCause.RESPONDENT_REINSTATED,
 }
 
 

@@ -3,6 +3,7 @@ participants, ballots and imports, each with its typed failures."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from uuid import uuid4
 
 import pytest
@@ -12,7 +13,9 @@ from okrank.domain.backlog.commands import CreateBacklogItem, TagBacklogItem
 from okrank.domain.errors import ConflictError, NotFoundError, ValidationError
 from okrank.domain.exercises.ballots import BallotInput
 from okrank.domain.exercises.commands import (
+    AUTO_CLOSE_ACTOR,
     AddExerciseCandidate,
+    CloseDueExercise,
     CloseExercise,
     CreateExercise,
     ExcludeRespondent,
@@ -20,7 +23,9 @@ from okrank.domain.exercises.commands import (
     InviteParticipant,
     OpenExercise,
     PriceExerciseCandidate,
+    ReinstateRespondent,
     ReopenExercise,
+    SetExerciseAutoClose,
     SubmitBallot,
     WithdrawExerciseCandidate,
 )
@@ -171,3 +176,41 @@ def test_closing_a_draft_is_a_conflict_and_reopening_needs_a_reason(app, objecti
     app.execute(OWNER, CloseExercise(e))
     with pytest.raises(ValidationError):
         app.execute(OWNER, ReopenExercise(e, ""))
+
+
+def test_an_excluded_respondent_is_reinstated_with_a_reason(app, objective, items):
+    e = exercise(app, objective, items)
+    app.execute(OWNER, OpenExercise(e))
+    with pytest.raises(ValidationError, match="not excluded"):
+        app.execute(OWNER, ReinstateRespondent(e, "sam", "counted after all"))
+    app.execute(OWNER, ExcludeRespondent(e, "sam", "answered at random"))
+    with pytest.raises(ValidationError) as caught:
+        app.execute(OWNER, ReinstateRespondent(e, "sam", " "))
+    assert caught.value.path == ["reason"]
+    app.execute(OWNER, ReinstateRespondent(e, "sam", "the answers were checked by phone"))
+    assert app.repository.get(e).excluded_respondents == {}
+
+
+def test_the_automatic_close_needs_a_deadline_and_closes_only_when_due(app, objective, items):
+    e = exercise(app, objective, items)
+    with pytest.raises(ValidationError) as caught:
+        app.execute(OWNER, SetExerciseAutoClose(e, True))
+    assert caught.value.path == ["autoClose"]
+    soon = (datetime.now(UTC) + timedelta(hours=1)).isoformat()
+    due = app.execute(
+        OWNER, CreateExercise(objective, "MOSCOW", "Due", deadline=soon, auto_close=True)
+    ).aggregate_id
+    assert app.repository.get(due).auto_close
+    for i in items[:2]:
+        app.execute(OWNER, AddExerciseCandidate(due, i))
+    app.execute(OWNER, InviteParticipant(due, SAM.subject))
+    app.execute(OWNER, OpenExercise(due))
+    system = Actor("w", AUTO_CLOSE_ACTOR)
+    with pytest.raises(ConflictError, match="not due"):  # the deadline is an hour away
+        app.execute(system, CloseDueExercise(due))
+    app.execute(OWNER, CloseExercise(due))
+    app.execute(OWNER, ReopenExercise(due, "late team", deadline="2020-01-01T00:00:00+00:00"))
+    app.execute(system, CloseDueExercise(due))  # the new deadline has passed
+    assert app.repository.get(due).status == ExerciseStatus.CLOSED
+    with pytest.raises(ConflictError):  # a second closer (another process) changes nothing
+        app.execute(system, CloseDueExercise(due))

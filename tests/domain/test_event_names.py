@@ -75,8 +75,9 @@ def test_stored_names_are_unique_and_each_class_has_one():
 
 
 def events_added_since_the_old_store(app: OkrankApplication) -> None:
-    """Events newer than tests/fixtures/old_store: a respondent excluded, an exercise reopened,
-    a backlog item imported from CSV, an item created in a team."""
+    """Events newer than tests/fixtures/old_store: a respondent excluded and reinstated, an
+    exercise reopened and set to close by itself, a backlog item imported from CSV, an item
+    created in a team."""
     closed = [
         n.originator_id
         for n in app.recorder.select_notifications(start=1, limit=100_000)
@@ -84,7 +85,9 @@ def events_added_since_the_old_store(app: OkrankApplication) -> None:
     ]
     maxdiff = next(i for i in closed if app.repository.get(i).method == ExerciseMethod.MAXDIFF)
     app.exclude_respondent(OWNER, maxdiff, "ext-2", "answered at random")
-    app.reopen_exercise(OWNER, closed[-1], "two more stakeholders join")
+    app.reinstate_respondent(OWNER, maxdiff, "ext-2", "answers checked by phone")
+    app.reopen_exercise(OWNER, closed[-1], "two more stakeholders join", "2099-01-01T00:00:00")
+    app.set_exercise_auto_close(OWNER, closed[-1], True)
     app.import_backlog_items(OWNER, "Issue key,Summary,Labels\nOKR-1,Imported,ux\n")
     item = app.execute(OWNER, CreateBacklogItem("In a team", team="Growth")).aggregate_id
     strategy_events(app, item)

@@ -102,7 +102,9 @@ def vote(client: Any, ex: dict, **ballot: Any) -> dict:
 HISTORY = "query($id: ID!) { exercise(id: $id) { status deadline history { action reason } } }"
 
 
-def moscow_with_deadline(gql: Any, deadline: datetime) -> tuple[dict, list[dict]]:
+def moscow_with_deadline(gql: Any, deadline: datetime, **extra: Any) -> tuple[dict, list[dict]]:
+    """A DRAFT MoSCoW exercise with a deadline and two candidates (`extra`: more fields of
+    createExercise)."""
     o = objective(gql)
     items = [item(gql, t, rice=(10, 1, 1, 1)) for t in ("A", "B")]
     for i in items:
@@ -114,6 +116,7 @@ def moscow_with_deadline(gql: Any, deadline: datetime) -> tuple[dict, list[dict]
             "method": "MOSCOW",
             "title": "due already",
             "deadline": deadline.isoformat(),
+            **extra,
         },
         EXERCISE,
     )

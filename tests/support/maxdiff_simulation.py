@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from okrank.domain.exercises.methods.maxdiff_design import generate_design
@@ -45,3 +47,18 @@ def simulate_heterogeneous(
 
 def mean_correlation(estimates: dict[str, np.ndarray], truth: dict[str, np.ndarray]) -> float:
     return float(np.mean([np.corrcoef(estimates[k], truth[k])[0, 1] for k in truth]))
+
+
+def simulate_anchored(true: np.ndarray, respondents: int, seed: int) -> list[Response]:
+    """Respondents answering by the maxdiff logit and, after each set, "are any of these
+    important at all?" by the random-utility model with the anchor as one more alternative of
+    utility 0: "no" when the anchor would be chosen first from the set plus the anchor."""
+    rng = np.random.default_rng(seed)
+    design = generate_design(len(true), 4, 3, versions=respondents, seed=seed)
+    out = []
+    for r, sets in enumerate(design.versions):
+        for s in sets:
+            plain = answer(rng, true, str(r), s)
+            none = 1.0 / (1.0 + np.exp(true[list(s)]).sum())
+            out.append(replace(plain, important=bool(rng.random() >= none)))
+    return out

@@ -9,14 +9,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from okrank.domain.exercises.methods.maxdiff_likelihood import objective_parts, respondent_groups
+from okrank.domain.exercises.methods.maxdiff_newton import maximise
 from okrank.domain.exercises.methods.maxdiff_response import Response
 from okrank.domain.exercises.methods.maxdiff_separation import SeparatedItem, separated_items
 
-NEWTON_STEPS = 100  # Newton converges in 5–10 steps; the cap only guards against a bug
-SCORE_TOLERANCE = 1e-10  # largest |∂ log-likelihood / ∂ utility| accepted as the maximum
 
-
-def _in_items(groups: dict) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+def in_item_indices(groups: dict) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
     """`respondent_groups`' groups as (sets R×k, best R, worst R) in item indices."""
     out = []
     for _, sets, best, worst in groups.values():
@@ -70,7 +68,7 @@ def fit_aggregate(
     reference = int(order[-1]) if reference is None else reference
     free = order[:-1]  # the last item shown is held at 0 while fitting (identification)
     groups = respondent_groups(responses, {r.respondent: 0 for r in responses})
-    separated = separated_items(_in_items(groups), n_items)
+    separated = separated_items(in_item_indices(groups), n_items)
     firth = bool(separated)
 
     def objective(beta: np.ndarray) -> tuple[float, np.ndarray, np.ndarray, float]:
@@ -84,22 +82,7 @@ def fit_aggregate(
         penalised = float(ll[0]) + np.linalg.slogdet(h)[1] / 2
         return penalised, score[free], h, float(ll[0])
 
-    beta = np.zeros(n_items)
-    value, score, hess, ll = objective(beta)
-    steps = 0
-    while np.abs(score).max() > SCORE_TOLERANCE and steps < NEWTON_STEPS:
-        step = np.linalg.solve(hess, score)
-        scale = 1.0
-        while True:  # step halving: the objective is concave, a full step nearly always does
-            trial = beta.copy()
-            trial[free] += scale * step
-            result = objective(trial)
-            if result[0] >= value - 1e-9 * max(1.0, abs(value)) or scale < 1e-6:
-                break
-            scale /= 2
-        beta = trial
-        value, score, hess, ll = result
-        steps += 1
+    beta, (_, score, hess, ll), steps = maximise(objective, np.zeros(n_items), free)
     cov = np.zeros((n_items, n_items))
     cov[np.ix_(free, free)] = np.linalg.inv(hess)
     centre = np.zeros((n_items, n_items))

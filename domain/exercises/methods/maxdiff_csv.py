@@ -15,9 +15,14 @@ module and spreadsheets write it. The first line is a header; then one row per r
 - `best`, `worst`: one label each, both among the items shown, different from each other.
 - `segment` (optional column, optional value): a group the respondent belongs to; the same on
   every row of a respondent (a blank counts as a value: "no segment").
+- `important` (optional column, optional value): anchored MaxDiff, the answer to "are any of
+  these important at all?" after the set: yes / no (also true / false, 1 / 0); blank: not asked.
+- `duration` (optional column, optional value): the respondent's time on the survey in seconds
+  (a number ≥ 0, as survey tools export it), for the speeder flag; the same on every row of a
+  respondent, or blank.
 
 Header names are matched case-insensitively and may come in any order. Columns other than these
-six are rejected rather than ignored, so a misspelt `segmnet` cannot silently drop segments.
+eight are rejected rather than ignored, so a misspelt `segmnet` cannot silently drop segments.
 Blank lines (and rows whose fields are all blank, as spreadsheets export) are skipped.
 
 A label names a candidate: the caller passes `labels`, e.g. each candidate's title and its ID,
@@ -38,7 +43,8 @@ from dataclasses import dataclass
 from okrank.domain.csv_import import CsvImportError, CsvRowError, parse_rows
 
 REQUIRED = ("respondent", "set", "items", "best", "worst")
-OPTIONAL = ("segment",)
+OPTIONAL = ("segment", "important", "duration")
+YES, NO = {"yes", "y", "true", "1"}, {"no", "n", "false", "0"}
 MIN_ITEMS, MAX_ITEMS = 3, 20
 WHOLE_NUMBER = re.compile(r"[0-9]+")
 
@@ -51,6 +57,8 @@ class ImportedResponse:
     best: Hashable
     worst: Hashable
     segment: str | None
+    important: bool | None = None  # anchored MaxDiff's threshold answer; None: not asked
+    duration: float | None = None  # seconds
 
 
 def parse_responses_csv(
@@ -60,12 +68,13 @@ def parse_responses_csv(
     resolver = _Labels(labels)
     seen_sets: dict[tuple[str, int], int] = {}  # (respondent, set) → first line
     segments: dict[str, tuple[str | None, int]] = {}  # respondent → (segment, first line)
+    durations: dict[str, tuple[str | None, int]] = {}  # respondent → (duration, first line)
 
     def read_row(
         line: int, fields: list[str], width: int, columns: dict[str, int], problems: list[str]
     ) -> ImportedResponse | None:
         response = _row(fields, width, columns, resolver, problems)
-        problems += _cross_row(fields, columns, line, seen_sets, segments)
+        problems += _cross_row(fields, columns, line, seen_sets, segments, durations)
         return response
 
     return parse_rows(text, max_rows, "responses", _columns, read_row)
@@ -148,10 +157,37 @@ def _row(
     best, worst = chosen.get("best"), chosen.get("worst")
     if best is not None and best == worst:
         problems.append(f"best and worst are the same item {value['best']!r}")
+    important = _important(value.get("important", ""), problems)
+    duration = _duration(value.get("duration", ""), problems)
     if problems or shown is None:
         return None
     segment = value.get("segment") or None
-    return ImportedResponse(respondent, int(set_text), shown, best, worst, segment)
+    return ImportedResponse(
+        respondent, int(set_text), shown, best, worst, segment, important, duration
+    )
+
+
+def _important(text: str, problems: list[str]) -> bool | None:
+    answer = text.casefold()
+    if not answer:
+        return None
+    if answer in YES | NO:
+        return answer in YES
+    problems.append(f"important must be yes or no (or blank), got {text!r}")
+    return None
+
+
+def _duration(text: str, problems: list[str]) -> float | None:
+    if not text:
+        return None
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = -1.0
+    if not (0 <= seconds < float("inf")):
+        problems.append(f"duration must be a number of seconds (0 or more), got {text!r}")
+        return None
+    return seconds
 
 
 def _shown(items: str, resolver: _Labels, problems: list[str]) -> tuple[Hashable, ...] | None:
@@ -180,8 +216,10 @@ def _cross_row(
     line: int,
     seen_sets: dict[tuple[str, int], int],
     segments: dict[str, tuple[str | None, int]],
+    durations: dict[str, tuple[str | None, int]],
 ) -> list[str]:
-    """Checks against earlier rows: a set answered twice, a respondent's segment changing."""
+    """Checks against earlier rows: a set answered twice, a respondent's segment or duration
+    changing."""
     if len(fields) != len(columns):
         return []
     respondent = fields[columns["respondent"]].strip()
@@ -194,16 +232,18 @@ def _cross_row(
         problems.append(
             f"respondent {respondent!r} answers set {int(set_text)} twice (first on line {first})"
         )
-    if "segment" in columns:
-        segment = fields[columns["segment"]].strip() or None
-        earlier, earlier_line = segments.setdefault(respondent, (segment, line))
-        if earlier != segment:
+    for name, seen in (("segment", segments), ("duration", durations)):
+        if name not in columns:
+            continue
+        value = fields[columns[name]].strip() or None
+        earlier, earlier_line = seen.setdefault(respondent, (value, line))
+        if earlier != value:
             problems.append(
-                f"respondent {respondent!r} has segment {_show(segment)} here "
+                f"respondent {respondent!r} has {name} {_show(value)} here "
                 f"but {_show(earlier)} on line {earlier_line}"
             )
     return problems
 
 
-def _show(segment: str | None) -> str:
-    return repr(segment) if segment is not None else "(blank)"
+def _show(value: str | None) -> str:
+    return repr(value) if value is not None else "(blank)"

@@ -18,16 +18,27 @@ def _cell(text: str) -> str:
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
-def answers_csv(
-    rows: Iterable[tuple[str, int, Sequence[str], str, str, str]],
-) -> str:
-    """(respondent, set number, item labels shown, best, worst, segment) per answer, as
-    respondent,set,items,best,worst,segment with the items joined by '|'."""
+AnswerRow = tuple[str, int, Sequence[str], str, str, str, bool | None, float | None]
+
+
+def answers_csv(rows: Iterable[AnswerRow]) -> str:
+    """(respondent, set number, item labels shown, best, worst, segment, threshold answer,
+    duration) per answer, as respondent,set,items,best,worst,segment with the items joined by
+    '|', and the columns important and duration only when some answer has them."""
+    rows = list(rows)
+    later = any(r[6] is not None or r[7] is not None for r in rows)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["respondent", "set", "items", "best", "worst", "segment"])
-    for respondent, number, shown, best, worst, segment in rows:
-        writer.writerow([_cell(respondent), number, "|".join(shown), best, worst, _cell(segment)])
+    extra = ["important", "duration"] if later else []
+    writer.writerow(["respondent", "set", "items", "best", "worst", "segment", *extra])
+    for respondent, number, shown, best, worst, segment, important, duration in rows:
+        cells = [_cell(respondent), number, "|".join(shown), best, worst, _cell(segment)]
+        if later:
+            cells += [
+                "" if important is None else ("yes" if important else "no"),
+                "" if duration is None else f"{duration:g}",
+            ]
+        writer.writerow(cells)
     return out.getvalue()
 
 

@@ -1,5 +1,5 @@
-"""Response quality per MaxDiff respondent: root likelihood against its chance level, and
-straightlining.
+"""Response quality per MaxDiff respondent: root likelihood against its chance level,
+straightlining and speeding.
 
 RLH (root likelihood, as Sawtooth reports it) is the geometric mean of the probability the
 model gives each of a respondent's answers: exp(ℓ_r / answers). A respondent choosing at random
@@ -10,6 +10,11 @@ little (it is estimated from those answers); the second does not, so the flag "n
 chance" uses it: aggregate RLH ≤ chance RLH means the answers agree with the shared model no
 more than coin flips would. A straightliner picks best (or worst) in the same position of every
 set, over at least STRAIGHTLINE_MIN answers.
+
+A speeder took less than SPEEDER_FRACTION of the median duration (seconds; from a participant's
+first ballot to their last, or an import's `duration` column), the usual survey-industry
+screen for respondents who cannot have read the sets. Only respondents with a duration are
+compared, and only when at least SPEEDER_MIN_RESPONDENTS have one: a median of two says little.
 """
 
 from __future__ import annotations
@@ -23,6 +28,8 @@ from okrank.domain.exercises.methods.maxdiff_likelihood import log_likelihoods, 
 from okrank.domain.exercises.methods.maxdiff_response import Response
 
 STRAIGHTLINE_MIN = 4
+SPEEDER_FRACTION = 1 / 3  # of the median duration
+SPEEDER_MIN_RESPONDENTS = 5
 
 
 @dataclass(frozen=True)
@@ -33,6 +40,8 @@ class RespondentQuality:
     chance_rlh: float
     no_better_than_chance: bool  # aggregate_rlh ≤ chance_rlh
     straightliner: bool
+    speeder: bool = False
+    duration: float | None = None  # seconds, when known
 
 
 def respondent_quality(
@@ -40,6 +49,7 @@ def respondent_quality(
     n_items: int,
     individual: dict[str, np.ndarray],
     aggregate: np.ndarray,
+    durations: dict[str, float] | None = None,
 ) -> dict[str, RespondentQuality]:
     ids = list(dict.fromkeys(r.respondent for r in responses))
     row = {k: n for n, k in enumerate(ids)}
@@ -58,6 +68,12 @@ def respondent_quality(
         log_chance[n] -= np.log(k * (k - 1))
         best_at[r.respondent].add(r.shown.index(r.best))
         worst_at[r.respondent].add(r.shown.index(r.worst))
+    durations = {k: v for k, v in (durations or {}).items() if k in row}
+    fastest = (
+        SPEEDER_FRACTION * float(np.median(list(durations.values())))
+        if len(durations) >= SPEEDER_MIN_RESPONDENTS
+        else None
+    )
     out = {}
     for k, n in row.items():
         chance = float(np.exp(log_chance[n] / answers[n]))
@@ -70,5 +86,7 @@ def respondent_quality(
             bool(aggregate_rlh <= chance),
             bool(answers[n] >= STRAIGHTLINE_MIN)
             and (len(best_at[k]) == 1 or len(worst_at[k]) == 1),
+            fastest is not None and k in durations and durations[k] < fastest,
+            durations.get(k),
         )
     return out

@@ -17,6 +17,9 @@ class Response:
     shown: tuple[int, ...]
     best: int
     worst: int
+    # Anchored MaxDiff (dual response): "are any of these important at all?" after the set;
+    # None when not asked (see `maxdiff_anchored`).
+    important: bool | None = None
 
 
 def validate_response(r: Response, n_items: int) -> None:

@@ -28,12 +28,20 @@ class SeparatedItem:
 
 
 def separated_items(
-    groups: Iterable[tuple[np.ndarray, np.ndarray, np.ndarray]], n_items: int
+    groups: Iterable[tuple[np.ndarray, np.ndarray, np.ndarray]],
+    n_items: int,
+    extra: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> list[SeparatedItem]:
     """Items whose maximum-likelihood utility does not exist; [] when the maximum exists.
-    Each group is (sets R×k, best R, worst R) in item indices; only items shown count."""
+    Each group is (sets R×k, best R, worst R) in item indices; only items shown count.
+    `extra`: further edges (tails, heads) "tail is at most head" from other kinds of answer
+    (the anchored fit's threshold answers); their nodes count as shown."""
     shown = np.zeros(n_items, dtype=bool)
     tails, heads = [], []
+    if extra is not None:
+        tails.append(extra[0])
+        heads.append(extra[1])
+        shown[np.concatenate(extra)] = True
     for sets, best, worst in groups:
         k = sets.shape[1]
         shown[sets.ravel()] = True

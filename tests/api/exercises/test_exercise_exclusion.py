@@ -1,5 +1,5 @@
 """The owner excludes a respondent with a reason: audited in the history, listed, and a closed
-exercise's results are computed again without them."""
+exercise's results are computed again without them; reinstating them counts them again."""
 
 from __future__ import annotations
 
@@ -59,3 +59,31 @@ def test_an_excluded_respondent_leaves_the_results_and_the_exclusion_is_audited(
     assert {"action": "RESPONDENT_EXCLUDED", "reason": "answers no better than chance"} in history
     refused = people["ann"].post(EXCLUDED, {"id": ex["id"]}).json()
     assert refused["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+
+def test_a_reinstated_respondent_counts_again_and_the_reinstatement_is_audited(gql, client_factory):
+    ex, items = moscow_with_deadline(gql, datetime.now(UTC) + timedelta(days=1))
+    people = stakeholders(gql, client_factory, ex, {"ann": None, "bot": None})
+    open_(gql, ex)
+    for who, item in zip(("ann", "bot"), items, strict=True):
+        ballot = [{"backlogItemId": item["id"], "category": "MUST"}]
+        assert vote(people[who], ex, votes=ballot)["__typename"] == "ExerciseSuccess"
+    close(gql, ex)
+
+    def change(mutation: str, reason: str) -> dict:
+        return gql.mutate(
+            mutation, {"exerciseId": ex["id"], "respondent": "bot", "reason": reason}, EXERCISE
+        )
+
+    assert change("reinstateRespondent", "x")["__typename"] == "ValidationError"  # not excluded
+    assert change("excludeRespondent", "looked automated")["__typename"] == "ExerciseSuccess"
+    assert gql.execute(RESULTS, {"id": ex["id"]})["exercise"]["results"]["respondents"] == 1
+    assert change("reinstateRespondent", "")["__typename"] == "ValidationError"
+    assert change("reinstateRespondent", "a person, checked")["__typename"] == "ExerciseSuccess"
+
+    after = gql.execute(RESULTS, {"id": ex["id"]})["exercise"]["results"]
+    assert after["respondents"] == 2
+    assert all(r["moscow"]["must"] == 1 for r in after["items"])  # bot's vote counts again
+    assert gql.execute(EXCLUDED, {"id": ex["id"]})["exercise"]["excludedRespondents"] == []
+    history = gql.execute(HISTORY, {"id": ex["id"]})["exercise"]["history"]
+    assert {"action": "RESPONDENT_REINSTATED", "reason": "a person, checked"} in history

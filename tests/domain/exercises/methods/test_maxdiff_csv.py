@@ -193,3 +193,36 @@ def test_the_row_limit():
     with pytest.raises(CsvImportError, match="line 12: more than 10 rows"):
         parse_responses_csv(HEADER + body, LABELS, max_rows=10)
     assert len(parse_responses_csv(HEADER + body, LABELS, max_rows=11)) == 11
+
+
+ANCHORED = "respondent,set,items,best,worst,important,duration\n"
+
+
+def test_threshold_answers_and_durations_are_read_from_their_optional_columns():
+    rows = parse(
+        "alice,1,Search|Export|SSO,Search,Export,Yes,95.5\n"
+        "alice,2,Search|Export|SSO,SSO,Export,no,95.5\n"
+        "bob,1,Search|Export|SSO,SSO,Search,,\n",
+        ANCHORED,
+    )
+    assert [(r.important, r.duration) for r in rows] == [(True, 95.5), (False, 95.5), (None, None)]
+    assert parse("bob,1,Search|Export|SSO,SSO,Search,\n")[0].important is None
+
+
+def test_bad_threshold_answers_and_durations_are_named_with_their_line():
+    rows = bad_rows(
+        "alice,1,Search|Export|SSO,Search,Export,maybe,10\n"
+        "alice,2,Search|Export|SSO,Search,Export,yes,-3\n"
+        "bob,1,Search|Export|SSO,Search,Export,yes,10\n"
+        "bob,2,Search|Export|SSO,Search,Export,yes,12\n",
+        ANCHORED,
+    )
+    assert [(r.line, r.message) for r in rows] == [
+        (2, "important must be yes or no (or blank), got 'maybe'"),
+        (
+            3,
+            "duration must be a number of seconds (0 or more), got '-3'; respondent 'alice' "
+            "has duration '-3' here but '10' on line 2",
+        ),
+        (5, "respondent 'bob' has duration '12' here but '10' on line 4"),
+    ]

@@ -13,9 +13,27 @@ def test_exported_answers_import_again_unchanged():
     labels = {i: i for i in items}
     imported = parse_responses_csv(text, labels)
     exported = answers_csv(
-        (r.respondent, r.set_number, r.shown, r.best, r.worst, r.segment or "") for r in imported
+        (r.respondent, r.set_number, r.shown, r.best, r.worst, r.segment or "", None, None)
+        for r in imported
     )
+    assert exported.splitlines()[0] == "respondent,set,items,best,worst,segment"
     assert parse_responses_csv(exported, labels) == imported
+
+
+def test_threshold_answers_and_durations_are_exported_and_import_again():
+    labels = {"A": "A", "B": "B", "C": "C"}
+    rows = [
+        ("ann", 1, ["A", "B", "C"], "A", "C", "", True, 61.5),
+        ("ann", 2, ["A", "B", "C"], "B", "A", "", False, 61.5),
+        ("bo", 1, ["A", "B", "C"], "C", "B", "", None, None),
+    ]
+    exported = answers_csv(rows)
+    assert exported.splitlines()[:2] == [
+        "respondent,set,items,best,worst,segment,important,duration",
+        "ann,1,A|B|C,A,C,,yes,61.5",
+    ]
+    again = parse_responses_csv(exported, labels)
+    assert [(r.important, r.duration) for r in again] == [(True, 61.5), (False, 61.5), (None, None)]
 
 
 def test_formula_cells_are_defused():

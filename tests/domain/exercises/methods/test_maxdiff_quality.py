@@ -44,3 +44,22 @@ def test_straightliners_are_flagged():
     quality = respondent_quality(responses, 20, fit.utilities, fit.aggregate)
     assert quality["lazy"].straightliner
     assert sum(q.straightliner for q in quality.values()) == 1
+
+
+def test_respondents_faster_than_a_third_of_the_median_are_speeders():
+    followers, _ = simulate_heterogeneous(20, spread=0.0, seed=44)
+    fit = fit_individual(followers, 20)
+    durations = {str(n): 300.0 + n for n in range(20)}  # median about 310 s
+    durations["3"], durations["4"] = 99.0, 110.0  # below / above a third of the median
+    del durations["5"]  # no duration known: never flagged
+    quality = respondent_quality(followers, 20, fit.utilities, fit.aggregate, durations)
+    assert {k for k, q in quality.items() if q.speeder} == {"3"}
+    assert quality["4"].duration == 110.0 and quality["5"].duration is None
+
+
+def test_too_few_durations_flag_no_speeder():
+    followers, _ = simulate_heterogeneous(20, spread=0.0, seed=45)
+    fit = fit_individual(followers, 20)
+    durations = {"0": 10.0, "1": 300.0, "2": 300.0, "3": 300.0}
+    quality = respondent_quality(followers, 20, fit.utilities, fit.aggregate, durations)
+    assert not any(q.speeder for q in quality.values())
