@@ -43,11 +43,13 @@ STORED_NAMES: dict[str, type] = {
     # Workspace events
     "domain.workspace:Workspace.Created": Workspace.Created,
     "domain.workspace:Workspace.MultipliersRecalibrated": Workspace.MultipliersRecalibrated,
+    "domain.workspace:Workspace.CheckInIntervalSet": Workspace.CheckInIntervalSet,
     # Objective events
     "domain.objective:Objective.Created": Objective.Created,
     "domain.objective:Objective.KeyResultAdded": Objective.KeyResultAdded,
     "domain.objective:Objective.Activated": Objective.Activated,
     "domain.objective:Objective.Closed": Objective.Closed,
+    "domain.objective:Objective.KeyResultCheckedIn": Objective.KeyResultCheckedIn,
     "domain.objective:Objective.ThemeSet": Objective.ThemeSet,
     "domain.objective:Objective.DiscoveryMarked": Objective.DiscoveryMarked,
     # Backlog item events

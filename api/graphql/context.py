@@ -17,6 +17,7 @@ from okrank.api.auth.service_tokens import ServiceTokens
 from okrank.api.backlog import reads as backlog_reads
 from okrank.api.commands.progress import Progress
 from okrank.api.database.health import DatabaseHealth
+from okrank.api.okrs import loaders as okr_loaders
 from okrank.api.okrs import reads as okr_reads
 from okrank.api.subscriptions.ranking_feed import RankingFeed
 from okrank.domain.application import Actor, OkrankApplication
@@ -31,6 +32,7 @@ class Services:
     progress: Progress
     feed: RankingFeed
     health: DatabaseHealth
+    okr_feed: RankingFeed  # the same feed, following the OKR-change outbox
     service_tokens: ServiceTokens | None = None
 
 
@@ -62,6 +64,8 @@ class Loaders:
     key_results: DataLoader[UUID, list[Any]]
     item: DataLoader[UUID, Any]
     tags: DataLoader[UUID, list[Any]]
+    hygiene_facts: DataLoader[okr_loaders.TeamCycle, Any]
+    first_check_ins: DataLoader[okr_loaders.FirstPage, list[Any]]
 
 
 @dataclass
@@ -82,6 +86,8 @@ class Context:
             key_results=_grouped(okr_reads.key_results_of, pool, ws, "objective_id"),
             item=_by_id(backlog_reads.items_by_id, pool, ws),
             tags=_grouped(backlog_reads.tags_of, pool, ws, "item_id"),
+            hygiene_facts=okr_loaders.hygiene_facts(pool, ws),
+            first_check_ins=okr_loaders.first_check_ins(pool, ws),
         )
 
     @property

@@ -44,12 +44,13 @@ from okrank.api.health.types import load_health_metric
 from okrank.api.http import metrics
 from okrank.api.http.unavailable import MaskErrorsExceptOutage
 from okrank.api.okrs.mutations import ObjectiveMutations
+from okrank.api.okrs.okr_changed import OkrSubscription
 from okrank.api.okrs.queries import OkrQueries
 from okrank.api.okrs.types import load_objective
 from okrank.api.plan.queries import PlanQueries
 from okrank.api.rankings.mutations import RankingMutations
 from okrank.api.rankings.queries import RankingQueries
-from okrank.api.subscriptions.ranking_changed import Subscription
+from okrank.api.subscriptions.ranking_changed import RankingSubscription
 from okrank.api.themes.mutations import ThemeMutations
 from okrank.api.themes.queries import ThemeQueries
 from okrank.api.themes.types import load_theme
@@ -118,7 +119,9 @@ Mutation = merge_types(
         BacklogImportMutations,
     ),
 )
+Subscription = merge_types("Subscription", (RankingSubscription, OkrSubscription))
 Query.__strawberry_definition__.description = RootQuery.__strawberry_definition__.description
+Subscription.__strawberry_definition__.description = "Live updates."
 Mutation.__strawberry_definition__.description = (
     "Commands. Each answers after queries can see its effect."
 )

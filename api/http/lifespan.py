@@ -20,7 +20,7 @@ from okrank.api.database.health import DatabaseHealth
 from okrank.api.exercises import auto_close
 from okrank.api.exercises.auto_close import AutoCloser
 from okrank.api.graphql.context import Services
-from okrank.api.subscriptions.ranking_feed import RankingFeed
+from okrank.api.subscriptions.ranking_feed import OKRS, RankingFeed
 from okrank.api.webhooks import delivery as webhooks
 from okrank.domain.application import OkrankApplication
 from okrank.projections.engine.database_settings import (
@@ -83,6 +83,8 @@ def lifespan(
         await progress.start()
         feed = RankingFeed(database_url, health)
         await feed.start()
+        okr_feed = RankingFeed(database_url, health, OKRS)
+        await okr_feed.start()
         await webhooks.create_tables(pool)
         await idempotency.create_tables(pool)
         await authenticator.service_tokens.start(pool, database_url)
@@ -97,6 +99,7 @@ def lifespan(
             progress=progress,
             feed=feed,
             health=health,
+            okr_feed=okr_feed,
             service_tokens=authenticator.service_tokens,
         )
         _tune_gc()
@@ -107,6 +110,7 @@ def lifespan(
             await deliverer.stop()
             await authenticator.stop()
             await authenticator.service_tokens.stop()
+            await okr_feed.stop()
             await feed.stop()
             await progress.stop()
             await health.stop()

@@ -64,7 +64,7 @@ LAG_SECONDS = Gauge(
 )
 SUBSCRIBERS = Gauge(
     "okrank_subscribers_connected",
-    "rankingChanged subscriptions this process is serving.",
+    "rankingChanged and okrChanged subscriptions this process is serving.",
     registry=REGISTRY,
 )
 WEBHOOK_ENDPOINTS = Gauge(
@@ -176,7 +176,8 @@ async def _webhook_figures(pool: asyncpg.Pool) -> None:
 
 async def metrics(request: Request) -> Response:
     services = request.app.state.services
-    SUBSCRIBERS.set(sum(len(s) for s in services.feed.subscribers.values()))
+    feeds = (services.feed, services.okr_feed)
+    SUBSCRIBERS.set(sum(len(s) for f in feeds for s in f.subscribers.values()))
     try:
         for view, lag in (await lag_by_view(services)).items():
             LAG_EVENTS.labels(view).set(lag.events)

@@ -1,4 +1,4 @@
-"""OKR reads: one objective, and pages of objectives."""
+"""OKR reads: one objective, pages of objectives, a team's cycle, the OKR settings."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ from okrank.api.graphql.arguments import text_argument
 from okrank.api.graphql.ids import need_uuid
 from okrank.api.graphql.pagination import after_key, connection, page_size
 from okrank.api.okrs import reads
+from okrank.api.okrs.settings import OkrSettings, okr_settings
+from okrank.api.okrs.team import Team, load_team
 from okrank.api.okrs.types import (
     Objective,
     ObjectiveConnection,
@@ -48,3 +50,15 @@ class OkrQueries:
         return connection(
             ObjectiveConnection, ObjectiveEdge, Objective.from_row, "seq", rows, limit, after
         )
+
+    @strawberry.field(
+        description="A team's objectives in a cycle, with its attainment and hygiene warnings "
+        "(a team with no objectives there answers an empty list)."
+    )
+    async def team(self, info: Info, name: str, cycle: str) -> Team:
+        name, cycle = text_argument("name", name) or "", text_argument("cycle", cycle) or ""
+        return await load_team(info, name, cycle)
+
+    @strawberry.field(description="The workspace's OKR settings.")
+    async def okr_settings(self, info: Info) -> OkrSettings:
+        return await okr_settings(info.context)

@@ -2,33 +2,22 @@
 
 from __future__ import annotations
 
-import asyncio
-import time
-from collections.abc import AsyncGenerator
+import contextlib
+from collections.abc import AsyncGenerator, Awaitable
 from datetime import datetime
 from typing import Any
-from uuid import UUID
 
 import strawberry
-from graphql import GraphQLError
 from strawberry.types import Info
 
 from okrank.api.commands import rate_limit
 from okrank.api.exercises.privacy import require_results, sees_ranking
-from okrank.api.graphql.ids import decode_cursor, encode_cursor, need_uuid
 from okrank.api.rankings.enums import RankingMethodEnum
 from okrank.api.subscriptions.change_payload import change_payload
+from okrank.api.subscriptions.follow import follow, objective_scope
 from okrank.domain.rankings.scoring import Method, split_method
 from okrank.projections.rankings import causes
-from okrank.projections.rankings.change_stream import (
-    BEFORE_ALL,
-    ChangeCursor,
-    cursor_of,
-    workspace_changes_after,
-)
-
-REPLAY_PAGE = 500
-
+from okrank.projections.rankings.change_stream import ChangeCursor, workspace_changes_after
 
 RankingChangeCause = strawberry.enum(
     causes.RankingChangeCause, description="The domain event that moved a ranking."
@@ -74,8 +63,8 @@ class RankingChange:
         return cls(**fields)
 
 
-@strawberry.type(description="Live updates.")
-class Subscription:
+@strawberry.type(description="Live updates of rankings.")
+class RankingSubscription:
     @strawberry.subscription(
         description="Ranking changes of one objective (or, without `objectiveId`, of the whole "
         "workspace), in order. With `after`, first every change after that cursor, then live, "
@@ -99,21 +88,7 @@ class Subscription:
         rate_limit.admit_subscription(ctx.principal)
         if method == Method.EXERCISE:
             require_results(ctx.principal)
-        scope: UUID | None = None
-        if objective_id is not None:
-            scope = need_uuid(objective_id, "Objective", "objectiveId")
-            if await ctx.loaders.objective.load(scope) is None:
-                raise GraphQLError(
-                    f"Objective {objective_id} not found", extensions={"code": "NOT_FOUND"}
-                )
-        last: ChangeCursor = BEFORE_ALL
-        if after:
-            position, ordinal = decode_cursor(after, (int, int))
-            last = (position, ordinal)
-        feed = ctx.services.feed
-        # Subscribe before replaying: whatever commits meanwhile is queued, and the cursor
-        # comparison below drops what the replay already delivered.
-        sub = feed.subscribe(ctx.workspace, scope)
+        scope = await objective_scope(ctx, objective_id)
         wanted = method.value if method else None  # EXERCISE matches every exercise's ranking
 
         def shown(row: Any) -> bool:
@@ -121,43 +96,12 @@ class Subscription:
                 return False  # an exercise's ranking changes are its results
             return wanted is None or split_method(row["method"])[0] == wanted
 
-        try:
-            if after:
-                while True:
-                    rows = await workspace_changes_after(
-                        ctx.pool, ctx.workspace, scope, last, REPLAY_PAGE
-                    )
-                    for row in rows:
-                        last = cursor_of(row)
-                        if shown(row):
-                            yield RankingChange.from_row(row)
-                    if len(rows) < REPLAY_PAGE:
-                        break
-            else:
-                last = feed.last
-            while True:
-                remaining = ctx.principal.expires_at - time.time()
-                if remaining <= 0:
-                    if ctx.websocket is not None:  # a clear close reason for the connection
-                        await ctx.websocket.close(code=4401, reason="token expired")
-                        return
-                    raise GraphQLError("token expired", extensions={"code": "TOKEN_EXPIRED"})
-                try:
-                    row = await asyncio.wait_for(sub.queue.get(), timeout=remaining)
-                except TimeoutError:
-                    continue
-                if row is None:
-                    raise GraphQLError(
-                        "subscriber fell too far behind; resubscribe with after: <last cursor>",
-                        extensions={
-                            "code": "SUBSCRIBER_OVERFLOW",
-                            "lastCursor": encode_cursor(list(last)),
-                        },
-                    )
-                if cursor_of(row) <= last:
-                    continue
-                last = cursor_of(row)
-                if shown(row):
-                    yield RankingChange.from_row(row)
-        finally:
-            feed.unsubscribe(sub)
+        def replay(last: ChangeCursor, limit: int) -> Awaitable[list[Any]]:
+            return workspace_changes_after(ctx.pool, ctx.workspace, scope, last, limit)
+
+        # Closed with this generator: the feed forgets the subscriber at once.
+        async with contextlib.aclosing(
+            follow(ctx, ctx.services.feed, scope, after, replay, shown)
+        ) as rows:
+            async for row in rows:
+                yield RankingChange.from_row(row)

@@ -1,4 +1,4 @@
-"""Live ranking changes for this process's subscribers.
+"""Live ranking changes (and, with the OKRS source, OKR changes) for this process's subscribers.
 
 The catalog projection writes each change to the `ranking_changes` outbox and NOTIFYs
 `okrank_ranking` in the same transaction. This process LISTENs on one connection, reads the new
@@ -18,6 +18,7 @@ import asyncio
 import contextlib
 import logging
 from collections import defaultdict
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
@@ -25,20 +26,35 @@ from uuid import UUID
 import asyncpg
 
 from okrank.api.database.health import DatabaseHealth, is_unavailable
+from okrank.projections.catalog import okr_changes
 from okrank.projections.engine.database_settings import CONNECT_TIMEOUT_SECONDS
-from okrank.projections.rankings.change_stream import (
-    BEFORE_ALL,
-    ChangeCursor,
-    changes_after,
-    cursor_of,
-    last_cursor,
-)
+from okrank.projections.rankings import change_stream
+from okrank.projections.rankings.change_stream import BEFORE_ALL, ChangeCursor, cursor_of
 from okrank.projections.rankings.ranking_changes import RANKING_CHANNEL
 
 log = logging.getLogger("okrank.feed")
 
 QUEUE_LIMIT = 1000  # changes a subscriber may lag behind before it is cut off
 FETCH_BATCH = 1000
+
+
+@dataclass(frozen=True)
+class FeedSource:
+    """An outbox a feed follows: its NOTIFY channel, its reads, and the column a subscriber's
+    scope matches."""
+
+    channel: str
+    last_cursor: Callable[[asyncpg.Connection], Awaitable[ChangeCursor | None]]
+    changes_after: Callable[[asyncpg.Connection, ChangeCursor, int], Awaitable[list[Any]]]
+    scope_column: str
+
+
+RANKINGS = FeedSource(
+    RANKING_CHANNEL, change_stream.last_cursor, change_stream.changes_after, "scope"
+)
+OKRS = FeedSource(
+    okr_changes.OKR_CHANNEL, okr_changes.last_cursor, okr_changes.changes_after, "objective_id"
+)
 
 
 class SubscriberOverflow(Exception):
@@ -49,13 +65,14 @@ class SubscriberOverflow(Exception):
 class Subscriber:
     workspace: str
     scope: UUID | None  # None: every change in the workspace
+    scope_column: str = "scope"
     queue: asyncio.Queue[Any] = field(default_factory=lambda: asyncio.Queue(QUEUE_LIMIT))
     overflowed: bool = False
 
     def offer(self, row: Any) -> None:
         if self.overflowed:
             return
-        if self.scope is not None and row["scope"] != self.scope:
+        if self.scope is not None and row[self.scope_column] != self.scope:
             return
         try:
             self.queue.put_nowait(row)
@@ -67,8 +84,11 @@ class Subscriber:
 
 
 class RankingFeed:
-    def __init__(self, database_url: str, health: DatabaseHealth) -> None:
+    def __init__(
+        self, database_url: str, health: DatabaseHealth, source: FeedSource = RANKINGS
+    ) -> None:
         self.database_url = database_url
+        self.source = source
         self.health = health
         self.subscribers: dict[str, set[Subscriber]] = defaultdict(set)
         self.last: ChangeCursor = BEFORE_ALL
@@ -85,7 +105,7 @@ class RankingFeed:
         the outbox by cursor."""
         conn = await asyncpg.connect(self.database_url, timeout=CONNECT_TIMEOUT_SECONDS)
         try:
-            await conn.add_listener(RANKING_CHANNEL, lambda *_: self._wake.set())
+            await conn.add_listener(self.source.channel, lambda *_: self._wake.set())
             conn.add_termination_listener(self._on_lost)
         except BaseException:
             conn.terminate()
@@ -102,7 +122,7 @@ class RankingFeed:
         await self._connect()
         assert self._conn is not None
         try:
-            last = await last_cursor(self._conn)
+            last = await self.source.last_cursor(self._conn)
         except asyncpg.UndefinedTableError:
             last = None
         if last:
@@ -117,7 +137,7 @@ class RankingFeed:
             await conn.close()
 
     def subscribe(self, workspace: str, scope: UUID | None) -> Subscriber:
-        sub = Subscriber(workspace, scope)
+        sub = Subscriber(workspace, scope, self.source.scope_column)
         self.subscribers[workspace].add(sub)
         return sub
 
@@ -148,7 +168,7 @@ class RankingFeed:
                     self._wake.set()  # reconnect as soon as the database is back
                     await asyncio.sleep(0.2)
                 else:
-                    log.exception("ranking feed fetch failed; retrying")
+                    log.exception("%s feed fetch failed; retrying", self.source.channel)
                     await asyncio.sleep(0.5)
 
     async def _reconnect(self) -> None:
@@ -157,12 +177,14 @@ class RankingFeed:
             self._conn = None
         await self.health.wait_up()
         await self._connect()
-        log.info("ranking feed LISTEN re-established; catching up after %s", self.last)
+        log.info(
+            "%s feed LISTEN re-established; catching up after %s", self.source.channel, self.last
+        )
 
     async def _fetch(self) -> None:
         assert self._conn is not None
         while True:
-            rows = await changes_after(self._conn, self.last, FETCH_BATCH)
+            rows = await self.source.changes_after(self._conn, self.last, FETCH_BATCH)
             for row in rows:
                 for sub in list(self.subscribers.get(row["workspace"], ())):
                     sub.offer(row)

@@ -15,3 +15,10 @@ class RecalibrateMultipliers(ChangeCommand):
 
     multipliers: Multipliers
     reason: str
+
+
+@dataclass(frozen=True)
+class SetCheckInInterval(ChangeCommand):
+    """The days a key result may go without a check-in before it is stale (default 14)."""
+
+    days: int

@@ -1,4 +1,4 @@
-"""Workspace aggregate: the tenant, holding its alignment multipliers."""
+"""Workspace aggregate: the tenant, holding its alignment multipliers and OKR settings."""
 
 from __future__ import annotations
 
@@ -6,6 +6,9 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
+from okrank.domain.bounds import bounded
+from okrank.domain.errors import ValidationError
+from okrank.domain.okrs.hygiene import CHECK_IN_INTERVAL_MAX_DAYS
 from okrank.domain.rankings.scoring import Multipliers, validate_multipliers
 from okrank.domain.snapshots import StateSnapshot
 
@@ -50,3 +53,15 @@ class Workspace(Aggregate):
         self, direct: float, indirect: float, untagged: float, reason: str, actor: str
     ) -> None:
         self.direct, self.indirect, self.untagged = direct, indirect, untagged
+
+    def set_check_in_interval(self, days: int, actor: str) -> None:
+        """How many days a key result of an ACTIVE objective may go without a check-in before
+        it is reported stale (domain.okrs.hygiene)."""
+        if isinstance(days, float) and not days.is_integer():
+            raise ValidationError("days", "days must be a whole number")
+        days = int(bounded("days", days, 1, CHECK_IN_INTERVAL_MAX_DAYS))
+        self._check_in_interval_set(days=days, actor=actor)
+
+    @event("CheckInIntervalSet")
+    def _check_in_interval_set(self, days: int, actor: str) -> None:
+        """Nothing the workspace's rules need: the hygiene reads it from the read models."""

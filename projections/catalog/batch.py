@@ -31,6 +31,10 @@ class CatalogBatch:
             return cls(curs, workspaces, None, {})
         return cls(curs, workspaces, index)
 
+    @property
+    def rebuilding(self) -> bool:
+        return self.index is None
+
     def item_workspace(self, item_id: UUID) -> str:
         workspace = self.workspaces.find(self.curs, item_id)
         if workspace is None:  # an event of an item never created: it can never apply
@@ -43,3 +47,10 @@ class CatalogBatch:
             "UPDATE backlog_items SET version = %s, updated_at = %s WHERE id = %s",
             (e.originator_version, e.timestamp, e.originator_id),
         )
+
+    def touch_objective(self, e: Any) -> str:
+        """An objective event's version and time on the objective's row; its workspace."""
+        return self.curs.execute(
+            "UPDATE objectives SET version = %s, updated_at = %s WHERE id = %s RETURNING workspace",
+            (e.originator_version, e.timestamp, e.originator_id),
+        ).fetchone()["workspace"]

@@ -95,16 +95,13 @@ def objective_status(status: str) -> Callable[[CatalogBatch, Any, int], None]:
 
 
 def key_result_added(b: CatalogBatch, e: Objective.KeyResultAdded, pos: int) -> None:
-    row = b.curs.execute(
-        "UPDATE objectives SET version = %s, updated_at = %s WHERE id = %s RETURNING workspace",
-        (e.originator_version, e.timestamp, e.originator_id),
-    ).fetchone()
+    workspace = b.touch_objective(e)
     b.curs.execute(
         "INSERT INTO key_results VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
         (
             e.key_result_id,
             e.originator_id,
-            row["workspace"],
+            workspace,
             pos,
             e.metric,
             e.unit,

@@ -13,10 +13,7 @@ from okrank.projections.catalog.batch import CatalogBatch
 
 
 def objective_touched(b: CatalogBatch, e: Any, pos: int) -> None:
-    b.curs.execute(
-        "UPDATE objectives SET version = %s, updated_at = %s WHERE id = %s",
-        (e.originator_version, e.timestamp, e.originator_id),
-    )
+    b.touch_objective(e)
 
 
 def item_touched(b: CatalogBatch, e: Any, pos: int) -> None:

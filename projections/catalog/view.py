@@ -12,7 +12,14 @@ from typing import Any
 
 from psycopg import Cursor
 
-from okrank.projections.catalog import backlog, exercises, okrs, strategy_versions
+from okrank.projections.catalog import (
+    backlog,
+    check_ins,
+    exercises,
+    okr_changes,
+    okrs,
+    strategy_versions,
+)
 from okrank.projections.catalog.batch import CatalogBatch
 from okrank.projections.catalog.item_workspaces import ItemWorkspaces
 from okrank.projections.catalog.rankings import recompute_deferred
@@ -26,11 +33,20 @@ from okrank.projections.rankings.ranking_changes import RankIndex
 
 class CatalogView(ReadModelView):
     view_name = "catalog"
-    tables = {**TABLES, **exercise_tables.TABLES, "ranking_changes": CHANGE_TABLE}
-    indexes = INDEXES + exercise_tables.INDEXES + CHANGE_INDEXES
-    kept_on_rebuild = frozenset({"ranking_changes"})
+    tables = {
+        **TABLES,
+        **check_ins.TABLES,
+        "okr_changes": okr_changes.TABLE,
+        **exercise_tables.TABLES,
+        "ranking_changes": CHANGE_TABLE,
+    }
+    indexes = (
+        INDEXES + check_ins.INDEXES + okr_changes.INDEXES + exercise_tables.INDEXES + CHANGE_INDEXES
+    )
+    kept_on_rebuild = frozenset({"ranking_changes", "okr_changes"})
     handlers = {
         **okrs.HANDLERS,
+        **check_ins.HANDLERS,
         **backlog.HANDLERS,
         **exercises.HANDLERS,
         **strategy_versions.HANDLERS,

@@ -77,11 +77,10 @@ def test_stored_names_are_unique_and_each_class_has_one():
 def events_added_since_the_old_store(app: OkrankApplication) -> None:
     """Events newer than tests/fixtures/old_store: a respondent excluded and reinstated, an
     exercise reopened and set to close by itself, a backlog item imported from CSV, an item
-    created in a team."""
+    created in a team, a key result checked in, a check-in interval set."""
+    notifications = app.recorder.select_notifications(start=1, limit=100_000)
     closed = [
-        n.originator_id
-        for n in app.recorder.select_notifications(start=1, limit=100_000)
-        if n.topic == "domain.exercise:Exercise.Closed"
+        n.originator_id for n in notifications if n.topic == "domain.exercise:Exercise.Closed"
     ]
     maxdiff = next(i for i in closed if app.repository.get(i).method == ExerciseMethod.MAXDIFF)
     app.exclude_respondent(OWNER, maxdiff, "ext-2", "answered at random")
@@ -90,6 +89,10 @@ def events_added_since_the_old_store(app: OkrankApplication) -> None:
     app.set_exercise_auto_close(OWNER, closed[-1], True)
     app.import_backlog_items(OWNER, "Issue key,Summary,Labels\nOKR-1,Imported,ux\n")
     item = app.execute(OWNER, CreateBacklogItem("In a team", team="Growth")).aggregate_id
+    activated = [n.originator_id for n in notifications if n.topic.endswith("Objective.Activated")]
+    active = next(o for o in map(app.repository.get, activated) if o.status == "ACTIVE")
+    app.check_in_key_result(OWNER, active.id, active.key_results[0].id, 1.0, 0.5)
+    app.set_check_in_interval(OWNER, 7)
     strategy_events(app, item)
 
 

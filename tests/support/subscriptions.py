@@ -81,6 +81,7 @@ async def stream_changes(
     started: asyncio.Event | None,
     timeout: float,
     others: int,
+    field: str = "rankingChanged",
 ) -> list[dict]:
     """Subscribe and return the changes received until `enough` of them; `started` is set once
     the subscription is live on the server (a writer may start then without its changes being
@@ -96,7 +97,7 @@ async def stream_changes(
         try:
             async with asyncio.timeout(timeout), contextlib.aclosing(stream):
                 async for result in stream:
-                    got.append(result["rankingChanged"])
+                    got.append(result[field])
                     if enough(got):
                         break
         finally:

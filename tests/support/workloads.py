@@ -21,7 +21,10 @@ def workload(app: OkrankApplication, actor: Actor, n: int, offset: int = 0) -> N
         o = app.create_objective(actor, "2026-Q3", f"objective {offset + k}").aggregate_id
         app.add_key_result(actor, o, "metric", 0, 10)
         app.activate_objective(actor, o)
+        key_result = app.repository.get(o).key_results[0].id
+        app.check_in_key_result(actor, o, key_result, 4 + k, 0.6, note=f"week {offset}")
         objectives.append(o)
+    app.set_check_in_interval(actor, 10 + offset % 7)
     still_tagged: list[UUID] = []
     for k in range(n):
         i = app.create_backlog_item(actor, f"item {offset + k}").aggregate_id

@@ -1,0 +1,87 @@
+"""The `okrChanged` subscription: check-ins and grade changes, live and resumable by cursor."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncGenerator, Awaitable
+from datetime import datetime
+from typing import Any
+
+import strawberry
+from strawberry.types import Info
+
+from okrank.api.commands import rate_limit
+from okrank.api.graphql.ids import encode_cursor, to_global_id
+from okrank.api.subscriptions.follow import follow, objective_scope
+from okrank.projections.catalog import okr_changes
+from okrank.projections.rankings.change_stream import ChangeCursor
+
+OkrChangeKindEnum = strawberry.enum(
+    okr_changes.OkrChangeKind,
+    name="OkrChangeKind",
+    description="What changed: KEY_RESULT_CHECKED_IN (a check-in: `value`, `confidence`, and "
+    "the key result's grade before and after) or GRADE_CHANGED (the objective's grade moved: "
+    "`oldGrade` → `newGrade`, caused by the key result's check-in just before it).",
+)
+
+
+@strawberry.type(description="A change in the OKR loop, in log order.")
+class OkrChange:
+    cursor: str = strawberry.field(description="Resume after this change with `after`.")
+    kind: OkrChangeKindEnum = strawberry.field(description="What changed.")
+    objective_id: strawberry.ID = strawberry.field(description="The objective.")
+    key_result_id: strawberry.ID | None = strawberry.field(
+        description="The key result checked in (the cause, for GRADE_CHANGED)."
+    )
+    value: float | None = strawberry.field(description="The value checked in (check-ins).")
+    confidence: float | None = strawberry.field(description="The confidence (check-ins).")
+    old_grade: float | None = strawberry.field(
+        description="Grade before: the key result's (check-ins) or the objective's (null: the "
+        "objective had no key results)."
+    )
+    new_grade: float | None = strawberry.field(description="Grade after, likewise.")
+    actor: str = strawberry.field(description="Who caused it.")
+    at: datetime = strawberry.field(description="When the causing event happened.")
+
+    @classmethod
+    def from_row(cls, r: Any) -> OkrChange:
+        kr = r["key_result_id"]
+        return cls(
+            cursor=encode_cursor([r["position"], r["ordinal"]]),
+            kind=okr_changes.OkrChangeKind(r["kind"]),
+            objective_id=strawberry.ID(to_global_id("Objective", r["objective_id"])),
+            key_result_id=None if kr is None else strawberry.ID(to_global_id("KeyResult", kr)),
+            value=r["value"],
+            confidence=r["confidence"],
+            old_grade=r["old_grade"],
+            new_grade=r["new_grade"],
+            actor=r["actor"],
+            at=r["at"],
+        )
+
+
+@strawberry.type(description="Live updates of the OKR loop.")
+class OkrSubscription:
+    @strawberry.subscription(
+        description="Check-ins and grade changes of one objective (or, without `objectiveId`, "
+        "of the whole workspace), in order. With `after`, first every change after that "
+        "cursor, then live, without gap or duplicate. Ends with SUBSCRIBER_OVERFLOW if the "
+        "client falls more than 1,000 changes behind (resume with the last cursor received), "
+        "and with TOKEN_EXPIRED when the token expires."
+    )
+    async def okr_changed(
+        self, info: Info, objective_id: strawberry.ID | None = None, after: str | None = None
+    ) -> AsyncGenerator[OkrChange, None]:
+        ctx = info.context
+        rate_limit.admit_subscription(ctx.principal)
+        scope = await objective_scope(ctx, objective_id)
+
+        def replay(last: ChangeCursor, limit: int) -> Awaitable[list[Any]]:
+            return okr_changes.workspace_changes_after(ctx.pool, ctx.workspace, scope, last, limit)
+
+        feed = ctx.services.okr_feed
+        async with contextlib.aclosing(
+            follow(ctx, feed, scope, after, replay, lambda row: True)
+        ) as rows:
+            async for row in rows:
+                yield OkrChange.from_row(row)

@@ -1,0 +1,90 @@
+"""Following an outbox for one subscriber: what every resumable subscription shares.
+
+With a cursor, first every change after it (read from the outbox page by page), then live from
+the process's feed, without gap or duplicate: the subscriber is registered with the feed before
+the replay, and the cursor comparison drops what the replay already delivered. Ends with
+SUBSCRIBER_OVERFLOW if the client falls too far behind (resume with the last cursor received),
+and with TOKEN_EXPIRED when the token expires.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncGenerator, Awaitable, Callable
+from typing import Any
+from uuid import UUID
+
+from graphql import GraphQLError
+
+from okrank.api.graphql.ids import decode_cursor, encode_cursor, need_uuid
+from okrank.api.subscriptions.ranking_feed import RankingFeed
+from okrank.projections.rankings.change_stream import BEFORE_ALL, ChangeCursor, cursor_of
+
+REPLAY_PAGE = 500
+Replay = Callable[[ChangeCursor, int], Awaitable[list[Any]]]  # (after, limit) -> rows
+
+
+async def objective_scope(ctx: Any, objective_id: str | None) -> UUID | None:
+    """The objective a subscription is scoped to (None: the whole workspace); NOT_FOUND unless
+    it is the caller's workspace's."""
+    if objective_id is None:
+        return None
+    scope = need_uuid(objective_id, "Objective", "objectiveId")
+    if await ctx.loaders.objective.load(scope) is None:
+        raise GraphQLError(f"Objective {objective_id} not found", extensions={"code": "NOT_FOUND"})
+    return scope
+
+
+async def follow(
+    ctx: Any,
+    feed: RankingFeed,
+    scope: UUID | None,
+    after: str | None,
+    replay: Replay,
+    shown: Callable[[Any], bool],
+) -> AsyncGenerator[Any, None]:
+    """The outbox rows the subscriber is to receive, in cursor order (`shown` filters them)."""
+    last: ChangeCursor = BEFORE_ALL
+    if after:
+        position, ordinal = decode_cursor(after, (int, int))
+        last = (position, ordinal)
+    sub = feed.subscribe(ctx.workspace, scope)
+    try:
+        if after:
+            while True:
+                rows = await replay(last, REPLAY_PAGE)
+                for row in rows:
+                    last = cursor_of(row)
+                    if shown(row):
+                        yield row
+                if len(rows) < REPLAY_PAGE:
+                    break
+        else:
+            last = feed.last
+        while True:
+            remaining = ctx.principal.expires_at - time.time()
+            if remaining <= 0:
+                if ctx.websocket is not None:  # a clear close reason for the connection
+                    await ctx.websocket.close(code=4401, reason="token expired")
+                    return
+                raise GraphQLError("token expired", extensions={"code": "TOKEN_EXPIRED"})
+            try:
+                row = await asyncio.wait_for(sub.queue.get(), timeout=remaining)
+            except TimeoutError:
+                continue
+            if row is None:
+                raise GraphQLError(
+                    "subscriber fell too far behind; resubscribe with after: <last cursor>",
+                    extensions={
+                        "code": "SUBSCRIBER_OVERFLOW",
+                        "lastCursor": encode_cursor(list(last)),
+                    },
+                )
+            if cursor_of(row) <= last:
+                continue
+            last = cursor_of(row)
+            if shown(row):
+                yield row
+    finally:
+        feed.unsubscribe(sub)
