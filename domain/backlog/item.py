@@ -83,6 +83,7 @@ class BacklogItem(Aggregate):
     labels: tuple[str, ...] = ()
     # Set by TeamAssigned; the class default serves items created before teams existed.
     team = ""
+    theme_id: UUID | None = None  # set by ThemeSet (domain.themes); as `team`
 
     @event("Created")
     def __init__(self, workspace: str, title: str, description: str, kind: str, actor: str) -> None:
@@ -137,6 +138,10 @@ class BacklogItem(Aggregate):
     @event("TeamAssigned")
     def _team_assigned(self, team: str, actor: str) -> None:
         self.team = team
+
+    @event("ThemeSet")
+    def set_theme(self, theme_id: UUID | None, actor: str) -> None:
+        self.theme_id = theme_id  # the rules are domain.themes.handlers'
 
     @event("Updated")
     def _updated(self, title: str, description: str, kind: str, actor: str) -> None:

@@ -20,6 +20,7 @@ from okrank.projections.catalog import (
     okrs,
     sprint_tables,
     sprints,
+    strategy_versions,
 )
 from okrank.projections.catalog.batch import CatalogBatch
 from okrank.projections.catalog.item_workspaces import ItemWorkspaces
@@ -57,6 +58,7 @@ class CatalogView(ReadModelView):
         **backlog.HANDLERS,
         **exercises.HANDLERS,
         **sprints.HANDLERS,
+        **strategy_versions.HANDLERS,
     }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -93,7 +93,10 @@ def test_an_event_store_written_before_the_rename_loads_and_rebuilds_the_same_re
         for row in now[0][table]:
             assert {column: row.pop(column) for column in defaults} == defaults
     for table in set(now[0]) - set(old_code[0]):
-        assert now[0].pop(table) == [], f"{table} is new: the old events hold nothing for it"
+        rows = now[0].pop(table)
+        if table.endswith("_tracking"):  # a view added since: only the library's schema record
+            rows = [r for r in rows if r["application_name"] != "__migration__"]
+        assert rows == [], f"{table} is new: the old events hold nothing for it"
     # A participant's first ballot (for speeders): the rebuild sets it for every ballot.
     participants = now[0]["exercise_participants"]
     for row in participants:
