@@ -54,6 +54,7 @@ STORED_NAMES: dict[str, type] = {
     "domain.backlog_item:BacklogItem.StatusChanged": BacklogItem.StatusChanged,
     "domain.backlog_item:BacklogItem.ImportRecorded": BacklogItem.ImportRecorded,
     "domain.backlog_item:BacklogItem.TeamAssigned": BacklogItem.TeamAssigned,
+    "domain.backlog_item:BacklogItem.Triaged": BacklogItem.Triaged,
     # Exercise events
     "domain.exercise:Exercise.Created": Exercise.Created,
     "domain.exercise:Exercise.CandidateAdded": Exercise.CandidateAdded,

@@ -23,6 +23,7 @@ from okrank.api.backlog.import_graphql import BacklogImportMutations
 from okrank.api.backlog.mutations import BacklogItemMutations
 from okrank.api.backlog.queries import BacklogQueries
 from okrank.api.backlog.types import load_backlog_item
+from okrank.api.coverage.queries import CoverageQueries
 from okrank.api.exercises.mutations import ExerciseMutations
 from okrank.api.exercises.queries import ExerciseQueries, exercise_node
 from okrank.api.graphql import scalars
@@ -85,6 +86,7 @@ Query = merge_types(
         RankingQueries,
         ExerciseQueries,
         PlanQueries,
+        CoverageQueries,
         WebhookQueries,
         ServiceTokenQueries,
         AuditQueries,

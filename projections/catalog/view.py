@@ -12,7 +12,7 @@ from typing import Any
 
 from psycopg import Cursor
 
-from okrank.projections.catalog import backlog, exercises, okrs
+from okrank.projections.catalog import backlog, exercises, okrs, triages
 from okrank.projections.catalog.batch import CatalogBatch
 from okrank.projections.catalog.item_workspaces import ItemWorkspaces
 from okrank.projections.catalog.rankings import recompute_deferred
@@ -26,10 +26,10 @@ from okrank.projections.rankings.ranking_changes import RankIndex
 
 class CatalogView(ReadModelView):
     view_name = "catalog"
-    tables = {**TABLES, **exercise_tables.TABLES, "ranking_changes": CHANGE_TABLE}
+    tables = {**TABLES, **triages.TABLES, **exercise_tables.TABLES, "ranking_changes": CHANGE_TABLE}
     indexes = INDEXES + exercise_tables.INDEXES + CHANGE_INDEXES
     kept_on_rebuild = frozenset({"ranking_changes"})
-    handlers = {**okrs.HANDLERS, **backlog.HANDLERS, **exercises.HANDLERS}
+    handlers = {**okrs.HANDLERS, **backlog.HANDLERS, **triages.HANDLERS, **exercises.HANDLERS}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -15,6 +15,7 @@ TABLES = {
     "key_results": "id",
     "backlog_items": "id",
     "item_tags": "item_id, objective_id",
+    "item_triages": "item_id, cycle",
     "ranking_entries": "workspace, scope, method, item_id",
     "tag_events": "position",
     "ranking_changes": "position, ordinal",
