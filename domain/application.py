@@ -31,6 +31,9 @@ from okrank.domain.exercises import handlers as exercise_handlers
 from okrank.domain.okrs import commands as okrs
 from okrank.domain.okrs import handlers as okr_handlers
 from okrank.domain.okrs.objective import Objective
+from okrank.domain.sprints import commands as sprints
+from okrank.domain.sprints import handlers as sprint_handlers
+from okrank.domain.sprints.sprint import Sprint
 from okrank.domain.storable_text import StorableTextTranscoder
 from okrank.domain.text import first_unstorable
 from okrank.domain.workspaces import commands as workspaces
@@ -49,6 +52,7 @@ HANDLERS: dict[type[Command], Handler] = {
     **backlog_handlers.HANDLERS,
     **exercise_handlers.HANDLERS,
     **workspace_handlers.HANDLERS,
+    **sprint_handlers.HANDLERS,
 }
 __all__ = ["Actor", "CommandResult", "OkrankApplication"]
 
@@ -66,7 +70,7 @@ def shorthand(command: type[Command]) -> Callable[..., Any]:
 class OkrankApplication(Application[UUID]):
     name = "okrank"
     # Long-lived items accumulate tag and score events: snapshots keep `get` cheap.
-    snapshotting_intervals = {BacklogItem: 100, Objective: 100, Workspace: 100}
+    snapshotting_intervals = {BacklogItem: 100, Objective: 100, Workspace: 100, Sprint: 100}
     env = {
         "AGGREGATE_CACHE_MAXSIZE": "20000",
         "AGGREGATE_CACHE_FASTFORWARD": "y",  # other processes may have written since
@@ -189,6 +193,7 @@ class OkrankApplication(Application[UUID]):
     add_key_result = shorthand(okrs.AddKeyResult)
     activate_objective = shorthand(okrs.ActivateObjective)
     close_objective = shorthand(okrs.CloseObjective)
+    check_in_key_result = shorthand(okrs.CheckInKeyResult)
     create_backlog_item = shorthand(backlog.CreateBacklogItem)
     update_backlog_item = shorthand(backlog.UpdateBacklogItem)
     score_backlog_item = shorthand(backlog.ScoreBacklogItem)
@@ -200,6 +205,12 @@ class OkrankApplication(Application[UUID]):
     change_backlog_item_status = shorthand(backlog.ChangeBacklogItemStatus)
     import_backlog_items = shorthand(backlog.ImportBacklogItems)
     recalibrate_multipliers = shorthand(workspaces.RecalibrateMultipliers)
+    set_zombie_thresholds = shorthand(workspaces.SetZombieThresholds)
+    create_sprint = shorthand(sprints.CreateSprint)
+    plan_sprint_item = shorthand(sprints.PlanSprintItem)
+    unplan_sprint_item = shorthand(sprints.UnplanSprintItem)
+    start_sprint = shorthand(sprints.StartSprint)
+    close_sprint = shorthand(sprints.CloseSprint)
     create_exercise = shorthand(exercises.CreateExercise)
     add_exercise_candidate = shorthand(exercises.AddExerciseCandidate)
     withdraw_exercise_candidate = shorthand(exercises.WithdrawExerciseCandidate)

@@ -15,7 +15,8 @@ from okrank.domain.errors import ValidationError
 REACH_MAX = 1e9  # people or events per period
 EFFORT_MIN, EFFORT_MAX = 0.01, 1e6  # person-weeks (or any unit, consistently)
 MULTIPLIER_MAX = 100.0
-KEY_RESULT_MAX = 1e12  # |baseline| and |target|
+KEY_RESULT_MAX = 1e12  # |baseline|, |target| and a check-in's |value|
+CONFIDENCE_MAX = 1.0  # a check-in's confidence of reaching the target, from 0
 PRICE_MAX = 1e9  # Buy a Feature prices
 BUDGET_MAX = 1e12  # a Buy a Feature participant's budget
 CAPACITY_MAX = 1e9  # a plan's capacity in effort points

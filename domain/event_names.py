@@ -26,6 +26,8 @@ from okrank.domain.exercises.exercise import Exercise
 from okrank.domain.okrs.objective import KeyResult, Objective, ObjectiveLevel, ObjectiveStatus
 from okrank.domain.rankings.scoring import RiceInputs, Tier, WsjfInputs
 from okrank.domain.snapshots import StateSnapshot
+from okrank.domain.sprints.sprint import Sprint, SprintStatus
+from okrank.domain.sprints.team_calendar import TeamCalendar
 from okrank.domain.workspaces.workspace import Workspace
 
 STORED_NAMES: dict[str, type] = {
@@ -34,14 +36,18 @@ STORED_NAMES: dict[str, type] = {
     "domain.objective:Objective": Objective,
     "domain.backlog_item:BacklogItem": BacklogItem,
     "domain.exercise:Exercise": Exercise,
+    "domain.sprint:Sprint": Sprint,
+    "domain.team_calendar:TeamCalendar": TeamCalendar,
     # Workspace events
     "domain.workspace:Workspace.Created": Workspace.Created,
     "domain.workspace:Workspace.MultipliersRecalibrated": Workspace.MultipliersRecalibrated,
+    "domain.workspace:Workspace.ZombieThresholdsSet": Workspace.ZombieThresholdsSet,
     # Objective events
     "domain.objective:Objective.Created": Objective.Created,
     "domain.objective:Objective.KeyResultAdded": Objective.KeyResultAdded,
     "domain.objective:Objective.Activated": Objective.Activated,
     "domain.objective:Objective.Closed": Objective.Closed,
+    "domain.objective:Objective.KeyResultCheckedIn": Objective.KeyResultCheckedIn,
     # Backlog item events
     "domain.backlog_item:BacklogItem.Created": BacklogItem.Created,
     "domain.backlog_item:BacklogItem.Updated": BacklogItem.Updated,
@@ -67,6 +73,14 @@ STORED_NAMES: dict[str, type] = {
     "domain.exercise:Exercise.Closed": Exercise.Closed,
     "domain.exercise:Exercise.RespondentExcluded": Exercise.RespondentExcluded,
     "domain.exercise:Exercise.Reopened": Exercise.Reopened,
+    # Sprint events, and the team calendar that keeps a team's sprints apart
+    "domain.sprint:Sprint.Created": Sprint.Created,
+    "domain.sprint:Sprint.ItemPlanned": Sprint.ItemPlanned,
+    "domain.sprint:Sprint.ItemUnplanned": Sprint.ItemUnplanned,
+    "domain.sprint:Sprint.Started": Sprint.Started,
+    "domain.sprint:Sprint.Closed": Sprint.Closed,
+    "domain.team_calendar:TeamCalendar.Created": TeamCalendar.Created,
+    "domain.team_calendar:TeamCalendar.SprintScheduled": TeamCalendar.SprintScheduled,
     # Snapshots and the values inside their state (domain.snapshots markers)
     "domain.snapshots:StateSnapshot": StateSnapshot,
     "domain.backlog_item:ItemKind": ItemKind,
@@ -78,6 +92,7 @@ STORED_NAMES: dict[str, type] = {
     "domain.scoring:RiceInputs": RiceInputs,
     "domain.scoring:Tier": Tier,
     "domain.scoring:WsjfInputs": WsjfInputs,
+    "domain.sprint:SprintStatus": SprintStatus,
 }
 
 

@@ -36,6 +36,8 @@ MUTATIONS: dict[str, Permission] = {
     "addKeyResult": OWNED,
     "activateObjective": OWNED,
     "closeObjective": OWNED,
+    # The team checks in at the sprint review; an auditor or a stakeholder only reads.
+    "checkInKeyResult": Permission(TEAM),
     "createBacklogItem": OWNED,
     "updateBacklogItem": OWNED,
     "scoreBacklogItem": OWNED,

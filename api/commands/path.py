@@ -16,6 +16,7 @@ tables: webhooks, service tokens). In order:
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -40,7 +41,7 @@ Answer = Callable[[Any, Any], Awaitable[Any]]  # (context, result) -> the payloa
 
 async def run(
     info: Info,
-    build: Callable[[], Command],
+    build: Callable[[], Command | Awaitable[Command]],
     success: Answer,
     wait_seconds: float = WAIT_SECONDS,
 ) -> Any:
@@ -50,6 +51,8 @@ async def run(
 
     async def perform() -> Any:
         command = build()
+        if inspect.isawaitable(command):  # built from a read: see `command_mutation`
+            command = await command
         result = await _outcome(
             ctx, lambda: run_in_threadpool(ctx.services.app.execute, ctx.actor, command)
         )
@@ -126,8 +129,16 @@ def command_mutation(
     command) and answering `payload`: the resolver every domain command shares."""
 
     async def resolve(info: Info, input: Any) -> Any:
-        return await run(info, input.command, success, wait_seconds)
+        return await run(info, _builder(input, info.context), success, wait_seconds)
 
     # Real types, not strings: strawberry reads them to build the field's arguments and type.
     resolve.__annotations__ = {"info": Info, "input": input_type, "return": payload}
     return strawberry.mutation(resolver=resolve, description=description)
+
+
+def _builder(input: Any, ctx: Any) -> Callable[[], Command | Awaitable[Command]]:
+    """`input.command`; an input whose command names an entity it must first find in the read
+    models (a key result's objective) has `async command_from(ctx)` instead."""
+    if hasattr(input, "command_from"):
+        return lambda: input.command_from(ctx)
+    return input.command

@@ -1,4 +1,4 @@
-"""Objective mutations: create, add a key result, activate, close."""
+"""Objective mutations: create, add a key result, activate, close, check in a key result."""
 
 from __future__ import annotations
 
@@ -11,6 +11,11 @@ from okrank.api.commands.inputs import command_of, maybe_id, objective_id, versi
 from okrank.api.commands.path import command_mutation
 from okrank.api.commands.payloads import payload
 from okrank.api.okrs import reads
+from okrank.api.okrs.check_in_mutation import (
+    CheckInKeyResultInput,
+    CheckInPayload,
+    check_in_success,
+)
 from okrank.api.okrs.types import Objective, ObjectiveLevelEnum
 from okrank.domain.application import CommandResult
 from okrank.domain.bounds import KEY_RESULT_MAX, spelt
@@ -119,4 +124,11 @@ class ObjectiveMutations:
         ObjectivePayload,
         objective_success,
         "Close an objective at the end of its cycle.",
+    )
+    check_in_key_result = command_mutation(
+        CheckInKeyResultInput,
+        CheckInPayload,
+        check_in_success,
+        "Check in a key result of an ACTIVE objective: its value now and the team's confidence "
+        "(at the sprint review, fortnightly).",
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from uuid import UUID
 
 import asyncpg
@@ -54,4 +55,54 @@ async def team_active_key_results(pool: asyncpg.Pool, workspace: str, team: str,
         workspace,
         team,
         cycle,
+    )
+
+
+async def check_ins_between(
+    pool: asyncpg.Pool,
+    workspace: str,
+    key_result_ids: Sequence[UUID],
+    start: datetime,
+    end: datetime,
+) -> list[Row]:
+    """The check-ins of these key results made in [start, end), oldest first."""
+    return await pool.fetch(
+        "SELECT * FROM key_result_check_ins WHERE workspace = $1"
+        " AND key_result_id = ANY($2::uuid[]) AND checked_in_at >= $3 AND checked_in_at < $4"
+        " ORDER BY position",
+        workspace,
+        key_result_ids,
+        start,
+        end,
+    )
+
+
+async def check_ins_page(
+    pool: asyncpg.Pool, workspace: str, key_result_id: UUID, before: int | None, limit: int
+) -> list[Row]:
+    """A key result's check-ins, newest first, older than log position `before` if given."""
+    return await pool.fetch(
+        "SELECT * FROM key_result_check_ins WHERE workspace = $1 AND key_result_id = $2"
+        " AND ($3::bigint IS NULL OR position < $3) ORDER BY position DESC LIMIT $4",
+        workspace,
+        key_result_id,
+        before,
+        limit,
+    )
+
+
+async def objective_of_key_result(
+    pool: asyncpg.Pool, workspace: str, key_result_id: UUID
+) -> UUID | None:
+    """The objective holding a key result of this workspace, or None."""
+    return await pool.fetchval(
+        "SELECT objective_id FROM key_results WHERE workspace = $1 AND id = $2",
+        workspace,
+        key_result_id,
+    )
+
+
+async def check_ins_by_id(pool: asyncpg.Pool, workspace: str, ident: UUID) -> list[Row]:
+    return await pool.fetch(
+        "SELECT * FROM key_result_check_ins WHERE workspace = $1 AND id = $2", workspace, ident
     )

@@ -14,6 +14,8 @@ from okrank.api.graphql.ids import to_global_id
 from okrank.api.graphql.node import Node, load_node
 from okrank.api.graphql.pagination import connection_types
 from okrank.api.okrs import reads
+from okrank.api.okrs.check_ins import CheckInConnection, check_ins_connection
+from okrank.domain.okrs.grading import grade, mean_grade, progress
 from okrank.domain.okrs.objective import HEALTHY_KEY_RESULTS, ObjectiveLevel, ObjectiveStatus
 
 TEAM_CYCLE_ACTIVE_KR_LIMIT = 8
@@ -28,19 +30,47 @@ ObjectiveStatusEnum = strawberry.enum(
 )
 
 
+GRADE_MEANING = (
+    "OKRs are stretch goals: 0.7 is a good grade, not a failure; 1.0 every quarter means the "
+    "targets were too safe."
+)
+
+
 @strawberry.type(description="A measurable outcome of an objective.")
 class KeyResult(Node):
     metric: str = strawberry.field(description="What is measured, e.g. 'weekly active teams'.")
     unit: str = strawberry.field(description="Unit of the metric, e.g. '%'.")
     baseline: float = strawberry.field(description="Value at the start of the cycle.")
-    target: float = strawberry.field(description="Value that counts as fully achieved.")
+    target: float = strawberry.field(
+        description="Value that counts as fully achieved (below the baseline for a key result "
+        "that aims down, e.g. churn)."
+    )
     output_style: bool = strawberry.field(
         description="Flagged as output-style ('launch 3 features') rather than an outcome."
     )
     created_at: datetime = strawberry.field(description="When the key result was added.")
+    current_value: float | None = strawberry.field(
+        description="The value of the latest check-in; null before the first."
+    )
+    progress: float | None = strawberry.field(
+        description="Unclamped share of the way from baseline to target at the latest check-in: "
+        "(currentValue − baseline) / (target − baseline), aiming up or down; above 1 when "
+        "overshot, below 0 when it moved the wrong way; null before the first check-in."
+    )
+    grade: float = strawberry.field(
+        description="`progress` clamped to 0.0–1.0 (0 before the first check-in). " + GRADE_MEANING
+    )
+    confidence: float | None = strawberry.field(
+        description="The team's confidence (0–1) at the latest check-in; null before the first."
+    )
+    last_check_in_at: datetime | None = strawberry.field(
+        description="When it was last checked in; null if never."
+    )
+    row: strawberry.Private[Any]
 
     @classmethod
     def from_row(cls, r: Any) -> KeyResult:
+        value = r["current_value"]
         return cls(
             id=strawberry.ID(to_global_id("KeyResult", r["id"])),
             metric=r["metric"],
@@ -49,7 +79,23 @@ class KeyResult(Node):
             target=r["target"],
             output_style=r["output_style"],
             created_at=r["created_at"],
+            current_value=value,
+            progress=None if value is None else progress(r["baseline"], r["target"], value),
+            grade=key_result_grade(r),
+            confidence=r["confidence"],
+            last_check_in_at=r["last_check_in_at"],
+            row=r,
         )
+
+    @strawberry.field(description="Its check-ins, newest first.")
+    async def check_ins(
+        self, info: Info, first: int = 20, after: str | None = None
+    ) -> CheckInConnection:
+        return await check_ins_connection(info, self.row["id"], first, after)
+
+
+def key_result_grade(r: Any) -> float:
+    return grade(r["baseline"], r["target"], r["current_value"])
 
 
 async def load_key_result(
@@ -104,6 +150,14 @@ class Objective(Node):
     async def key_results(self, info: Info) -> list[KeyResult]:
         rows = await info.context.loaders.key_results.load(self.row["id"])
         return [KeyResult.from_row(r) for r in rows]
+
+    @strawberry.field(
+        description="Mean of its key results' grades, 0.0–1.0 (a key result never checked in "
+        "counts 0); null without key results. " + GRADE_MEANING
+    )
+    async def grade(self, info: Info) -> float | None:
+        rows = await info.context.loaders.key_results.load(self.row["id"])
+        return mean_grade([key_result_grade(r) for r in rows])
 
     @strawberry.field(
         description="Health warnings: more than 5 key results on the objective, or more than 8 "

@@ -42,3 +42,11 @@ class ActivateObjective(ObjectiveCommand):
 @dataclass(frozen=True)
 class CloseObjective(ObjectiveCommand):
     pass
+
+
+@dataclass(frozen=True)
+class CheckInKeyResult(ObjectiveCommand):
+    key_result_id: UUID
+    value: float
+    confidence: float
+    note: str | None = None

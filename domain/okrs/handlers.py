@@ -9,6 +9,7 @@ from okrank.domain.errors import ValidationError
 from okrank.domain.okrs.commands import (
     ActivateObjective,
     AddKeyResult,
+    CheckInKeyResult,
     CloseObjective,
     CreateObjective,
 )
@@ -90,9 +91,22 @@ def close_objective(store: Aggregates, actor: Actor, command: CloseObjective) ->
     return _changed(store, actor, command, lambda o: o.close(actor.subject))
 
 
+def check_in_key_result(
+    store: Aggregates, actor: Actor, command: CheckInKeyResult
+) -> CommandResult:
+    c = command
+    return _changed(
+        store,
+        actor,
+        c,
+        lambda o: o.check_in(c.key_result_id, c.value, c.confidence, c.note, actor.subject),
+    )
+
+
 HANDLERS: Handlers = {
     CreateObjective: create_objective,
     AddKeyResult: add_key_result,
     ActivateObjective: activate_objective,
     CloseObjective: close_objective,
+    CheckInKeyResult: check_in_key_result,
 }

@@ -9,13 +9,14 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
-from okrank.domain.bounds import KEY_RESULT_MAX, bounded
+from okrank.domain.bounds import CONFIDENCE_MAX, KEY_RESULT_MAX, bounded
 from okrank.domain.errors import ConflictError, ValidationError
 from okrank.domain.snapshots import StateSnapshot
 from okrank.domain.text import optional_text, require_text
 
 CYCLE_PATTERN = re.compile(r"[0-9]{4}(-Q[1-4])?")
 HEALTHY_KEY_RESULTS = 5  # more than this per objective is reported as a warning
+CHECK_IN_NOTE_MAX = 2_000
 
 
 class ObjectiveLevel(StrEnum):
@@ -145,3 +146,29 @@ class Objective(Aggregate):
     @event("Closed")
     def _closed(self, actor: str) -> None:
         self.status = ObjectiveStatus.CLOSED
+
+    def check_in(
+        self, key_result_id: UUID, value: float, confidence: float, note: str | None, actor: str
+    ) -> None:
+        """Record a key result's measured value and the team's confidence of reaching its
+        target; the event's timestamp is the check-in's time."""
+        if self.key_result(key_result_id) is None:
+            raise ValidationError("keyResultId", "the objective has no such key result")
+        if self.status != ObjectiveStatus.ACTIVE:
+            raise ValidationError(
+                "keyResultId",
+                f"objective is {self.status.value}; check-ins need an ACTIVE objective",
+            )
+        self._key_result_checked_in(
+            key_result_id=key_result_id,
+            value=bounded("value", value, -KEY_RESULT_MAX, KEY_RESULT_MAX),
+            confidence=bounded("confidence", confidence, 0.0, CONFIDENCE_MAX),
+            note=optional_text("note", note, CHECK_IN_NOTE_MAX),
+            actor=actor,
+        )
+
+    @event("KeyResultCheckedIn")
+    def _key_result_checked_in(
+        self, key_result_id: UUID, value: float, confidence: float, note: str, actor: str
+    ) -> None:
+        """Nothing the objective's rules need: the check-ins live in the read models."""

@@ -8,6 +8,7 @@ from eventsourcing.domain import Aggregate, event
 
 from okrank.domain.rankings.scoring import Multipliers, validate_multipliers
 from okrank.domain.snapshots import StateSnapshot
+from okrank.domain.sprints.zombies import ZombieThresholds, validate_thresholds
 
 
 def workspace_id(name: str) -> UUID:
@@ -17,6 +18,9 @@ def workspace_id(name: str) -> UUID:
 
 class Workspace(Aggregate):
     Snapshot = StateSnapshot  # plain JSON state: see domain.snapshots
+    # Set by ZombieThresholdsSet; the class defaults serve workspaces (and snapshots) without.
+    zombie_sprints = ZombieThresholds.sprints
+    zombie_cycles = ZombieThresholds.cycles
 
     @staticmethod
     def create_id(name: str, actor: str) -> UUID:
@@ -50,3 +54,15 @@ class Workspace(Aggregate):
         self, direct: float, indirect: float, untagged: float, reason: str, actor: str
     ) -> None:
         self.direct, self.indirect, self.untagged = direct, indirect, untagged
+
+    @property
+    def zombie_thresholds(self) -> ZombieThresholds:
+        return ZombieThresholds(self.zombie_sprints, self.zombie_cycles)
+
+    def set_zombie_thresholds(self, thresholds: ZombieThresholds, reason: str, actor: str) -> None:
+        t = validate_thresholds(thresholds)
+        self._zombie_thresholds_set(sprints=t.sprints, cycles=t.cycles, reason=reason, actor=actor)
+
+    @event("ZombieThresholdsSet")
+    def _zombie_thresholds_set(self, sprints: int, cycles: int, reason: str, actor: str) -> None:
+        self.zombie_sprints, self.zombie_cycles = sprints, cycles

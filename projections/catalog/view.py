@@ -12,7 +12,15 @@ from typing import Any
 
 from psycopg import Cursor
 
-from okrank.projections.catalog import backlog, exercises, okrs, triages
+from okrank.projections.catalog import (
+    backlog,
+    check_ins,
+    exercises,
+    okrs,
+    sprint_tables,
+    sprints,
+    triages,
+)
 from okrank.projections.catalog.batch import CatalogBatch
 from okrank.projections.catalog.item_workspaces import ItemWorkspaces
 from okrank.projections.catalog.rankings import recompute_deferred
@@ -26,10 +34,30 @@ from okrank.projections.rankings.ranking_changes import RankIndex
 
 class CatalogView(ReadModelView):
     view_name = "catalog"
-    tables = {**TABLES, **triages.TABLES, **exercise_tables.TABLES, "ranking_changes": CHANGE_TABLE}
-    indexes = INDEXES + exercise_tables.INDEXES + CHANGE_INDEXES
+    tables = {
+        **TABLES,
+        **check_ins.TABLES,
+        **triages.TABLES,
+        **sprint_tables.TABLES,
+        **exercise_tables.TABLES,
+        "ranking_changes": CHANGE_TABLE,
+    }
+    indexes = (
+        INDEXES
+        + check_ins.INDEXES
+        + sprint_tables.INDEXES
+        + exercise_tables.INDEXES
+        + CHANGE_INDEXES
+    )
     kept_on_rebuild = frozenset({"ranking_changes"})
-    handlers = {**okrs.HANDLERS, **backlog.HANDLERS, **triages.HANDLERS, **exercises.HANDLERS}
+    handlers = {
+        **okrs.HANDLERS,
+        **check_ins.HANDLERS,
+        **backlog.HANDLERS,
+        **triages.HANDLERS,
+        **exercises.HANDLERS,
+        **sprints.HANDLERS,
+    }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

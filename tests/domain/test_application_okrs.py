@@ -12,6 +12,7 @@ from okrank.domain.errors import ConflictError, NotFoundError, ValidationError
 from okrank.domain.okrs.commands import (
     ActivateObjective,
     AddKeyResult,
+    CheckInKeyResult,
     CloseObjective,
     CreateObjective,
 )
@@ -112,3 +113,68 @@ def test_the_shorthand_methods_run_the_same_command(app):
     assert isinstance(app.repository.get(result.aggregate_id), Objective)
     with pytest.raises(TypeError):
         app.execute(OWNER, object())
+
+
+def active_objective(app):
+    o = objective(app)
+    app.execute(OWNER, AddKeyResult(o, "weekly users", 10, 20))
+    app.execute(OWNER, ActivateObjective(o))
+    return o, app.repository.get(o).key_results[0].id
+
+
+def test_a_check_in_records_value_confidence_note_and_actor(app):
+    o, kr = active_objective(app)
+    result = app.execute(OWNER, CheckInKeyResult(o, kr, 14, 0.6, note=" on track "))
+    assert result.topics == {"domain.objective:Objective.KeyResultCheckedIn"}
+    (event,) = [
+        e for e in app.repository.event_store.get(o) if isinstance(e, Objective.KeyResultCheckedIn)
+    ]
+    assert (event.key_result_id, event.value, event.confidence, event.note, event.actor) == (
+        kr,
+        14.0,
+        0.6,
+        "on track",
+        "owner",
+    )
+
+
+@pytest.mark.parametrize(
+    ("fields", "path"),
+    [
+        ({"key_result_id": uuid4()}, ["keyResultId"]),
+        ({"confidence": 1.5}, ["confidence"]),
+        ({"confidence": -0.1}, ["confidence"]),
+        ({"value": float("nan")}, ["value"]),
+        ({"value": 1e13}, ["value"]),
+        ({"note": "a\x00b"}, ["note"]),
+        ({"note": "n" * 2_001}, ["note"]),
+    ],
+)
+def test_a_check_in_refuses_bad_input_by_name_and_changes_nothing(app, fields, path):
+    o, kr = active_objective(app)
+    command = CheckInKeyResult(
+        **{"objective_id": o, "key_result_id": kr, "value": 1.0, "confidence": 0.5, **fields}
+    )
+    with pytest.raises(ValidationError) as refused:
+        app.execute(OWNER, command)
+    assert refused.value.path == path
+    assert app.repository.get(o).version == 3
+
+
+@pytest.mark.parametrize("close", [False, True])
+def test_only_an_active_objective_takes_check_ins(app, close):
+    o = objective(app)
+    app.execute(OWNER, AddKeyResult(o, "weekly users", 10, 20))
+    if close:
+        app.execute(OWNER, CloseObjective(o))
+    kr = app.repository.get(o).key_results[0].id
+    with pytest.raises(ValidationError) as refused:
+        app.execute(OWNER, CheckInKeyResult(o, kr, 12, 0.5))
+    assert refused.value.path == ["keyResultId"]
+    assert "check-ins need an ACTIVE objective" in refused.value.message
+
+
+def test_another_workspaces_key_result_is_not_found(app):
+    o, kr = active_objective(app)
+    with pytest.raises(NotFoundError):
+        app.execute(STRANGER, CheckInKeyResult(o, kr, 12, 0.5))

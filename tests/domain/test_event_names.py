@@ -4,6 +4,7 @@ explicit, permanent name (domain/event_names.py), and that name is what gets wri
 from __future__ import annotations
 
 import json
+from datetime import date
 from typing import Any
 
 from eventsourcing.domain import Aggregate, CanMutateAggregate, DomainEvent
@@ -13,6 +14,7 @@ from okrank.domain.backlog.commands import CreateBacklogItem
 from okrank.domain.event_names import STORED_NAMES
 from okrank.domain.exercises.exercise import ExerciseMethod
 from okrank.domain.snapshots import StateSnapshot
+from okrank.domain.sprints.zombies import ZombieThresholds
 from tests.fixtures.make_old_store import OWNER, build
 
 
@@ -48,7 +50,14 @@ def marker_topics(value: Any) -> set[str]:
 
 def test_every_aggregate_and_event_the_domain_can_emit_has_its_own_registered_name():
     aggregates = domain_aggregates()
-    assert {a.__name__ for a in aggregates} == {"Workspace", "Objective", "BacklogItem", "Exercise"}
+    assert {a.__name__ for a in aggregates} == {
+        "Workspace",
+        "Objective",
+        "BacklogItem",
+        "Exercise",
+        "Sprint",
+        "TeamCalendar",
+    }
     events = domain_event_classes()
     assert StateSnapshot in events and aggregates[0].Created in events
     for cls in [*aggregates, *events]:
@@ -65,17 +74,31 @@ def test_stored_names_are_unique_and_each_class_has_one():
 
 def events_added_since_the_old_store(app: OkrankApplication) -> None:
     """Events newer than tests/fixtures/old_store: a respondent excluded, an exercise reopened,
-    a backlog item imported from CSV, an item created in a team."""
+    a backlog item imported from CSV, an item created in a team, a key result checked in, a
+    sprint run from creation to close, zombie thresholds set."""
+    notifications = app.recorder.select_notifications(start=1, limit=100_000)
     closed = [
-        n.originator_id
-        for n in app.recorder.select_notifications(start=1, limit=100_000)
-        if n.topic == "domain.exercise:Exercise.Closed"
+        n.originator_id for n in notifications if n.topic == "domain.exercise:Exercise.Closed"
     ]
     maxdiff = next(i for i in closed if app.repository.get(i).method == ExerciseMethod.MAXDIFF)
     app.exclude_respondent(OWNER, maxdiff, "ext-2", "answered at random")
     app.reopen_exercise(OWNER, closed[-1], "two more stakeholders join")
     app.import_backlog_items(OWNER, "Issue key,Summary,Labels\nOKR-1,Imported,ux\n")
     app.execute(OWNER, CreateBacklogItem("In a team", team="Growth"))
+    activated = [n.originator_id for n in notifications if n.topic.endswith("Objective.Activated")]
+    active = next(o for o in map(app.repository.get, activated) if o.status == "ACTIVE")
+    app.check_in_key_result(OWNER, active.id, active.key_results[0].id, 1.0, 0.5)
+    kr = active.key_results[0].id
+    sprint = app.create_sprint(
+        OWNER, "T", active.cycle, date(2026, 7, 1), date(2026, 7, 14), "G", active.id, kr
+    )
+    items = [app.execute(OWNER, CreateBacklogItem(f"Planned {n}")).aggregate_id for n in (1, 2)]
+    for item in items:
+        app.plan_sprint_item(OWNER, sprint.aggregate_id, item, "an override", may_override=True)
+    app.unplan_sprint_item(OWNER, sprint.aggregate_id, items[1])
+    app.start_sprint(OWNER, sprint.aggregate_id)
+    app.close_sprint(OWNER, sprint.aggregate_id)
+    app.set_zombie_thresholds(OWNER, ZombieThresholds(4, 2), "two-week sprints")
 
 
 def test_newly_written_events_and_snapshots_are_stored_under_their_registered_names():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import random
+from datetime import date
 from typing import Any
 from uuid import UUID
 
@@ -12,6 +13,7 @@ from okrank.domain.backlog.item import ItemStatus, TriageDecision
 from okrank.domain.errors import DomainError
 from okrank.domain.exercises.ballots import BallotInput, MaxDiffAnswer
 from okrank.domain.rankings.scoring import Multipliers, RiceInputs, Tier, WsjfInputs
+from okrank.domain.sprints.zombies import ZombieThresholds
 
 
 def workload(app: OkrankApplication, actor: Actor, n: int, offset: int = 0) -> None:
@@ -20,12 +22,15 @@ def workload(app: OkrankApplication, actor: Actor, n: int, offset: int = 0) -> N
         o = app.create_objective(actor, "2026-Q3", f"objective {offset + k}").aggregate_id
         app.add_key_result(actor, o, "metric", 0, 10)
         app.activate_objective(actor, o)
+        key_result = app.repository.get(o).key_results[0].id
+        app.check_in_key_result(actor, o, key_result, 4 + k, 0.6, note=f"week {offset}")
         objectives.append(o)
     still_tagged: list[UUID] = []
+    of_closed: list[UUID] = []  # tagged to the objective closed at the end: ineligible then
     for k in range(n):
         i = app.create_backlog_item(actor, f"item {offset + k}").aggregate_id
-        if k % 2 == 1 and k % 5 != 0:
-            still_tagged.append(i)
+        if k % 5 != 0:
+            (still_tagged if k % 2 == 1 else of_closed).append(i)
         app.score_backlog_item(actor, i, RiceInputs(k + 1, 1, 0.5, 2), WsjfInputs(1, 2, 3, 5))
         app.tag_backlog_item(actor, i, objectives[k % 2], Tier.DIRECT, "r")
         if k % 3 == 0:
@@ -40,6 +45,8 @@ def workload(app: OkrankApplication, actor: Actor, n: int, offset: int = 0) -> N
     if len(still_tagged) >= 4:
         maxdiff_exercise(app, actor, objectives[1], still_tagged)
     app.close_objective(actor, objectives[0])
+    if len(still_tagged) >= 2 and of_closed:
+        sprint_run(app, actor, objectives[1], [*still_tagged[:2], of_closed[0]], f"team {offset}")
 
 
 def maxdiff_exercise(app: OkrankApplication, actor: Actor, objective: UUID, items: list) -> None:
@@ -58,6 +65,25 @@ def maxdiff_exercise(app: OkrankApplication, actor: Actor, objective: UUID, item
         app.submit_ballot(Actor(actor.workspace, subject), ex, BallotInput(answers=answers))
     app.withdraw_exercise_candidate(actor, ex, items[0], "out of scope after all")
     app.close_exercise(actor, ex)
+
+
+def sprint_run(
+    app: OkrankApplication, actor: Actor, objective: UUID, items: list[UUID], team: str
+) -> None:
+    """A sprint with two eligible items and an ineligible one (overridden), one unplanned, run
+    to its close (one done, one carried over); the workspace's zombie thresholds set."""
+    key_result = app.repository.get(objective).key_results[0].id
+    s = app.create_sprint(
+        actor, team, "2026-Q3", date(2026, 7, 1), date(2026, 7, 14), "step", objective, key_result
+    ).aggregate_id
+    app.plan_sprint_item(actor, s, items[0])
+    app.plan_sprint_item(actor, s, items[1])
+    app.plan_sprint_item(actor, s, items[2], "legal deadline", may_override=True)
+    app.unplan_sprint_item(actor, s, items[1], "too big")
+    app.start_sprint(actor, s)
+    app.change_backlog_item_status(actor, items[0], ItemStatus.DONE)
+    app.close_sprint(actor, s)
+    app.set_zombie_thresholds(actor, ZombieThresholds(2, 1), "short sprints")
 
 
 def random_workload(app: OkrankApplication, actor: Actor, rng: random.Random) -> None:

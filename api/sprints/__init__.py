@@ -1,0 +1,1 @@
+"""Sprints through GraphQL: sprints, their items and review, and zombie features."""
