@@ -231,9 +231,11 @@ def seed(
     objectives: int = 20,
     tagged: bool = True,
     rng: random.Random | None = None,
+    team: str = "",
 ) -> Seeded:
     """Objectives (active, one key result each) and items scored RICE and WSJF, each tagged to
-    one or two objectives, saved in batches straight through the application's aggregates."""
+    one or two objectives (and in `team`'s backlog if given), saved in batches straight through
+    the application's aggregates."""
     rng = rng or random.Random(1)
     app = OkrankApplication(env=event_store_env(db.url))
     try:
@@ -267,6 +269,8 @@ def seed(
                     kind="FEATURE",
                     actor=actor.subject,
                 )
+                if team:  # the objectives' team: the workspace is one team's backlog
+                    i.assign_team(team, actor.subject)
                 i.score(
                     RiceInputs(
                         rng.randint(1, 5000),

@@ -8,7 +8,8 @@ from strawberry.types import Info
 from okrank.api.coverage import reads, session_reads
 from okrank.api.coverage.arguments import team_and_cycle
 from okrank.api.coverage.session_types import TaggingSession
-from okrank.api.coverage.types import Coverage
+from okrank.api.coverage.types import Coverage, SprintCoverage
+from okrank.api.graphql.ids import to_global_id
 from okrank.domain.coverage.shares import coverage as compute_coverage
 
 
@@ -22,8 +23,30 @@ class CoverageQueries:
     async def coverage(self, info: Info, team: str, cycle: str) -> Coverage:
         team, cycle = team_and_cycle(team, cycle)
         ctx = info.context
-        items, objectives, order = await reads.coverage_groups(ctx.pool, ctx.workspace, team, cycle)
-        return Coverage.of(team, cycle, compute_coverage(items, objectives, order))
+        g = await reads.team_coverage_groups(ctx.pool, ctx.workspace, team, cycle)
+        return Coverage.of(team, cycle, compute_coverage(g.items, g.objectives, g.listed))
+
+    @strawberry.field(
+        description="The coverage of each of `team`'s sprints of `cycle`, by start date: a "
+        "time series over the cycle of how much of each sprint's planned work was linked to "
+        "its active objectives. A team without sprints gives an empty list."
+    )
+    async def sprint_coverage(self, info: Info, team: str, cycle: str) -> list[SprintCoverage]:
+        team, cycle = team_and_cycle(team, cycle)
+        ctx = info.context
+        sprints = await reads.sprint_coverage_groups(ctx.pool, ctx.workspace, team, cycle)
+        return [
+            SprintCoverage(
+                sprint_id=strawberry.ID(to_global_id("Sprint", s["id"])),
+                start_date=s["start_date"],
+                end_date=s["end_date"],
+                goal=s["goal"],
+                coverage=Coverage.of(
+                    team, cycle, compute_coverage(g.items, g.objectives, g.listed)
+                ),
+            )
+            for s, g in sprints
+        ]
 
     @strawberry.field(
         description="The tagging session of `cycle` for `team`: its open items not yet "

@@ -1,9 +1,12 @@
-"""The coverage read (asyncpg): a team's open items grouped by what decides their coverage
-class, and their tags to the cycle's active objectives grouped by objective and tier, in one
-statement (one round trip, one snapshot)."""
+"""The coverage reads (asyncpg): items in scope grouped by what decides their coverage class,
+and their tags to the cycle's active objectives grouped by objective and tier, in one statement
+(one round trip, one snapshot). The scope is a team's open items, or each sprint's planned
+items for the team's sprints of the cycle (grouped by sprint)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from typing import Any
 from uuid import UUID
 
 import asyncpg
@@ -13,68 +16,111 @@ from okrank.domain.coverage.shares import Estimates, ItemGroup, ObjectiveGroup
 from okrank.domain.okrs.objective import ObjectiveStatus
 from okrank.domain.rankings.scoring import Tier
 
-# Items in these statuses have left the backlog: coverage counts the others ("open").
+# Items in these statuses have left the backlog: a team's coverage counts the others ("open").
 LEFT_THE_BACKLOG = sorted(UNRANKED_STATUSES)
+ACTIVE = ObjectiveStatus.ACTIVE.value
 
-# $1 workspace, $2 team, $3 cycle, $4 statuses that left the backlog, $5 ACTIVE.
-# Rows with a NULL objective_id are item groups, the others objective groups; the team's own
-# active objectives of the cycle come last with kind 'own' (listed even without items).
-COVERAGE_SQL = """
-WITH scope AS (
-    SELECT i.id, i.justification <> '' AS justified, i.effort, i.job_size
+# The team's open items, all in one group (key NULL).
+TEAM_SCOPE = """
+    SELECT NULL::uuid AS key, i.id, i.justification <> '' AS justified, i.effort, i.job_size
     FROM backlog_items i
-    WHERE i.workspace = $1 AND i.team = $2 AND NOT (i.status = ANY($4::text[]))
+    WHERE i.workspace = $1 AND i.team = $2 AND NOT (i.status = ANY($5::text[]))"""
+# The items planned into each of the team's sprints of the cycle, whatever their status now
+# (a sprint's done items are its output), grouped by sprint.
+SPRINT_SCOPE = """
+    SELECT p.sprint_id AS key, i.id, i.justification <> '' AS justified, i.effort, i.job_size
+    FROM sprints sp JOIN sprint_items p ON p.sprint_id = sp.id
+    JOIN backlog_items i ON i.id = p.item_id
+    WHERE sp.workspace = $1 AND sp.team = $2 AND sp.cycle = $3"""
+
+# $1 workspace, $2 team, $3 cycle, $4 ACTIVE (and $5 for TEAM_SCOPE: the statuses that left
+# the backlog).
+# kind 'items': item groups; 'objective': objective groups; 'own': the team's own active
+# objectives of the cycle (listed even without items).
+COVERAGE_SQL = """
+WITH scope AS ({scope}
 ), cycle_objectives AS (
     SELECT o.id, o.team, o.seq FROM objectives o
-    WHERE o.workspace = $1 AND o.cycle = $3 AND o.status = $5
+    WHERE o.workspace = $1 AND o.cycle = $3 AND o.status = $4
 ), links AS (
-    SELECT t.item_id, t.objective_id, t.tier
+    SELECT s.key, t.item_id, t.objective_id, t.tier
     FROM scope s JOIN item_tags t ON t.item_id = s.id
     JOIN cycle_objectives o ON o.id = t.objective_id
 ), strongest AS (
-    SELECT item_id, bool_or(tier = 'DIRECT') AS direct, bool_or(tier = 'INDIRECT') AS indirect
-    FROM links GROUP BY item_id
+    SELECT key, item_id, bool_or(tier = 'DIRECT') AS direct,
+        bool_or(tier = 'INDIRECT') AS indirect
+    FROM links GROUP BY key, item_id
 )
-SELECT 'items' AS kind, NULL::uuid AS objective_id, NULL::bigint AS seq, NULL AS tier,
+SELECT 'items' AS kind, s.key, NULL::uuid AS objective_id, NULL::bigint AS seq, NULL AS tier,
     coalesce(b.direct, false) AS direct, coalesce(b.indirect, false) AS indirect, s.justified,
     s.effort IS NOT NULL AS has_rice, s.job_size IS NOT NULL AS has_wsjf, count(*) AS items,
     coalesce(sum(s.effort), 0) AS rice_effort, coalesce(sum(s.job_size), 0)::float8 AS job_size
-FROM scope s LEFT JOIN strongest b ON b.item_id = s.id
-GROUP BY 5, 6, 7, 8, 9
+FROM scope s LEFT JOIN strongest b ON b.item_id = s.id AND b.key IS NOT DISTINCT FROM s.key
+GROUP BY 2, 6, 7, 8, 9, 10
 UNION ALL
-SELECT 'objective', l.objective_id, min(o.seq), l.tier, NULL, NULL, NULL,
+SELECT 'objective', l.key, l.objective_id, min(o.seq), l.tier, NULL, NULL, NULL,
     s.effort IS NOT NULL, s.job_size IS NOT NULL, count(*),
     coalesce(sum(s.effort), 0), coalesce(sum(s.job_size), 0)::float8
-FROM links l JOIN scope s ON s.id = l.item_id JOIN cycle_objectives o ON o.id = l.objective_id
-GROUP BY 2, 4, 8, 9
+FROM links l JOIN scope s ON s.id = l.item_id AND s.key IS NOT DISTINCT FROM l.key
+JOIN cycle_objectives o ON o.id = l.objective_id
+GROUP BY 2, 3, 5, 9, 10
 UNION ALL
-SELECT 'own', o.id, o.seq, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0, 0
+SELECT 'own', NULL, o.id, o.seq, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0, 0
 FROM cycle_objectives o WHERE o.team = $2
 """
+TEAM_COVERAGE = COVERAGE_SQL.format(scope=TEAM_SCOPE)
+SPRINT_COVERAGE = COVERAGE_SQL.format(scope=SPRINT_SCOPE)
+
+
+@dataclass
+class Groups:
+    """One scope's groups, as domain.coverage.shares.coverage takes them, and the objectives to
+    list: those its items are tagged to and the team's own active ones, oldest first."""
+
+    items: list[ItemGroup] = field(default_factory=list)
+    objectives: list[ObjectiveGroup] = field(default_factory=list)
+    listed: list[UUID] = field(default_factory=list)
 
 
 def _estimates(r: asyncpg.Record) -> Estimates:
     return Estimates(r["has_rice"], r["has_wsjf"], r["items"], r["rice_effort"], r["job_size"])
 
 
-async def coverage_groups(
+async def _groups(pool: asyncpg.Pool, sql: str, keys: list[Any], *args: Any) -> dict[Any, Groups]:
+    """Each scope key's groups (every key of `keys`, even one without items)."""
+    rows = await pool.fetch(sql, *args)
+    by_key = {k: Groups() for k in keys}
+    for r in rows:  # a key not in `keys` (a sprint created since they were read) is left out
+        if r["kind"] == "items" and r["key"] in by_key:
+            g = ItemGroup(r["direct"], r["indirect"], r["justified"], _estimates(r))
+            by_key[r["key"]].items.append(g)
+    for r in sorted((r for r in rows if r["kind"] != "items"), key=lambda r: r["seq"]):
+        oid = r["objective_id"]
+        for key, groups in by_key.items():
+            if (r["kind"] == "own" or key == r["key"]) and oid not in groups.listed:
+                groups.listed.append(oid)
+        if r["kind"] == "objective" and r["key"] in by_key:
+            by_key[r["key"]].objectives.append(ObjectiveGroup(oid, Tier(r["tier"]), _estimates(r)))
+    return by_key
+
+
+async def team_coverage_groups(pool: asyncpg.Pool, workspace: str, team: str, cycle: str) -> Groups:
+    """The groups of the team's open items."""
+    args = (workspace, team, cycle, ACTIVE, LEFT_THE_BACKLOG)
+    return (await _groups(pool, TEAM_COVERAGE, [None], *args))[None]
+
+
+async def sprint_coverage_groups(
     pool: asyncpg.Pool, workspace: str, team: str, cycle: str
-) -> tuple[list[ItemGroup], list[ObjectiveGroup], list[UUID]]:
-    """(item groups, objective groups, the team's own active objectives of the cycle); the
-    objectives in the order they were created."""
-    rows = await pool.fetch(
-        COVERAGE_SQL, workspace, team, cycle, LEFT_THE_BACKLOG, ObjectiveStatus.ACTIVE.value
+) -> list[tuple[asyncpg.Record, Groups]]:
+    """The team's sprints of the cycle (by start date), each with its planned items' groups."""
+    sprints = await pool.fetch(
+        "SELECT id, start_date, end_date, goal FROM sprints"
+        " WHERE workspace = $1 AND team = $2 AND cycle = $3 ORDER BY start_date, seq",
+        workspace,
+        team,
+        cycle,
     )
-    items = [
-        ItemGroup(r["direct"], r["indirect"], r["justified"], _estimates(r))
-        for r in rows
-        if r["kind"] == "items"
-    ]
-    objective_rows = sorted((r for r in rows if r["kind"] != "items"), key=lambda r: r["seq"])
-    objectives = [
-        ObjectiveGroup(r["objective_id"], Tier(r["tier"]), _estimates(r))
-        for r in objective_rows
-        if r["kind"] == "objective"
-    ]
-    order = list(dict.fromkeys(r["objective_id"] for r in objective_rows))
-    return items, objectives, order
+    ids = [s["id"] for s in sprints]
+    by_sprint = await _groups(pool, SPRINT_COVERAGE, ids, workspace, team, cycle, ACTIVE)
+    return [(s, by_sprint[s["id"]]) for s in sprints]

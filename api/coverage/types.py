@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from uuid import UUID
 
 import strawberry
@@ -14,15 +15,15 @@ from okrank.domain.rankings.scoring import Tier
 
 
 @strawberry.type(
-    description="A part of the team's open items: how many and their estimated effort, each "
-    "beside its share (a fraction 0–1) of all the team's open items and of their effort; a "
+    description="A part of the items measured: how many and their estimated effort, each "
+    "beside its share (a fraction 0–1) of all the items measured and of their effort; a "
     "share of nothing (no items, or no effort) is 0."
 )
 class CoverageShare:
     items: int = strawberry.field(description="Items in this part.")
-    item_share: float = strawberry.field(description="items / the team's open items.")
+    item_share: float = strawberry.field(description="items / the items measured.")
     effort: float = strawberry.field(description="Their estimated effort (see EffortMeasure).")
-    effort_share: float = strawberry.field(description="effort / the open items' effort.")
+    effort_share: float = strawberry.field(description="effort / the items' effort.")
 
     @classmethod
     def of(cls, s: shares.Share) -> CoverageShare:
@@ -31,7 +32,7 @@ class CoverageShare:
         )
 
 
-@strawberry.type(description="One active objective's part of the team's open items.")
+@strawberry.type(description="One active objective's part of the items measured.")
 class ObjectiveCoverage:
     share: CoverageShare = strawberry.field(
         description="Items tagged to it (either tier). An item tagged to several objectives "
@@ -49,22 +50,24 @@ class ObjectiveCoverage:
 @strawberry.type(description="Items and effort estimated by one measure.")
 class MeasureCount:
     measure: EffortMeasureEnum = strawberry.field(description="The measure.")
-    items: int = strawberry.field(description="Open items whose effort it gives.")
+    items: int = strawberry.field(description="Items whose effort it gives.")
     effort: float = strawberry.field(description="Their summed estimates (0 for NONE).")
 
 
 @strawberry.type(
-    description="How much of a team's open backlog serves the ACTIVE objectives of a cycle. "
-    "Open: every status but DONE and ARCHIVED (NOT_NOW and DISCOVERY items are open). Linked: "
+    description="How much of a set of items serves the ACTIVE objectives of a cycle: a team's "
+    "open backlog (coverage: every status but DONE and ARCHIVED; NOT_NOW and DISCOVERY items "
+    "are open) or a sprint's planned items (sprintCoverage: whatever their status). Linked: "
     "tagged to an ACTIVE objective of the cycle (of any team or level); an item's tier is its "
     "strongest such tag. The other items are justified (necessary but non-strategic: eligible "
-    "for planning) or unjustified. direct + indirect + justified + unjustified is every open "
-    "item once. Effort: each item's RICE effort, else its WSJF job size (see `estimates`)."
+    "for planning) or unjustified. direct + indirect + justified + unjustified is every item "
+    "once. Effort: each item's RICE effort, else its WSJF job size (see `estimates`). Tags and "
+    "objective states are today's, also for past sprints."
 )
 class Coverage:
-    team: str = strawberry.field(description="The team whose backlog is measured.")
+    team: str = strawberry.field(description="The team whose items are measured.")
     cycle: str = strawberry.field(description="The cycle whose active objectives count.")
-    items: int = strawberry.field(description="The team's open items.")
+    items: int = strawberry.field(description="The items measured.")
     effort: float = strawberry.field(description="Their estimated effort.")
     linked: CoverageShare = strawberry.field(
         description="Items linked to an active objective of the cycle (direct + indirect)."
@@ -82,7 +85,7 @@ class Coverage:
         "objective of the team in the cycle even without any, oldest objective first."
     )
     estimates: list[MeasureCount] = strawberry.field(
-        description="How the open items' effort was estimated: per measure, items and effort."
+        description="How the items' effort was estimated: per measure, items and effort."
     )
 
     @classmethod
@@ -112,3 +115,12 @@ class Coverage:
                 for m, t in c.by_measure.items()
             ],
         )
+
+
+@strawberry.type(description="One sprint of a team's cycle and the coverage of its planned items.")
+class SprintCoverage:
+    sprint_id: strawberry.ID = strawberry.field(description="The sprint's ID.")
+    start_date: date = strawberry.field(description="Its first day.")
+    end_date: date = strawberry.field(description="Its last day.")
+    goal: str = strawberry.field(description="Its sprint goal.")
+    coverage: Coverage = strawberry.field(description="Coverage of the items planned into it.")

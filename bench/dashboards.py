@@ -1,0 +1,124 @@
+"""Dashboards beside the ranking page: `coverage(team, cycle)` and `taggingSession(cycle,
+team)` through HTTP on a workspace of 10,000 items (one team's backlog, across 20 active
+objectives of the cycle), measured in the same run and the same load loop as
+`ranking(objectiveId, first: 50)`, in rounds that alternate the three (the machines are shared
+and noisy). Coverage reads every open item of the team; the ranking page reads 50 rows.
+
+Run: .venv/bin/python -m bench.dashboards [--items 10000] [--seconds 15] [--rounds 5] [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+from collections.abc import Callable
+from typing import Any
+
+from bench.common import (
+    Database,
+    admin_token,
+    okrank_server,
+    seed,
+    summary,
+    timed_load,
+    wait_projected,
+)
+from okrank.api.graphql.ids import to_global_id
+from okrank.projections.engine.runner import rebuild
+
+TEAM, CYCLE = "bench", "2026-Q3"  # bench.common.seed's objectives: team "bench", 2026-Q3
+RANKING = """query($o: ID!) { ranking(objectiveId: $o, first: 50) { edges { node {
+  rank baseScore multiplier tier priority eligible backlogItem { id title } } } } }"""
+SHARE = "items itemShare effort effortShare"
+COVERAGE = f"""query($team: String!, $cycle: String!) {{ coverage(team: $team, cycle: $cycle) {{
+  items effort linked {{ {SHARE} }} direct {{ {SHARE} }} indirect {{ {SHARE} }}
+  justified {{ {SHARE} }} unjustified {{ {SHARE} }}
+  byObjective {{ objective {{ id title }} share {{ {SHARE} }} direct {{ {SHARE} }}
+                 indirect {{ {SHARE} }} }}
+  estimates {{ measure items effort }} }} }}"""
+SESSION = """query($team: String!, $cycle: String!) { taggingSession(cycle: $cycle, team: $team) {
+  items triaged toGo progress toTriage(first: 50) { edges { node { id title } } } } }"""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--items", type=int, default=10_000)
+    parser.add_argument("--objectives", type=int, default=20)
+    parser.add_argument("--seconds", type=float, default=15.0, help="per figure, all rounds")
+    parser.add_argument("--rounds", type=int, default=5, help="alternations of the queries")
+    parser.add_argument("--quick", action="store_true", help="1,000 items, 3 s per figure")
+    args = parser.parse_args()
+    if args.quick:
+        args.items, args.seconds = 1000, 3.0
+    db = Database()
+    figures: dict[str, Any] = {"items": args.items, "objectives": args.objectives}
+    try:
+        seeded = seed(db, args.items, args.objectives, team=TEAM)
+        rebuild(db.url)
+        okrank = okrank_server(db)
+        try:
+            wait_projected(db)
+            gids = [to_global_id("Objective", o) for o in seeded.objectives]
+            headers = {"Authorization": f"Bearer {admin_token()}"}
+            per_round = args.seconds / args.rounds
+            team_cycle = {"team": TEAM, "cycle": CYCLE}
+
+            def ranking(n: int) -> tuple[str, dict[str, Any]]:
+                return "/graphql", {"query": RANKING, "variables": {"o": gids[n % len(gids)]}}
+
+            def coverage(n: int) -> tuple[str, dict[str, Any]]:
+                return "/graphql", {"query": COVERAGE, "variables": team_cycle}
+
+            def session(n: int) -> tuple[str, dict[str, Any]]:
+                return "/graphql", {"query": SESSION, "variables": team_cycle}
+
+            def check_ranking(response: Any) -> None:
+                assert len(response.json()["data"]["ranking"]["edges"]) == 50
+
+            def check_coverage(response: Any) -> None:
+                data = response.json()["data"]["coverage"]
+                assert data["items"] == args.items and data["linked"]["itemShare"] == 1.0
+
+            def check_session(response: Any) -> None:
+                data = response.json()["data"]["taggingSession"]
+                assert data["toGo"] == args.items, data
+
+            queries: dict[str, tuple[Callable[[int], Any], Callable[[Any], None]]] = {
+                "ranking": (ranking, check_ranking),
+                "coverage": (coverage, check_coverage),
+                "tagging_session": (session, check_session),
+            }
+            for concurrency in (1, 8):
+                runs: dict[str, list[tuple[list[float], float]]] = {q: [] for q in queries}
+                for _ in range(args.rounds):
+                    for name, (make, check) in queries.items():
+                        runs[name].append(
+                            asyncio.run(
+                                timed_load(okrank.url, make, concurrency, per_round, headers, check)
+                            )
+                        )
+                for name, rounds in runs.items():
+                    figures[f"{name}_c{concurrency}"] = summary(
+                        [ms for latencies, _ in rounds for ms in latencies],
+                        sum(seconds for _, seconds in rounds),
+                    )
+        finally:
+            okrank.close()
+    finally:
+        db.close()
+    for c in (1, 8):
+        line = [f"{c} client(s):"]
+        for name in ("ranking", "coverage", "tagging_session"):
+            f = figures[f"{name}_c{c}"]
+            line.append(
+                f"{name} {f['rps']:,.0f} req/s (p50 {f['p50_ms']:.1f} ms, p99 {f['p99_ms']:.1f} ms)"
+            )
+        print(" | ".join(line))
+    print(json.dumps(figures))
+
+
+if __name__ == "__main__":
+    main()
