@@ -14,7 +14,7 @@ import asyncpg
 from okrank.domain.backlog.item import UNRANKED_STATUSES
 from okrank.domain.coverage.shares import Estimates, ItemGroup, ObjectiveGroup
 from okrank.domain.okrs.objective import ObjectiveStatus
-from okrank.domain.rankings.scoring import Tier
+from okrank.domain.rankings.scoring import TAG_TIERS, Tier
 
 # Items in these statuses have left the backlog: a team's coverage counts the others ("open").
 LEFT_THE_BACKLOG = sorted(UNRANKED_STATUSES)
@@ -33,43 +33,54 @@ SPRINT_SCOPE = """
     JOIN backlog_items i ON i.id = p.item_id
     WHERE sp.workspace = $1 AND sp.team = $2 AND sp.cycle = $3"""
 
+# The cycle's active objectives, as an array computed once per statement (an init plan): a
+# filter, never a join the planner could reorder.
+CYCLE_OBJECTIVES = """ARRAY(
+    SELECT o.id FROM objectives o WHERE o.workspace = $1 AND o.cycle = $3 AND o.status = $4)"""
+TIER_TAGGED = """s.id IN (SELECT t.item_id FROM item_tags t WHERE t.workspace = $1
+    AND t.tier = '{tier}' AND t.objective_id = ANY({cycle_objectives}))"""
+
 # $1 workspace, $2 team, $3 cycle, $4 ACTIVE (and $5 for TEAM_SCOPE: the statuses that left
-# the backlog).
-# kind 'items': item groups; 'objective': objective groups; 'own': the team's own active
-# objectives of the cycle (listed even without items).
+# the backlog). kind 'items': the items in scope grouped by what decides their class (whether
+# each has a DIRECT or an INDIRECT tag to an active objective of the cycle: probes of a hashed
+# set each, no per-item grouping); 'objective': their tags to those objectives, grouped by
+# objective and tier (items joined to their tags alone: a hash join, or primary-key probes
+# where the planner has no statistics yet, as in a rebuilt catalog: linear in the items either
+# way); 'own': the team's own active objectives of the cycle (listed even without items).
 COVERAGE_SQL = """
-WITH scope AS ({scope}
-), cycle_objectives AS (
-    SELECT o.id, o.team, o.seq FROM objectives o
-    WHERE o.workspace = $1 AND o.cycle = $3 AND o.status = $4
-), links AS (
-    SELECT s.key, t.item_id, t.objective_id, t.tier
-    FROM scope s JOIN item_tags t ON t.item_id = s.id
-    JOIN cycle_objectives o ON o.id = t.objective_id
-), strongest AS (
-    SELECT key, item_id, bool_or(tier = 'DIRECT') AS direct,
-        bool_or(tier = 'INDIRECT') AS indirect
-    FROM links GROUP BY key, item_id
-)
 SELECT 'items' AS kind, s.key, NULL::uuid AS objective_id, NULL::bigint AS seq, NULL AS tier,
-    coalesce(b.direct, false) AS direct, coalesce(b.indirect, false) AS indirect, s.justified,
-    s.effort IS NOT NULL AS has_rice, s.job_size IS NOT NULL AS has_wsjf, count(*) AS items,
-    coalesce(sum(s.effort), 0) AS rice_effort, coalesce(sum(s.job_size), 0)::float8 AS job_size
-FROM scope s LEFT JOIN strongest b ON b.item_id = s.id AND b.key IS NOT DISTINCT FROM s.key
+    {direct} AS direct, {indirect} AS indirect,
+    s.justified, s.effort IS NOT NULL AS has_rice, s.job_size IS NOT NULL AS has_wsjf,
+    count(*) AS items, coalesce(sum(s.effort), 0) AS rice_effort,
+    coalesce(sum(s.job_size), 0)::float8 AS job_size
+FROM ({scope}) s
 GROUP BY 2, 6, 7, 8, 9, 10
 UNION ALL
-SELECT 'objective', l.key, l.objective_id, min(o.seq), l.tier, NULL, NULL, NULL,
+SELECT 'objective', s.key, t.objective_id,
+    (SELECT o.seq FROM objectives o WHERE o.id = t.objective_id), t.tier, NULL, NULL, NULL,
     s.effort IS NOT NULL, s.job_size IS NOT NULL, count(*),
     coalesce(sum(s.effort), 0), coalesce(sum(s.job_size), 0)::float8
-FROM links l JOIN scope s ON s.id = l.item_id AND s.key IS NOT DISTINCT FROM l.key
-JOIN cycle_objectives o ON o.id = l.objective_id
+FROM ({scope}) s JOIN item_tags t ON t.item_id = s.id
+WHERE t.objective_id = ANY({cycle_objectives})
 GROUP BY 2, 3, 5, 9, 10
 UNION ALL
 SELECT 'own', NULL, o.id, o.seq, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0, 0
-FROM cycle_objectives o WHERE o.team = $2
+FROM objectives o WHERE o.workspace = $1 AND o.cycle = $3 AND o.status = $4 AND o.team = $2
 """
-TEAM_COVERAGE = COVERAGE_SQL.format(scope=TEAM_SCOPE)
-SPRINT_COVERAGE = COVERAGE_SQL.format(scope=SPRINT_SCOPE)
+
+
+def coverage_sql(scope: str) -> str:
+    """COVERAGE_SQL over `scope` (rows: key, id, justified, effort, job_size)."""
+    direct, indirect = (
+        TIER_TAGGED.format(tier=tier.value, cycle_objectives=CYCLE_OBJECTIVES) for tier in TAG_TIERS
+    )
+    return COVERAGE_SQL.format(
+        scope=scope, direct=direct, indirect=indirect, cycle_objectives=CYCLE_OBJECTIVES
+    )
+
+
+TEAM_COVERAGE = coverage_sql(TEAM_SCOPE)
+SPRINT_COVERAGE = coverage_sql(SPRINT_SCOPE)
 
 
 @dataclass
