@@ -136,13 +136,16 @@ class Server:
             self.proc.wait()
 
 
-def okrank_server(db: Database, projections: bool = True, workers: int = 1) -> Server:
+def okrank_server(
+    db: Database, projections: bool = True, workers: int = 1, env: dict[str, str] | None = None
+) -> Server:
     return Server(
         "okrank.api.http.app:create_app",
         {
             "OKRANK_DATABASE_URL": db.url,
             "OKRANK_SECRET": SECRET,
             "OKRANK_PROJECTIONS": "1" if projections else "0",
+            **(env or {}),
         },
         workers,
     )

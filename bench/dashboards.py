@@ -1,9 +1,11 @@
 """Dashboards beside the ranking page: `coverage(team, cycle)` and `taggingSession(cycle,
 team)` through HTTP on a workspace of 10,000 items (one team's backlog, across 20 active
 objectives of the cycle), measured in the same run and the same load loop as
-`ranking(objectiveId, first: 50)`, in rounds that alternate the three (the machines are shared
-and noisy), after VACUUM ANALYZE (see `settle`). Coverage reads every open item of the team;
-the ranking page reads 50 rows.
+`ranking(objectiveId, first: 50)`, in rounds that alternate them (the machines are shared and
+noisy), after VACUUM ANALYZE (see `settle`). Coverage is measured twice: as served (a result is
+kept between reads while the catalog is unchanged: api/coverage/cache.py) and on a second
+server that keeps none, where every read scans the team's open items (the ranking page reads
+50 rows).
 
 Run: .venv/bin/python -m bench.dashboards [--items 10000] [--seconds 15] [--rounds 5] [--quick]
 """
@@ -27,6 +29,7 @@ from bench.common import (
     timed_load,
     wait_projected,
 )
+from okrank.api.coverage.cache import ENV as CACHE_ENV
 from okrank.api.graphql.ids import to_global_id
 from okrank.projections.engine.runner import rebuild
 
@@ -61,6 +64,8 @@ def main() -> None:
         rebuild(db.url)
         settle(db)
         okrank = okrank_server(db)
+        # The same reads where every coverage read scans (no results kept between reads).
+        uncached = okrank_server(db, projections=False, env={CACHE_ENV: "0"})
         try:
             wait_projected(db)
             gids = [to_global_id("Objective", o) for o in seeded.objectives]
@@ -88,18 +93,19 @@ def main() -> None:
                 data = response.json()["data"]["taggingSession"]
                 assert data["toGo"] == args.items, data
 
-            queries: dict[str, tuple[Callable[[int], Any], Callable[[Any], None]]] = {
-                "ranking": (ranking, check_ranking),
-                "coverage": (coverage, check_coverage),
-                "tagging_session": (session, check_session),
+            queries: dict[str, tuple[str, Callable[[int], Any], Callable[[Any], None]]] = {
+                "ranking": (okrank.url, ranking, check_ranking),
+                "coverage": (okrank.url, coverage, check_coverage),
+                "coverage_uncached": (uncached.url, coverage, check_coverage),
+                "tagging_session": (okrank.url, session, check_session),
             }
             for concurrency in (1, 8):
                 runs: dict[str, list[tuple[list[float], float]]] = {q: [] for q in queries}
                 for _ in range(args.rounds):
-                    for name, (make, check) in queries.items():
+                    for name, (url, make, check) in queries.items():
                         runs[name].append(
                             asyncio.run(
-                                timed_load(okrank.url, make, concurrency, per_round, headers, check)
+                                timed_load(url, make, concurrency, per_round, headers, check)
                             )
                         )
                 for name, rounds in runs.items():
@@ -108,12 +114,13 @@ def main() -> None:
                         sum(seconds for _, seconds in rounds),
                     )
         finally:
+            uncached.close()
             okrank.close()
     finally:
         db.close()
     for c in (1, 8):
         line = [f"{c} client(s):"]
-        for name in ("ranking", "coverage", "tagging_session"):
+        for name in ("ranking", "coverage", "coverage_uncached", "tagging_session"):
             f = figures[f"{name}_c{c}"]
             line.append(
                 f"{name} {f['rps']:,.0f} req/s (p50 {f['p50_ms']:.1f} ms, p99 {f['p99_ms']:.1f} ms)"

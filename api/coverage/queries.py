@@ -23,8 +23,13 @@ class CoverageQueries:
     async def coverage(self, info: Info, team: str, cycle: str) -> Coverage:
         team, cycle = team_and_cycle(team, cycle)
         ctx = info.context
-        g = await reads.team_coverage_groups(ctx.pool, ctx.workspace, team, cycle)
-        return Coverage.of(team, cycle, compute_coverage(g.items, g.objectives, g.listed))
+
+        async def compute() -> Coverage:
+            g = await reads.team_coverage_groups(ctx.pool, ctx.workspace, team, cycle)
+            return Coverage.of(team, cycle, compute_coverage(g.items, g.objectives, g.listed))
+
+        key = (ctx.workspace, team, cycle, "coverage")
+        return await ctx.services.dashboards.read(ctx.services.progress, key, compute)
 
     @strawberry.field(
         description="The coverage of each of `team`'s sprints of `cycle`, by start date: a "
@@ -34,19 +39,24 @@ class CoverageQueries:
     async def sprint_coverage(self, info: Info, team: str, cycle: str) -> list[SprintCoverage]:
         team, cycle = team_and_cycle(team, cycle)
         ctx = info.context
-        sprints = await reads.sprint_coverage_groups(ctx.pool, ctx.workspace, team, cycle)
-        return [
-            SprintCoverage(
-                sprint_id=strawberry.ID(to_global_id("Sprint", s["id"])),
-                start_date=s["start_date"],
-                end_date=s["end_date"],
-                goal=s["goal"],
-                coverage=Coverage.of(
-                    team, cycle, compute_coverage(g.items, g.objectives, g.listed)
-                ),
-            )
-            for s, g in sprints
-        ]
+
+        async def compute() -> list[SprintCoverage]:
+            sprints = await reads.sprint_coverage_groups(ctx.pool, ctx.workspace, team, cycle)
+            return [
+                SprintCoverage(
+                    sprint_id=strawberry.ID(to_global_id("Sprint", s["id"])),
+                    start_date=s["start_date"],
+                    end_date=s["end_date"],
+                    goal=s["goal"],
+                    coverage=Coverage.of(
+                        team, cycle, compute_coverage(g.items, g.objectives, g.listed)
+                    ),
+                )
+                for s, g in sprints
+            ]
+
+        key = (ctx.workspace, team, cycle, "sprints")
+        return await ctx.services.dashboards.read(ctx.services.progress, key, compute)
 
     @strawberry.field(
         description="The tagging session of `cycle` for `team`: its open items not yet "

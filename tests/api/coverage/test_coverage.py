@@ -149,3 +149,18 @@ def test_an_unknown_team_has_empty_coverage_and_a_malformed_cycle_is_bad_input(g
         (error,) = body["errors"]
         assert error["extensions"]["code"] == "BAD_USER_INPUT"
         assert error["message"].startswith(f"{field}:"), error["message"]
+
+
+def test_coverage_read_again_shows_each_change_at_once(gql):
+    """Results are kept between reads while the catalog is unchanged (api/coverage/cache.py):
+    each mutation's answer waits past the position they were kept at, so the next read has it."""
+    a = objective_in(gql, "Activation", team="Growth")
+    i = item(gql, "Invite flow", rice=(1, 1, 1, 2), team="Growth")["id"]
+    first = coverage(gql, "Growth")
+    assert coverage(gql, "Growth") == first
+    assert first["unjustified"]["items"] == 1 and first["linked"]["items"] == 0
+    tag(gql, i, a, "INDIRECT")
+    assert coverage(gql, "Growth")["indirect"] == share(1, 2, (1, 2))
+    gql.mutate("closeObjective", {"objectiveId": a}, "")  # another aggregate's event
+    closed = coverage(gql, "Growth")
+    assert (closed["linked"]["items"], closed["unjustified"]["items"]) == (0, 1)
