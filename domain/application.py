@@ -24,10 +24,14 @@ from eventsourcing.utils import get_topic
 from okrank.domain.backlog import commands as backlog
 from okrank.domain.backlog import handlers as backlog_handlers
 from okrank.domain.backlog.item import BacklogItem
+from okrank.domain.briefings import commands as briefings
+from okrank.domain.briefings import handlers as briefing_handlers
 from okrank.domain.commands import A, Actor, Command, CommandResult, Handler
 from okrank.domain.errors import ConflictError, NotFoundError, ValidationError
 from okrank.domain.exercises import commands as exercises
 from okrank.domain.exercises import handlers as exercise_handlers
+from okrank.domain.health import commands as health
+from okrank.domain.health import handlers as health_handlers
 from okrank.domain.okrs import commands as okrs
 from okrank.domain.okrs import handlers as okr_handlers
 from okrank.domain.okrs.objective import Objective
@@ -36,6 +40,8 @@ from okrank.domain.sprints import handlers as sprint_handlers
 from okrank.domain.sprints.sprint import Sprint
 from okrank.domain.storable_text import StorableTextTranscoder
 from okrank.domain.text import first_unstorable
+from okrank.domain.themes import commands as themes
+from okrank.domain.themes import handlers as theme_handlers
 from okrank.domain.workspaces import commands as workspaces
 from okrank.domain.workspaces import handlers as workspace_handlers
 from okrank.domain.workspaces.workspace import Workspace
@@ -53,6 +59,9 @@ HANDLERS: dict[type[Command], Handler] = {
     **exercise_handlers.HANDLERS,
     **workspace_handlers.HANDLERS,
     **sprint_handlers.HANDLERS,
+    **health_handlers.HANDLERS,
+    **theme_handlers.HANDLERS,
+    **briefing_handlers.HANDLERS,
 }
 __all__ = ["Actor", "CommandResult", "OkrankApplication"]
 
@@ -222,3 +231,13 @@ class OkrankApplication(Application[UUID]):
     exclude_respondent = shorthand(exercises.ExcludeRespondent)
     reopen_exercise = shorthand(exercises.ReopenExercise)
     import_maxdiff_responses = shorthand(exercises.ImportMaxDiffResponses)
+    create_health_metric = shorthand(health.CreateHealthMetric)
+    record_health_metric = shorthand(health.RecordHealthMetric)
+    archive_health_metric = shorthand(health.ArchiveHealthMetric)
+    create_theme = shorthand(themes.CreateTheme)
+    move_theme = shorthand(themes.MoveTheme)
+    rename_theme = shorthand(themes.RenameTheme)
+    set_objective_theme = shorthand(themes.SetObjectiveTheme)
+    set_backlog_item_theme = shorthand(themes.SetBacklogItemTheme)
+    mark_discovery_objective = shorthand(themes.MarkDiscoveryObjective)
+    edit_mission_briefing = shorthand(briefings.EditMissionBriefing)

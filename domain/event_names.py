@@ -22,12 +22,15 @@ from __future__ import annotations
 from eventsourcing.utils import get_topic, register_topic
 
 from okrank.domain.backlog.item import BacklogItem, ItemKind, ItemStatus, Tag
+from okrank.domain.briefings.briefing import MissionBriefing
 from okrank.domain.exercises.exercise import Exercise
+from okrank.domain.health.metric import HealthMetric
 from okrank.domain.okrs.objective import KeyResult, Objective, ObjectiveLevel, ObjectiveStatus
 from okrank.domain.rankings.scoring import RiceInputs, Tier, WsjfInputs
 from okrank.domain.snapshots import StateSnapshot
 from okrank.domain.sprints.sprint import Sprint, SprintStatus
 from okrank.domain.sprints.team_calendar import TeamCalendar
+from okrank.domain.themes.theme import Theme
 from okrank.domain.workspaces.workspace import Workspace
 
 STORED_NAMES: dict[str, type] = {
@@ -38,6 +41,9 @@ STORED_NAMES: dict[str, type] = {
     "domain.exercise:Exercise": Exercise,
     "domain.sprint:Sprint": Sprint,
     "domain.team_calendar:TeamCalendar": TeamCalendar,
+    "domain.health_metric:HealthMetric": HealthMetric,
+    "domain.theme:Theme": Theme,
+    "domain.mission_briefing:MissionBriefing": MissionBriefing,
     # Workspace events
     "domain.workspace:Workspace.Created": Workspace.Created,
     "domain.workspace:Workspace.MultipliersRecalibrated": Workspace.MultipliersRecalibrated,
@@ -48,6 +54,8 @@ STORED_NAMES: dict[str, type] = {
     "domain.objective:Objective.Activated": Objective.Activated,
     "domain.objective:Objective.Closed": Objective.Closed,
     "domain.objective:Objective.KeyResultCheckedIn": Objective.KeyResultCheckedIn,
+    "domain.objective:Objective.ThemeSet": Objective.ThemeSet,
+    "domain.objective:Objective.DiscoveryMarked": Objective.DiscoveryMarked,
     # Backlog item events
     "domain.backlog_item:BacklogItem.Created": BacklogItem.Created,
     "domain.backlog_item:BacklogItem.Updated": BacklogItem.Updated,
@@ -61,6 +69,7 @@ STORED_NAMES: dict[str, type] = {
     "domain.backlog_item:BacklogItem.ImportRecorded": BacklogItem.ImportRecorded,
     "domain.backlog_item:BacklogItem.TeamAssigned": BacklogItem.TeamAssigned,
     "domain.backlog_item:BacklogItem.Triaged": BacklogItem.Triaged,
+    "domain.backlog_item:BacklogItem.ThemeSet": BacklogItem.ThemeSet,
     # Exercise events
     "domain.exercise:Exercise.Created": Exercise.Created,
     "domain.exercise:Exercise.CandidateAdded": Exercise.CandidateAdded,
@@ -81,6 +90,17 @@ STORED_NAMES: dict[str, type] = {
     "domain.sprint:Sprint.Closed": Sprint.Closed,
     "domain.team_calendar:TeamCalendar.Created": TeamCalendar.Created,
     "domain.team_calendar:TeamCalendar.SprintScheduled": TeamCalendar.SprintScheduled,
+    # Health metric events
+    "domain.health_metric:HealthMetric.Created": HealthMetric.Created,
+    "domain.health_metric:HealthMetric.Recorded": HealthMetric.Recorded,
+    "domain.health_metric:HealthMetric.Archived": HealthMetric.Archived,
+    # Theme events
+    "domain.theme:Theme.Created": Theme.Created,
+    "domain.theme:Theme.Moved": Theme.Moved,
+    "domain.theme:Theme.Renamed": Theme.Renamed,
+    # Mission briefing events
+    "domain.mission_briefing:MissionBriefing.Created": MissionBriefing.Created,
+    "domain.mission_briefing:MissionBriefing.Edited": MissionBriefing.Edited,
     # Snapshots and the values inside their state (domain.snapshots markers)
     "domain.snapshots:StateSnapshot": StateSnapshot,
     "domain.backlog_item:ItemKind": ItemKind,

@@ -23,6 +23,8 @@ from okrank.api.backlog.import_graphql import BacklogImportMutations
 from okrank.api.backlog.mutations import BacklogItemMutations
 from okrank.api.backlog.queries import BacklogQueries
 from okrank.api.backlog.types import load_backlog_item
+from okrank.api.briefings.mutations import BriefingMutations
+from okrank.api.briefings.queries import BriefingQueries
 from okrank.api.coverage.queries import CoverageQueries
 from okrank.api.exercises.mutations import ExerciseMutations
 from okrank.api.exercises.queries import ExerciseQueries, exercise_node
@@ -37,6 +39,9 @@ from okrank.api.graphql.errors import (
 from okrank.api.graphql.execution import PlainSelectionsExecutionContext
 from okrank.api.graphql.ids import bad_input, need_uuid, parse_global_id
 from okrank.api.graphql.node import Node
+from okrank.api.health.mutations import HealthMutations
+from okrank.api.health.queries import HealthQueries
+from okrank.api.health.types import load_health_metric
 from okrank.api.http import metrics
 from okrank.api.http.unavailable import MaskErrorsExceptOutage
 from okrank.api.okrs.mutations import ObjectiveMutations
@@ -46,6 +51,9 @@ from okrank.api.plan.queries import PlanQueries
 from okrank.api.rankings.mutations import RankingMutations
 from okrank.api.rankings.queries import RankingQueries
 from okrank.api.subscriptions.ranking_changed import Subscription
+from okrank.api.themes.mutations import ThemeMutations
+from okrank.api.themes.queries import ThemeQueries
+from okrank.api.themes.types import load_theme
 from okrank.api.webhooks.graphql import WebhookMutations, WebhookQueries
 
 # Each node type's loader, by the type name in its global ID (what `node(id:)` can fetch).
@@ -53,6 +61,8 @@ NODE_LOADERS = {
     "Objective": load_objective,
     "BacklogItem": load_backlog_item,
     "Exercise": exercise_node,
+    "HealthMetric": load_health_metric,
+    "Theme": load_theme,
 }
 
 
@@ -87,6 +97,9 @@ Query = merge_types(
         ExerciseQueries,
         PlanQueries,
         CoverageQueries,
+        HealthQueries,
+        ThemeQueries,
+        BriefingQueries,
         WebhookQueries,
         ServiceTokenQueries,
         AuditQueries,
@@ -99,6 +112,9 @@ Mutation = merge_types(
         BacklogItemMutations,
         RankingMutations,
         ExerciseMutations,
+        HealthMutations,
+        ThemeMutations,
+        BriefingMutations,
         WebhookMutations,
         ServiceTokenMutations,
         BacklogImportMutations,

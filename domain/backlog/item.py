@@ -91,6 +91,7 @@ class BacklogItem(Aggregate):
     # cycle → the last triage decision recorded for it (Triaged). The class default serves items
     # never triaged since Triaged existed: a triage stored as a StatusChanged alone names no cycle.
     triages = cast(Mapping[str, str], MappingProxyType({}))  # not a field: no annotation
+    theme_id: UUID | None = None  # set by ThemeSet (domain.themes); as `team`
 
     @event("Created")
     def __init__(self, workspace: str, title: str, description: str, kind: str, actor: str) -> None:
@@ -145,6 +146,10 @@ class BacklogItem(Aggregate):
     @event("TeamAssigned")
     def _team_assigned(self, team: str, actor: str) -> None:
         self.team = team
+
+    @event("ThemeSet")
+    def set_theme(self, theme_id: UUID | None, actor: str) -> None:
+        self.theme_id = theme_id  # the rules are domain.themes.handlers'
 
     @event("Updated")
     def _updated(self, title: str, description: str, kind: str, actor: str) -> None:

@@ -52,6 +52,10 @@ def validate_cycle(cycle: str) -> str:
 
 class Objective(Aggregate):
     Snapshot = StateSnapshot  # plain JSON state: see domain.snapshots
+    # domain.themes: the theme it belongs to, and the theme a discovery objective prepares
+    # (class defaults serve objectives, and snapshots, from before themes existed).
+    theme_id: UUID | None = None
+    prepares_theme_id: UUID | None = None
 
     @event("Created")
     def __init__(
@@ -172,3 +176,11 @@ class Objective(Aggregate):
         self, key_result_id: UUID, value: float, confidence: float, note: str, actor: str
     ) -> None:
         """Nothing the objective's rules need: the check-ins live in the read models."""
+
+    @event("ThemeSet")
+    def set_theme(self, theme_id: UUID | None, actor: str) -> None:
+        self.theme_id = theme_id  # the rules are domain.themes.handlers'
+
+    @event("DiscoveryMarked")
+    def mark_discovery(self, prepares_theme_id: UUID, actor: str) -> None:
+        self.prepares_theme_id = prepares_theme_id

@@ -19,6 +19,7 @@ from okrank.projections.catalog import (
     okrs,
     sprint_tables,
     sprints,
+    strategy_versions,
     triages,
 )
 from okrank.projections.catalog.batch import CatalogBatch
@@ -57,6 +58,7 @@ class CatalogView(ReadModelView):
         **triages.HANDLERS,
         **exercises.HANDLERS,
         **sprints.HANDLERS,
+        **strategy_versions.HANDLERS,
     }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

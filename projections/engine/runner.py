@@ -22,12 +22,14 @@ from okrank.projections.engine.poison import PoisonEvent, PoisonEventError
 from okrank.projections.engine.repeated_failure import RepeatedFailure
 from okrank.projections.engine.view import BatchingProjectionRunner, ReadModelView, ViewProjection
 from okrank.projections.history.tag_history import TagHistoryProjection, TagHistoryView
+from okrank.projections.strategy.view import StrategyProjection, StrategyView
 
 log = logging.getLogger("okrank.projections")
 
 VIEWS: list[tuple[type[ViewProjection], type[ReadModelView]]] = [
     (CatalogProjection, CatalogView),
     (TagHistoryProjection, TagHistoryView),
+    (StrategyProjection, StrategyView),
     (AuditChainProjection, AuditChainView),
 ]
 REBUILD_SECTION = 1000  # notifications per read and per transaction when rebuilding

@@ -4,6 +4,7 @@ explicit, permanent name (domain/event_names.py), and that name is what gets wri
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -11,10 +12,12 @@ from eventsourcing.domain import Aggregate, CanMutateAggregate, DomainEvent
 
 from okrank.domain.application import OkrankApplication
 from okrank.domain.backlog.commands import CreateBacklogItem
+from okrank.domain.briefings.briefing import BriefingContent
 from okrank.domain.event_names import STORED_NAMES
 from okrank.domain.exercises.exercise import ExerciseMethod
 from okrank.domain.snapshots import StateSnapshot
 from okrank.domain.sprints.zombies import ZombieThresholds
+from okrank.domain.themes.theme import Horizon
 from tests.fixtures.make_old_store import OWNER, build
 
 
@@ -57,6 +60,9 @@ def test_every_aggregate_and_event_the_domain_can_emit_has_its_own_registered_na
         "Exercise",
         "Sprint",
         "TeamCalendar",
+        "HealthMetric",
+        "Theme",
+        "MissionBriefing",
     }
     events = domain_event_classes()
     assert StateSnapshot in events and aggregates[0].Created in events
@@ -99,6 +105,25 @@ def events_added_since_the_old_store(app: OkrankApplication) -> None:
     app.start_sprint(OWNER, sprint.aggregate_id)
     app.close_sprint(OWNER, sprint.aggregate_id)
     app.set_zombie_thresholds(OWNER, ZombieThresholds(4, 2), "two-week sprints")
+    item = app.execute(OWNER, CreateBacklogItem("In a team", team="Growth")).aggregate_id
+    strategy_events(app, item)
+
+
+def strategy_events(app: OkrankApplication, item: Any) -> None:
+    """Health metrics, themes and their members, discovery objectives, mission briefings."""
+    metric = app.create_health_metric(OWNER, "Uptime").aggregate_id
+    app.record_health_metric(OWNER, metric, value=99.9)
+    app.archive_health_metric(OWNER, metric, reason="met for a year")
+    theme = app.create_theme(OWNER, "User Growth", Horizon.NOW).aggregate_id
+    app.move_theme(OWNER, theme, Horizon.NEXT, "enterprise first")
+    app.rename_theme(OWNER, theme, "Growth")
+    objective = app.create_objective(OWNER, "2026-Q3", "Learn").aggregate_id
+    app.set_objective_theme(OWNER, objective, theme)
+    app.mark_discovery_objective(OWNER, objective, theme)
+    app.set_backlog_item_theme(OWNER, item, theme)
+    briefing = BriefingContent("context", "", "", (), (), ())
+    app.edit_mission_briefing(OWNER, "BacklogItem", item, briefing)
+    app.edit_mission_briefing(OWNER, "BacklogItem", item, replace(briefing, my_intent="mine"))
 
 
 def test_newly_written_events_and_snapshots_are_stored_under_their_registered_names():

@@ -30,6 +30,14 @@ TABLES = {
     "exercise_results": "exercise_id, segment, item_id",
     "exercise_groups": "exercise_id, segment",
     "exercise_respondents": "exercise_id, respondent",
+    "themes": "id",
+    "theme_moves": "position",
+    "theme_members": "member_id",
+    "discovery_objectives": "objective_id",
+    "health_metrics": "id",
+    "health_readings": "position",
+    "mission_briefings": "id",
+    "mission_briefing_versions": "briefing_id, version",
 }
 
 

@@ -50,7 +50,11 @@ def subscribers(server: Any) -> int:
 def wait_no_lingering_subscriptions(server: Any, others: int = 0) -> None:
     """Before subscribing: earlier tests' subscriptions have ended, so the next one the server
     counts is this test's (`others`: subscriptions this test already holds open)."""
-    wait_until(lambda: subscribers(server) <= others, what="earlier subscriptions to end")
+    # Generous: an ended subscription is counted until the server has closed its stream, which
+    # takes long on a loaded machine (one CI run under load waited more than 20 s).
+    wait_until(
+        lambda: subscribers(server) <= others, timeout=60, what="earlier subscriptions to end"
+    )
 
 
 def wait_live(server: Any, others: int = 0) -> None:

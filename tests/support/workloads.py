@@ -14,6 +14,7 @@ from okrank.domain.errors import DomainError
 from okrank.domain.exercises.ballots import BallotInput, MaxDiffAnswer
 from okrank.domain.rankings.scoring import Multipliers, RiceInputs, Tier, WsjfInputs
 from okrank.domain.sprints.zombies import ZombieThresholds
+from tests.support.strategy_workload import strategy_workload
 
 
 def workload(app: OkrankApplication, actor: Actor, n: int, offset: int = 0) -> None:
@@ -44,6 +45,7 @@ def workload(app: OkrankApplication, actor: Actor, n: int, offset: int = 0) -> N
                 app.triage_backlog_item(actor, i, TriageDecision.MAYBE, "still", "2026-Q4")
     if len(still_tagged) >= 4:
         maxdiff_exercise(app, actor, objectives[1], still_tagged)
+    strategy_workload(app, actor, objectives, still_tagged, offset)
     app.close_objective(actor, objectives[0])
     if len(still_tagged) >= 2 and of_closed:
         sprint_run(app, actor, objectives[1], [*still_tagged[:2], of_closed[0]], f"team {offset}")
@@ -133,3 +135,4 @@ def random_workload(app: OkrankApplication, actor: Actor, rng: random.Random) ->
                 app.justify_non_strategic(actor, item, rng.choice(["", "needed"]))
         except DomainError:  # refused commands (duplicate tag, closed objective…) change nothing
             pass
+    strategy_workload(app, actor, objectives, items[:6], 0)

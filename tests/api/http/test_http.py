@@ -60,6 +60,7 @@ def test_health_endpoints(server, gql):
     assert ready["ready"] is True and set(ready["positions"]) == {
         "catalog",
         "tag_history",
+        "strategy",
         "audit_chain",
     }
 

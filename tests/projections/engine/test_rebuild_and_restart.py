@@ -50,6 +50,9 @@ def test_restarted_projections_neither_skip_nor_repeat(app_and_url):
     # Two closed MaxDiff exercises: results overall and for two segments, 4 candidates each.
     assert len(live["exercise_results"]) == 2 * 3 * 4
     assert any(row[11] == "EXERCISE_CLOSED" for row in live["ranking_changes"])
+    # Per workload: 4 readings, 2 briefing versions, 2 themes (tests.support.strategy_workload).
+    assert len(live["health_readings"]) == 2 * 4 and len(live["mission_briefing_versions"]) == 4
+    assert len(live["themes"]) == 4 and len(live["theme_moves"]) == 2
     rebuild(url)
     assert snapshot(url) == live
 

@@ -1,0 +1,1 @@
+"""Mission briefings in GraphQL."""

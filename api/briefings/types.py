@@ -1,0 +1,98 @@
+"""GraphQL types of mission briefings: the current briefing of an objective or epic, and each
+of its versions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import strawberry
+from strawberry.types import Info
+
+from okrank.api.briefings import reads
+from okrank.api.graphql.ids import to_global_id
+from okrank.api.graphql.pagination import after_key, connection, connection_types, page_size
+from okrank.api.health.types import HealthMetric, load_health_metrics
+
+SUBJECT_TYPES = ("Objective", "BacklogItem")
+
+
+@strawberry.type(
+    description="A mission briefing as one edit left it (seed okr-scrum-connection.txt): the "
+    "context, the intent one level up and this team's, the tasks it implies, its boundaries, "
+    "and the health metrics that must not move the wrong way."
+)
+class MissionBriefingVersion:
+    version: int = strawberry.field(description="1 for the first edit, one more for each edit.")
+    context: str = strawberry.field(description="The situation the work starts from.")
+    higher_intent: str = strawberry.field(description="The intent one level up (the parent's).")
+    my_intent: str = strawberry.field(description="This team's intent: what success looks like.")
+    key_implied_tasks: list[str] = strawberry.field(description="The tasks the intent implies.")
+    boundaries: list[str] = strawberry.field(description="What must not be done or crossed.")
+    edited_at: datetime = strawberry.field(description="When this version was written.")
+    edited_by: str = strawberry.field(description="Subject who wrote it.")
+    row: strawberry.Private[Any]
+
+    @classmethod
+    def fields_of(cls, r: Any) -> dict[str, Any]:
+        return {
+            "version": r["version"],
+            "context": r["context"],
+            "higher_intent": r["higher_intent"],
+            "my_intent": r["my_intent"],
+            "key_implied_tasks": list(r["key_implied_tasks"]),
+            "boundaries": list(r["boundaries"]),
+            "edited_at": r["edited_at"],
+            "edited_by": r["edited_by"],
+            "row": r,
+        }
+
+    @classmethod
+    def from_row(cls, r: Any) -> MissionBriefingVersion:
+        return cls(**cls.fields_of(r))
+
+    @strawberry.field(
+        description="Key failure indicators: health metrics that must not move the wrong way, "
+        "in the order given (a metric of this workspace, archived or not)."
+    )
+    async def key_failure_indicators(self, info: Info) -> list[HealthMetric]:
+        return await load_health_metrics(info, list(self.row["key_failure_indicators"]))
+
+
+MissionBriefingVersionEdge, MissionBriefingVersionConnection = connection_types(
+    MissionBriefingVersion,
+    page_about="A page of a briefing's versions, newest first.",
+    edge_about="An edge of a version list.",
+    node_is="The version.",
+    edges_are="Versions of this page.",
+)
+
+
+@strawberry.type(description="The mission briefing of an objective or a backlog item (an epic).")
+class MissionBriefing(MissionBriefingVersion):
+    subject_id: strawberry.ID = strawberry.field(
+        description="The objective's or backlog item's ID."
+    )
+
+    @classmethod
+    def from_row(cls, r: Any) -> MissionBriefing:
+        subject = strawberry.ID(to_global_id(r["subject_kind"], r["subject_id"]))
+        return cls(subject_id=subject, **cls.fields_of(r))
+
+    @strawberry.field(description="Every version, newest first (the current one first).")
+    async def versions(
+        self, info: Info, first: int = 20, after: str | None = None
+    ) -> MissionBriefingVersionConnection:
+        limit = page_size(first)
+        rows = await reads.versions_page(
+            info.context.pool, self.row["briefing_id"], after_key(after), limit + 1
+        )
+        return connection(
+            MissionBriefingVersionConnection,
+            MissionBriefingVersionEdge,
+            MissionBriefingVersion.from_row,
+            "version",
+            rows,
+            limit,
+            after,
+        )

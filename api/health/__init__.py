@@ -1,0 +1,1 @@
+"""Health metrics in GraphQL: define, record, list beside a team's OKRs."""

@@ -1,0 +1,1 @@
+"""Themes and the roadmap in GraphQL."""

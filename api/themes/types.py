@@ -1,0 +1,197 @@
+"""GraphQL types of themes and the theme-based roadmap."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+import strawberry
+from strawberry.types import Info
+
+from okrank.api.audit.history import history_field
+from okrank.api.backlog.types import BacklogItem
+from okrank.api.graphql.ids import to_global_id
+from okrank.api.graphql.node import Node
+from okrank.api.graphql.pagination import after_key, connection, connection_types, page_size
+from okrank.api.okrs.types import Objective
+from okrank.api.themes import reads
+from okrank.domain.themes.theme import Horizon
+
+HorizonEnum = strawberry.enum(
+    Horizon,
+    name="Horizon",
+    description="The roadmap's columns: NOW (being worked on), NEXT (prepared, e.g. by "
+    "discovery objectives), LATER (ideas kept in sight).",
+)
+
+
+@strawberry.type(description="A theme moved from one horizon to another.")
+class ThemeMove:
+    horizon: HorizonEnum = strawberry.field(description="Where it moved to.")
+    previous_horizon: HorizonEnum = strawberry.field(description="Where it was.")
+    reason: str = strawberry.field(description="Why it moved.")
+    moved_by: str = strawberry.field(description="Subject who moved it.")
+    moved_at: datetime = strawberry.field(description="When it moved.")
+
+    @classmethod
+    def from_row(cls, r: Any) -> ThemeMove:
+        return cls(
+            horizon=Horizon(r["horizon"]),
+            previous_horizon=Horizon(r["previous_horizon"]),
+            reason=r["reason"],
+            moved_by=r["actor"],
+            moved_at=r["at"],
+        )
+
+
+ThemeMoveEdge, ThemeMoveConnection = connection_types(
+    ThemeMove,
+    page_about="A page of a theme's moves, newest first.",
+    edge_about="An edge of a move list.",
+    node_is="The move.",
+    edges_are="Moves of this page.",
+)
+
+
+@strawberry.type(
+    description="A strategic theme ('User Growth', 'Revenue') that objectives and backlog "
+    "items (epics) belong to, on the roadmap's horizon."
+)
+class Theme(Node):
+    name: str = strawberry.field(description="The theme's name.")
+    description: str = strawberry.field(description="What it is about ('' if none).")
+    horizon: HorizonEnum = strawberry.field(description="NOW, NEXT or LATER.")
+    team: str | None = strawberry.field(
+        description="The team whose theme it is, or null: shared, on every team's roadmap."
+    )
+    version: int = strawberry.field(description="Aggregate version; pass as `expectedVersion`.")
+    created_at: datetime = strawberry.field(description="When the theme was created.")
+    created_by: str = strawberry.field(description="Subject who created it.")
+    updated_at: datetime = strawberry.field(description="When it last changed.")
+    row: strawberry.Private[Any]
+
+    @classmethod
+    def from_row(cls, r: Any) -> Theme:
+        return cls(
+            id=strawberry.ID(to_global_id("Theme", r["id"])),
+            name=r["name"],
+            description=r["description"],
+            horizon=Horizon(r["horizon"]),
+            team=r["team"] or None,
+            version=r["version"],
+            created_at=r["created_at"],
+            created_by=r["created_by"],
+            updated_at=r["updated_at"],
+            row=r,
+        )
+
+    history = history_field(lambda theme, info: theme.row["id"])
+
+    @strawberry.field(description="Its moves between horizons, newest first.")
+    async def moves(
+        self, info: Info, first: int = 20, after: str | None = None
+    ) -> ThemeMoveConnection:
+        limit = page_size(first)
+        rows = await reads.moves_page(
+            info.context.pool, self.row["id"], after_key(after), limit + 1
+        )
+        return connection(
+            ThemeMoveConnection, ThemeMoveEdge, ThemeMove.from_row, "position", rows, limit, after
+        )
+
+
+async def load_theme(info: Info, theme_id: UUID | None) -> Theme | None:
+    if theme_id is None:
+        return None
+    rows = await reads.themes_by_id(info.context.pool, info.context.workspace, [theme_id])
+    return Theme.from_row(rows[0]) if rows else None
+
+
+ThemeEdge, ThemeConnection = connection_types(
+    Theme,
+    page_about="A page of themes, oldest first.",
+    edge_about="An edge of a theme list.",
+    node_is="The theme.",
+    edges_are="Themes of this page.",
+)
+
+
+@strawberry.type(description="A theme on the roadmap with the work in it.")
+class RoadmapTheme:
+    theme: Theme = strawberry.field(description="The theme.")
+    objectives: list[Objective] = strawberry.field(
+        description="Its objectives (of the roadmap's team), oldest first; not archived ones."
+    )
+    backlog_items: list[BacklogItem] = strawberry.field(
+        description="Its backlog items, epics (of the roadmap's team's backlog), oldest first; "
+        "not archived ones."
+    )
+    discovery_objectives: list[Objective] = strawberry.field(
+        description="Discovery objectives (key results about learning) that prepare it."
+    )
+
+
+@strawberry.type(description="One column of the roadmap: the themes of one horizon.")
+class RoadmapColumn:
+    horizon: HorizonEnum = strawberry.field(description="NOW, NEXT or LATER.")
+    themes: list[RoadmapTheme] = strawberry.field(description="Its themes, oldest first.")
+
+
+@strawberry.type(description="The theme-based roadmap: three columns, NOW, NEXT and LATER.")
+class Roadmap:
+    team: str | None = strawberry.field(description="Whose roadmap; null: the whole workspace.")
+    columns: list[RoadmapColumn] = strawberry.field(
+        description="Always three, in order: NOW, NEXT, LATER (a column may have no themes)."
+    )
+
+
+async def build_roadmap(info: Info, team: str | None) -> Roadmap:
+    """Four reads whatever the size: themes, then their objectives, items and discovery
+    objectives, each in one query."""
+    pool, ws = info.context.pool, info.context.workspace
+    themes = await reads.roadmap_themes(pool, ws, team)
+    ids = [t["id"] for t in themes]
+    objectives: dict[UUID, list[Objective]] = defaultdict(list)
+    items: dict[UUID, list[BacklogItem]] = defaultdict(list)
+    discovery: dict[UUID, list[Objective]] = defaultdict(list)
+    if ids:
+        for r in await reads.work_in_themes(pool, ws, ids, team, reads.OBJECTIVES):
+            objectives[r["member_of"]].append(Objective.from_row(r))
+        for r in await reads.work_in_themes(pool, ws, ids, team, reads.ITEMS):
+            items[r["member_of"]].append(BacklogItem.from_row(r))
+        for r in await reads.work_in_themes(pool, ws, ids, team, reads.DISCOVERY):
+            discovery[r["member_of"]].append(Objective.from_row(r))
+    columns = {h: RoadmapColumn(horizon=h, themes=[]) for h in Horizon}
+    for t in themes:
+        columns[Horizon(t["horizon"])].themes.append(
+            RoadmapTheme(
+                theme=Theme.from_row(t),
+                objectives=objectives[t["id"]],
+                backlog_items=items[t["id"]],
+                discovery_objectives=discovery[t["id"]],
+            )
+        )
+    return Roadmap(team=team, columns=list(columns.values()))
+
+
+@strawberry.type(description="Where an objective or a backlog item stands on the roadmap.")
+class ThemeMembership:
+    theme: Theme | None = strawberry.field(description="The theme it belongs to, if any.")
+    prepares_theme: Theme | None = strawberry.field(
+        description="For a discovery objective: the theme it prepares."
+    )
+
+
+async def membership_of(ctx: Any, member_id: UUID) -> ThemeMembership:
+    """From a request's context (a query's `info.context`, or a mutation's answer's)."""
+    row = await reads.memberships(ctx.pool, ctx.workspace, member_id)
+    wanted = [i for i in (row["theme_id"], row["prepares_theme_id"]) if i is not None]
+    found = {
+        r["id"]: Theme.from_row(r)
+        for r in await reads.themes_by_id(ctx.pool, ctx.workspace, wanted)
+    }
+    return ThemeMembership(
+        theme=found.get(row["theme_id"]), prepares_theme=found.get(row["prepares_theme_id"])
+    )

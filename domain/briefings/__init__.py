@@ -1,0 +1,1 @@
+"""Mission briefings: the intent behind an objective or an epic, versioned edit by edit."""

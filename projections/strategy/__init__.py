@@ -1,0 +1,1 @@
+"""The strategy view: themes and their members, mission briefings, health metrics."""
