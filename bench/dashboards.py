@@ -1,6 +1,7 @@
-"""Dashboards beside the ranking page: `coverage(team, cycle)` and `taggingSession(cycle,
-team)` through HTTP on a workspace of 10,000 items (one team's backlog, across 20 active
-objectives of the cycle), measured in the same run and the same load loop as
+"""Dashboards beside the ranking page: `coverage(team, cycle)`, `taggingSession(cycle, team)`
+and `roadmap(team)` through HTTP on a workspace of 10,000 items (one team's backlog, across 20
+active objectives of the cycle; 12 themes holding the objectives and 300 epics, as
+bench.roadmap_read places them), measured in the same run and the same load loop as
 `ranking(objectiveId, first: 50)`, in rounds that alternate them (the machines are shared and
 noisy), after VACUUM ANALYZE (see `settle`). Coverage is measured twice: as served (a result is
 kept between reads while the catalog is unchanged: api/coverage/cache.py) and on a second
@@ -29,11 +30,13 @@ from bench.common import (
     timed_load,
     wait_projected,
 )
+from bench.roadmap_read import ROADMAP, place
 from okrank.api.coverage.cache import ENV as CACHE_ENV
 from okrank.api.graphql.ids import to_global_id
 from okrank.projections.engine.runner import rebuild
 
 TEAM, CYCLE = "bench", "2026-Q3"  # bench.common.seed's objectives: team "bench", 2026-Q3
+EPICS = 300  # items in the roadmap's themes (bench.roadmap_read.place)
 RANKING = """query($o: ID!) { ranking(objectiveId: $o, first: 50) { edges { node {
   rank baseScore multiplier tier priority eligible backlogItem { id title } } } } }"""
 SHARE = "items itemShare effort effortShare"
@@ -61,6 +64,7 @@ def main() -> None:
     figures: dict[str, Any] = {"items": args.items, "objectives": args.objectives}
     try:
         seeded = seed(db, args.items, args.objectives, team=TEAM)
+        place(db, seeded.objectives, seeded.items, EPICS)  # the roadmap's themes and epics
         rebuild(db.url)
         settle(db)
         okrank = okrank_server(db)
@@ -89,6 +93,13 @@ def main() -> None:
                 data = response.json()["data"]["coverage"]
                 assert data["items"] == args.items and data["linked"]["itemShare"] == 1.0
 
+            def roadmap(n: int) -> tuple[str, dict[str, Any]]:
+                return "/graphql", {"query": ROADMAP, "variables": {"team": TEAM}}
+
+            def check_roadmap(response: Any) -> None:
+                columns = response.json()["data"]["roadmap"]["columns"]
+                assert sum(len(t["backlogItems"]) for c in columns for t in c["themes"]) == EPICS
+
             def check_session(response: Any) -> None:
                 data = response.json()["data"]["taggingSession"]
                 assert data["toGo"] == args.items, data
@@ -98,6 +109,7 @@ def main() -> None:
                 "coverage": (okrank.url, coverage, check_coverage),
                 "coverage_uncached": (uncached.url, coverage, check_coverage),
                 "tagging_session": (okrank.url, session, check_session),
+                "roadmap": (okrank.url, roadmap, check_roadmap),
             }
             for concurrency in (1, 8):
                 runs: dict[str, list[tuple[list[float], float]]] = {q: [] for q in queries}
@@ -120,7 +132,7 @@ def main() -> None:
         db.close()
     for c in (1, 8):
         line = [f"{c} client(s):"]
-        for name in ("ranking", "coverage", "coverage_uncached", "tagging_session"):
+        for name in ("ranking", "coverage", "coverage_uncached", "tagging_session", "roadmap"):
             f = figures[f"{name}_c{c}"]
             line.append(
                 f"{name} {f['rps']:,.0f} req/s (p50 {f['p50_ms']:.1f} ms, p99 {f['p99_ms']:.1f} ms)"
