@@ -12,14 +12,14 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-import orjson
 import strawberry
-from eventsourcing.persistence import StoredEvent
 from starlette.concurrency import run_in_threadpool
 from strawberry.types import Info
 
 from okrank.api.graphql.pagination import PageInfo, after_key, connection, page_size
 from okrank.domain.application import OkrankApplication
+from okrank.domain.audit.chain import StoredEventRow
+from okrank.domain.audit.changes import decode_change, field_json
 from okrank.projections.audit.chain_view import EVENTS_TABLE
 
 HISTORY = (
@@ -27,10 +27,6 @@ HISTORY = (
     "reason and log position; oldest first, or newest first with `newestFirst`."
 )
 
-HIDDEN = frozenset(
-    {"originator_id", "originator_version", "timestamp", "originator_topic", "actor"}
-)
-REASONS = ("reason", "justification")  # the fields that say why, by event
 OLDEST_FIRST = (
     f"SELECT notification_id, originator_version, topic, state FROM {EVENTS_TABLE}"
     " WHERE originator_id = $1 AND originator_version > $2 ORDER BY originator_version LIMIT $3"
@@ -77,36 +73,32 @@ class ChangeConnection:
     page_info: PageInfo = strawberry.field(description="Where this page is.")
 
 
-def _json(value: Any) -> str:
-    def plain(o: Any) -> Any:
-        if isinstance(o, set | frozenset):
-            return sorted(o, key=str)
-        return str(o)
-
-    return orjson.dumps(value, default=plain, option=orjson.OPT_NON_STR_KEYS).decode()
-
-
 def _changes(
     app: OkrankApplication, originator_id: UUID, rows: Sequence[Any], withheld: frozenset[str]
 ) -> list[dict[str, Any]]:
     changes = []
     for r in rows:
-        stored = StoredEvent(originator_id, r["originator_version"], r["topic"], bytes(r["state"]))
-        event = app.mapper.to_domain_event(stored)
-        values = {k: v for k, v in vars(event).items() if k not in HIDDEN}
-        reason = next((values[k] for k in REASONS if isinstance(values.get(k), str)), None)
+        row = StoredEventRow(
+            r["notification_id"],
+            originator_id,
+            r["originator_version"],
+            r["topic"],
+            bytes(r["state"]),
+        )
+        change = decode_change(app.mapper, row)
+        values = change.values
         changes.append(
             {
                 "version": r["originator_version"],
                 "change": Change(
-                    event=type(event).__name__,
+                    event=change.event,
                     version=r["originator_version"],
                     position=r["notification_id"],
-                    actor=getattr(event, "actor", None),
-                    at=event.timestamp,
-                    reason=reason,
+                    actor=change.actor,
+                    at=change.at,
+                    reason=change.reason,
                     fields=[
-                        ChangeField(name=k, value=_json(v))
+                        ChangeField(name=k, value=field_json(v))
                         for k, v in values.items()
                         if k not in withheld
                     ],

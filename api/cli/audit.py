@@ -1,5 +1,6 @@
 """`okrank audit head|verify`: the audit chain's heads, and its verification against the event
-store, from a terminal (reads only; a running server keeps chaining new events)."""
+store, from a terminal (reads only; a running server keeps chaining new events). `export` and
+`verify-export` are in api.cli.audit_export, `replay` in api.cli.audit_replay."""
 
 from __future__ import annotations
 
@@ -7,8 +8,10 @@ import argparse
 import sys
 from typing import Any
 
+from okrank.api.cli import audit_export, audit_replay
+from okrank.api.cli.refusal import refuse
+
 NOT_VERIFIED = 1  # a problem was found
-USAGE_ERROR = 2  # no such workspace, a malformed head, no chain yet
 
 
 def add_parser(sub: Any, common: argparse.ArgumentParser, database: Any) -> None:
@@ -34,23 +37,20 @@ def add_parser(sub: Any, common: argparse.ArgumentParser, database: Any) -> None
     p.add_argument("--workspace", help="only this workspace (default: every workspace)")
     p.add_argument("--head", help="an earlier head (N:HASH) the history must still match")
     p.set_defaults(func=lambda args: verify(args, database))
+    audit_export.add_parsers(commands, common, database)
+    audit_replay.add_parser(commands, common, database)
 
 
-def _refuse(message: str) -> None:
-    print(f"okrank: {message}", file=sys.stderr, flush=True)
-    sys.exit(USAGE_ERROR)
-
-
-def _workspaces(conn: Any, only: str | None) -> list[str]:
+def workspaces(conn: Any, only: str | None) -> list[str]:
     known = [r[0] for r in conn.execute("SELECT DISTINCT workspace FROM audit_originators")]
     if only is None:
         return sorted(known)
     if only not in known:
-        _refuse(f"workspace {only!r} has no events in the audit chain")
+        refuse(f"workspace {only!r} has no events in the audit chain")
     return [only]
 
 
-def _connect(args: argparse.Namespace, database: Any) -> tuple[Any, object]:
+def connect(args: argparse.Namespace, database: Any) -> tuple[Any, object]:
     import psycopg
 
     url, server = database(args)
@@ -59,16 +59,16 @@ def _connect(args: argparse.Namespace, database: Any) -> tuple[Any, object]:
         conn.execute("SELECT 1 FROM audit_originators LIMIT 1")
     except psycopg.errors.UndefinedTable:
         conn.close()
-        _refuse("the audit chain has not been built yet: run okrank serve or okrank project")
+        refuse("the audit chain has not been built yet: run okrank serve or okrank project")
     return conn, server
 
 
 def head(args: argparse.Namespace, database: Any) -> None:
     from okrank.projections.audit.verify import head as head_of
 
-    conn, server = _connect(args, database)
+    conn, server = connect(args, database)
     with conn:
-        for workspace in _workspaces(conn, args.workspace):
+        for workspace in workspaces(conn, args.workspace):
             print(f"{workspace} {head_of(conn, workspace)}")
     del server
 
@@ -80,15 +80,15 @@ def verify(args: argparse.Namespace, database: Any) -> None:
     expected = None
     if args.head is not None:
         if args.workspace is None:
-            _refuse("--head goes with --workspace (a head belongs to one workspace)")
+            refuse("--head goes with --workspace (a head belongs to one workspace)")
         try:
             expected = Head.parse(args.head)
         except ValueError as exc:
-            _refuse(f"--head: {exc}")
-    conn, server = _connect(args, database)
+            refuse(f"--head: {exc}")
+    conn, server = connect(args, database)
     failed = False
     with conn:
-        for workspace in _workspaces(conn, args.workspace):
+        for workspace in workspaces(conn, args.workspace):
             result = verify_workspace(conn, workspace, expected)
             if result.verified:
                 print(f"{workspace}: {result.message}")

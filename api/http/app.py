@@ -1,8 +1,9 @@
 """The Starlette application: GraphQL at /graphql, health at /healthz and /readyz.
 
 This module only wires the rooms together: the GraphQL view (`graphql_view`), the health
-routes (`health_routes`), the import route (`import_route`), metrics (`metrics`), the services'
-start and stop (`lifespan`) and the middleware around them, outermost last."""
+routes (`health_routes`), the import route (`import_route`), the audit export (`audit_export`),
+metrics (`metrics`), the services' start and stop (`lifespan`) and the middleware around them,
+outermost last."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from okrank.api.auth.settings import IdentitySettings
 from okrank.api.commands import idempotency, rate_limit
 from okrank.api.graphql.schema import schema
 from okrank.api.http import (
+    audit_export,
     cors,
     graphiql,
     import_route,
@@ -76,6 +78,9 @@ def create_app(
             Route("/", lambda r: RedirectResponse("/graphql")),
             Route("/graphql", graphql, methods=["GET", "POST"]),
             Route(import_route.IMPORT_PATH, importer, methods=["POST"]),
+            Route(
+                audit_export.PATH, audit_export.route(authenticator, database_url), methods=["GET"]
+            ),
             WebSocketRoute("/graphql", graphql),
             *([Route(graphiql.ASSET_PATH, graphiql.asset)] if SETTINGS.graphiql else []),
             Route(metrics.PATH, metrics.metrics if metrics.enabled() else metrics.disabled),

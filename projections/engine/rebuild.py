@@ -5,7 +5,8 @@ so a search_path is enough). Only when every event has been applied are the live
 and the new ones moved into their place, in one transaction: a rebuild that fails (a poison
 event, a lost connection) leaves the read models and their tracking positions as they were.
 Logs of what was published (`kept_on_rebuild`, the ranking-changes outbox) are not replayed and
-stay as they are, so subscription cursors remain valid.
+stay as they are, so subscription cursors remain valid. `replay_views` alone (into another
+schema, up to a position, no swap) is the investigation replay (projections.audit.replay).
 """
 
 from __future__ import annotations
@@ -69,7 +70,7 @@ def rebuild(database_url: str, progress: Callable[[int, int], Any] | None = None
                     )
             _fresh_schema(lock_conn)
             try:
-                done, positions = _replay(app, database_url, progress)
+                done, positions = replay_views(app, database_url, progress)
                 _swap(database_url, positions)
             finally:
                 lock_conn.execute(
@@ -86,10 +87,15 @@ def _fresh_schema(conn: psycopg.Connection[Any]) -> None:
     conn.execute(SQL("CREATE SCHEMA {}").format(schema))
 
 
-def _replay(
-    app: OkrankApplication, database_url: str, progress: Callable[[int, int], Any] | None
+def replay_views(
+    app: OkrankApplication,
+    database_url: str,
+    progress: Callable[[int, int], Any] | None,
+    schema: str = REBUILD_SCHEMA,
+    until: int | None = None,
 ) -> tuple[int, dict[str, int]]:
-    """Apply every event to new views in REBUILD_SCHEMA; the views' last positions."""
+    """Apply every event (up to position `until`) to new views in `schema`; the views' last
+    positions."""
     params = conninfo_to_dict(database_url)
     datastore = RebuildDatastore(
         dbname=str(params.get("dbname", "postgres")),
@@ -97,7 +103,7 @@ def _replay(
         port=str(params.get("port", "5432")),
         user=str(params.get("user", "postgres")),
         password=str(params.get("password", "")),
-        schema=REBUILD_SCHEMA,
+        schema=schema,
     )
     try:
         views: list[ReadModelView] = []
@@ -109,11 +115,13 @@ def _replay(
             for topic in view_cls.topics():
                 handled.setdefault(topic, view_cls.view_name)
         last = app.recorder.max_notification_id() or 0
+        if until is not None:
+            last = min(last, until)
         done = start = 0
         positions: dict[str, int] = {}
         while start < last:
             notifications = app.recorder.select_notifications(
-                start=start, limit=REBUILD_SECTION, inclusive_of_start=False
+                start=start, limit=REBUILD_SECTION, inclusive_of_start=False, stop=last
             )
             if not notifications:
                 break

@@ -92,7 +92,10 @@ def test_an_event_store_written_before_the_rename_loads_and_rebuilds_the_same_re
             assert {column: row.pop(column) for column in defaults} == defaults
     # item_triages among them: a triage stored as a StatusChanged alone is for no cycle.
     for table in set(now[0]) - set(old_code[0]):
-        assert now[0].pop(table) == [], f"{table} is new: the old events hold nothing for it"
+        rows = now[0].pop(table)
+        if table.endswith("_tracking"):  # a view added since: only the library's schema record
+            rows = [r for r in rows if r["application_name"] != "__migration__"]
+        assert rows == [], f"{table} is new: the old events hold nothing for it"
     assert now[0] == old_code[0]  # everything but the exercise statistics: as the old code made it
     assert now[1] == statistics
 

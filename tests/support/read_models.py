@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import psycopg
+from psycopg import sql
 
 from okrank.projections.engine.runner import VIEWS
 from tests.support.waiting import wait_until
@@ -41,11 +42,17 @@ TABLES = {
 }
 
 
-def snapshot(url: str) -> dict[str, list[tuple[Any, ...]]]:
+def snapshot(
+    url: str, schema: str | None = None, without: frozenset[str] = frozenset()
+) -> dict[str, list[tuple[Any, ...]]]:
+    """Every read model table's rows (those of `schema` if given, e.g. a replay's)."""
     with psycopg.connect(url) as conn:
+        if schema is not None:
+            conn.execute(sql.SQL("SET search_path = {}").format(sql.Identifier(schema)))
         return {
             t: conn.execute(f"SELECT * FROM {t} ORDER BY {key}").fetchall()
             for t, key in TABLES.items()
+            if t not in without
         }
 
 

@@ -4,19 +4,11 @@ its position, accept an earlier head, and are only for ADMIN and AUDITOR."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
-import psycopg
-
 from okrank.api.auth import Role
-from tests.support.audit_chain import edit, positions
+from tests.support.audit_chain import edited, okrank_audit, positions
 from tests.support.builders import item, objective, tag
-from tests.support.paths import ROOT
 
 HEAD = "{ auditHead { events hash head } }"
 VERIFY = """query($head: String) { verifyAuditTrail(head: $head) {
@@ -28,37 +20,6 @@ def build(gql: Any) -> None:
     for n in range(3):
         i = item(gql, f"item {n}", rice=(10, 1, 1, 2))
         tag(gql, i["id"], o["id"])
-
-
-def okrank_audit(database_url: str, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k != "OKRANK_SECRET"}
-    return subprocess.run(
-        [sys.executable, "-m", "okrank.api.cli", "audit", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        env={**env, "DATABASE_URL": database_url},
-        timeout=120,
-    )
-
-
-@contextmanager
-def edited(database_url: str, position: int) -> Iterator[None]:
-    """One stored event's bytes changed in PostgreSQL, as someone with database access would;
-    put back afterwards (the shared test database serves other tests too)."""
-    with psycopg.connect(database_url) as conn:
-        (state,) = conn.execute(
-            "SELECT state FROM okrank_events WHERE notification_id = %s", (position,)
-        ).fetchone()
-        conn.execute(edit("{", "{ ") + " WHERE notification_id = %s", (position,))
-        conn.commit()
-        try:
-            yield
-        finally:
-            conn.execute(
-                "UPDATE okrank_events SET state = %s WHERE notification_id = %s", (state, position)
-            )
-            conn.commit()
 
 
 def test_the_head_covers_every_acknowledged_mutation_and_the_trail_verifies(
