@@ -46,6 +46,8 @@ def load_old_store(database_url: str) -> None:
 # Read-model columns added after the fixture was written, with what the old rows must hold.
 COLUMNS_ADDED_SINCE: dict[str, dict[str, Any]] = {
     "backlog_items": {"external_key": "", "labels": [], "team": ""},  # import; teams
+    # check-ins (from h-checkins): a key result's latest
+    "key_results": {"current_value": None, "confidence": None, "last_check_in_at": None},
 }
 
 
