@@ -67,9 +67,10 @@ def main() -> None:
         place(db, seeded.objectives, seeded.items, EPICS)  # the roadmap's themes and epics
         rebuild(db.url)
         settle(db)
-        okrank = okrank_server(db)
+        unthrottled = {"OKRANK_RATE_LIMIT": "0"}  # measure, not throttle (100/s per token)
+        okrank = okrank_server(db, env=unthrottled)
         # The same reads where every coverage read scans (no results kept between reads).
-        uncached = okrank_server(db, projections=False, env={CACHE_ENV: "0"})
+        uncached = okrank_server(db, projections=False, env={**unthrottled, CACHE_ENV: "0"})
         try:
             wait_projected(db)
             gids = [to_global_id("Objective", o) for o in seeded.objectives]
