@@ -1,6 +1,7 @@
-"""Dashboard results kept per process, each with the catalog's position when it was read: a
-result is served again only while the catalog has applied nothing since, so a dashboard read
-many times between writes costs one scan of the team's backlog, and read-your-writes holds
+"""Dashboard results (coverage, sprint coverage, the tagging session's counts) kept per
+process, each with the catalog's position when it was read: a result is served again only
+while the catalog has applied nothing since, so a dashboard read many times between writes
+costs one scan of the team's backlog, and read-your-writes holds
 (a mutation's answer waits for a position past the one any older result was kept with).
 
 The position is the one this process's LISTEN hears (api/commands/progress.py); while that

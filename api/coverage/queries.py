@@ -65,7 +65,11 @@ class CoverageQueries:
     async def tagging_session(self, info: Info, cycle: str, team: str) -> TaggingSession:
         team, cycle = team_and_cycle(team, cycle)
         ctx = info.context
-        items, triaged = await session_reads.session_counts(ctx.pool, ctx.workspace, team, cycle)
+        items, triaged = await ctx.services.dashboards.read(
+            ctx.services.progress,
+            (ctx.workspace, team, cycle, "session"),
+            lambda: session_reads.session_counts(ctx.pool, ctx.workspace, team, cycle),
+        )
         return TaggingSession(
             team=team,
             cycle=cycle,
