@@ -7,6 +7,7 @@ Everything a benchmark starts, it stops (by PID, in `finally`), and every server
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import os
 import random
@@ -135,13 +136,16 @@ class Server:
             self.proc.wait()
 
 
-def okrank_server(db: Database, projections: bool = True, workers: int = 1) -> Server:
+def okrank_server(
+    db: Database, projections: bool = True, workers: int = 1, env: dict[str, str] | None = None
+) -> Server:
     return Server(
         "okrank.api.http.app:create_app",
         {
             "OKRANK_DATABASE_URL": db.url,
             "OKRANK_SECRET": SECRET,
             "OKRANK_PROJECTIONS": "1" if projections else "0",
+            **(env or {}),
         },
         workers,
     )
@@ -231,9 +235,11 @@ def seed(
     objectives: int = 20,
     tagged: bool = True,
     rng: random.Random | None = None,
+    team: str = "",
 ) -> Seeded:
     """Objectives (active, one key result each) and items scored RICE and WSJF, each tagged to
-    one or two objectives, saved in batches straight through the application's aggregates."""
+    one or two objectives (and in `team`'s backlog if given), saved in batches straight through
+    the application's aggregates."""
     rng = rng or random.Random(1)
     app = OkrankApplication(env=event_store_env(db.url))
     try:
@@ -267,6 +273,8 @@ def seed(
                     kind="FEATURE",
                     actor=actor.subject,
                 )
+                if team:  # the objectives' team: the workspace is one team's backlog
+                    i.assign_team(team, actor.subject)
                 i.score(
                     RiceInputs(
                         rng.randint(1, 5000),
@@ -352,3 +360,20 @@ async def load(
 ) -> dict[str, float]:
     """Requests per second and p50/p99 latency of a timed_load."""
     return summary(*await timed_load(url, make_request, concurrency, seconds, headers, check))
+
+
+def read_workspace_arguments(doc: str | None, seconds: float, rounds_are: str) -> Any:
+    """The arguments of a benchmark over the seeded workspace: --items, --objectives,
+    --seconds (per figure, all rounds), --rounds and --quick (1,000 items, 3 s per figure)."""
+    parser = argparse.ArgumentParser(
+        description=doc, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--items", type=int, default=10_000)
+    parser.add_argument("--objectives", type=int, default=20)
+    parser.add_argument("--seconds", type=float, default=seconds, help="per figure, all rounds")
+    parser.add_argument("--rounds", type=int, default=5, help=rounds_are)
+    parser.add_argument("--quick", action="store_true", help="1,000 items, 3 s per figure")
+    args = parser.parse_args()
+    if args.quick:
+        args.items, args.seconds = 1000, 3.0
+    return args

@@ -9,7 +9,6 @@ Run: .venv/bin/python -m bench.ranking_read [--items 10000] [--seconds 10] [--ro
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import json
 import statistics
@@ -22,6 +21,7 @@ from bench.common import (
     Server,
     admin_token,
     okrank_server,
+    read_workspace_arguments,
     seed,
     summary,
     timed_load,
@@ -35,17 +35,7 @@ QUERY = """query($o: ID!) { ranking(objectiveId: $o, first: 50) { edges { node {
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--items", type=int, default=10_000)
-    parser.add_argument("--objectives", type=int, default=20)
-    parser.add_argument("--seconds", type=float, default=10.0, help="per figure, all rounds")
-    parser.add_argument("--rounds", type=int, default=5, help="floor/okrank alternations")
-    parser.add_argument("--quick", action="store_true", help="1,000 items, 3 s per figure")
-    args = parser.parse_args()
-    if args.quick:
-        args.items, args.seconds = 1000, 3.0
+    args = read_workspace_arguments(__doc__, 10.0, "floor/okrank alternations")
     db = Database()
     figures: dict[str, Any] = {"items": args.items, "objectives": args.objectives}
     try:

@@ -69,6 +69,7 @@ STORED_NAMES: dict[str, type] = {
     "domain.backlog_item:BacklogItem.StatusChanged": BacklogItem.StatusChanged,
     "domain.backlog_item:BacklogItem.ImportRecorded": BacklogItem.ImportRecorded,
     "domain.backlog_item:BacklogItem.TeamAssigned": BacklogItem.TeamAssigned,
+    "domain.backlog_item:BacklogItem.Triaged": BacklogItem.Triaged,
     "domain.backlog_item:BacklogItem.ThemeSet": BacklogItem.ThemeSet,
     # Exercise events
     "domain.exercise:Exercise.Created": Exercise.Created,

@@ -166,6 +166,13 @@ class TriageBacklogItemInput:
     backlog_item_id: strawberry.ID = strawberry.field(description="The item.")
     decision: TriageDecisionEnum = strawberry.field(description="YES, NO or MAYBE.")
     reason: str | None = strawberry.field(default=None, description="Why.")
+    cycle: str | None = strawberry.field(
+        default=None,
+        description="The cycle this triage is for (2026-Q3 or 2026), as the tagging session "
+        "of that cycle counts it; default: the current quarter (UTC). A triage for a new cycle "
+        "is recorded even when the status it implies does not change; the same decision again "
+        "for the same cycle, with the status unchanged, is refused.",
+    )
 
     def command(self) -> commands.TriageBacklogItem:
         reason = self.reason or ""

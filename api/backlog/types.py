@@ -10,12 +10,14 @@ import strawberry
 from strawberry.types import Info
 
 from okrank.api.audit.history import history_field
+from okrank.api.coverage.effort_types import EstimatedEffort
 from okrank.api.graphql.ids import to_global_id
 from okrank.api.graphql.node import Node, load_node
 from okrank.api.graphql.pagination import connection_types
 from okrank.api.okrs.types import KeyResult, Objective, load_key_result
 from okrank.api.rankings.enums import TIERS, TagTierEnum
 from okrank.domain.backlog.item import ItemKind, ItemStatus, TriageDecision
+from okrank.domain.coverage.effort import estimated_effort
 from okrank.domain.okrs.objective import ObjectiveStatus
 from okrank.domain.rankings.eligibility import is_eligible
 
@@ -139,6 +141,14 @@ class BacklogItem(Node):
         )
 
     history = history_field(lambda item, info: item.row["id"])
+
+    @strawberry.field(
+        description="The estimate that stands for its effort in coverage: RICE effort, else "
+        "WSJF job size, else none."
+    )
+    def estimated_effort(self) -> EstimatedEffort:
+        e = estimated_effort(self.row.get("effort"), self.row.get("job_size"))
+        return EstimatedEffort(measure=e.measure, value=e.value)
 
     @strawberry.field(description="OKR tags, oldest first.")
     async def tags(self, info: Info) -> list[OkrTag]:

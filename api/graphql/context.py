@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 from uuid import UUID
@@ -16,6 +16,7 @@ from okrank.api.auth import Principal
 from okrank.api.auth.service_tokens import ServiceTokens
 from okrank.api.backlog import reads as backlog_reads
 from okrank.api.commands.progress import Progress
+from okrank.api.coverage.cache import DashboardCache
 from okrank.api.database.health import DatabaseHealth
 from okrank.api.okrs import loaders as okr_loaders
 from okrank.api.okrs import reads as okr_reads
@@ -34,6 +35,7 @@ class Services:
     health: DatabaseHealth
     okr_feed: RankingFeed  # the same feed, following the OKR-change outbox
     service_tokens: ServiceTokens | None = None
+    dashboards: DashboardCache = field(default_factory=DashboardCache)  # coverage results
 
 
 def _by_id(

@@ -25,6 +25,7 @@ from okrank.api.backlog.queries import BacklogQueries
 from okrank.api.backlog.types import load_backlog_item
 from okrank.api.briefings.mutations import BriefingMutations
 from okrank.api.briefings.queries import BriefingQueries
+from okrank.api.coverage.queries import CoverageQueries
 from okrank.api.exercises.mutations import ExerciseMutations
 from okrank.api.exercises.queries import ExerciseQueries, exercise_node
 from okrank.api.graphql import scalars
@@ -101,6 +102,7 @@ Query = merge_types(
         ExerciseQueries,
         PlanQueries,
         SprintQueries,
+        CoverageQueries,
         HealthQueries,
         ThemeQueries,
         BriefingQueries,

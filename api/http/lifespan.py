@@ -16,6 +16,7 @@ from starlette.concurrency import run_in_threadpool
 from okrank.api.auth.authenticator import Authenticator
 from okrank.api.commands import idempotency
 from okrank.api.commands.progress import Progress
+from okrank.api.coverage.cache import DashboardCache, cache_entries
 from okrank.api.database.health import DatabaseHealth
 from okrank.api.exercises import auto_close
 from okrank.api.exercises.auto_close import AutoCloser
@@ -65,6 +66,7 @@ def lifespan(
 
     @contextlib.asynccontextmanager
     async def run(app: Starlette) -> AsyncIterator[None]:
+        dashboards = DashboardCache(cache_entries())  # a malformed setting stops start-up here
         application = await run_in_threadpool(OkrankApplication, event_store_env(database_url))
         projections = Projections(database_url) if run_projections else None
         if projections:
@@ -101,6 +103,7 @@ def lifespan(
             health=health,
             okr_feed=okr_feed,
             service_tokens=authenticator.service_tokens,
+            dashboards=dashboards,
         )
         _tune_gc()
         try:

@@ -70,6 +70,7 @@ class JustifyNonStrategic(ItemCommand):
 class TriageBacklogItem(ItemCommand):
     decision: TriageDecision
     reason: str = ""
+    cycle: str | None = None  # the cycle triaged for; None: the current quarter (UTC)
 
 
 @dataclass(frozen=True)

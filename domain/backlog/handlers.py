@@ -91,7 +91,9 @@ def triage_backlog_item(
     store: Aggregates, actor: Actor, command: TriageBacklogItem
 ) -> CommandResult:
     c = command
-    return _changed(store, actor, c, lambda i: i.triage(c.decision, c.reason, actor.subject))
+    return _changed(
+        store, actor, c, lambda i: i.triage(c.decision, c.reason, actor.subject, c.cycle)
+    )
 
 
 def may_be_planned(store: Aggregates, actor: Actor, item: BacklogItem) -> bool:

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from types import MappingProxyType
+from typing import cast
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
 from okrank.domain.bounds import finite_result
 from okrank.domain.errors import ConflictError, ValidationError
+from okrank.domain.okrs.cycles import current_quarter
+from okrank.domain.okrs.objective import validate_cycle
 from okrank.domain.rankings.scoring import (
     RiceInputs,
     Tier,
@@ -83,6 +88,9 @@ class BacklogItem(Aggregate):
     labels: tuple[str, ...] = ()
     # Set by TeamAssigned; the class default serves items created before teams existed.
     team = ""
+    # cycle → the last triage decision recorded for it (Triaged). The class default serves items
+    # never triaged since Triaged existed: a triage stored as a StatusChanged alone names no cycle.
+    triages = cast(Mapping[str, str], MappingProxyType({}))  # not a field: no annotation
     theme_id: UUID | None = None  # set by ThemeSet (domain.themes); as `team`
 
     @event("Created")
@@ -296,12 +304,30 @@ class BacklogItem(Aggregate):
     def _justified(self, justification: str, actor: str) -> None:
         self.justification = justification
 
-    def triage(self, decision: TriageDecision, reason: str, actor: str) -> None:
+    def triage(
+        self, decision: TriageDecision, reason: str, actor: str, cycle: str | None = None
+    ) -> None:
+        """The OKR filter's answer for `cycle` (default: the current quarter, UTC): the status
+        it implies (StatusChanged, when it differs) and the triage itself (Triaged), so a
+        re-triage in a new cycle is recorded even when the status stays."""
         if decision == TriageDecision.YES and not self.tags:
             raise ValidationError(
                 "decision", "tag the item to the key result it helps before triaging it YES"
             )
-        self.change_status(TRIAGE_STATUS[decision], reason, actor)
+        cycle = current_quarter() if cycle is None else validate_cycle(cycle)
+        status = TRIAGE_STATUS[decision]
+        if status == self.status and self.triages.get(cycle) == decision.value:
+            raise ValidationError(
+                "decision", f"the item is already triaged {decision.value} for {cycle}"
+            )
+        reason = optional_text("reason", reason, REASON_MAX)
+        if status != self.status:
+            self.change_status(status, reason, actor)
+        self._triaged(cycle=cycle, decision=decision.value, reason=reason, actor=actor)
+
+    @event("Triaged")
+    def _triaged(self, cycle: str, decision: str, reason: str, actor: str) -> None:
+        self.triages = {**self.triages, cycle: decision}
 
     def change_status(self, status: ItemStatus, reason: str, actor: str) -> None:
         if status == self.status:

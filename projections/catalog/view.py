@@ -21,6 +21,7 @@ from okrank.projections.catalog import (
     sprint_tables,
     sprints,
     strategy_versions,
+    triages,
 )
 from okrank.projections.catalog.batch import CatalogBatch
 from okrank.projections.catalog.item_workspaces import ItemWorkspaces
@@ -38,6 +39,7 @@ class CatalogView(ReadModelView):
     tables = {
         **TABLES,
         **check_ins.TABLES,
+        **triages.TABLES,
         **exercise_tables.TABLES,
         "ranking_changes": CHANGE_TABLE,
         "okr_changes": okr_changes.TABLE,
@@ -56,6 +58,7 @@ class CatalogView(ReadModelView):
         **okrs.HANDLERS,
         **check_ins.HANDLERS,
         **backlog.HANDLERS,
+        **triages.HANDLERS,
         **exercises.HANDLERS,
         **sprints.HANDLERS,
         **strategy_versions.HANDLERS,

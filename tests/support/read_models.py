@@ -17,6 +17,7 @@ TABLES = {
     "key_result_check_ins": "id",
     "backlog_items": "id",
     "item_tags": "item_id, objective_id",
+    "item_triages": "item_id, cycle",
     "ranking_entries": "workspace, scope, method, item_id",
     "sprints": "id",
     "sprint_items": "sprint_id, item_id",

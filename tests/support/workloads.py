@@ -9,7 +9,7 @@ from typing import Any
 from uuid import UUID
 
 from okrank.domain.application import Actor, OkrankApplication
-from okrank.domain.backlog.item import ItemStatus
+from okrank.domain.backlog.item import ItemStatus, TriageDecision
 from okrank.domain.errors import DomainError
 from okrank.domain.exercises.ballots import BallotInput, MaxDiffAnswer
 from okrank.domain.rankings.scoring import Multipliers, RiceInputs, Tier, WsjfInputs
@@ -40,6 +40,10 @@ def workload(app: OkrankApplication, actor: Actor, n: int, offset: int = 0) -> N
         if k % 5 == 0:
             app.untag_backlog_item(actor, i, objectives[k % 2], "moved")
             app.justify_non_strategic(actor, i, "compliance")
+        if k % 4 == 1:  # triaged for the cycle, then again for the next (status unchanged)
+            app.triage_backlog_item(actor, i, TriageDecision.MAYBE, "learn first", "2026-Q3")
+            if k % 8 == 1:
+                app.triage_backlog_item(actor, i, TriageDecision.MAYBE, "still", "2026-Q4")
     if len(still_tagged) >= 4:
         maxdiff_exercise(app, actor, objectives[1], still_tagged)
     strategy_workload(app, actor, objectives, still_tagged, offset)
