@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 from uuid import UUID
@@ -56,12 +56,19 @@ def _grouped(
     return DataLoader(load_fn=load)
 
 
+# The key of a row read as of a moment (api.asof) that holds the loaders of that moment: the
+# row's nested fields (tags, objective, key results) then answer as of the same moment.
+AS_OF_LOADERS = "as_of_loaders"
+
+
 @dataclass
 class Loaders:
     objective: DataLoader[UUID, Any]
     key_results: DataLoader[UUID, list[Any]]
     item: DataLoader[UUID, Any]
     tags: DataLoader[UUID, list[Any]]
+    # (team, cycle) → the team's ACTIVE key results in that cycle (an objective's warnings)
+    team_active_key_results: Callable[[str, str], Awaitable[int]]
 
 
 @dataclass
@@ -72,6 +79,11 @@ class Context:
     principal: Principal | None
     websocket: Any = None
     connection_params: dict[str, Any] | None = None
+    as_of: dict[Any, Any] = field(default_factory=dict)  # this request's states by moment
+
+    def loaders_for(self, row: Any) -> Loaders:
+        """The loaders of the state `row` was read from: its moment's (api.asof), or live."""
+        return row.get(AS_OF_LOADERS) or self.loaders
 
     @cached_property
     def loaders(self) -> Loaders:
@@ -82,6 +94,9 @@ class Context:
             key_results=_grouped(okr_reads.key_results_of, pool, ws, "objective_id"),
             item=_by_id(backlog_reads.items_by_id, pool, ws),
             tags=_grouped(backlog_reads.tags_of, pool, ws, "item_id"),
+            team_active_key_results=lambda team, cycle: okr_reads.team_active_key_results(
+                pool, ws, team, cycle
+            ),
         )
 
     @property

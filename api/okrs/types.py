@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 import strawberry
@@ -13,8 +13,10 @@ from okrank.api.audit.history import history_field
 from okrank.api.graphql.ids import to_global_id
 from okrank.api.graphql.node import Node, load_node
 from okrank.api.graphql.pagination import connection_types
-from okrank.api.okrs import reads
 from okrank.domain.okrs.objective import HEALTHY_KEY_RESULTS, ObjectiveLevel, ObjectiveStatus
+
+if TYPE_CHECKING:
+    from okrank.api.graphql.context import Loaders
 
 TEAM_CYCLE_ACTIVE_KR_LIMIT = 8
 
@@ -53,12 +55,16 @@ class KeyResult(Node):
 
 
 async def load_key_result(
-    info: Info, objective_id: UUID | None, key_result_id: UUID | None
+    info: Info,
+    objective_id: UUID | None,
+    key_result_id: UUID | None,
+    loaders: Loaders | None = None,
 ) -> KeyResult | None:
-    """One key result of an objective (through the objective's key-results loader), if named."""
+    """One key result of an objective (through the objective's key-results loader: `loaders`,
+    or the request's live ones), if named."""
     if objective_id is None or key_result_id is None:
         return None
-    rows = await info.context.loaders.key_results.load(objective_id)
+    rows = await (loaders or info.context.loaders).key_results.load(objective_id)
     match = next((r for r in rows if r["id"] == key_result_id), None)
     return KeyResult.from_row(match) if match else None
 
@@ -98,11 +104,11 @@ class Objective(Node):
 
     @strawberry.field(description="The parent objective this one aligns to, if any.")
     async def parent(self, info: Info) -> Objective | None:
-        return await load_objective(info, self.row["parent_id"])
+        return await load_objective(info, self.row["parent_id"], info.context.loaders_for(self.row))
 
     @strawberry.field(description="Key results in the order they were added.")
     async def key_results(self, info: Info) -> list[KeyResult]:
-        rows = await info.context.loaders.key_results.load(self.row["id"])
+        rows = await info.context.loaders_for(self.row).key_results.load(self.row["id"])
         return [KeyResult.from_row(r) for r in rows]
 
     @strawberry.field(
@@ -111,13 +117,12 @@ class Objective(Node):
     )
     async def warnings(self, info: Info) -> list[str]:
         out = []
-        count = len(await info.context.loaders.key_results.load(self.row["id"]))
+        loaders = info.context.loaders_for(self.row)
+        count = len(await loaders.key_results.load(self.row["id"]))
         if count > HEALTHY_KEY_RESULTS:
             out.append(f"{count} key results: more than {HEALTHY_KEY_RESULTS} dilutes focus")
         if self.team:
-            active = await reads.team_active_key_results(
-                info.context.pool, info.context.workspace, self.team, self.cycle
-            )
+            active = await loaders.team_active_key_results(self.team, self.cycle)
             if active > TEAM_CYCLE_ACTIVE_KR_LIMIT:
                 out.append(
                     f"team {self.team} has {active} active key results in {self.cycle}: "
@@ -126,9 +131,13 @@ class Objective(Node):
         return out
 
 
-async def load_objective(info: Info, objective_id: UUID | None) -> Objective | None:
-    """An objective of the caller's workspace (through the request's loader), or None."""
-    return await load_node(info.context.loaders.objective, objective_id, Objective.from_row)
+async def load_objective(
+    info: Info, objective_id: UUID | None, loaders: Loaders | None = None
+) -> Objective | None:
+    """An objective of the caller's workspace (through `loaders`, or the request's live
+    ones), or None."""
+    loader = (loaders or info.context.loaders).objective
+    return await load_node(loader, objective_id, Objective.from_row)
 
 
 ObjectiveEdge, ObjectiveConnection = connection_types(

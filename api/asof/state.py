@@ -1,0 +1,241 @@
+"""A workspace as of a moment: its aggregates replayed from the event store, as the rows the
+live types are built from (the catalog's columns), and the loaders nested fields use.
+
+One state per moment and request (`Context.as_of`): an item's tags, their objectives and key
+results, an objective's parent, all answer as of the same moment. Aggregates are replayed on
+demand, by id (an item, the objectives its tags name), or the whole workspace at once (lists
+and rankings)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from starlette.concurrency import run_in_threadpool
+from strawberry.dataloader import DataLoader
+from strawberry.types import Info
+
+from okrank.api.asof.moment import moment_at
+from okrank.api.asof.store import Moment, events_of, replayed, workspace_events
+from okrank.api.graphql.context import AS_OF_LOADERS, Loaders
+from okrank.domain.audit.replay import Replayed, replayed_topics
+from okrank.domain.backlog.item import BacklogItem
+from okrank.domain.okrs.objective import Objective, ObjectiveStatus
+from okrank.domain.rankings.scoring import Multipliers, rice_score, wsjf_score
+from okrank.domain.workspaces.workspace import Workspace, workspace_id
+
+TOPICS = replayed_topics()
+TAG_SETTERS = (BacklogItem.Tagged, BacklogItem.Retagged)  # the events a tag's state is from
+
+
+class AsOfState:
+    def __init__(self, info: Info, moment: Moment) -> None:
+        ctx = info.context
+        self.app, self.pool, self.workspace = ctx.services.app, ctx.pool, ctx.workspace
+        self.moment = moment
+        self.found: dict[UUID, Replayed] = {}
+        self.asked: set[UUID] = set()
+        self.complete = False
+        self.loaders = Loaders(
+            objective=DataLoader(load_fn=self._objective_rows),
+            key_results=DataLoader(load_fn=self._key_result_rows),
+            item=DataLoader(load_fn=self._item_rows),
+            tags=DataLoader(load_fn=self._tag_rows),
+            team_active_key_results=self.team_active_key_results,
+        )
+
+    @classmethod
+    def of(cls, info: Info, moment: Moment) -> AsOfState:
+        """The request's state at `moment` (one per moment and request)."""
+        states = info.context.as_of
+        if moment not in states:
+            states[moment] = cls(info, moment)
+        return states[moment]
+
+    # --- replaying ---
+
+    async def aggregates(self, ids: Sequence[UUID]) -> dict[UUID, Replayed]:
+        """These aggregates as of the moment, those of the caller's workspace only."""
+        missing = [i for i in dict.fromkeys(ids) if i not in self.asked]
+        if missing and not self.complete:
+            async with self.pool.acquire() as conn:
+                rows = await events_of(conn, missing, self.moment, TOPICS)
+            self.found.update(await run_in_threadpool(replayed, self.app, rows))
+            self.asked.update(missing)
+        return {
+            i: r
+            for i in ids
+            if (r := self.found.get(i)) is not None and r.aggregate.workspace == self.workspace
+        }
+
+    async def everything(self) -> dict[UUID, Replayed]:
+        """Every replayed aggregate of the workspace as of the moment."""
+        if not self.complete:
+            async with self.pool.acquire() as conn:
+                rows = await workspace_events(conn, self.workspace, self.moment, TOPICS)
+            self.found = await run_in_threadpool(replayed, self.app, rows)
+            self.complete = True
+        return self.found
+
+    async def of_kind(self, kind: type) -> list[Replayed]:
+        """The workspace's aggregates of one kind, in creation order."""
+        found = await self.everything()
+        return sorted(
+            (r for r in found.values() if isinstance(r.aggregate, kind)), key=lambda r: r.position
+        )
+
+    async def multipliers(self) -> tuple[Multipliers, dict[str, Any] | None]:
+        """The multipliers in force, and the workspace's row (None: never recalibrated)."""
+        found = (await self.aggregates([workspace_id(self.workspace)])).values()
+        for r in found:
+            return r.aggregate.multipliers, self.workspace_row(r)
+        return Multipliers(), None
+
+    # --- rows, in the catalog's columns ---
+
+    def item_row(self, r: Replayed) -> dict[str, Any]:
+        item: BacklogItem = r.aggregate
+        rice, wsjf = item.rice, item.wsjf
+        return {
+            "id": item.id,
+            "seq": r.position,
+            "title": item.title,
+            "description": item.description,
+            "kind": item.kind.value,
+            "status": item.status.value,
+            "reach": rice and rice.reach,
+            "impact": rice and rice.impact,
+            "confidence": rice and rice.confidence,
+            "effort": rice and rice.effort,
+            "rice_score": rice_score(rice),
+            "business_value": wsjf and wsjf.business_value,
+            "time_criticality": wsjf and wsjf.time_criticality,
+            "risk_reduction": wsjf and wsjf.risk_reduction,
+            "job_size": wsjf and wsjf.job_size,
+            "wsjf_score": wsjf_score(wsjf),
+            "justification": item.justification,
+            "version": item.version,
+            "created_at": r.created.timestamp,
+            "created_by": r.created.actor,
+            "updated_at": item.modified_on,
+            "external_key": item.external_key,
+            "labels": list(item.labels),
+            AS_OF_LOADERS: self.loaders,
+        }
+
+    def objective_row(self, r: Replayed) -> dict[str, Any]:
+        o: Objective = r.aggregate
+        return {
+            "id": o.id,
+            "workspace": o.workspace,
+            "seq": r.position,
+            "cycle": o.cycle,
+            "title": o.title,
+            "description": o.description,
+            "level": o.level.value,
+            "team": o.team,
+            "parent_id": o.parent_id,
+            "status": o.status.value,
+            "version": o.version,
+            "created_at": r.created.timestamp,
+            "created_by": r.created.actor,
+            "updated_at": o.modified_on,
+            AS_OF_LOADERS: self.loaders,
+        }
+
+    def key_result_rows(self, r: Replayed) -> list[dict[str, Any]]:
+        added = {
+            e.key_result_id: (e, position)
+            for e, position in zip(r.events, r.positions, strict=True)
+            if isinstance(e, Objective.KeyResultAdded)
+        }
+        rows = []
+        for kr in r.aggregate.key_results:
+            event, position = added[kr.id]
+            rows.append(
+                {
+                    "id": kr.id,
+                    "objective_id": r.aggregate.id,
+                    "seq": position,
+                    "metric": kr.metric,
+                    "unit": kr.unit,
+                    "baseline": kr.baseline,
+                    "target": kr.target,
+                    "output_style": kr.output_style,
+                    "created_at": event.timestamp,
+                }
+            )
+        return rows
+
+    def workspace_row(self, r: Replayed) -> dict[str, Any]:
+        w: Workspace = r.aggregate
+        return {
+            "direct": w.direct,
+            "indirect": w.indirect,
+            "untagged": w.untagged,
+            "version": w.version,
+            "updated_at": w.modified_on,
+            "updated_by": r.last.actor,
+            "reason": getattr(r.last, "reason", ""),
+        }
+
+    async def tag_rows(self, r: Replayed) -> list[dict[str, Any]]:
+        """The item's tags, oldest first, each with its objective's status then."""
+        item: BacklogItem = r.aggregate
+        setters = {e.objective_id: e for e in r.events if isinstance(e, TAG_SETTERS)}
+        objectives = await self.aggregates(list(item.tags))
+        rows = [
+            {
+                "item_id": item.id,
+                "objective_id": oid,
+                "key_result_id": tag.key_result_id,
+                "tier": tag.tier.value,
+                "tagged_at": setters[oid].timestamp,
+                "tagged_by": setters[oid].actor,
+                "reason": setters[oid].reason,
+                "objective_status": objectives[oid].aggregate.status.value,
+                AS_OF_LOADERS: self.loaders,
+            }
+            for oid, tag in item.tags.items()
+            if oid in objectives
+        ]
+        return sorted(rows, key=lambda t: t["tagged_at"])
+
+    # --- the loaders' batch functions ---
+
+    async def _of(self, ids: Sequence[UUID], kind: type) -> list[Replayed | None]:
+        found = await self.aggregates(ids)
+        return [
+            r if r is not None and isinstance(r.aggregate, kind) else None
+            for r in map(found.get, ids)
+        ]
+
+    async def _objective_rows(self, ids: Sequence[UUID]) -> list[Any]:
+        return [r and self.objective_row(r) for r in await self._of(ids, Objective)]
+
+    async def _key_result_rows(self, ids: Sequence[UUID]) -> list[list[Any]]:
+        return [self.key_result_rows(r) if r else [] for r in await self._of(ids, Objective)]
+
+    async def _item_rows(self, ids: Sequence[UUID]) -> list[Any]:
+        return [r and self.item_row(r) for r in await self._of(ids, BacklogItem)]
+
+    async def _tag_rows(self, ids: Sequence[UUID]) -> list[list[Any]]:
+        return [await self.tag_rows(r) if r else [] for r in await self._of(ids, BacklogItem)]
+
+    async def team_active_key_results(self, team: str, cycle: str) -> int:
+        return sum(
+            len(r.aggregate.key_results)
+            for r in await self.of_kind(Objective)
+            if (r.aggregate.team, r.aggregate.cycle, r.aggregate.status)
+            == (team, cycle, ObjectiveStatus.ACTIVE)
+        )
+
+
+async def state_at(info: Info, as_of: datetime) -> AsOfState:
+    """The request's state at the moment `as_of` names (found once per request and value)."""
+    states = info.context.as_of
+    if as_of not in states:
+        states[as_of] = AsOfState.of(info, await moment_at(info, as_of))
+    return states[as_of]
