@@ -15,7 +15,7 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.types import Info
 
-from okrank.api.asof.store import Moment, chain_head, chained_event
+from okrank.api.asof.store import LOG_END, TOPICS, Moment, chain_head, chained_event
 from okrank.api.graphql.arguments import datetime_argument
 
 AS_OF = (
@@ -40,6 +40,22 @@ async def moment_at(info: Info, as_of: datetime) -> Moment:
     if at > datetime.now(UTC):
         raise as_of_error("is in the future: time travel answers only for past moments")
     ctx = info.context
+    moment, latest = await _search(info, at)
+    if latest:
+        # At or after the newest chained event: events just recorded may not be chained yet.
+        # Wait (briefly, as read-your-writes does) for the views to reach the log's end.
+        async with ctx.pool.acquire() as conn:
+            log_end = await conn.fetchval(LOG_END)
+        if log_end and log_end > moment.position:
+            await ctx.services.progress.wait(log_end, TOPICS)
+            moment, _ = await _search(info, at)
+    return moment
+
+
+async def _search(info: Info, at: datetime) -> tuple[Moment, bool]:
+    """The workspace's last chained event at or before `at` (binary search), and whether it
+    is the newest chained event."""
+    ctx = info.context
     app, workspace = ctx.services.app, ctx.workspace
     async with ctx.pool.acquire() as conn:
         head = await chain_head(conn, workspace)
@@ -56,4 +72,4 @@ async def moment_at(info: Info, as_of: datetime) -> Moment:
                 low, low_position = middle, position
             else:
                 high = middle
-    return Moment(low, low_position)
+    return Moment(low, low_position), low == head

@@ -18,15 +18,14 @@ from strawberry.dataloader import DataLoader
 from strawberry.types import Info
 
 from okrank.api.asof.moment import moment_at
-from okrank.api.asof.store import Moment, events_of, replayed, workspace_events
+from okrank.api.asof.store import TOPICS, Moment, events_of, replayed, workspace_events
 from okrank.api.graphql.context import AS_OF_LOADERS, Loaders
-from okrank.domain.audit.replay import Replayed, replayed_topics
+from okrank.domain.audit.replay import REPLAYED, Replayed, replayed_topics
 from okrank.domain.backlog.item import BacklogItem
 from okrank.domain.okrs.objective import Objective, ObjectiveStatus
 from okrank.domain.rankings.scoring import Multipliers, rice_score, wsjf_score
 from okrank.domain.workspaces.workspace import Workspace, workspace_id
 
-TOPICS = replayed_topics()
 TAG_SETTERS = (BacklogItem.Tagged, BacklogItem.Retagged)  # the events a tag's state is from
 
 
@@ -36,8 +35,8 @@ class AsOfState:
         self.app, self.pool, self.workspace = ctx.services.app, ctx.pool, ctx.workspace
         self.moment = moment
         self.found: dict[UUID, Replayed] = {}
-        self.asked: set[UUID] = set()
-        self.complete = False
+        self.asked: set[UUID] = set()  # ids replayed, or found not to exist then
+        self.kinds: set[type] = set()  # kinds whose every aggregate is replayed
         self.loaders = Loaders(
             objective=DataLoader(load_fn=self._objective_rows),
             key_results=DataLoader(load_fn=self._key_result_rows),
@@ -59,7 +58,7 @@ class AsOfState:
     async def aggregates(self, ids: Sequence[UUID]) -> dict[UUID, Replayed]:
         """These aggregates as of the moment, those of the caller's workspace only."""
         missing = [i for i in dict.fromkeys(ids) if i not in self.asked]
-        if missing and not self.complete:
+        if missing and len(self.kinds) < len(REPLAYED):
             async with self.pool.acquire() as conn:
                 rows = await events_of(conn, missing, self.moment, TOPICS)
             self.found.update(await run_in_threadpool(replayed, self.app, rows))
@@ -72,19 +71,30 @@ class AsOfState:
 
     async def everything(self) -> dict[UUID, Replayed]:
         """Every replayed aggregate of the workspace as of the moment."""
-        if not self.complete:
-            async with self.pool.acquire() as conn:
-                rows = await workspace_events(conn, self.workspace, self.moment, TOPICS)
-            self.found = await run_in_threadpool(replayed, self.app, rows)
-            self.complete = True
+        await self._load_kinds(REPLAYED)
         return self.found
 
     async def of_kind(self, kind: type) -> list[Replayed]:
         """The workspace's aggregates of one kind, in creation order."""
-        found = await self.everything()
+        await self._load_kinds((kind,))
         return sorted(
-            (r for r in found.values() if isinstance(r.aggregate, kind)), key=lambda r: r.position
+            (r for r in self.found.values() if isinstance(r.aggregate, kind)),
+            key=lambda r: r.position,
         )
+
+    async def _load_kinds(self, kinds: tuple[type, ...]) -> None:
+        """Replay every aggregate of these kinds in the workspace (one range of the chain)."""
+        missing = tuple(k for k in kinds if k not in self.kinds)
+        if not missing:
+            return
+        async with self.pool.acquire() as conn:
+            rows = await workspace_events(
+                conn, self.workspace, self.moment, replayed_topics(missing)
+            )
+        found = await run_in_threadpool(replayed, self.app, rows)
+        self.found.update(found)
+        self.asked.update(found)
+        self.kinds.update(missing)
 
     async def multipliers(self) -> tuple[Multipliers, dict[str, Any] | None]:
         """The multipliers in force, and the workspace's row (None: never recalibrated)."""

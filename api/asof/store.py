@@ -16,9 +16,11 @@ import asyncpg
 from eventsourcing.persistence import StoredEvent
 
 from okrank.domain.application import OkrankApplication
-from okrank.domain.audit.replay import Replayed, replay
+from okrank.domain.audit.replay import Replayed, replay, replayed_topics
 from okrank.projections.audit.chain_view import EVENTS_TABLE
 
+TOPICS = replayed_topics()  # what an as-of answer is replayed from
+LOG_END = f"SELECT max(notification_id) FROM {EVENTS_TABLE}"
 COLUMNS = "e.notification_id, e.originator_id, e.originator_version, e.topic, e.state"
 CHAIN_HEAD = "SELECT max(seq) FROM audit_chain WHERE workspace = $1"
 CHAINED_EVENT = (
