@@ -1,12 +1,15 @@
 """Time travel: `asOf` reads, computed from the event store, beside the live ranking read, in
 the same run on the same workspace of 10,000 items across 20 objectives (bench.common.seed).
 
-The moment asked is the end of the seeding; afterwards the multipliers are recalibrated, 500
-items are rescored and one item gets a long history (300 scorings), so the state as of the
-moment differs from today's. Figures (sequential requests over HTTP, p50/p99 in ms):
+After the seeding the multipliers are recalibrated, 500 items are rescored (a moment noted
+after every 25: 20 distinct moments) and one item gets a long history (300 scorings), so the
+states asked differ from today's. Figures (sequential requests over HTTP, p50/p99 in ms):
 - live ranking: `ranking(objectiveId, first: 50)` from the read tables;
-- ranking as of: the same ranking `asOf` the moment (the whole workspace replayed), and the
-  product-level ranking as of it;
+- ranking as of, cold: the same ranking `asOf` one of the 20 moments in turn (the process keeps
+  only the last 2 replays, so each request replays the whole workspace from the event store),
+  and the product-level ranking likewise;
+- ranking as of, warm: at the end of the seeding, every request (as paging does): replayed
+  once, then ranked from the process's replay;
 - item as of: `backlogItem(id, asOf)` with its tags and their objectives, a random item;
 - long item as of: the same for the item with 300+ events, as of now.
 
@@ -48,18 +51,23 @@ ITEM = """query($id: ID!, $asOf: DateTime) { backlogItem(id: $id, asOf: $asOf) {
 LONG_HISTORY = 300
 
 
-def changes_after(db: Database, items: list[Any]) -> None:
-    """What happens after the moment: a recalibration, 500 rescored items, one long history."""
+def changes_after(db: Database, items: list[Any]) -> list[str]:
+    """What happens after the moment: a recalibration, 500 rescored items, one long history.
+    Returns a moment after every 25 rescorings: 20 distinct moments to replay cold."""
     app = OkrankApplication(env=event_store_env(db.url))
     actor = Actor(WORKSPACE, "later")
+    moments = []
     try:
         app.execute(actor, RecalibrateMultipliers(Multipliers(3, 1.5, 0.25), "after the moment"))
         for n, item in enumerate(items[:500]):
             app.execute(actor, ScoreBacklogItem(item, rice=RiceInputs(n + 1, 1, 1, 1)))
+            if n % 25 == 24:
+                moments.append(datetime.now(UTC).isoformat())
         for n in range(LONG_HISTORY):
             app.execute(actor, ScoreBacklogItem(items[-1], rice=RiceInputs(n + 1, 1, 1, 1)))
     finally:
         app.close()
+    return moments
 
 
 def wait_chained(db: Database, timeout: float = 1800) -> None:
@@ -111,7 +119,7 @@ def main() -> None:
         seeded = seed(db, args.items, args.objectives)
         moment = datetime.now(UTC).isoformat()
         time.sleep(0.01)  # the changes below are stamped after the moment
-        changes_after(db, seeded.items)
+        moments = changes_after(db, seeded.items)
         rebuild(db.url)
         okrank = okrank_server(db)
         try:
@@ -126,11 +134,13 @@ def main() -> None:
                 ranked = [{"o": rng.choice(objectives)} for _ in range(n)]
                 timed(http, RANKING, ranked[:3])  # warm the connection and the caches
                 figures["live_ranking"] = timed(http, RANKING, ranked)
-                at_moment = [{**v, "asOf": moment} for v in ranked]
-                figures["ranking_as_of"] = timed(http, RANKING, at_moment)
-                figures["product_ranking_as_of"] = timed(
-                    http, RANKING, [{"o": None, "asOf": moment}] * n
+                cold = [{**v, "asOf": moments[k % len(moments)]} for k, v in enumerate(ranked)]
+                figures["ranking_as_of_cold"] = timed(http, RANKING, cold)
+                figures["product_ranking_as_of_cold"] = timed(
+                    http, RANKING, [{"o": None, "asOf": m} for m in moments]
                 )
+                at_moment = [{**v, "asOf": moment} for v in ranked]
+                figures["ranking_as_of_warm"] = timed(http, RANKING, at_moment)
                 picked = [{"id": rng.choice(items), "asOf": moment} for _ in range(n * 10)]
                 figures["item_as_of"] = timed(http, ITEM, picked)
                 long = [{"id": items[-1], "asOf": now}] * (n * 10)
@@ -140,7 +150,8 @@ def main() -> None:
             okrank.close()
     finally:
         db.close()
-    for name in ("live_ranking", "ranking_as_of", "product_ranking_as_of", "item_as_of"):
+    shown = ("live_ranking", "ranking_as_of_cold", "product_ranking_as_of_cold")
+    for name in (*shown, "ranking_as_of_warm", "item_as_of"):
         f = figures[name]
         print(f"{name}: p50 {f['p50_ms']:.1f} ms, p99 {f['p99_ms']:.1f} ms ({f['requests']} req)")
     f = figures["long_item_as_of"]

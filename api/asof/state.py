@@ -26,6 +26,7 @@ from okrank.domain.okrs.objective import Objective, ObjectiveStatus
 from okrank.domain.rankings.scoring import Multipliers, rice_score, wsjf_score
 from okrank.domain.workspaces.workspace import Workspace, workspace_id
 
+KEPT_REPLAYS = 2  # whole workspaces kept per process (10,000 items: about 45 MB each)
 TAG_SETTERS = (BacklogItem.Tagged, BacklogItem.Retagged)  # the events a tag's state is from
 
 
@@ -33,6 +34,7 @@ class AsOfState:
     def __init__(self, info: Info, moment: Moment) -> None:
         ctx = info.context
         self.app, self.pool, self.workspace = ctx.services.app, ctx.pool, ctx.workspace
+        self.replays = ctx.services.replays
         self.moment = moment
         self.found: dict[UUID, Replayed] = {}
         self.asked: set[UUID] = set()  # ids replayed, or found not to exist then
@@ -70,8 +72,21 @@ class AsOfState:
         }
 
     async def everything(self) -> dict[UUID, Replayed]:
-        """Every replayed aggregate of the workspace as of the moment."""
-        await self._load_kinds(REPLAYED)
+        """Every replayed aggregate of the workspace as of the moment (kept by the process for
+        the next requests at the same moment: the past does not change)."""
+        if len(self.kinds) == len(REPLAYED):
+            return self.found
+        key = (self.workspace, self.moment)
+        cached = self.replays.get(key)
+        if cached is None:
+            await self._load_kinds(REPLAYED)
+            self.replays[key] = cached = self.found
+            while len(self.replays) > KEPT_REPLAYS:
+                self.replays.popitem(last=False)
+        self.replays.move_to_end(key)
+        self.found = cached
+        self.asked.update(cached)
+        self.kinds.update(REPLAYED)
         return self.found
 
     async def of_kind(self, kind: type) -> list[Replayed]:

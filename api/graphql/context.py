@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -32,6 +32,9 @@ class Services:
     feed: RankingFeed
     health: DatabaseHealth
     service_tokens: ServiceTokens | None = None
+    # Whole workspaces replayed as of a moment (api.asof.state), the most recent last: paging
+    # through a ranking as of one moment replays the workspace once.
+    replays: OrderedDict[Any, Any] = field(default_factory=OrderedDict)
 
 
 def _by_id(
