@@ -102,11 +102,11 @@ class AsOfState:
         missing = tuple(k for k in kinds if k not in self.kinds)
         if not missing:
             return
+        found: dict[UUID, Replayed] = {}
         async with self.pool.acquire() as conn:
-            rows = await workspace_events(
-                conn, self.workspace, self.moment, replayed_topics(missing)
-            )
-        found = await run_in_threadpool(replayed, self.app, rows)
+            topics = replayed_topics(missing)
+            async for rows in workspace_events(conn, self.workspace, self.moment, topics):
+                await run_in_threadpool(replayed, self.app, rows, found)
         self.found.update(found)
         self.asked.update(found)
         self.kinds.update(missing)

@@ -7,7 +7,7 @@ over the events' own timestamps and the workspace's events up to it are one inde
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
@@ -21,6 +21,7 @@ from okrank.projections.audit.chain_view import EVENTS_TABLE
 
 TOPICS = replayed_topics()  # what an as-of answer is replayed from
 LOG_END = f"SELECT max(notification_id) FROM {EVENTS_TABLE}"
+FETCH_ROWS = 5000  # rows per part of a whole workspace's read
 COLUMNS = "e.notification_id, e.originator_id, e.originator_version, e.topic, e.state"
 CHAIN_HEAD = "SELECT max(seq) FROM audit_chain WHERE workspace = $1"
 CHAINED_EVENT = (
@@ -50,9 +51,12 @@ def decoded(app: OkrankApplication, row: Any) -> Any:
     return app.mapper.to_domain_event(stored)
 
 
-def replayed(app: OkrankApplication, rows: Sequence[Any]) -> dict[UUID, Replayed]:
-    """The aggregates the rows' events leave (rows in log order). CPU work: run off the loop."""
-    return replay((row[0], decoded(app, row)) for row in rows)
+def replayed(
+    app: OkrankApplication, rows: Sequence[Any], into: dict[UUID, Replayed] | None = None
+) -> dict[UUID, Replayed]:
+    """The aggregates the rows' events leave (rows in log order), after what `into` holds.
+    CPU work: run it off the event loop."""
+    return replay(((row[0], decoded(app, row)) for row in rows), into)
 
 
 async def chain_head(conn: asyncpg.Connection, workspace: str) -> int:
@@ -79,6 +83,11 @@ async def events_of(
 
 async def workspace_events(
     conn: asyncpg.Connection, workspace: str, moment: Moment, topics: Sequence[str]
-) -> list[Any]:
-    """Every event of the workspace up to the moment with one of these topics, in log order."""
-    return await conn.fetch(WORKSPACE_EVENTS, workspace, moment.seq, list(topics))
+) -> AsyncIterator[list[Any]]:
+    """Every event of the workspace up to the moment with one of these topics, in log order,
+    in parts of FETCH_ROWS: each part is one statement (within the pool's command timeout
+    however long the workspace) and is folded while the next is read."""
+    async with conn.transaction(isolation="repeatable_read", readonly=True):
+        cursor = await conn.cursor(WORKSPACE_EVENTS, workspace, moment.seq, list(topics))
+        while rows := await cursor.fetch(FETCH_ROWS):
+            yield rows

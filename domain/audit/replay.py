@@ -58,10 +58,13 @@ class Replayed:
         return self.events[-1]
 
 
-def replay(events: Iterable[tuple[int, Any]]) -> dict[UUID, Replayed]:
+def replay(
+    events: Iterable[tuple[int, Any]], into: dict[UUID, Replayed] | None = None
+) -> dict[UUID, Replayed]:
     """Each aggregate of `events` ((position, event) pairs in log order), as the events leave
-    it. An aggregate's first event must be its Created event (the library refuses a gap)."""
-    out: dict[UUID, Replayed] = {}
+    it; `into` holds what earlier events (of a longer log read in parts) left. An aggregate's
+    first event must be its Created event (the library refuses a gap)."""
+    out: dict[UUID, Replayed] = {} if into is None else into
     for position, event in events:
         found = out.get(event.originator_id)
         if found is None:
