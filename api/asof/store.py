@@ -21,7 +21,7 @@ from okrank.projections.audit.chain_view import EVENTS_TABLE
 
 TOPICS = replayed_topics()  # what an as-of answer is replayed from
 LOG_END = f"SELECT max(notification_id) FROM {EVENTS_TABLE}"
-FETCH_ROWS = 5000  # rows per part of a whole workspace's read
+CHAIN_PART = 5000  # chained events per part of a whole workspace's read
 COLUMNS = "e.notification_id, e.originator_id, e.originator_version, e.topic, e.state"
 CHAIN_HEAD = "SELECT max(seq) FROM audit_chain WHERE workspace = $1"
 CHAINED_EVENT = (
@@ -34,7 +34,8 @@ EVENTS_OF = (
 )
 WORKSPACE_EVENTS = (
     f"SELECT {COLUMNS} FROM audit_chain c JOIN {EVENTS_TABLE} e ON e.notification_id = c.position"
-    " WHERE c.workspace = $1 AND c.seq <= $2 AND e.topic = ANY($3::text[]) ORDER BY c.seq"
+    " WHERE c.workspace = $1 AND c.seq > $2 AND c.seq <= $3 AND e.topic = ANY($4::text[])"
+    " ORDER BY c.seq"
 )
 
 
@@ -85,9 +86,9 @@ async def workspace_events(
     conn: asyncpg.Connection, workspace: str, moment: Moment, topics: Sequence[str]
 ) -> AsyncIterator[list[Any]]:
     """Every event of the workspace up to the moment with one of these topics, in log order,
-    in parts of FETCH_ROWS: each part is one statement (within the pool's command timeout
-    however long the workspace) and is folded while the next is read."""
-    async with conn.transaction(isolation="repeatable_read", readonly=True):
-        cursor = await conn.cursor(WORKSPACE_EVENTS, workspace, moment.seq, list(topics))
-        while rows := await cursor.fetch(FETCH_ROWS):
-            yield rows
+    in parts of CHAIN_PART chained events: each part is one short statement whose rows sort in
+    memory (one statement for a whole large workspace sorted on disk, and overran the pool's
+    command timeout on a loaded machine); the caller folds a part before reading the next."""
+    for start in range(0, moment.seq, CHAIN_PART):
+        end = min(start + CHAIN_PART, moment.seq)
+        yield await conn.fetch(WORKSPACE_EVENTS, workspace, start, end, list(topics))
