@@ -7,6 +7,8 @@ from bisect import bisect_right
 from typing import Any
 from uuid import UUID
 
+from starlette.concurrency import run_in_threadpool
+
 from okrank.api.asof.state import AsOfState
 from okrank.domain.backlog.item import BacklogItem
 from okrank.domain.okrs.objective import Objective
@@ -66,15 +68,12 @@ async def ranking_page(
         return None
     items = {i: r for i, r in found.items() if isinstance(r.aggregate, BacklogItem)}
     multipliers, _ = await state.multipliers()
-    entries = ranking(
-        ((r.position, r.aggregate) for r in items.values()),
-        objectives,
-        multipliers,
-        scope,
-        method,
-        eligible_only,
+    ranked = ((r.position, r.aggregate) for r in items.values())
+    # CPU work over the whole workspace: off the event loop.
+    entries = await run_in_threadpool(
+        ranking, ranked, objectives, multipliers, scope, method, eligible_only
     )
-    keys = [_key(e) for e in entries]
+    keys = await run_in_threadpool(lambda: [_key(e) for e in entries])
     before = 0 if after is None else bisect_right(keys, after)
     rows = []
     for entry, key in zip(
