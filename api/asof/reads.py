@@ -67,13 +67,17 @@ async def ranking_page(
     if scope is not None and scope not in objectives:
         return None
     items = {i: r for i, r in found.items() if isinstance(r.aggregate, BacklogItem)}
-    multipliers, _ = await state.multipliers()
-    ranked = ((r.position, r.aggregate) for r in items.values())
-    # CPU work over the whole workspace: off the event loop.
-    entries = await run_in_threadpool(
-        ranking, ranked, objectives, multipliers, scope, method, eligible_only
-    )
-    keys = await run_in_threadpool(lambda: [_key(e) for e in entries])
+    wanted = (scope, method, eligible_only)
+    if wanted not in state.rankings:
+        multipliers, _ = await state.multipliers()
+        ranked = ((r.position, r.aggregate) for r in items.values())
+        # CPU work over the whole workspace: off the event loop.
+        entries = await run_in_threadpool(
+            ranking, ranked, objectives, multipliers, scope, method, eligible_only
+        )
+        keys = await run_in_threadpool(lambda: [_key(e) for e in entries])
+        state.rankings[wanted] = (entries, keys)
+    entries, keys = state.rankings[wanted]
     before = 0 if after is None else bisect_right(keys, after)
     rows = []
     for entry, key in zip(

@@ -39,6 +39,9 @@ class AsOfState:
         self.found: dict[UUID, Replayed] = {}
         self.asked: set[UUID] = set()  # ids replayed, or found not to exist then
         self.kinds: set[type] = set()  # kinds whose every aggregate is replayed
+        # Rankings computed from the whole replay, by (scope, method, eligible only): kept with
+        # the replay, so the next page of a ranking as of the same moment is only a slice.
+        self.rankings: dict[tuple[Any, ...], Any] = {}
         self.loaders = Loaders(
             objective=DataLoader(load_fn=self._objective_rows),
             key_results=DataLoader(load_fn=self._key_result_rows),
@@ -80,12 +83,12 @@ class AsOfState:
         cached = self.replays.get(key)
         if cached is None:
             await self._load_kinds(REPLAYED)
-            self.replays[key] = cached = self.found
+            self.replays[key] = cached = (self.found, self.rankings)
             while len(self.replays) > KEPT_REPLAYS:
                 self.replays.popitem(last=False)
         self.replays.move_to_end(key)
-        self.found = cached
-        self.asked.update(cached)
+        self.found, self.rankings = cached
+        self.asked.update(self.found)
         self.kinds.update(REPLAYED)
         return self.found
 
