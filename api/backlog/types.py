@@ -66,13 +66,15 @@ class OkrTag:
 
     @strawberry.field(description="The objective the item is tagged to.")
     async def objective(self, info: Info) -> Objective:
-        return Objective.from_row(
-            await info.context.loaders.objective.load(self.row["objective_id"])
-        )
+        loaders = info.context.loaders_for(self.row)
+        return Objective.from_row(await loaders.objective.load(self.row["objective_id"]))
 
     @strawberry.field(description="The key result the item moves, if the tag names one.")
     async def key_result(self, info: Info) -> KeyResult | None:
-        return await load_key_result(info, self.row["objective_id"], self.row["key_result_id"])
+        loaders = info.context.loaders_for(self.row)
+        return await load_key_result(
+            info, self.row["objective_id"], self.row["key_result_id"], loaders
+        )
 
 
 @strawberry.type(description="A piece of work in the backlog, its score inputs and its OKR tags.")
@@ -152,7 +154,7 @@ class BacklogItem(Node):
 
     @strawberry.field(description="OKR tags, oldest first.")
     async def tags(self, info: Info) -> list[OkrTag]:
-        rows = await info.context.loaders.tags.load(self.row["id"])
+        rows = await info.context.loaders_for(self.row).tags.load(self.row["id"])
         return [
             OkrTag(
                 tier=TIERS[r["tier"]],
@@ -171,7 +173,8 @@ class BacklogItem(Node):
     async def eligible(self, info: Info) -> bool:
         justified = bool(self.row["justification"])
         # The rule reads the tags only when the item is not justified: load them only then.
-        tags = () if justified else await info.context.loaders.tags.load(self.row["id"])
+        loaders = info.context.loaders_for(self.row)
+        tags = () if justified else await loaders.tags.load(self.row["id"])
         return is_eligible(
             justified, (t["objective_status"] == ObjectiveStatus.ACTIVE for t in tags)
         )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -36,6 +36,9 @@ class Services:
     okr_feed: RankingFeed  # the same feed, following the OKR-change outbox
     service_tokens: ServiceTokens | None = None
     dashboards: DashboardCache = field(default_factory=DashboardCache)  # coverage results
+    # Whole workspaces replayed as of a moment (api.asof.state), the most recent last: paging
+    # through a ranking as of one moment replays the workspace once.
+    replays: OrderedDict[Any, Any] = field(default_factory=OrderedDict)
 
 
 def _by_id(
@@ -60,6 +63,11 @@ def _grouped(
     return DataLoader(load_fn=load)
 
 
+# The key of a row read as of a moment (api.asof) that holds the loaders of that moment: the
+# row's nested fields (tags, objective, key results) then answer as of the same moment.
+AS_OF_LOADERS = "as_of_loaders"
+
+
 @dataclass
 class Loaders:
     objective: DataLoader[UUID, Any]
@@ -78,6 +86,11 @@ class Context:
     principal: Principal | None
     websocket: Any = None
     connection_params: dict[str, Any] | None = None
+    as_of: dict[Any, Any] = field(default_factory=dict)  # this request's states by moment
+
+    def loaders_for(self, row: Any) -> Loaders:
+        """The loaders of the state `row` was read from: its moment's (api.asof), or live."""
+        return row.get(AS_OF_LOADERS) or self.loaders
 
     @cached_property
     def loaders(self) -> Loaders:

@@ -44,12 +44,15 @@ CheckInEdge, CheckInConnection = connection_types(
 
 
 async def check_ins_connection(
-    info: Info, key_result_id: UUID, first: int, after: str | None
+    info: Info, loaders: Any, key_result_id: UUID, first: int, after: str | None
 ) -> Any:
+    """`loaders`: the live ones, or a moment's (api.asof). Later pages read the check-in table:
+    they hold check-ins older than their cursor, which came from a page of the same moment, and
+    check-ins are never changed, so they are the same then and now."""
     limit = page_size(first)
     ctx = info.context
     if after is None:  # the first page: batched across the request's key results
-        rows = await ctx.loaders.first_check_ins.load((key_result_id, limit + 1))
+        rows = await loaders.first_check_ins.load((key_result_id, limit + 1))
     else:
         rows = await reads.check_ins_page(
             ctx.pool, ctx.workspace, key_result_id, after_key(after), limit + 1

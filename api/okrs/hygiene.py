@@ -57,15 +57,16 @@ def team_facts(team: str, cycle: str, facts: Any) -> hygiene.TeamCycleFacts:
     return hygiene.TeamCycleFacts(team, cycle, facts["active_key_results"], facts["objectives"])
 
 
-async def facts_of(ctx: Any, team: str, cycle: str) -> Any:
-    return await ctx.loaders.hygiene_facts.load((team, cycle))
+async def facts_of(loaders: Any, team: str, cycle: str) -> Any:
+    return await loaders.hygiene_facts.load((team, cycle))
 
 
 async def objective_warnings(
-    ctx: Any, objective: Any, key_results: Sequence[Any]
+    loaders: Any, objective: Any, key_results: Sequence[Any]
 ) -> list[hygiene.OkrWarning]:
-    """The warnings of an objective's catalog row and its key results' rows."""
-    facts = await facts_of(ctx, objective["team"], objective["cycle"])
+    """The warnings of an objective's catalog row and its key results' rows, from `loaders`
+    (the live ones, or a moment's: api.asof, whose facts say what "now" was)."""
+    facts = await facts_of(loaders, objective["team"], objective["cycle"])
     return hygiene.objective_warnings(
         hygiene.ObjectiveFacts(
             objective["level"],
@@ -75,10 +76,10 @@ async def objective_warnings(
         ),
         team_facts(objective["team"], objective["cycle"], facts) if objective["team"] else None,
         facts["company_has_objectives"],
-        datetime.now(UTC),
+        facts.get("now") or datetime.now(UTC),
         facts["check_in_interval_days"] or hygiene.CHECK_IN_INTERVAL_DAYS,
     )
 
 
-async def team_warnings(ctx: Any, team: str, cycle: str) -> list[hygiene.OkrWarning]:
-    return hygiene.team_warnings(team_facts(team, cycle, await facts_of(ctx, team, cycle)))
+async def team_warnings(loaders: Any, team: str, cycle: str) -> list[hygiene.OkrWarning]:
+    return hygiene.team_warnings(team_facts(team, cycle, await facts_of(loaders, team, cycle)))

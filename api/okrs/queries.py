@@ -5,6 +5,8 @@ from __future__ import annotations
 import strawberry
 from strawberry.types import Info
 
+from okrank.api.asof.moment import AsOf
+from okrank.api.asof.state import state_at
 from okrank.api.graphql.arguments import text_argument
 from okrank.api.graphql.ids import need_uuid
 from okrank.api.graphql.pagination import after_key, connection, page_size
@@ -24,8 +26,15 @@ from okrank.api.okrs.types import (
 @strawberry.type(description="Objective reads.")
 class OkrQueries:
     @strawberry.field(description="One objective, or null if it is not in this workspace.")
-    async def objective(self, info: Info, id: strawberry.ID) -> Objective | None:
-        return await load_objective(info, need_uuid(id, "Objective", "id"))
+    async def objective(
+        self,
+        info: Info,
+        id: strawberry.ID,
+        as_of: AsOf = None,
+    ) -> Objective | None:
+        objective_id = need_uuid(id, "Objective", "id")
+        loaders = (await state_at(info, as_of)).loaders if as_of is not None else None
+        return await load_objective(info, objective_id, loaders)
 
     @strawberry.field(description="Objectives, oldest first, optionally filtered.")
     async def objectives(

@@ -41,7 +41,10 @@ class Team:
         "results, too many objectives); each objective's are on its `hygiene`."
     )
     async def hygiene(self, info: Info) -> list[OkrWarning]:
-        return [OkrWarning.of(w) for w in await team_warnings(info.context, self.name, self.cycle)]
+        return [
+            OkrWarning.of(w)
+            for w in await team_warnings(info.context.loaders, self.name, self.cycle)
+        ]
 
 
 async def load_team(info: Info, name: str, cycle: str) -> Team:

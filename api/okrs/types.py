@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 import strawberry
@@ -18,6 +18,9 @@ from okrank.api.okrs.hygiene import OkrWarning, objective_warnings
 from okrank.domain.okrs.grading import grade, mean_grade, progress
 from okrank.domain.okrs.hygiene import WarningCode
 from okrank.domain.okrs.objective import ObjectiveLevel, ObjectiveStatus
+
+if TYPE_CHECKING:
+    from okrank.api.graphql.context import Loaders
 
 ObjectiveLevelEnum = strawberry.enum(
     ObjectiveLevel, name="ObjectiveLevel", description="Where an objective sits."
@@ -90,7 +93,8 @@ class KeyResult(Node):
     async def check_ins(
         self, info: Info, first: int = 20, after: str | None = None
     ) -> CheckInConnection:
-        return await check_ins_connection(info, self.row["id"], first, after)
+        loaders = info.context.loaders_for(self.row)
+        return await check_ins_connection(info, loaders, self.row["id"], first, after)
 
 
 def key_result_grade(r: Any) -> float:
@@ -98,12 +102,16 @@ def key_result_grade(r: Any) -> float:
 
 
 async def load_key_result(
-    info: Info, objective_id: UUID | None, key_result_id: UUID | None
+    info: Info,
+    objective_id: UUID | None,
+    key_result_id: UUID | None,
+    loaders: Loaders | None = None,
 ) -> KeyResult | None:
-    """One key result of an objective (through the objective's key-results loader), if named."""
+    """One key result of an objective (through the objective's key-results loader: `loaders`,
+    or the request's live ones), if named."""
     if objective_id is None or key_result_id is None:
         return None
-    rows = await info.context.loaders.key_results.load(objective_id)
+    rows = await (loaders or info.context.loaders).key_results.load(objective_id)
     match = next((r for r in rows if r["id"] == key_result_id), None)
     return KeyResult.from_row(match) if match else None
 
@@ -143,11 +151,11 @@ class Objective(Node):
 
     @strawberry.field(description="The parent objective this one aligns to, if any.")
     async def parent(self, info: Info) -> Objective | None:
-        return await load_objective(info, self.row["parent_id"])
+        return await load_objective(info, self.row["parent_id"], info.context.loaders_for(self.row))
 
     @strawberry.field(description="Key results in the order they were added.")
     async def key_results(self, info: Info) -> list[KeyResult]:
-        rows = await info.context.loaders.key_results.load(self.row["id"])
+        rows = await info.context.loaders_for(self.row).key_results.load(self.row["id"])
         return [KeyResult.from_row(r) for r in rows]
 
     @strawberry.field(
@@ -155,7 +163,7 @@ class Objective(Node):
         "counts 0); null without key results. " + GRADE_MEANING
     )
     async def grade(self, info: Info) -> float | None:
-        rows = await info.context.loaders.key_results.load(self.row["id"])
+        rows = await info.context.loaders_for(self.row).key_results.load(self.row["id"])
         return mean_grade([key_result_grade(r) for r in rows])
 
     @strawberry.field(
@@ -163,8 +171,11 @@ class Objective(Node):
         "a code and a message: see OkrWarningCode."
     )
     async def hygiene(self, info: Info) -> list[OkrWarning]:
-        rows = await info.context.loaders.key_results.load(self.row["id"])
-        return [OkrWarning.of(w) for w in await objective_warnings(info.context, self.row, rows)]
+        rows = await info.context.loaders_for(self.row).key_results.load(self.row["id"])
+        return [
+            OkrWarning.of(w)
+            for w in await objective_warnings(info.context.loaders_for(self.row), self.row, rows)
+        ]
 
     @strawberry.field(
         description="Health warnings: more than 5 key results on the objective, or more than 8 "
@@ -172,8 +183,8 @@ class Objective(Node):
         deprecation_reason="Use `hygiene`: every warning, with a code.",
     )
     async def warnings(self, info: Info) -> list[str]:
-        rows = await info.context.loaders.key_results.load(self.row["id"])
-        warnings = await objective_warnings(info.context, self.row, rows)
+        rows = await info.context.loaders_for(self.row).key_results.load(self.row["id"])
+        warnings = await objective_warnings(info.context.loaders_for(self.row), self.row, rows)
         return [w.message for w in warnings if w.code in LEGACY_WARNINGS]
 
 
@@ -183,9 +194,13 @@ LEGACY_WARNINGS = frozenset(
 )
 
 
-async def load_objective(info: Info, objective_id: UUID | None) -> Objective | None:
-    """An objective of the caller's workspace (through the request's loader), or None."""
-    return await load_node(info.context.loaders.objective, objective_id, Objective.from_row)
+async def load_objective(
+    info: Info, objective_id: UUID | None, loaders: Loaders | None = None
+) -> Objective | None:
+    """An objective of the caller's workspace (through `loaders`, or the request's live
+    ones), or None."""
+    loader = (loaders or info.context.loaders).objective
+    return await load_node(loader, objective_id, Objective.from_row)
 
 
 ObjectiveEdge, ObjectiveConnection = connection_types(

@@ -8,6 +8,9 @@ from uuid import UUID
 import strawberry
 from strawberry.types import Info
 
+from okrank.api.asof import reads as as_of_reads
+from okrank.api.asof.moment import AsOf, as_of_error
+from okrank.api.asof.state import state_at
 from okrank.api.backlog.types import BacklogItem
 from okrank.api.exercises.privacy import require_results
 from okrank.api.exercises.queries import load_exercise
@@ -71,21 +74,32 @@ class RankingQueries:
         after: str | None = None,
         eligible_only: bool = False,
         exercise_id: strawberry.ID | None = None,
+        as_of: AsOf = None,
     ) -> RankingConnection:
         limit = page_size(first)
         ctx = info.context
         method_key: str = method
         if (method == Method.EXERCISE) != (exercise_id is not None):
             raise bad_input("method EXERCISE goes with an exerciseId, and only it")
+        if as_of is not None and exercise_id is not None:
+            raise as_of_error("is not available for EXERCISE rankings (RICE and WSJF only)")
         if exercise_id is not None:
             method_key, objective_id = await exercise_ranking_key(info, exercise_id, objective_id)
         scope: UUID | None = None
         if objective_id is not None:
             scope = need_uuid(objective_id, "Objective", "objectiveId")
         key = decode_ranking_cursor(after) if after else None
-        page = await reads.ranking_page(
-            ctx.pool, ctx.workspace, scope, method_key, key, limit + 1, eligible_only
-        )
+        total: int | None = None
+        if as_of is not None:
+            state = await state_at(info, as_of)
+            replayed = await as_of_reads.ranking_page(
+                state, scope, method_key, key, limit + 1, eligible_only
+            )
+            page, total = (replayed[:2], replayed[2]) if replayed else (None, None)
+        else:
+            page = await reads.ranking_page(
+                ctx.pool, ctx.workspace, scope, method_key, key, limit + 1, eligible_only
+            )
         if page is None:
             raise not_found("Objective", objective_id)
         before, rows = page
@@ -104,6 +118,8 @@ class RankingQueries:
             edges.append(RankingEdge(cursor=ranking_cursor(*reads.row_key(r)), node=entry))
 
         async def count() -> int:
+            if total is not None:
+                return total
             return await reads.ranking_count(
                 ctx.pool, ctx.workspace, scope, method_key, eligible_only
             )
@@ -157,6 +173,9 @@ class RankingQueries:
         )
 
     @strawberry.field(description="The workspace's alignment multipliers.")
-    async def alignment_multipliers(self, info: Info) -> AlignmentMultipliers:
-        row = await reads.multipliers(info.context.pool, info.context.workspace)
+    async def alignment_multipliers(self, info: Info, as_of: AsOf = None) -> AlignmentMultipliers:
+        if as_of is not None:
+            _, row = await (await state_at(info, as_of)).multipliers()
+        else:
+            row = await reads.multipliers(info.context.pool, info.context.workspace)
         return AlignmentMultipliers.from_row(row)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from uuid import UUID
 
+from okrank.domain.backlog.item import UNRANKED_STATUSES, ItemStatus
 from okrank.domain.rankings.eligibility import is_eligible
 from okrank.domain.rankings.scoring import (
     Method,
@@ -74,3 +75,13 @@ def ranking_entries(
         eligible = is_eligible(item.justified, [bool(tag and tag.objective_active)])
         add(objective_id, exercise_method(exercise_id), score, tier, eligible)
     return entries
+
+
+def item_entries(
+    status: ItemStatus, item: ItemFacts, tags: list[TagFacts], multipliers: Multipliers
+) -> list[tuple[UUID, str, RankingEntry]]:
+    """An item's entries (`ranking_entries`), or none once it has left the backlog: the one
+    rule of the catalog projection and of the rankings replayed from the log."""
+    if status in UNRANKED_STATUSES:
+        return []
+    return ranking_entries(item, tags, multipliers)

@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from okrank.domain.backlog.item import UNRANKED_STATUSES, ItemStatus
-from okrank.domain.rankings.entries import ItemFacts, TagFacts, ranking_entries
+from okrank.domain.backlog.item import ItemStatus
+from okrank.domain.rankings.entries import ItemFacts, TagFacts, item_entries
 from okrank.domain.rankings.scoring import Multipliers, Tier
 from okrank.projections.catalog.batch import CatalogBatch
 from okrank.projections.rankings.ranking_changes import (
@@ -80,8 +80,6 @@ def recompute_rankings(
         )
     rows, entries = [], []
     for item in items:
-        if ItemStatus(item["status"]) in UNRANKED_STATUSES:
-            continue
         facts = ItemFacts(
             item["id"],
             item["seq"],
@@ -90,7 +88,8 @@ def recompute_rankings(
             bool(item["justification"]),
             tuple(exercise_scores.get(item["id"], ())),
         )
-        for scope, method, e in ranking_entries(facts, tags.get(item["id"], []), multipliers):
+        status, item_tags = ItemStatus(item["status"]), tags.get(item["id"], [])
+        for scope, method, e in item_entries(status, facts, item_tags, multipliers):
             k = e.sort_key
             rows.append(_entry_row(workspace, scope, method, item["id"], e, k))
             key = (k[0], k[1], k[2], e.seq, item["id"])
