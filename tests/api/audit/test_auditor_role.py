@@ -28,6 +28,7 @@ SCALARS = {
     "Int": 1,
     "Boolean": False,
     "DateTime": "2026-01-01T00:00:00Z",
+    "Date": "2026-07-01",
 }
 UNCHANGED = (
     "{ auditHead { head } webhooks { id } serviceTokens { id }"
