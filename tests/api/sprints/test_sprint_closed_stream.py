@@ -9,7 +9,7 @@ import asyncio
 from okrank.api.graphql.ids import encode_cursor
 from tests.support.builders import item, objective, tag
 from tests.support.sprints import check_in, done, lifecycle, new_sprint, plan
-from tests.support.subscriptions import stream_changes, until_live
+from tests.support.subscriptions import okr_changes, until_live
 
 OKR_CHANGED = """
 subscription($objectiveId: ID, $after: String) {
@@ -19,20 +19,6 @@ subscription($objectiveId: ID, $after: String) {
   }
 }
 """
-
-
-async def okr_changes(server, gql, count, variables, started=None):
-    return await stream_changes(
-        server,
-        gql.token,
-        OKR_CHANGED,
-        variables,
-        lambda got: len(got) >= count,
-        started,
-        20,
-        0,
-        field="okrChanged",
-    )
 
 
 def running_sprint(gql):
@@ -55,7 +41,9 @@ def test_a_live_subscriber_receives_a_sprint_closing_with_its_goal_and_items(ser
 
     async def scenario() -> list[dict]:
         started = asyncio.Event()
-        task = asyncio.create_task(okr_changes(server, gql, 1, {"objectiveId": o["id"]}, started))
+        task = asyncio.create_task(
+            okr_changes(server, gql.token, OKR_CHANGED, 1, {"objectiveId": o["id"]}, started)
+        )
         await until_live(started, task)
         await asyncio.to_thread(lifecycle, gql, "closeSprint", s["id"])
         return await task
@@ -83,7 +71,7 @@ def test_resuming_from_a_cursor_delivers_the_sprint_closing_once_in_order(server
     check_in(gql, kr, 40, "sprint review")
     lifecycle(gql, "closeSprint", s["id"])
     start = {"objectiveId": o["id"], "after": encode_cursor([0, -1])}
-    everything = asyncio.run(okr_changes(server, gql, 3, start))
+    everything = asyncio.run(okr_changes(server, gql.token, OKR_CHANGED, 3, start))
     assert [c["kind"] for c in everything] == [
         "KEY_RESULT_CHECKED_IN",
         "GRADE_CHANGED",
@@ -93,8 +81,8 @@ def test_resuming_from_a_cursor_delivers_the_sprint_closing_once_in_order(server
     assert everything[0]["doneItemIds"] is None  # the sprint's fields are the close's alone
     # Resumed after the grade change: the close once, then nothing more until a new change.
     resumed = {"objectiveId": o["id"], "after": everything[1]["cursor"]}
-    assert asyncio.run(okr_changes(server, gql, 1, resumed)) == everything[2:]
+    assert asyncio.run(okr_changes(server, gql.token, OKR_CHANGED, 1, resumed)) == everything[2:]
     check_in(gql, kr, 40, "after the close")  # no grade moves: one change, after the close
-    again = asyncio.run(okr_changes(server, gql, 2, resumed))
+    again = asyncio.run(okr_changes(server, gql.token, OKR_CHANGED, 2, resumed))
     assert again[0] == everything[2]
     assert (again[1]["kind"], again[1]["value"]) == ("KEY_RESULT_CHECKED_IN", 40.0)
