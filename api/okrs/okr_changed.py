@@ -1,4 +1,5 @@
-"""The `okrChanged` subscription: check-ins and grade changes, live and resumable by cursor."""
+"""The `okrChanged` subscription: check-ins, grade changes and sprints closing, live and
+resumable by cursor."""
 
 from __future__ import annotations
 
@@ -21,7 +22,9 @@ OkrChangeKindEnum = strawberry.enum(
     name="OkrChangeKind",
     description="What changed: KEY_RESULT_CHECKED_IN (a check-in: `value`, `confidence`, and "
     "the key result's grade before and after) or GRADE_CHANGED (the objective's grade moved: "
-    "`oldGrade` → `newGrade`, caused by the key result's check-in just before it).",
+    "`oldGrade` → `newGrade`, caused by the key result's check-in just before it) or "
+    "SPRINT_CLOSED (a sprint closed: `sprintId`, `team`, `cycle`, the items done and carried "
+    "over; `objectiveId` and `keyResultId` are its goal's).",
 )
 
 
@@ -42,10 +45,22 @@ class OkrChange:
     new_grade: float | None = strawberry.field(description="Grade after, likewise.")
     actor: str = strawberry.field(description="Who caused it.")
     at: datetime = strawberry.field(description="When the causing event happened.")
+    sprint_id: strawberry.ID | None = strawberry.field(
+        description="The sprint closed (SPRINT_CLOSED; null otherwise)."
+    )
+    team: str | None = strawberry.field(description="The sprint's team (SPRINT_CLOSED).")
+    cycle: str | None = strawberry.field(description="The sprint's cycle (SPRINT_CLOSED).")
+    done_item_ids: list[strawberry.ID] | None = strawberry.field(
+        description="The backlog items done in the sprint, in the order given at its close "
+        "(SPRINT_CLOSED)."
+    )
+    carried_over_item_ids: list[strawberry.ID] | None = strawberry.field(
+        description="The backlog items planned but not done, carried over (SPRINT_CLOSED)."
+    )
 
     @classmethod
     def from_row(cls, r: Any) -> OkrChange:
-        kr = r["key_result_id"]
+        kr, sprint = r["key_result_id"], r["sprint_id"]
         return cls(
             cursor=encode_cursor([r["position"], r["ordinal"]]),
             kind=okr_changes.OkrChangeKind(r["kind"]),
@@ -57,14 +72,24 @@ class OkrChange:
             new_grade=r["new_grade"],
             actor=r["actor"],
             at=r["at"],
+            sprint_id=None if sprint is None else strawberry.ID(to_global_id("Sprint", sprint)),
+            team=r["team"],
+            cycle=r["cycle"],
+            done_item_ids=items(r["done_item_ids"]),
+            carried_over_item_ids=items(r["carried_over_item_ids"]),
         )
+
+
+def items(ids: list[Any] | None) -> list[strawberry.ID] | None:
+    return None if ids is None else [strawberry.ID(to_global_id("BacklogItem", i)) for i in ids]
 
 
 @strawberry.type(description="Live updates of the OKR loop.")
 class OkrSubscription:
     @strawberry.subscription(
-        description="Check-ins and grade changes of one objective (or, without `objectiveId`, "
-        "of the whole workspace), in order. With `after`, first every change after that "
+        description="Check-ins, grade changes and sprints closing (a sprint counts for its "
+        "goal's objective) of one objective, or, without `objectiveId`, of the whole "
+        "workspace, in order. With `after`, first every change after that "
         "cursor, then live, without gap or duplicate. Ends with SUBSCRIBER_OVERFLOW if the "
         "client falls more than 1,000 changes behind (resume with the last cursor received), "
         "and with TOKEN_EXPIRED when the token expires."

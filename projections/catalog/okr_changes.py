@@ -1,5 +1,6 @@
 """OKR changes: the outbox of what users react to in the OKR loop (a key result checked in, an
-objective's grade moved), written by the catalog view in the transaction that applies the event.
+objective's grade moved, a sprint closed), written by the catalog view in the transaction that
+applies the event.
 
 Like the ranking-change outbox (okrank.projections.rankings.ranking_changes), each change is
 keyed by (event position, ordinal), the `okrChanged` subscription's cursor, and the view
@@ -28,12 +29,36 @@ TABLE = """
         PRIMARY KEY (position, ordinal))"""
 INDEXES = [
     "CREATE INDEX IF NOT EXISTS okr_changes_ws ON okr_changes (workspace, position, ordinal)",
+    # A sprint closing (SPRINT_CLOSED; null for the other kinds): its objective_id and
+    # key_result_id are the sprint goal's.
+    "ALTER TABLE okr_changes ADD COLUMN IF NOT EXISTS sprint_id uuid",
+    "ALTER TABLE okr_changes ADD COLUMN IF NOT EXISTS team text",
+    "ALTER TABLE okr_changes ADD COLUMN IF NOT EXISTS cycle text",
+    "ALTER TABLE okr_changes ADD COLUMN IF NOT EXISTS done_item_ids uuid[]",
+    "ALTER TABLE okr_changes ADD COLUMN IF NOT EXISTS carried_over_item_ids uuid[]",
 ]
+COLUMNS = (
+    "position, ordinal, workspace, kind, objective_id, key_result_id, value, confidence,"
+    " old_grade, new_grade, actor, at, sprint_id, team, cycle, done_item_ids,"
+    " carried_over_item_ids"
+)
 
 
 class OkrChangeKind(StrEnum):
     KEY_RESULT_CHECKED_IN = "KEY_RESULT_CHECKED_IN"
     GRADE_CHANGED = "GRADE_CHANGED"
+    SPRINT_CLOSED = "SPRINT_CLOSED"
+
+
+@dataclass(frozen=True)
+class SprintClosed:
+    """What a SPRINT_CLOSED change carries beyond the goal's objective and key result."""
+
+    sprint_id: UUID
+    team: str
+    cycle: str
+    done: list[UUID]
+    carried_over: list[UUID]
 
 
 @dataclass(frozen=True)
@@ -45,6 +70,7 @@ class OkrChange:
     confidence: float | None
     old_grade: float | None
     new_grade: float | None
+    closed: SprintClosed | None = None  # SPRINT_CLOSED only
 
 
 def record(b: CatalogBatch, workspace: str, e: Any, pos: int, changes: list[OkrChange]) -> None:
@@ -52,8 +78,9 @@ def record(b: CatalogBatch, workspace: str, e: Any, pos: int, changes: list[OkrC
     if b.rebuilding or not changes:
         return
     for ordinal, c in enumerate(changes):
+        sc = c.closed
         b.curs.execute(
-            "INSERT INTO okr_changes VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+            f"INSERT INTO okr_changes ({COLUMNS}) VALUES ({', '.join(['%s'] * 17)})",
             (
                 pos,
                 ordinal,
@@ -67,6 +94,11 @@ def record(b: CatalogBatch, workspace: str, e: Any, pos: int, changes: list[OkrC
                 c.new_grade,
                 e.actor,
                 e.timestamp,
+                None if sc is None else sc.sprint_id,
+                None if sc is None else sc.team,
+                None if sc is None else sc.cycle,
+                None if sc is None else sc.done,
+                None if sc is None else sc.carried_over,
             ),
         )
     b.curs.execute("SELECT pg_notify(%s, %s)", (OKR_CHANNEL, str(pos)))
@@ -76,7 +108,7 @@ def record(b: CatalogBatch, workspace: str, e: Any, pos: int, changes: list[OkrC
 
 Cursor = tuple[int, int]
 Reader = asyncpg.Pool | asyncpg.Connection
-SELECT = "SELECT * FROM okr_changes"
+SELECT = f"SELECT {COLUMNS} FROM okr_changes"
 
 
 async def last_cursor(reader: Reader) -> Cursor | None:

@@ -7,7 +7,9 @@ from typing import Any
 
 from okrank.domain.sprints.sprint import Sprint, SprintStatus
 from okrank.domain.workspaces.workspace import Workspace
+from okrank.projections.catalog import okr_changes
 from okrank.projections.catalog.batch import CatalogBatch
+from okrank.projections.catalog.okr_changes import OkrChange, OkrChangeKind, SprintClosed
 
 
 def sprint_created(b: CatalogBatch, e: Sprint.Created, pos: int) -> None:
@@ -62,12 +64,35 @@ def sprint_started(b: CatalogBatch, e: Sprint.Started, pos: int) -> None:
 
 
 def sprint_closed(b: CatalogBatch, e: Sprint.Closed, pos: int) -> None:
-    touch_sprint(b, e, ", status = %s, closed_at = %s", (SprintStatus.CLOSED.value, e.timestamp))
+    """The items' outcomes, and the SPRINT_CLOSED change on the okrChanged stream."""
+    workspace = touch_sprint(
+        b, e, ", status = %s, closed_at = %s", (SprintStatus.CLOSED.value, e.timestamp)
+    )
     for outcome, items in (("DONE", e.done), ("CARRIED_OVER", e.carried_over)):
         b.curs.execute(
             "UPDATE sprint_items SET outcome = %s WHERE sprint_id = %s AND item_id = ANY(%s)",
             (outcome, e.originator_id, list(items)),
         )
+    if b.rebuilding:
+        return
+    sprint = b.curs.execute(
+        "SELECT team, cycle, goal_objective_id, goal_key_result_id FROM sprints WHERE id = %s",
+        (e.originator_id,),
+    ).fetchone()
+    closed = SprintClosed(
+        e.originator_id, sprint["team"], sprint["cycle"], list(e.done), list(e.carried_over)
+    )
+    change = OkrChange(
+        OkrChangeKind.SPRINT_CLOSED,
+        sprint["goal_objective_id"],
+        sprint["goal_key_result_id"],
+        None,
+        None,
+        None,
+        None,
+        closed,
+    )
+    okr_changes.record(b, workspace, e, pos, [change])
 
 
 def zombie_thresholds_set(b: CatalogBatch, e: Workspace.ZombieThresholdsSet, pos: int) -> None:

@@ -1,5 +1,5 @@
-"""rankingChanged over a real WebSocket (graphql-transport-ws): subscribing, and waiting for
-the subscription to be live before a writer starts."""
+"""rankingChanged and okrChanged over a real WebSocket (graphql-transport-ws): subscribing, and
+waiting for the subscription to be live before a writer starts."""
 
 from __future__ import annotations
 
@@ -104,6 +104,28 @@ async def stream_changes(
             if live:
                 live.cancel()
     return got
+
+
+async def okr_changes(
+    server: Any,
+    token: str,
+    query: str,
+    count: int,
+    variables: dict[str, Any],
+    started: asyncio.Event | None = None,
+) -> list[dict]:
+    """The first `count` changes an okrChanged subscription (`query`) receives."""
+    return await stream_changes(
+        server,
+        token,
+        query,
+        variables,
+        lambda got: len(got) >= count,
+        started,
+        20,
+        0,
+        field="okrChanged",
+    )
 
 
 async def collect(

@@ -9,7 +9,7 @@ import pytest
 
 from okrank.api.graphql.ids import encode_cursor
 from tests.support.builders import objective
-from tests.support.subscriptions import stream_changes, until_live
+from tests.support.subscriptions import okr_changes, until_live
 
 OKR_CHANGED = """
 subscription($objectiveId: ID, $after: String) {
@@ -25,27 +25,15 @@ def check_in(gql, key_result_id, value):
     assert gql.mutate("checkInKeyResult", data, "")["__typename"] == "CheckInSuccess"
 
 
-async def okr_changes(server, gql, count, variables, started=None):
-    return await stream_changes(
-        server,
-        gql.token,
-        OKR_CHANGED,
-        variables,
-        lambda got: len(got) >= count,
-        started,
-        20,
-        0,
-        field="okrChanged",
-    )
-
-
 def test_a_check_in_reaches_a_live_subscriber_with_the_objectives_grade_change(server, gql):
     o = objective(gql, key_results=2)  # baseline 0, target 100
     kr = o["keyResults"][0]["id"]
 
     async def scenario() -> list[dict]:
         started = asyncio.Event()
-        task = asyncio.create_task(okr_changes(server, gql, 2, {"objectiveId": o["id"]}, started))
+        task = asyncio.create_task(
+            okr_changes(server, gql.token, OKR_CHANGED, 2, {"objectiveId": o["id"]}, started)
+        )
         await until_live(started, task)
         await asyncio.to_thread(check_in, gql, kr, 70)
         return await task
@@ -74,7 +62,7 @@ def test_resuming_from_a_cursor_delivers_each_later_change_once_in_order(server,
     for value in (10, 10, 30):  # the second moves no grade: a check-in alone
         check_in(gql, kr, value)
     start = {"objectiveId": o["id"], "after": encode_cursor([0, -1])}
-    everything = asyncio.run(okr_changes(server, gql, 5, start))
+    everything = asyncio.run(okr_changes(server, gql.token, OKR_CHANGED, 5, start))
     assert [(c["kind"], c["newGrade"]) for c in everything] == [
         ("KEY_RESULT_CHECKED_IN", 0.1),
         ("GRADE_CHANGED", 0.1),
@@ -83,4 +71,6 @@ def test_resuming_from_a_cursor_delivers_each_later_change_once_in_order(server,
         ("GRADE_CHANGED", 0.3),
     ]
     after_second = {"objectiveId": o["id"], "after": everything[2]["cursor"]}
-    assert asyncio.run(okr_changes(server, gql, 2, after_second)) == everything[3:]
+    assert (
+        asyncio.run(okr_changes(server, gql.token, OKR_CHANGED, 2, after_second)) == everything[3:]
+    )

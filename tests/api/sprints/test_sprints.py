@@ -9,13 +9,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 from okrank.api.auth.principal import Role
 from tests.support.builders import item, objective, tag
+from tests.support.sprints import SPRINT, check_in, done, lifecycle, new_sprint, plan
 
-SPRINT = (
-    "... on SprintSuccess { sprint { id status version team cycle startDate endDate goal"
-    " goalKeyResult { id } goalObjective { id }"
-    " items { outcome plannedBy override { reason by } item { id } }"
-    " overrides { override { reason by } item { id } } } }"
-)
 REVIEW = """
 query($id: ID!) { sprint(id: $id) { status review {
   windowStart windowEnd doneItems { id } carriedOverItems { id }
@@ -34,47 +29,6 @@ query($team: String!, $first: Int) { zombies(team: $team, first: $first) { team 
   thresholds { sprints cycles version }
   zombies { item { id } lingeredDays cyclesSurvived sprintsSurvived { id } } } }
 """
-
-
-def new_sprint(gql, key_result, start, end, team="Growth", cycle="2026-Q3", goal="Signup"):
-    data = {
-        "team": team,
-        "cycle": cycle,
-        "startDate": start,
-        "endDate": end,
-        "goal": goal,
-        "goalKeyResultId": key_result,
-    }
-    return gql.mutate("createSprint", data, SPRINT)
-
-
-def plan(gql, sprint, item_id, **more):
-    data = {"sprintId": sprint, "backlogItemId": item_id, **more}
-    return gql.mutate("planSprintItem", data, SPRINT)
-
-
-def lifecycle(gql, name, sprint):
-    answer = gql.mutate(name, {"sprintId": sprint}, SPRINT)
-    assert answer["__typename"] == "SprintSuccess", answer
-    return answer["sprint"]
-
-
-def done(gql, item_id):
-    answer = gql.mutate(
-        "changeBacklogItemStatus",
-        {"backlogItemId": item_id, "status": "DONE"},
-        "... on BacklogItemSuccess { backlogItem { status } }",
-    )
-    assert answer["backlogItem"]["status"] == "DONE"
-
-
-def check_in(gql, key_result, value, note):
-    answer = gql.mutate(
-        "checkInKeyResult",
-        {"keyResultId": key_result, "value": value, "confidence": 0.6, "note": note},
-        "... on CheckInSuccess { checkIn { value } }",
-    )
-    assert answer["__typename"] == "CheckInSuccess", answer
 
 
 def team_sprints(gql, team="Growth"):
