@@ -21,6 +21,7 @@ from okrank.domain.errors import ValidationError
 from okrank.domain.okrs.handlers import open_objective
 from okrank.domain.okrs.objective import Objective, ObjectiveStatus
 from okrank.domain.rankings.eligibility import is_eligible
+from okrank.domain.text import team_name
 
 _changed = changer(BacklogItem, lambda command: command.item_id)
 
@@ -37,9 +38,8 @@ def create_backlog_item(
         description=description,
         kind=kind,
         actor=actor.subject,
+        team=team_name(command.team),
     )
-    if command.team:
-        item.assign_team(command.team, actor.subject)
     return store.save_new(item)
 
 

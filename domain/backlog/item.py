@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from types import MappingProxyType
-from typing import cast
+from typing import Any, cast
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
@@ -86,15 +86,37 @@ class BacklogItem(Aggregate):
     # snapshots taken before imports existed.
     external_key = ""
     labels: tuple[str, ...] = ()
-    # Set by TeamAssigned; the class default serves items created before teams existed.
+    # Set by Created (version 2) and TeamAssigned; the class default serves snapshots taken
+    # before teams existed.
     team = ""
     # cycle → the last triage decision recorded for it (Triaged). The class default serves items
     # never triaged since Triaged existed: a triage stored as a StatusChanged alone names no cycle.
     triages = cast(Mapping[str, str], MappingProxyType({}))  # not a field: no annotation
     theme_id: UUID | None = None  # set by ThemeSet (domain.themes); as `team`
 
-    @event("Created")
-    def __init__(self, workspace: str, title: str, description: str, kind: str, actor: str) -> None:
+    class Created(Aggregate.Created):
+        """Version 2 carries the item's team; version 1 (stored before items had teams, and
+        before an item created in a team stored one Created instead of Created + TeamAssigned)
+        is read as an item in no team's backlog."""
+
+        class_version = 2
+        workspace: str
+        title: str
+        description: str
+        kind: str
+        actor: str
+        team: str = ""
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["team"] = ""
+
+    @event(Created)
+    def __init__(
+        self, workspace: str, title: str, description: str, kind: str, actor: str, team: str = ""
+    ) -> None:
+        if team:  # else the class default: the state of a teamless item is as it always was
+            self.team = team
         self.workspace = workspace
         self.title = title
         self.description = description
@@ -137,11 +159,6 @@ class BacklogItem(Aggregate):
             self._updated(title=new[0], description=new[1], kind=new[2], actor=actor)
         if new_team != self.team:
             self._team_assigned(team=new_team, actor=actor)
-
-    def assign_team(self, team: str, actor: str) -> None:
-        """The team whose backlog the item is in ('' for none); a new item's first event
-        after Created when it is created with a team."""
-        self._team_assigned(team=team_name(team), actor=actor)
 
     @event("TeamAssigned")
     def _team_assigned(self, team: str, actor: str) -> None:

@@ -22,8 +22,8 @@ def item_created(b: CatalogBatch, e: BacklogItem.Created, pos: int) -> None:
     b.workspaces.remember(e.originator_id, e.workspace)
     b.curs.execute(
         "INSERT INTO backlog_items (id, workspace, seq, title, description, kind, status,"
-        " justification, version, created_at, created_by, updated_at)"
-        " VALUES (%s, %s, %s, %s, %s, %s, 'CANDIDATE', '', %s, %s, %s, %s)",
+        " justification, version, created_at, created_by, updated_at, team)"
+        " VALUES (%s, %s, %s, %s, %s, %s, 'CANDIDATE', '', %s, %s, %s, %s, %s)",
         (
             e.originator_id,
             e.workspace,
@@ -35,6 +35,7 @@ def item_created(b: CatalogBatch, e: BacklogItem.Created, pos: int) -> None:
             e.timestamp,
             e.actor,
             e.timestamp,
+            e.team,
         ),
     )
     recompute_rankings(b, e.workspace, [e.originator_id], cause_of(e, pos))

@@ -103,7 +103,7 @@ def test_work_joins_only_a_shared_theme_or_its_own_teams(app):
     assert refused.value.path == ["themeId"]
     with pytest.raises(ValidationError):
         app.execute(OWNER, SetBacklogItemTheme(i, platform))
-    assert app.repository.get(o).version == 1 and app.repository.get(i).version == 2
+    assert app.repository.get(o).version == 1 and app.repository.get(i).version == 1
 
 
 def test_another_workspaces_theme_or_work_is_not_found(app):
