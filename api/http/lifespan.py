@@ -21,7 +21,7 @@ from okrank.api.database.health import DatabaseHealth
 from okrank.api.exercises import auto_close
 from okrank.api.exercises.auto_close import AutoCloser
 from okrank.api.graphql.context import Services
-from okrank.api.subscriptions.ranking_feed import OKRS, RankingFeed
+from okrank.api.subscriptions.ranking_feed import RankingFeed
 from okrank.api.webhooks import delivery as webhooks
 from okrank.domain.application import OkrankApplication
 from okrank.projections.engine.database_settings import (
@@ -29,6 +29,7 @@ from okrank.projections.engine.database_settings import (
     CONNECT_TIMEOUT_SECONDS,
 )
 from okrank.projections.engine.runner import Projections, event_store_env
+from okrank.projections.rankings.change_stream import OKR_CHANGES
 
 
 async def _decode_jsonb(conn: asyncpg.Connection) -> None:
@@ -85,7 +86,7 @@ def lifespan(
         await progress.start()
         feed = RankingFeed(database_url, health)
         await feed.start()
-        okr_feed = RankingFeed(database_url, health, OKRS)
+        okr_feed = RankingFeed(database_url, health, OKR_CHANGES)
         await okr_feed.start()
         await webhooks.create_tables(pool)
         await idempotency.create_tables(pool)

@@ -29,6 +29,7 @@ from strawberry.extensions import SchemaExtension
 
 from okrank.api.graphql.error_logging import is_fault
 from okrank.api.http.projection_lag import lag_by_view
+from okrank.api.webhooks import delivery as webhooks
 
 log = logging.getLogger("okrank.metrics")
 
@@ -162,16 +163,7 @@ async def _webhook_figures(pool: asyncpg.Pool) -> None:
         WEBHOOK_FAILURES.set(
             await conn.fetchval("SELECT count(*) FROM webhook_attempts WHERE NOT succeeded")
         )
-        try:
-            backlog = await conn.fetchval(
-                "SELECT count(*) FROM webhook_endpoints e JOIN ranking_changes r"
-                " ON r.workspace = e.workspace AND (e.scope IS NULL OR r.scope = e.scope)"
-                " AND (r.position, r.ordinal) > (e.cursor_position, e.cursor_ordinal)"
-                " WHERE e.status = 'ACTIVE'"
-            )
-        except asyncpg.UndefinedTableError:  # no view has run yet
-            backlog = 0
-        WEBHOOK_BACKLOG.set(backlog)
+        WEBHOOK_BACKLOG.set(await webhooks.backlog(conn))
 
 
 async def metrics(request: Request) -> Response:

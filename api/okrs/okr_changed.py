@@ -15,7 +15,7 @@ from okrank.api.commands import rate_limit
 from okrank.api.graphql.ids import encode_cursor, to_global_id
 from okrank.api.subscriptions.follow import follow, objective_scope
 from okrank.projections.catalog import okr_changes
-from okrank.projections.rankings.change_stream import ChangeCursor
+from okrank.projections.rankings.change_stream import OKR_CHANGES, ChangeCursor
 
 OkrChangeKindEnum = strawberry.enum(
     okr_changes.OkrChangeKind,
@@ -102,7 +102,7 @@ class OkrSubscription:
         scope = await objective_scope(ctx, objective_id)
 
         def replay(last: ChangeCursor, limit: int) -> Awaitable[list[Any]]:
-            return okr_changes.workspace_changes_after(ctx.pool, ctx.workspace, scope, last, limit)
+            return OKR_CHANGES.workspace_changes_after(ctx.pool, ctx.workspace, scope, last, limit)
 
         feed = ctx.services.okr_feed
         async with contextlib.aclosing(

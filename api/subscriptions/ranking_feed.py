@@ -1,4 +1,5 @@
-"""Live ranking changes (and, with the OKRS source, OKR changes) for this process's subscribers.
+"""Live ranking changes (and, following the OKR_CHANGES outbox, OKR changes) for this process's
+subscribers.
 
 The catalog projection writes each change to the `ranking_changes` outbox and NOTIFYs
 `okrank_ranking` in the same transaction. This process LISTENs on one connection, reads the new
@@ -18,7 +19,6 @@ import asyncio
 import contextlib
 import logging
 from collections import defaultdict
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
@@ -26,35 +26,19 @@ from uuid import UUID
 import asyncpg
 
 from okrank.api.database.health import DatabaseHealth, is_unavailable
-from okrank.projections.catalog import okr_changes
 from okrank.projections.engine.database_settings import CONNECT_TIMEOUT_SECONDS
-from okrank.projections.rankings import change_stream
-from okrank.projections.rankings.change_stream import BEFORE_ALL, ChangeCursor, cursor_of
-from okrank.projections.rankings.ranking_changes import RANKING_CHANNEL
+from okrank.projections.rankings.change_stream import (
+    BEFORE_ALL,
+    RANKING_CHANGES,
+    ChangeCursor,
+    Outbox,
+    cursor_of,
+)
 
 log = logging.getLogger("okrank.feed")
 
 QUEUE_LIMIT = 1000  # changes a subscriber may lag behind before it is cut off
 FETCH_BATCH = 1000
-
-
-@dataclass(frozen=True)
-class FeedSource:
-    """An outbox a feed follows: its NOTIFY channel, its reads, and the column a subscriber's
-    scope matches."""
-
-    channel: str
-    last_cursor: Callable[[asyncpg.Connection], Awaitable[ChangeCursor | None]]
-    changes_after: Callable[[asyncpg.Connection, ChangeCursor, int], Awaitable[list[Any]]]
-    scope_column: str
-
-
-RANKINGS = FeedSource(
-    RANKING_CHANNEL, change_stream.last_cursor, change_stream.changes_after, "scope"
-)
-OKRS = FeedSource(
-    okr_changes.OKR_CHANNEL, okr_changes.last_cursor, okr_changes.changes_after, "objective_id"
-)
 
 
 class SubscriberOverflow(Exception):
@@ -85,7 +69,7 @@ class Subscriber:
 
 class RankingFeed:
     def __init__(
-        self, database_url: str, health: DatabaseHealth, source: FeedSource = RANKINGS
+        self, database_url: str, health: DatabaseHealth, source: Outbox = RANKING_CHANGES
     ) -> None:
         self.database_url = database_url
         self.source = source

@@ -1,3 +1,3 @@
-"""Webhooks: registering endpoints, which addresses they may reach, and delivering ranking changes
-to them.
+"""Webhooks: registering endpoints, which addresses they may reach, and delivering ranking or OKR
+changes to them.
 """

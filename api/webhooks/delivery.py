@@ -1,6 +1,7 @@
 """Webhooks: registered endpoints, their delivery cursor and attempts (tables), and the worker
-that POSTs ranking changes to them.
+that POSTs the changes of each endpoint's stream (ranking changes or OKR changes) to them.
 
+Every stream is delivered by the same rules, read from its outbox (api.webhooks.streams).
 Delivery is in cursor order per endpoint, in batches of up to 100 changes per POST, signed with
 HMAC-SHA256 over "<timestamp>.<body>" (header `Okrank-Signature: t=<unix>,v1=<hex>`), so a
 receiver can verify the sender and reject replays by age. A failed POST is retried with
@@ -28,12 +29,11 @@ import asyncpg
 import httpx
 
 from okrank.api.graphql.ids import to_global_id
-from okrank.api.subscriptions.change_payload import change_json
 from okrank.api.webhooks.settings import SETTINGS
+from okrank.api.webhooks.streams import DELIVERIES, WebhookStream
 from okrank.api.webhooks.transport import AddressNotAllowed, VettedTransport, failure_reason
 from okrank.projections.engine.repeated_failure import RepeatedFailure
-from okrank.projections.rankings.change_stream import workspace_changes_after
-from okrank.projections.rankings.ranking_changes import RANKING_CHANNEL
+from okrank.projections.rankings.change_stream import Follower
 
 log = logging.getLogger("okrank.webhooks")
 
@@ -51,6 +51,9 @@ DDL = [
         created_by text NOT NULL, cursor_position bigint NOT NULL, cursor_ordinal int NOT NULL,
         failures int NOT NULL DEFAULT 0, next_attempt_at timestamptz NOT NULL,
         last_error text)""",
+    # Endpoints registered before streams existed follow the ranking changes.
+    "ALTER TABLE webhook_endpoints ADD COLUMN IF NOT EXISTS stream text NOT NULL"
+    f" DEFAULT '{WebhookStream.RANKINGS.value}'",
     "CREATE INDEX IF NOT EXISTS webhook_endpoints_ws ON webhook_endpoints (workspace, created_at)",
     """CREATE TABLE IF NOT EXISTS webhook_attempts (
         id bigserial PRIMARY KEY, endpoint_id uuid NOT NULL
@@ -68,6 +71,24 @@ async def create_tables(pool: asyncpg.Pool) -> None:
         await conn.execute("SELECT pg_advisory_xact_lock($1)", LOCK_KEY + 1)
         for ddl in DDL:
             await conn.execute(ddl)
+
+
+async def backlog(reader: asyncpg.Pool | asyncpg.Connection) -> int:
+    """How many changes the active endpoints have still to receive, over every stream."""
+    endpoints = await reader.fetch(
+        "SELECT stream, workspace, scope, cursor_position, cursor_ordinal"
+        " FROM webhook_endpoints WHERE status = 'ACTIVE'"
+    )
+    total = 0
+    for stream, delivery in DELIVERIES.items():
+        followers = [
+            Follower(e["workspace"], e["scope"], (e["cursor_position"], e["cursor_ordinal"]))
+            for e in endpoints
+            if e["stream"] == stream.value
+        ]
+        with contextlib.suppress(asyncpg.UndefinedTableError):  # no view has run yet
+            total += await delivery.outbox.pending(reader, followers)
+    return total
 
 
 def sign(secret: str, timestamp: int, body: bytes) -> str:
@@ -114,7 +135,10 @@ class WebhookDeliverer:
                 try:
                     while not await conn.fetchval("SELECT pg_try_advisory_lock($1)", LOCK_KEY):
                         await asyncio.sleep(1.0)
-                    await conn.add_listener(RANKING_CHANNEL, lambda *_: self._wake.set())
+                    for delivery in DELIVERIES.values():
+                        await conn.add_listener(
+                            delivery.outbox.channel, lambda *_: self._wake.set()
+                        )
                     transport = VettedTransport(SETTINGS.policy)  # no internal targets
                     async with httpx.AsyncClient(
                         timeout=TIMEOUT_SECONDS, transport=transport, trust_env=False
@@ -140,7 +164,9 @@ class WebhookDeliverer:
         await asyncio.gather(*(self._deliver(http, endpoint) for endpoint in due))
 
     async def _deliver(self, http: httpx.AsyncClient, endpoint: Any) -> None:
-        rows = await workspace_changes_after(
+        stream = WebhookStream(endpoint["stream"])
+        delivery = DELIVERIES[stream]
+        rows = await delivery.outbox.workspace_changes_after(
             self.pool,
             endpoint["workspace"],
             endpoint["scope"],
@@ -149,9 +175,13 @@ class WebhookDeliverer:
         )
         if not rows:
             return
-        changes = [change_json(r) for r in rows]
+        changes = [delivery.change_json(r) for r in rows]
         body = json.dumps(
-            {"webhookId": to_global_id("Webhook", endpoint["id"]), "changes": changes}
+            {
+                "webhookId": to_global_id("Webhook", endpoint["id"]),
+                "stream": stream.value,
+                "changes": changes,
+            }
         ).encode()
         started = time.monotonic()
         status: int | None = None

@@ -21,6 +21,7 @@ from okrank.api.graphql.errors import (
 from okrank.api.graphql.ids import encode_cursor, to_global_id, uuid_of
 from okrank.api.graphql.pagination import after_key
 from okrank.api.webhooks.settings import SETTINGS
+from okrank.api.webhooks.streams import DELIVERIES, WebhookStream
 from okrank.api.webhooks.transport import shown_error
 from okrank.api.webhooks.url import secret_problem, url_problem
 from okrank.domain import errors
@@ -57,12 +58,13 @@ class WebhookAttemptConnection:
     has_next_page: bool = strawberry.field(description="Older attempts follow.")
 
 
-@strawberry.type(description="An endpoint that receives ranking changes by HTTP POST.")
+@strawberry.type(description="An endpoint that receives the changes of one stream by HTTP POST.")
 class Webhook:
     id: strawberry.ID = strawberry.field(description="Global ID.")
     url: str = strawberry.field(description="Where changes are POSTed.")
+    stream: WebhookStream = strawberry.field(description="Which changes it receives.")
     objective_id: strawberry.ID | None = strawberry.field(
-        description="Only this objective's ranking changes; null: every change in the workspace."
+        description="Only this objective's changes; null: every change in the workspace."
     )
     status: WebhookStatus = strawberry.field(description="ACTIVE or PAUSED.")
     consecutive_failures: int = strawberry.field(description="Failed POSTs since the last success.")
@@ -83,6 +85,7 @@ class Webhook:
         return cls(
             id=strawberry.ID(to_global_id("Webhook", r["id"])),
             url=r["url"],
+            stream=WebhookStream(r["stream"]),
             objective_id=to_global_id("Objective", r["scope"]) if r["scope"] else None,
             status=WebhookStatus(r["status"]),
             consecutive_failures=r["failures"],
@@ -137,12 +140,16 @@ class WebhookSuccess:
 WebhookPayload = payload("WebhookPayload", "The endpoint, or why nothing changed.", WebhookSuccess)
 
 
-@strawberry.input(description="A new endpoint for ranking changes.")
+@strawberry.input(description="A new endpoint for the changes of one stream.")
 class RegisterWebhookInput:
     url: str = strawberry.field(
         description="http(s) URL that accepts POSTed JSON (at most 2,000 characters, no "
         "credentials); its host must be public: loopback, private, link-local and reserved "
         "addresses and local names are refused, here and at every delivery."
+    )
+    stream: WebhookStream = strawberry.field(
+        default=WebhookStream.RANKINGS,
+        description="Which changes it receives: RANKINGS (the default) or OKRS.",
     )
     objective_id: strawberry.ID | None = strawberry.field(
         default=None, description="Only this objective's changes."
@@ -209,18 +216,20 @@ async def _register(info: Info, input: RegisterWebhookInput) -> CommandResult:
             raise errors.ValidationError("objectiveId", "objectiveId is not an Objective ID")
         if await ctx.loaders.objective.load(scope) is None:
             raise errors.NotFoundError("Objective", str(scope))
+    position, ordinal = await DELIVERIES[input.stream].outbox.start_cursor(ctx.pool)
     row = await ctx.pool.fetchrow(
         "INSERT INTO webhook_endpoints (id, workspace, url, secret, scope, status,"
-        " created_at, created_by, cursor_position, cursor_ordinal, next_attempt_at)"
-        " SELECT $1, $2, $3, $4, $5, 'ACTIVE', now(), $6, coalesce(max(position), 0),"
-        "  coalesce(max(ordinal) FILTER (WHERE position = (SELECT max(position)"
-        "   FROM ranking_changes)), -1), now() FROM ranking_changes RETURNING *",
+        " created_at, created_by, cursor_position, cursor_ordinal, next_attempt_at, stream)"
+        " VALUES ($1, $2, $3, $4, $5, 'ACTIVE', now(), $6, $7, $8, now(), $9) RETURNING *",
         uuid.uuid4(),
         ctx.workspace,
         input.url,
         secret,
         scope,
         ctx.principal.subject,
+        position,
+        ordinal,
+        input.stream.value,
     )
     return _changed(row)
 
@@ -254,7 +263,9 @@ class WebhookQueries:
 
 @strawberry.type
 class WebhookMutations:
-    @strawberry.mutation(description="Register an endpoint; it receives changes from now on.")
+    @strawberry.mutation(
+        description="Register an endpoint; it receives its stream's changes from now on."
+    )
     async def register_webhook(self, info: Info, input: RegisterWebhookInput) -> WebhookPayload:
         return await run_in_loop(info, lambda: _register(info, input), _registered)
 

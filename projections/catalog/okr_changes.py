@@ -5,7 +5,8 @@ applies the event.
 Like the ranking-change outbox (okrank.projections.rankings.ranking_changes), each change is
 keyed by (event position, ordinal), the `okrChanged` subscription's cursor, and the view
 NOTIFYs OKR_CHANNEL with it. A rebuild keeps the outbox (it records what was published when the
-events were new) and writes nothing to it. The reads (asyncpg, the API's) are here too.
+events were new) and writes nothing to it. Its reads are in
+okrank.projections.rankings.change_stream (OKR_CHANGES).
 """
 
 from __future__ import annotations
@@ -14,8 +15,6 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 from uuid import UUID
-
-import asyncpg
 
 from okrank.projections.catalog.batch import CatalogBatch
 
@@ -102,38 +101,3 @@ def record(b: CatalogBatch, workspace: str, e: Any, pos: int, changes: list[OkrC
             ),
         )
     b.curs.execute("SELECT pg_notify(%s, %s)", (OKR_CHANNEL, str(pos)))
-
-
-# --- reads (asyncpg): the live feed, a subscriber resuming from its cursor ---
-
-Cursor = tuple[int, int]
-Reader = asyncpg.Pool | asyncpg.Connection
-SELECT = f"SELECT {COLUMNS} FROM okr_changes"
-
-
-async def last_cursor(reader: Reader) -> Cursor | None:
-    row = await reader.fetchrow(
-        "SELECT position, ordinal FROM okr_changes ORDER BY position DESC, ordinal DESC LIMIT 1"
-    )
-    return (row["position"], row["ordinal"]) if row else None
-
-
-async def changes_after(reader: Reader, after: Cursor, limit: int) -> list[Any]:
-    return await reader.fetch(
-        f"{SELECT} WHERE (position, ordinal) > ($1, $2) ORDER BY position, ordinal LIMIT $3",
-        *after,
-        limit,
-    )
-
-
-async def workspace_changes_after(
-    reader: Reader, workspace: str, objective_id: UUID | None, after: Cursor, limit: int
-) -> list[Any]:
-    return await reader.fetch(
-        f"{SELECT} WHERE workspace = $1 AND ($2::uuid IS NULL OR objective_id = $2)"
-        " AND (position, ordinal) > ($3, $4) ORDER BY position, ordinal LIMIT $5",
-        workspace,
-        objective_id,
-        *after,
-        limit,
-    )

@@ -153,7 +153,7 @@ def test_an_exercise_ranking_change_is_posted_as_the_subscription_shows_it():
     from uuid import uuid4
 
     from okrank.api.graphql.ids import to_global_id
-    from okrank.api.webhooks.delivery import change_json
+    from okrank.api.subscriptions.change_payload import change_json
 
     exercise, objective, item = uuid4(), uuid4(), uuid4()
     row = {
