@@ -108,8 +108,10 @@ CAPABILITIES: dict[str, Permission] = {
     SEE_EXERCISE_RECORDS: Permission(OWNERS | {Role.AUDITOR}),
     SEE_INDIVIDUAL_ANSWERS: Permission(OWNERS),
     READ_AUDIT_TRAIL: Permission(AUDITORS),
-    LIST_WEBHOOKS: MANAGE_WEBHOOKS,
-    LIST_SERVICE_TOKENS: MANAGE_SERVICE_TOKENS,
+    # An auditor reads everything of its workspace, these lists too (never a secret: neither
+    # list holds one); only admins change them.
+    LIST_WEBHOOKS: Permission(AUDITORS),
+    LIST_SERVICE_TOKENS: Permission(AUDITORS),
     GRANT_ANY_ROLE: Permission(ADMINS),
     OVERRIDE_ELIGIBILITY: Permission(
         OWNERS, "only an ADMIN or PRODUCT_OWNER overrides eligibility"

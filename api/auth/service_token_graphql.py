@@ -105,7 +105,7 @@ def _changed(row: Any) -> CommandResult:
 @strawberry.type
 class ServiceTokenQueries:
     @strawberry.field(
-        description="The workspace's service tokens, revoked ones included (ADMIN only; "
+        description="The workspace's service tokens, revoked ones included (ADMIN and AUDITOR; "
         "never the secret)."
     )
     async def service_tokens(self, info: Info) -> list[ServiceToken]:

@@ -250,7 +250,9 @@ async def _registered(ctx: Any, result: CommandResult) -> WebhookSuccess | NotFo
 
 @strawberry.type
 class WebhookQueries:
-    @strawberry.field(description="The workspace's webhook endpoints (ADMIN only).")
+    @strawberry.field(
+        description="The workspace's webhook endpoints (ADMIN and AUDITOR; never the secret)."
+    )
     async def webhooks(self, info: Info) -> list[Webhook]:
         if not allows(info.context.principal, LIST_WEBHOOKS):
             return []

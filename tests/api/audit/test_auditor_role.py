@@ -21,6 +21,7 @@ from okrank.api.auth import Role
 from okrank.api.graphql.schema import schema
 from tests.support.builders import item, objective
 from tests.support.exercises import closed_moscow, open_, setup, stakeholders, vote
+from tests.support.webhooks import Receiver
 
 SCALARS = {
     "String": "audited",
@@ -120,6 +121,32 @@ def test_an_auditor_reads_everything_of_its_workspace_but_no_individual_ballot(g
             body = client.post(query, {"e": ex["id"]}).json()
             assert [e["extensions"]["code"] for e in body["errors"]] == ["FORBIDDEN"], body
     assert auditor.execute("{ viewer { roles } }")["viewer"]["roles"] == ["AUDITOR"]
+
+
+LISTS = "{ webhooks { id url stream status } serviceTokens { id name roles revokedAt } }"
+
+
+def test_an_auditor_lists_the_workspaces_webhooks_and_service_tokens_never_a_secret(
+    gql, client_factory
+):
+    receiver = Receiver()  # on loopback
+    try:
+        hook = {"url": receiver.url, "stream": "OKRS"}
+        registered = gql.mutate("registerWebhook", hook, "... on WebhookSuccess { secret }")
+        assert registered["secret"]  # returned once, to the admin who registers it
+        made = gql.mutate("createServiceToken", {"name": "ci", "roles": ["MEMBER"]}, "__typename")
+        assert made["__typename"] == "ServiceTokenSuccess", made
+        auditor = client_factory(gql.workspace, "audrey", (Role.AUDITOR,))
+        seen = auditor.execute(LISTS)
+        assert seen == gql.execute(LISTS)  # what the ADMIN sees
+        assert [w["stream"] for w in seen["webhooks"]] == ["OKRS"]
+        assert [t["name"] for t in seen["serviceTokens"]] == ["ci"]
+        member = client_factory(gql.workspace, "mia", (Role.MEMBER,))
+        assert member.execute(LISTS) == {"webhooks": [], "serviceTokens": []}
+        refused = auditor.mutate("registerWebhook", hook, "__typename")
+        assert refused["__typename"] == "PermissionDeniedError"
+    finally:
+        receiver.close()
 
 
 def test_an_auditor_sees_nothing_of_another_workspace(gql, client_factory):
