@@ -35,21 +35,24 @@ class HealthQueries:
         first: int = 50,
         after: str | None = None,
     ) -> HealthMetricConnection:
-        limit = page_size(first)
-        rows = await reads.metrics_page(
-            info.context.pool,
-            info.context.workspace,
-            text_argument("team", team),
-            include_archived,
-            after_key(after) or 0,
-            limit + 1,
+        return await metrics_connection(
+            info, text_argument("team", team), include_archived, first, after
         )
-        return connection(
-            HealthMetricConnection,
-            HealthMetricEdge,
-            HealthMetric.from_row,
-            "seq",
-            rows,
-            limit,
-            after,
-        )
+
+
+async def metrics_connection(
+    info: Info, team: str | None, include_archived: bool, first: int, after: str | None
+) -> HealthMetricConnection:
+    """A page of the workspace's health metrics (of one team, if `team`), oldest first."""
+    limit = page_size(first)
+    rows = await reads.metrics_page(
+        info.context.pool,
+        info.context.workspace,
+        team,
+        include_archived,
+        after_key(after) or 0,
+        limit + 1,
+    )
+    return connection(
+        HealthMetricConnection, HealthMetricEdge, HealthMetric.from_row, "seq", rows, limit, after
+    )

@@ -7,6 +7,8 @@ from typing import Any
 import strawberry
 from strawberry.types import Info
 
+from okrank.api.health.queries import metrics_connection
+from okrank.api.health.types import HealthMetricConnection
 from okrank.api.okrs import reads
 from okrank.api.okrs.hygiene import OkrWarning, team_warnings
 from okrank.api.okrs.types import GRADE_MEANING, Objective, key_result_grade
@@ -45,6 +47,15 @@ class Team:
             OkrWarning.of(w)
             for w in await team_warnings(info.context.loaders, self.name, self.cycle)
         ]
+
+    @strawberry.field(
+        description="The team's health metrics (archived ones left out), oldest first: the "
+        "signals kept in sight beside its OKRs."
+    )
+    async def health_metrics(
+        self, info: Info, first: int = 50, after: str | None = None
+    ) -> HealthMetricConnection:
+        return await metrics_connection(info, self.name, False, first, after)
 
 
 async def load_team(info: Info, name: str, cycle: str) -> Team:

@@ -137,3 +137,13 @@ def test_an_archived_metric_leaves_the_default_list(gql):
     assert listed(gql) == [] and len(listed(gql, archived=True)) == 1
     again = gql.mutate("recordHealthMetric", {"healthMetricId": m["id"], "value": 99.9}, "")
     assert again["__typename"] == "ConflictError"
+
+
+def test_a_teams_metrics_are_listed_beside_its_okrs(gql):
+    create(gql)
+    create(gql, name="p95 latency", team="Platform", unit="ms", thresholds=None)
+    objective(gql, "Grow activation")
+    query = """{ team(name: "Growth", cycle: "2026-Q3") {
+        objectives { title } healthMetrics { edges { node { name status } } } } }"""
+    team = gql.execute(query)["team"]
+    assert [e["node"]["name"] for e in team["healthMetrics"]["edges"]] == ["Uptime"]
