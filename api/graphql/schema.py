@@ -47,7 +47,7 @@ from okrank.api.http.unavailable import MaskErrorsExceptOutage
 from okrank.api.okrs.mutations import ObjectiveMutations
 from okrank.api.okrs.okr_changed import OkrSubscription
 from okrank.api.okrs.queries import OkrQueries
-from okrank.api.okrs.types import load_objective
+from okrank.api.okrs.types import key_result_node, load_objective
 from okrank.api.plan.queries import PlanQueries
 from okrank.api.rankings.mutations import RankingMutations
 from okrank.api.rankings.queries import RankingQueries
@@ -63,6 +63,7 @@ from okrank.api.webhooks.graphql import WebhookMutations, WebhookQueries
 # Each node type's loader, by the type name in its global ID (what `node(id:)` can fetch).
 NODE_LOADERS = {
     "Objective": load_objective,
+    "KeyResult": key_result_node,
     "BacklogItem": load_backlog_item,
     "Exercise": exercise_node,
     "Sprint": load_sprint,

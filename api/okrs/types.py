@@ -13,6 +13,7 @@ from okrank.api.audit.history import history_field
 from okrank.api.graphql.ids import to_global_id
 from okrank.api.graphql.node import Node, load_node
 from okrank.api.graphql.pagination import connection_types
+from okrank.api.okrs import reads
 from okrank.api.okrs.check_ins import CheckInConnection, check_ins_connection
 from okrank.api.okrs.hygiene import OkrWarning, objective_warnings
 from okrank.domain.okrs.grading import grade, mean_grade, progress
@@ -114,6 +115,13 @@ async def load_key_result(
     rows = await (loaders or info.context.loaders).key_results.load(objective_id)
     match = next((r for r in rows if r["id"] == key_result_id), None)
     return KeyResult.from_row(match) if match else None
+
+
+async def key_result_node(info: Info, key_result_id: UUID) -> KeyResult | None:
+    """A key result of the caller's workspace by its own ID (`node(id:)`), or None."""
+    ctx = info.context
+    objective_id = await reads.objective_of_key_result(ctx.pool, ctx.workspace, key_result_id)
+    return await load_key_result(info, objective_id, key_result_id)
 
 
 @strawberry.type(description="A qualitative, time-bound goal of a team or the company.")
