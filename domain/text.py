@@ -61,6 +61,12 @@ def optional_text(path: str, value: str | None, max_length: int) -> str:
 
 
 TEAM_MAX = 100  # a team's name, as objectives, items and sprints carry it
+REASON_MAX = 2_000  # every "why" a command records: reasons, justifications, overrides
+
+
+def require_reason(reason: str | None, path: str = "reason") -> str:
+    """A reason that must be given (1 to REASON_MAX characters, storable)."""
+    return require_text(path, reason or "", REASON_MAX)
 
 
 def team_name(value: str | None, path: str = "team") -> str:

@@ -25,11 +25,10 @@ from okrank.domain.rankings.scoring import (
     wsjf_score,
 )
 from okrank.domain.snapshots import StateSnapshot
-from okrank.domain.text import optional_text, require_text, team_name
+from okrank.domain.text import REASON_MAX, optional_text, require_reason, require_text, team_name
 
 TITLE_MAX = 200
 DESCRIPTION_MAX = 10_000
-REASON_MAX = 2_000
 
 
 class ItemKind(StrEnum):
@@ -74,10 +73,6 @@ class Tag:
     objective_id: UUID
     key_result_id: UUID | None
     tier: Tier
-
-
-def require_reason(reason: str) -> str:
-    return require_text("reason", reason, REASON_MAX)
 
 
 class BacklogItem(Aggregate):

@@ -25,7 +25,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from uuid import UUID
 
-from okrank.domain.backlog.item import BacklogItem, require_reason
+from okrank.domain.backlog.item import BacklogItem
 from okrank.domain.csv_import import CsvImportError, CsvRowError, parse_rows
 from okrank.domain.errors import ValidationError
 from okrank.domain.rankings.scoring import (
@@ -35,7 +35,7 @@ from okrank.domain.rankings.scoring import (
     validate_rice,
     validate_wsjf,
 )
-from okrank.domain.text import require_text
+from okrank.domain.text import require_reason, require_text
 
 MAX_ROWS = 20_000
 KEY_MAX = 100

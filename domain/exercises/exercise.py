@@ -18,11 +18,10 @@ from eventsourcing.domain import Aggregate, event
 
 from okrank.domain.bounds import PRICE_MAX, bounded
 from okrank.domain.errors import ConflictError, ValidationError
-from okrank.domain.text import optional_text, require_text
+from okrank.domain.text import REASON_MAX, optional_text, require_text
 
 MAX_CANDIDATES = 100
 MAX_PARTICIPANTS = 5_000
-REASON_MAX = 2_000
 
 
 class ExerciseMethod(StrEnum):

@@ -12,7 +12,7 @@ from okrank.domain.health.commands import (
 from okrank.domain.health.metric import HealthMetric
 from okrank.domain.health.traffic_light import validated_thresholds
 from okrank.domain.okrs.objective import Objective
-from okrank.domain.text import optional_text, require_text, team_name
+from okrank.domain.text import optional_text, require_reason, require_text, team_name
 
 NAME_MAX = 200
 UNIT_MAX = 40
@@ -65,7 +65,7 @@ def record_health_metric(
 def archive_health_metric(
     store: Aggregates, actor: Actor, command: ArchiveHealthMetric
 ) -> CommandResult:
-    reason = require_text("reason", command.reason, 2_000)
+    reason = require_reason(command.reason)
     return _changed(store, actor, command, lambda m: m.archive(reason, actor.subject))
 
 

@@ -18,10 +18,9 @@ from okrank.domain.sprints.commands import (
 )
 from okrank.domain.sprints.sprint import GOAL_MAX, Sprint, sprint_dates
 from okrank.domain.sprints.team_calendar import TeamCalendar, team_calendar_id
-from okrank.domain.text import optional_text, require_text, team_name
+from okrank.domain.text import REASON_MAX, optional_text, require_text, team_name
 
 CREATE_RETRIES = 8
-REASON_MAX = 2_000
 # Who may override is decided by the caller (the API's role table refuses first); the roles
 # here only name them in the refusal a caller without that decision gets.
 OVERRIDERS = ("ADMIN", "PRODUCT_OWNER")

@@ -7,11 +7,10 @@ from enum import StrEnum
 from eventsourcing.domain import Aggregate, event
 
 from okrank.domain.errors import ValidationError
-from okrank.domain.text import optional_text, require_text
+from okrank.domain.text import REASON_MAX, optional_text, require_text
 
 NAME_MAX = 200
 DESCRIPTION_MAX = 10_000
-REASON_MAX = 2_000
 
 
 class Horizon(StrEnum):

@@ -8,7 +8,7 @@ from eventsourcing.persistence import IntegrityError
 
 from okrank.domain.commands import Actor, Aggregates, CommandResult, Handlers
 from okrank.domain.errors import ConflictError
-from okrank.domain.text import require_text
+from okrank.domain.text import require_reason
 from okrank.domain.workspaces.commands import (
     RecalibrateMultipliers,
     SetCheckInInterval,
@@ -20,7 +20,7 @@ from okrank.domain.workspaces.workspace import Workspace, workspace_id
 def recalibrate_multipliers(
     store: Aggregates, actor: Actor, command: RecalibrateMultipliers
 ) -> CommandResult:
-    reason = require_text("reason", command.reason, 2_000)
+    reason = require_reason(command.reason)
     return change_workspace(
         store,
         actor,
@@ -43,7 +43,7 @@ def set_check_in_interval(
 def set_zombie_thresholds(
     store: Aggregates, actor: Actor, command: SetZombieThresholds
 ) -> CommandResult:
-    reason = require_text("reason", command.reason, 2_000)
+    reason = require_reason(command.reason)
     return change_workspace(
         store,
         actor,
