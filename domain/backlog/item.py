@@ -148,12 +148,17 @@ class BacklogItem(Aggregate):
             self.kind.value if kind is None else kind,
         )
         new_team = self.team if team is None else team_name(team)
-        if new == (self.title, self.description, self.kind.value) and new_team == self.team:
+        fields_change = new != (self.title, self.description, self.kind.value)
+        if not fields_change and new_team == self.team:
             raise ValidationError("input", "nothing to change")
-        if new != (self.title, self.description, self.kind.value):
+        if fields_change:
             self._updated(title=new[0], description=new[1], kind=new[2], actor=actor)
         if new_team != self.team:
             self._team_assigned(team=new_team, actor=actor)
+
+    def assign_team(self, team: str, actor: str) -> None:
+        """Move the item to this team's backlog ('' for none)."""
+        self._team_assigned(team=team_name(team), actor=actor)
 
     @event("TeamAssigned")
     def _team_assigned(self, team: str, actor: str) -> None:
