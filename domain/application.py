@@ -34,6 +34,7 @@ from okrank.domain.health import handlers as health_handlers
 from okrank.domain.okrs import commands as okrs
 from okrank.domain.okrs import handlers as okr_handlers
 from okrank.domain.okrs.objective import Objective
+from okrank.domain.reviews import handlers as review_handlers
 from okrank.domain.sprints import commands as sprints
 from okrank.domain.sprints import handlers as sprint_handlers
 from okrank.domain.sprints.sprint import Sprint
@@ -61,6 +62,7 @@ HANDLERS: dict[type[Command], Handler] = {
     **health_handlers.HANDLERS,
     **theme_handlers.HANDLERS,
     **briefing_handlers.HANDLERS,
+    **review_handlers.HANDLERS,
 }
 __all__ = ["Actor", "CommandResult", "OkrankApplication"]
 

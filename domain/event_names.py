@@ -27,6 +27,7 @@ from okrank.domain.exercises.exercise import Exercise
 from okrank.domain.health.metric import HealthMetric
 from okrank.domain.okrs.objective import KeyResult, Objective, ObjectiveLevel, ObjectiveStatus
 from okrank.domain.rankings.scoring import RiceInputs, Tier, WsjfInputs
+from okrank.domain.reviews.review import QuarterlyReview, ReviewPhase
 from okrank.domain.snapshots import StateSnapshot
 from okrank.domain.sprints.sprint import Sprint, SprintStatus
 from okrank.domain.sprints.team_calendar import TeamCalendar
@@ -44,6 +45,7 @@ STORED_NAMES: dict[str, type] = {
     "domain.health_metric:HealthMetric": HealthMetric,
     "domain.theme:Theme": Theme,
     "domain.mission_briefing:MissionBriefing": MissionBriefing,
+    "domain.quarterly_review:QuarterlyReview": QuarterlyReview,
     # Workspace events
     "domain.workspace:Workspace.Created": Workspace.Created,
     "domain.workspace:Workspace.MultipliersRecalibrated": Workspace.MultipliersRecalibrated,
@@ -104,6 +106,13 @@ STORED_NAMES: dict[str, type] = {
     # Mission briefing events
     "domain.mission_briefing:MissionBriefing.Created": MissionBriefing.Created,
     "domain.mission_briefing:MissionBriefing.Edited": MissionBriefing.Edited,
+    # Quarterly review events
+    "domain.quarterly_review:QuarterlyReview.Created": QuarterlyReview.Created,
+    "domain.quarterly_review:QuarterlyReview.OutcomesAudited": QuarterlyReview.OutcomesAudited,
+    "domain.quarterly_review:QuarterlyReview.VerdictRecorded": QuarterlyReview.VerdictRecorded,
+    "domain.quarterly_review:QuarterlyReview.BacklogReset": QuarterlyReview.BacklogReset,
+    "domain.quarterly_review:QuarterlyReview.ItemRegroomed": QuarterlyReview.ItemRegroomed,
+    "domain.quarterly_review:QuarterlyReview.Completed": QuarterlyReview.Completed,
     # Snapshots and the values inside their state (domain.snapshots markers)
     "domain.snapshots:StateSnapshot": StateSnapshot,
     "domain.backlog_item:ItemKind": ItemKind,
@@ -116,6 +125,7 @@ STORED_NAMES: dict[str, type] = {
     "domain.scoring:Tier": Tier,
     "domain.scoring:WsjfInputs": WsjfInputs,
     "domain.sprint:SprintStatus": SprintStatus,
+    "domain.quarterly_review:ReviewPhase": ReviewPhase,
 }
 
 

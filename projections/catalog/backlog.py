@@ -128,8 +128,11 @@ def item_justified(b: CatalogBatch, e: BacklogItem.JustifiedNonStrategic, pos: i
 
 
 def item_status_changed(b: CatalogBatch, e: BacklogItem.StatusChanged, pos: int) -> None:
+    # done_at: when the item last became DONE (the quarterly review's "done in the cycle").
     b.curs.execute(
-        "UPDATE backlog_items SET status = %s WHERE id = %s", (e.status, e.originator_id)
+        "UPDATE backlog_items SET status = %s,"
+        " done_at = CASE WHEN %s = 'DONE' THEN %s::timestamptz END WHERE id = %s",
+        (e.status, e.status, e.timestamp, e.originator_id),
     )
     _rerank(b, e, pos)
 

@@ -65,4 +65,9 @@ INDEXES = [
     # The team whose backlog the item is in (BacklogItem.TeamAssigned), added after the table.
     "ALTER TABLE backlog_items ADD COLUMN IF NOT EXISTS team text NOT NULL DEFAULT ''",
     "CREATE INDEX IF NOT EXISTS backlog_items_ws_team ON backlog_items (workspace, team, seq)",
+    # When the item last became DONE (NULL unless DONE): the quarterly review's items done in a
+    # cycle (domain.reviews), added after the table.
+    "ALTER TABLE backlog_items ADD COLUMN IF NOT EXISTS done_at timestamptz",
+    "CREATE INDEX IF NOT EXISTS backlog_items_done ON backlog_items (workspace, done_at)"
+    " WHERE done_at IS NOT NULL",
 ]

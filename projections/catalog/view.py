@@ -18,6 +18,8 @@ from okrank.projections.catalog import (
     exercises,
     okr_changes,
     okrs,
+    review_tables,
+    reviews,
     sprint_tables,
     sprints,
     strategy_versions,
@@ -44,12 +46,14 @@ class CatalogView(ReadModelView):
         "ranking_changes": CHANGE_TABLE,
         "okr_changes": okr_changes.TABLE,
         **sprint_tables.TABLES,
+        **review_tables.TABLES,
     }
     indexes = (
         INDEXES
         + check_ins.INDEXES
         + okr_changes.INDEXES
         + sprint_tables.INDEXES
+        + review_tables.INDEXES
         + exercise_tables.INDEXES
         + CHANGE_INDEXES
     )
@@ -62,6 +66,7 @@ class CatalogView(ReadModelView):
         **exercises.HANDLERS,
         **sprints.HANDLERS,
         **strategy_versions.HANDLERS,
+        **reviews.HANDLERS,
     }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

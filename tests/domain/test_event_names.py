@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
+from uuid import uuid4
 
 from eventsourcing.domain import Aggregate, CanMutateAggregate, DomainEvent
 
@@ -15,6 +16,13 @@ from okrank.domain.backlog.commands import CreateBacklogItem, UpdateBacklogItem
 from okrank.domain.briefings.briefing import BriefingContent
 from okrank.domain.event_names import STORED_NAMES
 from okrank.domain.exercises.exercise import ExerciseMethod
+from okrank.domain.reviews.commands import (
+    CompleteReview,
+    RecordReviewVerdict,
+    StartQuarterlyReview,
+)
+from okrank.domain.reviews.outcomes import DoneItem, audit_outcomes
+from okrank.domain.reviews.review import ItemVerdict, RegroomAction
 from okrank.domain.snapshots import StateSnapshot
 from okrank.domain.sprints.zombies import ZombieThresholds
 from okrank.domain.themes.theme import Horizon
@@ -67,6 +75,7 @@ def test_every_aggregate_and_event_the_domain_can_emit_has_its_own_registered_na
         "HealthMetric",
         "Theme",
         "MissionBriefing",
+        "QuarterlyReview",
     }
     events = domain_event_classes()
     assert StateSnapshot in events and aggregates[0].Created in events
@@ -115,6 +124,7 @@ def events_added_since_the_old_store(app: OkrankApplication) -> None:
     app.close_sprint(OWNER, sprint.aggregate_id)
     app.set_zombie_thresholds(OWNER, ZombieThresholds(4, 2), "two-week sprints")
     strategy_events(app, item)
+    review_events(app)
 
 
 def strategy_events(app: OkrankApplication, item: Any) -> None:
@@ -132,6 +142,21 @@ def strategy_events(app: OkrankApplication, item: Any) -> None:
     briefing = BriefingContent("context", "", "", (), (), ())
     app.edit_mission_briefing(OWNER, "BacklogItem", item, briefing)
     app.edit_mission_briefing(OWNER, "BacklogItem", item, replace(briefing, my_intent="mine"))
+
+
+def review_events(app: OkrankApplication) -> None:
+    """A quarterly review through every phase (the reset and re-grooming recorded directly)."""
+    end = datetime(2026, 10, 1, tzinfo=UTC)
+    done = [DoneItem(uuid4(), "Shipped", end - timedelta(days=9), 1.0, ())]
+    audit = audit_outcomes(done, [], [], end, timedelta(0), end + timedelta(days=1))
+    ident = app.execute(OWNER, StartQuarterlyReview("T", "2026-Q3", 0, audit)).aggregate_id
+    app.execute(OWNER, RecordReviewVerdict(ident, done[0].item_id, ItemVerdict.UNCLEAR))
+    review = app.repository.get(ident)
+    left = uuid4()
+    review.reset_backlog("2026-Q4", [], [], {}, [left], "new quarter", OWNER.subject)
+    review.regroom(left, RegroomAction.ARCHIVED, None, None, OWNER.subject)
+    app.save(review)
+    app.execute(OWNER, CompleteReview(ident))
 
 
 def test_newly_written_events_and_snapshots_are_stored_under_their_registered_names():

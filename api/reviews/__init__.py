@@ -1,0 +1,1 @@
+"""The quarterly review through GraphQL (domain.reviews)."""

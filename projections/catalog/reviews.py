@@ -1,0 +1,107 @@
+"""Catalog handlers of quarterly review events (domain.reviews.review)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from psycopg.types.json import Jsonb
+
+from okrank.domain.reviews.review import QuarterlyReview, ReviewPhase
+from okrank.projections.catalog.batch import CatalogBatch
+
+
+def review_started(b: CatalogBatch, e: QuarterlyReview.Created, pos: int) -> None:
+    b.curs.execute(
+        "INSERT INTO quarterly_reviews VALUES (%s, %s, %s, %s, %s, %s, %s, NULL, false, NULL,"
+        " NULL, '', '', NULL, %s, %s, %s, %s)",
+        (
+            e.originator_id,
+            e.workspace,
+            pos,
+            e.team,
+            e.cycle,
+            e.lag_days,
+            ReviewPhase.AUDITING.value,
+            e.originator_version,
+            e.timestamp,
+            e.actor,
+            e.timestamp,
+        ),
+    )
+
+
+def touch_review(b: CatalogBatch, e: Any, sets: str = "", values: tuple[Any, ...] = ()) -> str:
+    """The event's version and time on the review's row (and `sets`); its workspace."""
+    return b.curs.execute(
+        f"UPDATE quarterly_reviews SET version = %s, updated_at = %s{sets} WHERE id = %s"
+        " RETURNING workspace",
+        (e.originator_version, e.timestamp, *values, e.originator_id),
+    ).fetchone()["workspace"]
+
+
+def outcomes_audited(b: CatalogBatch, e: QuarterlyReview.OutcomesAudited, pos: int) -> None:
+    touch_review(
+        b,
+        e,
+        ", audit = %s, audit_final = %s, audited_at = %s",
+        (Jsonb(e.audit), e.final, e.timestamp),
+    )
+
+
+def verdict_recorded(b: CatalogBatch, e: QuarterlyReview.VerdictRecorded, pos: int) -> None:
+    workspace = touch_review(b, e)
+    b.curs.execute(
+        "INSERT INTO review_verdicts VALUES (%s, %s, %s, %s, %s, %s, %s)"
+        " ON CONFLICT (review_id, item_id) DO UPDATE SET verdict = EXCLUDED.verdict,"
+        " note = EXCLUDED.note, recorded_at = EXCLUDED.recorded_at,"
+        " recorded_by = EXCLUDED.recorded_by",
+        (e.originator_id, e.item_id, workspace, e.verdict, e.note, e.timestamp, e.actor),
+    )
+
+
+def backlog_reset(b: CatalogBatch, e: QuarterlyReview.BacklogReset, pos: int) -> None:
+    workspace = touch_review(
+        b,
+        e,
+        ", phase = %s, next_cycle = %s, reset_reason = %s",
+        (ReviewPhase.REGROOMING.value, e.next_cycle, e.reason),
+    )
+    rows = [(i, "ARCHIVED", None) for i in e.archived_item_ids]
+    rows += [(i, "SEED", o) for o, i in e.seed_item_ids.items()]
+    rows += [(i, "REMAINING", None) for i in e.remaining_item_ids]
+    b.curs.executemany(
+        "INSERT INTO review_items VALUES (%s, %s, %s, %s, %s, NULL, %s, NULL, NULL, NULL)",
+        [
+            (e.originator_id, item, workspace, n, role, objective)
+            for n, (item, role, objective) in enumerate(rows)
+        ],
+    )
+
+
+def item_regroomed(b: CatalogBatch, e: QuarterlyReview.ItemRegroomed, pos: int) -> None:
+    touch_review(b, e)
+    b.curs.execute(
+        "UPDATE review_items SET action = %s, objective_id = %s, tier = %s, handled_at = %s,"
+        " handled_by = %s WHERE review_id = %s AND item_id = %s",
+        (e.action, e.objective_id, e.tier, e.timestamp, e.actor, e.originator_id, e.item_id),
+    )
+
+
+def review_completed(b: CatalogBatch, e: QuarterlyReview.Completed, pos: int) -> None:
+    touch_review(
+        b,
+        e,
+        ", phase = %s, close_reason = %s, completed_at = %s",
+        (ReviewPhase.COMPLETED.value, e.reason, e.timestamp),
+    )
+
+
+HANDLERS: dict[type, Callable[[CatalogBatch, Any, int], None]] = {
+    QuarterlyReview.Created: review_started,
+    QuarterlyReview.OutcomesAudited: outcomes_audited,
+    QuarterlyReview.VerdictRecorded: verdict_recorded,
+    QuarterlyReview.BacklogReset: backlog_reset,
+    QuarterlyReview.ItemRegroomed: item_regroomed,
+    QuarterlyReview.Completed: review_completed,
+}
