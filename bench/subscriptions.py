@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import resource
 import statistics
 import time
 from typing import Any
@@ -39,7 +40,8 @@ class Okrank:
     def __init__(self) -> None:
         self.db = Database()
         self.db_url = self.db.url
-        self.server = okrank_server(self.db)
+        # Measure, not throttle: 1,000 subscription starts on one token exceed its bucket.
+        self.server = okrank_server(self.db, env={"OKRANK_RATE_LIMIT": "0"})
         self.url, self.proc = self.server.url, self.server.proc
 
     def close(self) -> None:
@@ -132,6 +134,8 @@ class Subscriber:
             async for raw in ws:
                 now = time.perf_counter()
                 msg = json.loads(raw)
+                if msg["type"] != "next" or "errors" in msg["payload"]:
+                    raise RuntimeError(f"subscription failed: {msg}")
                 if msg["type"] == "next":
                     c = msg["payload"]["data"]["rankingChanged"]
                     if c["cause"] == "SCORED":
@@ -165,6 +169,7 @@ async def measure(
 ) -> tuple[list[float], list[float], int]:
     """Per receipt: ms from sending the mutation, and ms from its response (negative: the
     subscriber had the change before the mutation answered, which waits for read-your-writes)."""
+    before = psutil.Process(okrank.proc.pid).memory_info().rss
     subs = [Subscriber() for _ in range(subscribers)]
     tasks = [asyncio.create_task(s.run(okrank, client.token, objective)) for s in subs]
     await asyncio.gather(*(s.ready.wait() for s in subs))
@@ -201,20 +206,28 @@ async def measure(
     for t in tasks:
         t.cancel()
     await asyncio.gather(*tasks, return_exceptions=True)
-    return from_send, from_response, rss
+    return from_send, from_response, rss - before
+
+
+def raise_open_files(wanted: int) -> None:
+    """Each subscriber is a socket at both ends (this process holds the clients' ends)."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < wanted:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (min(wanted, hard), hard))
 
 
 async def main(args: argparse.Namespace) -> dict[str, Any]:
+    raise_open_files(2 * args.subscribers + 1024)
     okrank = Okrank()
     try:
         client = Client(okrank)
         objective, items = await setup(client, 5)
         idle_rss = psutil.Process(okrank.proc.pid).memory_info().rss
         floor = await notify_floor(okrank.db_url, args.mutations)
-        one_send, one_resp, _ = await measure(
+        one_send, one_resp, one_rss = await measure(
             okrank, 1, args.mutations, objective, items, client, 1000
         )
-        many_send, many_resp, rss = await measure(
+        many_send, many_resp, many_rss = await measure(
             okrank, args.subscribers, args.fanout_mutations, objective, items, client, 100_000
         )
         await client.http.aclose()
@@ -235,7 +248,9 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
         "fanout_response_to_receipt_ms_p50": statistics.median(many_resp),
         "fanout_response_to_receipt_ms_p99": pct(many_resp, 0.99),
         "api_rss_mb_idle": idle_rss / 2**20,
-        "api_rss_mb_with_subscribers": rss / 2**20,
+        "api_rss_kb_one_subscriber": one_rss / 2**10,
+        # What the API process grew by with the subscribers connected, per subscriber.
+        "api_rss_kb_per_subscriber": many_rss / args.subscribers / 2**10,
     }
 
 
@@ -250,27 +265,25 @@ if __name__ == "__main__":
     args = parser.parse_args()
     if args.quick:
         args.mutations, args.subscribers, args.fanout_mutations = 20, 50, 5
-    figures = asyncio.run(main(args))
+    f = asyncio.run(main(args))
     print(
-        f"NOTIFY→LISTEN floor: p50 {figures['notify_floor_ms_p50']:.2f} ms, "
-        f"p99 {figures['notify_floor_ms_p99']:.2f} ms"
+        f"NOTIFY→LISTEN floor: p50 {f['notify_floor_ms_p50']:.2f} ms, "
+        f"p99 {f['notify_floor_ms_p99']:.2f} ms"
     )
-    f = figures
     print(
         f"1 subscriber, {args.mutations} mutations: mutation sent → receipt p50 "
         f"{f['send_to_receipt_ms_p50']:.2f} ms, p99 {f['send_to_receipt_ms_p99']:.2f} ms; "
         f"mutation response → receipt p50 {f['response_to_receipt_ms_p50']:.2f} ms, "
-        f"p99 {f['response_to_receipt_ms_p99']:.2f} ms"
+        f"p99 {f['response_to_receipt_ms_p99']:.2f} ms; "
+        f"memory {f['api_rss_kb_one_subscriber']:.0f} KB"
     )
     print(
         f"{args.subscribers} subscribers ({f['fanout_receipts']} receipts): mutation sent → "
         f"receipt p50 {f['fanout_send_to_receipt_ms_p50']:.1f} ms, "
         f"p99 {f['fanout_send_to_receipt_ms_p99']:.1f} ms; response → receipt p50 "
         f"{f['fanout_response_to_receipt_ms_p50']:.1f} ms, "
-        f"p99 {f['fanout_response_to_receipt_ms_p99']:.1f} ms"
+        f"p99 {f['fanout_response_to_receipt_ms_p99']:.1f} ms; "
+        f"memory {f['api_rss_kb_per_subscriber']:.1f} KB per subscriber "
+        f"(API process {f['api_rss_mb_idle']:.0f} MB idle)"
     )
-    print(
-        f"API process memory: {figures['api_rss_mb_idle']:.0f} MB idle, "
-        f"{figures['api_rss_mb_with_subscribers']:.0f} MB with {args.subscribers} subscribers"
-    )
-    print(json.dumps(figures))
+    print(json.dumps(f))
