@@ -166,9 +166,11 @@ async def measure(
     items: list[str],
     client: Client,
     base_score: int,
-) -> tuple[list[float], list[float], int]:
+) -> tuple[list[float], list[float], int, float]:
     """Per receipt: ms from sending the mutation, and ms from its response (negative: the
-    subscriber had the change before the mutation answered, which waits for read-your-writes)."""
+    subscriber had the change before the mutation answered, which waits for read-your-writes);
+    the API process's growth in memory with the subscribers connected, and its CPU per
+    mutation (with the projections it runs)."""
     before = psutil.Process(okrank.proc.pid).memory_info().rss
     subs = [Subscriber() for _ in range(subscribers)]
     tasks = [asyncio.create_task(s.run(okrank, client.token, objective)) for s in subs]
@@ -187,7 +189,9 @@ async def measure(
         if time.perf_counter() > deadline:
             got = sum(bool(warm_keys & s.arrivals.keys()) for s in subs)
             raise RuntimeError(f"only {got} of {len(subs)} subscribers registered")
-    rss = psutil.Process(okrank.proc.pid).memory_info().rss
+    server = psutil.Process(okrank.proc.pid)
+    rss = server.memory_info().rss
+    cpu_before = sum(server.cpu_times()[:2])
     from_send, from_response = [], []
     for n in range(mutations):
         item, score = items[n % len(items)], float(base_score + n)
@@ -203,10 +207,11 @@ async def measure(
         missing = sum(key not in s.arrivals for s in subs)
         if missing:
             raise RuntimeError(f"{missing} subscribers missed a change")
+    cpu_ms = (sum(server.cpu_times()[:2]) - cpu_before) * 1000 / mutations
     for t in tasks:
         t.cancel()
     await asyncio.gather(*tasks, return_exceptions=True)
-    return from_send, from_response, rss - before
+    return from_send, from_response, rss - before, cpu_ms
 
 
 def raise_open_files(wanted: int) -> None:
@@ -224,10 +229,10 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
         objective, items = await setup(client, 5)
         idle_rss = psutil.Process(okrank.proc.pid).memory_info().rss
         floor = await notify_floor(okrank.db_url, args.mutations)
-        one_send, one_resp, one_rss = await measure(
+        one_send, one_resp, one_rss, one_cpu = await measure(
             okrank, 1, args.mutations, objective, items, client, 1000
         )
-        many_send, many_resp, many_rss = await measure(
+        many_send, many_resp, many_rss, many_cpu = await measure(
             okrank, args.subscribers, args.fanout_mutations, objective, items, client, 100_000
         )
         await client.http.aclose()
@@ -247,6 +252,10 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
         "fanout_send_to_receipt_ms_p99": pct(many_send, 0.99),
         "fanout_response_to_receipt_ms_p50": statistics.median(many_resp),
         "fanout_response_to_receipt_ms_p99": pct(many_resp, 0.99),
+        "api_cpu_ms_per_mutation_one_subscriber": one_cpu,
+        "api_cpu_ms_per_mutation_fanout": many_cpu,
+        # The server CPU each further subscriber costs per change it receives.
+        "api_cpu_us_per_receipt": (many_cpu - one_cpu) * 1000 / max(1, args.subscribers - 1),
         "api_rss_mb_idle": idle_rss / 2**20,
         "api_rss_kb_one_subscriber": one_rss / 2**10,
         # What the API process grew by with the subscribers connected, per subscriber.
@@ -283,7 +292,10 @@ if __name__ == "__main__":
         f"p99 {f['fanout_send_to_receipt_ms_p99']:.1f} ms; response → receipt p50 "
         f"{f['fanout_response_to_receipt_ms_p50']:.1f} ms, "
         f"p99 {f['fanout_response_to_receipt_ms_p99']:.1f} ms; "
-        f"memory {f['api_rss_kb_per_subscriber']:.1f} KB per subscriber "
+        f"memory {f['api_rss_kb_per_subscriber']:.1f} KB per subscriber; server CPU "
+        f"{f['api_cpu_ms_per_mutation_fanout']:.0f} ms per change "
+        f"(1 subscriber: {f['api_cpu_ms_per_mutation_one_subscriber']:.1f} ms), "
+        f"{f['api_cpu_us_per_receipt']:.0f} µs per receipt "
         f"(API process {f['api_rss_mb_idle']:.0f} MB idle)"
     )
     print(json.dumps(f))
