@@ -69,10 +69,14 @@ async def follow(
                     await ctx.websocket.close(code=4401, reason="token expired")
                     return
                 raise GraphQLError("token expired", extensions={"code": "TOKEN_EXPIRED"})
-            try:
-                row = await asyncio.wait_for(sub.queue.get(), timeout=remaining)
-            except TimeoutError:
-                continue
+            if sub.queue.empty():
+                try:  # asyncio.timeout: no task per wait, as wait_for makes
+                    async with asyncio.timeout(remaining):
+                        row = await sub.queue.get()
+                except TimeoutError:
+                    continue
+            else:
+                row = sub.queue.get_nowait()
             if row is None:
                 raise GraphQLError(
                     "subscriber fell too far behind; resubscribe with after: <last cursor>",
