@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
+import resource
 import statistics
 import time
 from typing import Any
@@ -39,7 +41,10 @@ class Okrank:
     def __init__(self) -> None:
         self.db = Database()
         self.db_url = self.db.url
-        self.server = okrank_server(self.db)
+        # Measure, not throttle: 1,000 subscription starts on one token exceed its bucket.
+        # No per-message deflate, as `okrank serve` (api.http.server.uvicorn_options).
+        env = {"OKRANK_RATE_LIMIT": "0", "UVICORN_WS_PER_MESSAGE_DEFLATE": "false"}
+        self.server = okrank_server(self.db, env=env)
         self.url, self.proc = self.server.url, self.server.proc
 
     def close(self) -> None:
@@ -101,12 +106,36 @@ SCORE = (
 )
 
 
+Key = tuple[str, float]  # (backlogItemId, newScore) of a SCORED change
+
+
+class Awaited:
+    """The change every subscriber is waiting for: set once the last one has it (no polling,
+    which would take CPU from the server on a small machine)."""
+
+    def __init__(self) -> None:
+        self.key: Key | None = None
+        self.left = 0
+        self.done = asyncio.Event()
+
+    def expect(self, key: Key, subscribers: int) -> None:
+        self.key, self.left = key, subscribers
+        self.done.clear()
+
+    def arrived(self, key: Key) -> None:
+        if key == self.key:
+            self.left -= 1
+            if self.left == 0:
+                self.done.set()
+
+
 class Subscriber:
     """A raw graphql-transport-ws connection recording when each change arrives."""
 
-    def __init__(self) -> None:
-        self.arrivals: dict[tuple[str, float], float] = {}
+    def __init__(self, awaited: Awaited) -> None:
+        self.arrivals: dict[Key, float] = {}
         self.ready = asyncio.Event()
+        self.awaited = awaited
 
     async def run(self, okrank: Okrank, token: str, objective: str) -> None:
         url = okrank.url.replace("http", "ws") + "/graphql"
@@ -132,10 +161,14 @@ class Subscriber:
             async for raw in ws:
                 now = time.perf_counter()
                 msg = json.loads(raw)
+                if msg["type"] != "next" or "errors" in msg["payload"]:
+                    raise RuntimeError(f"subscription failed: {msg}")
                 if msg["type"] == "next":
                     c = msg["payload"]["data"]["rankingChanged"]
-                    if c["cause"] == "SCORED":
-                        self.arrivals.setdefault((c["backlogItemId"], c["newScore"]), now)
+                    key = (c["backlogItemId"], c["newScore"])
+                    if c["cause"] == "SCORED" and key not in self.arrivals:
+                        self.arrivals[key] = now
+                        self.awaited.arrived(key)
 
 
 async def notify_floor(db_url: str, rounds: int) -> list[float]:
@@ -162,10 +195,14 @@ async def measure(
     items: list[str],
     client: Client,
     base_score: int,
-) -> tuple[list[float], list[float], int]:
+) -> tuple[list[float], list[float], int, float, float]:
     """Per receipt: ms from sending the mutation, and ms from its response (negative: the
-    subscriber had the change before the mutation answered, which waits for read-your-writes)."""
-    subs = [Subscriber() for _ in range(subscribers)]
+    subscriber had the change before the mutation answered, which waits for read-your-writes);
+    the API process's growth in memory with the subscribers connected, and its CPU per
+    mutation (with the projections it runs)."""
+    before = psutil.Process(okrank.proc.pid).memory_info().rss
+    awaited = Awaited()
+    subs = [Subscriber(awaited) for _ in range(subscribers)]
     tasks = [asyncio.create_task(s.run(okrank, client.token, objective)) for s in subs]
     await asyncio.gather(*(s.ready.wait() for s in subs))
     # Warm up until every subscriber has received a change: its subscription is registered
@@ -182,39 +219,52 @@ async def measure(
         if time.perf_counter() > deadline:
             got = sum(bool(warm_keys & s.arrivals.keys()) for s in subs)
             raise RuntimeError(f"only {got} of {len(subs)} subscribers registered")
-    rss = psutil.Process(okrank.proc.pid).memory_info().rss
+    server = psutil.Process(okrank.proc.pid)
+    rss = server.memory_info().rss
+    cpu_before = sum(server.cpu_times()[:2])
+    client_cpu_before = sum(psutil.Process().cpu_times()[:2])
     from_send, from_response = [], []
     for n in range(mutations):
         item, score = items[n % len(items)], float(base_score + n)
+        key = (item, score * 2.0)  # DIRECT multiplier 2.0
+        awaited.expect(key, len(subs))
         sent = time.perf_counter()
         await client.gql(SCORE, {"i": item, "r": score})
         answered = time.perf_counter()
-        key = (item, score * 2.0)  # DIRECT multiplier 2.0
-        deadline = answered + 30
-        while any(key not in s.arrivals for s in subs) and time.perf_counter() < deadline:
-            await asyncio.sleep(0.0005)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(awaited.done.wait(), timeout=30)
         from_send += [(s.arrivals[key] - sent) * 1000 for s in subs if key in s.arrivals]
         from_response += [(s.arrivals[key] - answered) * 1000 for s in subs if key in s.arrivals]
         missing = sum(key not in s.arrivals for s in subs)
         if missing:
             raise RuntimeError(f"{missing} subscribers missed a change")
+    cpu_ms = (sum(server.cpu_times()[:2]) - cpu_before) * 1000 / mutations
+    client_cpu_ms = (sum(psutil.Process().cpu_times()[:2]) - client_cpu_before) * 1000 / mutations
     for t in tasks:
         t.cancel()
     await asyncio.gather(*tasks, return_exceptions=True)
-    return from_send, from_response, rss
+    return from_send, from_response, rss - before, cpu_ms, client_cpu_ms
+
+
+def raise_open_files(wanted: int) -> None:
+    """Each subscriber is a socket at both ends (this process holds the clients' ends)."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < wanted:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (min(wanted, hard), hard))
 
 
 async def main(args: argparse.Namespace) -> dict[str, Any]:
+    raise_open_files(2 * args.subscribers + 1024)
     okrank = Okrank()
     try:
         client = Client(okrank)
         objective, items = await setup(client, 5)
         idle_rss = psutil.Process(okrank.proc.pid).memory_info().rss
         floor = await notify_floor(okrank.db_url, args.mutations)
-        one_send, one_resp, _ = await measure(
+        one_send, one_resp, one_rss, one_cpu, _ = await measure(
             okrank, 1, args.mutations, objective, items, client, 1000
         )
-        many_send, many_resp, rss = await measure(
+        many_send, many_resp, many_rss, many_cpu, client_cpu = await measure(
             okrank, args.subscribers, args.fanout_mutations, objective, items, client, 100_000
         )
         await client.http.aclose()
@@ -234,8 +284,15 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
         "fanout_send_to_receipt_ms_p99": pct(many_send, 0.99),
         "fanout_response_to_receipt_ms_p50": statistics.median(many_resp),
         "fanout_response_to_receipt_ms_p99": pct(many_resp, 0.99),
+        "api_cpu_ms_per_mutation_one_subscriber": one_cpu,
+        "api_cpu_ms_per_mutation_fanout": many_cpu,
+        "bench_client_cpu_ms_per_mutation_fanout": client_cpu,
+        # The server CPU each further subscriber costs per change it receives.
+        "api_cpu_us_per_receipt": (many_cpu - one_cpu) * 1000 / max(1, args.subscribers - 1),
         "api_rss_mb_idle": idle_rss / 2**20,
-        "api_rss_mb_with_subscribers": rss / 2**20,
+        "api_rss_kb_one_subscriber": one_rss / 2**10,
+        # What the API process grew by with the subscribers connected, per subscriber.
+        "api_rss_kb_per_subscriber": many_rss / args.subscribers / 2**10,
     }
 
 
@@ -250,27 +307,29 @@ if __name__ == "__main__":
     args = parser.parse_args()
     if args.quick:
         args.mutations, args.subscribers, args.fanout_mutations = 20, 50, 5
-    figures = asyncio.run(main(args))
+    f = asyncio.run(main(args))
     print(
-        f"NOTIFY→LISTEN floor: p50 {figures['notify_floor_ms_p50']:.2f} ms, "
-        f"p99 {figures['notify_floor_ms_p99']:.2f} ms"
+        f"NOTIFY→LISTEN floor: p50 {f['notify_floor_ms_p50']:.2f} ms, "
+        f"p99 {f['notify_floor_ms_p99']:.2f} ms"
     )
-    f = figures
     print(
         f"1 subscriber, {args.mutations} mutations: mutation sent → receipt p50 "
         f"{f['send_to_receipt_ms_p50']:.2f} ms, p99 {f['send_to_receipt_ms_p99']:.2f} ms; "
         f"mutation response → receipt p50 {f['response_to_receipt_ms_p50']:.2f} ms, "
-        f"p99 {f['response_to_receipt_ms_p99']:.2f} ms"
+        f"p99 {f['response_to_receipt_ms_p99']:.2f} ms; "
+        f"memory {f['api_rss_kb_one_subscriber']:.0f} KB"
     )
     print(
         f"{args.subscribers} subscribers ({f['fanout_receipts']} receipts): mutation sent → "
         f"receipt p50 {f['fanout_send_to_receipt_ms_p50']:.1f} ms, "
         f"p99 {f['fanout_send_to_receipt_ms_p99']:.1f} ms; response → receipt p50 "
         f"{f['fanout_response_to_receipt_ms_p50']:.1f} ms, "
-        f"p99 {f['fanout_response_to_receipt_ms_p99']:.1f} ms"
+        f"p99 {f['fanout_response_to_receipt_ms_p99']:.1f} ms; "
+        f"memory {f['api_rss_kb_per_subscriber']:.1f} KB per subscriber; server CPU "
+        f"{f['api_cpu_ms_per_mutation_fanout']:.0f} ms per change "
+        f"(1 subscriber: {f['api_cpu_ms_per_mutation_one_subscriber']:.1f} ms), "
+        f"{f['api_cpu_us_per_receipt']:.0f} µs per receipt; the bench's clients "
+        f"{f['bench_client_cpu_ms_per_mutation_fanout']:.0f} ms CPU per change "
+        f"(API process {f['api_rss_mb_idle']:.0f} MB idle)"
     )
-    print(
-        f"API process memory: {figures['api_rss_mb_idle']:.0f} MB idle, "
-        f"{figures['api_rss_mb_with_subscribers']:.0f} MB with {args.subscribers} subscribers"
-    )
-    print(json.dumps(figures))
+    print(json.dumps(f))

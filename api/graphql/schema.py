@@ -36,7 +36,6 @@ from okrank.api.graphql.errors import (
     PermissionDeniedError,
     ValidationError,
 )
-from okrank.api.graphql.execution import PlainSelectionsExecutionContext
 from okrank.api.graphql.ids import bad_input, need_uuid, parse_global_id
 from okrank.api.graphql.node import Node
 from okrank.api.health.mutations import HealthMutations
@@ -55,6 +54,7 @@ from okrank.api.sprints.mutations import SprintMutations
 from okrank.api.sprints.queries import SprintQueries
 from okrank.api.sprints.types import load_sprint
 from okrank.api.subscriptions.ranking_changed import RankingSubscription
+from okrank.api.subscriptions.shared_render import SharedRenderExecutionContext
 from okrank.api.themes.mutations import ThemeMutations
 from okrank.api.themes.queries import ThemeQueries
 from okrank.api.themes.types import load_theme
@@ -140,7 +140,7 @@ schema = QuietClientErrorsSchema(
     mutation=Mutation,
     subscription=Subscription,
     types=[ValidationError, NotFoundError, ConflictError, PermissionDeniedError],
-    execution_context_class=PlainSelectionsExecutionContext,
+    execution_context_class=SharedRenderExecutionContext,
     scalar_overrides=scalars.OVERRIDES,  # DateTime @specifiedBy RFC 3339
     # Factories: extensions are built per request; the parser and validation caches are shared
     # at module level by strawberry, so they still pay across requests. The validation cache is

@@ -8,12 +8,14 @@ import argparse
 import errno
 import logging
 import logging.config
+import os
 import socket
 from typing import Any
 
 from okrank.api.http.limits import HttpLimits, http_limits
 from okrank.api.http.log_format import FORMATS, default_format, logging_config
 
+WS_COMPRESSION_ENV = "OKRANK_WS_COMPRESSION"  # 1: offer WebSocket per-message deflate
 LOG_LEVELS = ["critical", "error", "warning", "info", "debug"]
 
 
@@ -25,6 +27,9 @@ def uvicorn_options(limits: HttpLimits) -> dict[str, Any]:
         "limit_concurrency": limits.max_connections,
         "h11_max_incomplete_event_size": limits.max_header_bytes,
         "access_log": False,
+        # Live changes are a few hundred bytes: per-message deflate saves little on them and
+        # costs every connection its compressor's memory and every message a compression.
+        "ws_per_message_deflate": os.environ.get(WS_COMPRESSION_ENV, "0") == "1",
     }
 
 
@@ -55,7 +60,6 @@ def ensure_port_free(host: str, port: int) -> None:
 def run(
     host: str, port: int, workers: int = 1, log_level: str = "info", log_format: str = "text"
 ) -> None:
-    import os
 
     import uvicorn
 

@@ -14,6 +14,7 @@ from strawberry.types import Info
 from okrank.api.commands import rate_limit
 from okrank.api.graphql.ids import encode_cursor, to_global_id
 from okrank.api.subscriptions.follow import follow, objective_scope
+from okrank.api.subscriptions.shared_row import shared_value
 from okrank.projections.catalog import okr_changes
 from okrank.projections.rankings.change_stream import OKR_CHANGES, ChangeCursor
 
@@ -109,4 +110,4 @@ class OkrSubscription:
             follow(ctx, feed, scope, after, replay, lambda row: True)
         ) as rows:
             async for row in rows:
-                yield OkrChange.from_row(row)
+                yield shared_value(row, OkrChange.from_row)

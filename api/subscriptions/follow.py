@@ -10,6 +10,7 @@ and with TOKEN_EXPIRED when the token expires.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections.abc import AsyncGenerator, Awaitable, Callable
 from typing import Any
@@ -18,6 +19,7 @@ from uuid import UUID
 from graphql import GraphQLError
 
 from okrank.api.graphql.ids import decode_cursor, encode_cursor, need_uuid
+from okrank.api.okrs import reads as okr_reads
 from okrank.api.subscriptions.ranking_feed import RankingFeed
 from okrank.projections.rankings.change_stream import BEFORE_ALL, ChangeCursor, cursor_of
 
@@ -31,7 +33,8 @@ async def objective_scope(ctx: Any, objective_id: str | None) -> UUID | None:
     if objective_id is None:
         return None
     scope = need_uuid(objective_id, "Objective", "objectiveId")
-    if await ctx.loaders.objective.load(scope) is None:
+    # A read of its own: the connection's loaders (six per connection) are not made for it.
+    if not await okr_reads.objectives_by_id(ctx.pool, ctx.workspace, [scope]):
         raise GraphQLError(f"Objective {objective_id} not found", extensions={"code": "NOT_FOUND"})
     return scope
 
@@ -50,6 +53,14 @@ async def follow(
         position, ordinal = decode_cursor(after, (int, int))
         last = (position, ordinal)
     sub = feed.subscribe(ctx.workspace, scope)
+    loop = asyncio.get_running_loop()
+
+    def wake_at_expiry() -> asyncio.TimerHandle:
+        """One timer per subscriber wakes it when its token expires (not a timeout per wait)."""
+        remaining = max(0.0, ctx.principal.expires_at - time.time())
+        return loop.call_later(remaining, _offer_expiry, sub.queue)
+
+    timer = wake_at_expiry()
     try:
         if after:
             while True:
@@ -69,9 +80,9 @@ async def follow(
                     await ctx.websocket.close(code=4401, reason="token expired")
                     return
                 raise GraphQLError("token expired", extensions={"code": "TOKEN_EXPIRED"})
-            try:
-                row = await asyncio.wait_for(sub.queue.get(), timeout=remaining)
-            except TimeoutError:
+            row = await sub.queue.get()
+            if row is _EXPIRED:
+                timer = wake_at_expiry()  # early (clocks differ): look again at expiry
                 continue
             if row is None:
                 raise GraphQLError(
@@ -87,4 +98,14 @@ async def follow(
             if shown(row):
                 yield row
     finally:
+        timer.cancel()
         feed.unsubscribe(sub)
+
+
+_EXPIRED = object()  # put in a subscriber's queue when its token's time is up
+
+
+def _offer_expiry(queue: asyncio.Queue[Any]) -> None:
+    # A full queue is being drained: the subscriber sees the expiry at its next change.
+    with contextlib.suppress(asyncio.QueueFull):
+        queue.put_nowait(_EXPIRED)

@@ -15,6 +15,7 @@ from okrank.api.exercises.privacy import require_results, sees_ranking
 from okrank.api.rankings.enums import RankingMethodEnum
 from okrank.api.subscriptions.change_payload import change_payload
 from okrank.api.subscriptions.follow import follow, objective_scope
+from okrank.api.subscriptions.shared_row import shared_value
 from okrank.domain.rankings.scoring import Method, split_method
 from okrank.projections.rankings import causes
 from okrank.projections.rankings.change_stream import ChangeCursor, workspace_changes_after
@@ -104,4 +105,4 @@ class RankingSubscription:
             follow(ctx, ctx.services.feed, scope, after, replay, shown)
         ) as rows:
             async for row in rows:
-                yield RankingChange.from_row(row)
+                yield shared_value(row, RankingChange.from_row)

@@ -26,6 +26,7 @@ from uuid import UUID
 import asyncpg
 
 from okrank.api.database.health import DatabaseHealth, is_unavailable
+from okrank.api.subscriptions.shared_row import SharedRow
 from okrank.projections.engine.database_settings import CONNECT_TIMEOUT_SECONDS
 from okrank.projections.rankings.change_stream import (
     BEFORE_ALL,
@@ -170,8 +171,9 @@ class RankingFeed:
         while True:
             rows = await self.source.changes_after(self._conn, self.last, FETCH_BATCH)
             for row in rows:
+                shared = SharedRow(row)  # one per row: its value is built once for all
                 for sub in list(self.subscribers.get(row["workspace"], ())):
-                    sub.offer(row)
+                    sub.offer(shared)
             if rows:
                 self.last = cursor_of(rows[-1])
             if len(rows) < FETCH_BATCH:
