@@ -11,6 +11,7 @@ from strawberry.types import Info
 from okrank.api.asof import reads as as_of_reads
 from okrank.api.asof.moment import AsOf, as_of_error
 from okrank.api.asof.state import state_at
+from okrank.api.backlog.reads import item_columns
 from okrank.api.backlog.types import BacklogItem
 from okrank.api.exercises.privacy import require_results
 from okrank.api.exercises.queries import load_exercise
@@ -20,18 +21,18 @@ from okrank.api.graphql.ids import (
     decode_ranking_cursor,
     need_uuid,
     not_found,
-    ranking_cursor,
     to_global_id,
 )
 from okrank.api.graphql.pagination import after_key, connection, page_info, page_size
+from okrank.api.graphql.selection import selected_names
 from okrank.api.rankings import reads
 from okrank.api.rankings.enums import TIERS, AlignmentTierEnum, RankingMethodEnum
 from okrank.api.rankings.tag_history_types import TagEvent, TagEventConnection, TagEventEdge
 from okrank.api.rankings.types import (
     AlignmentMultipliers,
     RankingConnection,
-    RankingEdge,
     RankingEntry,
+    RankingPageEdge,
 )
 from okrank.domain.rankings.scoring import Method, exercise_method
 
@@ -97,8 +98,16 @@ class RankingQueries:
             )
             page, total = (replayed[:2], replayed[2]) if replayed else (None, None)
         else:
+            item_fields = selected_names(info, ("edges", "node", "backlogItem"))
             page = await reads.ranking_page(
-                ctx.pool, ctx.workspace, scope, method_key, key, limit + 1, eligible_only
+                ctx.pool,
+                ctx.workspace,
+                scope,
+                method_key,
+                key,
+                limit + 1,
+                eligible_only,
+                item_columns(item_fields),
             )
         if page is None:
             raise not_found("Objective", objective_id)
@@ -107,7 +116,7 @@ class RankingQueries:
         for i, r in enumerate(rows[:limit]):
             entry = RankingEntry(
                 rank=before + i + 1,
-                backlog_item=BacklogItem.from_row(r),
+                backlog_item=BacklogItem.reading(r),
                 base_score=r["base_score"],
                 multiplier=r["multiplier"],
                 tier=TIERS[r["tier"]],
@@ -115,7 +124,7 @@ class RankingQueries:
                 eligible=r["eligible"],
                 scored=r["base_score"] is not None,
             )
-            edges.append(RankingEdge(cursor=ranking_cursor(*reads.row_key(r)), node=entry))
+            edges.append(RankingPageEdge(entry, r))
 
         async def count() -> int:
             if total is not None:
@@ -126,7 +135,10 @@ class RankingQueries:
 
         return RankingConnection(
             edges=edges,
-            page_info=page_info([e.cursor for e in edges], len(rows) > limit, after),
+            # the first and last cursors only: the others are encoded if selected
+            page_info=page_info(
+                [e.cursor for e in edges[:1] + edges[-1:]], len(rows) > limit, after
+            ),
             method=method,
             count=count,
         )
