@@ -94,12 +94,15 @@ class Database:
 class Server:
     """A uvicorn process serving an ASGI app factory on loopback."""
 
-    def __init__(self, factory: str, env: dict[str, str], workers: int = 1) -> None:
+    def __init__(
+        self, factory: str, env: dict[str, str], workers: int = 1, python: str = sys.executable
+    ) -> None:
+        """`python`: the interpreter (and so the installed okrank) that serves."""
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.proc = subprocess.Popen(
             [
-                sys.executable,
+                python,
                 "-m",
                 "uvicorn",
                 factory,
@@ -137,7 +140,11 @@ class Server:
 
 
 def okrank_server(
-    db: Database, projections: bool = True, workers: int = 1, env: dict[str, str] | None = None
+    db: Database,
+    projections: bool = True,
+    workers: int = 1,
+    env: dict[str, str] | None = None,
+    python: str = sys.executable,
 ) -> Server:
     return Server(
         "okrank.api.http.app:create_app",
@@ -148,6 +155,7 @@ def okrank_server(
             **(env or {}),
         },
         workers,
+        python,
     )
 
 
