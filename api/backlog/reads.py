@@ -58,7 +58,7 @@ def item_columns(fields: Iterable[str] | None) -> str:
         if columns is None:
             return ITEM_COLUMNS
         wanted.update(columns)
-    return ", ".join(f"i.{c}" for c in _ITEM_COLUMN_NAMES if c in wanted)
+    return ", ".join(f"i.{c}" for c in _ITEM_COLUMN_NAMES if c in wanted)  # all: ITEM_COLUMNS
 
 
 _ITEM_COLUMN_NAMES = [c.strip().removeprefix("i.") for c in ITEM_COLUMNS.split(",")]

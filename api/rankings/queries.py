@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
 import strawberry
@@ -11,7 +13,7 @@ from strawberry.types import Info
 from okrank.api.asof import reads as as_of_reads
 from okrank.api.asof.moment import AsOf, as_of_error
 from okrank.api.asof.state import state_at
-from okrank.api.backlog.reads import item_columns
+from okrank.api.backlog.reads import ITEM_COLUMNS, item_columns
 from okrank.api.backlog.types import BacklogItem
 from okrank.api.exercises.privacy import require_results
 from okrank.api.exercises.queries import load_exercise
@@ -90,6 +92,7 @@ class RankingQueries:
         if objective_id is not None:
             scope = need_uuid(objective_id, "Objective", "objectiveId")
         key = decode_ranking_cursor(after) if after else None
+        make_item: Callable[[Any], BacklogItem] = BacklogItem.from_row
         total: int | None = None
         if as_of is not None:
             state = await state_at(info, as_of)
@@ -98,7 +101,9 @@ class RankingQueries:
             )
             page, total = (replayed[:2], replayed[2]) if replayed else (None, None)
         else:
-            item_fields = selected_names(info, ("edges", "node", "backlogItem"))
+            columns = item_columns(selected_names(info, ("edges", "node", "backlogItem")))
+            if columns != ITEM_COLUMNS:  # a few fields selected: read them from the row when asked
+                make_item = BacklogItem.reading
             page = await reads.ranking_page(
                 ctx.pool,
                 ctx.workspace,
@@ -107,7 +112,7 @@ class RankingQueries:
                 key,
                 limit + 1,
                 eligible_only,
-                item_columns(item_fields),
+                columns,
             )
         if page is None:
             raise not_found("Objective", objective_id)
@@ -116,7 +121,7 @@ class RankingQueries:
         for i, r in enumerate(rows[:limit]):
             entry = RankingEntry(
                 rank=before + i + 1,
-                backlog_item=BacklogItem.reading(r),
+                backlog_item=make_item(r),
                 base_score=r["base_score"],
                 multiplier=r["multiplier"],
                 tier=TIERS[r["tier"]],

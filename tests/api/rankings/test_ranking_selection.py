@@ -161,5 +161,6 @@ def test_the_item_columns_are_those_of_the_selected_fields_with_the_key_and_plac
     assert item_columns({"estimatedEffort", "eligible"}) == (
         "i.id, i.seq, i.effort, i.job_size, i.justification"
     )
+    assert item_columns(set(FIELD_COLUMNS)) == ITEM_COLUMNS  # every field: every column
     assert item_columns({"title", "aFieldNotNamed"}) == ITEM_COLUMNS
     assert item_columns(None) == ITEM_COLUMNS
