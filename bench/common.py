@@ -63,6 +63,16 @@ def summary(latencies_ms: list[float], seconds: float) -> dict[str, float]:
     }
 
 
+def stop_process(proc: subprocess.Popen[Any]) -> None:
+    """End a process this bench started (by its PID): politely, then for sure."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
 class Database:
     """A scratch database: in DATABASE_URL's server, or in a fresh embedded PostgreSQL."""
 
@@ -131,12 +141,7 @@ class Server:
         raise RuntimeError(f"{factory} did not start")
 
     def close(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
+        stop_process(self.proc)
 
 
 def okrank_server(
@@ -172,12 +177,7 @@ class Projector:
         )
 
     def close(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
+        stop_process(self.proc)
 
 
 def _proc_cpu(pid: int) -> float:
