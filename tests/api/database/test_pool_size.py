@@ -3,12 +3,15 @@ malformed value is refused with a message naming it, and the server stops at sta
 
 from __future__ import annotations
 
-import tempfile
+import os
+import subprocess
+import sys
 
 import pytest
 
 from okrank.api.database.pool_size import ENV, POOL_SIZE, pool_size
-from tests.support.servers import ServerProcess
+from tests.support.paths import ROOT
+from tests.support.servers import SECRET, free_port
 
 
 def test_the_pool_size_serves_32_connections_by_default_and_is_read_from_the_setting():
@@ -25,8 +28,21 @@ def test_a_malformed_pool_size_is_refused_by_name():
 
 
 def test_a_server_with_a_malformed_pool_size_stops_at_start_up_naming_the_setting(database_url):
-    with tempfile.TemporaryFile() as output:
-        with pytest.raises(RuntimeError, match="exited during start-up"):
-            ServerProcess(database_url, projections=False, env={ENV: "0"}, output=output)
-        output.seek(0)
-        assert f"{ENV} must be a whole number of connections" in output.read().decode()
+    env = {
+        **os.environ,
+        "OKRANK_DATABASE_URL": database_url,
+        "OKRANK_SECRET": SECRET,
+        "OKRANK_PROJECTIONS": "0",
+        ENV: "0",
+    }
+    command = [sys.executable, "-m", "okrank.api.http.server", "--host", "127.0.0.1"]
+    # It must end by itself; the timeout only bounds a server that would not (then killed).
+    ended = subprocess.run(
+        [*command, "--port", str(free_port())],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        timeout=180,
+    )
+    assert ended.returncode != 0
+    assert f"{ENV} must be a whole number of connections" in ended.stderr.decode()
