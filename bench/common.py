@@ -63,6 +63,16 @@ def summary(latencies_ms: list[float], seconds: float) -> dict[str, float]:
     }
 
 
+def stop_process(proc: subprocess.Popen[Any]) -> None:
+    """End a process this bench started (by its PID): politely, then for sure."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
 class Database:
     """A scratch database: in DATABASE_URL's server, or in a fresh embedded PostgreSQL."""
 
@@ -94,12 +104,15 @@ class Database:
 class Server:
     """A uvicorn process serving an ASGI app factory on loopback."""
 
-    def __init__(self, factory: str, env: dict[str, str], workers: int = 1) -> None:
+    def __init__(
+        self, factory: str, env: dict[str, str], workers: int = 1, python: str = sys.executable
+    ) -> None:
+        """`python`: the interpreter (and so the installed okrank) that serves."""
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.proc = subprocess.Popen(
             [
-                sys.executable,
+                python,
                 "-m",
                 "uvicorn",
                 factory,
@@ -128,16 +141,15 @@ class Server:
         raise RuntimeError(f"{factory} did not start")
 
     def close(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
+        stop_process(self.proc)
 
 
 def okrank_server(
-    db: Database, projections: bool = True, workers: int = 1, env: dict[str, str] | None = None
+    db: Database,
+    projections: bool = True,
+    workers: int = 1,
+    env: dict[str, str] | None = None,
+    python: str = sys.executable,
 ) -> Server:
     return Server(
         "okrank.api.http.app:create_app",
@@ -148,6 +160,7 @@ def okrank_server(
             **(env or {}),
         },
         workers,
+        python,
     )
 
 
@@ -164,12 +177,7 @@ class Projector:
         )
 
     def close(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
+        stop_process(self.proc)
 
 
 def _proc_cpu(pid: int) -> float:

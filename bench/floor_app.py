@@ -18,6 +18,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse
 from starlette.routing import Route
 
+from okrank.api.database.pool_size import pool_size
+
 SQL = (
     "SELECT r.base_score, r.multiplier, r.tier, r.priority, r.eligible, i.id, i.title"
     " FROM ranking_entries r JOIN backlog_items i ON i.id = r.item_id"
@@ -31,7 +33,8 @@ def create_app() -> Starlette:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        app.state.pool = await asyncpg.create_pool(url, min_size=2, max_size=10)
+        # as many connections as okrank's pool: the same waiting, or none, at each load
+        app.state.pool = await asyncpg.create_pool(url, min_size=2, max_size=pool_size())
         yield
         await app.state.pool.close()
 

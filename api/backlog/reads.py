@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from uuid import UUID
 
 import asyncpg
@@ -16,6 +16,52 @@ ITEM_COLUMNS = (
     " i.job_size, i.wsjf_score, i.justification, i.version, i.created_at, i.created_by,"
     " i.updated_at, i.external_key, i.labels, i.team"
 )
+
+
+# The row columns each BacklogItem field (by GraphQL name) reads; a field missing here reads
+# them all. tests/api/rankings/test_ranking_selection.py selects each field alone and compares.
+FIELD_COLUMNS: dict[str, tuple[str, ...]] = {
+    "__typename": (),
+    "id": (),
+    "title": ("title",),
+    "description": ("description",),
+    "kind": ("kind",),
+    "status": ("status",),
+    "rice": ("reach", "impact", "confidence", "effort", "rice_score"),
+    "riceScore": ("rice_score",),
+    "wsjf": ("business_value", "time_criticality", "risk_reduction", "job_size", "wsjf_score"),
+    "wsjfScore": ("wsjf_score",),
+    "nonStrategicJustification": ("justification",),
+    "version": ("version",),
+    "createdAt": ("created_at",),
+    "createdBy": ("created_by",),
+    "updatedAt": ("updated_at",),
+    "externalKey": ("external_key",),
+    "labels": ("labels",),
+    "team": ("team",),
+    "history": (),
+    "estimatedEffort": ("effort", "job_size"),
+    "tags": (),
+    "eligible": ("justification",),
+}
+
+
+def item_columns(fields: Iterable[str] | None) -> str:
+    """ITEM_COLUMNS narrowed to what the BacklogItem `fields` read, always with id and seq (an
+    item's key and its place in keyset pages); all of them when the fields are unknown (None)
+    or one has no FIELD_COLUMNS entry."""
+    if fields is None:
+        return ITEM_COLUMNS
+    wanted = {"id", "seq"}
+    for field in fields:
+        columns = FIELD_COLUMNS.get(field)
+        if columns is None:
+            return ITEM_COLUMNS
+        wanted.update(columns)
+    return ", ".join(f"i.{c}" for c in _ITEM_COLUMN_NAMES if c in wanted)  # all: ITEM_COLUMNS
+
+
+_ITEM_COLUMN_NAMES = [c.strip().removeprefix("i.") for c in ITEM_COLUMNS.split(",")]
 
 
 async def items_by_id(pool: asyncpg.Pool, workspace: str, ids: Sequence[UUID]) -> list[Row]:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
+from operator import itemgetter
 from typing import Any
 from uuid import UUID
 
@@ -77,6 +79,48 @@ class OkrTag:
         )
 
 
+def _rice(r: Any) -> RiceInputs | None:
+    if r["rice_score"] is None:
+        return None
+    return RiceInputs(
+        reach=r["reach"], impact=r["impact"], confidence=r["confidence"], effort=r["effort"]
+    )
+
+
+def _wsjf(r: Any) -> WsjfInputs | None:
+    if r["wsjf_score"] is None:
+        return None
+    return WsjfInputs(
+        business_value=r["business_value"],
+        time_criticality=r["time_criticality"],
+        risk_reduction=r["risk_reduction"],
+        job_size=r["job_size"],
+    )
+
+
+# Each BacklogItem attribute from its read-model row: the one mapping of both the eager item
+# (from_row) and the lazy one (reading).
+ROW_VALUES: dict[str, Callable[[Any], Any]] = {
+    "id": lambda r: strawberry.ID(to_global_id("BacklogItem", r["id"])),
+    "title": itemgetter("title"),
+    "description": itemgetter("description"),
+    "kind": lambda r: KINDS[r["kind"]],
+    "status": lambda r: STATUSES[r["status"]],
+    "rice": _rice,
+    "rice_score": itemgetter("rice_score"),
+    "wsjf": _wsjf,
+    "wsjf_score": itemgetter("wsjf_score"),
+    "non_strategic_justification": lambda r: r["justification"] or None,
+    "version": itemgetter("version"),
+    "created_at": itemgetter("created_at"),
+    "created_by": itemgetter("created_by"),
+    "updated_at": itemgetter("updated_at"),
+    "external_key": lambda r: r.get("external_key") or None,
+    "labels": lambda r: list(r.get("labels") or ()),
+    "team": lambda r: r.get("team") or None,
+}
+
+
 @strawberry.type(description="A piece of work in the backlog, its score inputs and its OKR tags.")
 class BacklogItem(Node):
     title: str = strawberry.field(description="Short name of the work.")
@@ -109,38 +153,14 @@ class BacklogItem(Node):
 
     @classmethod
     def from_row(cls, r: Any) -> BacklogItem:
-        rice = wsjf = None
-        if r["rice_score"] is not None:
-            rice = RiceInputs(
-                reach=r["reach"], impact=r["impact"], confidence=r["confidence"], effort=r["effort"]
-            )
-        if r["wsjf_score"] is not None:
-            wsjf = WsjfInputs(
-                business_value=r["business_value"],
-                time_criticality=r["time_criticality"],
-                risk_reduction=r["risk_reduction"],
-                job_size=r["job_size"],
-            )
-        return cls(
-            id=strawberry.ID(to_global_id("BacklogItem", r["id"])),
-            title=r["title"],
-            description=r["description"],
-            kind=KINDS[r["kind"]],
-            status=STATUSES[r["status"]],
-            rice=rice,
-            rice_score=r["rice_score"],
-            wsjf=wsjf,
-            wsjf_score=r["wsjf_score"],
-            non_strategic_justification=r["justification"] or None,
-            version=r["version"],
-            created_at=r["created_at"],
-            created_by=r["created_by"],
-            updated_at=r["updated_at"],
-            external_key=r.get("external_key") or None,
-            labels=list(r.get("labels") or ()),
-            team=r.get("team") or None,
-            row=r,
-        )
+        return cls(**{name: value(r) for name, value in ROW_VALUES.items()}, row=r)
+
+    @classmethod
+    def reading(cls, r: Any) -> BacklogItem:
+        """The item of row `r`, each field read from the row only when the response asks for
+        it (a ranking page's 50 items, of which a query selects a few fields): the row may
+        then hold only the columns of the selected fields (reads.item_columns)."""
+        return RowBacklogItem(r)
 
     history = history_field(lambda item, info: item.row["id"])
 
@@ -178,6 +198,18 @@ class BacklogItem(Node):
         return is_eligible(
             justified, (t["objective_status"] == ObjectiveStatus.ACTIVE for t in tags)
         )
+
+
+class RowBacklogItem(BacklogItem):
+    """BacklogItem.reading's item: the row only, each field a property over it (the class is
+    BacklogItem to the schema, its fields plain attribute reads to the executor)."""
+
+    def __init__(self, row: Any) -> None:  # not the dataclass one: the fields are properties
+        self.row = row
+
+
+for _name, _value in ROW_VALUES.items():
+    setattr(RowBacklogItem, _name, property(lambda item, value=_value: value(item.row)))
 
 
 def item_global_id(item_id: UUID | str) -> strawberry.ID:

@@ -18,6 +18,7 @@ from okrank.api.commands import idempotency
 from okrank.api.commands.progress import Progress
 from okrank.api.coverage.cache import DashboardCache, cache_entries
 from okrank.api.database.health import DatabaseHealth
+from okrank.api.database.pool_size import MIN_IDLE, pool_size
 from okrank.api.exercises import auto_close
 from okrank.api.exercises.auto_close import AutoCloser
 from okrank.api.graphql.context import Services
@@ -68,14 +69,15 @@ def lifespan(
     @contextlib.asynccontextmanager
     async def run(app: Starlette) -> AsyncIterator[None]:
         dashboards = DashboardCache(cache_entries())  # a malformed setting stops start-up here
+        connections = pool_size()  # so does this one
         application = await run_in_threadpool(OkrankApplication, event_store_env(database_url))
         projections = Projections(database_url) if run_projections else None
         if projections:
             projections.start()
         pool = await asyncpg.create_pool(
             database_url,
-            min_size=2,
-            max_size=10,
+            min_size=min(MIN_IDLE, connections),
+            max_size=connections,
             init=_decode_jsonb,
             reset=_keep_session,
             timeout=CONNECT_TIMEOUT_SECONDS,

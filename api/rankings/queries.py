@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
 import strawberry
@@ -11,6 +13,7 @@ from strawberry.types import Info
 from okrank.api.asof import reads as as_of_reads
 from okrank.api.asof.moment import AsOf, as_of_error
 from okrank.api.asof.state import state_at
+from okrank.api.backlog.reads import ITEM_COLUMNS, item_columns
 from okrank.api.backlog.types import BacklogItem
 from okrank.api.exercises.privacy import require_results
 from okrank.api.exercises.queries import load_exercise
@@ -20,18 +23,18 @@ from okrank.api.graphql.ids import (
     decode_ranking_cursor,
     need_uuid,
     not_found,
-    ranking_cursor,
     to_global_id,
 )
 from okrank.api.graphql.pagination import after_key, connection, page_info, page_size
+from okrank.api.graphql.selection import selected_names
 from okrank.api.rankings import reads
 from okrank.api.rankings.enums import TIERS, AlignmentTierEnum, RankingMethodEnum
 from okrank.api.rankings.tag_history_types import TagEvent, TagEventConnection, TagEventEdge
 from okrank.api.rankings.types import (
     AlignmentMultipliers,
     RankingConnection,
-    RankingEdge,
     RankingEntry,
+    RankingPageEdge,
 )
 from okrank.domain.rankings.scoring import Method, exercise_method
 
@@ -89,6 +92,7 @@ class RankingQueries:
         if objective_id is not None:
             scope = need_uuid(objective_id, "Objective", "objectiveId")
         key = decode_ranking_cursor(after) if after else None
+        make_item: Callable[[Any], BacklogItem] = BacklogItem.from_row
         total: int | None = None
         if as_of is not None:
             state = await state_at(info, as_of)
@@ -97,8 +101,18 @@ class RankingQueries:
             )
             page, total = (replayed[:2], replayed[2]) if replayed else (None, None)
         else:
+            columns = item_columns(selected_names(info, ("edges", "node", "backlogItem")))
+            if columns != ITEM_COLUMNS:  # a few fields selected: read them from the row when asked
+                make_item = BacklogItem.reading
             page = await reads.ranking_page(
-                ctx.pool, ctx.workspace, scope, method_key, key, limit + 1, eligible_only
+                ctx.pool,
+                ctx.workspace,
+                scope,
+                method_key,
+                key,
+                limit + 1,
+                eligible_only,
+                columns,
             )
         if page is None:
             raise not_found("Objective", objective_id)
@@ -107,7 +121,7 @@ class RankingQueries:
         for i, r in enumerate(rows[:limit]):
             entry = RankingEntry(
                 rank=before + i + 1,
-                backlog_item=BacklogItem.from_row(r),
+                backlog_item=make_item(r),
                 base_score=r["base_score"],
                 multiplier=r["multiplier"],
                 tier=TIERS[r["tier"]],
@@ -115,7 +129,7 @@ class RankingQueries:
                 eligible=r["eligible"],
                 scored=r["base_score"] is not None,
             )
-            edges.append(RankingEdge(cursor=ranking_cursor(*reads.row_key(r)), node=entry))
+            edges.append(RankingPageEdge(entry, r))
 
         async def count() -> int:
             if total is not None:
@@ -126,7 +140,10 @@ class RankingQueries:
 
         return RankingConnection(
             edges=edges,
-            page_info=page_info([e.cursor for e in edges], len(rows) > limit, after),
+            # the first and last cursors only: the others are encoded if selected
+            page_info=page_info(
+                [e.cursor for e in edges[:1] + edges[-1:]], len(rows) > limit, after
+            ),
             method=method,
             count=count,
         )

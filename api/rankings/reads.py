@@ -34,13 +34,15 @@ async def ranking_page(
     after: tuple[int, float, float, int, UUID] | None,
     limit: int,
     eligible_only: bool,
+    item_columns: str = ITEM_COLUMNS,
 ) -> tuple[int, list[Row]] | None:
     """Rows after the keyset cursor, and how many rows precede the first of them; None when
     `scope` names no objective of the workspace. The objective's existence is checked in the
-    same statement (one round trip per page, not two)."""
+    same statement (one round trip per page, not two). Each row has the entry's columns and
+    the item's `item_columns` (all of them by default; i.id and i.seq at least)."""
     page = (
         f"SELECT r.base_score, r.multiplier, r.tier, r.priority, r.eligible, r.k_unscored,"
-        f" r.k_priority, r.k_base, {ITEM_COLUMNS}"
+        f" r.k_priority, r.k_base, {item_columns}"
         " FROM ranking_entries r JOIN backlog_items i ON i.id = r.item_id"
         " WHERE r.workspace = $1 AND r.scope = $2 AND r.method = $3"
         " AND (NOT $4 OR r.eligible)"

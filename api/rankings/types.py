@@ -9,8 +9,10 @@ import strawberry
 
 from okrank.api.audit.history import HISTORY, history_field
 from okrank.api.backlog.types import BacklogItem
+from okrank.api.graphql.ids import ranking_cursor
 from okrank.api.graphql.pagination import PageInfo, edge_type
 from okrank.api.rankings.enums import AlignmentTierEnum, RankingMethodEnum
+from okrank.api.rankings.reads import row_key
 from okrank.domain.rankings.scoring import Multipliers
 from okrank.domain.workspaces.workspace import workspace_id
 
@@ -46,6 +48,22 @@ RankingEdge = edge_type(
     node_is="The entry.",
     cursor="Keyset cursor; stays valid as the ranking moves.",
 )
+
+
+class RankingPageEdge(RankingEdge):
+    """A RankingEdge of a page row: its cursor is encoded when read (a page's first and last
+    for pageInfo, every one only when the query selects `cursor`)."""
+
+    def __init__(self, node: RankingEntry, row: Any) -> None:  # not the dataclass one
+        self.node = node
+        self.row = row
+        self._cursor: str | None = None
+
+    @property
+    def cursor(self) -> str:
+        if self._cursor is None:
+            self._cursor = ranking_cursor(*row_key(self.row))
+        return self._cursor
 
 
 @strawberry.type(description="A page of a ranking, best first.")
