@@ -27,14 +27,16 @@ with): the answer then says "not enough evidence" and why.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from statistics import fmean, median
 from uuid import UUID
 
+from okrank.domain.commands import Aggregates
+from okrank.domain.errors import ValidationError
 from okrank.domain.rankings.scoring import Multipliers, Tier
 from okrank.domain.reviews.outcomes import OutcomeAudit
-from okrank.domain.reviews.review import ItemVerdict
+from okrank.domain.reviews.review import ItemVerdict, QuarterlyReview, ReviewPhase
 
 Z_95 = 1.959963984540054  # the standard normal's 97.5th percentile: a two-sided 95% interval
 MIN_ITEMS_PER_TIER = 10  # below this a move rate's 95% interval is wider than ±0.25 or so
@@ -194,3 +196,30 @@ def calibrate(
     )
     suggestion, explanation = suggest(direct, indirect, current, min_items)
     return Calibration((direct, indirect), current, suggestion, explanation)
+
+
+EVIDENCE_REVIEWS_MAX = 100  # a recalibration cites at most this many reviews
+
+
+def cited_reviews(store: Aggregates, workspace: str, review_ids: Sequence[UUID]) -> list[UUID]:
+    """The reviews a recalibration cites as its evidence, each once, in the order given: each
+    must be a COMPLETED review of `workspace` (a review of another workspace is refused as if
+    it did not exist). Loaded from the event store: a handler cannot query the read models."""
+    cited = list(dict.fromkeys(review_ids))
+    if len(cited) > EVIDENCE_REVIEWS_MAX:
+        raise ValidationError(
+            "evidenceReviewIds", f"cite at most {EVIDENCE_REVIEWS_MAX} reviews, not {len(cited)}"
+        )
+    for at, ident in enumerate(review_ids):
+        review = store.find(ident)
+        if not isinstance(review, QuarterlyReview) or review.workspace != workspace:
+            raise ValidationError(
+                ["evidenceReviewIds", str(at)], "no quarterly review of this workspace has this id"
+            )
+        if review.phase != ReviewPhase.COMPLETED:
+            raise ValidationError(
+                ["evidenceReviewIds", str(at)],
+                f"the review of {review.cycle} is {review.phase.value}: only a COMPLETED"
+                " review is evidence",
+            )
+    return cited
