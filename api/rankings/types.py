@@ -11,6 +11,7 @@ from okrank.api.audit.history import HISTORY, history_field
 from okrank.api.backlog.types import BacklogItem
 from okrank.api.graphql.pagination import PageInfo, edge_type
 from okrank.api.rankings.enums import AlignmentTierEnum, RankingMethodEnum
+from okrank.api.reviews.calibration_ids import review_global_id
 from okrank.domain.rankings.scoring import Multipliers
 from okrank.domain.workspaces.workspace import workspace_id
 
@@ -75,6 +76,10 @@ class AlignmentMultipliers:
     updated_at: datetime | None = strawberry.field(description="Last recalibration.")
     updated_by: str | None = strawberry.field(description="Who recalibrated last.")
     reason: str | None = strawberry.field(description="Why, in their words.")
+    evidence_review_ids: list[strawberry.ID] = strawberry.field(
+        description="The completed quarterly reviews the last recalibration cited as its "
+        "evidence (see alignmentCalibration); empty when it cited none."
+    )
 
     @classmethod
     def from_row(cls, r: Any | None) -> AlignmentMultipliers:
@@ -87,6 +92,7 @@ class AlignmentMultipliers:
                 updated_at=None,
                 updated_by=None,
                 reason=None,
+                evidence_review_ids=[],
             )
         return cls(
             direct=r["direct"],
@@ -96,6 +102,7 @@ class AlignmentMultipliers:
             updated_at=r["updated_at"],
             updated_by=r["updated_by"],
             reason=r["reason"] or None,
+            evidence_review_ids=[review_global_id(i) for i in r.get("evidence_review_ids") or ()],
         )
 
     history = history_field(
