@@ -8,6 +8,7 @@ from typing import Any
 
 import asyncpg
 import strawberry
+from starlette.concurrency import run_in_threadpool
 from strawberry.types import Info
 
 from okrank.api.graphql.ids import bad_input
@@ -16,7 +17,7 @@ from okrank.api.reviews.calibration_ids import review_global_id
 from okrank.api.reviews.calibration_types import AlignmentCalibration, CalibrationReview
 from okrank.domain.okrs.objective import CYCLE_PATTERN
 from okrank.domain.rankings.scoring import Multipliers
-from okrank.domain.reviews.calibration import ReviewEvidence, calibrate
+from okrank.domain.reviews.calibration import Calibration, ReviewEvidence, calibrate
 from okrank.domain.reviews.outcomes import OutcomeAudit
 from okrank.domain.reviews.review import ReviewPhase
 
@@ -31,15 +32,22 @@ VERDICTS = """
 
 async def completed_reviews(
     pool: asyncpg.Pool, workspace: str, cycle: str | None
-) -> tuple[list[ReviewEvidence], list[Any], Any]:
-    """The completed reviews (of `cycle`, if given) with their verdicts, their rows, and the
-    workspace's multipliers row, in one snapshot."""
+) -> tuple[list[Any], list[Any], Any]:
+    """The completed reviews (of `cycle`, if given), their verdicts, and the workspace's
+    multipliers row, in one snapshot."""
     async with pool.acquire() as conn, conn.transaction(isolation="repeatable_read"):
         rows = await conn.fetch(COMPLETED_REVIEWS, workspace, ReviewPhase.COMPLETED.value, cycle)
         verdict_rows = await conn.fetch(VERDICTS, workspace, [r["id"] for r in rows])
         multipliers = await conn.fetchrow(
             "SELECT * FROM workspaces WHERE workspace = $1", workspace
         )
+    return rows, verdict_rows, multipliers
+
+
+def calibration_of(
+    rows: list[Any], verdict_rows: list[Any], current: Multipliers
+) -> tuple[Calibration, list[CalibrationReview]]:
+    """The rule applied to the rows (CPU work: run off the event loop), and the reviews."""
     verdicts: dict[Any, dict[Any, str]] = {}
     for v in verdict_rows:
         verdicts.setdefault(v["review_id"], {})[v["item_id"]] = v["verdict"]
@@ -53,7 +61,17 @@ async def completed_reviews(
         )
         for r in rows
     ]
-    return evidence, rows, multipliers
+    reviews = [
+        CalibrationReview(
+            id=review_global_id(r["id"]),
+            team=r["team"] or None,
+            cycle=r["cycle"],
+            completed_at=r["completed_at"],
+            items_audited=e.audit.items_done,
+        )
+        for r, e in zip(rows, evidence, strict=True)
+    ]
+    return calibrate(evidence, current), reviews
 
 
 @strawberry.type(description="Calibration reads.")
@@ -71,17 +89,8 @@ class CalibrationQueries:
         if cycle is not None and not CYCLE_PATTERN.fullmatch(cycle):
             raise bad_input("cycle must look like 2026-Q3 (a quarter) or 2026 (a year)")
         ctx = info.context
-        evidence, rows, row = await completed_reviews(ctx.pool, ctx.workspace, cycle)
+        rows, verdict_rows, row = await completed_reviews(ctx.pool, ctx.workspace, cycle)
         current = AlignmentMultipliers.from_row(row)
         in_force = Multipliers(current.direct, current.indirect, current.untagged)
-        reviews = [
-            CalibrationReview(
-                id=review_global_id(r["id"]),
-                team=r["team"] or None,
-                cycle=r["cycle"],
-                completed_at=r["completed_at"],
-                items_audited=e.audit.items_done,
-            )
-            for r, e in zip(rows, evidence, strict=True)
-        ]
-        return AlignmentCalibration.of(calibrate(evidence, in_force), reviews, current)
+        calibration, reviews = await run_in_threadpool(calibration_of, rows, verdict_rows, in_force)
+        return AlignmentCalibration.of(calibration, reviews, current)

@@ -249,3 +249,5 @@ def test_citing_an_open_review_or_another_workspaces_is_refused_and_changes_noth
         assert refused["path"] == ["input", "evidenceReviewIds", "1"]
         assert message in refused["message"]
     assert gql.execute(MULTIPLIERS)["alignmentMultipliers"] == before
+    body = gql.post(CALIBRATION, {"cycle": "Q3"}).json()  # a malformed cycle filter
+    assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
