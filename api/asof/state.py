@@ -219,6 +219,7 @@ class AsOfState:
             "updated_at": w.modified_on,
             "updated_by": r.last.actor,
             "reason": getattr(r.last, "reason", ""),
+            "evidence_review_ids": [UUID(i) for i in getattr(r.last, "evidence_review_ids", [])],
         }
 
     async def tag_rows(self, r: Replayed) -> list[dict[str, Any]]:

@@ -50,6 +50,7 @@ from okrank.api.okrs.types import key_result_node, load_objective
 from okrank.api.plan.queries import PlanQueries
 from okrank.api.rankings.mutations import RankingMutations
 from okrank.api.rankings.queries import RankingQueries
+from okrank.api.reviews.calibration import CalibrationQueries
 from okrank.api.sprints.mutations import SprintMutations
 from okrank.api.sprints.queries import SprintQueries
 from okrank.api.sprints.types import load_sprint
@@ -100,6 +101,7 @@ Query = merge_types(
         OkrQueries,
         BacklogQueries,
         RankingQueries,
+        CalibrationQueries,
         ExerciseQueries,
         PlanQueries,
         SprintQueries,

@@ -11,6 +11,7 @@ from okrank.api.commands.path import command_mutation
 from okrank.api.commands.payloads import payload
 from okrank.api.rankings import reads
 from okrank.api.rankings.types import AlignmentMultipliers
+from okrank.api.reviews.calibration_ids import evidence_review_uuids
 from okrank.domain.application import CommandResult
 from okrank.domain.bounds import MULTIPLIER_MAX, spelt
 from okrank.domain.rankings.scoring import Multipliers
@@ -45,10 +46,18 @@ class RecalibrateAlignmentMultipliersInput:
     indirect: float = strawberry.field(description=f"Multiplier of INDIRECT. {MULTIPLIER}.")
     untagged: float = strawberry.field(description=f"Multiplier of UNTAGGED. {MULTIPLIER}.")
     reason: str = strawberry.field(description="Why: recorded with the change.")
+    evidence_review_ids: list[strawberry.ID] | None = strawberry.field(
+        default=None,
+        description="The evidence: COMPLETED quarterly reviews of the workspace whose "
+        "calibration (alignmentCalibration) the change follows; recorded with it.",
+    )
 
     def command(self) -> RecalibrateMultipliers:
         multipliers = Multipliers(self.direct, self.indirect, self.untagged)
-        return command_of(self, RecalibrateMultipliers, multipliers=multipliers)
+        evidence = evidence_review_uuids(self.evidence_review_ids)
+        return command_of(
+            self, RecalibrateMultipliers, multipliers=multipliers, evidence_review_ids=evidence
+        )
 
 
 @strawberry.type(description="Ranking commands.")

@@ -13,6 +13,7 @@ from okrank.api.graphql.ids import ranking_cursor
 from okrank.api.graphql.pagination import PageInfo, edge_type
 from okrank.api.rankings.enums import AlignmentTierEnum, RankingMethodEnum
 from okrank.api.rankings.reads import row_key
+from okrank.api.reviews.calibration_ids import review_global_id
 from okrank.domain.rankings.scoring import Multipliers
 from okrank.domain.workspaces.workspace import workspace_id
 
@@ -93,6 +94,10 @@ class AlignmentMultipliers:
     updated_at: datetime | None = strawberry.field(description="Last recalibration.")
     updated_by: str | None = strawberry.field(description="Who recalibrated last.")
     reason: str | None = strawberry.field(description="Why, in their words.")
+    evidence_review_ids: list[strawberry.ID] = strawberry.field(
+        description="The completed quarterly reviews the last recalibration cited as its "
+        "evidence (see alignmentCalibration); empty when it cited none."
+    )
 
     @classmethod
     def from_row(cls, r: Any | None) -> AlignmentMultipliers:
@@ -105,6 +110,7 @@ class AlignmentMultipliers:
                 updated_at=None,
                 updated_by=None,
                 reason=None,
+                evidence_review_ids=[],
             )
         return cls(
             direct=r["direct"],
@@ -114,6 +120,7 @@ class AlignmentMultipliers:
             updated_at=r["updated_at"],
             updated_by=r["updated_by"],
             reason=r["reason"] or None,
+            evidence_review_ids=[review_global_id(i) for i in r.get("evidence_review_ids") or ()],
         )
 
     history = history_field(

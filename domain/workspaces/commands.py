@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from uuid import UUID
 
 from okrank.domain.commands import ChangeCommand
 from okrank.domain.rankings.scoring import Multipliers
@@ -12,10 +13,12 @@ from okrank.domain.sprints.zombies import ZombieThresholds
 @dataclass(frozen=True)
 class RecalibrateMultipliers(ChangeCommand):
     """New alignment multipliers; the workspace aggregate is made on the first one
-    (`expected_version` 0 names that state)."""
+    (`expected_version` 0 names that state). `evidence_review_ids`: the completed quarterly
+    reviews whose calibration (domain.reviews.calibration) the change follows."""
 
     multipliers: Multipliers
     reason: str
+    evidence_review_ids: tuple[UUID, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from eventsourcing.persistence import IntegrityError
 
 from okrank.domain.commands import Actor, Aggregates, CommandResult, Handlers
 from okrank.domain.errors import ConflictError
+from okrank.domain.reviews.calibration import cited_reviews
 from okrank.domain.text import require_reason
 from okrank.domain.workspaces.commands import (
     RecalibrateMultipliers,
@@ -21,11 +22,12 @@ def recalibrate_multipliers(
     store: Aggregates, actor: Actor, command: RecalibrateMultipliers
 ) -> CommandResult:
     reason = require_reason(command.reason)
+    evidence = cited_reviews(store, actor.workspace, command.evidence_review_ids)
     return change_workspace(
         store,
         actor,
         command.expected_version,
-        lambda w: w.recalibrate(command.multipliers, reason, actor.subject),
+        lambda w: w.recalibrate(command.multipliers, reason, actor.subject, evidence),
     )
 
 

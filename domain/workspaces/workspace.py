@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
@@ -46,15 +48,50 @@ class Workspace(Aggregate):
     def multipliers(self) -> Multipliers:
         return Multipliers(self.direct, self.indirect, self.untagged)
 
-    def recalibrate(self, multipliers: Multipliers, reason: str, actor: str) -> None:
+    def recalibrate(
+        self,
+        multipliers: Multipliers,
+        reason: str,
+        actor: str,
+        evidence_review_ids: Sequence[UUID] = (),
+    ) -> None:
+        """`evidence_review_ids`: the completed reviews whose calibration the change follows
+        (domain.reviews.calibration; the handler checked them), so the log says why."""
         m = validate_multipliers(multipliers)
         self._recalibrated(
-            direct=m.direct, indirect=m.indirect, untagged=m.untagged, reason=reason, actor=actor
+            direct=m.direct,
+            indirect=m.indirect,
+            untagged=m.untagged,
+            reason=reason,
+            actor=actor,
+            evidence_review_ids=[str(i) for i in evidence_review_ids],
         )
 
-    @event("MultipliersRecalibrated")
+    class MultipliersRecalibrated(Aggregate.Event):
+        """Version 2 cites the reviews the change draws on; version 1 (stored before
+        calibration from evidence) is read as citing none."""
+
+        class_version = 2
+        direct: float
+        indirect: float
+        untagged: float
+        reason: str
+        actor: str
+        evidence_review_ids: list[str]
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["evidence_review_ids"] = []
+
+    @event(MultipliersRecalibrated)
     def _recalibrated(
-        self, direct: float, indirect: float, untagged: float, reason: str, actor: str
+        self,
+        direct: float,
+        indirect: float,
+        untagged: float,
+        reason: str,
+        actor: str,
+        evidence_review_ids: list[str],
     ) -> None:
         self.direct, self.indirect, self.untagged = direct, indirect, untagged
 

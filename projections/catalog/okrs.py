@@ -36,7 +36,8 @@ def multipliers_recalibrated(
 ) -> None:
     workspace = b.curs.execute(
         "UPDATE workspaces SET direct = %s, indirect = %s, untagged = %s, version = %s,"
-        " updated_at = %s, updated_by = %s, reason = %s WHERE id = %s RETURNING workspace",
+        " updated_at = %s, updated_by = %s, reason = %s, evidence_review_ids = %s::uuid[]"
+        " WHERE id = %s RETURNING workspace",
         (
             e.direct,
             e.indirect,
@@ -45,6 +46,7 @@ def multipliers_recalibrated(
             e.timestamp,
             e.actor,
             e.reason,
+            e.evidence_review_ids,
             e.originator_id,
         ),
     ).fetchone()["workspace"]

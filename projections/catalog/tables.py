@@ -70,4 +70,8 @@ INDEXES = [
     "ALTER TABLE backlog_items ADD COLUMN IF NOT EXISTS done_at timestamptz",
     "CREATE INDEX IF NOT EXISTS backlog_items_done ON backlog_items (workspace, done_at)"
     " WHERE done_at IS NOT NULL",
+    # The completed reviews the last recalibration cited (domain.reviews.calibration), added
+    # after the table.
+    "ALTER TABLE workspaces ADD COLUMN IF NOT EXISTS evidence_review_ids uuid[] NOT NULL"
+    " DEFAULT '{}'",
 ]

@@ -47,7 +47,8 @@ def load_old_store(database_url: str) -> None:
 COLUMNS_ADDED_SINCE: dict[str, dict[str, Any]] = {
     "backlog_items": {"external_key": "", "labels": [], "team": ""},  # import; teams
     "key_results": {"current_value": None, "confidence": None, "last_check_in_at": None},
-    "workspaces": {"check_in_interval_days": None},  # check-ins
+    # check-ins; the reviews a recalibration cites (none before calibration from evidence)
+    "workspaces": {"check_in_interval_days": None, "evidence_review_ids": []},
 }
 
 
