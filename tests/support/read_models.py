@@ -19,6 +19,8 @@ TABLES = {
     "item_tags": "item_id, objective_id",
     "item_triages": "item_id, cycle",
     "ranking_entries": "workspace, scope, method, item_id",
+    "coverage_classes": "workspace, team, cycle, direct, indirect, justified, has_rice, has_wsjf",
+    "coverage_objectives": "workspace, team, objective_id, tier, has_rice, has_wsjf",
     "sprints": "id",
     "sprint_items": "sprint_id, item_id",
     "zombie_thresholds": "workspace",
