@@ -86,7 +86,8 @@ TALLIED_COVERAGE = """
 WITH classes AS (SELECT * FROM coverage_classes
     WHERE workspace = $1 AND team = $2 AND cycle IN ('', $3)),
 untagged AS (
-    SELECT a.justified, a.has_rice, a.has_wsjf, a.items - coalesce(sum(t.items), 0) AS items,
+    SELECT a.justified, a.has_rice, a.has_wsjf,
+        (a.items - coalesce(sum(t.items), 0))::bigint AS items,
         a.rice_effort - coalesce(sum(t.rice_effort), 0) AS rice_effort,
         a.job_size - coalesce(sum(t.job_size), 0) AS job_size
     FROM classes a LEFT JOIN classes t ON t.cycle = $3 AND t.justified = a.justified
