@@ -81,6 +81,30 @@ async def work_in_themes(
     )
 
 
+async def work_pages_in_themes(
+    pool: asyncpg.Pool,
+    workspace: str,
+    themes: Sequence[UUID],
+    team: str | None,
+    source: tuple[str, str],
+    after_seq: int,
+    limit: int,
+) -> list[Row]:
+    """As `work_in_themes`, each theme's first `limit` rows after `after_seq` only."""
+    joined, theme = source
+    return await pool.fetch(
+        "SELECT w.*, th.id AS member_of FROM unnest($2::uuid[]) th (id) CROSS JOIN LATERAL ("
+        f" SELECT w.* FROM {joined} WHERE {theme} = th.id AND w.workspace = $1"
+        " AND ($3::text IS NULL OR w.team = $3) AND w.status <> 'ARCHIVED' AND w.seq > $4"
+        " ORDER BY w.seq LIMIT $5) w ORDER BY w.seq",
+        workspace,
+        themes,
+        team,
+        after_seq,
+        limit,
+    )
+
+
 async def memberships(pool: asyncpg.Pool, workspace: str, member_id: UUID) -> Row | None:
     """The theme an objective or item is in, and the theme a discovery objective prepares."""
     return await pool.fetchrow(
