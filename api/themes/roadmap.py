@@ -1,8 +1,10 @@
 """The theme-based roadmap: three columns of themes, each theme with its work. The work is read
-when a field asks for it, once per roadmap for all its themes: the pages (`objectivesPage`,
-`backlogItemsPage`, `discoveryObjectivesPage`) read at most a page per theme, so a roadmap read
-costs what its pages cost, not what the workspace holds; the full lists (`objectives`,
-`backlogItems`, `discoveryObjectives`) read everything, as before."""
+once per roadmap for all its themes: the pages (`objectivesPage`, `backlogItemsPage`,
+`discoveryObjectivesPage`) read at most a page per theme, so a roadmap read costs what its
+pages cost, not what the workspace holds; the full lists (`objectives`, `backlogItems`,
+`discoveryObjectives`) read everything, as before, and only when asked. The pages the query
+asks for are read beside the themes (one wave of round trips, not two); any other is read
+when its field resolves."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from uuid import UUID
 
 import strawberry
 from strawberry.types import Info
+from strawberry.types.nodes import SelectedField, Selection
 
 from okrank.api.backlog.types import BacklogItem, BacklogItemConnection, BacklogItemEdge
 from okrank.api.graphql.pagination import after_key, connection, page_size
@@ -24,15 +27,21 @@ from okrank.domain.themes.theme import Horizon
 
 THEME_PAGE = 10  # work listed per theme by a page field unless `first` says otherwise
 Rows = dict[UUID, list[Any]]  # theme → its rows, oldest first
+SOURCES = {
+    "objectivesPage": reads.OBJECTIVES,
+    "backlogItemsPage": reads.ITEMS,
+    "discoveryObjectivesPage": reads.DISCOVERY,
+}
 
 
 class RoadmapWork:
     """The work in a roadmap's themes, read on demand: one query per source (and page) for all
     the themes, however many of them ask (their fields resolve concurrently)."""
 
-    def __init__(self, pool: Any, workspace: str, team: str | None, themes: list[UUID]) -> None:
-        self.pool, self.workspace, self.team, self.themes = pool, workspace, team, themes
-        self._reads: dict[tuple[Any, ...], asyncio.Task[Rows]] = {}
+    def __init__(self, pool: Any, workspace: str, team: str | None) -> None:
+        self.pool, self.workspace, self.team = pool, workspace, team
+        self.themes: list[UUID] = []  # set once the themes are read (the full lists need them)
+        self._reads: dict[tuple[Any, ...], asyncio.Future[Rows]] = {}
 
     def _once(self, key: tuple[Any, ...], read: Callable[[], Awaitable[list[Any]]]) -> Any:
         if key not in self._reads:
@@ -53,17 +62,52 @@ class RoadmapWork:
         )
         return rows.get(theme, [])
 
+    def start_page(self, source: tuple[str, str], after_seq: int, limit: int) -> Any:
+        """Each theme's first `limit` rows after `after_seq`: the read, started now if it was
+        not already (awaitable)."""
+        return self._once(
+            (source, after_seq, limit),
+            lambda: reads.work_pages_in_themes(
+                self.pool, self.workspace, self.team, source, after_seq, limit
+            ),
+        )
+
     async def page(
         self, source: tuple[str, str], theme: UUID, after_seq: int, limit: int
     ) -> list[Any]:
         """The theme's first `limit` rows after `after_seq` (with the same page of the others)."""
-        rows = await self._once(
-            (source, after_seq, limit),
-            lambda: reads.work_pages_in_themes(
-                self.pool, self.workspace, self.themes, self.team, source, after_seq, limit
-            ),
-        )
-        return rows.get(theme, [])
+        return (await self.start_page(source, after_seq, limit)).get(theme, [])
+
+
+def _fields(selections: list[Selection]) -> list[SelectedField]:
+    """The fields of a selection set, through its fragments."""
+    found: list[SelectedField] = []
+    for s in selections:
+        if isinstance(s, SelectedField):
+            found.append(s)
+        else:  # a fragment spread or an inline fragment
+            found.extend(_fields(s.selections))
+    return found
+
+
+def pages_asked(info: Info) -> list[tuple[tuple[str, str], int, int]]:
+    """(source, after_seq, limit + 1) of each page field the roadmap's themes are asked for,
+    as their resolvers will read it; a page with arguments it would refuse is left to them."""
+    asked = []
+    for roadmap in _fields(info.selected_fields):
+        for column in (f for f in _fields(roadmap.selections) if f.name == "columns"):
+            for theme in (f for f in _fields(column.selections) if f.name == "themes"):
+                for page in (f for f in _fields(theme.selections) if f.name in SOURCES):
+                    first, after = (
+                        page.arguments.get("first", THEME_PAGE),
+                        page.arguments.get("after"),
+                    )
+                    try:
+                        limit, after_seq = page_size(first), after_key(after) or 0
+                    except Exception:  # bad input: the field's resolver says so
+                        continue
+                    asked.append((SOURCES[page.name], after_seq, limit + 1))
+    return asked
 
 
 OBJECTIVE_PAGES = (ObjectiveConnection, ObjectiveEdge, Objective.from_row)
@@ -149,10 +193,13 @@ class Roadmap:
 
 
 async def build_roadmap(info: Info, team: str | None) -> Roadmap:
-    """The themes, read now; their work when a field asks (RoadmapWork)."""
+    """The themes, read now, beside the pages the query asks for (RoadmapWork)."""
     pool, ws = info.context.pool, info.context.workspace
+    work = RoadmapWork(pool, ws, team)
+    for source, after_seq, limit in pages_asked(info):
+        work.start_page(source, after_seq, limit)  # runs while the themes are read
     themes = await reads.roadmap_themes(pool, ws, team)
-    work = RoadmapWork(pool, ws, team, [t["id"] for t in themes])
+    work.themes = [t["id"] for t in themes]
     columns = {h: RoadmapColumn(horizon=h, themes=[]) for h in Horizon}
     for t in themes:
         columns[Horizon(t["horizon"])].themes.append(
