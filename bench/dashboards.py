@@ -7,7 +7,8 @@ noisy), after VACUUM ANALYZE (see `settle`). Coverage is measured twice: as serv
 kept between reads while the catalog is unchanged: api/coverage/cache.py) and on a second
 server that keeps none, where every read sums the catalog's coverage tallies (what a busy
 workspace sees: any catalog event drops the kept results). The roadmap is read by pages (each
-theme's first page of items, objectives and discovery objectives, 10 each: what a board shows)
+theme's first page of items, objectives and discovery objectives: api.themes.roadmap.THEME_PAGE
+each, what a board shows)
 and, for comparison, with the full lists (every epic). Each dashboard's p50 and p99 are printed
 as ratios of the ranking page's, against the aim: p50 within 1.5×, p99 within 2×.
 
@@ -36,6 +37,7 @@ from bench.common import (
 from bench.roadmap_read import ROADMAP, place
 from okrank.api.coverage.cache import ENV as CACHE_ENV
 from okrank.api.graphql.ids import to_global_id
+from okrank.api.themes.roadmap import THEME_PAGE
 from okrank.projections.engine.runner import rebuild
 
 TEAM, CYCLE = "bench", "2026-Q3"  # bench.common.seed's objectives: team "bench", 2026-Q3
@@ -53,7 +55,7 @@ PAGE = "edges { node { id title status } } pageInfo { hasNextPage endCursor }"
 ROADMAP_PAGES = f"""query($team: String) {{ roadmap(team: $team) {{ columns {{ horizon themes {{
   theme {{ id name }} objectivesPage {{ {PAGE} }} backlogItemsPage {{ {PAGE} }}
   discoveryObjectivesPage {{ {PAGE} }} }} }} }} }}"""
-THEMES, THEME_PAGE = 12, 10  # bench.roadmap_read.place's themes; each theme's page
+THEMES = 12  # bench.roadmap_read.place's themes
 AIM = {"p50_ms": 1.5, "p99_ms": 2.0}  # a dashboard's latency over the ranking page's, at most
 DASHBOARDS = ("coverage", "coverage_uncached", "tagging_session", "roadmap", "roadmap_full")
 SESSION = """query($team: String!, $cycle: String!) { taggingSession(cycle: $cycle, team: $team) {

@@ -25,7 +25,9 @@ from okrank.api.themes import reads
 from okrank.api.themes.types import HorizonEnum, Theme
 from okrank.domain.themes.theme import Horizon
 
-THEME_PAGE = 10  # work listed per theme by a page field unless `first` says otherwise
+# Work listed per theme by a page field unless `first` says otherwise: a roadmap of a dozen
+# themes then holds about what a ranking page holds (50 items).
+THEME_PAGE = 5
 Rows = dict[UUID, list[Any]]  # theme → its rows, oldest first
 SOURCES = {
     "objectivesPage": reads.OBJECTIVES,

@@ -1,5 +1,5 @@
 """The roadmap by pages, through GraphQL on a real server: each theme's work a page at a time
-(10 unless `first` says otherwise), oldest first, with cursors that walk to the end and agree
+(5 unless `first` says otherwise), oldest first, with cursors that walk to the end and agree
 with the full lists; each theme its own page in one read; the team filter as on the lists."""
 
 from __future__ import annotations
@@ -67,11 +67,11 @@ def test_a_themes_items_come_a_page_at_a_time_and_walk_to_the_full_list(gql):
     assert titles(whole) == [*full, "platform's"]
 
 
-def test_a_page_is_ten_unless_first_says_otherwise_and_first_is_bounded(gql):
+def test_a_page_is_five_unless_first_says_otherwise_and_first_is_bounded(gql):
     growth = theme(gql, "User Growth", "NOW")
-    epics(gql, growth, [f"epic {k:02}" for k in range(12)])
+    epics(gql, growth, [f"epic {k}" for k in range(7)])
     (t,) = [t for c in gql.execute(DEFAULT_PAGE)["roadmap"]["columns"] for t in c["themes"]]
-    assert titles(t["backlogItemsPage"]) == [f"epic {k:02}" for k in range(10)]
+    assert titles(t["backlogItemsPage"]) == [f"epic {k}" for k in range(5)]
     assert t["backlogItemsPage"]["pageInfo"]["hasNextPage"]
     errors = gql.post(PAGES, {"team": "Growth", "first": 0}).json()["errors"]
     assert errors[0]["extensions"]["code"] == "BAD_USER_INPUT"
