@@ -15,6 +15,7 @@ from typing import Any
 from uuid import UUID
 
 import strawberry
+from graphql import GraphQLError
 from strawberry.types import Info
 from strawberry.types.nodes import SelectedField, Selection
 
@@ -106,7 +107,7 @@ def pages_asked(info: Info) -> list[tuple[tuple[str, str], int, int]]:
                     )
                     try:
                         limit, after_seq = page_size(first), after_key(after) or 0
-                    except Exception:  # bad input: the field's resolver says so
+                    except GraphQLError:  # bad input: the field's resolver says so
                         continue
                     asked.append((SOURCES[page.name], after_seq, limit + 1))
     return asked

@@ -7,7 +7,7 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
-from okrank.projections.engine.runner import VIEWS
+from okrank.projections.engine.runner import VIEWS, Projections
 from tests.support.waiting import wait_until
 
 TABLES = {
@@ -85,3 +85,13 @@ def wait_caught_up(url: str, timeout: float = 20) -> None:
             return True
 
         wait_until(caught_up, timeout, "projections to catch up")
+
+
+def project_until_caught_up(url: str) -> None:
+    """Run the projections until they have caught up with the event store, then stop them."""
+    projections = Projections(url)
+    projections.start()
+    try:
+        wait_caught_up(url)
+    finally:
+        projections.stop()

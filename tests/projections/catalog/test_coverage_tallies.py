@@ -21,7 +21,7 @@ from okrank.domain.errors import DomainError
 from okrank.domain.rankings.scoring import RiceInputs, Tier, WsjfInputs
 from okrank.projections.engine.runner import Projections, event_store_env
 from tests.support.coverage_scan import both_coverages
-from tests.support.read_models import wait_caught_up
+from tests.support.read_models import project_until_caught_up, wait_caught_up
 
 WORKSPACE = "ws"
 TEAMS = ["red", "blue", ""]
@@ -138,20 +138,10 @@ def test_a_catalog_made_before_the_tallies_counts_them_when_its_projection_start
     app.activate_objective(actor, o)
     items = [app.create_backlog_item(actor, f"i{k}", team="red").aggregate_id for k in range(12)]
     random_changes(app, actor, rnd, items, [o], 60)
-    projections = Projections(url)
-    projections.start()
-    try:
-        wait_caught_up(url)
-    finally:
-        projections.stop()
+    project_until_caught_up(url)
     with psycopg.connect(url) as conn:  # as the catalog of older code: no tallies
         conn.execute("DELETE FROM coverage_classes")
         conn.execute("DELETE FROM coverage_objectives")
-    projections = Projections(url)
-    projections.start()
-    try:
-        random_changes(app, actor, rnd, items, [o], 60)
-        wait_caught_up(url)
-        assert min(assert_tallies_equal_a_fresh_computation(url)) > 0
-    finally:
-        projections.stop()
+    random_changes(app, actor, rnd, items, [o], 60)  # while no projection runs: then counted
+    project_until_caught_up(url)
+    assert min(assert_tallies_equal_a_fresh_computation(url)) > 0
