@@ -1,7 +1,9 @@
 """The coverage reads (asyncpg): items in scope grouped by what decides their coverage class,
 and their tags to the cycle's active objectives grouped by objective and tier, in one statement
-(one round trip, one snapshot). The scope is a team's open items, or each sprint's planned
-items for the team's sprints of the cycle (grouped by sprint)."""
+(one round trip, one snapshot). A team's open items: from the catalog's coverage tallies
+(projections/catalog/coverage_tallies.py), a few dozen rows whatever the backlog's size. Each
+sprint's planned items for the team's sprints of the cycle (grouped by sprint): scanned, a
+sprint holds a sprint's worth of items."""
 
 from __future__ import annotations
 
@@ -20,11 +22,6 @@ from okrank.domain.rankings.scoring import TAG_TIERS, Tier
 LEFT_THE_BACKLOG = sorted(UNRANKED_STATUSES)
 ACTIVE = ObjectiveStatus.ACTIVE.value
 
-# The team's open items, all in one group (key NULL).
-TEAM_SCOPE = """
-    SELECT NULL::uuid AS key, i.id, i.justification <> '' AS justified, i.effort, i.job_size
-    FROM backlog_items i
-    WHERE i.workspace = $1 AND i.team = $2 AND NOT (i.status = ANY($5::text[]))"""
 # The items planned into each of the team's sprints of the cycle, whatever their status now
 # (a sprint's done items are its output), grouped by sprint.
 SPRINT_SCOPE = """
@@ -40,8 +37,8 @@ CYCLE_OBJECTIVES = """ARRAY(
 TIER_TAGGED = """s.id IN (SELECT t.item_id FROM item_tags t WHERE t.workspace = $1
     AND t.tier = '{tier}' AND t.objective_id = ANY({cycle_objectives}))"""
 
-# $1 workspace, $2 team, $3 cycle, $4 ACTIVE (and $5 for TEAM_SCOPE: the statuses that left
-# the backlog). kind 'items': the items in scope grouped by what decides their class (whether
+# $1 workspace, $2 team, $3 cycle, $4 ACTIVE (and more parameters the scope may use). kind
+# 'items': the items in scope grouped by what decides their class (whether
 # each has a DIRECT or an INDIRECT tag to an active objective of the cycle: probes of a hashed
 # set each, no per-item grouping); 'objective': their tags to those objectives, grouped by
 # objective and tier (items joined to their tags alone: a hash join, or primary-key probes
@@ -79,8 +76,42 @@ def coverage_sql(scope: str) -> str:
     )
 
 
-TEAM_COVERAGE = coverage_sql(TEAM_SCOPE)
 SPRINT_COVERAGE = coverage_sql(SPRINT_SCOPE)
+
+
+# COVERAGE_SQL's rows for a team's open items, from the tallies (the same $1–$4). The items no
+# tag of the cycle reaches: all the team's open items (cycle '') minus the cycle's tagged rows,
+# by justification and estimates; the sums are numeric there, exact to subtract.
+TALLIED_COVERAGE = """
+WITH classes AS (SELECT * FROM coverage_classes
+    WHERE workspace = $1 AND team = $2 AND cycle IN ('', $3)),
+untagged AS (
+    SELECT a.justified, a.has_rice, a.has_wsjf,
+        (a.items - coalesce(sum(t.items), 0))::bigint AS items,
+        a.rice_effort - coalesce(sum(t.rice_effort), 0) AS rice_effort,
+        a.job_size - coalesce(sum(t.job_size), 0) AS job_size
+    FROM classes a LEFT JOIN classes t ON t.cycle = $3 AND t.justified = a.justified
+        AND t.has_rice = a.has_rice AND t.has_wsjf = a.has_wsjf
+    WHERE a.cycle = '' GROUP BY a.justified, a.has_rice, a.has_wsjf, a.items, a.rice_effort,
+        a.job_size)
+SELECT 'items' AS kind, NULL::uuid AS key, NULL::uuid AS objective_id, NULL::bigint AS seq,
+    NULL AS tier, direct, indirect, justified, has_rice, has_wsjf, items,
+    rice_effort::float8 AS rice_effort, job_size::float8 AS job_size
+FROM classes WHERE cycle = $3 AND items > 0
+UNION ALL
+SELECT 'items', NULL, NULL, NULL, NULL, false, false, justified, has_rice, has_wsjf, items,
+    rice_effort::float8, job_size::float8
+FROM untagged WHERE items > 0
+UNION ALL
+SELECT 'objective', NULL, c.objective_id, o.seq, c.tier, NULL, NULL, NULL, c.has_rice,
+    c.has_wsjf, c.items, c.rice_effort::float8, c.job_size::float8
+FROM coverage_objectives c JOIN objectives o ON o.id = c.objective_id
+WHERE c.workspace = $1 AND c.team = $2 AND c.items > 0
+    AND o.workspace = $1 AND o.cycle = $3 AND o.status = $4
+UNION ALL
+SELECT 'own', NULL, o.id, o.seq, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0, 0
+FROM objectives o WHERE o.workspace = $1 AND o.cycle = $3 AND o.status = $4 AND o.team = $2
+"""
 
 
 @dataclass
@@ -97,7 +128,7 @@ def _estimates(r: asyncpg.Record) -> Estimates:
     return Estimates(r["has_rice"], r["has_wsjf"], r["items"], r["rice_effort"], r["job_size"])
 
 
-async def _groups(pool: asyncpg.Pool, sql: str, keys: list[Any], *args: Any) -> dict[Any, Groups]:
+async def groups(pool: asyncpg.Pool, sql: str, keys: list[Any], *args: Any) -> dict[Any, Groups]:
     """Each scope key's groups (every key of `keys`, even one without items)."""
     rows = await pool.fetch(sql, *args)
     by_key = {k: Groups() for k in keys}
@@ -116,9 +147,8 @@ async def _groups(pool: asyncpg.Pool, sql: str, keys: list[Any], *args: Any) -> 
 
 
 async def team_coverage_groups(pool: asyncpg.Pool, workspace: str, team: str, cycle: str) -> Groups:
-    """The groups of the team's open items."""
-    args = (workspace, team, cycle, ACTIVE, LEFT_THE_BACKLOG)
-    return (await _groups(pool, TEAM_COVERAGE, [None], *args))[None]
+    """The groups of the team's open items, from the tallies."""
+    return (await groups(pool, TALLIED_COVERAGE, [None], workspace, team, cycle, ACTIVE))[None]
 
 
 async def sprint_coverage_groups(
@@ -133,5 +163,5 @@ async def sprint_coverage_groups(
         cycle,
     )
     ids = [s["id"] for s in sprints]
-    by_sprint = await _groups(pool, SPRINT_COVERAGE, ids, workspace, team, cycle, ACTIVE)
+    by_sprint = await groups(pool, SPRINT_COVERAGE, ids, workspace, team, cycle, ACTIVE)
     return [(s, by_sprint[s["id"]]) for s in sprints]

@@ -9,14 +9,13 @@ from okrank.api.graphql.arguments import text_argument
 from okrank.api.graphql.ids import bad_input, need_uuid, parse_global_id
 from okrank.api.graphql.pagination import after_key, connection, page_size
 from okrank.api.themes import reads
+from okrank.api.themes.roadmap import THEME_PAGE, Roadmap, build_roadmap
 from okrank.api.themes.types import (
     HorizonEnum,
-    Roadmap,
     Theme,
     ThemeConnection,
     ThemeEdge,
     ThemeMembership,
-    build_roadmap,
     load_theme,
     membership_of,
 )
@@ -57,7 +56,9 @@ class ThemeQueries:
         description="The theme-based roadmap: NOW, NEXT and LATER, each with its themes and "
         "their objectives, backlog items and discovery objectives. With `team`: that team's "
         "themes and the shared ones, and only that team's objectives and items; without: the "
-        "whole workspace."
+        "whole workspace. Ask each theme's work by page (`backlogItemsPage`, "
+        f"`objectivesPage`, `discoveryObjectivesPage`: {THEME_PAGE} per theme unless `first` "
+        "says otherwise) so the read costs a page whatever the workspace holds."
     )
     async def roadmap(self, info: Info, team: str | None = None) -> Roadmap:
         return await build_roadmap(info, text_argument("team", team))

@@ -11,7 +11,7 @@ import asyncpg
 Row = asyncpg.Record
 
 # A team's roadmap shows its own themes and the shared ones (no team); null: every theme.
-TEAM_THEMES = "($2::text IS NULL OR team = $2 OR team = '')"
+TEAM_THEMES = "($2::text IS NULL OR {t}team = $2 OR {t}team = '')"
 
 
 async def themes_by_id(pool: asyncpg.Pool, workspace: str, ids: Sequence[UUID]) -> list[Row]:
@@ -31,7 +31,7 @@ async def themes_page(
     limit: int,
 ) -> list[Row]:
     return await pool.fetch(
-        f"SELECT * FROM themes WHERE workspace = $1 AND {TEAM_THEMES}"
+        f"SELECT * FROM themes WHERE workspace = $1 AND {TEAM_THEMES.format(t='')}"
         " AND ($3::text IS NULL OR horizon = $3) AND seq > $4 ORDER BY seq LIMIT $5",
         workspace,
         team,
@@ -43,7 +43,7 @@ async def themes_page(
 
 async def roadmap_themes(pool: asyncpg.Pool, workspace: str, team: str | None) -> list[Row]:
     return await pool.fetch(
-        f"SELECT * FROM themes WHERE workspace = $1 AND {TEAM_THEMES} ORDER BY seq",
+        f"SELECT * FROM themes WHERE workspace = $1 AND {TEAM_THEMES.format(t='')} ORDER BY seq",
         workspace,
         team,
     )
@@ -78,6 +78,30 @@ async def work_in_themes(
         workspace,
         themes,
         team,
+    )
+
+
+async def work_pages_in_themes(
+    pool: asyncpg.Pool,
+    workspace: str,
+    team: str | None,
+    source: tuple[str, str],
+    after_seq: int,
+    limit: int,
+) -> list[Row]:
+    """As `work_in_themes` over the roadmap's themes (`roadmap_themes`: named by the filter, so
+    this read need not wait for that one), each theme's first `limit` rows after `after_seq`."""
+    joined, theme = source
+    return await pool.fetch(
+        "SELECT w.*, th.id AS member_of FROM themes th CROSS JOIN LATERAL ("
+        f" SELECT w.* FROM {joined} WHERE {theme} = th.id AND w.workspace = $1"
+        " AND ($2::text IS NULL OR w.team = $2) AND w.status <> 'ARCHIVED' AND w.seq > $3"
+        f" ORDER BY w.seq LIMIT $4) w WHERE th.workspace = $1 AND {TEAM_THEMES.format(t='th.')}"
+        " ORDER BY w.seq",
+        workspace,
+        team,
+        after_seq,
+        limit,
     )
 
 

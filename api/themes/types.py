@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -11,11 +10,9 @@ import strawberry
 from strawberry.types import Info
 
 from okrank.api.audit.history import history_field
-from okrank.api.backlog.types import BacklogItem
 from okrank.api.graphql.ids import to_global_id
 from okrank.api.graphql.node import Node
 from okrank.api.graphql.pagination import after_key, connection, connection_types, page_size
-from okrank.api.okrs.types import Objective
 from okrank.api.themes import reads
 from okrank.domain.themes.theme import Horizon
 
@@ -116,64 +113,6 @@ ThemeEdge, ThemeConnection = connection_types(
     node_is="The theme.",
     edges_are="Themes of this page.",
 )
-
-
-@strawberry.type(description="A theme on the roadmap with the work in it.")
-class RoadmapTheme:
-    theme: Theme = strawberry.field(description="The theme.")
-    objectives: list[Objective] = strawberry.field(
-        description="Its objectives (of the roadmap's team), oldest first; not archived ones."
-    )
-    backlog_items: list[BacklogItem] = strawberry.field(
-        description="Its backlog items, epics (of the roadmap's team's backlog), oldest first; "
-        "not archived ones."
-    )
-    discovery_objectives: list[Objective] = strawberry.field(
-        description="Discovery objectives (key results about learning) that prepare it."
-    )
-
-
-@strawberry.type(description="One column of the roadmap: the themes of one horizon.")
-class RoadmapColumn:
-    horizon: HorizonEnum = strawberry.field(description="NOW, NEXT or LATER.")
-    themes: list[RoadmapTheme] = strawberry.field(description="Its themes, oldest first.")
-
-
-@strawberry.type(description="The theme-based roadmap: three columns, NOW, NEXT and LATER.")
-class Roadmap:
-    team: str | None = strawberry.field(description="Whose roadmap; null: the whole workspace.")
-    columns: list[RoadmapColumn] = strawberry.field(
-        description="Always three, in order: NOW, NEXT, LATER (a column may have no themes)."
-    )
-
-
-async def build_roadmap(info: Info, team: str | None) -> Roadmap:
-    """Four reads whatever the size: themes, then their objectives, items and discovery
-    objectives, each in one query."""
-    pool, ws = info.context.pool, info.context.workspace
-    themes = await reads.roadmap_themes(pool, ws, team)
-    ids = [t["id"] for t in themes]
-    objectives: dict[UUID, list[Objective]] = defaultdict(list)
-    items: dict[UUID, list[BacklogItem]] = defaultdict(list)
-    discovery: dict[UUID, list[Objective]] = defaultdict(list)
-    if ids:
-        for r in await reads.work_in_themes(pool, ws, ids, team, reads.OBJECTIVES):
-            objectives[r["member_of"]].append(Objective.from_row(r))
-        for r in await reads.work_in_themes(pool, ws, ids, team, reads.ITEMS):
-            items[r["member_of"]].append(BacklogItem.from_row(r))
-        for r in await reads.work_in_themes(pool, ws, ids, team, reads.DISCOVERY):
-            discovery[r["member_of"]].append(Objective.from_row(r))
-    columns = {h: RoadmapColumn(horizon=h, themes=[]) for h in Horizon}
-    for t in themes:
-        columns[Horizon(t["horizon"])].themes.append(
-            RoadmapTheme(
-                theme=Theme.from_row(t),
-                objectives=objectives[t["id"]],
-                backlog_items=items[t["id"]],
-                discovery_objectives=discovery[t["id"]],
-            )
-        )
-    return Roadmap(team=team, columns=list(columns.values()))
 
 
 @strawberry.type(description="Where an objective or a backlog item stands on the roadmap.")

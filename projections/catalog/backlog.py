@@ -8,6 +8,7 @@ from typing import Any
 from okrank.domain.backlog.item import BacklogItem
 from okrank.domain.rankings.scoring import RiceInputs, WsjfInputs, rice_score, wsjf_score
 from okrank.projections.catalog.batch import CatalogBatch
+from okrank.projections.catalog.coverage_tallies import counted
 from okrank.projections.catalog.rankings import recompute_rankings
 from okrank.projections.rankings.causes import cause_of
 
@@ -137,16 +138,17 @@ def item_status_changed(b: CatalogBatch, e: BacklogItem.StatusChanged, pos: int)
     _rerank(b, e, pos)
 
 
+# counted: the events that change what an item contributes to the coverage tallies.
 HANDLERS: dict[type, Callable[[CatalogBatch, Any, int], None]] = {
-    BacklogItem.Created: item_created,
+    BacklogItem.Created: counted(item_created),
     BacklogItem.Updated: item_updated,
     BacklogItem.ImportRecorded: import_recorded,
-    BacklogItem.TeamAssigned: team_assigned,
-    BacklogItem.RiceScored: rice_scored,
-    BacklogItem.WsjfScored: wsjf_scored,
-    BacklogItem.Tagged: item_tagged,
-    BacklogItem.Retagged: item_tagged,
-    BacklogItem.Untagged: item_untagged,
-    BacklogItem.JustifiedNonStrategic: item_justified,
-    BacklogItem.StatusChanged: item_status_changed,
+    BacklogItem.TeamAssigned: counted(team_assigned),
+    BacklogItem.RiceScored: counted(rice_scored),
+    BacklogItem.WsjfScored: counted(wsjf_scored),
+    BacklogItem.Tagged: counted(item_tagged),
+    BacklogItem.Retagged: counted(item_tagged),
+    BacklogItem.Untagged: counted(item_untagged),
+    BacklogItem.JustifiedNonStrategic: counted(item_justified),
+    BacklogItem.StatusChanged: counted(item_status_changed),
 }

@@ -22,6 +22,8 @@ class CatalogBatch:
     # events were new) and rankings are recomputed once, at the end, for the items touched.
     index: RankIndex | None
     deferred: dict[str, set[UUID]] | None = field(default=None)  # workspace → items, rebuilding
+    # Rebuilding: the workspaces whose coverage tallies are counted afresh at the batch's end.
+    coverage_workspaces: set[str] = field(default_factory=set)
 
     @classmethod
     def open(

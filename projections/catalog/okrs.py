@@ -10,6 +10,7 @@ from okrank.domain.okrs.objective import Objective
 from okrank.domain.rankings.scoring import Multipliers
 from okrank.domain.workspaces.workspace import Workspace
 from okrank.projections.catalog.batch import CatalogBatch
+from okrank.projections.catalog.coverage_tallies import recount
 from okrank.projections.catalog.rankings import recompute_rankings
 from okrank.projections.rankings.causes import cause_of
 
@@ -80,18 +81,22 @@ def objective_status(status: str) -> Callable[[CatalogBatch, Any, int], None]:
     """The handler of an event that sets the objective's status: its tagged items re-rank."""
 
     def handle(b: CatalogBatch, e: Any, pos: int) -> None:
-        row = b.curs.execute(
-            "UPDATE objectives SET status = %s, version = %s, updated_at = %s WHERE id = %s"
-            " RETURNING workspace",
-            (status, e.originator_version, e.timestamp, e.originator_id),
-        ).fetchone()
         affected = [
             r["item_id"]
             for r in b.curs.execute(
                 "SELECT item_id FROM item_tags WHERE objective_id = %s", (e.originator_id,)
             )
         ]
-        recompute_rankings(b, row["workspace"], affected, cause_of(e, pos))
+
+        def change() -> None:
+            row = b.curs.execute(
+                "UPDATE objectives SET status = %s, version = %s, updated_at = %s WHERE id = %s"
+                " RETURNING workspace",
+                (status, e.originator_version, e.timestamp, e.originator_id),
+            ).fetchone()
+            recompute_rankings(b, row["workspace"], affected, cause_of(e, pos))
+
+        recount(b, affected, change)  # the tagged items' coverage classes follow the status
 
     return handle
 

@@ -15,6 +15,7 @@ from psycopg import Cursor
 from okrank.projections.catalog import (
     backlog,
     check_ins,
+    coverage_tallies,
     exercises,
     okr_changes,
     okrs,
@@ -47,6 +48,7 @@ class CatalogView(ReadModelView):
         "okr_changes": okr_changes.TABLE,
         **sprint_tables.TABLES,
         **review_tables.TABLES,
+        **coverage_tallies.TABLES,
     }
     indexes = (
         INDEXES
@@ -79,6 +81,7 @@ class CatalogView(ReadModelView):
         if not rebuilding and not self.warmed:
             self.warmed = True
             self._warm_item_workspaces()
+            coverage_tallies.fill_if_missing(curs)
         return CatalogBatch.open(curs, self.workspaces, self.rank_index, rebuilding)
 
     def _warm_item_workspaces(self) -> None:
@@ -94,6 +97,7 @@ class CatalogView(ReadModelView):
 
     def close_batch(self, batch: CatalogBatch) -> None:
         recompute_deferred(batch)
+        coverage_tallies.count_deferred(batch)
 
     def abort_batch(self) -> None:
         self.rank_index.clear()  # the transaction rolled back: the lists may be ahead of it

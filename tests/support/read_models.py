@@ -7,7 +7,7 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
-from okrank.projections.engine.runner import VIEWS
+from okrank.projections.engine.runner import VIEWS, Projections
 from tests.support.waiting import wait_until
 
 TABLES = {
@@ -19,6 +19,8 @@ TABLES = {
     "item_tags": "item_id, objective_id",
     "item_triages": "item_id, cycle",
     "ranking_entries": "workspace, scope, method, item_id",
+    "coverage_classes": "workspace, team, cycle, direct, indirect, justified, has_rice, has_wsjf",
+    "coverage_objectives": "workspace, team, objective_id, tier, has_rice, has_wsjf",
     "sprints": "id",
     "sprint_items": "sprint_id, item_id",
     "zombie_thresholds": "workspace",
@@ -83,3 +85,13 @@ def wait_caught_up(url: str, timeout: float = 20) -> None:
             return True
 
         wait_until(caught_up, timeout, "projections to catch up")
+
+
+def project_until_caught_up(url: str) -> None:
+    """Run the projections until they have caught up with the event store, then stop them."""
+    projections = Projections(url)
+    projections.start()
+    try:
+        wait_caught_up(url)
+    finally:
+        projections.stop()

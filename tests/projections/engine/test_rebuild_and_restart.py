@@ -68,6 +68,7 @@ def test_rebuild_command_reproduces_live_rows(app_and_url):
         projections.stop()
     live = snapshot(url)
     assert sorted(r[-1] for r in live["sprint_items"]) == ["CARRIED_OVER", "DONE"]  # sprints too
+    assert live["coverage_classes"] and live["coverage_objectives"]  # and coverage tallies
     result = subprocess.run(
         [sys.executable, "-m", "okrank.api.cli", "rebuild"],
         cwd=ROOT,
