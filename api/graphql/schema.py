@@ -51,6 +51,7 @@ from okrank.api.okrs.types import key_result_node, load_objective
 from okrank.api.plan.queries import PlanQueries
 from okrank.api.rankings.mutations import RankingMutations
 from okrank.api.rankings.queries import RankingQueries
+from okrank.api.reviews.mutations import ReviewMutations
 from okrank.api.reviews.queries import ReviewQueries
 from okrank.api.reviews.types import load_quarterly_review
 from okrank.api.sprints.mutations import SprintMutations
@@ -124,6 +125,7 @@ Mutation = merge_types(
         RankingMutations,
         ExerciseMutations,
         SprintMutations,
+        ReviewMutations,
         HealthMutations,
         ThemeMutations,
         BriefingMutations,
