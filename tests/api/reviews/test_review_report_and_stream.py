@@ -1,19 +1,23 @@
 """A quarterly review's report exported over HTTP (JSON and CSV, parsed back: one CSV row per
 item and key result with the verdict; 401 without a token, 404 for another workspace's review),
-and its events reaching a live `okrChanged` subscriber in order, as REVIEW_* changes."""
+and its events reaching a live `okrChanged` subscriber and an OKRS webhook in order, as REVIEW_*
+changes."""
 
 from __future__ import annotations
 
 import asyncio
 import csv
 import io
+import json
 
 import httpx
 import pytest
 
 from okrank.api.graphql.ids import to_global_id
+from okrank.api.webhooks.delivery import verify
 from tests.support.review_quarter import CYCLE, TEAM, past_quarter
 from tests.support.subscriptions import okr_changes, until_live
+from tests.support.webhooks import WEBHOOK, Receiver
 
 REVIEW = "... on QuarterlyReviewSuccess { quarterlyReview { id version phase } }"
 OKR_CHANGED = """
@@ -166,3 +170,32 @@ def test_an_okr_changed_subscriber_sees_the_review_events_in_order(server, gql, 
     } == {(review, TEAM, CYCLE, None, "po")}
     assert [(c["itemId"], c["verdict"]) for c in changes][2] == (signup, "DID_NOT")
     assert [c["itemId"] for c in changes if c["kind"] != "REVIEW_VERDICT_RECORDED"] == [None] * 4
+
+
+def test_an_okrs_webhook_of_the_workspace_receives_the_review_events_signed_in_order(
+    gql, database_url
+):
+    receiver = Receiver()
+    try:
+        hook = gql.mutate("registerWebhook", {"url": receiver.url, "stream": "OKRS"}, WEBHOOK)
+        assert hook["__typename"] == "WebhookSuccess", hook
+        quarter = past_quarter(database_url, gql.workspace)  # its check-ins come first
+        started = gql.mutate("startQuarterlyReview", {"team": TEAM, "cycle": CYCLE}, REVIEW)
+        review = started["quarterlyReview"]["id"]
+        gql.mutate("completeReview", {"reviewId": review, "reason": "closing"}, REVIEW)
+        # First the quarter's three check-ins and two grade changes (churn's check-in leaves
+        # the objective's grade where it was).
+        everything = receiver.wait_for(8)
+        reviewed = [c for c in everything if c["kind"].startswith("REVIEW_")]
+        assert [(c["kind"], c["reviewId"], c["objectiveId"]) for c in reviewed] == [
+            ("REVIEW_STARTED", review, None),
+            ("REVIEW_AUDITED", review, None),
+            ("REVIEW_COMPLETED", review, None),
+        ]
+        assert everything[-3:] == reviewed  # after the quarter's check-ins
+        assert quarter.objective is not None
+        for headers, body in receiver.received:
+            assert verify(hook["secret"], headers["Okrank-Signature"], body)
+            assert json.loads(body)["stream"] == "OKRS"
+    finally:
+        receiver.close()
