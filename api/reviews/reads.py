@@ -9,12 +9,17 @@ from uuid import UUID
 import asyncpg
 
 Row = asyncpg.Record
+# Every column but the audit (read on its own, parsed once per version: api.reviews.audits).
+REVIEW = (
+    "id, workspace, seq, team, cycle, lag_days, phase, audit_final, audited_at, next_cycle,"
+    " reset_reason, close_reason, completed_at, version, created_at, created_by, updated_at"
+)
 
 
 # A review's row is shown once its first audit is in (the same command writes both).
 async def reviews_by_id(pool: asyncpg.Pool, workspace: str, ids: Sequence[UUID]) -> list[Row]:
     return await pool.fetch(
-        "SELECT * FROM quarterly_reviews WHERE workspace = $1 AND id = ANY($2::uuid[])"
+        f"SELECT {REVIEW} FROM quarterly_reviews WHERE workspace = $1 AND id = ANY($2::uuid[])"
         " AND audit IS NOT NULL",
         workspace,
         ids,
@@ -25,7 +30,7 @@ async def reviews_page(
     pool: asyncpg.Pool, workspace: str, cycle: str | None, after_seq: int, limit: int
 ) -> list[Row]:
     return await pool.fetch(
-        "SELECT * FROM quarterly_reviews WHERE workspace = $1 AND seq > $2"
+        f"SELECT {REVIEW} FROM quarterly_reviews WHERE workspace = $1 AND seq > $2"
         " AND audit IS NOT NULL AND ($3::text IS NULL OR cycle = $3) ORDER BY seq LIMIT $4",
         workspace,
         after_seq,

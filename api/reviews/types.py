@@ -5,7 +5,6 @@ re-groom (read from review_items)."""
 from __future__ import annotations
 
 from datetime import datetime
-from functools import cached_property
 from typing import Any
 from uuid import UUID
 
@@ -19,6 +18,7 @@ from okrank.api.graphql.pagination import after_key, connection, connection_type
 from okrank.api.okrs.types import KeyResult, Objective, load_key_result, load_objective
 from okrank.api.rankings.enums import TIERS, OptionalTagTier, TagTierEnum
 from okrank.api.reviews import reads
+from okrank.api.reviews.audits import review_audit
 from okrank.domain.rankings.scoring import Tier
 from okrank.domain.reviews.outcomes import ItemOutcome, OutcomeAudit
 from okrank.domain.reviews.review import ItemVerdict, RegroomAction, ReviewPhase
@@ -288,31 +288,31 @@ class QuarterlyReview(Node):
             row=r,
         )
 
-    @cached_property
-    def audit(self) -> OutcomeAudit:
-        return OutcomeAudit.from_record(self.row["audit"])
+    async def audit(self, info: Info) -> OutcomeAudit:
+        return await review_audit(info.context.pool, self.row)
 
     @strawberry.field(description="The end of the measuring window: the cycle's end plus lagDays.")
-    def window_end(self) -> datetime:
-        return self.audit.window_end
+    async def window_end(self, info: Info) -> datetime:
+        return (await self.audit(info)).window_end
 
     @strawberry.field(
         description="The latest audit was taken before the window's end: values may still move."
     )
-    def provisional(self) -> bool:
-        return self.audit.provisional
+    async def provisional(self, info: Info) -> bool:
+        return (await self.audit(info)).provisional
 
     @strawberry.field(description="Items done and effort done in the cycle.")
-    def delivery(self) -> ReviewDelivery:
-        return ReviewDelivery(items_done=self.audit.items_done, effort_done=self.audit.effort_done)
+    async def delivery(self, info: Info) -> ReviewDelivery:
+        audit = await self.audit(info)
+        return ReviewDelivery(items_done=audit.items_done, effort_done=audit.effort_done)
 
     @strawberry.field(
         description="Attainment of the scope's objectives of the cycle (ACTIVE or CLOSED)."
     )
-    def attainment(self) -> list[ObjectiveAttainment]:
+    async def attainment(self, info: Info) -> list[ObjectiveAttainment]:
         return [
             ObjectiveAttainment(grade=a.grade, objective_id=a.objective_id)
-            for a in self.audit.objectives
+            for a in (await self.audit(info)).objectives
         ]
 
     @strawberry.field(
@@ -333,7 +333,7 @@ class QuarterlyReview(Node):
         }
         start = after_key(after)
         rows = []
-        for n, o in enumerate(self.audit.outcomes):
+        for n, o in enumerate((await self.audit(info)).outcomes):
             if start is not None and n <= start:
                 continue
             verdict = verdicts.get(o.item_id)
