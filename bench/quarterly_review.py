@@ -19,7 +19,6 @@ Run: .venv/bin/python -m bench.quarterly_review [--items 10000] [--seconds 15] [
 from __future__ import annotations
 
 import asyncio
-import json
 import random
 import time
 from datetime import UTC, datetime
@@ -33,12 +32,12 @@ from bench.common import (
     WORKSPACE,
     Database,
     admin_token,
+    alternating,
     okrank_server,
     pct,
+    print_figures,
     read_workspace_arguments,
     seed,
-    summary,
-    timed_load,
     wait_projected,
 )
 from bench.dashboards import RANKING, settle
@@ -159,34 +158,16 @@ def main() -> None:
                 assert data["delivery"]["itemsDone"] == args.done, data["delivery"]
                 assert len(data["outcomes"]["edges"]) == 50
 
-            queries = {"ranking": (ranking, check_ranking), "review": (review, check_review)}
-            for concurrency in (1, 8):
-                runs: dict[str, list[tuple[list[float], float]]] = {q: [] for q in queries}
-                for _ in range(args.rounds):
-                    for name, (make, check) in queries.items():
-                        runs[name].append(
-                            asyncio.run(
-                                timed_load(okrank.url, make, concurrency, per_round, headers, check)
-                            )
-                        )
-                for name, rounds in runs.items():
-                    figures[f"{name}_c{concurrency}"] = summary(
-                        [ms for latencies, _ in rounds for ms in latencies],
-                        sum(seconds for _, seconds in rounds),
-                    )
+            probes = {
+                "ranking": (okrank.url, ranking, check_ranking),
+                "review": (okrank.url, review, check_review),
+            }
+            figures.update(alternating(probes, (1, 8), args.rounds, per_round, headers))
         finally:
             okrank.close()
     finally:
         db.close()
-    for c in (1, 8):
-        line = [f"{c} client(s):"]
-        for name in ("ranking", "review"):
-            f = figures[f"{name}_c{c}"]
-            line.append(
-                f"{name} {f['rps']:,.0f} req/s (p50 {f['p50_ms']:.1f} ms, p99 {f['p99_ms']:.1f} ms)"
-            )
-        print(" | ".join(line))
-    print(json.dumps(figures))
+    print_figures(figures, ("ranking", "review"), (1, 8))
 
 
 if __name__ == "__main__":
