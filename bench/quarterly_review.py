@@ -47,6 +47,7 @@ from okrank.domain.application import OkrankApplication
 from okrank.domain.backlog.item import ItemStatus
 from okrank.projections.engine.runner import event_store_env, rebuild
 from tests.support.past import events_stamped
+from tests.support.read_models import wait_caught_up
 
 TEAM, CYCLE = "bench", "2026-Q3"
 DONE_SHARE = 5  # one item in five was done in the quarter: 2,000 of 10,000
@@ -132,6 +133,9 @@ def main() -> None:
         okrank = okrank_server(db, env={"OKRANK_RATE_LIMIT": "0"})
         try:
             wait_projected(db)
+            # Every view, the audit chain too (not rebuilt: it chains the seed's events once
+            # the server runs), before the mutations wait for them.
+            wait_caught_up(db.url, timeout=1800)
             headers = {"Authorization": f"Bearer {admin_token()}"}
             computed = asyncio.run(audit_computations(db.url, args.audits))
             figures["outcome_audit_computation"] = {
