@@ -19,16 +19,14 @@ import psycopg
 
 from bench.common import (
     Database,
-    Probe,
     admin_token,
-    alternating,
     okrank_server,
-    print_figures,
     read_workspace_arguments,
     seed,
     wait_projected,
 )
 from bench.roadmap_read import ROADMAP, place
+from bench.rounds import Probe, alternating, print_figures
 from okrank.api.coverage.cache import ENV as CACHE_ENV
 from okrank.api.graphql.ids import to_global_id
 from okrank.projections.engine.runner import rebuild

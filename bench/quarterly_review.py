@@ -32,15 +32,14 @@ from bench.common import (
     WORKSPACE,
     Database,
     admin_token,
-    alternating,
     okrank_server,
     pct,
-    print_figures,
     read_workspace_arguments,
     seed,
     wait_projected,
 )
 from bench.dashboards import RANKING, settle
+from bench.rounds import alternating, print_figures
 from okrank.api.graphql.ids import to_global_id
 from okrank.api.reviews.facts import outcome_audit
 from okrank.domain.application import OkrankApplication

@@ -18,11 +18,11 @@ from bench.common import (
     WORKSPACE,
     Database,
     admin_token,
-    alternating,
     okrank_server,
     seed,
     wait_projected,
 )
+from bench.rounds import alternating
 from okrank.api.graphql.ids import to_global_id
 from okrank.domain.application import OkrankApplication
 from okrank.domain.backlog.item import BacklogItem
