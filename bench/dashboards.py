@@ -17,9 +17,6 @@ Run: .venv/bin/python -m bench.dashboards [--items 10000] [--seconds 15] [--roun
 
 from __future__ import annotations
 
-import asyncio
-import json
-from collections.abc import Callable
 from typing import Any
 
 import psycopg
@@ -30,11 +27,10 @@ from bench.common import (
     okrank_server,
     read_workspace_arguments,
     seed,
-    summary,
-    timed_load,
     wait_projected,
 )
 from bench.roadmap_read import ROADMAP, place
+from bench.rounds import Probe, alternating, print_figures
 from okrank.api.coverage.cache import ENV as CACHE_ENV
 from okrank.api.graphql.ids import to_global_id
 from okrank.api.themes.roadmap import THEME_PAGE
@@ -125,7 +121,7 @@ def main() -> None:
                 data = response.json()["data"]["taggingSession"]
                 assert data["toGo"] == args.items, data
 
-            queries: dict[str, tuple[str, Callable[[int], Any], Callable[[Any], None]]] = {
+            queries: dict[str, Probe] = {
                 "ranking": (okrank.url, ranking, check_ranking),
                 "coverage": (okrank.url, coverage, check_coverage),
                 "coverage_uncached": (uncached.url, coverage, check_coverage),
@@ -133,41 +129,24 @@ def main() -> None:
                 "roadmap": (okrank.url, roadmap, check_roadmap),
                 "roadmap_full": (okrank.url, roadmap_full, check_roadmap_full),
             }
-            for concurrency in (1, 8):
-                runs: dict[str, list[tuple[list[float], float]]] = {q: [] for q in queries}
-                for _ in range(args.rounds):
-                    for name, (url, make, check) in queries.items():
-                        runs[name].append(
-                            asyncio.run(
-                                timed_load(url, make, concurrency, per_round, headers, check)
-                            )
-                        )
-                for name, rounds in runs.items():
-                    figures[f"{name}_c{concurrency}"] = summary(
-                        [ms for latencies, _ in rounds for ms in latencies],
-                        sum(seconds for _, seconds in rounds),
-                    )
+            figures.update(alternating(queries, (1, 8), args.rounds, per_round, headers))
         finally:
             uncached.close()
             okrank.close()
     finally:
         db.close()
     for c in (1, 8):
-        line = [f"{c} client(s):"]
-        for name in ("ranking", *DASHBOARDS):
-            f = figures[f"{name}_c{c}"]
-            line.append(
-                f"{name} {f['rps']:,.0f} req/s (p50 {f['p50_ms']:.1f} ms, p99 {f['p99_ms']:.1f} ms)"
-            )
-        print(" | ".join(line))
-        print(f"  over the ranking page (aim: p50 <= {AIM['p50_ms']}x, p99 <= {AIM['p99_ms']}x):")
+        print(
+            f"{c} client(s), over the ranking page (aim: p50 <= {AIM['p50_ms']}x,"
+            f" p99 <= {AIM['p99_ms']}x):"
+        )
         for name in DASHBOARDS:
             ratios = ratios_to_ranking(figures, name, c)
             figures[f"{name}_c{c}"]["over_ranking"] = ratios
             verdict = "within" if all(ratios[k] <= AIM[k] for k in AIM) else "OUTSIDE"
             p50, p99 = ratios["p50_ms"], ratios["p99_ms"]
             print(f"    {name}: p50 {p50:.2f}x, p99 {p99:.2f}x ({verdict})")
-    print(json.dumps(figures))
+    print_figures(figures, ("ranking", *DASHBOARDS), (1, 8))
 
 
 def ratios_to_ranking(figures: dict[str, Any], name: str, clients: int) -> dict[str, float]:

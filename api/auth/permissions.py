@@ -57,6 +57,11 @@ MUTATIONS: dict[str, Permission] = {
     "startSprint": Permission(TEAM),
     "closeSprint": Permission(TEAM),
     "setZombieThresholds": Permission(ADMINS),
+    # The owners review the quarter: its audit, verdicts and close.
+    "startQuarterlyReview": OWNED,
+    "auditReviewOutcomes": OWNED,
+    "recordReviewVerdict": OWNED,
+    "completeReview": OWNED,
     "createExercise": OWNED,
     "addExerciseCandidate": OWNED,
     "withdrawExerciseCandidate": OWNED,
