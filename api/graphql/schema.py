@@ -51,6 +51,8 @@ from okrank.api.okrs.types import key_result_node, load_objective
 from okrank.api.plan.queries import PlanQueries
 from okrank.api.rankings.mutations import RankingMutations
 from okrank.api.rankings.queries import RankingQueries
+from okrank.api.reviews.diagnostics import ReviewDiagnosticsQueries
+from okrank.api.reviews.recommendation import RecommendationQueries
 from okrank.api.sprints.mutations import SprintMutations
 from okrank.api.sprints.queries import SprintQueries
 from okrank.api.sprints.types import load_sprint
@@ -110,6 +112,8 @@ Query = merge_types(
         WebhookQueries,
         ServiceTokenQueries,
         AuditQueries,
+        ReviewDiagnosticsQueries,
+        RecommendationQueries,
     ),
 )
 Mutation = merge_types(
