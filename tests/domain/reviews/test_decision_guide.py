@@ -36,8 +36,8 @@ LOOSE = diagnostic(DiagnosticCode.LOOSE_TAGGING, True)
 GAP = diagnostic(DiagnosticCode.VELOCITY_WITHOUT_ATTAINMENT, True)
 
 
-def rule_of(data: GuideData, answers: Answers = Answers()) -> DecisionRule | None:
-    found = recommend(data, answers).rule
+def rule_of(data: GuideData, answers: Answers | None = None) -> DecisionRule | None:
+    found = recommend(data, answers or Answers()).rule
     return None if found is None else found.code
 
 
