@@ -14,25 +14,33 @@ from okrank.api.reviews.diagnostics_reads import Diagnostics, diagnostics_of
 from okrank.domain import errors
 from okrank.domain.bounds import bounded
 from okrank.domain.reviews import diagnostics
-from okrank.domain.reviews.diagnostics import DiagnosticCode, FactSource
+from okrank.domain.reviews.diagnostics import (
+    CONSISTENT_CYCLES,
+    LOOSE_SHARE,
+    MIN_DIRECT_ITEMS,
+    MIN_SPRINTS,
+    RECENT_SPRINTS,
+    STRONG_COMPLETION,
+    DiagnosticCode,
+    FactSource,
+)
 from okrank.domain.reviews.review import LAG_DAYS_MAX
 
-d = diagnostics
 DiagnosticCodeEnum = strawberry.enum(
     DiagnosticCode,
     name="ReviewDiagnosticCode",
     description="What a review diagnostic is about. VELOCITY_WITHOUT_ATTAINMENT: the seed's "
     "'velocity is strong but OKR attainment is consistently below 0.6: the team is shipping well "
     "but into the wrong areas'. Velocity is items (and effort) done per sprint over the scope's "
-    f"last {d.RECENT_SPRINTS} closed sprints that ended before the cycle's end (sprint items "
-    f"DONE at the close); strong: at least {d.MIN_SPRINTS} such sprints delivered at least "
-    f"{d.STRONG_COMPLETION:.0%} of the items planned into them. Attainment of a cycle is the "
+    f"last {RECENT_SPRINTS} closed sprints that ended before the cycle's end (sprint items "
+    f"DONE at the close); strong: at least {MIN_SPRINTS} such sprints delivered at least "
+    f"{STRONG_COMPLETION:.0%} of the items planned into them. Attainment of a cycle is the "
     "mean grade of the scope's ACTIVE or CLOSED objectives of it, with check-ins as of the "
-    f"cycle's end; consistently below 0.6: each of the last {d.CONSISTENT_CYCLES} ended cycles "
+    f"cycle's end; consistently below 0.6: each of the last {CONSISTENT_CYCLES} ended cycles "
     "with graded objectives, up to the cycle asked about, was below 0.6 (and there were that "
     "many). LOOSE_TAGGING: of the cycle's done items tagged DIRECT (when done), the share whose "
     "DIRECT key results none moved (the outcome audit's rule); it applies with at least "
-    f"{d.MIN_DIRECT_ITEMS} such items and a share of {d.LOOSE_SHARE:.0%} or more.",
+    f"{MIN_DIRECT_ITEMS} such items and a share of {LOOSE_SHARE:.0%} or more.",
 )
 FactSourceEnum = strawberry.enum(
     FactSource,
