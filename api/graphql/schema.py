@@ -51,8 +51,10 @@ from okrank.api.plan.queries import PlanQueries
 from okrank.api.rankings.mutations import RankingMutations
 from okrank.api.rankings.queries import RankingQueries
 from okrank.api.reviews.calibration import CalibrationQueries
+from okrank.api.reviews.diagnostics import ReviewDiagnosticsQueries
 from okrank.api.reviews.mutations import ReviewMutations
 from okrank.api.reviews.queries import ReviewQueries
+from okrank.api.reviews.recommendation import RecommendationQueries
 from okrank.api.reviews.types import load_quarterly_review
 from okrank.api.sprints.mutations import SprintMutations
 from okrank.api.sprints.queries import SprintQueries
@@ -117,6 +119,8 @@ Query = merge_types(
         WebhookQueries,
         ServiceTokenQueries,
         AuditQueries,
+        ReviewDiagnosticsQueries,
+        RecommendationQueries,
     ),
 )
 Mutation = merge_types(

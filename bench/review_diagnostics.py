@@ -1,0 +1,148 @@
+"""Review diagnostics and the decision guide through HTTP: `reviewDiagnostics` and
+`recommendApproach` for team "bench" and 2026-Q3 (ended), on a workspace of `--items` tagged
+items created in the cycle, `--done` of them done in it (the outcome audit reads each one's tags
+at completion and the check-ins of every key result concerned) and `--sprints` closed sprints.
+
+Run: .venv/bin/python -m bench.review_diagnostics [--items 10000] [--done 2000] [--sprints 4]
+     [--seconds 5] [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from bench.common import (
+    SAVE_BATCH,
+    WORKSPACE,
+    Database,
+    admin_token,
+    load,
+    okrank_server,
+    seed,
+    wait_projected,
+)
+from okrank.domain.application import Actor, OkrankApplication
+from okrank.domain.backlog.item import BacklogItem, ItemStatus
+from okrank.projections.engine.runner import event_store_env
+from tests.support.past import events_stamped
+
+TEAM = "bench"
+DIAGNOSTICS = """query { reviewDiagnostics(team: "bench", cycle: "2026-Q3") {
+  diagnostics { code applies explanation facts { name number flag source } } } }"""
+RECOMMEND = """query { recommendApproach(team: "bench", cycle: "2026-Q3",
+  answers: {seniorStakeholdersAskWhy: false}) { approach rule nextStep
+  facts { name number flag source } } }"""
+
+
+def in_the_cycle(month: int, day: int) -> datetime:
+    return datetime(2026, month, day, 12, tzinfo=UTC)
+
+
+def history(db: Database, seeded: Any, done: int, sprints: int) -> None:
+    """`done` items done in August with check-ins on either side, then `sprints` closed sprints
+    of 20 items each (half done) in September."""
+    app = OkrankApplication(env=event_store_env(db.url))
+    actor = Actor(WORKSPACE, "bench")
+    try:
+        krs = seeded.key_results
+        with events_stamped(in_the_cycle(7, 15)):
+            for o in seeded.objectives:
+                app.check_in_key_result(actor, o, krs[o], 10.0, 0.6)
+        with events_stamped(in_the_cycle(8, 15)):
+            for start in range(0, done, SAVE_BATCH):
+                batch = [app.repository.get(i) for i in seeded.items[start : start + SAVE_BATCH]]
+                for item in batch:
+                    assert isinstance(item, BacklogItem)
+                    item.change_status(ItemStatus.DONE, "", actor.subject)
+                app.save(*batch)
+        with events_stamped(in_the_cycle(9, 1)):
+            for o in seeded.objectives[::2]:  # half the key results move after the work
+                app.check_in_key_result(actor, o, krs[o], 30.0, 0.7)
+        objective = seeded.objectives[0]
+        day = date(2026, 9, 2)
+        for s in range(sprints):
+            planned = seeded.items[done + 20 * s : done + 20 * s + 20]
+            with events_stamped(datetime(day.year, day.month, day.day, 12, tzinfo=UTC)):
+                sprint = app.create_sprint(
+                    actor,
+                    TEAM,
+                    "2026-Q3",
+                    day,
+                    day + timedelta(6),
+                    f"step {s}",
+                    objective,
+                    krs[objective],
+                ).aggregate_id
+                for item in planned:
+                    app.plan_sprint_item(actor, sprint, item)
+                app.start_sprint(actor, sprint)
+                for item in planned[::2]:
+                    app.change_backlog_item_status(actor, item, ItemStatus.DONE)
+                app.close_sprint(actor, sprint)
+            day += timedelta(7)
+    finally:
+        app.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--items", type=int, default=10_000)
+    parser.add_argument("--done", type=int, default=2_000)
+    parser.add_argument("--sprints", type=int, default=4)
+    parser.add_argument("--seconds", type=float, default=5.0, help="per figure")
+    parser.add_argument("--quick", action="store_true", help="1,000 items, 200 done, 2 s each")
+    args = parser.parse_args()
+    if args.quick:
+        args.items, args.done, args.seconds = 1000, 200, 2.0
+    db = Database()
+    figures: dict[str, Any] = {k: getattr(args, k) for k in ("items", "done", "sprints")}
+    try:
+        with events_stamped(in_the_cycle(7, 2)):
+            seeded = seed(db, args.items, team=TEAM)
+        history(db, seeded, args.done, args.sprints)
+        server = okrank_server(db)
+        try:
+            wait_projected(db)
+            headers = {"Authorization": f"Bearer {admin_token()}"}
+
+            def done_items_ok(response: Any) -> None:
+                found = response.json()["data"]["reviewDiagnostics"]["diagnostics"]
+                facts = {f["name"]: f["number"] for f in found[1]["facts"]}
+                assert facts["done items"] == args.done + 10 * args.sprints, facts
+
+            def recommended(response: Any) -> None:
+                assert "errors" not in response.json(), response.text
+
+            requests = {
+                "reviewDiagnostics": ({"query": DIAGNOSTICS}, done_items_ok),
+                "recommendApproach": ({"query": RECOMMEND}, recommended),
+            }
+            for name, (body, check) in requests.items():
+                figures[name] = asyncio.run(
+                    load(
+                        server.url,
+                        lambda n, body=body: ("/graphql", body),
+                        1,
+                        args.seconds,
+                        headers,
+                        check,
+                    )
+                )
+        finally:
+            server.close()
+    finally:
+        db.close()
+    for name in ("reviewDiagnostics", "recommendApproach"):
+        f = figures[name]
+        print(f"{name}: p50 {f['p50_ms']:.1f} ms, p99 {f['p99_ms']:.1f} ms ({f['requests']} req)")
+    print(json.dumps(figures))
+
+
+if __name__ == "__main__":
+    main()
