@@ -82,6 +82,8 @@ MUTATIONS: dict[str, Permission] = {
     "setBacklogItemTheme": OWNED,
     "markDiscoveryObjective": OWNED,
     "editMissionBriefing": OWNED,
+    "resetBacklog": OWNED,
+    "regroomReviewItem": OWNED,
     "registerWebhook": MANAGE_WEBHOOKS,
     "pauseWebhook": MANAGE_WEBHOOKS,
     "resumeWebhook": MANAGE_WEBHOOKS,

@@ -51,6 +51,7 @@ from okrank.api.okrs.types import key_result_node, load_objective
 from okrank.api.plan.queries import PlanQueries
 from okrank.api.rankings.mutations import RankingMutations
 from okrank.api.rankings.queries import RankingQueries
+from okrank.api.reviews.reset_mutations import ReviewResetMutations
 from okrank.api.sprints.mutations import SprintMutations
 from okrank.api.sprints.queries import SprintQueries
 from okrank.api.sprints.types import load_sprint
@@ -126,6 +127,7 @@ Mutation = merge_types(
         WebhookMutations,
         ServiceTokenMutations,
         BacklogImportMutations,
+        ReviewResetMutations,
     ),
 )
 Subscription = merge_types("Subscription", (RankingSubscription, OkrSubscription))
