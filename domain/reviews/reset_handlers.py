@@ -99,17 +99,15 @@ def _open_items_of_scope(
     store: Aggregates, actor: Actor, team: str, candidates: Iterable[UUID]
 ) -> list[BacklogItem]:
     """Of the candidates, the open items of the review's scope as they stand now."""
-    items: list[BacklogItem] = []
-    for ident in dict.fromkeys(candidates):
-        found = store.find(ident)
-        if (
-            isinstance(found, BacklogItem)
-            and found.workspace == actor.workspace
-            and found.status not in UNRANKED_STATUSES
-            and (not team or found.team == team)
-        ):
-            items.append(found)
-    return items
+    loaded = store.find_many(list(candidates))
+    return [
+        found
+        for found in (loaded.get(i) for i in dict.fromkeys(candidates))  # in the caller's order
+        if isinstance(found, BacklogItem)
+        and found.workspace == actor.workspace
+        and found.status not in UNRANKED_STATUSES
+        and (not team or found.team == team)
+    ]
 
 
 def seed_item(objective: Objective, team: str, review_cycle: str, actor: Actor) -> BacklogItem:

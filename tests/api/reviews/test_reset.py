@@ -312,9 +312,19 @@ def test_a_reset_of_ten_thousand_items_is_one_transaction(make_database):
         with psycopg.connect(url, autocommit=True) as conn:
             last = conn.execute("SELECT max(notification_id) FROM okrank_events").fetchone()[0]
             started = time.perf_counter()
-            reset = gql.mutate("resetBacklog", reset_input(q), RESET)
-            seconds = time.perf_counter() - started
-            assert reset["__typename"] == "ReviewChangeSuccess", reset
+            reset = gql.post(
+                "mutation($i: ResetBacklogInput!) { resetBacklog(input: $i) { __typename } }",
+                {"i": reset_input(q)},
+            ).json()
+            answered = time.perf_counter() - started
+            wait_caught_up(url, timeout=120)
+            shown = time.perf_counter() - started
+            # Recorded: the review, or READ_MODEL_LAGGING with `committed` if the catalog takes
+            # longer than the mutation waits (its 10,000 archived items leave the rankings).
+            lagging = (reset.get("errors") or [{}])[0].get("extensions", {})
+            assert (reset.get("data") or {}).get("resetBacklog") == {
+                "__typename": "ReviewChangeSuccess"
+            } or lagging.get("committed") is True, reset
             # Rows written in one transaction share its id (xmin): every event of the reset.
             events, transactions = conn.execute(
                 "SELECT count(*), count(DISTINCT xmin::text) FROM okrank_events"
@@ -328,7 +338,11 @@ def test_a_reset_of_ten_thousand_items_is_one_transaction(make_database):
         # The items archived, their StatusChanged each; two seeds (Created, Tagged); the reset.
         assert (events, transactions) == (RESET_ITEMS + 2 + 4 + 1, 1)
         assert archived == RESET_ITEMS + 2
-        print(f"reset of {RESET_ITEMS + 5} candidates: {seconds:.2f} s through GraphQL")
+        print(
+            f"reset of {RESET_ITEMS + 5} candidates: answered in {answered:.2f} s"
+            f" ({'lagging' if lagging else 'with the review'}), read models caught up in"
+            f" {shown:.2f} s"
+        )
     finally:
         gql.close()
         server.stop()
