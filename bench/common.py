@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import random
 import shutil
@@ -377,3 +378,46 @@ def read_workspace_arguments(doc: str | None, seconds: float, rounds_are: str) -
     if args.quick:
         args.items, args.seconds = 1000, 3.0
     return args
+
+
+Probe = tuple[str, Callable[[int], tuple[str, dict[str, Any]]], Callable[[httpx.Response], None]]
+
+
+def alternating(
+    probes: dict[str, Probe],
+    concurrencies: tuple[int, ...],
+    rounds: int,
+    seconds_per_round: float,
+    headers: dict[str, str],
+) -> dict[str, dict[str, float]]:
+    """Each probe (server url, request maker, check) timed at each concurrency, in `rounds`
+    that alternate them (the machines are shared and noisy): `<name>_c<concurrency>` → its
+    summary over every round."""
+    figures = {}
+    for concurrency in concurrencies:
+        runs: dict[str, list[tuple[list[float], float]]] = {name: [] for name in probes}
+        for _ in range(rounds):
+            for name, (url, make, check) in probes.items():
+                load_ = timed_load(url, make, concurrency, seconds_per_round, headers, check)
+                runs[name].append(asyncio.run(load_))
+        for name, taken in runs.items():
+            figures[f"{name}_c{concurrency}"] = summary(
+                [ms for latencies, _ in taken for ms in latencies],
+                sum(seconds for _, seconds in taken),
+            )
+    return figures
+
+
+def print_figures(
+    figures: dict[str, Any], names: tuple[str, ...], concurrencies: tuple[int, ...]
+) -> None:
+    """A line per concurrency (each probe's rate, p50 and p99), then every figure as JSON."""
+    for c in concurrencies:
+        line = [f"{c} client(s):"]
+        for name in names:
+            f = figures[f"{name}_c{c}"]
+            line.append(
+                f"{name} {f['rps']:,.0f} req/s (p50 {f['p50_ms']:.1f} ms, p99 {f['p99_ms']:.1f} ms)"
+            )
+        print(" | ".join(line))
+    print(json.dumps(figures))

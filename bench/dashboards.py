@@ -13,21 +13,19 @@ Run: .venv/bin/python -m bench.dashboards [--items 10000] [--seconds 15] [--roun
 
 from __future__ import annotations
 
-import asyncio
-import json
-from collections.abc import Callable
 from typing import Any
 
 import psycopg
 
 from bench.common import (
     Database,
+    Probe,
     admin_token,
+    alternating,
     okrank_server,
+    print_figures,
     read_workspace_arguments,
     seed,
-    summary,
-    timed_load,
     wait_projected,
 )
 from bench.roadmap_read import ROADMAP, place
@@ -105,41 +103,21 @@ def main() -> None:
                 data = response.json()["data"]["taggingSession"]
                 assert data["toGo"] == args.items, data
 
-            queries: dict[str, tuple[str, Callable[[int], Any], Callable[[Any], None]]] = {
+            queries: dict[str, Probe] = {
                 "ranking": (okrank.url, ranking, check_ranking),
                 "coverage": (okrank.url, coverage, check_coverage),
                 "coverage_uncached": (uncached.url, coverage, check_coverage),
                 "tagging_session": (okrank.url, session, check_session),
                 "roadmap": (okrank.url, roadmap, check_roadmap),
             }
-            for concurrency in (1, 8):
-                runs: dict[str, list[tuple[list[float], float]]] = {q: [] for q in queries}
-                for _ in range(args.rounds):
-                    for name, (url, make, check) in queries.items():
-                        runs[name].append(
-                            asyncio.run(
-                                timed_load(url, make, concurrency, per_round, headers, check)
-                            )
-                        )
-                for name, rounds in runs.items():
-                    figures[f"{name}_c{concurrency}"] = summary(
-                        [ms for latencies, _ in rounds for ms in latencies],
-                        sum(seconds for _, seconds in rounds),
-                    )
+            figures.update(alternating(queries, (1, 8), args.rounds, per_round, headers))
         finally:
             uncached.close()
             okrank.close()
     finally:
         db.close()
-    for c in (1, 8):
-        line = [f"{c} client(s):"]
-        for name in ("ranking", "coverage", "coverage_uncached", "tagging_session", "roadmap"):
-            f = figures[f"{name}_c{c}"]
-            line.append(
-                f"{name} {f['rps']:,.0f} req/s (p50 {f['p50_ms']:.1f} ms, p99 {f['p99_ms']:.1f} ms)"
-            )
-        print(" | ".join(line))
-    print(json.dumps(figures))
+    names = ("ranking", "coverage", "coverage_uncached", "tagging_session", "roadmap")
+    print_figures(figures, names, (1, 8))
 
 
 if __name__ == "__main__":

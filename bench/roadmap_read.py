@@ -11,7 +11,6 @@ Run: .venv/bin/python -m bench.roadmap_read [--items 10000] [--epics 300] [--sec
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 from typing import Any
 
@@ -19,10 +18,9 @@ from bench.common import (
     WORKSPACE,
     Database,
     admin_token,
+    alternating,
     okrank_server,
     seed,
-    summary,
-    timed_load,
     wait_projected,
 )
 from okrank.api.graphql.ids import to_global_id
@@ -118,21 +116,11 @@ def main() -> None:
                 found = sum(len(t["backlogItems"]) for c in columns for t in c["themes"])
                 assert found == args.epics, found
 
-            reads = {"ranking": (ranking, check_ranking), "roadmap": (roadmap, check_roadmap)}
-            for concurrency in (1, 8):
-                runs: dict[str, list[tuple[list[float], float]]] = {name: [] for name in reads}
-                for _ in range(args.rounds):
-                    for name, (make, check) in reads.items():
-                        runs[name].append(
-                            asyncio.run(
-                                timed_load(okrank.url, make, concurrency, per_round, headers, check)
-                            )
-                        )
-                for name, rounds in runs.items():
-                    figures[f"{name}_c{concurrency}"] = summary(
-                        [ms for latencies, _ in rounds for ms in latencies],
-                        sum(seconds for _, seconds in rounds),
-                    )
+            reads = {
+                "ranking": (okrank.url, ranking, check_ranking),
+                "roadmap": (okrank.url, roadmap, check_roadmap),
+            }
+            figures.update(alternating(reads, (1, 8), args.rounds, per_round, headers))
         finally:
             okrank.close()
     finally:

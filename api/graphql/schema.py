@@ -51,7 +51,10 @@ from okrank.api.okrs.types import key_result_node, load_objective
 from okrank.api.plan.queries import PlanQueries
 from okrank.api.rankings.mutations import RankingMutations
 from okrank.api.rankings.queries import RankingQueries
+from okrank.api.reviews.mutations import ReviewMutations
+from okrank.api.reviews.queries import ReviewQueries
 from okrank.api.reviews.reset_mutations import ReviewResetMutations
+from okrank.api.reviews.types import load_quarterly_review
 from okrank.api.sprints.mutations import SprintMutations
 from okrank.api.sprints.queries import SprintQueries
 from okrank.api.sprints.types import load_sprint
@@ -70,6 +73,7 @@ NODE_LOADERS = {
     "Sprint": load_sprint,
     "HealthMetric": load_health_metric,
     "Theme": load_theme,
+    "QuarterlyReview": load_quarterly_review,
 }
 
 
@@ -104,6 +108,7 @@ Query = merge_types(
         ExerciseQueries,
         PlanQueries,
         SprintQueries,
+        ReviewQueries,
         CoverageQueries,
         HealthQueries,
         ThemeQueries,
@@ -121,6 +126,7 @@ Mutation = merge_types(
         RankingMutations,
         ExerciseMutations,
         SprintMutations,
+        ReviewMutations,
         HealthMutations,
         ThemeMutations,
         BriefingMutations,

@@ -2,8 +2,8 @@
 
 This module only wires the rooms together: the GraphQL view (`graphql_view`), the health
 routes (`health_routes`), the import route (`import_route`), the audit export (`audit_export`),
-metrics (`metrics`), the services' start and stop (`lifespan`) and the middleware around them,
-outermost last."""
+the review report's export (`review_export`), metrics (`metrics`), the services' start and stop
+(`lifespan`) and the middleware around them, outermost last."""
 
 from __future__ import annotations
 
@@ -31,6 +31,7 @@ from okrank.api.http import (
     metrics,
     projection_lag,
     request_id,
+    review_export,
 )
 from okrank.api.http.error_boundary import ErrorBoundary
 from okrank.api.http.graphql_guard import GraphQLGuard
@@ -81,6 +82,7 @@ def create_app(
             Route(
                 audit_export.PATH, audit_export.route(authenticator, database_url), methods=["GET"]
             ),
+            Route(review_export.PATH, review_export.route(authenticator), methods=["GET"]),
             WebSocketRoute("/graphql", graphql),
             *([Route(graphiql.ASSET_PATH, graphiql.asset)] if SETTINGS.graphiql else []),
             Route(metrics.PATH, metrics.metrics if metrics.enabled() else metrics.disabled),

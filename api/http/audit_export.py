@@ -21,11 +21,12 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
-from okrank.api.auth import AuthError, AuthUnavailable, Principal, bearer
+from okrank.api.auth import Principal
 from okrank.api.auth.authenticator import Authenticator
 from okrank.api.auth.permissions import READ_AUDIT_TRAIL, allows
 from okrank.api.exercises.privacy import INDIVIDUAL_ANSWERS, is_owner
 from okrank.api.http.errors import error_response
+from okrank.api.http.request_principal import principal_or_refusal
 from okrank.api.http.unavailable import CODE as UNAVAILABLE_CODE
 from okrank.api.http.unavailable import HEADERS as UNAVAILABLE_HEADERS
 from okrank.api.http.unavailable import refusal
@@ -84,18 +85,9 @@ def route(authenticator: Authenticator, database_url: str) -> Any:
     """The endpoint, given how tokens are checked and the database to read."""
 
     async def export(request: Request) -> Response:
-        if request.app.state.services.health.down:
-            return refusal()
-        try:
-            principal = await authenticator.authenticate(
-                bearer(request.headers.get("authorization"))
-            )
-        except AuthUnavailable as exc:
-            return error_response(503, str(exc), UNAVAILABLE_CODE, UNAVAILABLE_HEADERS)
-        except AuthError as exc:
-            return error_response(
-                401, str(exc), headers={"WWW-Authenticate": 'Bearer realm="okrank"'}
-            )
+        principal = await principal_or_refusal(request, authenticator)
+        if isinstance(principal, Response):
+            return principal
         if not allows(principal, READ_AUDIT_TRAIL):
             return error_response(
                 403, "only an ADMIN or an AUDITOR exports the audit trail", "FORBIDDEN"

@@ -1,5 +1,5 @@
-"""The `okrChanged` subscription: check-ins, grade changes and sprints closing, live and
-resumable by cursor."""
+"""The `okrChanged` subscription: check-ins, grade changes, sprints closing and quarterly
+reviews' steps, live and resumable by cursor."""
 
 from __future__ import annotations
 
@@ -13,7 +13,9 @@ from strawberry.types import Info
 
 from okrank.api.commands import rate_limit
 from okrank.api.graphql.ids import encode_cursor, to_global_id
+from okrank.api.reviews.types import ItemVerdictEnum, RegroomActionEnum
 from okrank.api.subscriptions.follow import follow, objective_scope
+from okrank.domain.reviews.review import ItemVerdict, RegroomAction
 from okrank.projections.catalog import okr_changes
 from okrank.projections.rankings.change_stream import OKR_CHANGES, ChangeCursor
 
@@ -24,7 +26,10 @@ OkrChangeKindEnum = strawberry.enum(
     "the key result's grade before and after) or GRADE_CHANGED (the objective's grade moved: "
     "`oldGrade` → `newGrade`, caused by the key result's check-in just before it) or "
     "SPRINT_CLOSED (a sprint closed: `sprintId`, `team`, `cycle`, the items done and carried "
-    "over; `objectiveId` and `keyResultId` are its goal's).",
+    "over; `objectiveId` and `keyResultId` are its goal's) or a quarterly review's step, "
+    "`reviewId`, `team` and `cycle` with a null `objectiveId`: REVIEW_STARTED, REVIEW_AUDITED "
+    "(its outcome audit taken again), REVIEW_VERDICT_RECORDED (`itemId`, `verdict`), "
+    "REVIEW_BACKLOG_RESET, REVIEW_ITEM_REGROOMED (`itemId`, `regroomAction`), REVIEW_COMPLETED.",
 )
 
 
@@ -32,7 +37,9 @@ OkrChangeKindEnum = strawberry.enum(
 class OkrChange:
     cursor: str = strawberry.field(description="Resume after this change with `after`.")
     kind: OkrChangeKindEnum = strawberry.field(description="What changed.")
-    objective_id: strawberry.ID = strawberry.field(description="The objective.")
+    objective_id: strawberry.ID | None = strawberry.field(
+        description="The objective (null for a quarterly review's change)."
+    )
     key_result_id: strawberry.ID | None = strawberry.field(
         description="The key result checked in (the cause, for GRADE_CHANGED)."
     )
@@ -48,8 +55,13 @@ class OkrChange:
     sprint_id: strawberry.ID | None = strawberry.field(
         description="The sprint closed (SPRINT_CLOSED; null otherwise)."
     )
-    team: str | None = strawberry.field(description="The sprint's team (SPRINT_CLOSED).")
-    cycle: str | None = strawberry.field(description="The sprint's cycle (SPRINT_CLOSED).")
+    team: str | None = strawberry.field(
+        description="The sprint's team (SPRINT_CLOSED) or the review's (REVIEW_*; null: a "
+        "review of the whole workspace)."
+    )
+    cycle: str | None = strawberry.field(
+        description="The sprint's cycle (SPRINT_CLOSED) or the cycle reviewed (REVIEW_*)."
+    )
     done_item_ids: list[strawberry.ID] | None = strawberry.field(
         description="The backlog items done in the sprint, in the order given at its close "
         "(SPRINT_CLOSED)."
@@ -57,14 +69,33 @@ class OkrChange:
     carried_over_item_ids: list[strawberry.ID] | None = strawberry.field(
         description="The backlog items planned but not done, carried over (SPRINT_CLOSED)."
     )
+    review_id: strawberry.ID | None = strawberry.field(
+        description="The quarterly review (REVIEW_*; null otherwise)."
+    )
+    item_id: strawberry.ID | None = strawberry.field(
+        description="The backlog item given a verdict or re-groomed (REVIEW_VERDICT_RECORDED, "
+        "REVIEW_ITEM_REGROOMED)."
+    )
+    verdict: ItemVerdictEnum | None = strawberry.field(
+        description="The verdict recorded (REVIEW_VERDICT_RECORDED)."
+    )
+    regroom_action: RegroomActionEnum | None = strawberry.field(
+        description="What re-grooming did with the item (REVIEW_ITEM_REGROOMED)."
+    )
 
     @classmethod
     def from_row(cls, r: Any) -> OkrChange:
-        kr, sprint = r["key_result_id"], r["sprint_id"]
+        kr, sprint, objective = r["key_result_id"], r["sprint_id"], r["objective_id"]
+        review, item, verdict, action = (
+            r["review_id"],
+            r["item_id"],
+            r["verdict"],
+            r["regroom_action"],
+        )
         return cls(
             cursor=encode_cursor([r["position"], r["ordinal"]]),
             kind=okr_changes.OkrChangeKind(r["kind"]),
-            objective_id=strawberry.ID(to_global_id("Objective", r["objective_id"])),
+            objective_id=None if objective is None else gid("Objective", objective),
             key_result_id=None if kr is None else strawberry.ID(to_global_id("KeyResult", kr)),
             value=r["value"],
             confidence=r["confidence"],
@@ -73,11 +104,19 @@ class OkrChange:
             actor=r["actor"],
             at=r["at"],
             sprint_id=None if sprint is None else strawberry.ID(to_global_id("Sprint", sprint)),
-            team=r["team"],
+            team=r["team"] or None,
             cycle=r["cycle"],
             done_item_ids=items(r["done_item_ids"]),
             carried_over_item_ids=items(r["carried_over_item_ids"]),
+            review_id=None if review is None else gid("QuarterlyReview", review),
+            item_id=None if item is None else gid("BacklogItem", item),
+            verdict=None if verdict is None else ItemVerdict(verdict),
+            regroom_action=None if action is None else RegroomAction(action),
         )
+
+
+def gid(type_name: str, ident: Any) -> strawberry.ID:
+    return strawberry.ID(to_global_id(type_name, ident))
 
 
 def items(ids: list[Any] | None) -> list[strawberry.ID] | None:
@@ -89,9 +128,10 @@ class OkrSubscription:
     @strawberry.subscription(
         description="Check-ins, grade changes and sprints closing (a sprint counts for its "
         "goal's objective) of one objective, or, without `objectiveId`, of the whole "
-        "workspace, in order. With `after`, first every change after that "
-        "cursor, then live, without gap or duplicate. Ends with SUBSCRIBER_OVERFLOW if the "
-        "client falls more than 1,000 changes behind (resume with the last cursor received), "
+        "workspace with its quarterly reviews' steps, in order. With `after`, first every "
+        "change after that cursor, then live, without gap or duplicate. Ends with "
+        "SUBSCRIBER_OVERFLOW if the client falls more than 1,000 changes behind (resume with "
+        "the last cursor received), "
         "and with TOKEN_EXPIRED when the token expires."
     )
     async def okr_changed(

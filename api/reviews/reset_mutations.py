@@ -13,57 +13,17 @@ from uuid import UUID
 import asyncpg
 import strawberry
 
-from okrank.api.commands.committed import state_row
 from okrank.api.commands.inputs import command_of, item_id, maybe_id, need_id, versioned
 from okrank.api.commands.path import command_mutation
-from okrank.api.commands.payloads import payload
-from okrank.api.graphql.ids import to_global_id
 from okrank.api.rankings.enums import OptionalTagTier
-from okrank.domain.application import CommandResult
+from okrank.api.reviews.mutations import QuarterlyReviewPayload, review_id, review_success
+from okrank.api.reviews.types import RegroomActionEnum
 from okrank.domain.backlog.item import UNRANKED_STATUSES
 from okrank.domain.errors import NotFoundError
 from okrank.domain.reviews import commands
 from okrank.domain.reviews.review import RegroomAction
 
 REVIEW = "QuarterlyReview"  # the review's type name in its global ID
-
-RegroomActionEnum = strawberry.enum(
-    RegroomAction,
-    name="RegroomAction",
-    description="What re-grooming does with an item the reset left: TAGGED_FORWARD (to a "
-    "next-cycle objective, with a tier), RESCOPED (a new title and/or description) or ARCHIVED "
-    "(with a reason).",
-)
-
-
-@strawberry.type(description="The review after the change.")
-class ReviewChangeSuccess:
-    review_id: strawberry.ID = strawberry.field(description="The review's global ID.")
-    version: int = strawberry.field(description="Its version, for the next expectedVersion.")
-
-
-ReviewChangePayload = payload(
-    "ReviewChangePayload", "The review, or why nothing changed.", ReviewChangeSuccess
-)
-
-
-async def review_success(ctx: Any, result: CommandResult) -> ReviewChangeSuccess:
-    rows = await ctx.pool.fetch(
-        "SELECT id, version FROM quarterly_reviews WHERE workspace = $1 AND id = $2"
-        " AND version >= $3",
-        ctx.workspace,
-        result.aggregate_id,
-        result.version,
-    )
-    row = state_row(rows, result)
-    return ReviewChangeSuccess(
-        review_id=strawberry.ID(to_global_id(REVIEW, row["id"])),
-        version=row["version"],
-    )
-
-
-def review_id(input: Any) -> UUID:
-    return need_id(input.review_id, REVIEW, "reviewId")
 
 
 async def open_items_of_review_scope(
@@ -159,7 +119,7 @@ class RegroomReviewItemInput:
 class ReviewResetMutations:
     reset_backlog = command_mutation(
         ResetBacklogInput,
-        ReviewChangePayload,
+        QuarterlyReviewPayload,
         review_success,
         "Reset the backlog around the next cycle's objectives (ADMIN or PRODUCT_OWNER): archive "
         "the scope's open items with no home in them, with the reason, and create one OKR seed "
@@ -167,7 +127,7 @@ class ReviewResetMutations:
     )
     regroom_review_item = command_mutation(
         RegroomReviewItemInput,
-        ReviewChangePayload,
+        QuarterlyReviewPayload,
         review_success,
         "Tag forward, re-scope or archive an item the reset left to re-groom (ADMIN or "
         "PRODUCT_OWNER).",

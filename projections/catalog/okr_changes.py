@@ -1,6 +1,6 @@
 """OKR changes: the outbox of what users react to in the OKR loop (a key result checked in, an
-objective's grade moved, a sprint closed), written by the catalog view in the transaction that
-applies the event.
+objective's grade moved, a sprint closed, a quarterly review's steps), written by the catalog
+view in the transaction that applies the event.
 
 Like the ranking-change outbox (okrank.projections.rankings.ranking_changes), each change is
 keyed by (event position, ordinal), the `okrChanged` subscription's cursor, and the view
@@ -35,11 +35,18 @@ INDEXES = [
     "ALTER TABLE okr_changes ADD COLUMN IF NOT EXISTS cycle text",
     "ALTER TABLE okr_changes ADD COLUMN IF NOT EXISTS done_item_ids uuid[]",
     "ALTER TABLE okr_changes ADD COLUMN IF NOT EXISTS carried_over_item_ids uuid[]",
+    # A quarterly review's changes (REVIEW_*) name the review, not an objective: objective_id
+    # null (they reach the workspace's subscribers); item_id for a verdict or a re-grooming.
+    "ALTER TABLE okr_changes ALTER COLUMN objective_id DROP NOT NULL",
+    "ALTER TABLE okr_changes ADD COLUMN IF NOT EXISTS review_id uuid",
+    "ALTER TABLE okr_changes ADD COLUMN IF NOT EXISTS item_id uuid",
+    "ALTER TABLE okr_changes ADD COLUMN IF NOT EXISTS verdict text",
+    "ALTER TABLE okr_changes ADD COLUMN IF NOT EXISTS regroom_action text",
 ]
 COLUMNS = (
     "position, ordinal, workspace, kind, objective_id, key_result_id, value, confidence,"
     " old_grade, new_grade, actor, at, sprint_id, team, cycle, done_item_ids,"
-    " carried_over_item_ids"
+    " carried_over_item_ids, review_id, item_id, verdict, regroom_action"
 )
 
 
@@ -47,6 +54,12 @@ class OkrChangeKind(StrEnum):
     KEY_RESULT_CHECKED_IN = "KEY_RESULT_CHECKED_IN"
     GRADE_CHANGED = "GRADE_CHANGED"
     SPRINT_CLOSED = "SPRINT_CLOSED"
+    REVIEW_STARTED = "REVIEW_STARTED"
+    REVIEW_AUDITED = "REVIEW_AUDITED"
+    REVIEW_VERDICT_RECORDED = "REVIEW_VERDICT_RECORDED"
+    REVIEW_BACKLOG_RESET = "REVIEW_BACKLOG_RESET"
+    REVIEW_ITEM_REGROOMED = "REVIEW_ITEM_REGROOMED"
+    REVIEW_COMPLETED = "REVIEW_COMPLETED"
 
 
 @dataclass(frozen=True)
@@ -61,15 +74,28 @@ class SprintClosed:
 
 
 @dataclass(frozen=True)
+class ReviewChanged:
+    """What a REVIEW_* change carries: the review, its scope, and the item concerned."""
+
+    review_id: UUID
+    team: str
+    cycle: str
+    item_id: UUID | None = None  # REVIEW_VERDICT_RECORDED, REVIEW_ITEM_REGROOMED
+    verdict: str | None = None
+    regroom_action: str | None = None
+
+
+@dataclass(frozen=True)
 class OkrChange:
     kind: OkrChangeKind
-    objective_id: UUID
+    objective_id: UUID | None  # None: a review's change
     key_result_id: UUID | None
     value: float | None
     confidence: float | None
     old_grade: float | None
     new_grade: float | None
     closed: SprintClosed | None = None  # SPRINT_CLOSED only
+    review: ReviewChanged | None = None  # REVIEW_* only
 
 
 def record(b: CatalogBatch, workspace: str, e: Any, pos: int, changes: list[OkrChange]) -> None:
@@ -77,9 +103,10 @@ def record(b: CatalogBatch, workspace: str, e: Any, pos: int, changes: list[OkrC
     if b.rebuilding or not changes:
         return
     for ordinal, c in enumerate(changes):
-        sc = c.closed
+        sc, rc = c.closed, c.review
+        team, cycle = (sc.team, sc.cycle) if sc else (rc.team, rc.cycle) if rc else (None, None)
         b.curs.execute(
-            f"INSERT INTO okr_changes ({COLUMNS}) VALUES ({', '.join(['%s'] * 17)})",
+            f"INSERT INTO okr_changes ({COLUMNS}) VALUES ({', '.join(['%s'] * 21)})",
             (
                 pos,
                 ordinal,
@@ -94,10 +121,14 @@ def record(b: CatalogBatch, workspace: str, e: Any, pos: int, changes: list[OkrC
                 e.actor,
                 e.timestamp,
                 None if sc is None else sc.sprint_id,
-                None if sc is None else sc.team,
-                None if sc is None else sc.cycle,
+                team,
+                cycle,
                 None if sc is None else sc.done,
                 None if sc is None else sc.carried_over,
+                None if rc is None else rc.review_id,
+                None if rc is None else rc.item_id,
+                None if rc is None else rc.verdict,
+                None if rc is None else rc.regroom_action,
             ),
         )
     b.curs.execute("SELECT pg_notify(%s, %s)", (OKR_CHANNEL, str(pos)))

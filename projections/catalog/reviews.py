@@ -1,4 +1,5 @@
-"""Catalog handlers of quarterly review events (domain.reviews.review)."""
+"""Catalog handlers of quarterly review events (domain.reviews.review); each event is also a
+REVIEW_* change on the okrChanged stream (projections.catalog.okr_changes)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,20 @@ from typing import Any
 from psycopg.types.json import Jsonb
 
 from okrank.domain.reviews.review import QuarterlyReview, ReviewPhase
+from okrank.projections.catalog import okr_changes
 from okrank.projections.catalog.batch import CatalogBatch
+from okrank.projections.catalog.okr_changes import OkrChange, OkrChangeKind, ReviewChanged
+
+Kind = OkrChangeKind
+
+
+def announce(
+    b: CatalogBatch, review: Any, e: Any, pos: int, kind: OkrChangeKind, **detail: Any
+) -> None:
+    """The event's change on the okrChanged stream: `review` holds its workspace, team, cycle."""
+    changed = ReviewChanged(e.originator_id, review["team"], review["cycle"], **detail)
+    change = OkrChange(kind, None, None, None, None, None, None, review=changed)
+    okr_changes.record(b, review["workspace"], e, pos, [change])
 
 
 def review_started(b: CatalogBatch, e: QuarterlyReview.Created, pos: int) -> None:
@@ -29,39 +43,44 @@ def review_started(b: CatalogBatch, e: QuarterlyReview.Created, pos: int) -> Non
             e.timestamp,
         ),
     )
+    review = {"workspace": e.workspace, "team": e.team, "cycle": e.cycle}
+    announce(b, review, e, pos, Kind.REVIEW_STARTED)
 
 
-def touch_review(b: CatalogBatch, e: Any, sets: str = "", values: tuple[Any, ...] = ()) -> str:
-    """The event's version and time on the review's row (and `sets`); its workspace."""
+def touch_review(b: CatalogBatch, e: Any, sets: str = "", values: tuple[Any, ...] = ()) -> Any:
+    """The event's version and time on the review's row (and `sets`); its workspace, team and
+    cycle."""
     return b.curs.execute(
         f"UPDATE quarterly_reviews SET version = %s, updated_at = %s{sets} WHERE id = %s"
-        " RETURNING workspace",
+        " RETURNING workspace, team, cycle",
         (e.originator_version, e.timestamp, *values, e.originator_id),
-    ).fetchone()["workspace"]
+    ).fetchone()
 
 
 def outcomes_audited(b: CatalogBatch, e: QuarterlyReview.OutcomesAudited, pos: int) -> None:
-    touch_review(
+    review = touch_review(
         b,
         e,
         ", audit = %s, audit_final = %s, audited_at = %s",
         (Jsonb(e.audit), e.final, e.timestamp),
     )
+    announce(b, review, e, pos, Kind.REVIEW_AUDITED)
 
 
 def verdict_recorded(b: CatalogBatch, e: QuarterlyReview.VerdictRecorded, pos: int) -> None:
-    workspace = touch_review(b, e)
+    review = touch_review(b, e)
     b.curs.execute(
         "INSERT INTO review_verdicts VALUES (%s, %s, %s, %s, %s, %s, %s)"
         " ON CONFLICT (review_id, item_id) DO UPDATE SET verdict = EXCLUDED.verdict,"
         " note = EXCLUDED.note, recorded_at = EXCLUDED.recorded_at,"
         " recorded_by = EXCLUDED.recorded_by",
-        (e.originator_id, e.item_id, workspace, e.verdict, e.note, e.timestamp, e.actor),
+        (e.originator_id, e.item_id, review["workspace"], e.verdict, e.note, e.timestamp, e.actor),
     )
+    announce(b, review, e, pos, Kind.REVIEW_VERDICT_RECORDED, item_id=e.item_id, verdict=e.verdict)
 
 
 def backlog_reset(b: CatalogBatch, e: QuarterlyReview.BacklogReset, pos: int) -> None:
-    workspace = touch_review(
+    review = touch_review(
         b,
         e,
         ", phase = %s, next_cycle = %s, reset_reason = %s",
@@ -73,28 +92,33 @@ def backlog_reset(b: CatalogBatch, e: QuarterlyReview.BacklogReset, pos: int) ->
     b.curs.executemany(
         "INSERT INTO review_items VALUES (%s, %s, %s, %s, %s, NULL, %s, NULL, NULL, NULL)",
         [
-            (e.originator_id, item, workspace, n, role, objective)
+            (e.originator_id, item, review["workspace"], n, role, objective)
             for n, (item, role, objective) in enumerate(rows)
         ],
     )
+    announce(b, review, e, pos, Kind.REVIEW_BACKLOG_RESET)
 
 
 def item_regroomed(b: CatalogBatch, e: QuarterlyReview.ItemRegroomed, pos: int) -> None:
-    touch_review(b, e)
+    review = touch_review(b, e)
     b.curs.execute(
         "UPDATE review_items SET action = %s, objective_id = %s, tier = %s, handled_at = %s,"
         " handled_by = %s WHERE review_id = %s AND item_id = %s",
         (e.action, e.objective_id, e.tier, e.timestamp, e.actor, e.originator_id, e.item_id),
     )
+    announce(
+        b, review, e, pos, Kind.REVIEW_ITEM_REGROOMED, item_id=e.item_id, regroom_action=e.action
+    )
 
 
 def review_completed(b: CatalogBatch, e: QuarterlyReview.Completed, pos: int) -> None:
-    touch_review(
+    review = touch_review(
         b,
         e,
         ", phase = %s, close_reason = %s, completed_at = %s",
         (ReviewPhase.COMPLETED.value, e.reason, e.timestamp),
     )
+    announce(b, review, e, pos, Kind.REVIEW_COMPLETED)
 
 
 HANDLERS: dict[type, Callable[[CatalogBatch, Any, int], None]] = {

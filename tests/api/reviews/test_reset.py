@@ -41,7 +41,9 @@ IN_Q3 = datetime(2026, 8, 10, tzinfo=UTC)
 Q3_END = datetime(2026, 10, 1, tzinfo=UTC)
 REASON = "Q4 is about activation and retention"
 
-RESET = "... on ReviewChangeSuccess { reviewId version }"
+RESET = """... on QuarterlyReviewSuccess { quarterlyReview { id version phase nextCycle
+    archivedItems { title } seedItems { item { title } objective { title } }
+    regrooming { handled toGo items { edges { node { action tier item { title } } } } } } }"""
 BACKLOG = """query { backlogItems(first: 100) { edges { node {
     id title description status team tags { tier objective { id } } } } } }"""
 RANKING = """query($o: ID!) { ranking(objectiveId: $o) { edges { node {
@@ -163,7 +165,18 @@ def test_reset_and_re_grooming_leave_the_backlog_and_rankings_the_test_expects(q
     gql = client(server)
     try:
         reset = gql.mutate("resetBacklog", reset_input(q), RESET)
-        assert reset["__typename"] == "ReviewChangeSuccess", reset
+        assert reset["__typename"] == "QuarterlyReviewSuccess", reset
+        review = reset["quarterlyReview"]
+        assert (review["phase"], review["nextCycle"]) == ("REGROOMING", "2026-Q4")
+        assert {a["title"] for a in review["archivedItems"]} == {
+            "Old onboarding idea",
+            "Loose idea",
+        }
+        assert {(s["item"]["title"], s["objective"]["title"]) for s in review["seedItems"]} == {
+            ("OKR seed: Activation", "Activation"),
+            ("OKR seed: Retention", "Retention"),
+        }
+        assert (review["regrooming"]["handled"], review["regrooming"]["toGo"]) == (0, 3)
         after_reset = backlog(gql)
         statuses = {title: n["status"] for title, n in after_reset.items()}
         assert statuses == {
@@ -192,7 +205,7 @@ def test_reset_and_re_grooming_leave_the_backlog_and_rankings_the_test_expects(q
             objectiveId=gid("Objective", q.retention),
             tier="DIRECT",
         )
-        assert forward["__typename"] == "ReviewChangeSuccess", forward
+        assert forward["__typename"] == "QuarterlyReviewSuccess", forward
         rescope = regroom(
             gql,
             q,
@@ -201,10 +214,20 @@ def test_reset_and_re_grooming_leave_the_backlog_and_rankings_the_test_expects(q
             title="Win-back emails, first week only",
             description="Only the first week's lapsed users",
         )
-        assert rescope["__typename"] == "ReviewChangeSuccess", rescope
+        assert rescope["__typename"] == "QuarterlyReviewSuccess", rescope
         drop = regroom(gql, q, q.dropped, "ARCHIVED", reason="superseded by the guided setup")
-        assert drop["__typename"] == "ReviewChangeSuccess", drop
-        assert drop["version"] == forward["version"] + 2
+        assert drop["__typename"] == "QuarterlyReviewSuccess", drop
+        assert drop["quarterlyReview"]["version"] == forward["quarterlyReview"]["version"] + 2
+        progress = drop["quarterlyReview"]["regrooming"]
+        assert (progress["handled"], progress["toGo"]) == (3, 0)
+        assert [
+            (e["node"]["item"]["title"], e["node"]["action"], e["node"]["tier"])
+            for e in progress["items"]["edges"]
+        ] == [
+            ("Guided setup", "TAGGED_FORWARD", "DIRECT"),
+            ("Win-back emails, first week only", "RESCOPED", None),
+            ("Tooltip tour", "ARCHIVED", None),
+        ]
 
         final = backlog(gql)
         carried_tags = {(t["objective"]["id"], t["tier"]) for t in final["Guided setup"]["tags"]}
@@ -252,7 +275,7 @@ def test_bad_resets_and_re_grooming_answer_typed_errors_and_change_nothing(quart
         assert too_early["__typename"] == "ConflictError"  # not reset yet
         assert backlog(gql) == before
         assert gql.mutate("resetBacklog", reset_input(q), RESET)["__typename"] == (
-            "ReviewChangeSuccess"
+            "QuarterlyReviewSuccess"
         )
         after_reset = backlog(gql)
         to_q3 = regroom(
@@ -323,7 +346,7 @@ def test_a_reset_of_ten_thousand_items_is_one_transaction(make_database):
             # longer than the mutation waits (its 10,000 archived items leave the rankings).
             lagging = (reset.get("errors") or [{}])[0].get("extensions", {})
             assert (reset.get("data") or {}).get("resetBacklog") == {
-                "__typename": "ReviewChangeSuccess"
+                "__typename": "QuarterlyReviewSuccess"
             } or lagging.get("committed") is True, reset
             # Rows written in one transaction share its id (xmin): every event of the reset.
             events, transactions = conn.execute(
