@@ -326,11 +326,11 @@ def seed_open_items(url: str, count: int) -> None:
 
 def test_a_reset_of_ten_thousand_items_is_one_transaction(make_database):
     url = make_database()
-    q = write_quarter(url)
-    seed_open_items(url, RESET_ITEMS)
-    server = ServerProcess(url)
+    server = ServerProcess(url)  # first: its read models follow the writes below live
     gql = client(server)
     try:
+        q = write_quarter(url)
+        seed_open_items(url, RESET_ITEMS)
         wait_caught_up(url, timeout=120)
         with psycopg.connect(url, autocommit=True) as conn:
             last = conn.execute("SELECT max(notification_id) FROM okrank_events").fetchone()[0]
