@@ -12,7 +12,7 @@ import logging
 import random
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 from uuid import UUID
 
@@ -31,6 +31,7 @@ from okrank.domain.exercises import commands as exercises
 from okrank.domain.exercises import handlers as exercise_handlers
 from okrank.domain.health import commands as health
 from okrank.domain.health import handlers as health_handlers
+from okrank.domain.many_aggregates import load_many
 from okrank.domain.okrs import commands as okrs
 from okrank.domain.okrs import handlers as okr_handlers
 from okrank.domain.okrs.objective import Objective
@@ -147,6 +148,9 @@ class OkrankApplication(Application[UUID]):
             return self.repository.get(ident)
         except AggregateNotFoundError:
             return None
+
+    def find_many(self, idents: Sequence[UUID]) -> dict[UUID, Aggregate]:
+        return load_many(self.recorder, self.mapper, idents, self.find)
 
     def change(
         self,

@@ -9,7 +9,7 @@ protocol, so the concepts never import the application.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 from uuid import UUID
@@ -87,6 +87,10 @@ class Aggregates(Protocol):
 
     def find(self, ident: UUID) -> Aggregate | None:
         """Any aggregate by id, whatever its workspace; None if there is none."""
+
+    def find_many(self, idents: Sequence[UUID]) -> dict[UUID, Aggregate]:
+        """`find` of many ids at once (thousands: one read where the store allows), by id;
+        those with no aggregate are left out."""
 
 
 Handler = Callable[[Aggregates, Actor, Any], Any]

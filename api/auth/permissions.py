@@ -61,6 +61,8 @@ MUTATIONS: dict[str, Permission] = {
     "startQuarterlyReview": OWNED,
     "auditReviewOutcomes": OWNED,
     "recordReviewVerdict": OWNED,
+    "resetBacklog": OWNED,
+    "regroomReviewItem": OWNED,
     "completeReview": OWNED,
     "createExercise": OWNED,
     "addExerciseCandidate": OWNED,

@@ -55,6 +55,7 @@ from okrank.api.reviews.diagnostics import ReviewDiagnosticsQueries
 from okrank.api.reviews.mutations import ReviewMutations
 from okrank.api.reviews.queries import ReviewQueries
 from okrank.api.reviews.recommendation import RecommendationQueries
+from okrank.api.reviews.reset_mutations import ReviewResetMutations
 from okrank.api.reviews.types import load_quarterly_review
 from okrank.api.sprints.mutations import SprintMutations
 from okrank.api.sprints.queries import SprintQueries
@@ -138,6 +139,7 @@ Mutation = merge_types(
         WebhookMutations,
         ServiceTokenMutations,
         BacklogImportMutations,
+        ReviewResetMutations,
     ),
 )
 Subscription = merge_types("Subscription", (RankingSubscription, OkrSubscription))

@@ -52,11 +52,16 @@ class RecordReviewVerdict(ReviewCommand):
 @dataclass(frozen=True)
 class ResetBacklog(ReviewCommand):
     """Archive, in one step, the open items of the review's scope with no tag to any of
-    `next_objective_ids` (the next cycle's objectives), and create one seed item per objective."""
+    `next_objective_ids` (the next cycle's objectives), and create one seed item per objective.
+
+    `candidate_item_ids` are the scope's open items as the caller read them from the read
+    models (a handler cannot query them); the handler loads and checks each one itself, and
+    an item created after that read is simply not part of the reset."""
 
     next_cycle: str
     next_objective_ids: tuple[UUID, ...]
     reason: str | None = None
+    candidate_item_ids: tuple[UUID, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from okrank.domain.reviews.commands import (
     RecordReviewVerdict,
     StartQuarterlyReview,
 )
+from okrank.domain.reviews.reset_handlers import HANDLERS as RESET_HANDLERS
 from okrank.domain.reviews.review import LAG_DAYS_MAX, QuarterlyReview, review_id
 from okrank.domain.text import REASON_MAX, optional_text, team_name
 
@@ -64,4 +65,5 @@ HANDLERS: Handlers = {
     AuditReviewOutcomes: audit_review_outcomes,
     RecordReviewVerdict: record_review_verdict,
     CompleteReview: complete_review,
+    **RESET_HANDLERS,
 }

@@ -76,6 +76,7 @@ class QuarterlyReview(Aggregate):
         self.audit_final = False  # taken once the cycle had ended
         self.verdicts: dict[str, str] = {}  # item id → ItemVerdict value
         self.next_cycle: str | None = None
+        self.next_objective_ids: list[str] = []  # the reset's: re-grooming tags forward to them
         self.remaining: list[str] = []  # item ids to re-groom, in the reset's order
         self.handled: dict[str, str] = {}  # item id → the last RegroomAction value
         self.close_reason = ""
@@ -175,6 +176,7 @@ class QuarterlyReview(Aggregate):
     ) -> None:
         self.phase = ReviewPhase.REGROOMING
         self.next_cycle = next_cycle
+        self.next_objective_ids = list(next_objective_ids)
         self.remaining = list(remaining_item_ids)
 
     # -- phase 3: re-grooming -----------------------------------------------------------------
