@@ -36,6 +36,7 @@ from okrank.domain.okrs import commands as okrs
 from okrank.domain.okrs import handlers as okr_handlers
 from okrank.domain.okrs.objective import Objective
 from okrank.domain.reviews import handlers as review_handlers
+from okrank.domain.reviews.review import QuarterlyReview
 from okrank.domain.sprints import commands as sprints
 from okrank.domain.sprints import handlers as sprint_handlers
 from okrank.domain.sprints.sprint import Sprint
@@ -81,7 +82,15 @@ def shorthand(command: type[Command]) -> Callable[..., Any]:
 class OkrankApplication(Application[UUID]):
     name = "okrank"
     # Long-lived items accumulate tag and score events: snapshots keep `get` cheap.
-    snapshotting_intervals = {BacklogItem: 100, Objective: 100, Workspace: 100, Sprint: 100}
+    # A review's audits are large (about 1 MB for 2,000 done items): snapshot it often, so a
+    # command replays few of them.
+    snapshotting_intervals = {
+        BacklogItem: 100,
+        Objective: 100,
+        Workspace: 100,
+        Sprint: 100,
+        QuarterlyReview: 10,
+    }
     env = {
         "AGGREGATE_CACHE_MAXSIZE": "20000",
         "AGGREGATE_CACHE_FASTFORWARD": "y",  # other processes may have written since

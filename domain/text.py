@@ -119,3 +119,13 @@ def _storable(value: Any) -> bool:
 
 
 _PLAIN = frozenset({int, bool, type(None), UUID, datetime})
+
+
+# Cells a spreadsheet would run as a formula (OWASP's CSV-injection advice): every CSV export
+# of user text passes its text cells through `spreadsheet_cell`.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_cell(text: str) -> str:
+    """`text` with a leading apostrophe if a spreadsheet would read it as a formula."""
+    return "'" + text if text.startswith(FORMULA_START) else text

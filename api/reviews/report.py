@@ -18,6 +18,7 @@ import asyncpg
 
 from okrank.api.graphql.ids import to_global_id
 from okrank.domain.reviews.outcomes import OutcomeAudit
+from okrank.domain.text import spreadsheet_cell
 
 CSV_COLUMNS = (
     "item_id",
@@ -169,12 +170,20 @@ def csv_rows(report: dict) -> Iterator[list[Any]]:
             )
 
 
+def csv_cell(value: Any) -> Any:
+    """A cell as written: empty for null, booleans lower-case, text safe from spreadsheets
+    (a title or note of "=…" is not run as a formula)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value).lower()
+    return spreadsheet_cell(value) if isinstance(value, str) else value
+
+
 def report_csv(report: dict) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for row in csv_rows(report):
-        writer.writerow(
-            ["" if v is None else str(v).lower() if isinstance(v, bool) else v for v in row]
-        )
+        writer.writerow([csv_cell(v) for v in row])
     return out.getvalue()

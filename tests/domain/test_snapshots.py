@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from eventsourcing.domain import Snapshot
 from eventsourcing.persistence import StoredEvent
@@ -11,6 +12,9 @@ from eventsourcing.persistence import StoredEvent
 from okrank.domain.application import Actor, OkrankApplication
 from okrank.domain.backlog.item import BacklogItem
 from okrank.domain.rankings.scoring import Multipliers, RiceInputs, Tier, WsjfInputs
+from okrank.domain.reviews.commands import AuditReviewOutcomes, StartQuarterlyReview
+from okrank.domain.reviews.outcomes import DoneItem, audit_outcomes
+from okrank.domain.reviews.review import ReviewPhase
 from okrank.domain.workspaces.workspace import Workspace
 
 ACTOR = Actor("w", "alice")
@@ -57,6 +61,20 @@ def test_an_objective_snapshot_keeps_its_key_results_and_status():
     loaded, replay = from_snapshot(app, objective), replayed(app, objective)
     assert vars(loaded) == vars(replay) and loaded.status.value == "ACTIVE"
     assert len(loaded.key_results) == 99
+
+
+def test_a_review_audited_again_and_again_is_snapshotted_every_ten_events_and_reloads_equal():
+    end = datetime(2026, 10, 1, tzinfo=UTC)
+    done = [DoneItem(uuid4(), "Shipped", end - timedelta(days=9), 1.0, ())]
+    audit = audit_outcomes(done, [], [], end, timedelta(0), end + timedelta(days=1))
+    app = OkrankApplication()
+    review = app.execute(ACTOR, StartQuarterlyReview("T", "2026-Q3", 0, audit)).aggregate_id
+    for _ in range(10):
+        app.execute(ACTOR, AuditReviewOutcomes(review, audit))
+    assert [s.originator_version for s in app.snapshots.get(review)] == [10]
+    loaded, replay = from_snapshot(app, review), replayed(app, review)
+    assert vars(loaded) == vars(replay) and loaded.phase is ReviewPhase.AUDITING
+    assert loaded.latest_audit() == audit
 
 
 def test_an_existing_stored_event_still_reads():

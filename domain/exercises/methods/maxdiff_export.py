@@ -2,7 +2,7 @@
 of individual utilities.
 
 Cells that a spreadsheet would run as a formula (starting with =, +, -, @, tab or carriage
-return) get a leading apostrophe (OWASP's CSV-injection advice): respondents' names and item
+return) get a leading apostrophe (domain.text.spreadsheet_cell): respondents' names and item
 titles come from users."""
 
 from __future__ import annotations
@@ -11,12 +11,7 @@ import csv
 import io
 from collections.abc import Iterable, Sequence
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(text: str) -> str:
-    return "'" + text if text.startswith(FORMULA_START) else text
-
+from okrank.domain.text import spreadsheet_cell as _cell
 
 AnswerRow = tuple[str, int, Sequence[str], str, str, str, bool | None, float | None]
 
