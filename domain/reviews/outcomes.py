@@ -22,6 +22,7 @@ from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cached_property
 from typing import Any
 from uuid import UUID
 
@@ -40,9 +41,13 @@ class KeyResultSeries:
     target: float
     check_ins: tuple[tuple[datetime, float], ...] = ()
 
+    @cached_property
+    def _moments(self) -> list[datetime]:
+        return [m for m, _ in self.check_ins]
+
     def checked_in_value(self, moment: datetime) -> float | None:
         """The latest value checked in at or before `moment`; None if none was."""
-        at = bisect_right([m for m, _ in self.check_ins], moment)
+        at = bisect_right(self._moments, moment)
         return self.check_ins[at - 1][1] if at else None
 
     def value_at(self, moment: datetime) -> float:
