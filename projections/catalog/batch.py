@@ -10,6 +10,7 @@ from uuid import UUID
 from psycopg import Cursor
 
 from okrank.projections.catalog.item_workspaces import ItemWorkspaces
+from okrank.projections.catalog.new_items import NewItems
 from okrank.projections.rankings.ranking_changes import RankIndex
 
 
@@ -22,6 +23,8 @@ class CatalogBatch:
     # events were new) and rankings are recomputed once, at the end, for the items touched.
     index: RankIndex | None
     deferred: dict[str, set[UUID]] | None = field(default=None)  # workspace → items, rebuilding
+    # Items created in this batch, not written yet (okrank.projections.catalog.new_items).
+    new_items: NewItems = field(default_factory=NewItems)
 
     @classmethod
     def open(
