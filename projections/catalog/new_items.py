@@ -23,6 +23,7 @@ from uuid import UUID
 from psycopg import Cursor
 
 from okrank.domain.rankings.scoring import Multipliers
+from okrank.projections.catalog.tables import ENTRY_COLUMNS, INSERT_ENTRIES
 from okrank.projections.rankings.ranking_changes import RANKING_CHANNEL, Entry
 
 ITEM_COLUMNS = (
@@ -39,10 +40,10 @@ INSERT_ITEMS = (
     " %s::timestamptz[], %s::text[], %s::timestamptz[], %s::text[], %s::text[], %s::text[])"
     f" AS u({ITEM_COLUMNS}, labels)"
 )
+TAG_COLUMNS = "item_id, objective_id, workspace, key_result_id, tier, tagged_at, tagged_by, reason"
 INSERT_TAGS = (
-    "INSERT INTO item_tags (item_id, objective_id, workspace, key_result_id, tier, tagged_at,"
-    " tagged_by, reason) SELECT * FROM unnest(%s::uuid[], %s::uuid[], %s::text[], %s::uuid[],"
-    " %s::text[], %s::timestamptz[], %s::text[], %s::text[])"
+    f"INSERT INTO item_tags ({TAG_COLUMNS}) SELECT * FROM unnest(%s::uuid[], %s::uuid[],"
+    " %s::text[], %s::uuid[], %s::text[], %s::timestamptz[], %s::text[], %s::text[])"
 )
 INSERT_CHANGES = (
     "INSERT INTO ranking_changes (position, ordinal, workspace, scope, method, item_id,"
@@ -95,7 +96,7 @@ class NewItem:
     labels: list[str] = field(default_factory=list)
     tags: dict[UUID, Tag] = field(default_factory=dict)  # objective → tag
     entries: list[Entry] = field(default_factory=list)  # as ranking_entries will hold them
-    entry_rows: list[tuple[Any, ...]] = field(default_factory=list)  # their INSERT_ENTRIES rows
+    entry_rows: list[tuple[Any, ...]] = field(default_factory=list)  # as ENTRY_COLUMNS
     ranked: bool = False  # entries computed since the last change (rebuilds compute them late)
 
     def touch(self, e: Any) -> None:
@@ -168,15 +169,19 @@ class NewItems:
             self._active[objective_id] = None if row is None else row["active"]
         return self._active[objective_id]
 
-    def flush(self, curs: Cursor[Any], insert_entries: str) -> None:
+    def flush(self, curs: Cursor[Any], copy: bool = False) -> None:
         """Write every held item, its tags and entries, and the outbox rows; then hold nothing
-        (what the caches read may change from here on)."""
+        (what the caches read may change from here on). `copy`: with COPY (a connection not in
+        pipeline mode: a rebuild's, which has no outbox rows), a fifth of the client CPU."""
         items = list(self.items.values())
         self._multipliers.clear()
         self._active.clear()
         if not items and not self.changes:
             return
-        if items:
+        if copy:
+            assert not self.changes
+            _copy_items(curs, items)
+        elif items:
             curs.execute(INSERT_ITEMS, _columns([i.row() for i in items], 25))
             tags = [
                 (i.id, o, i.workspace, t.key_result_id, t.tier, t.tagged_at, t.tagged_by, t.reason)
@@ -187,11 +192,28 @@ class NewItems:
                 curs.execute(INSERT_TAGS, _columns(tags, 8))
             entries = [row for i in items for row in i.entry_rows]
             if entries:
-                curs.execute(insert_entries, _columns(entries, 13))
+                curs.execute(INSERT_ENTRIES, _columns(entries, 13))
         if self.changes:
             curs.execute(INSERT_CHANGES, _columns(self.changes, 14))
             curs.execute(NOTIFY_CHANGES, (RANKING_CHANNEL, self.notified))
         self.items, self.changes, self.notified = {}, [], []
+
+
+def _copy_items(curs: Cursor[Any], items: list[NewItem]) -> None:
+    with curs.copy(f"COPY backlog_items ({ITEM_COLUMNS}, labels) FROM STDIN") as copy:
+        for i in items:
+            copy.write_row((*i.row()[:-1], i.labels))
+    with curs.copy(f"COPY item_tags ({TAG_COLUMNS}) FROM STDIN") as copy:
+        for i in items:
+            for o, t in i.tags.items():
+                copy.write_row(
+                    (i.id, o, i.workspace, t.key_result_id, t.tier, t.tagged_at, t.tagged_by,
+                     t.reason)
+                )  # fmt: skip
+    with curs.copy(f"COPY ranking_entries ({ENTRY_COLUMNS}) FROM STDIN") as copy:
+        for i in items:
+            for row in i.entry_rows:
+                copy.write_row(row)
 
 
 def _columns(rows: list[tuple[Any, ...]], width: int) -> list[list[Any]]:

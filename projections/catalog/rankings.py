@@ -11,19 +11,12 @@ from okrank.domain.rankings.entries import ItemFacts, TagFacts, item_entries
 from okrank.domain.rankings.scoring import Multipliers, Tier
 from okrank.projections.catalog.batch import CatalogBatch
 from okrank.projections.catalog.new_items import NewItem
+from okrank.projections.catalog.tables import INSERT_ENTRIES
 from okrank.projections.rankings.ranking_changes import (
     OLD_ENTRIES,
     Cause,
     Entry,
     RankingChanges,
-)
-
-INSERT_ENTRIES = (
-    "INSERT INTO ranking_entries (workspace, scope, method, item_id, base_score, multiplier,"
-    " tier, priority, eligible, k_unscored, k_priority, k_base, seq)"
-    " SELECT * FROM unnest(%s::text[], %s::uuid[], %s::text[], %s::uuid[], %s::float8[],"
-    " %s::float8[], %s::text[], %s::float8[], %s::bool[], %s::smallint[], %s::float8[],"
-    " %s::float8[], %s::bigint[])"
 )
 
 
@@ -144,7 +137,7 @@ def flush_new_items(batch: CatalogBatch) -> None:
     """Write the items created in this batch so far (see new_items): before a handler that
     reads the tables, and at the end of the batch."""
     rank_new_items(batch)
-    batch.new_items.flush(batch.curs, INSERT_ENTRIES)
+    batch.new_items.flush(batch.curs, copy=batch.rebuilding)
 
 
 def rank_new_items(batch: CatalogBatch) -> None:

@@ -68,6 +68,7 @@ class CatalogView(ReadModelView):
         + CHANGE_INDEXES
     )
     kept_on_rebuild = frozenset({"ranking_changes", "okr_changes"})
+    pipelined_rebuild = False  # a rebuild writes new items with COPY (new_items)
     handlers = {
         **{
             event: new_items_written_first(handler)
