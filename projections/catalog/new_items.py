@@ -182,20 +182,21 @@ class NewItems:
             assert not self.changes
             _copy_items(curs, items)
         elif items:
-            curs.execute(INSERT_ITEMS, _columns([i.row() for i in items], 25))
+            # Binary parameters: arrays dump with less client CPU than as text.
+            curs.execute(INSERT_ITEMS, _columns([i.row() for i in items], 25), binary=True)
             tags = [
                 (i.id, o, i.workspace, t.key_result_id, t.tier, t.tagged_at, t.tagged_by, t.reason)
                 for i in items
                 for o, t in i.tags.items()
             ]
             if tags:
-                curs.execute(INSERT_TAGS, _columns(tags, 8))
+                curs.execute(INSERT_TAGS, _columns(tags, 8), binary=True)
             entries = [row for i in items for row in i.entry_rows]
             if entries:
-                curs.execute(INSERT_ENTRIES, _columns(entries, 13))
+                curs.execute(INSERT_ENTRIES, _columns(entries, 13), binary=True)
         if self.changes:
-            curs.execute(INSERT_CHANGES, _columns(self.changes, 14))
-            curs.execute(NOTIFY_CHANGES, (RANKING_CHANNEL, self.notified))
+            curs.execute(INSERT_CHANGES, _columns(self.changes, 14), binary=True)
+            curs.execute(NOTIFY_CHANGES, (RANKING_CHANNEL, self.notified), binary=True)
         self.items, self.changes, self.notified = {}, [], []
 
 
