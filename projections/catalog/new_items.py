@@ -141,6 +141,7 @@ class NewItems:
         self.notified: list[str] = []  # a NOTIFY payload per recorded change set, in order
         self._multipliers: dict[str, Multipliers] = {}
         self._active: dict[UUID, bool | None] = {}  # objective → ACTIVE; None: no such row
+        self._active_read: set[str] = set()  # workspaces whose objectives are in _active
 
     def get(self, item_id: UUID) -> NewItem | None:
         return self.items.get(item_id)
@@ -158,10 +159,20 @@ class NewItems:
             self._multipliers[workspace] = found
         return self._multipliers[workspace]
 
-    def objective_active(self, curs: Cursor[Any], objective_id: UUID) -> bool | None:
+    def objective_active(
+        self, curs: Cursor[Any], workspace: str, objective_id: UUID
+    ) -> bool | None:
         """Whether the objective is ACTIVE; None if the catalog has no such objective (a tag to
-        it is then not joined into the item's rankings, as the SQL recompute's JOIN)."""
-        if objective_id not in self._active:
+        it is then not joined into the item's rankings, as the SQL recompute's JOIN). The
+        workspace's objectives are read together, once per flush."""
+        if objective_id not in self._active and workspace not in self._active_read:
+            self._active_read.add(workspace)
+            rows = curs.execute(
+                "SELECT id, status = 'ACTIVE' AS active FROM objectives WHERE workspace = %s",
+                (workspace,),
+            ).fetchall()
+            self._active.update((r["id"], r["active"]) for r in rows)
+        if objective_id not in self._active:  # of another workspace, or none
             row = curs.execute(
                 "SELECT status = 'ACTIVE' AS active FROM objectives WHERE id = %s",
                 (objective_id,),
@@ -176,6 +187,7 @@ class NewItems:
         items = list(self.items.values())
         self._multipliers.clear()
         self._active.clear()
+        self._active_read.clear()
         if not items and not self.changes:
             return
         if copy:

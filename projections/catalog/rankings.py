@@ -155,7 +155,7 @@ def _new_item_entries(
     tags = [
         TagFacts(objective_id, Tier(tag.tier), active)
         for objective_id, tag in item.tags.items()
-        if (active := new.objective_active(curs, objective_id)) is not None
+        if (active := new.objective_active(curs, item.workspace, objective_id)) is not None
     ]
     facts = ItemFacts(
         item.id, item.seq, item.rice_score, item.wsjf_score, bool(item.justification), ()
