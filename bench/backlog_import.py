@@ -93,8 +93,12 @@ def end_to_end(rows: int) -> dict[str, float]:
             timeout=300,
         )
         answered = time.perf_counter() - started
-        result = response.json()["data"]["importBacklogItems"]
-        assert result == {"__typename": "ImportBacklogItemsSuccess", "created": rows}, result
+        body = response.json()
+        # Past its wait (60 s) for the read models, the mutation answers with an error although
+        # the import is stored: the clock runs on until the items are ranked.
+        result = (body.get("data") or {}).get("importBacklogItems")
+        if result != {"__typename": "ImportBacklogItemsSuccess", "created": rows}:
+            print("importBacklogItems answered:", json.dumps(body)[:300])
         deadline = time.monotonic() + 600
         while ranked_items(db) < rows:
             if time.monotonic() > deadline:
@@ -158,9 +162,9 @@ def main() -> None:
             projector.close()
             projector = None
         db.close()
-    if not args.no_http:
-        figures.update(end_to_end(args.rows))
     print(json.dumps(figures, indent=2))
+    if not args.no_http:
+        print(json.dumps(end_to_end(args.rows), indent=2))
 
 
 if __name__ == "__main__":
