@@ -1,4 +1,8 @@
-"""Catalog handlers of backlog item events: the item's row, its tags, and its rankings."""
+"""Catalog handlers of backlog item events: the item's row, its tags, and its rankings.
+
+An item created in the batch being applied is changed in memory (okrank.projections.catalog.
+new_items) and written with the batch's other new items; any other item's rows are changed by
+SQL at once, after the held items are written."""
 
 from __future__ import annotations
 
@@ -9,40 +13,54 @@ from okrank.domain.backlog.item import BacklogItem
 from okrank.domain.rankings.scoring import RiceInputs, WsjfInputs, rice_score, wsjf_score
 from okrank.projections.catalog.batch import CatalogBatch
 from okrank.projections.catalog.coverage_tallies import counted
-from okrank.projections.catalog.rankings import recompute_rankings
+from okrank.projections.catalog.new_items import NewItem, Tag
+from okrank.projections.catalog.rankings import flush_new_items, rank_new_item, recompute_rankings
 from okrank.projections.rankings.causes import cause_of
 
 
-def _rerank(b: CatalogBatch, e: Any, pos: int) -> None:
+def _new(b: CatalogBatch, e: Any) -> NewItem | None:
+    """The event's item if it was created in this batch (then changed in memory); otherwise
+    None, once the held items are written (the caller's SQL reads and writes the tables)."""
+    item = b.new_items.get(e.originator_id)
+    if item is None:
+        flush_new_items(b)
+    else:
+        item.touch(e)
+    return item
+
+
+def _rerank(b: CatalogBatch, e: Any, pos: int, new: NewItem | None = None) -> None:
     """The item's version on its row, and its rankings, after a change that may move it."""
+    if new is not None:
+        rank_new_item(b, new, cause_of(e, pos))
+        return
     b.touch_item(e)
     recompute_rankings(b, b.item_workspace(e.originator_id), [e.originator_id], cause_of(e, pos))
 
 
 def item_created(b: CatalogBatch, e: BacklogItem.Created, pos: int) -> None:
     b.workspaces.remember(e.originator_id, e.workspace)
-    b.curs.execute(
-        "INSERT INTO backlog_items (id, workspace, seq, title, description, kind, status,"
-        " justification, version, created_at, created_by, updated_at, team)"
-        " VALUES (%s, %s, %s, %s, %s, %s, 'CANDIDATE', '', %s, %s, %s, %s, %s)",
-        (
-            e.originator_id,
-            e.workspace,
-            pos,
-            e.title,
-            e.description,
-            e.kind,
-            e.originator_version,
-            e.timestamp,
-            e.actor,
-            e.timestamp,
-            e.team,
-        ),
+    item = NewItem(
+        id=e.originator_id,
+        workspace=e.workspace,
+        seq=pos,
+        title=e.title,
+        description=e.description,
+        kind=e.kind,
+        version=e.originator_version,
+        created_at=e.timestamp,
+        created_by=e.actor,
+        team=e.team,
+        updated_at=e.timestamp,
     )
-    recompute_rankings(b, e.workspace, [e.originator_id], cause_of(e, pos))
+    b.new_items.add(item)
+    rank_new_item(b, item, cause_of(e, pos))
 
 
 def item_updated(b: CatalogBatch, e: BacklogItem.Updated, pos: int) -> None:
+    if (new := _new(b, e)) is not None:
+        new.title, new.description, new.kind = e.title, e.description, e.kind
+        return
     b.curs.execute(
         "UPDATE backlog_items SET title = %s, description = %s, kind = %s WHERE id = %s",
         (e.title, e.description, e.kind, e.originator_id),
@@ -51,6 +69,9 @@ def item_updated(b: CatalogBatch, e: BacklogItem.Updated, pos: int) -> None:
 
 
 def import_recorded(b: CatalogBatch, e: BacklogItem.ImportRecorded, pos: int) -> None:
+    if (new := _new(b, e)) is not None:
+        new.external_key, new.labels = e.external_key, list(e.labels)
+        return
     b.curs.execute(
         "UPDATE backlog_items SET external_key = %s, labels = %s WHERE id = %s",
         (e.external_key, list(e.labels), e.originator_id),
@@ -59,12 +80,20 @@ def import_recorded(b: CatalogBatch, e: BacklogItem.ImportRecorded, pos: int) ->
 
 
 def team_assigned(b: CatalogBatch, e: BacklogItem.TeamAssigned, pos: int) -> None:
+    if (new := _new(b, e)) is not None:
+        new.team = e.team
+        return
     b.curs.execute("UPDATE backlog_items SET team = %s WHERE id = %s", (e.team, e.originator_id))
     b.touch_item(e)
 
 
 def rice_scored(b: CatalogBatch, e: BacklogItem.RiceScored, pos: int) -> None:
     score = rice_score(RiceInputs(e.reach, e.impact, e.confidence, e.effort))
+    if (new := _new(b, e)) is not None:
+        new.reach, new.impact, new.confidence = e.reach, e.impact, e.confidence
+        new.effort, new.rice_score = e.effort, score
+        _rerank(b, e, pos, new)
+        return
     b.curs.execute(
         "UPDATE backlog_items SET reach = %s, impact = %s, confidence = %s, effort = %s,"
         " rice_score = %s WHERE id = %s",
@@ -75,6 +104,12 @@ def rice_scored(b: CatalogBatch, e: BacklogItem.RiceScored, pos: int) -> None:
 
 def wsjf_scored(b: CatalogBatch, e: BacklogItem.WsjfScored, pos: int) -> None:
     inputs = WsjfInputs(e.business_value, e.time_criticality, e.risk_reduction, e.job_size)
+    if (new := _new(b, e)) is not None:
+        new.business_value, new.time_criticality = e.business_value, e.time_criticality
+        new.risk_reduction, new.job_size = e.risk_reduction, e.job_size
+        new.wsjf_score = wsjf_score(inputs)
+        _rerank(b, e, pos, new)
+        return
     b.curs.execute(
         "UPDATE backlog_items SET business_value = %s, time_criticality = %s,"
         " risk_reduction = %s, job_size = %s, wsjf_score = %s WHERE id = %s",
@@ -92,6 +127,10 @@ def wsjf_scored(b: CatalogBatch, e: BacklogItem.WsjfScored, pos: int) -> None:
 
 def item_tagged(b: CatalogBatch, e: Any, pos: int) -> None:
     """Tagged and Retagged: the tag now has this tier and key result."""
+    if (new := _new(b, e)) is not None:
+        new.tags[e.objective_id] = Tag(e.key_result_id, e.tier, e.timestamp, e.actor, e.reason)
+        _rerank(b, e, pos, new)
+        return
     workspace = b.item_workspace(e.originator_id)
     b.curs.execute(
         "INSERT INTO item_tags VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"
@@ -113,6 +152,10 @@ def item_tagged(b: CatalogBatch, e: Any, pos: int) -> None:
 
 
 def item_untagged(b: CatalogBatch, e: BacklogItem.Untagged, pos: int) -> None:
+    if (new := _new(b, e)) is not None:
+        new.tags.pop(e.objective_id, None)
+        _rerank(b, e, pos, new)
+        return
     b.curs.execute(
         "DELETE FROM item_tags WHERE item_id = %s AND objective_id = %s",
         (e.originator_id, e.objective_id),
@@ -121,6 +164,10 @@ def item_untagged(b: CatalogBatch, e: BacklogItem.Untagged, pos: int) -> None:
 
 
 def item_justified(b: CatalogBatch, e: BacklogItem.JustifiedNonStrategic, pos: int) -> None:
+    if (new := _new(b, e)) is not None:
+        new.justification = e.justification
+        _rerank(b, e, pos, new)
+        return
     b.curs.execute(
         "UPDATE backlog_items SET justification = %s WHERE id = %s",
         (e.justification, e.originator_id),
@@ -130,10 +177,14 @@ def item_justified(b: CatalogBatch, e: BacklogItem.JustifiedNonStrategic, pos: i
 
 def item_status_changed(b: CatalogBatch, e: BacklogItem.StatusChanged, pos: int) -> None:
     # done_at: when the item last became DONE (the quarterly review's "done in the cycle").
+    done_at = e.timestamp if e.status == "DONE" else None
+    if (new := _new(b, e)) is not None:
+        new.status, new.done_at = e.status, done_at
+        _rerank(b, e, pos, new)
+        return
     b.curs.execute(
-        "UPDATE backlog_items SET status = %s,"
-        " done_at = CASE WHEN %s = 'DONE' THEN %s::timestamptz END WHERE id = %s",
-        (e.status, e.status, e.timestamp, e.originator_id),
+        "UPDATE backlog_items SET status = %s, done_at = %s WHERE id = %s",
+        (e.status, done_at, e.originator_id),
     )
     _rerank(b, e, pos)
 

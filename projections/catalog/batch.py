@@ -10,6 +10,7 @@ from uuid import UUID
 from psycopg import Cursor
 
 from okrank.projections.catalog.item_workspaces import ItemWorkspaces
+from okrank.projections.catalog.new_items import NewItems
 from okrank.projections.rankings.ranking_changes import RankIndex
 
 
@@ -24,6 +25,8 @@ class CatalogBatch:
     deferred: dict[str, set[UUID]] | None = field(default=None)  # workspace → items, rebuilding
     # Rebuilding: the workspaces whose coverage tallies are counted afresh at the batch's end.
     coverage_workspaces: set[str] = field(default_factory=set)
+    # Items created in this batch, not written yet (okrank.projections.catalog.new_items).
+    new_items: NewItems = field(default_factory=NewItems)
 
     @classmethod
     def open(

@@ -111,20 +111,32 @@ def _drop_emptied(curs: Cursor[Any], workspaces: Collection[str]) -> None:
 
 def recount(b: CatalogBatch, items: list[UUID], change: Callable[[], None]) -> None:
     """`change()` (a handler's writes to the items' rows, tags or objectives), with the items'
-    contributions retracted before it and counted after it. Rebuilding: the change alone, and
-    the items' workspace counted afresh at the end of the batch."""
+    contributions retracted before it and counted after it. An item created in this batch and
+    held in memory (catalog.new_items) is not in the tables yet: it is counted once, as it is
+    written (`count_written`). Rebuilding: the change alone, and the items' workspace counted
+    afresh at the end of the batch."""
     if not items:
         change()
         return
-    if not b.rebuilding:
-        _add(b.curs, "i.id = ANY(%(items)s)", -1, items=items)
-    change()
-    workspace = b.item_workspace(items[0])  # after the change: an item created by it is known
     if b.rebuilding:
-        b.coverage_workspaces.add(workspace)
+        change()
+        b.coverage_workspaces.add(b.item_workspace(items[0]))
         return
-    _add(b.curs, "i.id = ANY(%(items)s)", 1, items=items)
-    _drop_emptied(b.curs, [workspace])
+    stored = [i for i in items if b.new_items.get(i) is None]
+    if stored:
+        _add(b.curs, "i.id = ANY(%(items)s)", -1, items=stored)
+    change()
+    stored = [i for i in items if b.new_items.get(i) is None]  # the change may have created one
+    if stored:
+        _add(b.curs, "i.id = ANY(%(items)s)", 1, items=stored)
+        _drop_emptied(b.curs, [b.item_workspace(stored[0])])
+
+
+def count_written(b: CatalogBatch, items: list[UUID]) -> None:
+    """Items created in this batch, just written from memory: counted for the first time
+    (rebuilding: their workspaces are counted afresh at the batch's end anyway)."""
+    if items and not b.rebuilding:
+        _add(b.curs, "i.id = ANY(%(items)s)", 1, items=items)
 
 
 def counted(

@@ -10,19 +10,14 @@ from okrank.domain.backlog.item import ItemStatus
 from okrank.domain.rankings.entries import ItemFacts, TagFacts, item_entries
 from okrank.domain.rankings.scoring import Multipliers, Tier
 from okrank.projections.catalog.batch import CatalogBatch
+from okrank.projections.catalog.coverage_tallies import count_written
+from okrank.projections.catalog.new_items import NewItem
+from okrank.projections.catalog.tables import INSERT_ENTRIES
 from okrank.projections.rankings.ranking_changes import (
     OLD_ENTRIES,
     Cause,
     Entry,
     RankingChanges,
-)
-
-INSERT_ENTRIES = (
-    "INSERT INTO ranking_entries (workspace, scope, method, item_id, base_score, multiplier,"
-    " tier, priority, eligible, k_unscored, k_priority, k_base, seq)"
-    " SELECT * FROM unnest(%s::text[], %s::uuid[], %s::text[], %s::uuid[], %s::float8[],"
-    " %s::float8[], %s::text[], %s::float8[], %s::bool[], %s::smallint[], %s::float8[],"
-    " %s::float8[], %s::bigint[])"
 )
 
 
@@ -78,7 +73,8 @@ def recompute_rankings(
         exercise_scores.setdefault(row["item_id"], []).append(
             (row["exercise_id"], row["objective_id"], row["score"])
         )
-    rows, entries = [], []
+    rows: list[tuple[Any, ...]] = []
+    entries: list[Entry] = []
     for item in items:
         facts = ItemFacts(
             item["id"],
@@ -89,11 +85,7 @@ def recompute_rankings(
             tuple(exercise_scores.get(item["id"], ())),
         )
         status, item_tags = ItemStatus(item["status"]), tags.get(item["id"], [])
-        for scope, method, e in item_entries(status, facts, item_tags, multipliers):
-            k = e.sort_key
-            rows.append(_entry_row(workspace, scope, method, item["id"], e, k))
-            key = (k[0], k[1], k[2], e.seq, item["id"])
-            entries.append(Entry(scope, method, key, e.priority))
+        entry_rows(workspace, status, facts, item_tags, multipliers, rows, entries)
     changes = None
     if cause is not None and index is not None:
         old_rows = o_cur.fetchall() if o_cur is not None else None
@@ -105,6 +97,77 @@ def recompute_rankings(
         curs.execute(INSERT_ENTRIES, list(map(list, zip(*rows, strict=True))))
     if changes is not None and cause is not None:
         changes.record(cause)
+
+
+def entry_rows(
+    workspace: str,
+    status: ItemStatus,
+    facts: ItemFacts,
+    tags: list[TagFacts],
+    multipliers: Multipliers,
+    rows: list[tuple[Any, ...]],
+    entries: list[Entry],
+) -> None:
+    """Append the item's ranking entries: to `rows` as INSERT_ENTRIES writes them, to `entries`
+    as the outbox's change detection compares them."""
+    item_id = facts.item_id
+    for scope, method, e in item_entries(status, facts, tags, multipliers):
+        k = e.sort_key
+        rows.append(_entry_row(workspace, scope, method, item_id, e, k))
+        entries.append(Entry(scope, method, (k[0], k[1], k[2], e.seq, item_id), e.priority))
+
+
+def rank_new_item(batch: CatalogBatch, item: NewItem, cause: Cause) -> None:
+    """An item created in this batch (okrank.projections.catalog.new_items): its entries from
+    what the batch holds, and the ranks that moved queued for the outbox as `recompute_rankings`
+    records them. Rebuilding, the entries wait for the end of the batch (`rank_new_items`)."""
+    if batch.index is None:  # rebuilding
+        item.ranked = False
+        return
+    rows, entries = _new_item_entries(batch, item)
+    changes = RankingChanges(
+        batch.curs, item.workspace, [item.id], batch.index, entries, old_entries=item.entries
+    ).outbox_rows(cause)
+    if changes:
+        batch.new_items.changes.extend(changes)
+        batch.new_items.notified.append(str(cause.position))
+    item.entries, item.entry_rows, item.ranked = entries, rows, True
+
+
+def flush_new_items(batch: CatalogBatch) -> None:
+    """Write the items created in this batch so far (see new_items): before a handler that
+    reads the tables, and at the end of the batch."""
+    rank_new_items(batch)
+    written = list(batch.new_items.items)
+    batch.new_items.flush(batch.curs, copy=batch.rebuilding)
+    count_written(batch, written)
+
+
+def rank_new_items(batch: CatalogBatch) -> None:
+    """Rebuilding: each new item's entries, once, from its state at the end of the batch."""
+    for item in batch.new_items.items.values():
+        if not item.ranked:
+            item.entry_rows = _new_item_entries(batch, item)[0]
+            item.ranked = True
+
+
+def _new_item_entries(
+    batch: CatalogBatch, item: NewItem
+) -> tuple[list[tuple[Any, ...]], list[Entry]]:
+    new, curs = batch.new_items, batch.curs
+    tags = [
+        TagFacts(objective_id, Tier(tag.tier), active)
+        for objective_id, tag in item.tags.items()
+        if (active := new.objective_active(curs, item.workspace, objective_id)) is not None
+    ]
+    facts = ItemFacts(
+        item.id, item.seq, item.rice_score, item.wsjf_score, bool(item.justification), ()
+    )
+    rows: list[tuple[Any, ...]] = []
+    entries: list[Entry] = []
+    multipliers = new.multipliers(curs, item.workspace)
+    entry_rows(item.workspace, ItemStatus(item.status), facts, tags, multipliers, rows, entries)
+    return rows, entries
 
 
 def _entry_row(

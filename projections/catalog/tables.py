@@ -75,3 +75,15 @@ INDEXES = [
     "ALTER TABLE workspaces ADD COLUMN IF NOT EXISTS evidence_review_ids uuid[] NOT NULL"
     " DEFAULT '{}'",
 ]
+# ranking_entries' columns in the order the catalog writes them (one statement per batch or
+# per recompute, not one per row).
+ENTRY_COLUMNS = (
+    "workspace, scope, method, item_id, base_score, multiplier, tier, priority, eligible,"
+    " k_unscored, k_priority, k_base, seq"
+)
+INSERT_ENTRIES = (
+    f"INSERT INTO ranking_entries ({ENTRY_COLUMNS})"
+    " SELECT * FROM unnest(%s::text[], %s::uuid[], %s::text[], %s::uuid[], %s::float8[],"
+    " %s::float8[], %s::text[], %s::float8[], %s::bool[], %s::smallint[], %s::float8[],"
+    " %s::float8[], %s::bigint[])"
+)

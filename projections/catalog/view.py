@@ -8,6 +8,7 @@ batch (okrank.projections.catalog.batch) with the cursor and the view's longer-l
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from psycopg import Cursor
@@ -28,13 +29,26 @@ from okrank.projections.catalog import (
 )
 from okrank.projections.catalog.batch import CatalogBatch
 from okrank.projections.catalog.item_workspaces import ItemWorkspaces
-from okrank.projections.catalog.rankings import recompute_deferred
+from okrank.projections.catalog.rankings import flush_new_items, recompute_deferred
 from okrank.projections.catalog.tables import INDEXES, TABLES
 from okrank.projections.engine.view import ReadModelView, ViewProjection
 from okrank.projections.exercises import view as exercise_tables
 from okrank.projections.rankings.ranking_changes import INDEXES as CHANGE_INDEXES
 from okrank.projections.rankings.ranking_changes import TABLE as CHANGE_TABLE
 from okrank.projections.rankings.ranking_changes import RankIndex
+
+Handler = Callable[[CatalogBatch, Any, int], None]
+
+
+def new_items_written_first(handler: Handler) -> Handler:
+    """A handler that reads or writes the tables by SQL: the batch's new items are written
+    before it (okrank.projections.catalog.new_items), so it sees them as they are now."""
+
+    def handle(b: CatalogBatch, e: Any, pos: int) -> None:
+        flush_new_items(b)
+        handler(b, e, pos)
+
+    return handle
 
 
 class CatalogView(ReadModelView):
@@ -60,15 +74,22 @@ class CatalogView(ReadModelView):
         + CHANGE_INDEXES
     )
     kept_on_rebuild = frozenset({"ranking_changes", "okr_changes"})
+    pipelined_rebuild = False  # a rebuild writes new items with COPY (new_items)
     handlers = {
-        **okrs.HANDLERS,
-        **check_ins.HANDLERS,
-        **backlog.HANDLERS,
-        **triages.HANDLERS,
-        **exercises.HANDLERS,
-        **sprints.HANDLERS,
-        **strategy_versions.HANDLERS,
-        **reviews.HANDLERS,
+        **{
+            event: new_items_written_first(handler)
+            for module in (
+                okrs,
+                check_ins,
+                triages,
+                exercises,
+                sprints,
+                strategy_versions,
+                reviews,
+            )
+            for event, handler in module.HANDLERS.items()
+        },
+        **backlog.HANDLERS,  # these change the batch's new items in memory (new_items)
     }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -96,8 +117,9 @@ class CatalogView(ReadModelView):
         self.workspaces.warm((row["id"], row["workspace"]) for row in reversed(rows))
 
     def close_batch(self, batch: CatalogBatch) -> None:
-        recompute_deferred(batch)
-        coverage_tallies.count_deferred(batch)
+        flush_new_items(batch)
+        recompute_deferred(batch)  # rebuilding: of the items written before this batch
+        coverage_tallies.count_deferred(batch)  # rebuilding: after the new items are written
 
     def abort_batch(self) -> None:
         self.rank_index.clear()  # the transaction rolled back: the lists may be ahead of it

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Callable, Collection, Iterator, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass
 from queue import Empty
 from traceback import format_exc
@@ -69,6 +70,9 @@ class ReadModelView(PostgresTrackingRecorder):
     rebuilt: ClassVar[bool] = True
     indexes: ClassVar[list[str]] = []
     handlers: ClassVar[dict[type, Handler]]
+    # False for a view that rebuilds with COPY (not allowed in pipeline mode) and few other
+    # statements per batch: its rebuild transactions run without pipeline mode.
+    pipelined_rebuild: ClassVar[bool] = True
 
     def __init__(self, datastore: PostgresDatastore, **kwargs: Any) -> None:
         # The library's factory names the tracking table after the projection ("<name>_tracking").
@@ -135,7 +139,11 @@ class ReadModelView(PostgresTrackingRecorder):
         )
 
     def _apply(self, batch: Sequence[tuple[Any, Tracking]], rebuilding: bool) -> None:
-        with self.datastore.transaction(commit=True) as curs, curs.connection.pipeline():
+        pipelined = not rebuilding or self.pipelined_rebuild
+        with (
+            self.datastore.transaction(commit=True) as curs,
+            curs.connection.pipeline() if pipelined else nullcontext(),
+        ):
             # Pipeline mode: statements whose results are not read travel without waiting.
             # No fsync wait at commit: a read model is derived data whose tracking record
             # commits with it, so after a database crash the view resumes from its last durable

@@ -1,11 +1,13 @@
 """The tag history view: every tag decision, append-only, for auditors.
 
 One row per Tagged, Retagged, Untagged or JustifiedNonStrategic event, keyed by the event's
-position in the application log, so history reads newest-first by a stable key.
+position in the application log, so history reads newest-first by a stable key. A batch's rows
+are written together when it closes (one statement per table, not one per event).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 from psycopg import Cursor
@@ -34,12 +36,32 @@ WORKSPACE_TABLE = """
 """
 
 
-def _insert(curs: Cursor[Any], e: Any, pos: int, action: str, **cols: Any) -> None:
-    curs.execute(
-        "INSERT INTO tag_events (position, workspace, item_id, objective_id, action, tier,"
-        " key_result_id, previous_tier, previous_key_result_id, reason, actor, at, item_version)"
-        " SELECT %s, workspace, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s"
-        " FROM tag_history_items WHERE item_id = %s",
+COLUMNS = (
+    "position, item_id, objective_id, action, tier, key_result_id, previous_tier,"
+    " previous_key_result_id, reason, actor, at, item_version"
+)
+# A batch's rows in one statement each (columns as arrays), in the events' order; the
+# workspace joined from the item's creation (an event of an item never created adds no row).
+INSERT_ITEMS = "INSERT INTO tag_history_items SELECT * FROM unnest(%s::uuid[], %s::text[])"
+INSERT_EVENTS = (
+    f"INSERT INTO tag_events (workspace, {COLUMNS}) SELECT i.workspace, {COLUMNS}"
+    " FROM unnest(%s::bigint[], %s::uuid[], %s::uuid[], %s::text[], %s::text[], %s::uuid[],"
+    " %s::text[], %s::uuid[], %s::text[], %s::text[], %s::timestamptz[], %s::int[])"
+    f" WITH ORDINALITY AS e({COLUMNS}, n) JOIN tag_history_items i USING (item_id) ORDER BY e.n"
+)
+
+
+@dataclass
+class TagBatch:
+    """A batch's rows, written when it closes (append-only rows: nothing reads them before)."""
+
+    curs: Cursor[Any]
+    items: list[tuple[Any, ...]] = field(default_factory=list)
+    events: list[tuple[Any, ...]] = field(default_factory=list)
+
+
+def _insert(b: TagBatch, e: Any, pos: int, action: str, **cols: Any) -> None:
+    b.events.append(
         (
             pos,
             e.originator_id,
@@ -53,18 +75,17 @@ def _insert(curs: Cursor[Any], e: Any, pos: int, action: str, **cols: Any) -> No
             e.actor,
             e.timestamp,
             e.originator_version,
-            e.originator_id,
-        ),
+        )
     )
 
 
-def item_created(curs: Cursor[Any], e: BacklogItem.Created, pos: int) -> None:
-    curs.execute("INSERT INTO tag_history_items VALUES (%s, %s)", (e.originator_id, e.workspace))
+def item_created(b: TagBatch, e: BacklogItem.Created, pos: int) -> None:
+    b.items.append((e.originator_id, e.workspace))
 
 
-def tagged(curs: Cursor[Any], e: BacklogItem.Tagged, pos: int) -> None:
+def tagged(b: TagBatch, e: BacklogItem.Tagged, pos: int) -> None:
     _insert(
-        curs,
+        b,
         e,
         pos,
         "TAGGED",
@@ -75,9 +96,9 @@ def tagged(curs: Cursor[Any], e: BacklogItem.Tagged, pos: int) -> None:
     )
 
 
-def retagged(curs: Cursor[Any], e: BacklogItem.Retagged, pos: int) -> None:
+def retagged(b: TagBatch, e: BacklogItem.Retagged, pos: int) -> None:
     _insert(
-        curs,
+        b,
         e,
         pos,
         "RETAGGED",
@@ -90,9 +111,9 @@ def retagged(curs: Cursor[Any], e: BacklogItem.Retagged, pos: int) -> None:
     )
 
 
-def untagged(curs: Cursor[Any], e: BacklogItem.Untagged, pos: int) -> None:
+def untagged(b: TagBatch, e: BacklogItem.Untagged, pos: int) -> None:
     _insert(
-        curs,
+        b,
         e,
         pos,
         "UNTAGGED",
@@ -103,9 +124,9 @@ def untagged(curs: Cursor[Any], e: BacklogItem.Untagged, pos: int) -> None:
     )
 
 
-def justified(curs: Cursor[Any], e: BacklogItem.JustifiedNonStrategic, pos: int) -> None:
+def justified(b: TagBatch, e: BacklogItem.JustifiedNonStrategic, pos: int) -> None:
     action = "JUSTIFIED" if e.justification else "JUSTIFICATION_WITHDRAWN"
-    _insert(curs, e, pos, action, reason=e.justification)
+    _insert(b, e, pos, action, reason=e.justification)
 
 
 class TagHistoryView(ReadModelView):
@@ -119,6 +140,19 @@ class TagHistoryView(ReadModelView):
         BacklogItem.Untagged: untagged,
         BacklogItem.JustifiedNonStrategic: justified,
     }
+
+    def open_batch(self, curs: Cursor[Any], rebuilding: bool) -> TagBatch:
+        return TagBatch(curs)
+
+    def close_batch(self, batch: TagBatch) -> None:
+        if batch.items:
+            batch.curs.execute(INSERT_ITEMS, _columns(batch.items), binary=True)
+        if batch.events:
+            batch.curs.execute(INSERT_EVENTS, _columns(batch.events), binary=True)
+
+
+def _columns(rows: list[tuple[Any, ...]]) -> list[list[Any]]:
+    return [list(column) for column in zip(*rows, strict=True)]
 
 
 class TagHistoryProjection(ViewProjection):

@@ -140,23 +140,27 @@ class RankingChanges:
         index: RankIndex,
         new: list[Entry],
         old_rows: list[Any] | None = None,
+        old_entries: list[Entry] | None = None,
     ) -> None:
-        """`old_rows`: the item's current entries (OLD_ENTRIES), if the caller fetched them."""
+        """`old_rows`: the item's current entries (OLD_ENTRIES), if the caller fetched them;
+        `old_entries`: the same, if the caller holds them (an item not written yet)."""
         self.curs, self.workspace, self.item_ids, self.index = curs, workspace, item_ids, index
         self.single = len(item_ids) == 1
         if self.single:
-            rows = old_rows
-            if rows is None:
-                rows = curs.execute(OLD_ENTRIES, (item_ids[0],)).fetchall()
-            self.old_entries = {
-                (r["scope"], r["method"]): Entry(
-                    r["scope"],
-                    r["method"],
-                    (r["k_unscored"], r["k_priority"], r["k_base"], r["seq"], r["item_id"]),
-                    r["priority"],
-                )
-                for r in rows
-            }
+            if old_entries is None:
+                rows = old_rows
+                if rows is None:
+                    rows = curs.execute(OLD_ENTRIES, (item_ids[0],)).fetchall()
+                old_entries = [
+                    Entry(
+                        r["scope"],
+                        r["method"],
+                        (r["k_unscored"], r["k_priority"], r["k_base"], r["seq"], r["item_id"]),
+                        r["priority"],
+                    )
+                    for r in rows
+                ]
+            self.old_entries = {(e.scope, e.method): e for e in old_entries}
             self.new_entries = {(e.scope, e.method): e for e in new}
             # Load every list this change touches before the table changes under it.
             self.lists = {
@@ -166,6 +170,15 @@ class RankingChanges:
         else:
             self.old_pairs = _pairs(curs, workspace, item_ids)
             self.old = _full(curs, workspace, self.old_pairs)
+
+    def outbox_rows(self, cause: Cause) -> list[tuple[Any, ...]]:
+        """The changes as rows of the outbox (as `record` writes them), for a caller that
+        writes them later; only for one item (the index moves now)."""
+        assert self.single
+        return [
+            (cause.position, ordinal, self.workspace, *change, cause.name, cause.actor, cause.at)
+            for ordinal, change in enumerate(self._single_item_changes())
+        ]
 
     def record(self, cause: Cause) -> int:
         """Write the changes to the outbox; NOTIFY if any. Returns how many."""

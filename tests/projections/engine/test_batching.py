@@ -4,52 +4,18 @@ the same ranking-change outbox as one transaction per event."""
 from __future__ import annotations
 
 import random
-from typing import Any
 
 import psycopg
 import pytest
-from eventsourcing.persistence import InfrastructureFactory, IntegrityError, Tracking
-from eventsourcing.projection import ApplicationSubscription, ProjectionRunner
+from eventsourcing.persistence import IntegrityError, Tracking
+from eventsourcing.projection import ApplicationSubscription
 
 from okrank.domain.application import Actor, OkrankApplication
 from okrank.projections.engine.runner import VIEWS, event_store_env
-from okrank.projections.engine.view import ReadModelView, batches
+from okrank.projections.engine.view import batches
+from tests.support.live_projection import fresh_views, project
 from tests.support.read_models import snapshot, tracked
 from tests.support.workloads import random_workload
-
-
-def fresh_views(url: str) -> list[ReadModelView]:
-    """Every view, dropped and created empty (the outbox too), with a fresh rank index."""
-    views = []
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute("DROP TABLE IF EXISTS ranking_changes")
-    for projection_cls, view_cls in VIEWS:
-        env = ProjectionRunner._construct_env(projection_cls.name, event_store_env(url))
-        view = InfrastructureFactory.construct(env=env).tracking_recorder(view_cls)
-        view.drop()
-        view.create_table()
-        views.append(view)
-    return views
-
-
-def project(url: str, events: list[tuple[Any, Tracking]], sizes: random.Random | None) -> Any:
-    """Apply `events` live (not as a rebuild): one per transaction, or in batches of random
-    sizes. Returns every table and each view's tracking position."""
-    views = fresh_views(url)
-    try:
-        for view in views:
-            wanted = [(e, t) for e, t in events if type(e) in view.handlers]
-            n = 0
-            while n < len(wanted):
-                size = sizes.randint(2, 40) if sizes else 1
-                view.apply(wanted[n : n + size])
-                n += size
-        with psycopg.connect(url) as conn:
-            positions = {v.view_name: tracked(conn, v.view_name) for v in views}
-        return snapshot(url), positions
-    finally:
-        for view in views:
-            view.datastore.close()
 
 
 def test_batches_write_what_single_events_write(make_database):
