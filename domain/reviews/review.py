@@ -223,7 +223,8 @@ class QuarterlyReview(Aggregate):
         early = self.phase == ReviewPhase.AUDITING or bool(unhandled)
         if early and not reason:
             what = (
-                f"{len(unhandled)} items are not re-groomed yet"
+                f"{len(unhandled)} item{' is' if len(unhandled) == 1 else 's are'} not"
+                " re-groomed yet"
                 if unhandled
                 else "the backlog has not been reset"
             )

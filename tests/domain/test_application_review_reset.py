@@ -309,3 +309,14 @@ def test_items_are_re_groomed_only_after_the_reset_and_at_the_expected_version(b
     version = b.get(b.review).version
     stale = regroom(b, RegroomAction.RESCOPED, title="t", expected_version=version - 1)
     assert refused(b, stale, ConflictError).current_version == version
+
+
+def test_completing_with_items_left_to_re_groom_needs_a_reason_naming_how_many(regrooming):
+    b = regrooming
+    version = b.get(b.review).version
+    error = refused(b, CompleteReview(b.review))
+    assert error.path == ["reason"] and "1 item is not re-groomed yet" in error.message
+    assert b.get(b.review).version == version
+    b.app.execute(OWNER, CompleteReview(b.review, reason="the rest waits for Q1"))
+    review = b.get(b.review)
+    assert review.phase == ReviewPhase.COMPLETED and review.close_reason == "the rest waits for Q1"
