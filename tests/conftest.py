@@ -15,6 +15,8 @@ import psycopg
 import pytest
 
 from okrank.api.auth import Role
+from okrank.domain.application import OkrankApplication
+from okrank.projections.engine.runner import event_store_env
 from tests.support.databases import with_database
 from tests.support.graphql_client import GraphQLClient
 from tests.support.servers import ServerProcess
@@ -52,6 +54,16 @@ def make_database(postgres_url: str) -> Iterator[Any]:
     with psycopg.connect(postgres_url, autocommit=True) as conn:
         for name in names:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def app_and_url(make_database: Any) -> Iterator[tuple[OkrankApplication, str]]:
+    """An application over a fresh database of its own (no server, no projections running),
+    and that database's URL."""
+    url = make_database()
+    app = OkrankApplication(env=event_store_env(url))
+    yield app, url
+    app.close()
 
 
 @pytest.fixture(scope="session")

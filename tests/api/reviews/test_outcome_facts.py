@@ -9,10 +9,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 import asyncpg
-import pytest
 
 from okrank.api.reviews.facts import outcome_audit
-from okrank.domain.application import Actor, OkrankApplication
+from okrank.domain.application import Actor
 from okrank.domain.backlog.commands import (
     ChangeBacklogItemStatus,
     CreateBacklogItem,
@@ -29,18 +28,9 @@ from okrank.domain.okrs.commands import (
 )
 from okrank.domain.okrs.cycles import current_quarter
 from okrank.domain.rankings.scoring import Tier
-from okrank.projections.engine.runner import Projections, event_store_env
-from tests.support.read_models import wait_caught_up
+from tests.support.read_models import project_until_caught_up
 
 OWNER = Actor("ws", "olivia")
-
-
-@pytest.fixture
-def app_and_url(make_database: Any):
-    url = make_database()
-    app = OkrankApplication(env=event_store_env(url))
-    yield app, url
-    app.close()
 
 
 def audit_of(url: str, team: str, cycle: str) -> Any:
@@ -78,12 +68,7 @@ def test_the_audit_reads_done_items_with_their_tags_at_completion_and_the_check_
     run(OWNER, UntagBacklogItem(flat, objective, "mistake"))
     run(OWNER, CheckInKeyResult(objective, up, 30, 0.7))
     run(OWNER, CheckInKeyResult(objective, down, 10, 0.4))
-    projections = Projections(url)
-    projections.start()
-    try:
-        wait_caught_up(url)
-    finally:
-        projections.stop()
+    project_until_caught_up(url)
     audit = audit_of(url, "Growth", cycle)
     by_item = {o.item_id: o for o in audit.outcomes}
     assert set(by_item) == {shipped, flat}  # not the other team's, not the open one

@@ -5,29 +5,20 @@ live projections, equal to a rebuild, showed once every event up to T was projec
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import psycopg
 import pytest
 
-from okrank.domain.application import Actor, OkrankApplication
+from okrank.domain.application import Actor
 from okrank.projections.audit.replay import ReplayRefused, replay
 from okrank.projections.engine.rebuild import REBUILT_VIEWS
-from okrank.projections.engine.runner import Projections, event_store_env
+from okrank.projections.engine.runner import Projections
 from tests.support.audit_chain import okrank_audit
 from tests.support.read_models import snapshot, wait_caught_up
 from tests.support.workloads import workload
 
 # Logs of what was published (the outboxes), not read models: a replay does not hold them.
 OUTBOX = frozenset().union(*(view.kept_on_rebuild for _, view in REBUILT_VIEWS))
-
-
-@pytest.fixture
-def app_and_url(make_database: Any):
-    url = make_database()
-    app = OkrankApplication(env=event_store_env(url))
-    yield app, url
-    app.close()
 
 
 def last_position(url: str) -> tuple[int, int]:

@@ -8,18 +8,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import random
-from typing import Any
 from uuid import UUID
 
 import asyncpg
 import psycopg
-import pytest
 
 from okrank.domain.application import Actor, OkrankApplication
 from okrank.domain.backlog.item import ItemStatus
 from okrank.domain.errors import DomainError
 from okrank.domain.rankings.scoring import RiceInputs, Tier, WsjfInputs
-from okrank.projections.engine.runner import Projections, event_store_env
+from okrank.projections.engine.runner import Projections
 from tests.support.coverage_scan import both_coverages
 from tests.support.read_models import project_until_caught_up, wait_caught_up
 
@@ -28,14 +26,6 @@ TEAMS = ["red", "blue", ""]
 CYCLES = ["2026-Q3", "2026-Q4", "2026"]
 EFFORTS = [0.25, 0.5, 1.0, 2.75, 3.0, 8.0]  # sums of these are exact in float8 too
 JOB_SIZES = [1, 2, 3, 5, 8, 13]
-
-
-@pytest.fixture
-def app_and_url(make_database: Any):
-    url = make_database()
-    app = OkrankApplication(env=event_store_env(url))
-    yield app, url
-    app.close()
 
 
 def random_changes(

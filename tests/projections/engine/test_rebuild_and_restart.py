@@ -10,21 +10,13 @@ from typing import Any
 import psycopg
 import pytest
 
-from okrank.domain.application import Actor, OkrankApplication
+from okrank.domain.application import Actor
 from okrank.domain.rankings.scoring import Multipliers
-from okrank.projections.engine.runner import Projections, event_store_env, rebuild
+from okrank.projections.engine.runner import Projections, rebuild
 from tests.support.paths import ROOT
 from tests.support.read_models import snapshot, wait_caught_up
 from tests.support.waiting import wait_until
 from tests.support.workloads import workload
-
-
-@pytest.fixture
-def app_and_url(make_database: Any):
-    url = make_database()
-    app = OkrankApplication(env=event_store_env(url))
-    yield app, url
-    app.close()
 
 
 def test_restarted_projections_neither_skip_nor_repeat(app_and_url):
