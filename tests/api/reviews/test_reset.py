@@ -299,7 +299,7 @@ def test_bad_resets_and_re_grooming_answer_typed_errors_and_change_nothing(quart
         member.close()
 
 
-RESET_ITEMS = 10_000
+RESET_ITEMS = 2_000  # one transaction whatever the size; 10,000 measured: see the README
 
 
 def seed_open_items(url: str, count: int) -> None:
@@ -324,7 +324,7 @@ def seed_open_items(url: str, count: int) -> None:
         app.close()
 
 
-def test_a_reset_of_ten_thousand_items_is_one_transaction(make_database):
+def test_a_reset_of_two_thousand_items_is_one_transaction(make_database):
     url = make_database()
     server = ServerProcess(url)  # first: its read models follow the writes below live
     gql = client(server)
@@ -343,7 +343,7 @@ def test_a_reset_of_ten_thousand_items_is_one_transaction(make_database):
             wait_caught_up(url, timeout=120)
             shown = time.perf_counter() - started
             # Recorded: the review, or READ_MODEL_LAGGING with `committed` if the catalog takes
-            # longer than the mutation waits (its 10,000 archived items leave the rankings).
+            # longer than the mutation waits (its thousands of archived items leave the rankings).
             lagging = (reset.get("errors") or [{}])[0].get("extensions", {})
             assert (reset.get("data") or {}).get("resetBacklog") == {
                 "__typename": "QuarterlyReviewSuccess"
