@@ -92,8 +92,13 @@ class AuditChainView(ReadModelView):
             if isinstance(e, AggregateCreated)
         ]
         if created:
-            curs.executemany(
-                "INSERT INTO audit_originators VALUES (%s, %s) ON CONFLICT DO NOTHING", created
+            # One statement, not executemany: in pipeline mode a fetch after executemany could
+            # read an INSERT's result instead of the SELECT's below (seen with a batch of many
+            # created aggregates).
+            curs.execute(
+                "INSERT INTO audit_originators SELECT * FROM unnest(%s::uuid[], %s::text[])"
+                " ON CONFLICT DO NOTHING",
+                ([i for i, _ in created], [w for _, w in created]),
             )
         ids = list({e.originator_id for e, _ in pending})
         curs.execute(

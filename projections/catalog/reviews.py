@@ -89,12 +89,21 @@ def backlog_reset(b: CatalogBatch, e: QuarterlyReview.BacklogReset, pos: int) ->
     rows = [(i, "ARCHIVED", None) for i in e.archived_item_ids]
     rows += [(i, "SEED", o) for o, i in e.seed_item_ids.items()]
     rows += [(i, "REMAINING", None) for i in e.remaining_item_ids]
-    b.curs.executemany(
-        "INSERT INTO review_items VALUES (%s, %s, %s, %s, %s, NULL, %s, NULL, NULL, NULL)",
-        [
-            (e.originator_id, item, review["workspace"], n, role, objective)
-            for n, (item, role, objective) in enumerate(rows)
-        ],
+    # One statement, not executemany: in pipeline mode a later fetch in the batch could read
+    # one of executemany's results (see projections/audit/chain_view.py).
+    b.curs.execute(
+        "INSERT INTO review_items (review_id, item_id, workspace, seq, role, objective_id)"
+        " SELECT %s, u.item, %s, u.n, u.role, u.objective"
+        " FROM unnest(%s::uuid[], %s::bigint[], %s::text[], %s::uuid[])"
+        " AS u(item, n, role, objective)",
+        (
+            e.originator_id,
+            review["workspace"],
+            [item for item, _, _ in rows],
+            list(range(len(rows))),
+            [role for _, role, _ in rows],
+            [objective for _, _, objective in rows],
+        ),
     )
     announce(b, review, e, pos, Kind.REVIEW_BACKLOG_RESET)
 
