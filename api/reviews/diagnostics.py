@@ -87,7 +87,7 @@ class ReviewDiagnostic:
 
 @strawberry.type(description="The diagnostics of a team's (or the workspace's) cycle.")
 class ReviewDiagnostics:
-    team: str = strawberry.field(description="The team ('' for the whole workspace).")
+    team: str | None = strawberry.field(description="The team; null for the whole workspace.")
     cycle: str = strawberry.field(description="The cycle (2026-Q3 or 2026).")
     diagnostics: list[ReviewDiagnostic] = strawberry.field(
         description="VELOCITY_WITHOUT_ATTAINMENT, then LOOSE_TAGGING."
@@ -102,27 +102,29 @@ def lag_argument(lag_days: int) -> int:
 
 
 async def read_diagnostics(
-    info: Info, team: str, cycle: str, lag_days: int
-) -> tuple[str, str, Diagnostics]:
-    """The team, the cycle and the scope's diagnostics now; bad arguments are BAD_USER_INPUT."""
-    team, cycle = team_and_cycle(team, cycle)
+    info: Info, team: str | None, cycle: str, lag_days: int
+) -> tuple[str | None, str, Diagnostics]:
+    """The team (None: the whole workspace), the cycle and the scope's diagnostics now; bad
+    arguments are BAD_USER_INPUT. Team null or '' is the whole workspace, as for
+    quarterlyReview."""
+    team, cycle = team_and_cycle(team or "", cycle)
     lag = lag_argument(lag_days)
     ctx = info.context
     found = await diagnostics_of(ctx.pool, ctx.workspace, team, cycle, lag, datetime.now(UTC))
-    return team, cycle, found
+    return team or None, cycle, found
 
 
 @strawberry.type(description="Review diagnostics.")
 class ReviewDiagnosticsQueries:
     @strawberry.field(
-        description="Diagnostics of `team`'s `cycle` (team '' for the whole workspace), each "
+        description="Diagnostics of `team`'s `cycle` (team null or '': the whole workspace), each "
         "with the facts behind it and a sentence: VELOCITY_WITHOUT_ATTAINMENT and LOOSE_TAGGING "
         "(see ReviewDiagnosticCode for how each is decided). `lagDays` extends the loose-tagging "
         "window past the cycle's end, as a review's audit does. A team nothing names gives "
         "zero facts and no diagnostic applies; a malformed cycle is BAD_USER_INPUT."
     )
     async def review_diagnostics(
-        self, info: Info, team: str, cycle: str, lag_days: int = 0
+        self, info: Info, cycle: str, team: str | None = None, lag_days: int = 0
     ) -> ReviewDiagnostics:
         team, cycle, found = await read_diagnostics(info, team, cycle, lag_days)
         return ReviewDiagnostics(

@@ -77,7 +77,7 @@ class RecommendationAnswers:
 
 @strawberry.type(description="The decision guide's answer for a team's cycle.")
 class ApproachRecommendation:
-    team: str = strawberry.field(description="The team ('' for the whole workspace).")
+    team: str | None = strawberry.field(description="The team; null for the whole workspace.")
     cycle: str = strawberry.field(description="The cycle (2026-Q3 or 2026).")
     approach: ApproachEnum | None = strawberry.field(
         description="The approach the matching rule gives; null when no rule matched."
@@ -101,7 +101,7 @@ class ApproachRecommendation:
 @strawberry.type(description="The decision guide.")
 class RecommendationQueries:
     @strawberry.field(
-        description="Which of the seed's approaches fits `team`'s `cycle` (team '' for the "
+        description="Which of the seed's approaches fits `team`'s `cycle` (team null or '': the "
         "whole workspace): its decision rules applied in its order to the workspace's data and "
         "to `answers` (see DecisionRule and RecommendationAnswers), the first match winning. "
         "`lagDays` as for reviewDiagnostics. A malformed cycle is BAD_USER_INPUT."
@@ -109,8 +109,8 @@ class RecommendationQueries:
     async def recommend_approach(
         self,
         info: Info,
-        team: str,
         cycle: str,
+        team: str | None = None,
         answers: RecommendationAnswers | None = None,
         lag_days: int = 0,
     ) -> ApproachRecommendation:

@@ -12,7 +12,7 @@ from tests.support.builders import item
 from tests.support.past import events_stamped
 from tests.support.team_history import day, shipping_into_the_wrong_areas, team_history
 
-RECOMMEND = """query($team: String!, $cycle: String!, $answers: RecommendationAnswers,
+RECOMMEND = """query($team: String, $cycle: String!, $answers: RecommendationAnswers,
     $lagDays: Int! = 0) {
   recommendApproach(team: $team, cycle: $cycle, answers: $answers, lagDays: $lagDays) {
     team cycle approach rule condition nextStep explanation

@@ -16,13 +16,14 @@ from tests.support.team_history import (
     team_history,
 )
 
-DIAGNOSTICS = """query($team: String!, $cycle: String!) {
+DIAGNOSTICS = """query($team: String, $cycle: String!) {
   reviewDiagnostics(team: $team, cycle: $cycle) {
     team cycle diagnostics { code applies explanation facts { name number flag source } } } }"""
 
 
-def diagnostics(gql: Any, cycle: str, team: str = "Growth") -> dict[str, Any]:
+def diagnostics(gql: Any, cycle: str, team: str | None = "Growth") -> dict[str, Any]:
     answer = gql.execute(DIAGNOSTICS, {"team": team, "cycle": cycle})["reviewDiagnostics"]
+    assert answer["team"] == (team or None)  # null or '': the whole workspace, answered null
     return {d["code"]: d for d in answer["diagnostics"]}
 
 
@@ -87,8 +88,9 @@ def test_loose_tagging_counts_direct_items_whose_key_result_did_not_move(gql, da
     assert loose["explanation"].startswith(
         "Tags look loose: 2 of 3 done items tagged DIRECT did not move their key result (67%"
     )
-    whole = diagnostics(gql, "2026-Q3", team="")  # the whole workspace: the same items
+    whole = diagnostics(gql, "2026-Q3", team=None)  # the whole workspace: the same items
     assert figures(whole["LOOSE_TAGGING"]) == figures(loose)
+    assert figures(diagnostics(gql, "2026-Q3", team="")["LOOSE_TAGGING"]) == figures(loose)
 
 
 def test_a_team_with_nothing_has_zero_figures_and_no_diagnostic_applies(gql):
