@@ -236,7 +236,8 @@ def audit_outcomes(
     """The outcome audit of `items` (done in the cycle) against `key_results` (every key result
     their tags name, and those of `objective_ids`, the objectives whose attainment is reported).
     Measures up to the window's end, or `taken_at` if earlier."""
-    end = min(window_end(cycle_end, lag), taken_at)
+    closes = window_end(cycle_end, lag)
+    end = min(closes, taken_at)
     by_id = {s.key_result_id: s for s in key_results}
     by_objective: dict[UUID, list[KeyResultSeries]] = {}
     for s in key_results:
@@ -265,7 +266,7 @@ def audit_outcomes(
     ]
     return OutcomeAudit(
         taken_at=taken_at,
-        window_end=window_end(cycle_end, lag),
+        window_end=closes,
         outcomes=tuple(outcomes),
         objectives=tuple(attainment),
     )

@@ -123,7 +123,7 @@ def test_closed_form_on_vdata_agrees_with_what_the_bwstools_vignette_publishes()
     chosen best 302 times and worst 352 times, that healthcare and economy come first and that
     drugs, foreign affairs and bias in the media are the least important. Its table of ae_mnl
     figures is rendered when the vignette is built and is not in the package's source, this
-    repository or the shared data sets, so the figures above are compared, to 1e-6, with the
+    repository or the public survey files, so the figures above are compared, to 1e-6, with the
     bwsTools formula run in R (reference/maxdiff_clogit.R) instead."""
     responses, items = survey("vdata")
     shown, best, worst = counts(responses, len(items))
