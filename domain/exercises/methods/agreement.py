@@ -14,13 +14,14 @@ from collections.abc import Hashable, Mapping, Sequence
 from itertools import combinations
 
 import numpy as np
-from scipy.stats import rankdata, spearmanr
 
 
 def spearman(a: Mapping[Hashable, float], b: Mapping[Hashable, float]) -> float | None:
     common = [k for k in a if k in b]
     if len(common) < 2:
         return None
+    from scipy.stats import spearmanr  # here: scipy.stats costs every process ~1.5 s CPU to import
+
     rho = spearmanr([a[k] for k in common], [b[k] for k in common]).statistic
     return None if np.isnan(rho) else float(rho)
 
@@ -33,6 +34,8 @@ def kendall_w(scores: Sequence[Mapping[Hashable, float]]) -> float | None:
     n, m = len(common), len(scores)
     if n < 2:
         return None
+    from scipy.stats import rankdata  # here: see spearman
+
     # Rank 1 = best, so rank the negated scores; ties get their average rank.
     ranks = np.array([rankdata([-s[k] for k in common]) for s in scores])
     totals = ranks.sum(axis=0)

@@ -21,7 +21,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
 
 from okrank.domain.exercises.methods.maxdiff_likelihood import objective_parts, respondent_groups
 from okrank.domain.exercises.methods.maxdiff_response import Response
@@ -52,5 +51,7 @@ def heterogeneity_test(
     df = int(keep.sum()) - (n_items - 1)
     if df <= 0:
         return HeterogeneityTest(statistic, 0, 1.0, False)
+    from scipy import stats  # here: scipy.stats costs every process ~1.5 s CPU to import
+
     p = float(stats.chi2.sf(statistic, df))
     return HeterogeneityTest(statistic, df, p, p < HETEROGENEITY_LEVEL)

@@ -16,8 +16,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components
 
 
 @dataclass(frozen=True)
@@ -49,6 +47,10 @@ def separated_items(
         others_w = sets[sets != worst[:, None]].reshape(-1, k - 1)
         tails += [others_b.ravel(), np.repeat(worst, k - 1)]
         heads += [np.repeat(best, k - 1), others_w.ravel()]
+    # Imported here: scipy.sparse.csgraph costs every process ~0.9 s CPU to import.
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
     tail, head = np.concatenate(tails), np.concatenate(heads)
     graph = coo_matrix((np.ones(len(tail)), (tail, head)), shape=(n_items, n_items)).tocsr()
     _, label = connected_components(graph, directed=True, connection="strong")

@@ -42,6 +42,7 @@ def test_a_well_formed_token_is_accepted(server):
         ("iat", str(int(time.time()))),
         ("nbf", str(int(time.time()) - 10)),
     ],
+    ids=["exp-numeric-string", "exp-boolean", "iat-numeric-string", "nbf-numeric-string"],
 )
 def test_a_date_claim_that_is_not_a_number_is_refused(server, claim, value):
     r = _viewer(server, _signed(**{claim: value}))
