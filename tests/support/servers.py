@@ -64,7 +64,9 @@ class ServerProcess:
             stdout=output,
             stderr=output,
         )
-        deadline = time.monotonic() + 30
+        # Generous: on a loaded machine (parallel test workers, each with its own PostgreSQL and
+        # servers) importing the schema and creating the read models takes tens of seconds.
+        deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
             try:
                 if httpx.get(f"{self.url}/readyz", timeout=1).status_code == 200:
