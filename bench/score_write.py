@@ -26,12 +26,12 @@ from bench.common import (
     WORKSPACE,
     Database,
     admin_token,
-    cpu_seconds,
     load,
     okrank_server,
     seed,
     wait_projected,
 )
+from bench.cpu import cpu_seconds
 from okrank.api.graphql.ids import to_global_id
 from okrank.domain.application import OkrankApplication
 from okrank.domain.backlog.item import BacklogItem

@@ -22,12 +22,12 @@ from bench.common import (
     Database,
     Projector,
     admin_token,
-    cpu_seconds,
     load,
     okrank_server,
     seed,
     wait_projected,
 )
+from bench.cpu import cpu_seconds
 from okrank.api.graphql.ids import to_global_id
 from okrank.projections.engine.runner import rebuild
 
