@@ -7,7 +7,6 @@ Everything a benchmark starts, it stops (by PID, in `finally`), and every server
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import os
 import random
@@ -331,20 +330,3 @@ async def load(
 ) -> dict[str, float]:
     """Requests per second and p50/p99 latency of a timed_load."""
     return summary(*await timed_load(url, make_request, concurrency, seconds, headers, check))
-
-
-def read_workspace_arguments(doc: str | None, seconds: float, rounds_are: str) -> Any:
-    """The arguments of a benchmark over the seeded workspace: --items, --objectives,
-    --seconds (per figure, all rounds), --rounds and --quick (1,000 items, 3 s per figure)."""
-    parser = argparse.ArgumentParser(
-        description=doc, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--items", type=int, default=10_000)
-    parser.add_argument("--objectives", type=int, default=20)
-    parser.add_argument("--seconds", type=float, default=seconds, help="per figure, all rounds")
-    parser.add_argument("--rounds", type=int, default=5, help=rounds_are)
-    parser.add_argument("--quick", action="store_true", help="1,000 items, 3 s per figure")
-    args = parser.parse_args()
-    if args.quick:
-        args.items, args.seconds = 1000, 3.0
-    return args
