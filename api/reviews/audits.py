@@ -19,7 +19,7 @@ import asyncpg
 from okrank.domain.reviews.outcomes import OutcomeAudit
 
 Key = tuple[UUID, int]  # (review id, version)
-KEPT_OUTCOMES = 50_000  # item outcomes kept parsed, over all audits (about 100 MB)
+KEPT_OUTCOMES = 50_000  # item outcomes kept parsed, over all audits (about 30 MB)
 _parsed: OrderedDict[Key, OutcomeAudit] = OrderedDict()
 _outcomes_kept = 0
 
