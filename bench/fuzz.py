@@ -9,7 +9,6 @@ Run: .venv/bin/python -m bench.fuzz [--operations 5000] [--seconds 900] [--quick
 
 from __future__ import annotations
 
-import argparse
 import json
 import signal
 import sys
@@ -18,20 +17,21 @@ import uuid
 
 import httpx
 
+from bench.arguments import arguments
 from bench.common import Database, Server
 from tests.support import fuzzing
 from tests.support.servers import SECRET
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    args = arguments(
+        __doc__,
+        {"operations": 500},
+        {"seconds": "stop after this long"},
+        operations=5000,
+        seconds=900.0,
     )
-    parser.add_argument("--operations", type=int, default=5000)
-    parser.add_argument("--seconds", type=float, default=900, help="stop after this long")
-    parser.add_argument("--quick", action="store_true", help="500 operations")
-    args = parser.parse_args()
-    operations = 500 if args.quick else args.operations
+    operations = args.operations
 
     # SIGTERM ends the run like Ctrl-C: the server and the database are stopped on the way out.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))

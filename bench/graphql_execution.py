@@ -8,7 +8,6 @@ Run: .venv/bin/python -m bench.graphql_execution [--runs 500]
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import json
 import statistics
@@ -17,6 +16,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
+from bench.arguments import arguments
 from okrank.api.auth import Principal, Role
 from okrank.api.graphql import schema as graphql_schema
 from okrank.api.graphql.context import Context
@@ -130,13 +130,12 @@ async def run(runs: int) -> dict[str, float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    args = arguments(
+        __doc__,
+        {"runs": 100},
+        runs=500,
     )
-    parser.add_argument("--runs", type=int, default=500)
-    parser.add_argument("--quick", action="store_true", help="100 runs")
-    args = parser.parse_args()
-    figures = asyncio.run(run(100 if args.quick else args.runs))
+    figures = asyncio.run(run(args.runs))
     print(
         f"ranking page of 50 entries, in-process: GraphQL execution + JSON "
         f"{figures['graphql_ms_median']:.2f} ms (median); the same JSON built by hand "

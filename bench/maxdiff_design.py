@@ -11,27 +11,24 @@ Run: .venv/bin/python -m bench.maxdiff_design [--versions 1000] [--items 20] [--
 
 from __future__ import annotations
 
-import argparse
 import json
 import statistics
 import time
 
+from bench.arguments import arguments
 from okrank.domain.exercises.methods.maxdiff_balance import balance
 from okrank.domain.exercises.methods.maxdiff_design import generate_design
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    args = arguments(
+        __doc__,
+        {"versions": 100},
+        versions=1000,
+        items=20,
+        set_size=4,
+        appearances=3,
     )
-    parser.add_argument("--versions", type=int, default=1000)
-    parser.add_argument("--items", type=int, default=20)
-    parser.add_argument("--set-size", type=int, default=4)
-    parser.add_argument("--appearances", type=int, default=3)
-    parser.add_argument("--quick", action="store_true", help="100 versions")
-    args = parser.parse_args()
-    if args.quick:
-        args.versions = 100
     seconds = []
     for seed in range(5):
         t = time.perf_counter()

@@ -8,10 +8,10 @@ Run: .venv/bin/python -m bench.projection_live [--events 2000] [--items 3000] [-
 
 from __future__ import annotations
 
-import argparse
 import json
 import time
 
+from bench.arguments import arguments
 from bench.common import WORKSPACE, Database, seed, wait_projected
 from okrank.domain.application import Actor, OkrankApplication
 from okrank.domain.rankings.scoring import Tier
@@ -50,15 +50,12 @@ def backlog_then_project(events: int, items: int, batch_limit: int) -> dict[str,
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    args = arguments(
+        __doc__,
+        {"events": 500, "items": 1000},
+        events=2000,
+        items=3000,
     )
-    parser.add_argument("--events", type=int, default=2000)
-    parser.add_argument("--items", type=int, default=3000)
-    parser.add_argument("--quick", action="store_true", help="500 events, 1,000 items")
-    args = parser.parse_args()
-    if args.quick:
-        args.events, args.items = 500, 1000
     figures: dict[str, object] = {"events": args.events, "items": args.items}
     figures["one_per_transaction"] = backlog_then_project(args.events, args.items, 1)
     figures["batched"] = backlog_then_project(args.events, args.items, view.DEFAULT_MAX_BATCH)

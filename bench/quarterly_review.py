@@ -27,6 +27,7 @@ from typing import Any
 import asyncpg
 import httpx
 
+from bench.arguments import read_workspace_arguments
 from bench.common import (
     SAVE_BATCH,
     WORKSPACE,
@@ -34,12 +35,11 @@ from bench.common import (
     admin_token,
     okrank_server,
     pct,
-    read_workspace_arguments,
     seed,
     wait_projected,
 )
 from bench.dashboards import RANKING, settle
-from bench.rounds import alternating, print_figures
+from bench.rounds import alternating, graphql, print_figures
 from okrank.api.graphql.ids import to_global_id
 from okrank.api.reviews.facts import outcome_audit
 from okrank.domain.application import OkrankApplication
@@ -49,6 +49,7 @@ from tests.support.past import events_stamped
 from tests.support.read_models import wait_caught_up
 
 TEAM, CYCLE = "bench", "2026-Q3"
+TEAM_CYCLE = {"team": TEAM, "cycle": CYCLE}
 DONE_SHARE = 5  # one item in five was done in the quarter: 2,000 of 10,000
 AUDITS = 20  # audits taken again, one at a time (each stores the whole audit: ~1 MB for 2,000)
 SEEDED, DONE, CHECKED_IN = (datetime(2026, m, 1, 12, tzinfo=UTC) for m in (7, 8, 9))
@@ -147,12 +148,6 @@ def main() -> None:
             gids = [to_global_id("Objective", o) for o in seeded.objectives]
             per_round = args.seconds / args.rounds
 
-            def ranking(n: int) -> tuple[str, dict[str, Any]]:
-                return "/graphql", {"query": RANKING, "variables": {"o": gids[n % len(gids)]}}
-
-            def review(n: int) -> tuple[str, dict[str, Any]]:
-                return "/graphql", {"query": REVIEW, "variables": {"team": TEAM, "cycle": CYCLE}}
-
             def check_ranking(response: Any) -> None:
                 assert response.json()["data"]["ranking"]["edges"]  # done items leave the ranking
 
@@ -162,8 +157,12 @@ def main() -> None:
                 assert len(data["outcomes"]["edges"]) == 50
 
             probes = {
-                "ranking": (okrank.url, ranking, check_ranking),
-                "review": (okrank.url, review, check_review),
+                "ranking": (okrank.url, graphql(RANKING, o=gids), check_ranking),
+                "review": (
+                    okrank.url,
+                    graphql(REVIEW, {"team": TEAM, "cycle": CYCLE}),
+                    check_review,
+                ),
             }
             figures.update(alternating(probes, (1, 8), args.rounds, per_round, headers))
         finally:

@@ -14,6 +14,7 @@ import json
 import statistics
 from typing import Any
 
+from bench.arguments import read_workspace_arguments
 from bench.common import (
     SECRET,
     WORKSPACE,
@@ -21,7 +22,6 @@ from bench.common import (
     Server,
     admin_token,
     okrank_server,
-    read_workspace_arguments,
     seed,
     summary,
     timed_load,

@@ -44,13 +44,14 @@ from bench.common import (
     Database,
     Server,
     admin_token,
-    cpu_seconds,
     free_port,
     okrank_server,
+    postgres_root,
     seed,
     stop_process,
     wait_projected,
 )
+from bench.cpu import server_cpu
 from bench.ranking_read import QUERY
 from okrank.api.database.pool_size import ENV as POOL_ENV
 from okrank.api.database.pool_size import pool_size
@@ -179,14 +180,6 @@ def allow_connections(db: Database) -> None:
     db.pg._postmaster_info = PostmasterInfo.read_from_pgdata(pgdata)  # its stop finds it
 
 
-def postgres_root(db: Database) -> int | None:
-    """The embedded PostgreSQL's postmaster PID (its backends are its children)."""
-    if db.dir is None:
-        return None
-    with open(db.dir / "pg" / "postmaster.pid") as f:
-        return int(f.readline())
-
-
 def wrk(target: Target, connections: int, seconds: float, tmp: str) -> dict[str, float]:
     """One wrk run (one thread) against the target: requests, p50/p99 and errors."""
     script = Path(tmp) / f"{target.name.replace(' ', '_')}.lua"
@@ -213,23 +206,6 @@ def wrk(target: Target, connections: int, seconds: float, tmp: str) -> dict[str,
     if run["errors"]:  # a refused or failed request is no figure
         raise RuntimeError(f"{target.name}: {run['errors']} requests failed: {done.stdout}")
     return run
-
-
-def reaped_cpu(pid: int | None) -> float:
-    """CPU seconds of the children a process has reaped: PostgreSQL's backends that ended
-    (a pool closing a connection) keep counting, in their postmaster."""
-    if pid is None:
-        return 0.0
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rpartition(")")[2].split()
-    return (int(fields[13]) + int(fields[14])) / os.sysconf("SC_CLK_TCK")
-
-
-def server_cpu(server: int, postmaster: int | None) -> dict[str, float]:
-    """CPU seconds so far of the server's processes and of this bench's PostgreSQL (its
-    postmaster's live and ended backends; not the other PostgreSQL servers of the machine)."""
-    used = cpu_seconds({"server": server, "database": postmaster})
-    return {"server": used["server"], "postgres": used["database"] + reaped_cpu(postmaster)}
 
 
 def measure(target: Target, connections: int, seconds: float, tmp: str, pg: int | None) -> None:

@@ -9,9 +9,6 @@ Run: .venv/bin/python -m bench.review_diagnostics [--items 10000] [--done 2000] 
 
 from __future__ import annotations
 
-import argparse
-import asyncio
-import json
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -20,11 +17,11 @@ from bench.common import (
     WORKSPACE,
     Database,
     admin_token,
-    load,
     okrank_server,
     seed,
     wait_projected,
 )
+from bench.reads import Read, one_after_another, one_client_arguments, print_latencies
 from okrank.domain.application import Actor, OkrankApplication
 from okrank.domain.backlog.item import BacklogItem, ItemStatus
 from okrank.projections.engine.runner import event_store_env
@@ -89,17 +86,7 @@ def history(db: Database, seeded: Any, done: int, sprints: int) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--items", type=int, default=10_000)
-    parser.add_argument("--done", type=int, default=2_000)
-    parser.add_argument("--sprints", type=int, default=4)
-    parser.add_argument("--seconds", type=float, default=5.0, help="per figure")
-    parser.add_argument("--quick", action="store_true", help="1,000 items, 200 done, 2 s each")
-    args = parser.parse_args()
-    if args.quick:
-        args.items, args.done, args.seconds = 1000, 200, 2.0
+    args = one_client_arguments(__doc__, {"done": 200}, done=2_000, sprints=4)
     db = Database()
     figures: dict[str, Any] = {k: getattr(args, k) for k in ("items", "done", "sprints")}
     try:
@@ -109,7 +96,6 @@ def main() -> None:
         server = okrank_server(db)
         try:
             wait_projected(db)
-            headers = {"Authorization": f"Bearer {admin_token()}"}
 
             def done_items_ok(response: Any) -> None:
                 found = response.json()["data"]["reviewDiagnostics"]["diagnostics"]
@@ -119,29 +105,17 @@ def main() -> None:
             def recommended(response: Any) -> None:
                 assert "errors" not in response.json(), response.text
 
-            requests = {
+            reads: dict[str, Read] = {
                 "reviewDiagnostics": ({"query": DIAGNOSTICS}, done_items_ok),
                 "recommendApproach": ({"query": RECOMMEND}, recommended),
             }
-            for name, (body, check) in requests.items():
-                figures[name] = asyncio.run(
-                    load(
-                        server.url,
-                        lambda n, body=body: ("/graphql", body),
-                        1,
-                        args.seconds,
-                        headers,
-                        check,
-                    )
-                )
+            headers = {"Authorization": f"Bearer {admin_token()}"}
+            figures.update(one_after_another(server.url, reads, args.seconds, headers))
         finally:
             server.close()
     finally:
         db.close()
-    for name in ("reviewDiagnostics", "recommendApproach"):
-        f = figures[name]
-        print(f"{name}: p50 {f['p50_ms']:.1f} ms, p99 {f['p99_ms']:.1f} ms ({f['requests']} req)")
-    print(json.dumps(figures))
+    print_latencies(figures, list(reads))
 
 
 if __name__ == "__main__":

@@ -10,10 +10,9 @@ Run: .venv/bin/python -m bench.roadmap_read [--items 10000] [--epics 300] [--sec
 
 from __future__ import annotations
 
-import argparse
-import json
 from typing import Any
 
+from bench.arguments import arguments
 from bench.common import (
     WORKSPACE,
     Database,
@@ -22,7 +21,7 @@ from bench.common import (
     seed,
     wait_projected,
 )
-from bench.rounds import alternating
+from bench.rounds import alternating, graphql, print_figures
 from okrank.api.graphql.ids import to_global_id
 from okrank.domain.application import OkrankApplication
 from okrank.domain.backlog.item import BacklogItem
@@ -77,18 +76,16 @@ def place(db: Database, objectives: list[Any], items: list[Any], epics: int) -> 
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    args = arguments(
+        __doc__,
+        {"items": 1000, "seconds": 3.0},
+        {"seconds": "per figure, all rounds", "rounds": "ranking/roadmap alternations"},
+        items=10_000,
+        objectives=20,
+        epics=300,
+        seconds=10.0,
+        rounds=5,
     )
-    parser.add_argument("--items", type=int, default=10_000)
-    parser.add_argument("--objectives", type=int, default=20)
-    parser.add_argument("--epics", type=int, default=300)
-    parser.add_argument("--seconds", type=float, default=10.0, help="per figure, all rounds")
-    parser.add_argument("--rounds", type=int, default=5, help="ranking/roadmap alternations")
-    parser.add_argument("--quick", action="store_true", help="1,000 items, 3 s per figure")
-    args = parser.parse_args()
-    if args.quick:
-        args.items, args.seconds = 1000, 3.0
     db = Database()
     figures: dict[str, Any] = {"items": args.items, "epics": args.epics}
     try:
@@ -102,12 +99,6 @@ def main() -> None:
             headers = {"Authorization": f"Bearer {admin_token()}"}
             per_round = args.seconds / args.rounds
 
-            def ranking(n: int) -> tuple[str, dict[str, Any]]:
-                return "/graphql", {"query": RANKING, "variables": {"o": gids[n % len(gids)]}}
-
-            def roadmap(n: int) -> tuple[str, dict[str, Any]]:
-                return "/graphql", {"query": ROADMAP, "variables": {"team": TEAM}}
-
             def check_ranking(response: Any) -> None:
                 assert len(response.json()["data"]["ranking"]["edges"]) == 50
 
@@ -117,22 +108,15 @@ def main() -> None:
                 assert found == args.epics, found
 
             reads = {
-                "ranking": (okrank.url, ranking, check_ranking),
-                "roadmap": (okrank.url, roadmap, check_roadmap),
+                "ranking": (okrank.url, graphql(RANKING, o=gids), check_ranking),
+                "roadmap": (okrank.url, graphql(ROADMAP, {"team": TEAM}), check_roadmap),
             }
             figures.update(alternating(reads, (1, 8), args.rounds, per_round, headers))
         finally:
             okrank.close()
     finally:
         db.close()
-    for c in (1, 8):
-        line = " | ".join(
-            f"{name} p50 {f['p50_ms']:.1f} ms, p99 {f['p99_ms']:.1f} ms, {f['rps']:,.0f} req/s"
-            for name in ("ranking", "roadmap")
-            for f in [figures[f"{name}_c{c}"]]
-        )
-        print(f"{c} client(s): {line}")
-    print(json.dumps(figures))
+    print_figures(figures, ("ranking", "roadmap"), (1, 8))
 
 
 if __name__ == "__main__":

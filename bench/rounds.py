@@ -12,7 +12,19 @@ import httpx
 
 from bench.common import summary, timed_load
 
-Probe = tuple[str, Callable[[int], tuple[str, dict[str, Any]]], Callable[[httpx.Response], None]]
+RequestMaker = Callable[[int], tuple[str, dict[str, Any]]]  # n → (path, body) of request n
+Probe = tuple[str, RequestMaker, Callable[[httpx.Response], None]]
+
+
+def graphql(query: str, variables: dict[str, Any] | None = None, **cycling: Any) -> RequestMaker:
+    """Request n: `query` POSTed to /graphql with `variables` and, of each list in `cycling`,
+    its n-th value (round robin: every objective's ranking in turn, say)."""
+
+    def make(n: int) -> tuple[str, dict[str, Any]]:
+        turn = {name: values[n % len(values)] for name, values in cycling.items()}
+        return "/graphql", {"query": query, "variables": {**(variables or {}), **turn}}
+
+    return make
 
 
 def alternating(

@@ -12,7 +12,6 @@ Run: .venv/bin/python -m bench.score_write [--seconds 10] [--backlog 10000] [--q
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import json
 import os
@@ -21,17 +20,18 @@ from typing import Any
 
 import psycopg
 
+from bench.arguments import arguments
 from bench.common import (
     SAVE_BATCH,
     WORKSPACE,
     Database,
     admin_token,
-    cpu_seconds,
     load,
     okrank_server,
     seed,
     wait_projected,
 )
+from bench.cpu import cpu_seconds
 from okrank.api.graphql.ids import to_global_id
 from okrank.domain.application import OkrankApplication
 from okrank.domain.backlog.item import BacklogItem
@@ -84,16 +84,14 @@ def tag_view_poll(url: str) -> dict[str, Any]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    args = arguments(
+        __doc__,
+        {"seconds": 3.0, "items": 500, "backlog": 2000},
+        {"backlog": "score events before load"},
+        seconds=10.0,
+        items=2000,
+        backlog=10_000,
     )
-    parser.add_argument("--seconds", type=float, default=10.0)
-    parser.add_argument("--items", type=int, default=2000)
-    parser.add_argument("--backlog", type=int, default=10_000, help="score events before load")
-    parser.add_argument("--quick", action="store_true")
-    args = parser.parse_args()
-    if args.quick:
-        args.seconds, args.items, args.backlog = 3.0, 500, 2000
     os.environ["OKRANK_RATE_LIMIT"] = "0"  # the server inherits it: measure, not throttle
     db = Database()
     figures: dict[str, Any] = {}

@@ -9,9 +9,6 @@ Run: .venv/bin/python -m bench.sprint_reads [--items 10000] [--untagged 2000] [-
 
 from __future__ import annotations
 
-import argparse
-import asyncio
-import json
 from datetime import date, timedelta
 from typing import Any
 
@@ -20,11 +17,11 @@ from bench.common import (
     WORKSPACE,
     Database,
     admin_token,
-    load,
     okrank_server,
     seed,
     wait_projected,
 )
+from bench.reads import Read, one_after_another, one_client_arguments, print_latencies
 from okrank.api.graphql.ids import to_global_id
 from okrank.domain.application import Actor, OkrankApplication
 from okrank.domain.backlog.item import BacklogItem, ItemStatus
@@ -76,17 +73,7 @@ def run_sprints(db: Database, seeded: Any, untagged: int, sprints: int) -> list[
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--items", type=int, default=10_000)
-    parser.add_argument("--untagged", type=int, default=2_000)
-    parser.add_argument("--sprints", type=int, default=4)
-    parser.add_argument("--seconds", type=float, default=5.0, help="per figure")
-    parser.add_argument("--quick", action="store_true", help="1,000 + 200 items, 2 s each")
-    args = parser.parse_args()
-    if args.quick:
-        args.items, args.untagged, args.seconds = 1000, 200, 2.0
+    args = one_client_arguments(__doc__, {"untagged": 200}, untagged=2_000, sprints=4)
     db = Database()
     figures: dict[str, Any] = {k: getattr(args, k) for k in ("items", "untagged", "sprints")}
     try:
@@ -96,7 +83,6 @@ def main() -> None:
         server = okrank_server(db)
         try:
             wait_projected(db)
-            headers = {"Authorization": f"Bearer {admin_token()}"}
             objective = to_global_id("Objective", seeded.objectives[0])
             sprint = to_global_id("Sprint", sprints[-1])
 
@@ -106,30 +92,18 @@ def main() -> None:
             def review_ok(response: Any) -> None:
                 assert len(response.json()["data"]["sprint"]["review"]["doneItems"]) == 10
 
-            requests = {
+            reads: dict[str, Read] = {
                 "ranking": ({"query": RANKING, "variables": {"o": objective}}, None),
                 "zombies": ({"query": ZOMBIES}, zombies_ok),
                 "review": ({"query": REVIEW, "variables": {"s": sprint}}, review_ok),
             }
-            for name, (body, check) in requests.items():
-                figures[name] = asyncio.run(
-                    load(
-                        server.url,
-                        lambda n, body=body: ("/graphql", body),
-                        1,
-                        args.seconds,
-                        headers,
-                        check,
-                    )
-                )
+            headers = {"Authorization": f"Bearer {admin_token()}"}
+            figures.update(one_after_another(server.url, reads, args.seconds, headers))
         finally:
             server.close()
     finally:
         db.close()
-    for name in ("ranking", "zombies", "review"):
-        f = figures[name]
-        print(f"{name}: p50 {f['p50_ms']:.1f} ms, p99 {f['p99_ms']:.1f} ms ({f['requests']} req)")
-    print(json.dumps(figures))
+    print_latencies(figures, list(reads))
 
 
 if __name__ == "__main__":

@@ -9,7 +9,6 @@ Run: .venv/bin/python -m bench.tag_write [--seconds 10] [--items 9000] [--quick]
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import json
 import threading
@@ -18,16 +17,17 @@ from typing import Any
 
 import psycopg
 
+from bench.arguments import arguments
 from bench.common import (
     Database,
     Projector,
     admin_token,
-    cpu_seconds,
     load,
     okrank_server,
     seed,
     wait_projected,
 )
+from bench.cpu import cpu_seconds
 from okrank.api.graphql.ids import to_global_id
 from okrank.projections.engine.runner import rebuild
 
@@ -74,15 +74,13 @@ def insert_rate(url: str, clients: int, seconds: float, locked: bool) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    args = arguments(
+        __doc__,
+        {"seconds": 3.0, "items": 2000},
+        {"items": "untagged items to tag"},
+        seconds=10.0,
+        items=9000,
     )
-    parser.add_argument("--seconds", type=float, default=10.0)
-    parser.add_argument("--items", type=int, default=9000, help="untagged items to tag")
-    parser.add_argument("--quick", action="store_true")
-    args = parser.parse_args()
-    if args.quick:
-        args.seconds, args.items = 3.0, 2000
     db = Database()
     figures: dict[str, Any] = {}
     try:

@@ -251,3 +251,37 @@ def test_citing_an_open_review_or_another_workspaces_is_refused_and_changes_noth
     assert gql.execute(MULTIPLIERS)["alignmentMultipliers"] == before
     body = gql.post(CALIBRATION, {"cycle": "Q3"}).json()  # a malformed cycle filter
     assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+def test_a_completed_reviews_audit_is_read_once_per_version_in_the_calibrations_snapshot(
+    gql: Any, app: OkrankApplication, database_url: str
+) -> None:
+    owner = Actor(gql.workspace, "olivia")
+    quarter_of_work(app, owner, "Growth")
+    wait_caught_up(database_url)
+    growth = review(app, database_url, owner, "Growth")
+
+    def audited() -> list[int] | None:
+        seen = [r["itemsAudited"] for r in calibration(gql)["reviews"]]
+        return seen or None
+
+    assert wait_until(audited, what="the completed review in the catalog") == [12]
+
+    def rewrite(sql: str) -> None:
+        async def run() -> None:
+            conn = await asyncpg.connect(database_url)
+            try:
+                await conn.execute(sql, growth)
+            finally:
+                await conn.close()
+
+        asyncio.run(run())
+
+    # The stored audit emptied under the same version: the parse kept for that version answers.
+    rewrite(
+        "UPDATE quarterly_reviews SET audit = jsonb_set(audit, '{outcomes}', '[]') WHERE id = $1"
+    )
+    assert audited() == [12]
+    # Another version (every event bumps it) is read again, from the same snapshot as its row.
+    rewrite("UPDATE quarterly_reviews SET version = version + 1 WHERE id = $1")
+    assert calibration(gql)["reviews"][0]["itemsAudited"] == 0
