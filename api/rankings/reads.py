@@ -9,6 +9,7 @@ from uuid import UUID
 import asyncpg
 
 from okrank.api.backlog.reads import ITEM_COLUMNS
+from okrank.api.commands.progress import APPLICATION_NAME
 from okrank.domain.rankings.entries import PRODUCT_SCOPE
 
 Row = asyncpg.Record
@@ -26,6 +27,53 @@ def row_key(r: Row) -> tuple[int, float, float, int, UUID]:
     return (r["k_unscored"], r["k_priority"], r["k_base"], r["seq"], r["id"])
 
 
+# The catalog's tracking position: while it stays put, no ranking of the read model moves (the
+# catalog view writes ranking_entries and advances it in the same transaction), so a rank read
+# at it still holds (api/rankings/cursors.py).
+CATALOG_POSITION = (  # max(): one row, or the library's multi-row tracking's latest
+    "(SELECT max(notification_id) FROM catalog_tracking"
+    f" WHERE application_name = '{APPLICATION_NAME}')"
+)
+# Entries before the keyset position $5…$9: O(depth), so counted only when no cursor's rank holds.
+COUNT_BEFORE = (
+    "SELECT count(*) FROM ranking_entries r"
+    " WHERE r.workspace = $1 AND r.scope = $2 AND r.method = $3"
+    f" AND (NOT $4 OR r.eligible) AND ({RANKING_ORDER}) <= ($5, $6, $7, $8, $9)"
+)
+
+
+def page_statement(item_columns: str, after: bool, objective: bool) -> str:
+    """A page's one statement. The first page and a page `after` a cursor are different texts:
+    with one text (`$5 IS NULL OR key > …`) a generic plan could not seek the index to the
+    cursor and would walk the ranking from its top."""
+    rows_after = f" AND ({RANKING_ORDER}) > ($5, $6, $7, $8, $9)" if after else ""
+    limit = "$10" if after else "$5"
+    # `before`: the entries before the cursor, NULL when not wanted ($12) or when the cursor's
+    # rank still holds (the catalog still at $11); an InitPlan, run only if CASE needs it.
+    before = (
+        f", CASE WHEN NOT $12 OR $11::bigint = {CATALOG_POSITION} THEN NULL"
+        f" ELSE ({COUNT_BEFORE}) END AS counted_before"
+        if after
+        else ""
+    )
+    page = (
+        f"SELECT {CATALOG_POSITION} AS at_position, r.base_score, r.multiplier, r.tier,"
+        f" r.priority, r.eligible, r.k_unscored, r.k_priority, r.k_base, {item_columns}{before}"
+        " FROM ranking_entries r JOIN backlog_items i ON i.id = r.item_id"
+        " WHERE r.workspace = $1 AND r.scope = $2 AND r.method = $3"
+        f" AND (NOT $4 OR r.eligible){rows_after}"
+        f" ORDER BY {RANKING_ORDER} LIMIT {limit}"
+    )
+    if not objective:
+        return page
+    # One row per entry; one row of nulls for an objective with no entries; none at all for an
+    # unknown objective.
+    return (
+        f"SELECT p.* FROM objectives o"
+        f" LEFT JOIN LATERAL ({page}) p ON true WHERE o.workspace = $1 AND o.id = $2"
+    )
+
+
 async def ranking_page(
     pool: asyncpg.Pool,
     workspace: str,
@@ -35,44 +83,40 @@ async def ranking_page(
     limit: int,
     eligible_only: bool,
     item_columns: str = ITEM_COLUMNS,
-) -> tuple[int, list[Row]] | None:
+    *,
+    known: tuple[int, int] | None = None,
+    count: bool = True,
+) -> tuple[int | None, list[Row]] | None:
     """Rows after the keyset cursor, and how many rows precede the first of them; None when
-    `scope` names no objective of the workspace. The objective's existence is checked in the
-    same statement (one round trip per page, not two). Each row has the entry's columns and
-    the item's `item_columns` (all of them by default; i.id and i.seq at least)."""
-    page = (
-        f"SELECT r.base_score, r.multiplier, r.tier, r.priority, r.eligible, r.k_unscored,"
-        f" r.k_priority, r.k_base, {item_columns}"
-        " FROM ranking_entries r JOIN backlog_items i ON i.id = r.item_id"
-        " WHERE r.workspace = $1 AND r.scope = $2 AND r.method = $3"
-        " AND (NOT $4 OR r.eligible)"
-        f" AND ($5::smallint IS NULL OR ({RANKING_ORDER}) > ($5, $6, $7, $8, $9))"
-        f" ORDER BY {RANKING_ORDER} LIMIT $10"
-    )
+    `scope` names no objective of the workspace (checked in the same statement: one round trip
+    per page). Each row has the entry's columns, the item's `item_columns` (all by default;
+    i.id and i.seq at least) and `at_position`, the catalog's position the page was read at.
+
+    `known`: the cursor's (rank, position); its rank is the answer while the catalog is still
+    at that position, else the entries before are counted. With `count` False nothing is
+    counted and the answer is None (the query selects no rank)."""
+    text = page_statement(item_columns, after is not None, scope is not None)
+    args: tuple[object, ...] = (workspace, scope or PRODUCT_SCOPE, method, eligible_only)
+    if after is not None:
+        args += (*after, limit, known[1] if known else None, count)
+    else:
+        args += (limit,)
+    rows = await pool.fetch(text, *args)
     if scope is not None:
-        # One row per entry; one row of nulls for an objective with no entries; none at all
-        # for an unknown objective.
-        page = (
-            f"SELECT p.* FROM objectives o LEFT JOIN LATERAL ({page}) p ON true"
-            " WHERE o.workspace = $1 AND o.id = $2"
-        )
-    args = (workspace, scope or PRODUCT_SCOPE, method, eligible_only, *(after or (None,) * 5))
-    async with pool.acquire() as conn:
-        rows = await conn.fetch(page, *args, limit)
-        if scope is not None:
-            if not rows:
-                return None
-            if rows[0]["id"] is None:
-                rows = []
-        before = 0
-        if after is not None:
-            before = await conn.fetchval(
-                "SELECT count(*) FROM ranking_entries r"
-                " WHERE r.workspace = $1 AND r.scope = $2 AND r.method = $3"
-                f" AND (NOT $4 OR r.eligible) AND ({RANKING_ORDER}) <= ($5, $6, $7, $8, $9)",
-                *args,
-            )
-    return before, rows
+        if not rows:
+            return None
+        if rows[0]["id"] is None:
+            rows = []
+    if after is None:
+        return 0, rows
+    if not count:
+        return None, rows
+    if not rows:  # past the end: the answer has no rank to show
+        return None, rows
+    counted = rows[0]["counted_before"]
+    if counted is None and known is not None:  # the catalog has not moved since the cursor
+        return known[0], rows
+    return counted, rows
 
 
 async def ranking_count(
