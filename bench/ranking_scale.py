@@ -12,6 +12,7 @@ both sizes (shared buffers touched, execution time) under a generic plan, the on
 prepared statement may switch to.
 
 Run: .venv/bin/python -m bench.ranking_scale [--seconds 10] [--rounds 5] [--quick]
+     [--databases SMALL_URL LARGE_URL]  (seeded before: 10,000 and 100,000 items)
 """
 
 from __future__ import annotations
@@ -55,26 +56,75 @@ CURSOR_OF = (
 PROBES = ("first", "deep", "deep_counted", "product", "product_deep", "product_deep_counted")
 
 
+def literal(value: Any) -> str:
+    """A statement argument as an SQL literal (for EXPLAIN EXECUTE)."""
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return f"'{value!r}'::float8"
+    if isinstance(value, int):
+        return str(value)
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+class Existing:
+    """A database seeded before (by bench.common.seed, as this bench does): used, not dropped."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.base = url
+
+    def close(self) -> None:
+        pass
+
+
 class Size:
     """One workspace size: its database, server, and the requests of every probe."""
 
-    def __init__(self, items: int, objectives: int, base: str | None) -> None:
+    def __init__(self, items: int, objectives: int, base: str | None, url: str | None) -> None:
+        self.items = items
+        self.server: Server | None = None
+        # probe -> list of (variables, expected first rank)
+        self.requests: dict[str, list[tuple[dict[str, Any], int]]] = {}
+        if url:
+            self.db: Any = Existing(url)
+            self.objectives, self.items = asyncio.run(self.seeded(url))
+            return
         if base:  # the second size: a database of the same PostgreSQL
             os.environ["DATABASE_URL"] = base
         try:
             self.db = Database()
         finally:
             os.environ.pop("DATABASE_URL", None)
-        self.items = items
         seeded = seed(self.db, items, objectives)
         rebuild(self.db.url)
         self.objectives = seeded.objectives
-        self.server: Server | None = None
-        # probe -> list of (variables, expected first rank)
-        self.requests: dict[str, list[tuple[dict[str, Any], int]]] = {}
+
+    @staticmethod
+    async def seeded(url: str) -> tuple[list[UUID], int]:
+        """A seeded database's objectives and number of items."""
+        conn = await asyncpg.connect(url)
+        try:
+            rows = await conn.fetch(
+                "SELECT id FROM objectives WHERE workspace = $1 ORDER BY seq", WORKSPACE
+            )
+            items = await conn.fetchval(
+                "SELECT count(*) FROM backlog_items WHERE workspace = $1", WORKSPACE
+            )
+            return [r["id"] for r in rows], items
+        finally:
+            await conn.close()
 
     def start(self) -> None:
-        self.server = okrank_server(self.db)
+        for attempt in range(3):  # a loaded machine can take longer than bench.common waits
+            try:
+                self.server = okrank_server(self.db)
+                break
+            except RuntimeError:
+                if attempt == 2:
+                    raise
         wait_projected(self.db)
 
     async def halfway(self, scope: UUID) -> tuple[str, int]:
@@ -145,29 +195,36 @@ class Size:
         return self.server.url, make, check
 
     async def explain(self) -> dict[str, dict[str, float]]:
-        """Shared buffers and execution ms of each page statement, under a generic plan."""
+        """Shared buffers and execution ms of each page statement as the resolver runs it
+        (keyset-only cursors: the count included), with a custom and with a generic plan (a
+        cached prepared statement may switch to the generic one)."""
         conn = await asyncpg.connect(self.db.url)
         out = {}
         try:
-            await conn.execute("SET plan_cache_mode = force_generic_plan")
             columns = item_columns(frozenset({"id", "title"}))
-            for name, (variables, _) in {
-                p: self.requests[p][0] for p in ("first", "deep_counted", "product_deep_counted")
-            }.items():
+            for name in ("first", "deep_counted", "product", "product_deep_counted"):
+                variables = self.requests[name][0][0]
                 scope = PRODUCT_SCOPE if variables["o"] is None else self.objectives[0]
-                key = None
-                if variables["after"]:
-                    key = decode_after(variables["after"]).key
+                after = variables["after"]
+                key = decode_after(after).key if after else None
                 text = page_statement(columns, key is not None, variables["o"] is not None)
                 args: list[Any] = [WORKSPACE, scope, "RICE", False]
                 args += [*key, 51, None, True] if key else [51]
-                statement = await conn.prepare(f"EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) {text}")
-                plan = json.loads(await statement.fetchval(*args))[0]
-                top = plan["Plan"]
-                out[name] = {
-                    "buffers": top.get("Shared Hit Blocks", 0) + top.get("Shared Read Blocks", 0),
-                    "ms": plan["Execution Time"],
-                }
+                await conn.execute(f"PREPARE page AS {text}")
+                for mode in ("custom", "generic"):
+                    await conn.execute(f"SET plan_cache_mode = force_{mode}_plan")
+                    raw = await conn.fetchval(
+                        "EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON)"
+                        f" EXECUTE page({', '.join(map(literal, args))})"
+                    )
+                    plan = json.loads(raw)[0]
+                    top = plan["Plan"]
+                    out[f"{name}_{mode}"] = {
+                        "buffers": top.get("Shared Hit Blocks", 0)
+                        + top.get("Shared Read Blocks", 0),
+                        "ms": plan["Execution Time"],
+                    }
+                await conn.execute("DEALLOCATE page")
         finally:
             await conn.close()
         return out
@@ -185,6 +242,12 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--objectives", type=int, default=20)
     parser.add_argument("--quick", action="store_true", help="1,000 / 10,000 items, 3 s each")
+    parser.add_argument(
+        "--databases",
+        nargs=2,
+        metavar=("SMALL_URL", "LARGE_URL"),
+        help="measure two databases seeded before (bench.common.seed, rebuilt) instead",
+    )
     args = parser.parse_args()
     small, large = (1_000, 10_000) if args.quick else (10_000, 100_000)
     if args.quick:
@@ -192,8 +255,10 @@ def main() -> None:
     headers = {"Authorization": f"Bearer {admin_token()}"}
     sizes: list[Size] = []
     try:
-        sizes.append(Size(small, args.objectives, None))
-        sizes.append(Size(large, args.objectives, sizes[0].db.base))
+        urls = args.databases or (None, None)
+        sizes.append(Size(small, args.objectives, None, urls[0]))
+        sizes.append(Size(large, args.objectives, sizes[0].db.base, urls[1]))
+        small, large = sizes[0].items, sizes[1].items  # as counted in databases seeded before
         for s in sizes:
             s.start()
             s.prepare(headers)

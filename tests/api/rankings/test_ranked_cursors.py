@@ -79,10 +79,12 @@ def test_an_old_keyset_cursor_and_a_rankless_page_are_counted(gql, ranked):
     old = ranking_cursor(*decode_after(ranked_cursor_).key)  # a cursor of before this change
     assert decode_after(old).rank is None
     assert [e["node"]["rank"] for e in page(gql, o, 2, old)["edges"]] == [4, 5]
-    rankless = page(gql, o, 3, None, NO_RANK)
+    # a first page knows its ranks; one after a cursor that selects no rank counts nothing
+    assert decode_after(page(gql, o, 3, None, NO_RANK)["pageInfo"]["endCursor"]).rank == 3
+    rankless = page(gql, o, 2, old, NO_RANK)
     cursor = rankless["pageInfo"]["endCursor"]
-    assert decode_after(cursor).rank is None  # nothing counted, so no rank to carry
-    assert [e["node"]["rank"] for e in page(gql, o, 2, cursor)["edges"]] == [4, 5]
+    assert decode_after(cursor).rank is None  # so it has no rank to carry
+    assert [e["node"]["rank"] for e in page(gql, o, 2, cursor)["edges"]] == [6, 7]
 
 
 KEY = (0, -12.5, -12.5, 3, UUID(int=7))

@@ -110,7 +110,7 @@ async def befores_with_known_ranks(url: str) -> dict[str, int | None]:
     catalog at 10, then at 11, and without a rank wanted."""
     pool = await asyncpg.create_pool(url, min_size=1, max_size=2)
     try:
-        first = await ranking_page(pool, WORKSPACE, OBJECTIVE, "RICE", None, 6, False)
+        first = await ranking_page(pool, WORKSPACE, None, "RICE", None, 6, False)
         assert first is not None
         after = row_key(first[1][4])  # five entries before the page
         out: dict[str, int | None] = {}
@@ -121,7 +121,7 @@ async def befores_with_known_ranks(url: str) -> dict[str, int | None]:
                 at,
             )
             page = await ranking_page(
-                pool, WORKSPACE, OBJECTIVE, "RICE", after, 5, False, known=(999, 10), count=count
+                pool, WORKSPACE, None, "RICE", after, 5, False, known=(999, 10), count=count
             )
             assert page is not None
             out[label] = page[0]
