@@ -104,6 +104,8 @@ class RankingQueries:
                 state, scope, method_key, key, limit + 1, eligible_only
             )
             page, total = (replayed[:2], replayed[2]) if replayed else (None, None)
+            # the live answer's when the catalog stood at the moment's event: the same cursors
+            position = state.moment.position
         else:
             entry_names = selected_names(info, ("edges", "node"))
             columns = item_columns(selected_names(info, ("edges", "node", "backlogItem")))
