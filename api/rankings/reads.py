@@ -34,25 +34,24 @@ CATALOG_POSITION = (  # max(): one row, or the library's multi-row tracking's la
     "(SELECT max(notification_id) FROM catalog_tracking"
     f" WHERE application_name = '{APPLICATION_NAME}')"
 )
-# Entries before the keyset position $5…$9: O(depth), so counted only when no cursor's rank holds.
-COUNT_BEFORE = (
-    "SELECT count(*) FROM ranking_entries r"
-    " WHERE r.workspace = $1 AND r.scope = $2 AND r.method = $3"
-    f" AND (NOT $4 OR r.eligible) AND ({RANKING_ORDER}) <= ($5, $6, $7, $8, $9)"
-)
 
 
-def page_statement(item_columns: str, after: bool, objective: bool) -> str:
-    """A page's one statement. The first page and a page `after` a cursor are different texts:
-    with one text (`$5 IS NULL OR key > …`) a generic plan could not seek the index to the
-    cursor and would walk the ranking from its top."""
-    rows_after = f" AND ({RANKING_ORDER}) > ($5, $6, $7, $8, $9)" if after else ""
-    limit = "$10" if after else "$5"
-    # `before`: the entries before the cursor, NULL when not wanted ($12) or when the cursor's
-    # rank still holds (the catalog still at $11); an InitPlan, run only if CASE needs it.
+def page_statement(item_columns: str, after: bool, objective: bool, eligible_only: bool) -> str:
+    """A page's one statement: $1 workspace, $2 scope, $3 method, then $4 the limit, or (after a
+    cursor) $4…$8 its keyset position, $9 the limit, $10 the catalog's position its rank was
+    read at and $11 whether to count. Each shape is its own text: with one text (`$4 IS NULL OR
+    key > …`, `NOT $x OR eligible`) a generic plan could not seek the index to the cursor, nor
+    count from the index alone."""
+    eligible = " AND r.eligible" if eligible_only else ""
+    rows_after = f" AND ({RANKING_ORDER}) > ($4, $5, $6, $7, $8)" if after else ""
+    # `counted_before`: the entries before the cursor (O(depth)), NULL when not wanted ($11) or
+    # when the cursor's rank still holds (the catalog still at $10); an InitPlan, run only if
+    # CASE needs it.
     before = (
-        f", CASE WHEN NOT $12 OR $11::bigint = {CATALOG_POSITION} THEN NULL"
-        f" ELSE ({COUNT_BEFORE}) END AS counted_before"
+        f", CASE WHEN NOT $11 OR $10::bigint = {CATALOG_POSITION} THEN NULL ELSE"
+        " (SELECT count(*) FROM ranking_entries r WHERE r.workspace = $1 AND r.scope = $2"
+        f" AND r.method = $3{eligible} AND ({RANKING_ORDER}) <= ($4, $5, $6, $7, $8))"
+        " END AS counted_before"
         if after
         else ""
     )
@@ -60,16 +59,15 @@ def page_statement(item_columns: str, after: bool, objective: bool) -> str:
         f"SELECT {CATALOG_POSITION} AS at_position, r.base_score, r.multiplier, r.tier,"
         f" r.priority, r.eligible, r.k_unscored, r.k_priority, r.k_base, {item_columns}{before}"
         " FROM ranking_entries r JOIN backlog_items i ON i.id = r.item_id"
-        " WHERE r.workspace = $1 AND r.scope = $2 AND r.method = $3"
-        f" AND (NOT $4 OR r.eligible){rows_after}"
-        f" ORDER BY {RANKING_ORDER} LIMIT {limit}"
+        f" WHERE r.workspace = $1 AND r.scope = $2 AND r.method = $3{eligible}{rows_after}"
+        f" ORDER BY {RANKING_ORDER} LIMIT {'$9' if after else '$4'}"
     )
     if not objective:
         return page
     # One row per entry; one row of nulls for an objective with no entries; none at all for an
     # unknown objective.
     return (
-        f"SELECT p.* FROM objectives o"
+        "SELECT p.* FROM objectives o"
         f" LEFT JOIN LATERAL ({page}) p ON true WHERE o.workspace = $1 AND o.id = $2"
     )
 
@@ -95,8 +93,8 @@ async def ranking_page(
     `known`: the cursor's (rank, position); its rank is the answer while the catalog is still
     at that position, else the entries before are counted. With `count` False nothing is
     counted and the answer is None (the query selects no rank)."""
-    text = page_statement(item_columns, after is not None, scope is not None)
-    args: tuple[object, ...] = (workspace, scope or PRODUCT_SCOPE, method, eligible_only)
+    text = page_statement(item_columns, after is not None, scope is not None, eligible_only)
+    args: tuple[object, ...] = (workspace, scope or PRODUCT_SCOPE, method)
     if after is not None:
         args += (*after, limit, known[1] if known else None, count)
     else:
@@ -109,9 +107,7 @@ async def ranking_page(
             rows = []
     if after is None:
         return 0, rows
-    if not count:
-        return None, rows
-    if not rows:  # past the end: the answer has no rank to show
+    if not count or not rows:  # no rank wanted, or past the end: no rank to show
         return None, rows
     counted = rows[0]["counted_before"]
     if counted is None and known is not None:  # the catalog has not moved since the cursor
