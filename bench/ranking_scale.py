@@ -214,14 +214,14 @@ class Size:
         out = {}
         try:
             columns = item_columns(frozenset({"id", "title"}))
-            for name in ("first", "deep_counted", "product", "product_deep_counted"):
+            for name in PROBES:
                 variables = self.requests[name][0][0]
                 scope = PRODUCT_SCOPE if variables["o"] is None else self.objectives[0]
-                after = variables["after"]
-                key = decode_after(after).key if after else None
-                text = page_statement(columns, key is not None, variables["o"] is not None, False)
+                after = decode_after(variables["after"]) if variables["after"] else None
+                text = page_statement(columns, after is not None, variables["o"] is not None, False)
                 args: list[Any] = [WORKSPACE, scope, "RICE"]
-                args += [*key, 51, None, True] if key else [51]
+                # a ranked cursor's position (its rank taken), a keyset-only one's None (counted)
+                args += [*after.key, 51, after.position, True] if after else [51]
                 await conn.execute(f"PREPARE page AS {text}")
                 for mode in ("custom", "generic"):
                     await conn.execute(f"SET plan_cache_mode = force_{mode}_plan")
