@@ -20,7 +20,6 @@ from okrank.api.exercises.queries import load_exercise
 from okrank.api.graphql.arguments import datetime_argument, text_argument
 from okrank.api.graphql.ids import (
     bad_input,
-    decode_ranking_cursor,
     need_uuid,
     not_found,
     to_global_id,
@@ -28,6 +27,7 @@ from okrank.api.graphql.ids import (
 from okrank.api.graphql.pagination import after_key, connection, page_info, page_size
 from okrank.api.graphql.selection import selected_names
 from okrank.api.rankings import reads
+from okrank.api.rankings.cursors import decode_after, ranking_tag
 from okrank.api.rankings.enums import TIERS, AlignmentTierEnum, RankingMethodEnum
 from okrank.api.rankings.tag_history_types import TagEvent, TagEventConnection, TagEventEdge
 from okrank.api.rankings.types import (
@@ -91,7 +91,11 @@ class RankingQueries:
         scope: UUID | None = None
         if objective_id is not None:
             scope = need_uuid(objective_id, "Objective", "objectiveId")
-        key = decode_ranking_cursor(after) if after else None
+        start = decode_after(after) if after else None
+        key = start.key if start else None
+        # A cursor's rank holds only in the ranking that issued it (api/rankings/cursors.py).
+        tag = ranking_tag(ctx.workspace, scope, method_key, eligible_only)
+        position: int | None = None  # the catalog's, when ranks were read from it
         make_item: Callable[[Any], BacklogItem] = BacklogItem.from_row
         total: int | None = None
         if as_of is not None:
@@ -100,7 +104,10 @@ class RankingQueries:
                 state, scope, method_key, key, limit + 1, eligible_only
             )
             page, total = (replayed[:2], replayed[2]) if replayed else (None, None)
+            # the live answer's when the catalog stood at the moment's event: the same cursors
+            position = state.moment.position
         else:
+            entry_names = selected_names(info, ("edges", "node"))
             columns = item_columns(selected_names(info, ("edges", "node", "backlogItem")))
             if columns != ITEM_COLUMNS:  # a few fields selected: read them from the row when asked
                 make_item = BacklogItem.reading
@@ -113,14 +120,20 @@ class RankingQueries:
                 limit + 1,
                 eligible_only,
                 columns,
+                known=start.known_rank(tag) if start else None,
+                count="rank" in entry_names,  # counting the entries before costs O(depth)
             )
+            if page is not None and page[0] is not None and page[1]:
+                position = page[1][0].get("at_position")
         if page is None:
             raise not_found("Objective", objective_id)
         before, rows = page
+        stamp = (position, tag) if before is not None and position is not None else None
         edges = []
         for i, r in enumerate(rows[:limit]):
             entry = RankingEntry(
-                rank=before + i + 1,
+                # no rank selected: none read (0 is never shown), and the cursors hold none
+                rank=0 if before is None else before + i + 1,
                 backlog_item=make_item(r),
                 base_score=r["base_score"],
                 multiplier=r["multiplier"],
@@ -129,7 +142,7 @@ class RankingQueries:
                 eligible=r["eligible"],
                 scored=r["base_score"] is not None,
             )
-            edges.append(RankingPageEdge(entry, r))
+            edges.append(RankingPageEdge(entry, r, stamp))
 
         async def count() -> int:
             if total is not None:

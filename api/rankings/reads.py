@@ -9,6 +9,7 @@ from uuid import UUID
 import asyncpg
 
 from okrank.api.backlog.reads import ITEM_COLUMNS
+from okrank.api.commands.progress import APPLICATION_NAME
 from okrank.domain.rankings.entries import PRODUCT_SCOPE
 
 Row = asyncpg.Record
@@ -26,6 +27,51 @@ def row_key(r: Row) -> tuple[int, float, float, int, UUID]:
     return (r["k_unscored"], r["k_priority"], r["k_base"], r["seq"], r["id"])
 
 
+# The catalog's tracking position: while it stays put, no ranking of the read model moves (the
+# catalog view writes ranking_entries and advances it in the same transaction), so a rank read
+# at it still holds (api/rankings/cursors.py).
+CATALOG_POSITION = (  # max(): one row, or the library's multi-row tracking's latest
+    "(SELECT max(notification_id) FROM catalog_tracking"
+    f" WHERE application_name = '{APPLICATION_NAME}')"
+)
+
+
+def page_statement(item_columns: str, after: bool, objective: bool, eligible_only: bool) -> str:
+    """A page's one statement: $1 workspace, $2 scope, $3 method, then $4 the limit, or (after a
+    cursor) $4…$8 its keyset position, $9 the limit, $10 the catalog's position its rank was
+    read at and $11 whether to count. Each shape is its own text: with one text (`$4 IS NULL OR
+    key > …`, `NOT $x OR eligible`) a generic plan could not seek the index to the cursor, nor
+    count from the index alone."""
+    eligible = " AND r.eligible" if eligible_only else ""
+    rows_after = f" AND ({RANKING_ORDER}) > ($4, $5, $6, $7, $8)" if after else ""
+    # `counted_before`: the entries before the cursor (O(depth)), NULL when not wanted ($11) or
+    # when the cursor's rank still holds (the catalog still at $10); an InitPlan, run only if
+    # CASE needs it.
+    before = (
+        f", CASE WHEN NOT $11 OR $10::bigint = {CATALOG_POSITION} THEN NULL ELSE"
+        " (SELECT count(*) FROM ranking_entries r WHERE r.workspace = $1 AND r.scope = $2"
+        f" AND r.method = $3{eligible} AND ({RANKING_ORDER}) <= ($4, $5, $6, $7, $8))"
+        " END AS counted_before"
+        if after
+        else ""
+    )
+    page = (
+        f"SELECT {CATALOG_POSITION} AS at_position, r.base_score, r.multiplier, r.tier,"
+        f" r.priority, r.eligible, r.k_unscored, r.k_priority, r.k_base, {item_columns}{before}"
+        " FROM ranking_entries r JOIN backlog_items i ON i.id = r.item_id"
+        f" WHERE r.workspace = $1 AND r.scope = $2 AND r.method = $3{eligible}{rows_after}"
+        f" ORDER BY {RANKING_ORDER} LIMIT {'$9' if after else '$4'}"
+    )
+    if not objective:
+        return page
+    # One row per entry; one row of nulls for an objective with no entries; none at all for an
+    # unknown objective.
+    return (
+        "SELECT p.* FROM objectives o"
+        f" LEFT JOIN LATERAL ({page}) p ON true WHERE o.workspace = $1 AND o.id = $2"
+    )
+
+
 async def ranking_page(
     pool: asyncpg.Pool,
     workspace: str,
@@ -35,44 +81,38 @@ async def ranking_page(
     limit: int,
     eligible_only: bool,
     item_columns: str = ITEM_COLUMNS,
-) -> tuple[int, list[Row]] | None:
+    *,
+    known: tuple[int, int] | None = None,
+    count: bool = True,
+) -> tuple[int | None, list[Row]] | None:
     """Rows after the keyset cursor, and how many rows precede the first of them; None when
-    `scope` names no objective of the workspace. The objective's existence is checked in the
-    same statement (one round trip per page, not two). Each row has the entry's columns and
-    the item's `item_columns` (all of them by default; i.id and i.seq at least)."""
-    page = (
-        f"SELECT r.base_score, r.multiplier, r.tier, r.priority, r.eligible, r.k_unscored,"
-        f" r.k_priority, r.k_base, {item_columns}"
-        " FROM ranking_entries r JOIN backlog_items i ON i.id = r.item_id"
-        " WHERE r.workspace = $1 AND r.scope = $2 AND r.method = $3"
-        " AND (NOT $4 OR r.eligible)"
-        f" AND ($5::smallint IS NULL OR ({RANKING_ORDER}) > ($5, $6, $7, $8, $9))"
-        f" ORDER BY {RANKING_ORDER} LIMIT $10"
-    )
+    `scope` names no objective of the workspace (checked in the same statement: one round trip
+    per page). Each row has the entry's columns, the item's `item_columns` (all by default;
+    i.id and i.seq at least) and `at_position`, the catalog's position the page was read at.
+
+    `known`: the cursor's (rank, position); its rank is the answer while the catalog is still
+    at that position, else the entries before are counted. With `count` False nothing is
+    counted and the answer is None (the query selects no rank)."""
+    text = page_statement(item_columns, after is not None, scope is not None, eligible_only)
+    args: tuple[object, ...] = (workspace, scope or PRODUCT_SCOPE, method)
+    if after is not None:
+        args += (*after, limit, known[1] if known else None, count)
+    else:
+        args += (limit,)
+    rows = await pool.fetch(text, *args)
     if scope is not None:
-        # One row per entry; one row of nulls for an objective with no entries; none at all
-        # for an unknown objective.
-        page = (
-            f"SELECT p.* FROM objectives o LEFT JOIN LATERAL ({page}) p ON true"
-            " WHERE o.workspace = $1 AND o.id = $2"
-        )
-    args = (workspace, scope or PRODUCT_SCOPE, method, eligible_only, *(after or (None,) * 5))
-    async with pool.acquire() as conn:
-        rows = await conn.fetch(page, *args, limit)
-        if scope is not None:
-            if not rows:
-                return None
-            if rows[0]["id"] is None:
-                rows = []
-        before = 0
-        if after is not None:
-            before = await conn.fetchval(
-                "SELECT count(*) FROM ranking_entries r"
-                " WHERE r.workspace = $1 AND r.scope = $2 AND r.method = $3"
-                f" AND (NOT $4 OR r.eligible) AND ({RANKING_ORDER}) <= ($5, $6, $7, $8, $9)",
-                *args,
-            )
-    return before, rows
+        if not rows:
+            return None
+        if rows[0]["id"] is None:
+            rows = []
+    if after is None:
+        return 0, rows
+    if not count or not rows:  # no rank wanted, or past the end: no rank to show
+        return None, rows
+    counted = rows[0]["counted_before"]
+    if counted is None and known is not None:  # the catalog has not moved since the cursor
+        return known[0], rows
+    return counted, rows
 
 
 async def ranking_count(

@@ -11,6 +11,7 @@ from okrank.api.audit.history import HISTORY, history_field
 from okrank.api.backlog.types import BacklogItem
 from okrank.api.graphql.ids import ranking_cursor
 from okrank.api.graphql.pagination import PageInfo, edge_type
+from okrank.api.rankings.cursors import ranked_cursor
 from okrank.api.rankings.enums import AlignmentTierEnum, RankingMethodEnum
 from okrank.api.rankings.reads import row_key
 from okrank.api.reviews.calibration_ids import review_global_id
@@ -53,17 +54,24 @@ RankingEdge = edge_type(
 
 class RankingPageEdge(RankingEdge):
     """A RankingEdge of a page row: its cursor is encoded when read (a page's first and last
-    for pageInfo, every one only when the query selects `cursor`)."""
+    for pageInfo, every one only when the query selects `cursor`). With a `stamp` (the
+    catalog's position the rank was read at, and the ranking's tag) the cursor holds the rank
+    too (api/rankings/cursors.py)."""
 
-    def __init__(self, node: RankingEntry, row: Any) -> None:  # not the dataclass one
-        self.node = node
+    def __init__(self, node: RankingEntry, row: Any, stamp: tuple[int, str] | None = None) -> None:
+        self.node = node  # not the dataclass __init__: no field of the row is copied
         self.row = row
+        self.stamp = stamp
         self._cursor: str | None = None
 
     @property
     def cursor(self) -> str:
         if self._cursor is None:
-            self._cursor = ranking_cursor(*row_key(self.row))
+            if self.stamp is None:
+                self._cursor = ranking_cursor(*row_key(self.row))
+            else:
+                position, tag = self.stamp
+                self._cursor = ranked_cursor(row_key(self.row), self.node.rank, position, tag)
         return self._cursor
 
 

@@ -45,6 +45,11 @@ def store(url: str, entries: list[RankingEntry]) -> None:
     with psycopg.connect(url, autocommit=True) as conn:
         for ddl in [*TABLES.values(), *INDEXES]:
             conn.execute(ddl)
+        # the catalog view's tracking table, which a page reads its position from
+        conn.execute(
+            "CREATE TABLE IF NOT EXISTS catalog_tracking"
+            " (application_name text PRIMARY KEY, notification_id bigint)"
+        )
         for e in entries:
             conn.execute(
                 "INSERT INTO backlog_items (id, workspace, seq, title, description, kind, status,"
@@ -98,3 +103,39 @@ def test_sql_ranking_order_and_keyset_pages_equal_the_domain_sort_key(make_datab
     assert order == expected  # ORDER BY and the keyset `>` comparison
     assert befores == list(range(0, len(entries), 7))  # the count `<=` before each page
     assert walked == expected  # the plan walks the same order
+
+
+async def befores_with_known_ranks(url: str) -> dict[str, int | None]:
+    """A page after the same cursor with a cursor rank of 999 read at position 10, with the
+    catalog at 10, then at 11, and without a rank wanted."""
+    pool = await asyncpg.create_pool(url, min_size=1, max_size=2)
+    try:
+        first = await ranking_page(pool, WORKSPACE, None, "RICE", None, 6, False)
+        assert first is not None
+        after = row_key(first[1][4])  # five entries before the page
+        out: dict[str, int | None] = {}
+        for label, at, count in (("still", 10, True), ("moved", 11, True), ("unwanted", 10, False)):
+            await pool.execute(
+                "INSERT INTO catalog_tracking VALUES ('okrank', $1) ON CONFLICT (application_name)"
+                " DO UPDATE SET notification_id = $1",
+                at,
+            )
+            page = await ranking_page(
+                pool, WORKSPACE, None, "RICE", after, 5, False, known=(999, 10), count=count
+            )
+            assert page is not None
+            out[label] = page[0]
+            assert page[1][0]["at_position"] == at
+        return out
+    finally:
+        await pool.close()
+
+
+def test_a_cursors_rank_is_taken_while_the_catalog_stands_still_and_counted_once_it_moves(
+    make_database,
+):
+    url = make_database()
+    store(url, tricky_entries(random.Random(3), 20))
+    befores = asyncio.run(befores_with_known_ranks(url))
+    # 999 is no real rank: it shows the page took the cursor's instead of counting
+    assert befores == {"still": 999, "moved": 5, "unwanted": None}
