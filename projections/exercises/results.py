@@ -65,7 +65,7 @@ def store_results(curs: Cursor[Any], e: Any, workspace: str) -> list[UUID]:
     groups = [results.overall, *results.segments]
     curs.execute(
         "INSERT INTO exercise_groups (exercise_id, segment, respondents, summary)"
-        " SELECT %s, * FROM unnest(%s::text[], %s::int[], %s::jsonb[])",
+        " SELECT %s, * FROM unnest(%b::text[], %b::int[], %b::jsonb[])",
         (
             e.originator_id,
             [g.segment for g in groups],
@@ -78,8 +78,8 @@ def store_results(curs: Cursor[Any], e: Any, workspace: str) -> list[UUID]:
         curs.execute(
             "INSERT INTO exercise_results (exercise_id, segment, item_id, workspace,"
             " objective_id, rank, score, detail) SELECT %s, r.segment, r.item_id, %s, %s,"
-            " r.rank, r.score, r.detail FROM unnest(%s::text[], %s::uuid[], %s::int[],"
-            " %s::float8[], %s::jsonb[]) AS r(segment, item_id, rank, score, detail)",
+            " r.rank, r.score, r.detail FROM unnest(%b::text[], %b::uuid[], %b::int[],"
+            " %b::float8[], %b::jsonb[]) AS r(segment, item_id, rank, score, detail)",
             (
                 e.originator_id,
                 workspace,
@@ -96,7 +96,7 @@ def store_results(curs: Cursor[Any], e: Any, workspace: str) -> list[UUID]:
         curs.execute(
             "INSERT INTO exercise_respondents (exercise_id, respondent, workspace, segment,"
             " utilities, quality) SELECT %s, r.respondent, %s, r.segment, r.utilities,"
-            " r.quality FROM unnest(%s::text[], %s::text[], %s::jsonb[], %s::jsonb[])"
+            " r.quality FROM unnest(%b::text[], %b::text[], %b::jsonb[], %b::jsonb[])"
             " AS r(respondent, segment, utilities, quality)",
             (
                 e.originator_id,
