@@ -2,11 +2,16 @@
 imported by the domain command into a scratch PostgreSQL, then the same file again (nothing
 changes), and the time the catalog projection (an `okrank project` process) takes to show it.
 
+Baseline in the same run (`before_*`, unless --no-baseline): the same file into another
+workspace through the path before the batched one, the library's composite-array INSERT and a
+load of each row's item (two queries a row), alternated with the batched path.
+
 Then end to end (`end_to_end_s`, unless --no-http): the same file to a fresh workspace through
 `importBacklogItems` (POST /graphql/import) to an okrank server whose projections already run,
 until every item is in the workspace's rankings; with the server's and PostgreSQL's CPU seconds.
 
 Run: .venv/bin/python -m bench.backlog_import [--rows 10000] [--no-projection] [--no-http]
+     [--no-baseline]
 """
 
 from __future__ import annotations
@@ -15,10 +20,16 @@ import argparse
 import csv
 import io
 import json
+import os
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
 
 import httpx
 import psycopg
+from eventsourcing.persistence import InternalError
+from eventsourcing.postgres import PostgresApplicationRecorder
 
 from bench.common import (
     WORKSPACE,
@@ -31,6 +42,7 @@ from bench.common import (
 from bench.cpu import cpu_seconds
 from okrank.domain.application import Actor, OkrankApplication
 from okrank.domain.rankings.entries import PRODUCT_SCOPE
+from okrank.projections.engine.event_store import OkrankApplicationRecorder
 from okrank.projections.engine.runner import event_store_env
 
 KINDS = ("Story", "Bug", "Task", "Tech Debt", "Spike")
@@ -118,11 +130,45 @@ def end_to_end(rows: int) -> dict[str, float]:
         db.close()
 
 
+@contextmanager
+def path_before(app: OkrankApplication) -> Iterator[None]:
+    """The import as it ran before the batched path: each row's item loaded by itself, and the
+    events inserted as the library's one array of a composite type."""
+    insert = OkrankApplicationRecorder._insert_stored_events
+    library = PostgresApplicationRecorder._insert_stored_events
+    OkrankApplicationRecorder._insert_stored_events = library  # type: ignore[method-assign]
+    app.find_many = lambda idents: {i: a for i in idents if (a := app.find(i)) is not None}  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        OkrankApplicationRecorder._insert_stored_events = insert  # type: ignore[method-assign]
+        del app.find_many
+
+
+def timed_import(app: OkrankApplication, actor: Actor, text: str) -> tuple[float, Any]:
+    started = time.perf_counter()
+    result = app.import_backlog_items(actor, text)
+    return time.perf_counter() - started, result
+
+
+def timed_before(app: OkrankApplication, actor: Actor, text: str) -> float | str:
+    """The path before's seconds, or how it failed: on a loaded machine the composite array's
+    dump outlasts PostgreSQL's idle-in-transaction timeout and the import is refused."""
+    started = time.perf_counter()
+    try:
+        with path_before(app):
+            app.import_backlog_items(actor, text)
+    except InternalError as exc:
+        return f"failed after {time.perf_counter() - started:.1f} s: {str(exc)[:60]}"
+    return round(time.perf_counter() - started, 2)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=10_000)
     parser.add_argument("--no-projection", action="store_true")
     parser.add_argument("--no-http", action="store_true", help="no end-to-end figure")
+    parser.add_argument("--no-baseline", action="store_true", help="no figure of the path before")
     args = parser.parse_args()
     db = Database()
     projector = None
@@ -133,12 +179,18 @@ def main() -> None:
         app.add_key_result(actor, objective, "weekly active teams", 100, 150)
         app.activate_objective(actor, objective)
         text = jira_csv(args.rows, str(objective))
-        started = time.perf_counter()
-        first = app.import_backlog_items(actor, text)
-        first_s = time.perf_counter() - started
-        started = time.perf_counter()
-        again = app.import_backlog_items(actor, text)
-        again_s = time.perf_counter() - started
+        before: dict[str, float | str] = {}
+        if not args.no_baseline:  # into a workspace of its own, first (then alternated)
+            other = Actor(workspace="bench-before", subject="bench")
+            other_objective = app.create_objective(other, "2026-Q3", "Grow").aggregate_id
+            app.add_key_result(other, other_objective, "weekly active teams", 100, 150)
+            app.activate_objective(other, other_objective)
+            other_text = jira_csv(args.rows, str(other_objective))
+            before["before_first_import_s"] = timed_before(app, other, other_text)
+        first_s, first = timed_import(app, actor, text)
+        if not args.no_baseline:
+            before["before_reimport_s"] = timed_before(app, other, other_text)
+        again_s, again = timed_import(app, actor, text)
         app.close()
         figures = {
             "rows": args.rows,
@@ -147,6 +199,8 @@ def main() -> None:
             "first_counts": vars(first.counts),
             "reimport_s": round(again_s, 2),
             "reimport_counts": vars(again.counts),
+            **before,
+            "load_average": round(os.getloadavg()[0], 1),
         }
         if not args.no_projection:
             started = time.perf_counter()

@@ -234,6 +234,7 @@ class OkrankApplication(Application[UUID]):
     withdraw_exercise_candidate = shorthand(exercises.WithdrawExerciseCandidate)
     price_exercise_candidate = shorthand(exercises.PriceExerciseCandidate)
     invite_participant = shorthand(exercises.InviteParticipant)
+    invite_participants = shorthand(exercises.InviteParticipants)
     open_exercise = shorthand(exercises.OpenExercise)
     submit_ballot = shorthand(exercises.SubmitBallot)
     close_exercise = shorthand(exercises.CloseExercise)

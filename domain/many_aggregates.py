@@ -13,7 +13,6 @@ from itertools import groupby
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.application import project_aggregate
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import Mapper, Recorder, StoredEvent
 from eventsourcing.postgres import PostgresAggregateRecorder
@@ -60,7 +59,11 @@ def load_many(
             )
             for r in group
         )
-        aggregate = project_aggregate(None, events)
+        aggregate: Any = None
+        # The library's project_aggregate asserts a runtime-checkable Protocol per event, and
+        # that isinstance check cost more than decoding (10,000 items: 35,000 checks).
+        for event in events:
+            aggregate = event.mutate(aggregate)
         if aggregate is not None:
             found[ident] = aggregate
     return found

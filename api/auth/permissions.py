@@ -69,6 +69,7 @@ MUTATIONS: dict[str, Permission] = {
     "withdrawExerciseCandidate": OWNED,
     "priceExerciseCandidate": OWNED,
     "inviteParticipant": OWNED,
+    "inviteParticipants": OWNED,
     "openExercise": OWNED,
     # Any role but AUDITOR may vote; the exercise decides whether the caller is invited.
     "submitBallot": Permission(VOTERS, "an auditor reads and never votes"),

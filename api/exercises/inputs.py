@@ -155,10 +155,45 @@ class InviteParticipantInput:
         return command_of(self, commands.InviteParticipant, exercise_id=exercise_id(self))
 
 
+@strawberry.input(description="One participant of a batch of invitations.")
+class ParticipantInvitationInput:
+    subject: str = strawberry.field(description="The participant's token subject.")
+    segment: str | None = strawberry.field(
+        default=None, description="A segment for per-segment results (Sales, Support, …)."
+    )
+
+
+def _invitations(given: list[ParticipantInvitationInput] | None) -> list[commands.Invitation]:
+    return [commands.Invitation(p.subject, p.segment) for p in given or []]
+
+
+@strawberry.input(description="Invites many participants in one change.")
+@versioned
+class InviteParticipantsInput:
+    exercise_id: strawberry.ID = strawberry.field(description="A DRAFT or OPEN exercise.")
+    participants: list[ParticipantInvitationInput] = strawberry.field(
+        description="1 to 5,000 participants, none already invited; one refused (named by its"
+        " index in `path`) invites none."
+    )
+
+    def command(self) -> commands.InviteParticipants:
+        return command_of(
+            self,
+            commands.InviteParticipants,
+            exercise_id=exercise_id(self),
+            participants=_invitations(self.participants),
+        )
+
+
 @strawberry.input(description="Opens an exercise for ballots.")
 @versioned
 class OpenExerciseInput:
     exercise_id: strawberry.ID = strawberry.field(description="A DRAFT exercise.")
+    participants: list[ParticipantInvitationInput] | None = strawberry.field(
+        default=None,
+        description="Participants invited in the same change, before designs and budgets are "
+        "handed out (as `inviteParticipants`: one refused opens nothing).",
+    )
     budget: float | None = strawberry.field(
         default=None,
         description="Buy a Feature: each participant's budget, in (0, "
@@ -177,7 +212,13 @@ class OpenExerciseInput:
                 [need_id(i, "BacklogItem", f"design.{n}") for i in s]
                 for n, s in enumerate(self.design)
             ]
-        return command_of(self, commands.OpenExercise, exercise_id=exercise_id(self), design=design)
+        return command_of(
+            self,
+            commands.OpenExercise,
+            exercise_id=exercise_id(self),
+            design=design,
+            participants=_invitations(self.participants),
+        )
 
 
 @strawberry.input(description="Names an exercise to close.")

@@ -72,11 +72,13 @@ def import_backlog_items(
         else parse_backlog_csv(csv_text, mapping, objective_ref)
     )
     _check_objectives(store, actor, rows)
+    idents = [backlog_item_id(actor.workspace, row.key) for row in rows]
+    # One query per few thousand ids, not two round trips per row (a snapshot, then events).
+    existing = store.find_many(idents)
     changed: list[BacklogItem] = []
     created = updated = 0
-    for done, row in enumerate(rows, start=1):
-        ident = backlog_item_id(actor.workspace, row.key)
-        item = store.find(ident)
+    for done, (ident, row) in enumerate(zip(idents, rows, strict=True), start=1):
+        item = existing.get(ident)
         if item is None:
             changed.append(_new_item(ident, row, actor))
             created += 1

@@ -54,9 +54,26 @@ class InviteParticipant(ExerciseCommand):
 
 
 @dataclass(frozen=True)
+class Invitation:
+    """One participant of a batch: a token subject and an optional segment."""
+
+    subject: str
+    segment: str | None = None
+
+
+@dataclass(frozen=True)
+class InviteParticipants(ExerciseCommand):
+    """Many invitations in one command and one save (a 1,000-person exercise)."""
+
+    participants: Sequence[Invitation]
+
+
+@dataclass(frozen=True)
 class OpenExercise(ExerciseCommand):
     budget: float | None = None
     design: Sequence[Sequence[UUID]] | None = None
+    # Invited in the same save, before the designs and budgets are handed out.
+    participants: Sequence[Invitation] = ()
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ Each handler validates before the aggregate emits, so a refused command changes 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from uuid import UUID
 
@@ -19,7 +20,9 @@ from okrank.domain.exercises.commands import (
     CreateExercise,
     ExcludeRespondent,
     ImportMaxDiffResponses,
+    Invitation,
     InviteParticipant,
+    InviteParticipants,
     OpenExercise,
     PriceExerciseCandidate,
     ReinstateRespondent,
@@ -34,7 +37,12 @@ from okrank.domain.exercises.design import (
     late_participant_design,
     maxdiff_designs,
 )
-from okrank.domain.exercises.exercise import Exercise, ExerciseMethod, ExerciseStatus
+from okrank.domain.exercises.exercise import (
+    MAX_PARTICIPANTS,
+    Exercise,
+    ExerciseMethod,
+    ExerciseStatus,
+)
 from okrank.domain.exercises.methods.maxdiff_csv import parse_responses_csv
 from okrank.domain.okrs.objective import Objective, ObjectiveStatus
 from okrank.domain.text import check_storable, optional_text, require_text
@@ -112,21 +120,48 @@ def price_exercise_candidate(
     )
 
 
+def _invite(ex: Exercise, subject: str, segment: str | None, actor: str) -> None:
+    """While open, a late participant gets its MaxDiff sets or budget with the invitation."""
+    design, budget = None, None
+    if ex.status == ExerciseStatus.OPEN:
+        if ex.method == ExerciseMethod.MAXDIFF:
+            design = late_participant_design(ex.id, subject, list(ex.candidates), ex.set_size)
+        if ex.method == ExerciseMethod.BUY_A_FEATURE:
+            budget = ex.default_budget
+    ex.invite(subject, segment, actor, design=design, budget=budget)
+
+
+def _invite_all(ex: Exercise, invitations: Sequence[Invitation], actor: str) -> None:
+    """Every invitation, as `_invite` one by one; the first refused one refuses the batch
+    (nothing is saved: the command's copy of the aggregate is dropped), named by its index."""
+    if len(invitations) > MAX_PARTICIPANTS:
+        raise ValidationError("participants", f"at most {MAX_PARTICIPANTS} participants")
+    for n, invitation in enumerate(invitations):
+        try:
+            _invite(ex, invitation.subject, invitation.segment, actor)
+        except ValidationError as exc:
+            raise ValidationError(["participants", str(n), *exc.path], exc.message) from None
+        except ConflictError as exc:
+            raise ConflictError(
+                f"participants.{n} ({invitation.subject!r}): {exc.message}", exc.current_version
+            ) from None
+
+
 def invite_participant(
     store: Aggregates, actor: Actor, command: InviteParticipant
 ) -> CommandResult:
     c = command
+    return _changed(store, actor, c, lambda ex: _invite(ex, c.subject, c.segment, actor.subject))
 
-    def mutate(ex: Exercise) -> None:
-        design, budget = None, None
-        if ex.status == ExerciseStatus.OPEN:
-            if ex.method == ExerciseMethod.MAXDIFF:
-                design = late_participant_design(ex.id, c.subject, list(ex.candidates), ex.set_size)
-            if ex.method == ExerciseMethod.BUY_A_FEATURE:
-                budget = ex.default_budget
-        ex.invite(c.subject, c.segment, actor.subject, design=design, budget=budget)
 
-    return _changed(store, actor, c, mutate)
+def invite_participants(
+    store: Aggregates, actor: Actor, command: InviteParticipants
+) -> CommandResult:
+    """One ParticipantInvited per participant, all in one save."""
+    c = command
+    if not c.participants:
+        raise ValidationError("participants", "name at least one participant")
+    return _changed(store, actor, c, lambda ex: _invite_all(ex, c.participants, actor.subject))
 
 
 def open_exercise(store: Aggregates, actor: Actor, command: OpenExercise) -> CommandResult:
@@ -137,6 +172,9 @@ def open_exercise(store: Aggregates, actor: Actor, command: OpenExercise) -> Com
             raise ValidationError("design", "only MaxDiff exercises take a design")
         if c.budget is not None and ex.method != ExerciseMethod.BUY_A_FEATURE:
             raise ValidationError("budget", "only Buy a Feature exercises take a budget")
+        if c.participants and ex.status != ExerciseStatus.DRAFT:
+            raise ConflictError(f"exercise is {ex.status.value}; this needs DRAFT", ex.version)
+        _invite_all(ex, c.participants, actor.subject)  # in this save, before the designs
         designs: dict[str, list[list[UUID]]] = {}
         money: dict[str, float] = {}
         default = None
@@ -266,6 +304,7 @@ HANDLERS: Handlers = {
     WithdrawExerciseCandidate: withdraw_exercise_candidate,
     PriceExerciseCandidate: price_exercise_candidate,
     InviteParticipant: invite_participant,
+    InviteParticipants: invite_participants,
     OpenExercise: open_exercise,
     SubmitBallot: submit_ballot,
     CloseExercise: close_exercise,

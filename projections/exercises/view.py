@@ -13,9 +13,8 @@ from uuid import UUID
 from psycopg import Cursor
 from psycopg.types.json import Jsonb
 
-from okrank.domain.exercises.exercise import Exercise, ExerciseMethod
-from okrank.domain.exercises.result_types import Participant
-from okrank.domain.exercises.results import compute
+from okrank.domain.exercises.exercise import Exercise
+from okrank.projections.exercises.results import drop_results, store_results
 
 TABLES = {
     "exercises": """
@@ -139,10 +138,11 @@ def candidate_added(curs: Cursor[Any], e: Any, pos: int) -> None:
     )
     extra = getattr(e, "extra_sets", None) or {}
     if extra:
-        curs.executemany(
-            "UPDATE exercise_participants SET design = design || %s"
-            " WHERE exercise_id = %s AND subject = %s",
-            [(_design_json(sets), e.originator_id, s) for s, sets in extra.items()],
+        curs.execute(
+            "UPDATE exercise_participants AS p SET design = p.design || d.sets"
+            " FROM unnest(%b::text[], %b::jsonb[]) AS d(subject, sets)"
+            " WHERE p.exercise_id = %s AND p.subject = d.subject",
+            (list(extra), [_design_json(sets) for sets in extra.values()], e.originator_id),
         )
     _history(curs, e, pos, workspace, "CANDIDATE_ADDED", item_id=e.item_id, reason=e.reason)
 
@@ -166,22 +166,33 @@ def candidate_priced(curs: Cursor[Any], e: Any, pos: int) -> None:
 
 
 def invited(curs: Cursor[Any], e: Any, pos: int) -> None:
-    workspace = _touch(curs, e)
+    # One statement and no fetch: in the catalog's pipelined transaction a batch of 1,000
+    # invitations then costs no round trip each (a RETURNING read back would).
     design = getattr(e, "design", None)
     curs.execute(
-        "INSERT INTO exercise_participants (exercise_id, subject, workspace, seq, segment,"
-        " design, budget) VALUES (%s, %s, %s, %s, %s, %s, %s)",
+        "WITH touched AS (UPDATE exercises SET version = %s, updated_at = %s WHERE id = %s"
+        " RETURNING workspace), participant AS (INSERT INTO exercise_participants"
+        " (exercise_id, subject, workspace, seq, segment, design, budget)"
+        " SELECT %s, %s, workspace, %s, %s, %s, %s FROM touched)"
+        " INSERT INTO exercise_history (position, exercise_id, workspace, action, actor, at,"
+        " subject) SELECT %s, %s, workspace, 'PARTICIPANT_INVITED', %s, %s, %s FROM touched",
         (
+            e.originator_version,
+            e.timestamp,
+            e.originator_id,
             e.originator_id,
             e.subject,
-            workspace,
             pos,
             e.segment,
             _design_json(design or []),
             getattr(e, "budget", None),
+            pos,
+            e.originator_id,
+            e.actor,
+            e.timestamp,
+            e.subject,
         ),
     )
-    _history(curs, e, pos, workspace, "PARTICIPANT_INVITED", subject=e.subject)
 
 
 def opened(curs: Cursor[Any], e: Any, pos: int) -> None:
@@ -192,15 +203,18 @@ def opened(curs: Cursor[Any], e: Any, pos: int) -> None:
         opened_at=e.timestamp,
         default_budget=getattr(e, "default_budget", None),
     )
-    subjects = set(e.designs) | set(e.budgets)
+    subjects = sorted(set(e.designs) | set(e.budgets))
     if subjects:
-        curs.executemany(
-            "UPDATE exercise_participants SET design = %s, budget = %s"
-            " WHERE exercise_id = %s AND subject = %s",
-            [
-                (_design_json(e.designs.get(s, [])), e.budgets.get(s), e.originator_id, s)
-                for s in sorted(subjects)
-            ],
+        curs.execute(
+            "UPDATE exercise_participants AS p SET design = d.design, budget = d.budget"
+            " FROM unnest(%b::text[], %b::jsonb[], %b::float8[]) AS d(subject, design, budget)"
+            " WHERE p.exercise_id = %s AND p.subject = d.subject",
+            (
+                subjects,
+                [_design_json(e.designs.get(s, [])) for s in subjects],
+                [e.budgets.get(s) for s in subjects],
+                e.originator_id,
+            ),
         )
     _history(curs, e, pos, workspace, "OPENED")
 
@@ -238,7 +252,7 @@ def closed(curs: Cursor[Any], e: Any, pos: int) -> tuple[str, list[UUID]]:
     recomputes."""
     workspace = _touch(curs, e, status="CLOSED", closed_at=e.timestamp)
     _history(curs, e, pos, workspace, "CLOSED")
-    return workspace, _store_results(curs, e, workspace)
+    return workspace, store_results(curs, e, workspace)
 
 
 def respondent_excluded(curs: Cursor[Any], e: Any, pos: int) -> tuple[str, list[UUID]]:
@@ -274,8 +288,8 @@ def _recompute_if_closed(curs: Cursor[Any], e: Any, workspace: str) -> list[UUID
     ).fetchone()["status"]
     if status != "CLOSED":
         return []
-    _drop_results(curs, e.originator_id)
-    return _store_results(curs, e, workspace)
+    drop_results(curs, e.originator_id)
+    return store_results(curs, e, workspace)
 
 
 def auto_close_set(curs: Cursor[Any], e: Any, pos: int) -> None:
@@ -283,101 +297,12 @@ def auto_close_set(curs: Cursor[Any], e: Any, pos: int) -> None:
     _history(curs, e, pos, workspace, "AUTO_CLOSE_SET", reason="on" if e.auto_close else "off")
 
 
-def _drop_results(curs: Cursor[Any], exercise_id: UUID) -> None:
-    for table in ("exercise_results", "exercise_groups", "exercise_respondents"):
-        curs.execute(f"DELETE FROM {table} WHERE exercise_id = %s", (exercise_id,))
-    curs.execute("UPDATE exercises SET segment_agreement = NULL WHERE id = %s", (exercise_id,))
-
-
-def _store_results(curs: Cursor[Any], e: Any, workspace: str) -> list[UUID]:
-    """Compute and store the results from the ballots and imported rows, leaving out excluded
-    respondents; returns the candidates."""
-    ex = curs.execute(
-        "SELECT objective_id, method, imported, excluded FROM exercises WHERE id = %s",
-        (e.originator_id,),
-    ).fetchone()
-    excluded = set(ex["excluded"] or {})
-    imported = ex["imported"]
-    if imported and excluded:
-        rows = [r for r in imported["rows"] if str(r[0]) not in excluded]
-        imported = {**imported, "rows": rows}
-    candidates = curs.execute(
-        "SELECT item_id, price FROM exercise_candidates WHERE exercise_id = %s ORDER BY seq",
-        (e.originator_id,),
-    ).fetchall()
-    people = curs.execute(
-        "SELECT subject, segment, ballot, design, budget, CASE WHEN revisions > 1 THEN"
-        " extract(epoch FROM submitted_at - first_submitted_at) END AS duration"
-        " FROM exercise_participants WHERE exercise_id = %s ORDER BY seq",
-        (e.originator_id,),
-    ).fetchall()
-    results = compute(
-        ExerciseMethod(ex["method"]),
-        [c["item_id"] for c in candidates],
-        {c["item_id"]: c["price"] or 0.0 for c in candidates},
-        [
-            Participant(
-                p["subject"],
-                p["segment"],
-                p["ballot"],
-                p["design"],
-                p["budget"] or 0.0,
-                None if p["duration"] is None else float(p["duration"]),
-            )
-            for p in people
-            if p["subject"] not in excluded
-        ],
-        imported,
-    )
-    rows, groups = [], []
-    for group in [results.overall, *results.segments]:
-        groups.append((e.originator_id, group.segment, group.respondents, Jsonb(group.summary)))
-        for o in group.items:
-            rows.append(
-                (
-                    e.originator_id,
-                    group.segment,
-                    o.item_id,
-                    workspace,
-                    ex["objective_id"],
-                    o.rank,
-                    o.score,
-                    Jsonb(o.detail),
-                )
-            )
-    curs.executemany("INSERT INTO exercise_groups VALUES (%s, %s, %s, %s)", groups)
-    if rows:
-        curs.executemany(
-            "INSERT INTO exercise_results VALUES (%s, %s, %s, %s, %s, %s, %s, %s)", rows
-        )
-    if results.respondents:
-        curs.executemany(
-            "INSERT INTO exercise_respondents VALUES (%s, %s, %s, %s, %s, %s)",
-            [
-                (
-                    e.originator_id,
-                    r.respondent,
-                    workspace,
-                    r.segment,
-                    Jsonb({str(k): v for k, v in r.utilities.items()}),
-                    Jsonb(r.quality),
-                )
-                for r in results.respondents
-            ],
-        )
-    curs.execute(
-        "UPDATE exercises SET segment_agreement = %s WHERE id = %s",
-        (Jsonb(results.segment_agreement), e.originator_id),
-    )
-    return [c["item_id"] for c in candidates]
-
-
 def reopened(curs: Cursor[Any], e: Any, pos: int) -> tuple[str, list[UUID]]:
     """Back to OPEN: the results of the close are dropped (computed again at the next close);
     returns the workspace and the candidates, whose rankings the caller recomputes."""
     workspace = _touch(curs, e, status="OPEN", closed_at=None, deadline=e.deadline)
     _history(curs, e, pos, workspace, "REOPENED", reason=e.reason)
-    _drop_results(curs, e.originator_id)
+    drop_results(curs, e.originator_id)
     candidates = curs.execute(
         "SELECT item_id FROM exercise_candidates WHERE exercise_id = %s ORDER BY seq",
         (e.originator_id,),
