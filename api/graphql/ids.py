@@ -25,9 +25,15 @@ def not_found(type_name: str, global_id: object) -> GraphQLError:
     return GraphQLError(f"{type_name} {global_id} not found", extensions={"code": "NOT_FOUND"})
 
 
+def to_global_id(type_name: str, ident: UUID | int | str) -> str:
+    """Memoized by the identifier's text: a ranking page turns 50 item UUIDs into IDs per
+    request, mostly the same ones, and a UUID fresh from a row hashes slowly (asyncpg's goes
+    through a 128-bit int), its text quickly."""
+    return _global_id(type_name, f"{ident}")  # the text the ID holds, formatted as before
+
+
 @functools.lru_cache(maxsize=1 << 16)
-def to_global_id(type_name: str, ident: UUID | int) -> str:
-    """Memoized: a ranking page turns 50 item UUIDs into IDs per request, mostly the same ones."""
+def _global_id(type_name: str, ident: str) -> str:
     return base64.urlsafe_b64encode(f"{type_name}:{ident}".encode()).decode().rstrip("=")
 
 
