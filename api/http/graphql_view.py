@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import functools
 import json
 from typing import Any
 
@@ -13,7 +12,6 @@ from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocketState
 from strawberry.asgi import ASGIWebSocketAdapter, GraphQL
 from strawberry.exceptions import ConnectionRejectionError
-from strawberry.http import async_base_view
 from strawberry.http.exceptions import WebSocketDisconnected
 from strawberry.types.unset import UNSET
 
@@ -24,13 +22,6 @@ from okrank.api.http import cors, graphiql, import_route, request_envelope
 from okrank.api.http.errors import error_response
 from okrank.api.http.unavailable import mark_response, refusal
 from okrank.api.limits.trusted_documents import lift_document_id
-
-# strawberry parses each request's Content-Type through email.message (a Message, its header
-# parser: ~2% of a ranking request's CPU); clients send the same few values. Remembered, at most
-# 256 of them; the parameters' dict is only read (strawberry takes the media type alone).
-async_base_view.parse_content_type = functools.lru_cache(maxsize=256)(
-    async_base_view.parse_content_type
-)
 
 
 class ClosableWebSocket(ASGIWebSocketAdapter):
