@@ -101,7 +101,7 @@ def _wsjf(r: Any) -> WsjfInputs | None:
 # Each BacklogItem attribute from its read-model row: the one mapping of both the eager item
 # (from_row) and the lazy one (reading).
 ROW_VALUES: dict[str, Callable[[Any], Any]] = {
-    "id": lambda r: strawberry.ID(to_global_id("BacklogItem", r["id"])),
+    "id": lambda r: to_global_id("BacklogItem", r["id"]),  # strawberry.ID is str at run time
     "title": itemgetter("title"),
     "description": itemgetter("description"),
     "kind": lambda r: KINDS[r["kind"]],

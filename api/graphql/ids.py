@@ -25,9 +25,15 @@ def not_found(type_name: str, global_id: object) -> GraphQLError:
     return GraphQLError(f"{type_name} {global_id} not found", extensions={"code": "NOT_FOUND"})
 
 
+def to_global_id(type_name: str, ident: UUID | int | str) -> str:
+    """Memoized by the identifier's text: a ranking page turns 50 item UUIDs into IDs per
+    request, mostly the same ones, and a UUID fresh from a row hashes slowly (asyncpg's goes
+    through a 128-bit int), its text quickly."""
+    return _global_id(type_name, str(ident))  # = f"{ident}" for a UUID, an int or a str
+
+
 @functools.lru_cache(maxsize=1 << 16)
-def to_global_id(type_name: str, ident: UUID | int) -> str:
-    """Memoized: a ranking page turns 50 item UUIDs into IDs per request, mostly the same ones."""
+def _global_id(type_name: str, ident: str) -> str:
     return base64.urlsafe_b64encode(f"{type_name}:{ident}".encode()).decode().rstrip("=")
 
 
@@ -40,8 +46,18 @@ def parse_global_id(global_id: str) -> tuple[str, str] | None:
     return (type_name, ident) if sep else None
 
 
+MEMO_ID_LENGTH = 64  # a longer text is no ID of ours: not worth remembering
+
+
 def uuid_of(global_id: str, type_name: str) -> UUID | None:
-    """The UUID in `global_id` if it is an ID of `type_name`, else None."""
+    """The UUID in `global_id` if it is an ID of `type_name`, else None. Remembered for short
+    texts: a client asks for the same few objectives and items again and again."""
+    if type(global_id) is str and len(global_id) <= MEMO_ID_LENGTH:
+        return _remembered_uuid_of(global_id, type_name)
+    return _uuid_of(global_id, type_name)
+
+
+def _uuid_of(global_id: str, type_name: str) -> UUID | None:
     parsed = parse_global_id(global_id)
     if parsed is None or parsed[0] != type_name:
         return None
@@ -49,6 +65,9 @@ def uuid_of(global_id: str, type_name: str) -> UUID | None:
         return UUID(parsed[1])
     except ValueError:
         return None
+
+
+_remembered_uuid_of = functools.lru_cache(maxsize=4096)(_uuid_of)  # UUIDs are immutable
 
 
 def need_uuid(value: str, type_name: str, arg: str) -> UUID:

@@ -7,11 +7,7 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import (
-    AddValidationRules,
-    MaxTokensLimiter,
-    ParserCache,
-)
+from strawberry.extensions import ParserCache
 from strawberry.tools import merge_types
 from strawberry.types import Info
 
@@ -43,6 +39,7 @@ from okrank.api.health.queries import HealthQueries
 from okrank.api.health.types import load_health_metric
 from okrank.api.http import metrics
 from okrank.api.http.unavailable import MaskErrorsExceptOutage
+from okrank.api.limits.document_limits import DocumentLimits
 from okrank.api.okrs.mutations import ObjectiveMutations
 from okrank.api.okrs.okr_changed import OkrSubscription
 from okrank.api.okrs.queries import OkrQueries
@@ -91,7 +88,7 @@ class RootQuery:
         return None if load is None else await load(info, need_uuid(id, parsed[0], "id"))
 
 
-LIMIT_RULES = limits.validation_rules()
+LIMIT_RULES = tuple(limits.validation_rules())
 
 
 def _should_mask(error: GraphQLError) -> bool:
@@ -164,8 +161,7 @@ schema = QuietClientErrorsSchema(
             should_mask_error=_should_mask, error_message="Internal error."
         ),
         metrics.OperationMetrics,  # /metrics: operations by outcome, latency
-        lambda: AddValidationRules(LIMIT_RULES),
-        lambda: MaxTokensLimiter(max_token_count=5000),
+        lambda: DocumentLimits(max_token_count=5000, rules=LIMIT_RULES),
         lambda: ParserCache(maxsize=1024),
         *limits.extensions(),  # validation (cached), query cost, trusted documents
     ],

@@ -39,9 +39,11 @@ from graphql.utilities import get_operation_ast
 from strawberry.extensions import SchemaExtension
 
 from okrank.api.graphql.pagination import MAX_PAGE
+from okrank.api.limits.cost_memo import CostMemo
 from okrank.api.limits.shape import FragmentMemo
 
 LIST_ESTIMATE = 10
+COST_MEMO_SIZE = 1024  # (document, operation, page sizes) whose cost is remembered
 
 
 def _page(
@@ -122,6 +124,9 @@ def operation_cost(
     return max(1, unit(root, operation.selection_set))
 
 
+remembered_cost = CostMemo(operation_cost, COST_MEMO_SIZE)
+
+
 class QueryCost(SchemaExtension):
     """Refuses, before execution, an operation whose cost is over the limit; every answer
     carries `extensions.cost = {requested, limit}`."""
@@ -133,7 +138,7 @@ class QueryCost(SchemaExtension):
     def on_execute(self) -> Iterator[None]:
         context = self.execution_context
         assert context.graphql_document is not None
-        self.requested = operation_cost(
+        self.requested = remembered_cost(
             context.schema._schema,
             context.graphql_document,
             context.operation_name,

@@ -15,6 +15,7 @@ from strawberry.extensions.query_depth_limiter import QueryDepthLimiter
 from okrank.api.graphql.schema import schema
 from okrank.api.limits import VALIDATION_CACHE_SIZE
 from okrank.api.limits.cost import operation_cost
+from okrank.api.limits.cost_memo import CostMemo
 from okrank.api.limits.settings import QuerySettings
 from okrank.api.limits.shape import (
     MAX_FRAGMENTS,
@@ -130,6 +131,37 @@ def test_cost_resolves_variables_defaults_and_fragments():
     fragment Page on ExerciseConnection { edges { node { respondentUtilities(first: 5) {
         edges { cursor } } } } }"""
     assert operation_cost(GRAPHQL, parse(fragment)) == (10 + 10 * 5) + (20 + 20 * 5)
+
+
+def test_a_remembered_cost_is_computed_once_per_document_operation_and_page_size():
+    computed: list[object] = []
+
+    def counting(*args: object) -> int:
+        computed.append(args)
+        return operation_cost(*args)  # type: ignore[arg-type]
+
+    memo = CostMemo(counting, 8)
+    document = parse(
+        "query A($n: Int, $m: Int) { objectives(first: $n) { edges { cursor } } }"
+        " query B { objectives(first: 2) { edges { cursor } } }"
+    )
+    answers = [
+        memo(GRAPHQL, document, "A", {"n": 3, "m": 1}),
+        memo(GRAPHQL, document, "A", {"n": 3, "m": 9}),  # $m is no page size: remembered
+        memo(GRAPHQL, document, "A", {"n": 4}),
+        memo(GRAPHQL, document, "A", {"n": True}),  # not an int: the argument's default
+        memo(GRAPHQL, document, "A", {"n": "4"}),  # likewise: remembered
+        memo(GRAPHQL, document, "A", None),  # absent: the argument's default too
+        memo(GRAPHQL, document, "B", {"n": 4}),
+        memo(
+            GRAPHQL,
+            parse("query A($n: Int) { objectives(first: $n) { edges { cursor } } }"),
+            "A",
+            {"n": 3},
+        ),  # another document of the same text: computed for itself
+    ]
+    assert answers == [3, 3, 4, 50, 50, 50, 2, 3]
+    assert len(computed) == 6
 
 
 def test_cost_counts_unpaginated_lists_and_picks_the_operation():
