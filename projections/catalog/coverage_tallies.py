@@ -139,6 +139,19 @@ def count_written(b: CatalogBatch, items: list[UUID]) -> None:
         _add(b.curs, "i.id = ANY(%(items)s)", 1, items=items)
 
 
+def recount_stored(b: CatalogBatch, items: Collection[Any], write: Callable[[], None]) -> None:
+    """`write()` (of stored items changed in memory: catalog.stored_items, live only), with
+    their contributions retracted before it and counted after it, all in one statement each."""
+    if not items:
+        write()
+        return
+    ids = [i.id for i in items]
+    _add(b.curs, "i.id = ANY(%(items)s)", -1, items=ids)
+    write()
+    _add(b.curs, "i.id = ANY(%(items)s)", 1, items=ids)
+    _drop_emptied(b.curs, {i.workspace for i in items})
+
+
 def counted(
     handler: Callable[[CatalogBatch, Any, int], None],
 ) -> Callable[[CatalogBatch, Any, int], None]:

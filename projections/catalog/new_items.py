@@ -23,6 +23,7 @@ from uuid import UUID
 from psycopg import Cursor
 
 from okrank.domain.rankings.scoring import Multipliers
+from okrank.projections.catalog.stored_items import UPDATE_STATUSES, StoredItem
 from okrank.projections.catalog.tables import ENTRY_COLUMNS, INSERT_ENTRIES
 from okrank.projections.rankings.ranking_changes import RANKING_CHANNEL, Entry
 
@@ -140,6 +141,10 @@ class NewItems:
 
     def __init__(self) -> None:
         self.items: dict[UUID, NewItem] = {}
+        # Items in the tables whose status this batch changed in memory (stored_items), and
+        # what was read for the status changes still to come (true until the next flush).
+        self.stored: dict[UUID, StoredItem] = {}
+        self.loaded: dict[UUID, StoredItem] = {}
         self.changes: list[tuple[Any, ...]] = []  # outbox rows, in order
         self.notified: list[str] = []  # a NOTIFY payload per recorded change set, in order
         self._multipliers: dict[str, Multipliers] = {}
@@ -187,14 +192,22 @@ class NewItems:
         """Write every held item, its tags and entries, and the outbox rows; then hold nothing
         (what the caches read may change from here on). `copy`: with COPY (a connection not in
         pipeline mode: a rebuild's, which has no outbox rows), a fifth of the client CPU."""
-        items = list(self.items.values())
+        items, stored = list(self.items.values()), list(self.stored.values())
         self._multipliers.clear()
         self._active.clear()
         self._active_read.clear()
-        if not items and not self.changes:
+        self.loaded.clear()
+        if not items and not self.changes and not stored:
             return
+        if stored:  # live only (a rebuild recomputes rankings at the end of its batch)
+            ids = [i.id for i in stored]
+            curs.execute(UPDATE_STATUSES, _columns([i.row() for i in stored], 5), binary=True)
+            curs.execute("DELETE FROM ranking_entries WHERE item_id = ANY(%s)", (ids,))
+            rows = [row for i in stored for row in i.entry_rows]
+            if rows:
+                curs.execute(INSERT_ENTRIES, _columns(rows, 13), binary=True)
         if copy:
-            assert not self.changes
+            assert not self.changes and not stored
             _copy_items(curs, items)
         elif items:
             # Binary parameters: arrays dump with less client CPU than as text.
@@ -212,7 +225,7 @@ class NewItems:
         if self.changes:
             curs.execute(INSERT_CHANGES, _columns(self.changes, 14), binary=True)
             curs.execute(NOTIFY_CHANGES, (RANKING_CHANNEL, self.notified), binary=True)
-        self.items, self.changes, self.notified = {}, [], []
+        self.items, self.stored, self.changes, self.notified = {}, {}, [], []
 
 
 def _copy_items(curs: Cursor[Any], items: list[NewItem]) -> None:

@@ -8,9 +8,10 @@ batch (okrank.projections.catalog.batch) with the cursor and the view's longer-l
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
+from eventsourcing.persistence import Tracking
 from psycopg import Cursor
 
 from okrank.projections.catalog import (
@@ -97,13 +98,22 @@ class CatalogView(ReadModelView):
         self.rank_index = RankIndex()
         self.workspaces = ItemWorkspaces("SELECT workspace FROM backlog_items WHERE id = %s")
         self.warmed = False
+        self.events: Sequence[tuple[Any, int]] = ()
+
+    def apply(self, batch: Sequence[tuple[Any, Tracking]], rebuilding: bool = False) -> None:
+        # Kept for the batch's handlers to read ahead (okrank.projections.catalog.stored_items).
+        self.events = [(e, t.notification_id) for e, t in batch]
+        try:
+            super().apply(batch, rebuilding)
+        finally:
+            self.events = ()
 
     def open_batch(self, curs: Cursor[Any], rebuilding: bool) -> CatalogBatch:
         if not rebuilding and not self.warmed:
             self.warmed = True
             self._warm_item_workspaces()
             coverage_tallies.fill_if_missing(curs)
-        return CatalogBatch.open(curs, self.workspaces, self.rank_index, rebuilding)
+        return CatalogBatch.open(curs, self.workspaces, self.rank_index, rebuilding, self.events)
 
     def _warm_item_workspaces(self) -> None:
         """Learn the newest items' workspaces once, when the view starts leading, on a
