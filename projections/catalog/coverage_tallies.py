@@ -83,6 +83,9 @@ TALLIES = (
     ("coverage_classes", CLASS_KEY, CLASS_ROWS),
     ("coverage_objectives", OBJECTIVE_KEY, OBJECTIVE_ROWS),
 )
+# The items of a list, sent as a binary array (%b): thousands of UUIDs dumped as text cost the
+# client several times the CPU.
+BY_ITEMS = "i.id = ANY(%(items)b)"
 EMPTIED = "DELETE FROM {table} WHERE workspace = ANY(%(workspaces)s) AND items = 0"
 
 
@@ -136,7 +139,7 @@ def count_written(b: CatalogBatch, items: list[UUID]) -> None:
     """Items created in this batch, just written from memory: counted for the first time
     (rebuilding: their workspaces are counted afresh at the batch's end anyway)."""
     if items and not b.rebuilding:
-        _add(b.curs, "i.id = ANY(%(items)s)", 1, items=items)
+        _add(b.curs, BY_ITEMS, 1, items=items)
 
 
 def recount_stored(b: CatalogBatch, items: Collection[Any], write: Callable[[], None]) -> None:
@@ -146,9 +149,9 @@ def recount_stored(b: CatalogBatch, items: Collection[Any], write: Callable[[], 
         write()
         return
     ids = [i.id for i in items]
-    _add(b.curs, "i.id = ANY(%(items)s)", -1, items=ids)
+    _add(b.curs, BY_ITEMS, -1, items=ids)
     write()
-    _add(b.curs, "i.id = ANY(%(items)s)", 1, items=ids)
+    _add(b.curs, BY_ITEMS, 1, items=ids)
     _drop_emptied(b.curs, {i.workspace for i in items})
 
 

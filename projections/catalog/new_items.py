@@ -35,27 +35,27 @@ ITEM_COLUMNS = (
 INSERT_ITEMS = (
     f"INSERT INTO backlog_items ({ITEM_COLUMNS}, labels)"
     f" SELECT {ITEM_COLUMNS}, ARRAY(SELECT jsonb_array_elements_text(u.labels::jsonb))"
-    " FROM unnest(%s::uuid[], %s::text[], %s::bigint[], %s::text[], %s::text[], %s::text[],"
-    " %s::text[], %s::float8[], %s::float8[], %s::float8[], %s::float8[], %s::float8[],"
-    " %s::int[], %s::int[], %s::int[], %s::int[], %s::float8[], %s::text[], %s::int[],"
-    " %s::timestamptz[], %s::text[], %s::timestamptz[], %s::text[], %s::text[],"
-    " %s::timestamptz[], %s::text[])"
+    " FROM unnest(%b::uuid[], %b::text[], %b::bigint[], %b::text[], %b::text[], %b::text[],"
+    " %b::text[], %b::float8[], %b::float8[], %b::float8[], %b::float8[], %b::float8[],"
+    " %b::int[], %b::int[], %b::int[], %b::int[], %b::float8[], %b::text[], %b::int[],"
+    " %b::timestamptz[], %b::text[], %b::timestamptz[], %b::text[], %b::text[],"
+    " %b::timestamptz[], %b::text[])"
     f" AS u({ITEM_COLUMNS}, labels)"
 )
 TAG_COLUMNS = "item_id, objective_id, workspace, key_result_id, tier, tagged_at, tagged_by, reason"
 INSERT_TAGS = (
-    f"INSERT INTO item_tags ({TAG_COLUMNS}) SELECT * FROM unnest(%s::uuid[], %s::uuid[],"
-    " %s::text[], %s::uuid[], %s::text[], %s::timestamptz[], %s::text[], %s::text[])"
+    f"INSERT INTO item_tags ({TAG_COLUMNS}) SELECT * FROM unnest(%b::uuid[], %b::uuid[],"
+    " %b::text[], %b::uuid[], %b::text[], %b::timestamptz[], %b::text[], %b::text[])"
 )
 INSERT_CHANGES = (
     "INSERT INTO ranking_changes (position, ordinal, workspace, scope, method, item_id,"
     " old_rank, new_rank, old_priority, new_priority, count, cause, actor, at)"
-    " SELECT * FROM unnest(%s::bigint[], %s::int[], %s::text[], %s::uuid[], %s::text[],"
-    " %s::uuid[], %s::int[], %s::int[], %s::float8[], %s::float8[], %s::int[], %s::text[],"
-    " %s::text[], %s::timestamptz[])"
+    " SELECT * FROM unnest(%b::bigint[], %b::int[], %b::text[], %b::uuid[], %b::text[],"
+    " %b::uuid[], %b::int[], %b::int[], %b::float8[], %b::float8[], %b::int[], %b::text[],"
+    " %b::text[], %b::timestamptz[])"
 )
 # In the order the changes were recorded, as RankingChanges.record sends them one by one.
-NOTIFY_CHANGES = "SELECT pg_notify(%s, p) FROM unnest(%s::text[]) AS p"
+NOTIFY_CHANGES = "SELECT pg_notify(%s, p) FROM unnest(%b::text[]) AS p"
 
 
 @dataclass
@@ -202,7 +202,7 @@ class NewItems:
         if stored:  # live only (a rebuild recomputes rankings at the end of its batch)
             ids = [i.id for i in stored]
             curs.execute(UPDATE_STATUSES, _columns([i.row() for i in stored], 5), binary=True)
-            curs.execute("DELETE FROM ranking_entries WHERE item_id = ANY(%s)", (ids,))
+            curs.execute("DELETE FROM ranking_entries WHERE item_id = ANY(%s)", (ids,), binary=True)
             rows = [row for i in stored for row in i.entry_rows]
             if rows:
                 curs.execute(INSERT_ENTRIES, _columns(rows, 13), binary=True)
@@ -210,7 +210,6 @@ class NewItems:
             assert not self.changes and not stored
             _copy_items(curs, items)
         elif items:
-            # Binary parameters: arrays dump with less client CPU than as text.
             curs.execute(INSERT_ITEMS, _columns([i.row() for i in items], 26), binary=True)
             tags = [
                 (i.id, o, i.workspace, t.key_result_id, t.tier, t.tagged_at, t.tagged_by, t.reason)

@@ -57,8 +57,8 @@ class StoredItem:
 
 UPDATE_STATUSES = (
     "UPDATE backlog_items b SET status = u.status, done_at = u.done_at, version = u.version,"
-    " updated_at = u.updated_at FROM unnest(%s::uuid[], %s::text[], %s::timestamptz[],"
-    " %s::int[], %s::timestamptz[]) AS u(id, status, done_at, version, updated_at)"
+    " updated_at = u.updated_at FROM unnest(%b::uuid[], %b::text[], %b::timestamptz[],"
+    " %b::int[], %b::timestamptz[]) AS u(id, status, done_at, version, updated_at)"
     " WHERE b.id = u.id"
 )
 
@@ -73,23 +73,27 @@ def load(curs: Cursor[Any], item_ids: list[UUID]) -> dict[UUID, StoredItem]:
         "SELECT i.id, i.workspace, i.seq, i.rice_score, i.wsjf_score, i.justification,"
         " i.status, w.direct, w.indirect, w.untagged"
         " FROM backlog_items i LEFT JOIN workspaces w ON w.workspace = i.workspace"
-        " WHERE i.id = ANY(%s)",
+        " WHERE i.id = ANY(%b)",
         (item_ids,),
+        binary=True,
     )
     t_cur.execute(
         "SELECT t.item_id, t.objective_id, t.tier, o.status = 'ACTIVE' AS active"
         " FROM item_tags t JOIN objectives o ON o.id = t.objective_id"
-        " WHERE t.item_id = ANY(%s)",
+        " WHERE t.item_id = ANY(%b)",
         (item_ids,),
+        binary=True,
     )
     x_cur.execute(
         "SELECT item_id, exercise_id, objective_id, score FROM exercise_results"
-        " WHERE item_id = ANY(%s) AND segment = ''",
+        " WHERE item_id = ANY(%b) AND segment = ''",
         (item_ids,),
+        binary=True,
     )
     e_cur.execute(
-        f"SELECT scope, method, priority, {KEY} FROM ranking_entries WHERE item_id = ANY(%s)",
+        f"SELECT scope, method, priority, {KEY} FROM ranking_entries WHERE item_id = ANY(%b)",
         (item_ids,),
+        binary=True,
     )
     found: dict[UUID, StoredItem] = {}
     for r in i_cur.fetchall():
