@@ -65,6 +65,10 @@ def item_created(b: CatalogBatch, e: BacklogItem.Created, pos: int) -> None:
     )
     b.new_items.add(item)
     rank_new_item(b, item, cause_of(e, pos))
+    # Its coverage contribution is counted when it is written (count_written), not recounted
+    # around this event: two statements per new item retracting what no table holds yet.
+    if b.rebuilding:  # as `recount` rebuilding: the workspace counted afresh at the end
+        b.coverage_workspaces.add(e.workspace)
 
 
 def item_updated(b: CatalogBatch, e: BacklogItem.Updated, pos: int) -> None:
@@ -246,7 +250,7 @@ def stored_written_first(
 
 # counted: the events that change what an item contributes to the coverage tallies.
 HANDLERS: dict[type, Callable[[CatalogBatch, Any, int], None]] = {
-    BacklogItem.Created: counted(item_created),
+    BacklogItem.Created: item_created,
     BacklogItem.Updated: item_updated,
     BacklogItem.ImportRecorded: import_recorded,
     **{

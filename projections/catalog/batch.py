@@ -24,7 +24,7 @@ class CatalogBatch:
     # events were new) and rankings are recomputed once, at the end, for the items touched.
     index: RankIndex | None
     deferred: dict[str, set[UUID]] | None = field(default=None)  # workspace → items, rebuilding
-    # Rebuilding: the workspaces whose coverage tallies are counted afresh at the batch's end.
+    # Rebuilding: the workspaces whose coverage tallies are counted afresh when the replay ends.
     coverage_workspaces: set[str] = field(default_factory=set)
     # Items created in this batch, not written yet (okrank.projections.catalog.new_items).
     new_items: NewItems = field(default_factory=NewItems)
