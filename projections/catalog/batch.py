@@ -3,6 +3,7 @@ state that lives longer than one event, passed to every handler rather than kept
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
@@ -23,18 +24,29 @@ class CatalogBatch:
     # events were new) and rankings are recomputed once, at the end, for the items touched.
     index: RankIndex | None
     deferred: dict[str, set[UUID]] | None = field(default=None)  # workspace → items, rebuilding
-    # Rebuilding: the workspaces whose coverage tallies are counted afresh at the batch's end.
+    # Rebuilding: the workspaces whose coverage tallies are counted afresh when the replay ends.
     coverage_workspaces: set[str] = field(default_factory=set)
     # Items created in this batch, not written yet (okrank.projections.catalog.new_items).
     new_items: NewItems = field(default_factory=NewItems)
+    # The batch's events and positions, so a handler can read ahead (stored_items.load).
+    events: Sequence[tuple[Any, int]] = ()
 
     @classmethod
     def open(
-        cls, curs: Cursor[Any], workspaces: ItemWorkspaces, index: RankIndex, rebuilding: bool
+        cls,
+        curs: Cursor[Any],
+        workspaces: ItemWorkspaces,
+        index: RankIndex,
+        rebuilding: bool,
+        events: Sequence[tuple[Any, int]] = (),
     ) -> CatalogBatch:
         if rebuilding:
-            return cls(curs, workspaces, None, {})
-        return cls(curs, workspaces, index)
+            return cls(curs, workspaces, None, {}, events=events)
+        return cls(curs, workspaces, index, events=events)
+
+    def coming(self, event_type: type, position: int) -> list[Any]:
+        """The batch's events of `event_type` from `position` on."""
+        return [e for e, pos in self.events if pos >= position and type(e) is event_type]
 
     @property
     def rebuilding(self) -> bool:

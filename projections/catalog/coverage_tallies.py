@@ -14,7 +14,7 @@ An item's share of them (its contribution) is a function of its row, its tags an
 objectives' status: a handler that changes one of them retracts the contributions of the
 items concerned before the change and counts them again after it. RICE efforts are summed as
 numeric so retracting what was counted leaves exactly what was there. A rebuild counts each
-workspace its batch touched afresh instead (the replay changes every item many times).
+workspace it touched afresh instead, once at its end (the replay changes every item many times).
 """
 
 from __future__ import annotations
@@ -83,6 +83,9 @@ TALLIES = (
     ("coverage_classes", CLASS_KEY, CLASS_ROWS),
     ("coverage_objectives", OBJECTIVE_KEY, OBJECTIVE_ROWS),
 )
+# The items of a list, sent as a binary array (%b): thousands of UUIDs dumped as text cost the
+# client several times the CPU.
+BY_ITEMS = "i.id = ANY(%(items)b)"
 EMPTIED = "DELETE FROM {table} WHERE workspace = ANY(%(workspaces)s) AND items = 0"
 
 
@@ -114,7 +117,7 @@ def recount(b: CatalogBatch, items: list[UUID], change: Callable[[], None]) -> N
     contributions retracted before it and counted after it. An item created in this batch and
     held in memory (catalog.new_items) is not in the tables yet: it is counted once, as it is
     written (`count_written`). Rebuilding: the change alone, and the items' workspace counted
-    afresh at the end of the batch."""
+    afresh at the end of the replay (CatalogView.finish_replay)."""
     if not items:
         change()
         return
@@ -136,7 +139,20 @@ def count_written(b: CatalogBatch, items: list[UUID]) -> None:
     """Items created in this batch, just written from memory: counted for the first time
     (rebuilding: their workspaces are counted afresh at the batch's end anyway)."""
     if items and not b.rebuilding:
-        _add(b.curs, "i.id = ANY(%(items)s)", 1, items=items)
+        _add(b.curs, BY_ITEMS, 1, items=items)
+
+
+def recount_stored(b: CatalogBatch, items: Collection[Any], write: Callable[[], None]) -> None:
+    """`write()` (of stored items changed in memory: catalog.stored_items, live only), with
+    their contributions retracted before it and counted after it, all in one statement each."""
+    if not items:
+        write()
+        return
+    ids = [i.id for i in items]
+    _add(b.curs, BY_ITEMS, -1, items=ids)
+    write()
+    _add(b.curs, BY_ITEMS, 1, items=ids)
+    _drop_emptied(b.curs, {i.workspace for i in items})
 
 
 def counted(
@@ -166,9 +182,3 @@ def fill_if_missing(curs: Cursor[Any]) -> None:
     if curs.execute("SELECT 1 FROM coverage_classes LIMIT 1").fetchone() is None:
         rows = curs.execute("SELECT DISTINCT workspace FROM backlog_items").fetchall()
         count_workspaces(curs, [r["workspace"] for r in rows])
-
-
-def count_deferred(b: CatalogBatch) -> None:
-    """At the end of a rebuild's batch: every workspace it touched, counted afresh."""
-    workspaces, b.coverage_workspaces = b.coverage_workspaces, set()
-    count_workspaces(b.curs, workspaces)

@@ -23,6 +23,7 @@ from uuid import UUID
 from psycopg import Cursor
 
 from okrank.domain.rankings.scoring import Multipliers
+from okrank.projections.catalog.stored_items import UPDATE_STATUSES, StoredItem
 from okrank.projections.catalog.tables import ENTRY_COLUMNS, INSERT_ENTRIES
 from okrank.projections.rankings.ranking_changes import RANKING_CHANNEL, Entry
 
@@ -34,27 +35,27 @@ ITEM_COLUMNS = (
 INSERT_ITEMS = (
     f"INSERT INTO backlog_items ({ITEM_COLUMNS}, labels)"
     f" SELECT {ITEM_COLUMNS}, ARRAY(SELECT jsonb_array_elements_text(u.labels::jsonb))"
-    " FROM unnest(%s::uuid[], %s::text[], %s::bigint[], %s::text[], %s::text[], %s::text[],"
-    " %s::text[], %s::float8[], %s::float8[], %s::float8[], %s::float8[], %s::float8[],"
-    " %s::int[], %s::int[], %s::int[], %s::int[], %s::float8[], %s::text[], %s::int[],"
-    " %s::timestamptz[], %s::text[], %s::timestamptz[], %s::text[], %s::text[],"
-    " %s::timestamptz[], %s::text[])"
+    " FROM unnest(%b::uuid[], %b::text[], %b::bigint[], %b::text[], %b::text[], %b::text[],"
+    " %b::text[], %b::float8[], %b::float8[], %b::float8[], %b::float8[], %b::float8[],"
+    " %b::int[], %b::int[], %b::int[], %b::int[], %b::float8[], %b::text[], %b::int[],"
+    " %b::timestamptz[], %b::text[], %b::timestamptz[], %b::text[], %b::text[],"
+    " %b::timestamptz[], %b::text[])"
     f" AS u({ITEM_COLUMNS}, labels)"
 )
 TAG_COLUMNS = "item_id, objective_id, workspace, key_result_id, tier, tagged_at, tagged_by, reason"
 INSERT_TAGS = (
-    f"INSERT INTO item_tags ({TAG_COLUMNS}) SELECT * FROM unnest(%s::uuid[], %s::uuid[],"
-    " %s::text[], %s::uuid[], %s::text[], %s::timestamptz[], %s::text[], %s::text[])"
+    f"INSERT INTO item_tags ({TAG_COLUMNS}) SELECT * FROM unnest(%b::uuid[], %b::uuid[],"
+    " %b::text[], %b::uuid[], %b::text[], %b::timestamptz[], %b::text[], %b::text[])"
 )
 INSERT_CHANGES = (
     "INSERT INTO ranking_changes (position, ordinal, workspace, scope, method, item_id,"
     " old_rank, new_rank, old_priority, new_priority, count, cause, actor, at)"
-    " SELECT * FROM unnest(%s::bigint[], %s::int[], %s::text[], %s::uuid[], %s::text[],"
-    " %s::uuid[], %s::int[], %s::int[], %s::float8[], %s::float8[], %s::int[], %s::text[],"
-    " %s::text[], %s::timestamptz[])"
+    " SELECT * FROM unnest(%b::bigint[], %b::int[], %b::text[], %b::uuid[], %b::text[],"
+    " %b::uuid[], %b::int[], %b::int[], %b::float8[], %b::float8[], %b::int[], %b::text[],"
+    " %b::text[], %b::timestamptz[])"
 )
 # In the order the changes were recorded, as RankingChanges.record sends them one by one.
-NOTIFY_CHANGES = "SELECT pg_notify(%s, p) FROM unnest(%s::text[]) AS p"
+NOTIFY_CHANGES = "SELECT pg_notify(%s, p) FROM unnest(%b::text[]) AS p"
 
 
 @dataclass
@@ -140,6 +141,10 @@ class NewItems:
 
     def __init__(self) -> None:
         self.items: dict[UUID, NewItem] = {}
+        # Items in the tables whose status this batch changed in memory (stored_items), and
+        # what was read for the status changes still to come (true until the next flush).
+        self.stored: dict[UUID, StoredItem] = {}
+        self.loaded: dict[UUID, StoredItem] = {}
         self.changes: list[tuple[Any, ...]] = []  # outbox rows, in order
         self.notified: list[str] = []  # a NOTIFY payload per recorded change set, in order
         self._multipliers: dict[str, Multipliers] = {}
@@ -187,17 +192,24 @@ class NewItems:
         """Write every held item, its tags and entries, and the outbox rows; then hold nothing
         (what the caches read may change from here on). `copy`: with COPY (a connection not in
         pipeline mode: a rebuild's, which has no outbox rows), a fifth of the client CPU."""
-        items = list(self.items.values())
+        items, stored = list(self.items.values()), list(self.stored.values())
         self._multipliers.clear()
         self._active.clear()
         self._active_read.clear()
-        if not items and not self.changes:
+        self.loaded.clear()
+        if not items and not self.changes and not stored:
             return
+        if stored:  # live only (a rebuild recomputes rankings at the end of its batch)
+            ids = [i.id for i in stored]
+            curs.execute(UPDATE_STATUSES, _columns([i.row() for i in stored], 5), binary=True)
+            curs.execute("DELETE FROM ranking_entries WHERE item_id = ANY(%s)", (ids,), binary=True)
+            rows = [row for i in stored for row in i.entry_rows]
+            if rows:
+                curs.execute(INSERT_ENTRIES, _columns(rows, 13), binary=True)
         if copy:
-            assert not self.changes
+            assert not self.changes and not stored
             _copy_items(curs, items)
         elif items:
-            # Binary parameters: arrays dump with less client CPU than as text.
             curs.execute(INSERT_ITEMS, _columns([i.row() for i in items], 26), binary=True)
             tags = [
                 (i.id, o, i.workspace, t.key_result_id, t.tier, t.tagged_at, t.tagged_by, t.reason)
@@ -212,7 +224,7 @@ class NewItems:
         if self.changes:
             curs.execute(INSERT_CHANGES, _columns(self.changes, 14), binary=True)
             curs.execute(NOTIFY_CHANGES, (RANKING_CHANNEL, self.notified), binary=True)
-        self.items, self.changes, self.notified = {}, [], []
+        self.items, self.stored, self.changes, self.notified = {}, {}, [], []
 
 
 def _copy_items(curs: Cursor[Any], items: list[NewItem]) -> None:

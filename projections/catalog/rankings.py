@@ -10,8 +10,9 @@ from okrank.domain.backlog.item import ItemStatus
 from okrank.domain.rankings.entries import ItemFacts, TagFacts, item_entries
 from okrank.domain.rankings.scoring import Multipliers, Tier
 from okrank.projections.catalog.batch import CatalogBatch
-from okrank.projections.catalog.coverage_tallies import count_written
+from okrank.projections.catalog.coverage_tallies import count_written, recount_stored
 from okrank.projections.catalog.new_items import NewItem
+from okrank.projections.catalog.stored_items import StoredItem
 from okrank.projections.catalog.tables import INSERT_ENTRIES
 from okrank.projections.rankings.ranking_changes import (
     OLD_ENTRIES,
@@ -125,21 +126,56 @@ def rank_new_item(batch: CatalogBatch, item: NewItem, cause: Cause) -> None:
         item.ranked = False
         return
     rows, entries = _new_item_entries(batch, item)
+    _queue_changes(batch, item.workspace, item.id, item.entries, entries, cause)
+    item.entries, item.entry_rows, item.ranked = entries, rows, True
+
+
+def rank_stored_item(batch: CatalogBatch, item: StoredItem, cause: Cause) -> None:
+    """An item of the tables held in memory (okrank.projections.catalog.stored_items): its
+    entries from what was loaded and its new status, the ranks that moved queued for the outbox
+    as for a new item (live only)."""
+    facts = ItemFacts(
+        item.id,
+        item.seq,
+        item.rice_score,
+        item.wsjf_score,
+        bool(item.justification),
+        tuple(item.exercise_scores),
+    )
+    rows: list[tuple[Any, ...]] = []
+    entries: list[Entry] = []
+    status = ItemStatus(item.status)
+    entry_rows(item.workspace, status, facts, item.tags, item.multipliers, rows, entries)
+    _queue_changes(batch, item.workspace, item.id, item.entries, entries, cause)
+    item.entries, item.entry_rows = entries, rows
+
+
+def _queue_changes(
+    batch: CatalogBatch,
+    workspace: str,
+    item_id: UUID,
+    old: list[Entry],
+    new: list[Entry],
+    cause: Cause,
+) -> None:
+    assert batch.index is not None
     changes = RankingChanges(
-        batch.curs, item.workspace, [item.id], batch.index, entries, old_entries=item.entries
+        batch.curs, workspace, [item_id], batch.index, new, old_entries=old
     ).outbox_rows(cause)
     if changes:
         batch.new_items.changes.extend(changes)
         batch.new_items.notified.append(str(cause.position))
-    item.entries, item.entry_rows, item.ranked = entries, rows, True
 
 
 def flush_new_items(batch: CatalogBatch) -> None:
-    """Write the items created in this batch so far (see new_items): before a handler that
-    reads the tables, and at the end of the batch."""
+    """Write the items created in this batch so far and the stored items it changed in memory
+    (see new_items, stored_items): before a handler that reads the tables, and at the end of the
+    batch. The stored items' coverage contributions are retracted while the tables still hold
+    what they were and counted again once they are written."""
     rank_new_items(batch)
     written = list(batch.new_items.items)
-    batch.new_items.flush(batch.curs, copy=batch.rebuilding)
+    stored = list(batch.new_items.stored.values())
+    recount_stored(batch, stored, lambda: batch.new_items.flush(batch.curs, batch.rebuilding))
     count_written(batch, written)
 
 

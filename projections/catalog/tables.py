@@ -83,7 +83,7 @@ ENTRY_COLUMNS = (
 )
 INSERT_ENTRIES = (
     f"INSERT INTO ranking_entries ({ENTRY_COLUMNS})"
-    " SELECT * FROM unnest(%s::text[], %s::uuid[], %s::text[], %s::uuid[], %s::float8[],"
-    " %s::float8[], %s::text[], %s::float8[], %s::bool[], %s::smallint[], %s::float8[],"
-    " %s::float8[], %s::bigint[])"
+    " SELECT * FROM unnest(%b::text[], %b::uuid[], %b::text[], %b::uuid[], %b::float8[],"
+    " %b::float8[], %b::text[], %b::float8[], %b::bool[], %b::smallint[], %b::float8[],"
+    " %b::float8[], %b::bigint[])"
 )

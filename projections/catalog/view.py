@@ -8,9 +8,10 @@ batch (okrank.projections.catalog.batch) with the cursor and the view's longer-l
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
+from eventsourcing.persistence import Tracking
 from psycopg import Cursor
 
 from okrank.projections.catalog import (
@@ -97,13 +98,24 @@ class CatalogView(ReadModelView):
         self.rank_index = RankIndex()
         self.workspaces = ItemWorkspaces("SELECT workspace FROM backlog_items WHERE id = %s")
         self.warmed = False
+        self.events: Sequence[tuple[Any, int]] = ()
+        # Rebuilding: the workspaces whose coverage tallies are counted once the replay ends.
+        self.coverage_workspaces: set[str] = set()
+
+    def apply(self, batch: Sequence[tuple[Any, Tracking]], rebuilding: bool = False) -> None:
+        # Kept for the batch's handlers to read ahead (okrank.projections.catalog.stored_items).
+        self.events = [(e, t.notification_id) for e, t in batch]
+        try:
+            super().apply(batch, rebuilding)
+        finally:
+            self.events = ()
 
     def open_batch(self, curs: Cursor[Any], rebuilding: bool) -> CatalogBatch:
         if not rebuilding and not self.warmed:
             self.warmed = True
             self._warm_item_workspaces()
             coverage_tallies.fill_if_missing(curs)
-        return CatalogBatch.open(curs, self.workspaces, self.rank_index, rebuilding)
+        return CatalogBatch.open(curs, self.workspaces, self.rank_index, rebuilding, self.events)
 
     def _warm_item_workspaces(self) -> None:
         """Learn the newest items' workspaces once, when the view starts leading, on a
@@ -119,10 +131,17 @@ class CatalogView(ReadModelView):
     def close_batch(self, batch: CatalogBatch) -> None:
         flush_new_items(batch)
         recompute_deferred(batch)  # rebuilding: of the items written before this batch
-        coverage_tallies.count_deferred(batch)  # rebuilding: after the new items are written
+        # Rebuilding: counted once at the end of the replay (finish_replay), not per batch: a
+        # count reads the whole workspace, so per batch it cost O(items²) over a rebuild.
+        self.coverage_workspaces |= batch.coverage_workspaces
 
     def abort_batch(self) -> None:
         self.rank_index.clear()  # the transaction rolled back: the lists may be ahead of it
+
+    def finish_replay(self) -> None:
+        workspaces, self.coverage_workspaces = self.coverage_workspaces, set()
+        with self.datastore.transaction(commit=True) as curs:
+            coverage_tallies.count_workspaces(curs, workspaces)
 
 
 class CatalogProjection(ViewProjection):

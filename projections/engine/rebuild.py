@@ -135,6 +135,8 @@ def replay_views(
             done += len(batch)
             if progress:
                 progress(done, last)
+        for view in views:
+            view.finish_replay()
         return done, positions
     except PoisonEventError as exc:
         raise RebuildFailedError(

@@ -236,6 +236,10 @@ class ReadModelView(PostgresTrackingRecorder):
     def abort_batch(self) -> None:
         """Hook: the batch failed and its transaction rolled back."""
 
+    def finish_replay(self) -> None:
+        """Hook: after a replay's last batch (a rebuild's, before its tables are swapped in):
+        work a view deferred over the whole replay, in a transaction of its own."""
+
     def drop(self) -> None:
         """Drop the view's tables and its tracking table (for a rebuild)."""
         with self.datastore.transaction(commit=True) as curs:

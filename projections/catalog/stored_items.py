@@ -1,0 +1,122 @@
+"""Backlog items already in the catalog whose status changes in the batch being applied, held in
+memory until the batch writes them (as okrank.projections.catalog.new_items does for new items).
+
+A quarterly review's reset archives thousands of items in one transaction: one
+`BacklogItem.StatusChanged` each, which the projection gets in batches of hundreds. Applied one
+statement at a time, each cost an UPDATE, a recompute reading the item's row, tags, exercise
+results and old entries (a round trip of its own), a DELETE and INSERT of its entries, an outbox
+INSERT with its NOTIFY and four coverage-tally statements. Here the rows those reads need are
+read once for every status change of the rest of the batch (`load`: one round trip), each event
+then ranks its item in memory through the rank index (the same outbox rows, in the same order,
+as one event per transaction), and the flush writes them all with one statement per table.
+
+What is loaded is what the tables hold when it is read: it stays true only until a handler
+writes the tables another way, which flushes first (okrank.projections.catalog.view) and so
+forgets what was loaded (`NewItems.flush`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from psycopg import Cursor
+
+from okrank.domain.rankings.entries import TagFacts
+from okrank.domain.rankings.scoring import Multipliers, Tier
+from okrank.projections.rankings.ranking_changes import KEY, Entry
+
+
+@dataclass
+class StoredItem:
+    """What an item's ranking entries are computed from, as the tables hold it, and its current
+    status and entries once the batch changes them."""
+
+    id: UUID
+    workspace: str
+    seq: int
+    rice_score: float | None
+    wsjf_score: float | None
+    justification: str
+    status: str
+    multipliers: Multipliers
+    tags: list[TagFacts] = field(default_factory=list)
+    exercise_scores: list[tuple[UUID, UUID, float | None]] = field(default_factory=list)
+    entries: list[Entry] = field(default_factory=list)  # as ranking_entries holds them now
+    entry_rows: list[tuple[Any, ...]] = field(default_factory=list)  # as ENTRY_COLUMNS
+    version: int = 0  # set by the batch's change (the row's version and time then)
+    updated_at: datetime | None = None
+    done_at: datetime | None = None
+
+    def row(self) -> tuple[Any, ...]:
+        """As UPDATE_STATUSES takes it."""
+        return (self.id, self.status, self.done_at, self.version, self.updated_at)
+
+
+UPDATE_STATUSES = (
+    "UPDATE backlog_items b SET status = u.status, done_at = u.done_at, version = u.version,"
+    " updated_at = u.updated_at FROM unnest(%b::uuid[], %b::text[], %b::timestamptz[],"
+    " %b::int[], %b::timestamptz[]) AS u(id, status, done_at, version, updated_at)"
+    " WHERE b.id = u.id"
+)
+
+
+def load(curs: Cursor[Any], item_ids: list[UUID]) -> dict[UUID, StoredItem]:
+    """The items' rows, tags (to objectives the catalog has), exercise scores and ranking
+    entries, as `recompute_rankings` reads them for one item: four queries, one round trip.
+    An item the catalog does not have is not in the answer."""
+    conn = curs.connection
+    i_cur, t_cur, x_cur, e_cur = conn.cursor(), conn.cursor(), conn.cursor(), conn.cursor()
+    i_cur.execute(
+        "SELECT i.id, i.workspace, i.seq, i.rice_score, i.wsjf_score, i.justification,"
+        " i.status, w.direct, w.indirect, w.untagged"
+        " FROM backlog_items i LEFT JOIN workspaces w ON w.workspace = i.workspace"
+        " WHERE i.id = ANY(%b)",
+        (item_ids,),
+        binary=True,
+    )
+    t_cur.execute(
+        "SELECT t.item_id, t.objective_id, t.tier, o.status = 'ACTIVE' AS active"
+        " FROM item_tags t JOIN objectives o ON o.id = t.objective_id"
+        " WHERE t.item_id = ANY(%b)",
+        (item_ids,),
+        binary=True,
+    )
+    x_cur.execute(
+        "SELECT item_id, exercise_id, objective_id, score FROM exercise_results"
+        " WHERE item_id = ANY(%b) AND segment = ''",
+        (item_ids,),
+        binary=True,
+    )
+    e_cur.execute(
+        f"SELECT scope, method, priority, {KEY} FROM ranking_entries WHERE item_id = ANY(%b)",
+        (item_ids,),
+        binary=True,
+    )
+    found: dict[UUID, StoredItem] = {}
+    for r in i_cur.fetchall():
+        m = Multipliers()
+        if r["direct"] is not None:  # the workspace has a row of multipliers
+            m = Multipliers(r["direct"], r["indirect"], r["untagged"])
+        found[r["id"]] = StoredItem(
+            r["id"], r["workspace"], r["seq"], r["rice_score"], r["wsjf_score"],
+            r["justification"], r["status"], m,
+        )  # fmt: skip
+    for r in t_cur.fetchall():
+        found[r["item_id"]].tags.append(TagFacts(r["objective_id"], Tier(r["tier"]), r["active"]))
+    for r in x_cur.fetchall():
+        found[r["item_id"]].exercise_scores.append(
+            (r["exercise_id"], r["objective_id"], r["score"])
+        )
+    for r in e_cur.fetchall():
+        found[r["item_id"]].entries.append(
+            Entry(
+                r["scope"],
+                r["method"],
+                (r["k_unscored"], r["k_priority"], r["k_base"], r["seq"], r["item_id"]),
+                r["priority"],
+            )
+        )
+    return found
