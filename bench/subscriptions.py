@@ -50,7 +50,7 @@ class Okrank:
             "UVICORN_WS_PER_MESSAGE_DEFLATE": "false",
             "UVICORN_WS": ws_protocol,
         }
-        self.server = okrank_server(self.db, env=env)
+        self.server = okrank_server(self.db, env=env, ready_seconds=300)
         self.url, self.proc = self.server.url, self.server.proc
 
     def close(self) -> None:
