@@ -107,9 +107,15 @@ class Server:
     """A uvicorn process serving an ASGI app factory on loopback."""
 
     def __init__(
-        self, factory: str, env: dict[str, str], workers: int = 1, python: str = sys.executable
+        self,
+        factory: str,
+        env: dict[str, str],
+        workers: int = 1,
+        python: str = sys.executable,
+        ready_seconds: float = 60,
     ) -> None:
-        """`python`: the interpreter (and so the installed okrank) that serves."""
+        """`python`: the interpreter (and so the installed okrank) that serves; `ready_seconds`:
+        how long a fresh database's start-up may take (longer on a loaded machine)."""
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.proc = subprocess.Popen(
@@ -132,7 +138,7 @@ class Server:
             cwd=ROOT,
             env={**os.environ, **env},
         )
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + ready_seconds
         while time.monotonic() < deadline:
             try:
                 if httpx.get(f"{self.url}/readyz", timeout=1).status_code == 200:
@@ -152,6 +158,7 @@ def okrank_server(
     workers: int = 1,
     env: dict[str, str] | None = None,
     python: str = sys.executable,
+    ready_seconds: float = 60,
 ) -> Server:
     return Server(
         "okrank.api.http.app:create_app",
@@ -163,6 +170,7 @@ def okrank_server(
         },
         workers,
         python,
+        ready_seconds,
     )
 
 

@@ -14,7 +14,11 @@ import logging
 
 import strawberry
 from graphql import GraphQLError
+from strawberry.extensions import SchemaExtension
+from strawberry.extensions.runner import SchemaExtensionsRunner
 from strawberry.types import ExecutionContext
+
+from okrank.api.subscriptions.direct import EXTENSIONS_RUNNER
 
 log = logging.getLogger("okrank.graphql")
 
@@ -27,6 +31,15 @@ def is_fault(error: GraphQLError) -> bool:
 
 
 class QuietClientErrorsSchema(strawberry.Schema):
+    def create_extensions_runner(
+        self, execution_context: ExecutionContext, extensions: list[SchemaExtension]
+    ) -> SchemaExtensionsRunner:
+        runner = super().create_extensions_runner(execution_context, extensions)
+        # Remembered in the operation's task: a WebSocket subscriber's frames written directly
+        # (api.subscriptions.direct) carry the same `extensions` strawberry would add.
+        EXTENSIONS_RUNNER.set(runner)
+        return runner
+
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
     ) -> None:

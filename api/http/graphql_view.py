@@ -21,6 +21,7 @@ from okrank.api.graphql.context import Context
 from okrank.api.http import cors, graphiql, import_route, request_envelope
 from okrank.api.http.errors import error_response
 from okrank.api.http.unavailable import mark_response, refusal
+from okrank.api.http.ws_handler import DirectFramesHandler
 from okrank.api.limits.trusted_documents import lift_document_id
 
 
@@ -40,6 +41,7 @@ class ClosableWebSocket(ASGIWebSocketAdapter):
 
 class OkrankGraphQL(GraphQL):
     websocket_adapter_class = ClosableWebSocket
+    graphql_transport_ws_handler_class = DirectFramesHandler  # live changes written directly
     authenticator: Authenticator
     origin_policy: cors.OriginPolicy
 

@@ -23,6 +23,8 @@ def uvicorn_options(limits: HttpLimits) -> dict[str, Any]:
     """uvicorn settings that bound what one client can hold (see api.http_limits)."""
     return {
         "http": "okrank.api.http.protocol:GuardedHttpProtocol",  # header timeout and size
+        # uvicorn's WebSocket protocol, able to write frames encoded once for many connections
+        "ws": "okrank.api.http.ws_protocol:FrameWritingProtocol",
         "timeout_keep_alive": limits.keepalive_timeout,
         "limit_concurrency": limits.max_connections,
         "h11_max_incomplete_event_size": limits.max_header_bytes,

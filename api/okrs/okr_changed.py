@@ -147,7 +147,7 @@ class OkrSubscription:
 
         feed = ctx.services.okr_feed
         async with contextlib.aclosing(
-            follow(ctx, feed, scope, after, replay, lambda row: True)
+            follow(ctx, feed, scope, after, replay, lambda row: True, OkrChange.from_row)
         ) as rows:
             async for row in rows:
                 yield shared_value(row, OkrChange.from_row)

@@ -20,6 +20,7 @@ from graphql import GraphQLError
 
 from okrank.api.graphql.ids import decode_cursor, encode_cursor, need_uuid
 from okrank.api.okrs import reads as okr_reads
+from okrank.api.subscriptions.direct import direct_delivery
 from okrank.api.subscriptions.ranking_feed import RankingFeed
 from okrank.projections.rankings.change_stream import BEFORE_ALL, ChangeCursor, cursor_of
 
@@ -46,8 +47,12 @@ async def follow(
     after: str | None,
     replay: Replay,
     shown: Callable[[Any], bool],
+    build: Callable[[Any], Any] | None = None,
 ) -> AsyncGenerator[Any, None]:
-    """The outbox rows the subscriber is to receive, in cursor order (`shown` filters them)."""
+    """The outbox rows the subscriber is to receive, in cursor order (`shown` filters them).
+    With `build` (how the resolver makes its GraphQL value from a row), a graphql-transport-ws
+    subscriber, once live, has the feed write its changes directly (api.subscriptions.direct):
+    this generator then only waits for the end (overflow, expiry) or a change handed back."""
     last: ChangeCursor = BEFORE_ALL
     if after:
         position, ordinal = decode_cursor(after, (int, int))
@@ -73,6 +78,7 @@ async def follow(
                     break
         else:
             last = feed.last
+        direct = await direct_delivery(ctx, build, shown)
         while True:
             remaining = ctx.principal.expires_at - time.time()
             if remaining <= 0:
@@ -80,7 +86,13 @@ async def follow(
                     await ctx.websocket.close(code=4401, reason="token expired")
                     return
                 raise GraphQLError("token expired", extensions={"code": "TOKEN_EXPIRED"})
+            if direct is not None and sub.direct is None and sub.queue.empty():
+                # Everything yielded so far has been sent: the feed may write from here on.
+                direct.last = last
+                sub.direct = direct
             row = await sub.queue.get()
+            if direct is not None and direct.last is not None:
+                last = max(last, direct.last)  # what the feed wrote meanwhile
             if row is _EXPIRED:
                 timer = wake_at_expiry()  # early (clocks differ): look again at expiry
                 continue
@@ -99,6 +111,7 @@ async def follow(
                 yield row
     finally:
         timer.cancel()
+        sub.direct = None
         feed.unsubscribe(sub)
 
 

@@ -102,7 +102,7 @@ class RankingSubscription:
 
         # Closed with this generator: the feed forgets the subscriber at once.
         async with contextlib.aclosing(
-            follow(ctx, ctx.services.feed, scope, after, replay, shown)
+            follow(ctx, ctx.services.feed, scope, after, replay, shown, RankingChange.from_row)
         ) as rows:
             async for row in rows:
                 yield shared_value(row, RankingChange.from_row)

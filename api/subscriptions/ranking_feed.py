@@ -39,6 +39,8 @@ from okrank.projections.rankings.change_stream import (
 log = logging.getLogger("okrank.feed")
 
 QUEUE_LIMIT = 1000  # changes a subscriber may lag behind before it is cut off
+# What a subscriber's direct delivery (api.subscriptions.direct) did with a change offered.
+WRITTEN, REFUSED, OVERFLOW = 0, 1, 2
 FETCH_BATCH = 1000
 
 
@@ -53,19 +55,34 @@ class Subscriber:
     scope_column: str = "scope"
     queue: asyncio.Queue[Any] = field(default_factory=lambda: asyncio.Queue(QUEUE_LIMIT))
     overflowed: bool = False
+    # While set (api.subscriptions.direct), changes are written to the connection at once;
+    # one it refuses goes to the queue, and so does every later one until follow() sets it
+    # again on an empty queue.
+    direct: Any = None
 
     def offer(self, row: Any) -> None:
         if self.overflowed:
             return
         if self.scope is not None and row[self.scope_column] != self.scope:
             return
+        if self.direct is not None:
+            outcome = self.direct.offer(row)
+            if outcome == WRITTEN:  # (or not for this subscriber)
+                return
+            self.direct = None
+            if outcome == OVERFLOW:  # its connection fell too far behind
+                self._overflow()
+                return
         try:
             self.queue.put_nowait(row)
         except asyncio.QueueFull:
-            self.overflowed = True
-            # Make room for the sentinel that wakes the consumer to end the subscription.
+            self._overflow()
+
+    def _overflow(self) -> None:
+        self.overflowed = True
+        if self.queue.full():  # make room for the sentinel that ends the subscription
             self.queue.get_nowait()
-            self.queue.put_nowait(None)
+        self.queue.put_nowait(None)
 
 
 class RankingFeed:

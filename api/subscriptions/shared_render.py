@@ -23,6 +23,7 @@ import orjson
 from graphql import ExecutionResult, OperationDefinitionNode
 
 from okrank.api.graphql.execution import PlainSelectionsExecutionContext
+from okrank.api.subscriptions.direct import note_executor
 from okrank.api.subscriptions.shared_row import RENDERS
 
 RenderKey = tuple[int, bytes, str, frozenset[Any]]
@@ -54,15 +55,19 @@ class _RenderOnce:
 
 
 class SharedRenderExecutionContext(PlainSelectionsExecutionContext):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        note_executor(self)  # a subscription's: api.subscriptions.direct renders with it
+
     def build_per_event_executor(self, payload: Any) -> Any:
         build = super().build_per_event_executor
         renders: Renders | None = getattr(payload, RENDERS, None)
-        key = None if renders is None else self._render_key()
+        key = None if renders is None else self.render_key()
         if renders is None or key is None:
             return build(payload)
         return _RenderOnce(renders, key, self.operation, lambda: build(payload))
 
-    def _render_key(self) -> RenderKey | None:
+    def render_key(self) -> RenderKey | None:
         """What a rendering may depend on besides the value: the operation, its variables, and
         who asks (a field may show by role); None: do not share."""
         principal = getattr(self.context_value, "principal", None)

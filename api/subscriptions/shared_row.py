@@ -14,13 +14,16 @@ RENDERS = "_okrank_renders"
 
 
 class SharedRow(Mapping[str, Any]):
-    """Reads as the row itself (row["column"]); `values` holds what was built from it."""
+    """Reads as the row itself (row["column"]); `values` holds what was built from it,
+    `frames` its encodings."""
 
-    __slots__ = ("_row", "values")
+    __slots__ = ("_row", "frames", "values")
 
     def __init__(self, row: Any) -> None:
         self._row = row
         self.values: dict[Callable[[Any], Any], Any] = {}
+        # render key -> (its operation, the data as JSON): api.subscriptions.direct's frames
+        self.frames: dict[Any, tuple[Any, bytes]] = {}
 
     def __getitem__(self, column: str) -> Any:
         return self._row[column]
