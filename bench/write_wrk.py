@@ -95,7 +95,7 @@ def statements_per_mutation(db: Database, target: Target, mutations: int) -> dic
         return {}
     log = db.pg.log
     with psycopg.connect(db.base, autocommit=True) as conn:
-        conn.execute(f'ALTER DATABASE "{db.name}" SET log_statement = \'all\'')
+        conn.execute(f"ALTER DATABASE \"{db.name}\" SET log_statement = 'all'")
         conn.execute("SELECT pg_reload_conf()")
     # Pools keep their connections: settings apply to new sessions only, so a new server.
     server = okrank_server(db, env=UNTHROTTLED)
