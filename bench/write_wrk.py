@@ -7,11 +7,14 @@ Each round prints mutations/s, p50/p99 and CPU per mutation of the server's proc
 projector together) and of this bench's PostgreSQL; then the medians, okrank's ratio to the
 floor (median of the per-round ratios) and the load average. Every mutation is checked: the
 events okrank stored during a run must equal the requests wrk counted (a refused or failed
-mutation stores none). `--statements N` then logs N single-client mutations in PostgreSQL
-(log_statement = all) and prints statements and transactions per mutation.
+mutation stores none). `--ungrouped` adds okrank with every save in its own transaction (as
+before group commit) to the same rounds; the two okrank processes share the projections (one
+leader per view), so okrank's CPU is both processes'. `--statements N` then logs N
+single-client mutations in PostgreSQL (log_statement = all) and prints statements and commits
+per mutation.
 
 Run: .venv/bin/python -m bench.write_wrk [--items 2000] [--seconds 5] [--rounds 3]
-     [--connections 1 8] [--statements 50] [--quick]
+     [--connections 1 8] [--statements 50] [--ungrouped] [--quick]
 """
 
 from __future__ import annotations
@@ -27,8 +30,17 @@ from typing import Any
 import httpx
 import psycopg
 
-from bench.common import SECRET, Database, Server, admin_token, okrank_server, seed, wait_projected
-from bench.ranking_wrk import Target, allow_connections, measure, postgres_root, wrk
+from bench.common import (
+    SECRET,
+    Database,
+    Server,
+    admin_token,
+    cpu_seconds,
+    okrank_server,
+    seed,
+    wait_projected,
+)
+from bench.ranking_wrk import Target, allow_connections, postgres_root, reaped_cpu, wrk
 from okrank.api.graphql.ids import to_global_id
 from okrank.projections.engine.runner import rebuild
 
@@ -47,13 +59,13 @@ def events(db: Database, table: str = "okrank_events") -> int:
         return conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
 
 
-def okrank_target(server: Server, items: list[str]) -> Target:
+def okrank_target(server: Server, items: list[str], name: str = "okrank") -> Target:
     bodies = [
         {"query": SCORE, "variables": {"i": items[n % len(items)], "r": 1 + n}}
         for n in range(BODIES)
     ]
     return Target(
-        "okrank scoreBacklogItem",
+        name,
         server.url,
         "/graphql",
         bodies,
@@ -75,16 +87,35 @@ def floor_target(server: Server) -> Target:
     )
 
 
+def cpu(pids: list[int], pg: int | None) -> dict[str, float]:
+    """CPU seconds so far of these server processes (with their children) and of PostgreSQL."""
+    used = cpu_seconds({str(pid): pid for pid in pids} | {"database": pg})
+    return {
+        "server": sum(used[str(pid)] for pid in pids),
+        "postgres": used["database"] + reaped_cpu(pg),
+    }
+
+
 def checked_measure(
     t: Target, c: int, seconds: float, tmp: str, pg: int | None, db: Database
 ) -> None:
-    """`measure`, then: every request wrk counted stored one event (wrk stops with up to one
-    request per connection answered but not counted)."""
+    """One wrk run with CPU per request (every process of `t.pids`), then: every request wrk
+    counted stored one event (wrk stops with up to one request per connection answered but not
+    counted)."""
     table = "okrank_events" if t.path == "/graphql" else "floor_events"
-    before = events(db, table)
-    measure(t, c, seconds, tmp, pg)
-    stored = events(db, table) - before
-    run = t.rounds[c][-1]
+    before, cpu_before = events(db, table), cpu(t.pids, pg)
+    run = wrk(t, c, seconds, tmp)
+    cpu_after, stored = cpu(t.pids, pg), events(db, table) - before
+    run["rps"] = run["requests"] / run["seconds"]
+    for k in ("server", "postgres"):
+        run[f"{k}_cpu_ms"] = (cpu_after[k] - cpu_before[k]) * 1000 / max(1, run["requests"])
+    t.rounds.setdefault(c, []).append(run)
+    print(
+        f"  c{c} {t.name:<26} {run['rps']:6,.0f}/s  p50 {run['p50_ms']:6.1f} ms"
+        f"  p99 {run['p99_ms']:6.1f} ms  CPU per mutation: server {run['server_cpu_ms']:.2f} ms"
+        f" + PostgreSQL {run['postgres_cpu_ms']:.2f} ms",
+        flush=True,
+    )
     if not run["requests"] <= stored <= run["requests"] + c:
         raise RuntimeError(f"{t.name}: {run['requests']} requests stored {stored} events")
 
@@ -118,12 +149,10 @@ def statements_per_mutation(db: Database, target: Target, mutations: int) -> dic
 
 
 def report(targets: list[Target], connections: list[int]) -> dict[str, Any]:
-    okrank, floor = targets
+    floor = targets[-1]
     figures: dict[str, Any] = {}
     for c in connections:
-        print(f"{c} connection(s), median of {len(okrank.rounds[c])} rounds:")
-        pairs = zip(okrank.rounds[c], floor.rounds[c], strict=True)
-        ratio = statistics.median(o["rps"] / f["rps"] for o, f in pairs)
+        print(f"{c} connection(s), median of {len(floor.rounds[c])} rounds:")
         for t in targets:
             rps, p50, p99, cpu, pg_cpu = (
                 statistics.median(r[k] for r in t.rounds[c])
@@ -134,8 +163,11 @@ def report(targets: list[Target], connections: list[int]) -> dict[str, Any]:
                 f"  CPU per mutation: server {cpu:.2f} ms + PostgreSQL {pg_cpu:.2f} ms"
             )
             figures[f"c{c}_{t.name}"] = t.rounds[c]
-        print(f"  okrank / floor: ×{ratio:.2f} (median of per-round ratios)")
-        figures[f"c{c}_ratio"] = ratio
+        for t in targets[:-1]:
+            pairs = zip(t.rounds[c], floor.rounds[c], strict=True)
+            ratio = statistics.median(o["rps"] / f["rps"] for o, f in pairs)
+            print(f"  {t.name} / floor: ×{ratio:.2f} (median of per-round ratios)")
+            figures[f"c{c}_ratio_{t.name}"] = ratio
     return figures
 
 
@@ -148,6 +180,11 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--connections", type=int, nargs="+", default=[1, 8])
     parser.add_argument("--statements", type=int, default=50, help="0: do not count them")
+    parser.add_argument(
+        "--ungrouped",
+        action="store_true",
+        help="also okrank with every save in its own transaction (bench/ungrouped_app.py)",
+    )
     parser.add_argument("--quick", action="store_true", help="500 items, 2 s runs, 1 round")
     args = parser.parse_args()
     if args.quick:
@@ -167,9 +204,16 @@ def main() -> None:
         pg = postgres_root(db)
         server = okrank_server(db, env=UNTHROTTLED)
         started.append(server)
-        floor_env = {"OKRANK_DATABASE_URL": db.url, "OKRANK_SECRET": SECRET}
-        started.append(floor := Server("bench.append_floor_app:create_app", floor_env))
-        targets = [okrank_target(server, items), floor_target(floor)]
+        targets = [okrank_target(server, items)]
+        okrank_env = {"OKRANK_DATABASE_URL": db.url, "OKRANK_SECRET": SECRET}
+        if args.ungrouped:
+            ungrouped_env = {**okrank_env, "OKRANK_PROJECTIONS": "1", **UNTHROTTLED}
+            started.append(alone := Server("bench.ungrouped_app:create_app", ungrouped_env))
+            targets.append(okrank_target(alone, items, "okrank, no group commit"))
+            both = [server.proc.pid, alone.proc.pid]  # the projections run in either
+            targets[0].pids = targets[1].pids = both
+        started.append(floor := Server("bench.append_floor_app:create_app", okrank_env))
+        targets.append(floor_target(floor))
         wait_projected(db)
         for t in targets:
             t.check()
@@ -179,7 +223,7 @@ def main() -> None:
             for n in range(args.rounds):
                 print(f"round {n + 1}, load {os.getloadavg()[0]:.2f}", flush=True)
                 for c in args.connections:
-                    for t in targets[n % 2 :] + targets[: n % 2]:
+                    for t in targets[n % len(targets) :] + targets[: n % len(targets)]:
                         checked_measure(t, c, args.seconds, tmp, pg, db)
         figures.update(report(targets, args.connections))
         for s in reversed(started):
