@@ -10,10 +10,11 @@ from typing import Any
 
 import psycopg
 import pytest
-from eventsourcing.persistence import IntegrityError, StoredEvent
+from eventsourcing.persistence import IntegrityError, OperationalError, StoredEvent
 
 from okrank.domain.application import OkrankApplication
 from okrank.projections.engine.event_store import OkrankApplicationRecorder
+from okrank.projections.engine.group_commit import GroupCommit
 from okrank.projections.engine.runner import event_store_env
 from tests.support.waiting import wait_until
 
@@ -118,3 +119,44 @@ def test_a_version_conflict_in_a_group_refuses_only_the_conflicting_save(app_url
         + [(e.originator_id, e.originator_version) for s in saves[:2] for e in s]
         + [(e.originator_id, e.originator_version) for s in saves[3:] for e in s]
     )
+
+
+def test_a_group_whose_transaction_fails_otherwise_fails_every_save_of_it_and_the_queue_goes_on():
+    """Nothing of a failed group committed: each of its saves answers the error, none is retried
+    alone, and the next save commits by itself."""
+    calls: list[str] = []
+    held = threading.Event()
+
+    def alone(events: Sequence[StoredEvent]) -> list[int]:
+        calls.append("alone")
+        if len(calls) == 1:
+            held.set()
+            wait_until(lambda: len(groups._queue) == 3, what="three saves queued")
+        return [len(calls)]
+
+    def together(saves: Any) -> list[Any]:
+        calls.append(f"group of {len(saves)}")
+        raise OperationalError("the server closed the connection")
+
+    groups = GroupCommit(together, alone)
+    outcomes: dict[int, Any] = {}
+
+    def save(n: int) -> None:
+        try:
+            outcomes[n] = groups.insert(events_of(uuid.uuid4(), [1]))
+        except Exception as exc:
+            outcomes[n] = exc
+
+    threads = [threading.Thread(target=save, args=(0,), daemon=True)]
+    threads[0].start()
+    held.wait(10)
+    threads += [threading.Thread(target=save, args=(n,), daemon=True) for n in (1, 2, 3)]
+    for t in threads[1:]:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert calls == ["alone", "group of 3"]
+    assert outcomes[0] == [1]
+    assert all(isinstance(outcomes[n], OperationalError) for n in (1, 2, 3))
+    assert groups.insert(events_of(uuid.uuid4(), [1])) == [3]
+    assert not groups._leading and not groups._queue
