@@ -1,5 +1,8 @@
 """The event store's recorder: the library's PostgreSQL application recorder, with the events'
 INSERT sent as four binary arrays, and large writes sent without pipeline mode.
+"""The event store's recorder: the library's PostgreSQL application recorder, with concurrent
+small saves committed together (projections.engine.group_commit) and large ones sent without
+pipeline mode.
 
 eventsourcing 9.5.6 inserts events as one array of a composite type, which psycopg dumps as
 text in Python while the transaction (holding the table lock) is open: 35,000 events of a CSV
@@ -21,11 +24,13 @@ from collections.abc import Sequence
 from typing import Any
 
 from eventsourcing.persistence import InterfaceError, OperationalError, StoredEvent
-from eventsourcing.postgres import PostgresApplicationRecorder
+from eventsourcing.postgres import PostgresAggregateRecorder, PostgresApplicationRecorder
 from eventsourcing.utils import retry
 from psycopg import Cursor
 from psycopg.rows import DictRow
 from psycopg.sql import SQL, Identifier
+
+from okrank.projections.engine.group_commit import GroupCommit, Saves
 
 PIPELINE_LIMIT_BYTES = 64 * 1024  # above this, one plain transaction instead of a pipeline
 
@@ -41,13 +46,47 @@ class OkrankApplicationRecorder(PostgresApplicationRecorder):
             schema=Identifier(self.datastore.schema),
             table=Identifier(self.events_table_name),
         )
+        self.groups = GroupCommit(self._insert_group, super().insert_events)
 
     def insert_events(
         self, stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> Sequence[int] | None:
-        if sum(len(e.state) for e in stored_events) <= PIPELINE_LIMIT_BYTES:
+        if sum(len(e.state) for e in stored_events) > PIPELINE_LIMIT_BYTES:
+            return self._insert_without_pipeline(stored_events, **kwargs)
+        if not stored_events or any(v is not None for v in kwargs.values()):
+            # Nothing to insert, or something else to record with it (a process
+            # application's tracking): the library's own transaction.
             return super().insert_events(stored_events, **kwargs)
-        return self._insert_without_pipeline(stored_events, **kwargs)
+        return self.groups.insert(stored_events)
+
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)  # as the library
+    def _insert_group(self, saves: Saves) -> list[Sequence[int] | None]:
+        """Several saves in one pipelined transaction: one lock and NOTIFY, an INSERT each."""
+        exc: Exception | None = None
+        ids: list[Sequence[int] | None] = []
+        with self.datastore.get_connection() as conn:
+            with conn.pipeline() as pipeline, conn.transaction():
+                with conn.cursor() as curs:
+                    self._lock_table(curs)
+                    self._notify_channel(curs)
+                cursors = []
+                try:
+                    for events in saves:
+                        curs = conn.cursor()
+                        # The library's INSERT … FROM unnest(…) RETURNING notification_id.
+                        PostgresAggregateRecorder._insert_stored_events(self, curs, events)
+                        cursors.append(curs)
+                    pipeline.sync()  # a version conflict raises IntegrityError here
+                    for curs, events in zip(cursors, saves, strict=True):
+                        ids.append(self._fetch_ids_after_insert_events(curs, events))
+                except Exception as e:
+                    exc = e  # raised after the pipeline has exited, as the library does
+                finally:
+                    for curs in cursors:
+                        curs.close()
+            if exc:
+                raise exc
+        return ids
 
     @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)  # as the library
     def _insert_without_pipeline(

@@ -1,0 +1,250 @@
+"""Write path under a C load generator: `scoreBacklogItem` over HTTP (API and projections in one
+process, as `okrank serve` runs) beside the append floor (bench/append_floor_app.py: Starlette +
+asyncpg doing the event store's LOCK TABLE … EXCLUSIVE, INSERT, NOTIFY, COMMIT and answering
+JSON), both measured with `wrk` (one thread) at the same connection counts, rounds alternating.
+
+Each round prints mutations/s, p50/p99 and CPU per mutation of the server's process (API and
+projector together) and of this bench's PostgreSQL; then the medians, okrank's ratio to the
+floor (median of the per-round ratios) and the load average. Every mutation is checked: the
+events okrank stored during a run must equal the requests wrk counted (a refused or failed
+mutation stores none). `--ungrouped` adds okrank with every save in its own transaction (as
+before group commit) to the same rounds; the two okrank processes share the projections (one
+leader per view), so okrank's CPU is both processes'. `--statements N` then logs N
+single-client mutations in PostgreSQL (log_statement = all) and prints statements and commits
+per mutation.
+
+Run: .venv/bin/python -m bench.write_wrk [--items 2000] [--seconds 5] [--rounds 3]
+     [--connections 1 8] [--statements 50] [--ungrouped] [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import tempfile
+from typing import Any
+
+import httpx
+import psycopg
+
+from bench.common import (
+    SECRET,
+    Database,
+    Server,
+    admin_token,
+    cpu_seconds,
+    okrank_server,
+    seed,
+    wait_projected,
+)
+from bench.ranking_wrk import Target, allow_connections, postgres_root, reaped_cpu, wrk
+from okrank.api.graphql.ids import to_global_id
+from okrank.projections.engine.runner import rebuild
+
+SCORE = (
+    "mutation($i: ID!, $r: Float!) { scoreBacklogItem(input: {backlogItemId: $i,"
+    " rice: {reach: $r, impact: 1, confidence: 0.8, effort: 2}})"
+    " { __typename ... on BacklogItemSuccess { backlogItem { id version riceScore } } } }"
+)
+UNTHROTTLED = {"OKRANK_RATE_LIMIT": "0"}  # one token measures: no per-token limit (100/s)
+WARM_UP_SECONDS = 2
+BODIES = 1000  # distinct mutations wrk cycles through (items × reach values)
+
+
+def events(db: Database, table: str = "okrank_events") -> int:
+    with psycopg.connect(db.url, autocommit=True) as conn:
+        return conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+
+
+def okrank_target(server: Server, items: list[str], name: str = "okrank") -> Target:
+    bodies = [
+        {"query": SCORE, "variables": {"i": items[n % len(items)], "r": 1 + n}}
+        for n in range(BODIES)
+    ]
+    return Target(
+        name,
+        server.url,
+        "/graphql",
+        bodies,
+        lambda body: [body["data"]["scoreBacklogItem"]["backlogItem"]] * 50,  # Target checks 50
+        [server.proc.pid],
+        {"Authorization": f"Bearer {admin_token()}"},
+    )
+
+
+def floor_target(server: Server) -> Target:
+    bodies = [{"query": SCORE, "variables": {"i": str(n), "r": 1 + n}} for n in range(BODIES)]
+    return Target(
+        "append floor",
+        server.url,
+        "/append",
+        bodies,
+        lambda body: [body["data"]["append"]] * 50,
+        [server.proc.pid],
+    )
+
+
+def cpu(pids: list[int], pg: int | None) -> dict[str, float]:
+    """CPU seconds so far of these server processes (with their children) and of PostgreSQL."""
+    used = cpu_seconds({str(pid): pid for pid in pids} | {"database": pg})
+    return {
+        "server": sum(used[str(pid)] for pid in pids),
+        "postgres": used["database"] + reaped_cpu(pg),
+    }
+
+
+def checked_measure(
+    t: Target, c: int, seconds: float, tmp: str, pg: int | None, db: Database
+) -> None:
+    """One wrk run with CPU per request (every process of `t.pids`), then: every request wrk
+    counted stored one event (wrk stops with up to one request per connection answered but not
+    counted)."""
+    table = "okrank_events" if t.path == "/graphql" else "floor_events"
+    before, cpu_before = events(db, table), cpu(t.pids, pg)
+    run = wrk(t, c, seconds, tmp)
+    cpu_after, stored = cpu(t.pids, pg), events(db, table) - before
+    run["rps"] = run["requests"] / run["seconds"]
+    for k in ("server", "postgres"):
+        run[f"{k}_cpu_ms"] = (cpu_after[k] - cpu_before[k]) * 1000 / max(1, run["requests"])
+    t.rounds.setdefault(c, []).append(run)
+    print(
+        f"  c{c} {t.name:<26} {run['rps']:6,.0f}/s  p50 {run['p50_ms']:6.1f} ms"
+        f"  p99 {run['p99_ms']:6.1f} ms  CPU per mutation: server {run['server_cpu_ms']:.2f} ms"
+        f" + PostgreSQL {run['postgres_cpu_ms']:.2f} ms",
+        flush=True,
+    )
+    if not run["requests"] <= stored <= run["requests"] + c:
+        raise RuntimeError(f"{t.name}: {run['requests']} requests stored {stored} events")
+
+
+def statements_per_mutation(db: Database, target: Target, mutations: int) -> dict[str, float]:
+    """Single-client mutations with every statement logged: statements and commits each."""
+    if db.pg is None:
+        return {}
+    log = db.pg.log
+    with psycopg.connect(db.base, autocommit=True) as conn:
+        conn.execute(f"ALTER DATABASE \"{db.name}\" SET log_statement = 'all'")
+        conn.execute("SELECT pg_reload_conf()")
+    # Pools keep their connections: settings apply to new sessions only, so a new server.
+    server = okrank_server(db, env=UNTHROTTLED)
+    try:
+        wait_projected(db)
+        start = log.stat().st_size
+        with httpx.Client(base_url=server.url, headers=target.headers, timeout=30) as http:
+            for n in range(mutations):
+                body = target.bodies[n % len(target.bodies)]
+                answer = http.post("/graphql", json=body).json()
+                assert answer["data"]["scoreBacklogItem"]["__typename"] == "BacklogItemSuccess"
+        wait_projected(db)
+    finally:
+        server.close()
+    with open(log, encoding="utf-8", errors="replace") as f:
+        f.seek(start)
+        lines = [line for line in f if "LOG:  statement:" in line or "LOG:  execute" in line]
+    commits = sum(1 for line in lines if line.rstrip().upper().endswith(("COMMIT", "COMMIT;")))
+    return {"statements": len(lines) / mutations, "commits": commits / mutations}
+
+
+def report(targets: list[Target], connections: list[int]) -> dict[str, Any]:
+    floor = targets[-1]
+    figures: dict[str, Any] = {}
+    for c in connections:
+        print(f"{c} connection(s), median of {len(floor.rounds[c])} rounds:")
+        for t in targets:
+            rps, p50, p99, cpu, pg_cpu = (
+                statistics.median(r[k] for r in t.rounds[c])
+                for k in ("rps", "p50_ms", "p99_ms", "server_cpu_ms", "postgres_cpu_ms")
+            )
+            print(
+                f"  {t.name:<24} {rps:7,.0f} /s  p50 {p50:.1f} ms  p99 {p99:.1f} ms"
+                f"  CPU per mutation: server {cpu:.2f} ms + PostgreSQL {pg_cpu:.2f} ms"
+            )
+            figures[f"c{c}_{t.name}"] = t.rounds[c]
+        for t in targets[:-1]:
+            pairs = zip(t.rounds[c], floor.rounds[c], strict=True)
+            ratio = statistics.median(o["rps"] / f["rps"] for o, f in pairs)
+            print(f"  {t.name} / floor: ×{ratio:.2f} (median of per-round ratios)")
+            figures[f"c{c}_ratio_{t.name}"] = ratio
+    return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--items", type=int, default=2000)
+    parser.add_argument("--seconds", type=float, default=5.0, help="per wrk run")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--connections", type=int, nargs="+", default=[1, 8])
+    parser.add_argument("--statements", type=int, default=50, help="0: do not count them")
+    parser.add_argument(
+        "--ungrouped",
+        action="store_true",
+        help="also okrank with every save in its own transaction (bench/ungrouped_app.py)",
+    )
+    parser.add_argument("--quick", action="store_true", help="500 items, 2 s runs, 1 round")
+    args = parser.parse_args()
+    if args.quick:
+        args.items, args.seconds, args.rounds = 500, 2.0, 1
+    if shutil.which("wrk") is None:
+        print("wrk is not installed (Debian package: wrk); nothing measured.")
+        return
+    print(f"load average before: {os.getloadavg()}")
+    db = Database()
+    figures: dict[str, Any] = {"items": args.items}
+    started: list[Server] = []
+    try:
+        allow_connections(db)
+        seeded = seed(db, args.items, objectives=20)
+        rebuild(db.url)
+        items = [to_global_id("BacklogItem", i) for i in seeded.items]
+        pg = postgres_root(db)
+        server = okrank_server(db, env=UNTHROTTLED)
+        started.append(server)
+        targets = [okrank_target(server, items)]
+        okrank_env = {"OKRANK_DATABASE_URL": db.url, "OKRANK_SECRET": SECRET}
+        if args.ungrouped:
+            ungrouped_env = {**okrank_env, "OKRANK_PROJECTIONS": "1", **UNTHROTTLED}
+            started.append(alone := Server("bench.ungrouped_app:create_app", ungrouped_env))
+            targets.append(okrank_target(alone, items, "okrank, no group commit"))
+            both = [server.proc.pid, alone.proc.pid]  # the projections run in either
+            targets[0].pids = targets[1].pids = both
+        started.append(floor := Server("bench.append_floor_app:create_app", okrank_env))
+        targets.append(floor_target(floor))
+        wait_projected(db)
+        for t in targets:
+            t.check()
+        with tempfile.TemporaryDirectory() as tmp:
+            for t in targets:
+                wrk(t, max(args.connections), WARM_UP_SECONDS, tmp)
+            for n in range(args.rounds):
+                print(f"round {n + 1}, load {os.getloadavg()[0]:.2f}", flush=True)
+                for c in args.connections:
+                    for t in targets[n % len(targets) :] + targets[: n % len(targets)]:
+                        checked_measure(t, c, args.seconds, tmp, pg, db)
+        figures.update(report(targets, args.connections))
+        for s in reversed(started):
+            s.close()
+        started.clear()
+        if args.statements:
+            counted = statements_per_mutation(db, targets[0], args.statements)
+            if counted:
+                print(
+                    f"per scoreBacklogItem (1 client, {args.statements} mutations, API and "
+                    f"projections): {counted['statements']:.1f} statements, "
+                    f"{counted['commits']:.1f} commits"
+                )
+                figures["per_mutation"] = counted
+    finally:
+        for s in reversed(started):
+            s.close()
+        db.close()
+    print(f"load average after: {os.getloadavg()}")
+    print(json.dumps(figures))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,162 @@
+"""Saves that queue up behind one append commit together, each with its own positions, and a
+version conflict in a group refuses only the conflicting save."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import psycopg
+import pytest
+from eventsourcing.persistence import IntegrityError, OperationalError, StoredEvent
+
+from okrank.domain.application import OkrankApplication
+from okrank.projections.engine.event_store import OkrankApplicationRecorder
+from okrank.projections.engine.group_commit import GroupCommit
+from okrank.projections.engine.runner import event_store_env
+from tests.support.waiting import wait_until
+
+
+@pytest.fixture
+def app_url(make_database: Any):
+    url = make_database()
+    application = OkrankApplication(env=event_store_env(url))
+    yield application, url
+    application.close()
+
+
+def events_of(originator: uuid.UUID, versions: Sequence[int]) -> list[StoredEvent]:
+    return [StoredEvent(originator, v, "test:Event", b"{}") for v in versions]
+
+
+def saved_concurrently(
+    recorder: OkrankApplicationRecorder, saves: list[list[StoredEvent]]
+) -> tuple[list[Any], list[int]]:
+    """The first save holds the queue until every other save waits in it; then the others go
+    as one group. Answers each save's positions (or its error) and the group sizes committed."""
+    groups = recorder.groups
+    alone, together = groups.insert_alone, groups.insert_group
+    sizes: list[int] = []
+    first = threading.Event()
+
+    def held_alone(events: Sequence[StoredEvent]) -> Any:
+        if not first.is_set():
+            first.set()
+            wait_until(lambda: len(groups._queue) == len(saves) - 1, what="the others queued")
+        sizes.append(1)
+        return alone(events)
+
+    def counted_group(batch: Any) -> Any:
+        sizes.append(len(batch))
+        return together(batch)
+
+    groups.insert_alone, groups.insert_group = held_alone, counted_group
+    outcomes: list[Any] = [None] * len(saves)
+
+    def save(n: int) -> Callable[[], None]:
+        def run() -> None:
+            try:
+                outcomes[n] = recorder.insert_events(saves[n])
+            except Exception as exc:
+                outcomes[n] = exc
+
+        return run
+
+    threads = [threading.Thread(target=save(0), daemon=True)]
+    threads[0].start()
+    first.wait(10)
+    for n in range(1, len(saves)):
+        threads.append(threading.Thread(target=save(n), daemon=True))
+        threads[-1].start()
+    for t in threads:
+        t.join(30)
+    assert not any(t.is_alive() for t in threads), "a save hung"
+    return outcomes, sizes
+
+
+def log(url: str) -> list[tuple[int, uuid.UUID, int]]:
+    with psycopg.connect(url) as conn:
+        return conn.execute(
+            "SELECT notification_id, originator_id, originator_version FROM okrank_events"
+            " WHERE topic = 'test:Event' ORDER BY notification_id"
+        ).fetchall()
+
+
+def test_saves_queued_behind_one_append_commit_in_one_transaction_with_their_own_positions(
+    app_url,
+):
+    app, url = app_url
+    originators = [uuid.uuid4() for _ in range(6)]
+    saves = [events_of(o, range(1, 2 + n % 3)) for n, o in enumerate(originators)]
+    outcomes, sizes = saved_concurrently(app.recorder, saves)
+    assert sizes == [1, 5]
+    stored = log(url)
+    positions = [p for p, _, _ in stored]
+    assert positions == list(range(positions[0], positions[0] + len(positions)))  # no gap
+    for events, ids in zip(saves, outcomes, strict=True):
+        assert [(o, v) for p, o, v in stored if p in ids] == [
+            (e.originator_id, e.originator_version) for e in events
+        ]
+        assert list(ids) == list(range(ids[0], ids[0] + len(events)))  # a save's are together
+
+
+def test_a_version_conflict_in_a_group_refuses_only_the_conflicting_save(app_url):
+    app, url = app_url
+    taken = uuid.uuid4()
+    app.recorder.insert_events(events_of(taken, [1]))
+    fresh = [uuid.uuid4() for _ in range(4)]
+    saves = [events_of(fresh[0], [1]), events_of(fresh[1], [1]), events_of(taken, [1])]
+    saves += [events_of(o, [1, 2]) for o in fresh[2:]]
+    outcomes, sizes = saved_concurrently(app.recorder, saves)
+    assert sizes == [1, 4, 1, 1, 1, 1]  # the group failed, then each alone
+    assert isinstance(outcomes[2], IntegrityError)
+    assert all(isinstance(o, list) for n, o in enumerate(outcomes) if n != 2)
+    stored = log(url)
+    assert sorted((o, v) for _, o, v in stored) == sorted(
+        [(taken, 1)]
+        + [(e.originator_id, e.originator_version) for s in saves[:2] for e in s]
+        + [(e.originator_id, e.originator_version) for s in saves[3:] for e in s]
+    )
+
+
+def test_a_group_whose_transaction_fails_otherwise_fails_every_save_of_it_and_the_queue_goes_on():
+    """Nothing of a failed group committed: each of its saves answers the error, none is retried
+    alone, and the next save commits by itself."""
+    calls: list[str] = []
+    held = threading.Event()
+
+    def alone(events: Sequence[StoredEvent]) -> list[int]:
+        calls.append("alone")
+        if len(calls) == 1:
+            held.set()
+            wait_until(lambda: len(groups._queue) == 3, what="three saves queued")
+        return [len(calls)]
+
+    def together(saves: Any) -> list[Any]:
+        calls.append(f"group of {len(saves)}")
+        raise OperationalError("the server closed the connection")
+
+    groups = GroupCommit(together, alone)
+    outcomes: dict[int, Any] = {}
+
+    def save(n: int) -> None:
+        try:
+            outcomes[n] = groups.insert(events_of(uuid.uuid4(), [1]))
+        except Exception as exc:
+            outcomes[n] = exc
+
+    threads = [threading.Thread(target=save, args=(0,), daemon=True)]
+    threads[0].start()
+    held.wait(10)
+    threads += [threading.Thread(target=save, args=(n,), daemon=True) for n in (1, 2, 3)]
+    for t in threads[1:]:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert calls == ["alone", "group of 3"]
+    assert outcomes[0] == [1]
+    assert all(isinstance(outcomes[n], OperationalError) for n in (1, 2, 3))
+    assert groups.insert(events_of(uuid.uuid4(), [1])) == [3]
+    assert not groups._leading and not groups._queue
