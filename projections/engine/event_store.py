@@ -1,8 +1,6 @@
-"""The event store's recorder: the library's PostgreSQL application recorder, with the events'
-INSERT sent as four binary arrays, and large writes sent without pipeline mode.
 """The event store's recorder: the library's PostgreSQL application recorder, with concurrent
-small saves committed together (projections.engine.group_commit) and large ones sent without
-pipeline mode.
+small saves committed together (projections.engine.group_commit), the events' INSERT sent as
+four binary arrays, and large writes sent without pipeline mode.
 
 eventsourcing 9.5.6 inserts events as one array of a composite type, which psycopg dumps as
 text in Python while the transaction (holding the table lock) is open: 35,000 events of a CSV
@@ -24,7 +22,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from eventsourcing.persistence import InterfaceError, OperationalError, StoredEvent
-from eventsourcing.postgres import PostgresAggregateRecorder, PostgresApplicationRecorder
+from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.utils import retry
 from psycopg import Cursor
 from psycopg.rows import DictRow
@@ -73,8 +71,7 @@ class OkrankApplicationRecorder(PostgresApplicationRecorder):
                 try:
                     for events in saves:
                         curs = conn.cursor()
-                        # The library's INSERT … FROM unnest(…) RETURNING notification_id.
-                        PostgresAggregateRecorder._insert_stored_events(self, curs, events)
+                        self._insert_columns(curs, events)
                         cursors.append(curs)
                     pipeline.sync()  # a version conflict raises IntegrityError here
                     for curs, events in zip(cursors, saves, strict=True):
@@ -107,7 +104,10 @@ class OkrankApplicationRecorder(PostgresApplicationRecorder):
         """The library's lock and NOTIFY, then the events as columns (both paths)."""
         self._lock_table(curs)
         self._notify_channel(curs)
-        curs.execute(self.insert_columns_statement, _columns(stored_events), prepare=True)
+        self._insert_columns(curs, stored_events)
+
+    def _insert_columns(self, curs: Cursor[DictRow], events: Sequence[StoredEvent]) -> None:
+        curs.execute(self.insert_columns_statement, _columns(events), prepare=True)
 
 
 def _columns(events: Sequence[StoredEvent]) -> tuple[list[Any], ...]:
