@@ -163,8 +163,11 @@ class ParticipantInvitationInput:
     )
 
 
-def _invitations(given: list[ParticipantInvitationInput] | None) -> list[commands.Invitation]:
-    return [commands.Invitation(p.subject, p.segment) for p in given or []]
+def _invitations(
+    given: list[ParticipantInvitationInput] | None,
+) -> tuple[commands.Invitation, ...]:
+    """A tuple: commands are frozen values, equal whether or not participants were given."""
+    return tuple(commands.Invitation(p.subject, p.segment) for p in given or [])
 
 
 @strawberry.input(description="Invites many participants in one change.")
