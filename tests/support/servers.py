@@ -44,6 +44,9 @@ class ServerProcess:
             "OKRANK_SECRET": SECRET,
             "OKRANK_PROJECTIONS": "1" if projections else "0",
             "OKRANK_WEBHOOK_BACKOFF": "0.05",  # retry failed webhooks quickly in tests
+            # Several servers share a worker's PostgreSQL (max_connections 100): a pool of 32
+            # each (the default) ran it out of connections; tests never need that many.
+            "OKRANK_DATABASE_POOL_SIZE": "8",
             **(env or {}),
         }
         self.proc = subprocess.Popen(
