@@ -89,8 +89,9 @@ def cpu_seconds(
     return out
 
 
-def server_cpu(server: int, postmaster: int | None) -> dict[str, float]:
-    """CPU seconds so far of the server's processes and of this bench's PostgreSQL (its
-    postmaster's live and ended backends; not the other PostgreSQL servers of the machine)."""
-    used = cpu_seconds({"server": server}, [postmaster] if postmaster else [])
-    return {"server": used["server"], "postgres": used["postgres"]}
+def server_cpu(servers: list[int], postmaster: int | None) -> dict[str, float]:
+    """CPU seconds so far of the servers' processes (each with its descendants) and of this
+    bench's PostgreSQL (its postmaster's live and ended backends; not the other PostgreSQL
+    servers of the machine)."""
+    used = cpu_seconds({str(pid): pid for pid in servers}, [postmaster] if postmaster else [])
+    return {"server": sum(used[str(pid)] for pid in servers), "postgres": used["postgres"]}

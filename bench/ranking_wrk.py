@@ -209,9 +209,9 @@ def wrk(target: Target, connections: int, seconds: float, tmp: str) -> dict[str,
 
 
 def measure(target: Target, connections: int, seconds: float, tmp: str, pg: int | None) -> None:
-    before = server_cpu(target.pids[0], pg)
+    before = server_cpu(target.pids[:1], pg)
     run = wrk(target, connections, seconds, tmp)
-    after = server_cpu(target.pids[0], pg)
+    after = server_cpu(target.pids[:1], pg)
     run["rps"] = run["requests"] / run["seconds"]
     for label in ("server", "postgres"):
         run[f"{label}_cpu_ms"] = (after[label] - before[label]) * 1000 / max(1, run["requests"])

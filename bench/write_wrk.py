@@ -35,12 +35,13 @@ from bench.common import (
     Database,
     Server,
     admin_token,
-    cpu_seconds,
     okrank_server,
+    postgres_root,
     seed,
     wait_projected,
 )
-from bench.ranking_wrk import Target, allow_connections, postgres_root, reaped_cpu, wrk
+from bench.cpu import server_cpu
+from bench.ranking_wrk import Target, allow_connections, wrk
 from okrank.api.graphql.ids import to_global_id
 from okrank.projections.engine.runner import rebuild
 
@@ -87,15 +88,6 @@ def floor_target(server: Server) -> Target:
     )
 
 
-def cpu(pids: list[int], pg: int | None) -> dict[str, float]:
-    """CPU seconds so far of these server processes (with their children) and of PostgreSQL."""
-    used = cpu_seconds({str(pid): pid for pid in pids} | {"database": pg})
-    return {
-        "server": sum(used[str(pid)] for pid in pids),
-        "postgres": used["database"] + reaped_cpu(pg),
-    }
-
-
 def checked_measure(
     t: Target, c: int, seconds: float, tmp: str, pg: int | None, db: Database
 ) -> None:
@@ -103,9 +95,9 @@ def checked_measure(
     counted stored one event (wrk stops with up to one request per connection answered but not
     counted)."""
     table = "okrank_events" if t.path == "/graphql" else "floor_events"
-    before, cpu_before = events(db, table), cpu(t.pids, pg)
+    before, cpu_before = events(db, table), server_cpu(t.pids, pg)
     run = wrk(t, c, seconds, tmp)
-    cpu_after, stored = cpu(t.pids, pg), events(db, table) - before
+    cpu_after, stored = server_cpu(t.pids, pg), events(db, table) - before
     run["rps"] = run["requests"] / run["seconds"]
     for k in ("server", "postgres"):
         run[f"{k}_cpu_ms"] = (cpu_after[k] - cpu_before[k]) * 1000 / max(1, run["requests"])
