@@ -10,9 +10,16 @@ import psycopg
 from eventsourcing.persistence import InfrastructureFactory, Tracking
 from eventsourcing.projection import ProjectionRunner
 
+from okrank.domain.application import OkrankApplication
 from okrank.projections.engine.runner import VIEWS, event_store_env
 from okrank.projections.engine.view import ReadModelView
 from tests.support.read_models import snapshot, tracked
+
+
+def logged(app: OkrankApplication) -> list[tuple[Any, Tracking]]:
+    """Every event the application has stored, with the tracking `project` records for it."""
+    notifications = app.recorder.select_notifications(start=0, limit=1_000_000)
+    return [(app.mapper.to_domain_event(n), Tracking(app.name, n.id)) for n in notifications]
 
 
 def fresh_views(url: str) -> list[ReadModelView]:

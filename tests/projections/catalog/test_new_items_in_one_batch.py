@@ -8,12 +8,10 @@ from __future__ import annotations
 import csv
 import io
 import random
-from typing import Any
 from uuid import UUID
 
 import psycopg
 import pytest
-from eventsourcing.persistence import Tracking
 
 from okrank.domain.application import Actor, OkrankApplication
 from okrank.domain.backlog.item import ItemStatus
@@ -23,7 +21,7 @@ from okrank.projections.engine.poison import PoisonEventError
 from okrank.projections.engine.runner import event_store_env
 from okrank.projections.engine.view import MAX_BATCH
 from tests.support import poison_events
-from tests.support.live_projection import fresh_views, project
+from tests.support.live_projection import fresh_views, logged, project
 from tests.support.read_models import snapshot, tracked
 from tests.support.workloads import random_workload, workload
 
@@ -46,11 +44,6 @@ def tracker_csv(keys: range, objectives: list[UUID], version: int = 0) -> str:
              "INDIRECT" if (n + version) % 4 == 1 and n % 7 else ""]
         )  # fmt: skip
     return out.getvalue()
-
-
-def logged(app: OkrankApplication) -> list[tuple[Any, Tracking]]:
-    notifications = app.recorder.select_notifications(start=0, limit=1_000_000)
-    return [(app.mapper.to_domain_event(n), Tracking(app.name, n.id)) for n in notifications]
 
 
 def objectives(app: OkrankApplication, actor: Actor, count: int) -> list[UUID]:

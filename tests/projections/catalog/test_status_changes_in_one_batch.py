@@ -6,24 +6,16 @@ same rows, rankings, coverage tallies and ranking-change outbox as one event per
 from __future__ import annotations
 
 import random
-from typing import Any
-
-from eventsourcing.persistence import Tracking
 
 from okrank.domain.application import Actor, OkrankApplication
 from okrank.domain.backlog.item import BacklogItem, ItemStatus
 from okrank.domain.rankings.scoring import Multipliers, RiceInputs, WsjfInputs
 from okrank.projections.engine.runner import event_store_env
 from okrank.projections.engine.view import MAX_BATCH
-from tests.support.live_projection import project
+from tests.support.live_projection import logged, project
 from tests.support.workloads import workload
 
 STATUSES = [s for s in ItemStatus if s != ItemStatus.CANDIDATE]
-
-
-def logged(app: OkrankApplication) -> list[tuple[Any, Tracking]]:
-    notifications = app.recorder.select_notifications(start=0, limit=1_000_000)
-    return [(app.mapper.to_domain_event(n), Tracking(app.name, n.id)) for n in notifications]
 
 
 def mass_changes(app: OkrankApplication, actor: Actor, rng: random.Random) -> None:

@@ -7,22 +7,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from eventsourcing.persistence import Tracking
-
 from okrank.domain.application import Actor, OkrankApplication
 from okrank.domain.exercises.ballots import BallotInput, MaxDiffAnswer
 from okrank.domain.exercises.commands import Invitation
 from okrank.domain.rankings.scoring import Tier
 from okrank.projections.engine.runner import event_store_env
-from tests.support.live_projection import project
+from tests.support.live_projection import logged, project
 
 OWNER = Actor("ws", "owner")
 PEOPLE = 40
-
-
-def logged(app: OkrankApplication) -> list[tuple[Any, Tracking]]:
-    notifications = app.recorder.select_notifications(start=0, limit=1_000_000)
-    return [(app.mapper.to_domain_event(n), Tracking(app.name, n.id)) for n in notifications]
 
 
 def closed_maxdiff(app: OkrankApplication) -> Any:
