@@ -25,6 +25,7 @@ import os
 import shutil
 import statistics
 import tempfile
+import time
 from typing import Any
 
 import httpx
@@ -52,12 +53,26 @@ SCORE = (
 )
 UNTHROTTLED = {"OKRANK_RATE_LIMIT": "0"}  # one token measures: no per-token limit (100/s)
 WARM_UP_SECONDS = 2
+SETTLE_SECONDS = 0.3  # no commit for this long: nothing is in flight
 BODIES = 1000  # distinct mutations wrk cycles through (items × reach values)
 
 
 def events(db: Database, table: str = "okrank_events") -> int:
     with psycopg.connect(db.url, autocommit=True) as conn:
         return conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+
+
+def settled_events(db: Database, table: str) -> int:
+    """The table's count once requests still in flight have committed: wrk exits with up to
+    one request per connection sent but not answered, which the server still completes (they
+    belong to the run before, not to the next one's count)."""
+    count = events(db, table)
+    while True:
+        time.sleep(SETTLE_SECONDS)
+        now = events(db, table)
+        if now == count:
+            return count
+        count = now
 
 
 def okrank_target(server: Server, items: list[str], name: str = "okrank") -> Target:
@@ -95,9 +110,10 @@ def checked_measure(
     counted stored one event (wrk stops with up to one request per connection answered but not
     counted)."""
     table = "okrank_events" if t.path == "/graphql" else "floor_events"
-    before, cpu_before = events(db, table), server_cpu(t.pids, pg)
+    before, cpu_before = settled_events(db, table), server_cpu(t.pids, pg)
     run = wrk(t, c, seconds, tmp)
-    cpu_after, stored = server_cpu(t.pids, pg), events(db, table) - before
+    cpu_after = server_cpu(t.pids, pg)
+    stored = settled_events(db, table) - before
     run["rps"] = run["requests"] / run["seconds"]
     for k in ("server", "postgres"):
         run[f"{k}_cpu_ms"] = (cpu_after[k] - cpu_before[k]) * 1000 / max(1, run["requests"])
