@@ -75,10 +75,13 @@ class AutoCloser:
 
     async def close_due(self) -> int:
         """Close every due exercise; returns how many this process closed."""
-        rows = await self.pool.fetch(
-            "SELECT id, workspace, deadline FROM exercises"
-            " WHERE auto_close AND status = 'OPEN' AND deadline IS NOT NULL"
-        )
+        try:
+            rows = await self.pool.fetch(
+                "SELECT id, workspace, deadline FROM exercises"
+                " WHERE auto_close AND status = 'OPEN' AND deadline IS NOT NULL"
+            )
+        except asyncpg.UndefinedTableError:  # a fresh database: no view has run yet
+            return 0
         now = datetime.now(UTC)
         closed = 0
         for r in rows:

@@ -3,12 +3,16 @@ processes on the same database both run the automatic close."""
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import asyncpg
 import pytest
 
+from okrank.api.exercises.auto_close import AutoCloser
 from okrank.domain.exercises.commands import AUTO_CLOSE_ACTOR
 from tests.support.builders import objective
 from tests.support.exercises import (
@@ -78,3 +82,22 @@ def test_auto_close_needs_a_deadline_and_can_be_turned_off(gql: Any) -> None:
         "setExerciseAutoClose", {"exerciseId": ex["id"], "autoClose": False}, EXERCISE
     )
     assert again["__typename"] == "ConflictError"
+
+
+def test_the_automatic_close_on_a_fresh_database_closes_nothing_and_logs_no_failure(
+    make_database: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Before the projections have created the exercises table (a new deployment, or an API
+    process started before `okrank project`) there is nothing due: not a failure every round."""
+    url = make_database()
+
+    async def run() -> int:
+        pool = await asyncpg.create_pool(url, min_size=1, max_size=1)
+        try:
+            return await AutoCloser(None, pool, 1.0).close_due()  # type: ignore[arg-type]
+        finally:
+            await pool.close()
+
+    with caplog.at_level(logging.WARNING):
+        assert asyncio.run(run()) == 0
+    assert not [r for r in caplog.records if r.name.startswith("okrank")]
