@@ -87,7 +87,8 @@ class MaxDiffItemResult:
     )
     share: float = strawberry.field(description="Share of preference, 0–100.")
     utility_interval: Interval | None = strawberry.field(
-        description="95% bootstrap interval of `utility` (resampling respondents)."
+        description="95% bootstrap interval of `utility` (resampling respondents); null with a "
+        "single respondent (nothing to resample)."
     )
     share_interval: Interval | None = strawberry.field(
         description="95% bootstrap interval of `share`."
@@ -97,7 +98,7 @@ class MaxDiffItemResult:
     )
     ahead_of_next: float | None = strawberry.field(
         description="Share of bootstrap replicates in which this item stays ahead of the next "
-        "ranked one (0–1); null for the last."
+        "ranked one (0–1); null for the last, and with a single respondent."
     )
     respondents_to_separate: int | None = strawberry.field(
         description="Respondents that would make the order with the next item hold in 95% of "

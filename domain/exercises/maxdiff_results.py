@@ -197,9 +197,9 @@ def maxdiff_group(
                 "analyticalChoiceShare": r.analytical_choice_share,
                 "analyticalCorrected": r.analytical_corrected,
                 "separation": r.separation,
-                "utilityInterval": list(c.utility_interval),
-                "shareInterval": list(c.share_interval),
-                "rankInterval": list(c.rank_interval),
+                "utilityInterval": _listed(c.utility_interval),
+                "shareInterval": _listed(c.share_interval),
+                "rankInterval": _listed(c.rank_interval),
                 "aheadOfNext": c.ahead_of_next,
                 "respondentsToSeparate": c.respondents_to_separate,
                 **_anchored_detail(anchored, r.item),
@@ -223,6 +223,10 @@ def maxdiff_group(
             "message": anchored.message,
         }
     return GroupResults(segment, respondents, ranked(candidates, scored), summary)
+
+
+def _listed(interval: tuple[Any, Any] | None) -> list[Any] | None:
+    return None if interval is None else list(interval)
 
 
 def _anchored_detail(anchored: AnchoredFit | None, item: int) -> dict[str, Any]:

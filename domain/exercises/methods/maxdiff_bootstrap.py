@@ -31,9 +31,10 @@ Z95 = 1.959963984540054
 
 @dataclass(frozen=True)
 class ItemConfidence:
-    utility_interval: tuple[float, float]
-    share_interval: tuple[float, float]  # 0–100
-    rank_interval: tuple[int, int]
+    # None with fewer than two respondents: there is no spread between respondents to resample.
+    utility_interval: tuple[float, float] | None
+    share_interval: tuple[float, float] | None  # 0–100
+    rank_interval: tuple[int, int] | None
     ahead_of_next: float | None  # P(order with the next-ranked item holds); None for the last
     respondents_to_separate: int | None  # to make that order hold at 95%; None if it does
 
@@ -58,6 +59,8 @@ def bootstrap(
     """`utilities`: the full-sample centred estimate; `order`: the items shown, best first;
     `penalised`: the estimate is Firth's (separation), so replicates maximise its criterion."""
     ids = list(dict.fromkeys(r.respondent for r in responses))
+    if len(ids) < 2:
+        return unknowable(order, len(ids), replicates, seed)
     groups = respondent_groups(responses, {k: n for n, k in enumerate(ids)})
     shown = np.array(sorted(order))
     free = shown[:-1]  # the last shown item is held fixed (identification), as in the fit
@@ -100,6 +103,20 @@ def bootstrap(
         )
     summary = plain_words([out[i].ahead_of_next for i in order[:-1]], len(ids))
     return RankingConfidence(out, summary, replicates, seed)
+
+
+def unknowable(
+    order: Sequence[int], respondents: int, replicates: int, seed: int
+) -> RankingConfidence:
+    """One respondent: every replicate draws that respondent, so every interval would be a
+    point and every order would "clearly hold" — a certainty the answers do not give."""
+    nothing = ItemConfidence(None, None, None, None, None)
+    who = "respondent" if respondents == 1 else "respondents"
+    summary = (
+        f"With {respondents} {who}: too few to say how sure the order is (resampling "
+        "respondents needs at least 2)."
+    )
+    return RankingConfidence(dict.fromkeys(order, nothing), summary, replicates, seed)
 
 
 def _interval(values: np.ndarray) -> tuple[float, float]:

@@ -74,3 +74,19 @@ def test_plain_words():
     assert plain_words([0.5, 0.6], 1) == (
         "With 1 respondent: no item is clearly ahead of the next (ranks 1–3 overlap)."
     )
+
+
+def test_one_respondent_gives_no_intervals_and_says_it_is_too_few_to_tell():
+    """Resampling one respondent draws the same answers every time: the intervals would be
+    points and every order would "clearly hold"."""
+    true = np.array([2.0, 1.0, 0.0, -1.0, -2.0])
+    responses = [r for r in simulate(np.random.default_rng(3), true, 4) if r.respondent == "0"]
+    _, order, sure = fitted(responses, 5)
+    assert set(sure.items) == set(order)
+    for c in sure.items.values():
+        assert (c.utility_interval, c.share_interval, c.rank_interval) == (None, None, None)
+        assert (c.ahead_of_next, c.respondents_to_separate) == (None, None)
+    assert sure.summary == (
+        "With 1 respondent: too few to say how sure the order is (resampling respondents needs "
+        "at least 2)."
+    )
