@@ -29,6 +29,7 @@ from graphql import GraphQLError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from okrank.api.auth import Principal
+from okrank.api.http.headers import header
 
 MAX_BUCKETS = 100_000  # beyond this, buckets that have refilled completely are dropped
 
@@ -246,13 +247,15 @@ class AuthFailureLimit:
     def __init__(self, app: ASGIApp, settings: RateLimitSettings) -> None:
         self.app = app
         self.buckets = Buckets(settings.auth_failure_rate, settings.auth_failure_burst)
-        self._good: set[bytes] = set()
+        self._good: set[str] = set()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in ("http", "websocket") or not scope["path"].startswith("/graphql"):
             return await self.app(scope, receive, send)
         ip = (scope.get("client") or ("?", 0))[0]
-        authorization = next((v for k, v in scope["headers"] if k == b"authorization"), None)
+        # The guard's rule (last value wins): a first header cannot vouch for a token it did
+        # not authenticate.
+        authorization = header(scope, b"authorization")
         now = time.monotonic()
         wait = None if authorization in self._good else self.buckets.shortfall(ip, 1.0, now)
         if wait is not None:

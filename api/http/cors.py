@@ -21,6 +21,7 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from okrank.api.http.errors import close_websocket
+from okrank.api.http.headers import header
 
 ENV = "OKRANK_CORS_ORIGINS"
 LISTEN_HOST_ENV = "OKRANK_LISTEN_HOST"  # set by api.server for its workers
@@ -100,9 +101,8 @@ class WebSocketOrigins:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "websocket":
-            headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
-            origin = headers.get("origin")
-            if origin is not None and not self.policy.allows(origin, headers.get("host")):
+            origin = header(scope, b"origin")
+            if origin is not None and not self.policy.allows(origin, header(scope, b"host")):
                 reason = f"origin {origin[:60]} not allowed (OKRANK_CORS_ORIGINS)"
                 return await close_websocket(scope, receive, send, ORIGIN_REFUSED, reason)
         return await self.app(scope, receive, send)

@@ -8,6 +8,7 @@ from okrank.api.auth import AuthError, AuthUnavailable, bearer
 from okrank.api.auth.authenticator import Authenticator
 from okrank.api.http import import_route
 from okrank.api.http.errors import CLOSE, close_websocket, error_response, too_large
+from okrank.api.http.headers import header
 from okrank.api.http.limits import HttpLimits, http_limits
 from okrank.api.http.request_body import BodyTimeout, BodyTooLarge, read_body
 from okrank.api.http.unavailable import CODE as UNAVAILABLE_CODE
@@ -37,23 +38,23 @@ class GraphQLGuard:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in ("http", "websocket") or not scope["path"].startswith("/graphql"):
             return await self.app(scope, receive, send)
-        headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
         if scope["type"] == "http":
             if (
                 SETTINGS.graphiql
                 and scope["method"] == "GET"
-                and "text/html" in headers.get("accept", "")
+                and "text/html" in (header(scope, b"accept") or "")
                 and (not scope.get("query_string"))
             ):
                 return await self.app(scope, receive, send)
-            length = headers.get("content-length")
+            length = header(scope, b"content-length")
             limit = self._body_limit(scope)
             if length is not None and (not length.isdigit() or int(length) > limit):
                 return await too_large(limit)(scope, receive, send)
-        if scope["type"] == "websocket" and "authorization" not in headers:
+        authorization = header(scope, b"authorization")
+        if scope["type"] == "websocket" and authorization is None:
             return await self.app(scope, receive, send)  # token comes in connection_init
         try:
-            token = bearer(headers.get("authorization"))
+            token = bearer(authorization)
             scope["principal"] = await self.authenticator.authenticate(token)
         except AuthUnavailable as exc:
             if scope["type"] == "websocket":

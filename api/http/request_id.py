@@ -11,6 +11,8 @@ from contextvars import ContextVar
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from okrank.api.http.headers import header
+
 HEADER = "x-request-id"
 NONE = "-"  # on log lines written outside any request
 _ACCEPTED = re.compile(r"[A-Za-z0-9._:-]{1,64}")  # anything else could forge log content
@@ -30,8 +32,7 @@ class RequestIds:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in ("http", "websocket"):
             return await self.app(scope, receive, send)
-        offered = dict(scope["headers"]).get(HEADER.encode())
-        request_id = request_id_for(offered.decode("latin-1") if offered else None)
+        request_id = request_id_for(header(scope, HEADER.encode()))
         token = REQUEST_ID.set(request_id)
 
         async def echo(message: Message) -> None:

@@ -147,3 +147,47 @@ def test_an_address_that_keeps_failing_authentication_gets_429_but_known_tokens_
     assert int(bad.headers["retry-after"]) >= 1
     assert known.post("{ __typename }").status_code == 200
     known.close()
+
+
+@pytest.fixture
+def guarded_afresh(database_url: str) -> Iterator[ServerProcess]:
+    """A server whose failure budget no other test has spent."""
+    proc = ServerProcess(
+        database_url,
+        projections=False,
+        env={"OKRANK_AUTH_FAILURE_RATE": "0.2", "OKRANK_AUTH_FAILURE_BURST": "3"},
+    )
+    yield proc
+    proc.stop()
+
+
+def test_a_valid_token_sent_after_a_guess_does_not_let_the_guess_skip_the_failure_limit(
+    guarded_afresh: ServerProcess,
+) -> None:
+    """Authorization sent twice reads as its last value for the guard and the limiter alike:
+    before, the limiter vouched for the first value after the guard had accepted the last, so
+    a guess paired with any valid token went on to be tried alone without limit."""
+    known = GraphQLClient(guarded_afresh.url, f"ws-{uuid.uuid4().hex[:10]}", "po", [Role.ADMIN])
+    assert known.post("{ __typename }").status_code == 200
+    guess = f"Bearer guess-{uuid.uuid4().hex}"
+    query = {"query": "{ __typename }"}
+    with httpx.Client(base_url=guarded_afresh.url, timeout=30) as http:
+        paired = http.post(
+            "/graphql",
+            json=query,
+            headers=[("Authorization", guess), ("Authorization", f"Bearer {known.token}")],
+        )
+        assert paired.status_code == 200  # the last value is the one authenticated
+        statuses = []
+        for n in range(10):  # spend the address's failure budget (burst 3)
+            statuses.append(
+                http.post(
+                    "/graphql", json=query, headers={"Authorization": f"Bearer other-{n}"}
+                ).status_code
+            )
+            if statuses[-1] == 429:
+                break
+        assert statuses[-1] == 429, statuses
+        alone = http.post("/graphql", json=query, headers={"Authorization": guess})
+    assert alone.status_code == 429
+    known.close()
