@@ -13,9 +13,12 @@ ordinary path.
 from __future__ import annotations
 
 import struct
+import sys
 from typing import Any
 
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
+
+from okrank.api.subscriptions.mailbox import Mailbox
 
 FRAMES_EXTENSION = "okrank.frames"
 
@@ -57,11 +60,27 @@ class TextFrames:
 
 
 class FrameWritingProtocol(WebSocketsSansIOProtocol):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The application's incoming messages (one reader: receive()), unbounded as uvicorn's
+        # (reading pauses instead), without asyncio.Queue's four deques per connection.
+        self.queue = Mailbox(sys.maxsize)  # type: ignore[assignment]
+
     def handle_connect(self, event: Any) -> None:
         super().handle_connect(event)
+        # The parsed handshake request stays referenced for the connection's lifetime (by
+        # uvicorn and by websockets' parser), though the scope now holds all of it the
+        # application sees: its headers were ~5 KB of every idle subscriber.
+        self.request = None
+        event.headers.clear()
         scope = getattr(self, "scope", None)  # set once the handshake is accepted
         if scope is not None:
             scope["extensions"][FRAMES_EXTENSION] = TextFrames(self)
+
+    async def send(self, message: Any) -> None:
+        await super().send(message)
+        if message["type"] == "websocket.accept" and self.handshake_complete:
+            self.response = None  # sent: only the handshake needed it
 
 
 def frames_of(scope: Any) -> TextFrames | None:

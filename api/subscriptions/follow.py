@@ -21,6 +21,7 @@ from graphql import GraphQLError
 from okrank.api.graphql.ids import decode_cursor, encode_cursor, need_uuid
 from okrank.api.okrs import reads as okr_reads
 from okrank.api.subscriptions.direct import direct_delivery
+from okrank.api.subscriptions.mailbox import Mailbox
 from okrank.api.subscriptions.ranking_feed import RankingFeed
 from okrank.projections.rankings.change_stream import BEFORE_ALL, ChangeCursor, cursor_of
 
@@ -118,7 +119,7 @@ async def follow(
 _EXPIRED = object()  # put in a subscriber's queue when its token's time is up
 
 
-def _offer_expiry(queue: asyncio.Queue[Any]) -> None:
+def _offer_expiry(queue: Mailbox) -> None:
     # A full queue is being drained: the subscriber sees the expiry at its next change.
     with contextlib.suppress(asyncio.QueueFull):
         queue.put_nowait(_EXPIRED)

@@ -26,6 +26,7 @@ from uuid import UUID
 import asyncpg
 
 from okrank.api.database.health import DatabaseHealth, is_unavailable
+from okrank.api.subscriptions.mailbox import Mailbox
 from okrank.api.subscriptions.shared_row import SharedRow
 from okrank.projections.engine.database_settings import CONNECT_TIMEOUT_SECONDS
 from okrank.projections.rankings.change_stream import (
@@ -53,7 +54,7 @@ class Subscriber:
     workspace: str
     scope: UUID | None  # None: every change in the workspace
     scope_column: str = "scope"
-    queue: asyncio.Queue[Any] = field(default_factory=lambda: asyncio.Queue(QUEUE_LIMIT))
+    queue: Mailbox = field(default_factory=lambda: Mailbox(QUEUE_LIMIT))
     overflowed: bool = False
     # While set (api.subscriptions.direct), changes are written to the connection at once;
     # one it refuses goes to the queue, and so does every later one until follow() sets it

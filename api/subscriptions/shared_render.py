@@ -26,7 +26,7 @@ from okrank.api.graphql.execution import PlainSelectionsExecutionContext
 from okrank.api.subscriptions.direct import note_executor
 from okrank.api.subscriptions.shared_row import RENDERS
 
-RenderKey = tuple[int, bytes, str, frozenset[Any]]
+RenderKey = tuple[int, str, str, frozenset[Any]]
 Renders = dict[RenderKey, tuple[OperationDefinitionNode, ExecutionResult]]
 
 
@@ -74,7 +74,11 @@ class SharedRenderExecutionContext(PlainSelectionsExecutionContext):
         if principal is None:
             return None
         try:
-            variables = orjson.dumps(self.variable_values.coerced, option=orjson.OPT_SORT_KEYS)
+            # As str: orjson's bytes keep their whole write buffer (~4 KB), and each live
+            # subscriber holds its key for as long as it stays.
+            variables = orjson.dumps(
+                self.variable_values.coerced, option=orjson.OPT_SORT_KEYS
+            ).decode()
         except TypeError:
             return None
         return (id(self.operation), variables, principal.workspace, principal.roles)
