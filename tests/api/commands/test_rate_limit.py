@@ -117,8 +117,8 @@ def test_subscription_starts_are_limited_per_token(client, limited: ServerProces
     assert errors[0]["extensions"]["code"] == "RATE_LIMITED"
 
 
-@pytest.fixture(scope="module")
-def guarded(database_url: str) -> Iterator[ServerProcess]:
+def _failure_limited(database_url: str) -> Iterator[ServerProcess]:
+    """A server whose failure budget per address is 3, refilled at one every 5 s."""
     proc = ServerProcess(
         database_url,
         projections=False,
@@ -126,6 +126,11 @@ def guarded(database_url: str) -> Iterator[ServerProcess]:
     )
     yield proc
     proc.stop()
+
+
+@pytest.fixture(scope="module")
+def guarded(database_url: str) -> Iterator[ServerProcess]:
+    yield from _failure_limited(database_url)
 
 
 def test_an_address_that_keeps_failing_authentication_gets_429_but_known_tokens_pass(
@@ -152,13 +157,7 @@ def test_an_address_that_keeps_failing_authentication_gets_429_but_known_tokens_
 @pytest.fixture
 def guarded_afresh(database_url: str) -> Iterator[ServerProcess]:
     """A server whose failure budget no other test has spent."""
-    proc = ServerProcess(
-        database_url,
-        projections=False,
-        env={"OKRANK_AUTH_FAILURE_RATE": "0.2", "OKRANK_AUTH_FAILURE_BURST": "3"},
-    )
-    yield proc
-    proc.stop()
+    yield from _failure_limited(database_url)
 
 
 def test_a_valid_token_sent_after_a_guess_does_not_let_the_guess_skip_the_failure_limit(
