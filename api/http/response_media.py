@@ -6,6 +6,8 @@ import json
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from okrank.api.http.headers import header
+
 
 class GraphQLResponseMedia:
     """GraphQL over HTTP: a client that accepts application/graphql-response+json gets that
@@ -18,8 +20,7 @@ class GraphQLResponseMedia:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        accept = dict(scope.get("headers", [])).get(b"accept", b"").decode("latin-1")
-        if scope["type"] != "http" or self.MEDIA not in accept:
+        if scope["type"] != "http" or self.MEDIA not in (header(scope, b"accept") or ""):
             return await self.app(scope, receive, send)
         start: Message | None = None
         chunks: list[bytes] = []
