@@ -4,7 +4,7 @@ the commit until the rankings show none of them, with the projections running an
 beforehand (in this process, as `okrank serve` runs them).
 
 Beside it, in the same run and alternating: the same reset applied by the code before
-(`catalog.backlog.HOLD_STATUS_CHANGES = False`: one SQL recompute and outbox write per event);
+(`catalog.backlog.HOLD_STORED_ITEMS = False`: one SQL recompute and outbox write per event);
 and, at the end, a rebuild of the whole log (events/s, and what the reset's events take at
 that rate). Between rounds the items go back to CANDIDATE (projected, timed too).
 
@@ -61,7 +61,7 @@ def timed_reset(
     db: Database, app: OkrankApplication, items: list[Any], status: ItemStatus, held: bool
 ) -> float:
     """Seconds from the reset's commit until the catalog has applied it."""
-    backlog.HOLD_STATUS_CHANGES = held  # read by the projection's thread at each event
+    backlog.HOLD_STORED_ITEMS = held  # read by the projection's thread at each event
     try:
         set_statuses(app, items, status)
         began = time.perf_counter()
@@ -71,7 +71,7 @@ def timed_reset(
         caught_up(db, last, tuple(v.view_name for _, v in VIEWS))  # all idle before the next
         return seconds
     finally:
-        backlog.HOLD_STATUS_CHANGES = True
+        backlog.HOLD_STORED_ITEMS = True
 
 
 def ranked(db: Database) -> int:

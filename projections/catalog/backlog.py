@@ -23,9 +23,10 @@ from okrank.projections.catalog.rankings import (
 from okrank.projections.catalog.stored_items import StoredItem, load
 from okrank.projections.rankings.causes import cause_of
 
-# False: a stored item's status change recomputes its rankings by SQL, one event at a time, as
-# before stored_items (bench.reset_catch_up's baseline in the same run sets it).
-HOLD_STATUS_CHANGES = True
+# False: a stored item's status or score change recomputes its rankings by SQL, one event at a
+# time, as before stored_items (bench.reset_catch_up's baseline in the same run sets it, and the
+# tests compare both).
+HOLD_STORED_ITEMS = True
 
 
 def _new(b: CatalogBatch, e: Any) -> NewItem | None:
@@ -101,8 +102,18 @@ def team_assigned(b: CatalogBatch, e: BacklogItem.TeamAssigned, pos: int) -> Non
     b.touch_item(e)
 
 
+def _rice(e: BacklogItem.RiceScored) -> float:
+    return rice_score(RiceInputs(e.reach, e.impact, e.confidence, e.effort))
+
+
+def _wsjf(e: BacklogItem.WsjfScored) -> float:
+    return wsjf_score(
+        WsjfInputs(e.business_value, e.time_criticality, e.risk_reduction, e.job_size)
+    )
+
+
 def rice_scored(b: CatalogBatch, e: BacklogItem.RiceScored, pos: int) -> None:
-    score = rice_score(RiceInputs(e.reach, e.impact, e.confidence, e.effort))
+    score = _rice(e)
     if (new := _new(b, e)) is not None:
         new.reach, new.impact, new.confidence = e.reach, e.impact, e.confidence
         new.effort, new.rice_score = e.effort, score
@@ -117,11 +128,10 @@ def rice_scored(b: CatalogBatch, e: BacklogItem.RiceScored, pos: int) -> None:
 
 
 def wsjf_scored(b: CatalogBatch, e: BacklogItem.WsjfScored, pos: int) -> None:
-    inputs = WsjfInputs(e.business_value, e.time_criticality, e.risk_reduction, e.job_size)
     if (new := _new(b, e)) is not None:
         new.business_value, new.time_criticality = e.business_value, e.time_criticality
         new.risk_reduction, new.job_size = e.risk_reduction, e.job_size
-        new.wsjf_score = wsjf_score(inputs)
+        new.wsjf_score = _wsjf(e)
         _rerank(b, e, pos, new)
         return
     b.curs.execute(
@@ -132,7 +142,7 @@ def wsjf_scored(b: CatalogBatch, e: BacklogItem.WsjfScored, pos: int) -> None:
             e.time_criticality,
             e.risk_reduction,
             e.job_size,
-            wsjf_score(inputs),
+            _wsjf(e),
             e.originator_id,
         ),
     )
@@ -203,31 +213,53 @@ def item_status_changed(b: CatalogBatch, e: BacklogItem.StatusChanged, pos: int)
     _rerank(b, e, pos)
 
 
-def status_changed(b: CatalogBatch, e: BacklogItem.StatusChanged, pos: int) -> None:
-    """Live, an item of the tables changes status in memory (stored_items: a reset's thousands
-    of them cost one read and one write per table per batch, not a recompute each); its coverage
-    contribution is recounted when it is written (`flush_new_items`)."""
-    held = HOLD_STATUS_CHANGES and not b.rebuilding and b.new_items.get(e.originator_id) is None
-    item = _stored(b, e, pos) if held else None
-    if item is None:  # rebuilding, created in this batch, or not in the catalog (poison)
-        counted(item_status_changed)(b, e, pos)
-        return
-    item.status, item.version, item.updated_at = e.status, e.originator_version, e.timestamp
-    item.done_at = e.timestamp if e.status == "DONE" else None
-    b.new_items.stored[item.id] = item
-    rank_stored_item(b, item, cause_of(e, pos))
+def _restatus(item: StoredItem, e: BacklogItem.StatusChanged) -> None:
+    item.status, item.done_at = e.status, e.timestamp if e.status == "DONE" else None
+
+
+def _rescore_rice(item: StoredItem, e: BacklogItem.RiceScored) -> None:
+    item.rice = tuple(float(v) for v in (e.reach, e.impact, e.confidence, e.effort))
+    item.rice_score = _rice(e)
+
+
+def _rescore_wsjf(item: StoredItem, e: BacklogItem.WsjfScored) -> None:
+    inputs = (e.business_value, e.time_criticality, e.risk_reduction, e.job_size)
+    item.wsjf, item.wsjf_score = tuple(int(v) for v in inputs), _wsjf(e)
+
+
+def held(
+    change: Callable[[StoredItem, Any], None], by_sql: Callable[[CatalogBatch, Any, int], None]
+) -> Callable[[CatalogBatch, Any, int], None]:
+    """Live, a change of an item of the tables made in memory (stored_items: a reset's thousands
+    of status changes, or the scores of a batch's items, cost one read and one write per table
+    per batch, not a recompute each); its coverage contribution is recounted when it is written
+    (`flush_new_items`). Otherwise (rebuilding, an item created in this batch, or one not in the
+    catalog: poison) `by_sql`."""
+
+    def handle(b: CatalogBatch, e: Any, pos: int) -> None:
+        hold = HOLD_STORED_ITEMS and not b.rebuilding and b.new_items.get(e.originator_id) is None
+        item = _stored(b, e, pos) if hold else None
+        if item is None:
+            by_sql(b, e, pos)
+            return
+        change(item, e)
+        item.version, item.updated_at = e.originator_version, e.timestamp
+        b.new_items.stored[item.id] = item
+        rank_stored_item(b, item, cause_of(e, pos))
+
+    return handle
 
 
 def _stored(b: CatalogBatch, e: Any, pos: int) -> StoredItem | None:
     """The item as held in memory: changed earlier in the batch, or as loaded for this and
-    the batch's coming status changes (since the last flush)."""
+    the batch's coming changes of held kinds (since the last flush)."""
     held = b.new_items.stored.get(e.originator_id) or b.new_items.loaded.pop(e.originator_id, None)
     if held is not None:
         return held
     new, stored = b.new_items.items, b.new_items.stored
     coming = {
         c.originator_id
-        for c in b.coming(BacklogItem.StatusChanged, pos)
+        for c in b.coming(HELD, pos)
         if c.originator_id not in new and c.originator_id not in stored
     }
     b.new_items.loaded = load(b.curs, sorted(coming | {e.originator_id}))
@@ -248,6 +280,8 @@ def stored_written_first(
     return handle
 
 
+# The changes an item of the tables takes in memory (`held`).
+HELD = (BacklogItem.StatusChanged, BacklogItem.RiceScored, BacklogItem.WsjfScored)
 # counted: the events that change what an item contributes to the coverage tallies.
 HANDLERS: dict[type, Callable[[CatalogBatch, Any, int], None]] = {
     BacklogItem.Created: item_created,
@@ -257,13 +291,13 @@ HANDLERS: dict[type, Callable[[CatalogBatch, Any, int], None]] = {
         event: stored_written_first(counted(handler))
         for event, handler in (
             (BacklogItem.TeamAssigned, team_assigned),
-            (BacklogItem.RiceScored, rice_scored),
-            (BacklogItem.WsjfScored, wsjf_scored),
             (BacklogItem.Tagged, item_tagged),
             (BacklogItem.Retagged, item_tagged),
             (BacklogItem.Untagged, item_untagged),
             (BacklogItem.JustifiedNonStrategic, item_justified),
         )
     },
-    BacklogItem.StatusChanged: status_changed,
+    BacklogItem.StatusChanged: held(_restatus, counted(item_status_changed)),
+    BacklogItem.RiceScored: held(_rescore_rice, stored_written_first(counted(rice_scored))),
+    BacklogItem.WsjfScored: held(_rescore_wsjf, stored_written_first(counted(wsjf_scored))),
 }

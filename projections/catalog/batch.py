@@ -44,9 +44,9 @@ class CatalogBatch:
             return cls(curs, workspaces, None, {}, events=events)
         return cls(curs, workspaces, index, events=events)
 
-    def coming(self, event_type: type, position: int) -> list[Any]:
-        """The batch's events of `event_type` from `position` on."""
-        return [e for e, pos in self.events if pos >= position and type(e) is event_type]
+    def coming(self, event_types: tuple[type, ...], position: int) -> list[Any]:
+        """The batch's events of `event_types` from `position` on."""
+        return [e for e, pos in self.events if pos >= position and type(e) in event_types]
 
     @property
     def rebuilding(self) -> bool:

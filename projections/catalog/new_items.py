@@ -23,7 +23,7 @@ from uuid import UUID
 from psycopg import Cursor
 
 from okrank.domain.rankings.scoring import Multipliers
-from okrank.projections.catalog.stored_items import UPDATE_STATUSES, StoredItem
+from okrank.projections.catalog.stored_items import UPDATE_STORED, StoredItem
 from okrank.projections.catalog.tables import ENTRY_COLUMNS, INSERT_ENTRIES
 from okrank.projections.rankings.ranking_changes import RANKING_CHANNEL, Entry
 
@@ -201,7 +201,7 @@ class NewItems:
             return
         if stored:  # live only (a rebuild recomputes rankings at the end of its batch)
             ids = [i.id for i in stored]
-            curs.execute(UPDATE_STATUSES, _columns([i.row() for i in stored], 5), binary=True)
+            curs.execute(UPDATE_STORED, _columns([i.row() for i in stored], 15), binary=True)
             curs.execute("DELETE FROM ranking_entries WHERE item_id = ANY(%s)", (ids,), binary=True)
             rows = [row for i in stored for row in i.entry_rows]
             if rows:

@@ -1,14 +1,16 @@
-"""Backlog items already in the catalog whose status changes in the batch being applied, held in
-memory until the batch writes them (as okrank.projections.catalog.new_items does for new items).
+"""Backlog items already in the catalog whose status or scores change in the batch being applied,
+held in memory until the batch writes them (as okrank.projections.catalog.new_items does for new
+items).
 
 A quarterly review's reset archives thousands of items in one transaction: one
-`BacklogItem.StatusChanged` each, which the projection gets in batches of hundreds. Applied one
-statement at a time, each cost an UPDATE, a recompute reading the item's row, tags, exercise
-results and old entries (a round trip of its own), a DELETE and INSERT of its entries, an outbox
-INSERT with its NOTIFY and four coverage-tally statements. Here the rows those reads need are
-read once for every status change of the rest of the batch (`load`: one round trip), each event
-then ranks its item in memory through the rank index (the same outbox rows, in the same order,
-as one event per transaction), and the flush writes them all with one statement per table.
+`BacklogItem.StatusChanged` each, which the projection gets in batches of hundreds; under
+concurrent writes, the scores of several items arrive in one batch. Applied one statement at a
+time, each cost an UPDATE, a recompute reading the item's row, tags, exercise results and old
+entries (a round trip of its own), a DELETE and INSERT of its entries, an outbox INSERT with its
+NOTIFY and six coverage-tally statements. Here the rows those reads need are read once for every
+such change of the rest of the batch (`load`: one round trip), each event then ranks its item in
+memory through the rank index (the same outbox rows, in the same order, as one event per
+transaction), and the flush writes them all with one statement per table.
 
 What is loaded is what the tables hold when it is read: it stays true only until a handler
 writes the tables another way, which flushes first (okrank.projections.catalog.view) and so
@@ -31,8 +33,8 @@ from okrank.projections.rankings.ranking_changes import KEY, Entry
 
 @dataclass
 class StoredItem:
-    """What an item's ranking entries are computed from, as the tables hold it, and its current
-    status and entries once the batch changes them."""
+    """What an item's ranking entries are computed from and what the batch may change of its row,
+    as the tables hold them, then as the batch changes them."""
 
     id: UUID
     workspace: str
@@ -46,20 +48,34 @@ class StoredItem:
     exercise_scores: list[tuple[UUID, UUID, float | None]] = field(default_factory=list)
     entries: list[Entry] = field(default_factory=list)  # as ranking_entries holds them now
     entry_rows: list[tuple[Any, ...]] = field(default_factory=list)  # as ENTRY_COLUMNS
+    done_at: datetime | None = None
+    # The row's RICE inputs (reach, impact, confidence, effort) and WSJF inputs (business
+    # value, time criticality, risk reduction, job size): None where not scored.
+    rice: tuple[float | None, ...] = (None,) * 4
+    wsjf: tuple[int | None, ...] = (None,) * 4
     version: int = 0  # set by the batch's change (the row's version and time then)
     updated_at: datetime | None = None
-    done_at: datetime | None = None
 
     def row(self) -> tuple[Any, ...]:
-        """As UPDATE_STATUSES takes it."""
-        return (self.id, self.status, self.done_at, self.version, self.updated_at)
+        """As UPDATE_STORED takes it."""
+        return (
+            self.id, self.status, self.done_at, self.version, self.updated_at,
+            *self.rice, self.rice_score, *self.wsjf, self.wsjf_score,
+        )  # fmt: skip
 
 
-UPDATE_STATUSES = (
-    "UPDATE backlog_items b SET status = u.status, done_at = u.done_at, version = u.version,"
-    " updated_at = u.updated_at FROM unnest(%b::uuid[], %b::text[], %b::timestamptz[],"
-    " %b::int[], %b::timestamptz[]) AS u(id, status, done_at, version, updated_at)"
-    " WHERE b.id = u.id"
+# The columns a held item's change may move, with their types, in StoredItem.row()'s order.
+STORED_COLUMNS = {
+    "status": "text", "done_at": "timestamptz", "version": "int", "updated_at": "timestamptz",
+    "reach": "float8", "impact": "float8", "confidence": "float8", "effort": "float8",
+    "rice_score": "float8", "business_value": "int", "time_criticality": "int",
+    "risk_reduction": "int", "job_size": "int", "wsjf_score": "float8",
+}  # fmt: skip
+_COLUMNS = ", ".join(STORED_COLUMNS)
+UPDATE_STORED = (
+    f"UPDATE backlog_items b SET ({_COLUMNS}) = ({', '.join(f'u.{c}' for c in STORED_COLUMNS)})"
+    f" FROM unnest(%b::uuid[], {', '.join(f'%b::{t}[]' for t in STORED_COLUMNS.values())})"
+    f" AS u(id, {_COLUMNS}) WHERE b.id = u.id"
 )
 
 
@@ -71,7 +87,8 @@ def load(curs: Cursor[Any], item_ids: list[UUID]) -> dict[UUID, StoredItem]:
     i_cur, t_cur, x_cur, e_cur = conn.cursor(), conn.cursor(), conn.cursor(), conn.cursor()
     i_cur.execute(
         "SELECT i.id, i.workspace, i.seq, i.rice_score, i.wsjf_score, i.justification,"
-        " i.status, w.direct, w.indirect, w.untagged"
+        " i.status, i.done_at, i.reach, i.impact, i.confidence, i.effort, i.business_value,"
+        " i.time_criticality, i.risk_reduction, i.job_size, w.direct, w.indirect, w.untagged"
         " FROM backlog_items i LEFT JOIN workspaces w ON w.workspace = i.workspace"
         " WHERE i.id = ANY(%b)",
         (item_ids,),
@@ -102,7 +119,9 @@ def load(curs: Cursor[Any], item_ids: list[UUID]) -> dict[UUID, StoredItem]:
             m = Multipliers(r["direct"], r["indirect"], r["untagged"])
         found[r["id"]] = StoredItem(
             r["id"], r["workspace"], r["seq"], r["rice_score"], r["wsjf_score"],
-            r["justification"], r["status"], m,
+            r["justification"], r["status"], m, done_at=r["done_at"],
+            rice=(r["reach"], r["impact"], r["confidence"], r["effort"]),
+            wsjf=(r["business_value"], r["time_criticality"], r["risk_reduction"], r["job_size"]),
         )  # fmt: skip
     for r in t_cur.fetchall():
         found[r["item_id"]].tags.append(TagFacts(r["objective_id"], Tier(r["tier"]), r["active"]))
