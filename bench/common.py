@@ -36,7 +36,7 @@ from okrank.domain.application import Actor, OkrankApplication  # noqa: E402
 from okrank.domain.backlog.item import BacklogItem  # noqa: E402
 from okrank.domain.okrs.objective import Objective  # noqa: E402
 from okrank.domain.rankings.scoring import RiceInputs, Tier, WsjfInputs  # noqa: E402
-from okrank.projections.engine.runner import event_store_env  # noqa: E402
+from okrank.projections.engine.runner import VIEWS, event_store_env  # noqa: E402
 
 SECRET = "bench-secret-" + uuid.uuid4().hex
 WORKSPACE = "bench"
@@ -281,22 +281,30 @@ def seed(
         app.close()
 
 
-def wait_projected(db: Database, timeout: float = 1800) -> None:
-    """Until the catalog view has processed the last event."""
+def wait_projected(db: Database, timeout: float = 1800, every_view: bool = False) -> None:
+    """Until the catalog view (`every_view`: every view, the audit chain's catch-up after a
+    seed included, so that it does not share the cores with what is measured next) has
+    processed the last event."""
+    names = [v.view_name for _, v in VIEWS] if every_view else ["catalog"]
     deadline = time.monotonic() + timeout
     with psycopg.connect(db.url, autocommit=True) as conn:
         last = conn.execute("SELECT max(notification_id) FROM okrank_events").fetchone()[0]
         while time.monotonic() < deadline:
-            try:
-                row = conn.execute(
-                    "SELECT notification_id FROM catalog_tracking WHERE application_name = 'okrank'"
-                ).fetchone()
-            except psycopg.errors.UndefinedTable:
-                row = None
-            if row and row[0] >= last:
+            behind = [n for n in names if (_tracked(conn, n) or 0) < last]
+            if not behind:
                 return
             time.sleep(0.2)
-    raise RuntimeError("projections did not catch up")
+    raise RuntimeError(f"projections did not catch up: {behind}")
+
+
+def _tracked(conn: psycopg.Connection[Any], view_name: str) -> int | None:
+    try:
+        row = conn.execute(
+            f"SELECT notification_id FROM {view_name}_tracking WHERE application_name = 'okrank'"
+        ).fetchone()
+    except psycopg.errors.UndefinedTable:
+        return None
+    return row[0] if row else None
 
 
 async def timed_load(

@@ -222,7 +222,7 @@ def main() -> None:
             targets[0].pids = targets[1].pids = both
         started.append(floor := Server("bench.append_floor_app:create_app", okrank_env))
         targets.append(floor_target(floor))
-        wait_projected(db)
+        wait_projected(db, every_view=True)
         for t in targets:
             t.check()
         with tempfile.TemporaryDirectory() as tmp:
