@@ -353,7 +353,7 @@ def run_processes(
                     [floor.proc.pid],
                 )
             )
-        wait_projected(db, every_view=True)
+        wait_projected(db)
         for t in targets:
             t.check()
         with tempfile.TemporaryDirectory() as tmp:
