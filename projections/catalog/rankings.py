@@ -170,12 +170,13 @@ def _queue_changes(
 def flush_new_items(batch: CatalogBatch) -> None:
     """Write the items created in this batch so far and the stored items it changed in memory
     (see new_items, stored_items): before a handler that reads the tables, and at the end of the
-    batch. The stored items' coverage contributions are retracted while the tables still hold
-    what they were and counted again once they are written."""
+    batch. The coverage contributions of the stored items whose counted facts changed are
+    retracted while the tables still hold what they were and counted again once they are
+    written (a rescore of reach or value, or a move between open statuses, counts the same)."""
     rank_new_items(batch)
     written = list(batch.new_items.items)
-    stored = list(batch.new_items.stored.values())
-    recount_stored(batch, stored, lambda: batch.new_items.flush(batch.curs, batch.rebuilding))
+    moved = [i for i in batch.new_items.stored.values() if i.coverage_facts() != i.counted]
+    recount_stored(batch, moved, lambda: batch.new_items.flush(batch.curs, batch.rebuilding))
     count_written(batch, written)
 
 

@@ -26,6 +26,7 @@ from uuid import UUID
 
 from psycopg import Cursor
 
+from okrank.domain.backlog.item import UNRANKED_STATUSES
 from okrank.domain.rankings.entries import TagFacts
 from okrank.domain.rankings.scoring import Multipliers, Tier
 from okrank.projections.rankings.ranking_changes import KEY, Entry
@@ -55,6 +56,13 @@ class StoredItem:
     wsjf: tuple[int | None, ...] = (None,) * 4
     version: int = 0  # set by the batch's change (the row's version and time then)
     updated_at: datetime | None = None
+    counted: tuple[Any, ...] = ()  # coverage_facts() as the tables hold them (set by `load`)
+
+    def coverage_facts(self) -> tuple[Any, ...]:
+        """What the coverage tallies count of what a held change can move: whether the item is
+        still open, its RICE effort and its WSJF job size (its justification and tags are
+        never changed in memory). Unchanged: the flush leaves its tallies alone."""
+        return (self.status in UNRANKED_STATUSES, self.rice[3], self.wsjf[3])
 
     def row(self) -> tuple[Any, ...]:
         """As UPDATE_STORED takes it."""
@@ -123,6 +131,7 @@ def load(curs: Cursor[Any], item_ids: list[UUID]) -> dict[UUID, StoredItem]:
             rice=(r["reach"], r["impact"], r["confidence"], r["effort"]),
             wsjf=(r["business_value"], r["time_criticality"], r["risk_reduction"], r["job_size"]),
         )  # fmt: skip
+        found[r["id"]].counted = found[r["id"]].coverage_facts()
     for r in t_cur.fetchall():
         found[r["item_id"]].tags.append(TagFacts(r["objective_id"], Tier(r["tier"]), r["active"]))
     for r in x_cur.fetchall():
