@@ -8,6 +8,7 @@ rankings, coverage tallies and ranking-change outbox as one event per transactio
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from typing import Any
 
 import psycopg
@@ -44,6 +45,20 @@ def mass_changes(app: OkrankApplication, actor: Actor, rng: random.Random) -> No
         app.save(*changed)
 
 
+def stored_events(
+    url: str, workspace: str, *writes: Callable[[OkrankApplication, Actor], None]
+) -> list[tuple[Any, Any]]:
+    """Every event that `writes` store, in turn, through a fresh application on `url`."""
+    app = OkrankApplication(env=event_store_env(url))
+    try:
+        actor = Actor(workspace, "alice")
+        for write in writes:
+            write(app, actor)
+        return logged(app)
+    finally:
+        app.close()
+
+
 def by_sql_one_by_one(
     url: str, events: list[tuple[Any, Any]], monkeypatch: pytest.MonkeyPatch
 ) -> Any:
@@ -57,15 +72,13 @@ def test_mass_status_changes_in_batches_write_what_one_event_per_transaction_wri
     make_database, monkeypatch
 ):
     url = make_database()
-    app = OkrankApplication(env=event_store_env(url))
-    try:
-        actor = Actor("reset", "alice")
-        workload(app, actor, 30)  # scored, tagged, justified, exercise results, a closed one
-        workload(app, actor, 30, offset=30)
-        mass_changes(app, actor, random.Random(5))
-        events = logged(app)
-    finally:
-        app.close()
+    events = stored_events(
+        url,
+        "reset",
+        lambda app, actor: workload(app, actor, 30),  # scored, tagged, justified, exercises
+        lambda app, actor: workload(app, actor, 30, offset=30),
+        lambda app, actor: mass_changes(app, actor, random.Random(5)),
+    )
     one_by_one = by_sql_one_by_one(url, events, monkeypatch)
     assert project(url, events, None) == one_by_one  # held, one event per transaction
     assert project(url, events, len(events)) == one_by_one  # all of it in one transaction
@@ -114,14 +127,12 @@ def test_score_changes_in_batches_write_what_one_event_per_transaction_writes(
     make_database, monkeypatch
 ):
     url = make_database()
-    app = OkrankApplication(env=event_store_env(url))
-    try:
-        actor = Actor("rescore", "alice")
-        workload(app, actor, 30)
-        rescoring(app, actor, random.Random(7))
-        events = logged(app)
-    finally:
-        app.close()
+    events = stored_events(
+        url,
+        "rescore",
+        lambda app, actor: workload(app, actor, 30),
+        lambda app, actor: rescoring(app, actor, random.Random(7)),
+    )
     one_by_one = by_sql_one_by_one(url, events, monkeypatch)
     assert project(url, events, None) == one_by_one
     assert project(url, events, MAX_BATCH) == one_by_one
