@@ -24,28 +24,35 @@ from psycopg import Cursor
 
 from okrank.domain.rankings.scoring import Multipliers
 from okrank.projections.catalog.stored_items import UPDATE_STORED, StoredItem
-from okrank.projections.catalog.tables import ENTRY_COLUMNS, INSERT_ENTRIES
+from okrank.projections.catalog.tables import ENTRY_COLUMNS, ENTRY_TYPES, INSERT_ENTRIES
 from okrank.projections.rankings.ranking_changes import RANKING_CHANNEL, Entry
 
-ITEM_COLUMNS = (
-    "id, workspace, seq, title, description, kind, status, reach, impact, confidence, effort,"
-    " rice_score, business_value, time_criticality, risk_reduction, job_size, wsjf_score,"
-    " justification, version, created_at, created_by, updated_at, team, external_key, done_at"
-)
+# Each written column's type, in NewItem.row()'s order: the casts of the INSERT's arrays and
+# the types of a rebuild's binary COPY come from here.
+ITEM_TYPES = {
+    "id": "uuid", "workspace": "text", "seq": "int8", "title": "text", "description": "text",
+    "kind": "text", "status": "text", "reach": "float8", "impact": "float8",
+    "confidence": "float8", "effort": "float8", "rice_score": "float8",
+    "business_value": "int4", "time_criticality": "int4", "risk_reduction": "int4",
+    "job_size": "int4", "wsjf_score": "float8", "justification": "text", "version": "int4",
+    "created_at": "timestamptz", "created_by": "text", "updated_at": "timestamptz",
+    "team": "text", "external_key": "text", "done_at": "timestamptz",
+}  # fmt: skip
+ITEM_COLUMNS = ", ".join(ITEM_TYPES)
 INSERT_ITEMS = (
     f"INSERT INTO backlog_items ({ITEM_COLUMNS}, labels)"
     f" SELECT {ITEM_COLUMNS}, ARRAY(SELECT jsonb_array_elements_text(u.labels::jsonb))"
-    " FROM unnest(%b::uuid[], %b::text[], %b::bigint[], %b::text[], %b::text[], %b::text[],"
-    " %b::text[], %b::float8[], %b::float8[], %b::float8[], %b::float8[], %b::float8[],"
-    " %b::int[], %b::int[], %b::int[], %b::int[], %b::float8[], %b::text[], %b::int[],"
-    " %b::timestamptz[], %b::text[], %b::timestamptz[], %b::text[], %b::text[],"
-    " %b::timestamptz[], %b::text[])"
+    f" FROM unnest({', '.join(f'%b::{t}[]' for t in ITEM_TYPES.values())}, %b::text[])"
     f" AS u({ITEM_COLUMNS}, labels)"
 )
-TAG_COLUMNS = "item_id, objective_id, workspace, key_result_id, tier, tagged_at, tagged_by, reason"
+TAG_TYPES = {
+    "item_id": "uuid", "objective_id": "uuid", "workspace": "text", "key_result_id": "uuid",
+    "tier": "text", "tagged_at": "timestamptz", "tagged_by": "text", "reason": "text",
+}  # fmt: skip
+TAG_COLUMNS = ", ".join(TAG_TYPES)
 INSERT_TAGS = (
-    f"INSERT INTO item_tags ({TAG_COLUMNS}) SELECT * FROM unnest(%b::uuid[], %b::uuid[],"
-    " %b::text[], %b::uuid[], %b::text[], %b::timestamptz[], %b::text[], %b::text[])"
+    f"INSERT INTO item_tags ({TAG_COLUMNS}) SELECT * FROM"
+    f" unnest({', '.join(f'%b::{t}[]' for t in TAG_TYPES.values())})"
 )
 INSERT_CHANGES = (
     "INSERT INTO ranking_changes (position, ordinal, workspace, scope, method, item_id,"
@@ -228,20 +235,24 @@ class NewItems:
 
 
 def _copy_items(curs: Cursor[Any], items: list[NewItem]) -> None:
-    with curs.copy(f"COPY backlog_items ({ITEM_COLUMNS}, labels) FROM STDIN") as copy:
+    """Binary COPY: a fifth of the client CPU of text COPY (its rows formatted in Python)."""
+    with curs.copy(f"COPY backlog_items ({ITEM_COLUMNS}, labels) FROM STDIN (FORMAT BINARY)") as c:
+        c.set_types([*ITEM_TYPES.values(), "text[]"])
         for i in items:
-            copy.write_row((*i.row()[:-1], i.labels))
-    with curs.copy(f"COPY item_tags ({TAG_COLUMNS}) FROM STDIN") as copy:
+            c.write_row((*i.row()[:-1], i.labels))
+    with curs.copy(f"COPY item_tags ({TAG_COLUMNS}) FROM STDIN (FORMAT BINARY)") as c:
+        c.set_types(list(TAG_TYPES.values()))
         for i in items:
             for o, t in i.tags.items():
-                copy.write_row(
+                c.write_row(
                     (i.id, o, i.workspace, t.key_result_id, t.tier, t.tagged_at, t.tagged_by,
                      t.reason)
                 )  # fmt: skip
-    with curs.copy(f"COPY ranking_entries ({ENTRY_COLUMNS}) FROM STDIN") as copy:
+    with curs.copy(f"COPY ranking_entries ({ENTRY_COLUMNS}) FROM STDIN (FORMAT BINARY)") as c:
+        c.set_types(list(ENTRY_TYPES.values()))
         for i in items:
             for row in i.entry_rows:
-                copy.write_row(row)
+                c.write_row(row)
 
 
 def _columns(rows: list[tuple[Any, ...]], width: int) -> list[list[Any]]:

@@ -77,13 +77,14 @@ INDEXES = [
 ]
 # ranking_entries' columns in the order the catalog writes them (one statement per batch or
 # per recompute, not one per row).
-ENTRY_COLUMNS = (
-    "workspace, scope, method, item_id, base_score, multiplier, tier, priority, eligible,"
-    " k_unscored, k_priority, k_base, seq"
-)
+ENTRY_TYPES = {
+    "workspace": "text", "scope": "uuid", "method": "text", "item_id": "uuid",
+    "base_score": "float8", "multiplier": "float8", "tier": "text", "priority": "float8",
+    "eligible": "bool", "k_unscored": "int2", "k_priority": "float8", "k_base": "float8",
+    "seq": "int8",
+}  # fmt: skip
+ENTRY_COLUMNS = ", ".join(ENTRY_TYPES)
 INSERT_ENTRIES = (
-    f"INSERT INTO ranking_entries ({ENTRY_COLUMNS})"
-    " SELECT * FROM unnest(%b::text[], %b::uuid[], %b::text[], %b::uuid[], %b::float8[],"
-    " %b::float8[], %b::text[], %b::float8[], %b::bool[], %b::smallint[], %b::float8[],"
-    " %b::float8[], %b::bigint[])"
+    f"INSERT INTO ranking_entries ({ENTRY_COLUMNS}) SELECT * FROM"
+    f" unnest({', '.join(f'%b::{t}[]' for t in ENTRY_TYPES.values())})"
 )
