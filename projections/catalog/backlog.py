@@ -217,6 +217,8 @@ def _restatus(item: StoredItem, e: BacklogItem.StatusChanged) -> None:
     item.status, item.done_at = e.status, e.timestamp if e.status == "DONE" else None
 
 
+# The flush sends each column as one binary array of one Python type: an event's whole-number
+# reach must be a float like the loaded rows' (and a job size an int).
 def _rescore_rice(item: StoredItem, e: BacklogItem.RiceScored) -> None:
     item.rice = tuple(float(v) for v in (e.reach, e.impact, e.confidence, e.effort))
     item.rice_score = _rice(e)
@@ -253,9 +255,9 @@ def held(
 def _stored(b: CatalogBatch, e: Any, pos: int) -> StoredItem | None:
     """The item as held in memory: changed earlier in the batch, or as loaded for this and
     the batch's coming changes of held kinds (since the last flush)."""
-    held = b.new_items.stored.get(e.originator_id) or b.new_items.loaded.pop(e.originator_id, None)
-    if held is not None:
-        return held
+    item = b.new_items.stored.get(e.originator_id) or b.new_items.loaded.pop(e.originator_id, None)
+    if item is not None:
+        return item
     new, stored = b.new_items.items, b.new_items.stored
     coming = {
         c.originator_id

@@ -24,35 +24,25 @@ from psycopg import Cursor
 
 from okrank.domain.rankings.scoring import Multipliers
 from okrank.projections.catalog.stored_items import UPDATE_STORED, StoredItem
-from okrank.projections.catalog.tables import ENTRY_COLUMNS, ENTRY_TYPES, INSERT_ENTRIES
+from okrank.projections.catalog.tables import (
+    ENTRY_COLUMNS,
+    ENTRY_TYPES,
+    INSERT_ENTRIES,
+    ITEM_TYPES,
+    TAG_TYPES,
+    arrays,
+)
 from okrank.projections.rankings.ranking_changes import RANKING_CHANNEL, Entry
 
-# Each written column's type, in NewItem.row()'s order: the casts of the INSERT's arrays and
-# the types of a rebuild's binary COPY come from here.
-ITEM_TYPES = {
-    "id": "uuid", "workspace": "text", "seq": "int8", "title": "text", "description": "text",
-    "kind": "text", "status": "text", "reach": "float8", "impact": "float8",
-    "confidence": "float8", "effort": "float8", "rice_score": "float8",
-    "business_value": "int4", "time_criticality": "int4", "risk_reduction": "int4",
-    "job_size": "int4", "wsjf_score": "float8", "justification": "text", "version": "int4",
-    "created_at": "timestamptz", "created_by": "text", "updated_at": "timestamptz",
-    "team": "text", "external_key": "text", "done_at": "timestamptz",
-}  # fmt: skip
-ITEM_COLUMNS = ", ".join(ITEM_TYPES)
+ITEM_COLUMNS = ", ".join(ITEM_TYPES)  # NewItem.row()'s order
 INSERT_ITEMS = (
     f"INSERT INTO backlog_items ({ITEM_COLUMNS}, labels)"
     f" SELECT {ITEM_COLUMNS}, ARRAY(SELECT jsonb_array_elements_text(u.labels::jsonb))"
-    f" FROM unnest({', '.join(f'%b::{t}[]' for t in ITEM_TYPES.values())}, %b::text[])"
-    f" AS u({ITEM_COLUMNS}, labels)"
+    f" FROM unnest({arrays(ITEM_TYPES.values())}, %b::text[]) AS u({ITEM_COLUMNS}, labels)"
 )
-TAG_TYPES = {
-    "item_id": "uuid", "objective_id": "uuid", "workspace": "text", "key_result_id": "uuid",
-    "tier": "text", "tagged_at": "timestamptz", "tagged_by": "text", "reason": "text",
-}  # fmt: skip
 TAG_COLUMNS = ", ".join(TAG_TYPES)
 INSERT_TAGS = (
-    f"INSERT INTO item_tags ({TAG_COLUMNS}) SELECT * FROM"
-    f" unnest({', '.join(f'%b::{t}[]' for t in TAG_TYPES.values())})"
+    f"INSERT INTO item_tags ({TAG_COLUMNS}) SELECT * FROM unnest({arrays(TAG_TYPES.values())})"
 )
 INSERT_CHANGES = (
     "INSERT INTO ranking_changes (position, ordinal, workspace, scope, method, item_id,"

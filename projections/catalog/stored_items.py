@@ -29,6 +29,7 @@ from psycopg import Cursor
 from okrank.domain.backlog.item import UNRANKED_STATUSES
 from okrank.domain.rankings.entries import TagFacts
 from okrank.domain.rankings.scoring import Multipliers, Tier
+from okrank.projections.catalog.tables import ITEM_TYPES, arrays
 from okrank.projections.rankings.ranking_changes import KEY, Entry
 
 
@@ -56,7 +57,11 @@ class StoredItem:
     wsjf: tuple[int | None, ...] = (None,) * 4
     version: int = 0  # set by the batch's change (the row's version and time then)
     updated_at: datetime | None = None
-    counted: tuple[Any, ...] = ()  # coverage_facts() as the tables hold them (set by `load`)
+    # coverage_facts() as the tables hold them: taken when the item is built from its row.
+    counted: tuple[Any, ...] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.counted = self.coverage_facts()
 
     def coverage_facts(self) -> tuple[Any, ...]:
         """What the coverage tallies count of what a held change can move: whether the item is
@@ -72,17 +77,16 @@ class StoredItem:
         )  # fmt: skip
 
 
-# The columns a held item's change may move, with their types, in StoredItem.row()'s order.
-STORED_COLUMNS = {
-    "status": "text", "done_at": "timestamptz", "version": "int", "updated_at": "timestamptz",
-    "reach": "float8", "impact": "float8", "confidence": "float8", "effort": "float8",
-    "rice_score": "float8", "business_value": "int", "time_criticality": "int",
-    "risk_reduction": "int", "job_size": "int", "wsjf_score": "float8",
-}  # fmt: skip
+# The columns a held item's change may move, in StoredItem.row()'s order after the id.
+STORED_COLUMNS = (
+    "status", "done_at", "version", "updated_at", "reach", "impact", "confidence", "effort",
+    "rice_score", "business_value", "time_criticality", "risk_reduction", "job_size",
+    "wsjf_score",
+)  # fmt: skip
 _COLUMNS = ", ".join(STORED_COLUMNS)
 UPDATE_STORED = (
     f"UPDATE backlog_items b SET ({_COLUMNS}) = ({', '.join(f'u.{c}' for c in STORED_COLUMNS)})"
-    f" FROM unnest(%b::uuid[], {', '.join(f'%b::{t}[]' for t in STORED_COLUMNS.values())})"
+    f" FROM unnest({arrays(ITEM_TYPES[c] for c in ('id', *STORED_COLUMNS))})"
     f" AS u(id, {_COLUMNS}) WHERE b.id = u.id"
 )
 
@@ -131,7 +135,6 @@ def load(curs: Cursor[Any], item_ids: list[UUID]) -> dict[UUID, StoredItem]:
             rice=(r["reach"], r["impact"], r["confidence"], r["effort"]),
             wsjf=(r["business_value"], r["time_criticality"], r["risk_reduction"], r["job_size"]),
         )  # fmt: skip
-        found[r["id"]].counted = found[r["id"]].coverage_facts()
     for r in t_cur.fetchall():
         found[r["item_id"]].tags.append(TagFacts(r["objective_id"], Tier(r["tier"]), r["active"]))
     for r in x_cur.fetchall():

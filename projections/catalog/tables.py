@@ -4,6 +4,8 @@ okrank.projections.exercises.view and okrank.projections.rankings.ranking_change
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 TABLES = {
     "workspaces": """
         CREATE TABLE IF NOT EXISTS workspaces (
@@ -75,8 +77,29 @@ INDEXES = [
     "ALTER TABLE workspaces ADD COLUMN IF NOT EXISTS evidence_review_ids uuid[] NOT NULL"
     " DEFAULT '{}'",
 ]
-# ranking_entries' columns in the order the catalog writes them (one statement per batch or
-# per recompute, not one per row).
+
+
+def arrays(types: Iterable[str]) -> str:
+    """The parameters of an INSERT … SELECT FROM unnest: one binary array per column, cast."""
+    return ", ".join(f"%b::{t}[]" for t in types)
+
+
+# The columns the catalog writes in bulk, in the order it writes them, with their types: the
+# casts of the INSERTs' arrays and the types of a rebuild's binary COPY come from here (one
+# statement per batch or per recompute, not one per row).
+ITEM_TYPES = {
+    "id": "uuid", "workspace": "text", "seq": "int8", "title": "text", "description": "text",
+    "kind": "text", "status": "text", "reach": "float8", "impact": "float8",
+    "confidence": "float8", "effort": "float8", "rice_score": "float8",
+    "business_value": "int4", "time_criticality": "int4", "risk_reduction": "int4",
+    "job_size": "int4", "wsjf_score": "float8", "justification": "text", "version": "int4",
+    "created_at": "timestamptz", "created_by": "text", "updated_at": "timestamptz",
+    "team": "text", "external_key": "text", "done_at": "timestamptz",
+}  # fmt: skip
+TAG_TYPES = {
+    "item_id": "uuid", "objective_id": "uuid", "workspace": "text", "key_result_id": "uuid",
+    "tier": "text", "tagged_at": "timestamptz", "tagged_by": "text", "reason": "text",
+}  # fmt: skip
 ENTRY_TYPES = {
     "workspace": "text", "scope": "uuid", "method": "text", "item_id": "uuid",
     "base_score": "float8", "multiplier": "float8", "tier": "text", "priority": "float8",
@@ -85,6 +108,6 @@ ENTRY_TYPES = {
 }  # fmt: skip
 ENTRY_COLUMNS = ", ".join(ENTRY_TYPES)
 INSERT_ENTRIES = (
-    f"INSERT INTO ranking_entries ({ENTRY_COLUMNS}) SELECT * FROM"
-    f" unnest({', '.join(f'%b::{t}[]' for t in ENTRY_TYPES.values())})"
+    f"INSERT INTO ranking_entries ({ENTRY_COLUMNS})"
+    f" SELECT * FROM unnest({arrays(ENTRY_TYPES.values())})"
 )
