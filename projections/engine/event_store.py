@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from eventsourcing.persistence import InterfaceError, OperationalError, StoredEvent
+from eventsourcing.persistence import InterfaceError, OperationalError, StoredEvent, Subscription
 from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.utils import retry
 from psycopg import Cursor
@@ -29,6 +29,7 @@ from psycopg.rows import DictRow
 from psycopg.sql import SQL, Identifier
 
 from okrank.projections.engine.group_commit import GroupCommit, Saves
+from okrank.projections.engine.shared_log import SharedLog
 
 PIPELINE_LIMIT_BYTES = 64 * 1024  # above this, one plain transaction instead of a pipeline
 
@@ -56,6 +57,13 @@ class OkrankApplicationRecorder(PostgresApplicationRecorder):
             # application's tracking): the library's own transaction.
             return super().insert_events(stored_events, **kwargs)
         return self.groups.insert(stored_events)
+
+    def subscribe(self, gt: int | None = None, topics: Sequence[str] = ()) -> Subscription[Any]:
+        """The views read the whole log (no topics): one shared pull per process feeds them
+        all (projections.engine.shared_log); a topic filter gets the library's own."""
+        if topics:
+            return super().subscribe(gt=gt, topics=topics)
+        return SharedLog.reader(self, gt)
 
     @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)  # as the library
     def _insert_group(self, saves: Saves) -> list[Sequence[int] | None]:

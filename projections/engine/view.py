@@ -33,6 +33,7 @@ from psycopg import Cursor
 from psycopg.sql import SQL, Composed, Identifier
 
 from okrank.projections.engine.poison import PoisonEventError, is_poison, poison_of
+from okrank.projections.engine.shared_log import LogReader
 
 PROGRESS_CHANNEL = "okrank_progress"
 
@@ -292,8 +293,9 @@ def batches(
     subscription has already fetched from the log (never waiting for more), up to `limit`.
     Events of topics not in `handled` (when given) come as `Unhandled`, not decoded.
 
-    The library's subscription pulls notifications in pages on its own thread and hands them
-    over through a queue; this drains what is already there. Order is the subscription's.
+    The subscription (projections.engine.shared_log) pulls notifications in pages on another
+    thread and hands them over through a queue; this drains what is already there. Order is
+    the subscription's.
     An event that cannot be decoded ends its batch and raises PoisonEventError after it.
     """
     inner = subscription.subscription
@@ -303,6 +305,8 @@ def batches(
         return decode(subscription, next(inner), view_name, handled)
 
     def fetched() -> bool:
+        if isinstance(inner, LogReader):
+            return inner.fetched()
         # ListenNotifySubscription keeps the current page and a queue of pages; a
         # subscription without them gets batches of one.
         page = getattr(inner, "_notifications", None)
