@@ -43,6 +43,11 @@ PAUSE_AFTER = SETTINGS.pause_after
 BACKOFF_SECONDS = SETTINGS.backoff_seconds
 MAX_BACKOFF_SECONDS = 600.0
 LOCK_KEY = zlib.crc32(b"okrank:webhooks")
+# With no active endpoint, the table is looked at again after this long (a new or resumed one
+# gets its first delivery at most this much later; its cursor starts at its registration, so
+# nothing is missed), not at each change's wake-up.
+IDLE_RECHECK_SECONDS = 1.0
+LOCK_CHECK_SECONDS = 1.0  # how often the lock connection is checked to be alive
 
 DDL = [
     """CREATE TABLE IF NOT EXISTS webhook_endpoints (
@@ -116,6 +121,7 @@ class WebhookDeliverer:
         self.database_url, self.pool = database_url, pool
         self._task: asyncio.Task[None] | None = None
         self._wake = asyncio.Event()
+        self._idle_until = 0.0  # monotonic time until which no endpoint is looked for
 
     async def start(self) -> None:
         self._task = asyncio.create_task(self._run())
@@ -143,12 +149,15 @@ class WebhookDeliverer:
                     async with httpx.AsyncClient(
                         timeout=TIMEOUT_SECONDS, transport=transport, trust_env=False
                     ) as http:
+                        checked = time.monotonic()
                         while True:
                             await self._deliver_due(http)
                             with contextlib.suppress(TimeoutError):
                                 await asyncio.wait_for(self._wake.wait(), timeout=0.25)
                             self._wake.clear()
-                            await conn.fetchval("SELECT 1")  # notice a lost lock connection
+                            if time.monotonic() - checked >= LOCK_CHECK_SECONDS:
+                                await conn.fetchval("SELECT 1")  # notice a lost lock connection
+                                checked = time.monotonic()
                 finally:
                     await conn.close()
             except asyncio.CancelledError:
@@ -158,9 +167,16 @@ class WebhookDeliverer:
                 await asyncio.sleep(1.0)
 
     async def _deliver_due(self, http: httpx.AsyncClient) -> None:
-        due = await self.pool.fetch(
-            "SELECT * FROM webhook_endpoints WHERE status = 'ACTIVE' AND next_attempt_at <= now()"
+        if time.monotonic() < self._idle_until:
+            return  # no active endpoint a moment ago: each change's wake costs no query
+        active = await self.pool.fetch(
+            "SELECT *, next_attempt_at <= now() AS due FROM webhook_endpoints"
+            " WHERE status = 'ACTIVE'"
         )
+        if not active:
+            self._idle_until = time.monotonic() + IDLE_RECHECK_SECONDS
+            return
+        due = [endpoint for endpoint in active if endpoint["due"]]
         await asyncio.gather(*(self._deliver(http, endpoint) for endpoint in due))
 
     async def _deliver(self, http: httpx.AsyncClient, endpoint: Any) -> None:

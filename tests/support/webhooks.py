@@ -1,11 +1,15 @@
-"""A webhook receiver on loopback that records what okrank posts to it."""
+"""A webhook receiver on loopback that records what okrank posts to it; endpoints written
+straight into the table for the deliverer's own tests."""
 
 from __future__ import annotations
 
 import json
 import threading
+import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+
+import asyncpg
 
 WEBHOOK = "... on WebhookSuccess { secret webhook { id status consecutiveFailures deliveredUpTo } }"
 
@@ -60,3 +64,24 @@ class Receiver:
     def close(self) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+
+async def add_endpoint(
+    pool: asyncpg.Pool,
+    stream: str,
+    workspace: str,
+    scope: uuid.UUID | None,
+    after: tuple[int, int],
+    status: str = "ACTIVE",
+) -> None:
+    await pool.execute(
+        "INSERT INTO webhook_endpoints (id, workspace, url, secret, scope, status, created_at,"
+        " created_by, cursor_position, cursor_ordinal, next_attempt_at, stream)"
+        " VALUES (gen_random_uuid(), $1, 'http://h/x', 'a-secret-of-16-chars', $2, $3, now(),"
+        " 'po', $4, $5, now(), $6)",
+        workspace,
+        scope,
+        status,
+        *after,
+        stream,
+    )

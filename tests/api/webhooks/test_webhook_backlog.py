@@ -12,29 +12,9 @@ import asyncpg
 from okrank.api.webhooks.delivery import backlog, create_tables
 from okrank.projections.catalog import okr_changes
 from okrank.projections.rankings import ranking_changes
+from tests.support.webhooks import add_endpoint
 
 X, Y, PRODUCT = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
-
-
-async def add_endpoint(
-    pool: asyncpg.Pool,
-    stream: str,
-    workspace: str,
-    scope: uuid.UUID | None,
-    after: tuple[int, int],
-    status: str = "ACTIVE",
-) -> None:
-    await pool.execute(
-        "INSERT INTO webhook_endpoints (id, workspace, url, secret, scope, status, created_at,"
-        " created_by, cursor_position, cursor_ordinal, next_attempt_at, stream)"
-        " VALUES (gen_random_uuid(), $1, 'http://h/x', 'a-secret-of-16-chars', $2, $3, now(),"
-        " 'po', $4, $5, now(), $6)",
-        workspace,
-        scope,
-        status,
-        *after,
-        stream,
-    )
 
 
 def test_the_backlog_counts_each_endpoints_owed_changes_from_its_own_streams_outbox(
