@@ -54,10 +54,20 @@ def test_receiver_failing_three_times_then_succeeding_gets_every_change_once_in_
     for headers, body in receiver.received:
         assert verify(registered["secret"], headers["Okrank-Signature"], body)
         assert not verify("a-different-secret-0123", headers["Okrank-Signature"], body)
-    attempts = gql.execute(
-        "{ webhooks { consecutiveFailures status attempts { edges { node { succeeded statusCode"
-        " error changes } } } } }"
-    )["webhooks"][0]
+
+    def recorded() -> Any:
+        """The endpoint once its last POST's success is recorded: the receiver has the body
+        before the deliverer has the answer and writes it down."""
+        endpoint = gql.execute(
+            "{ webhooks { consecutiveFailures status attempts { edges { node { succeeded"
+            " statusCode error changes } } } } }"
+        )["webhooks"][0]
+        changes = sum(
+            e["node"]["changes"] for e in endpoint["attempts"]["edges"] if e["node"]["succeeded"]
+        )
+        return endpoint if changes == len(reference) else None
+
+    attempts = wait_until(recorded, what="the successful delivery recorded")
     assert attempts["status"] == "ACTIVE" and attempts["consecutiveFailures"] == 0
     outcomes = [e["node"] for e in reversed(attempts["attempts"]["edges"])]
     assert [(a["succeeded"], a["statusCode"]) for a in outcomes[:4]] == [
