@@ -80,6 +80,7 @@ class ReadModelView(PostgresTrackingRecorder):
         kwargs.setdefault("tracking_table_name", f"{self.view_name}_tracking")
         super().__init__(datastore, **kwargs)
         self.notified = 0  # the last position this view NOTIFYed
+        self._tracking_statements: dict[bool, Composed] = {}
         for ddl in [*self.tables.values(), *self.indexes]:
             self.sql_create_statements.append(SQL(ddl))  # type: ignore[arg-type]
 
@@ -149,9 +150,11 @@ class ReadModelView(PostgresTrackingRecorder):
             # No fsync wait at commit: a read model is derived data whose tracking record
             # commits with it, so after a database crash the view resumes from its last durable
             # position and replays the same events to the same rows (and outbox cursors).
-            curs.execute("SET LOCAL synchronous_commit = off")
+            # A rebuild's tables are not live yet: it notifies once they are swapped in.
             last = batch[-1][1]
-            recorded = self._queue_tracking(curs, last)
+            recorded = self._queue_tracking(curs, last, notify=not rebuilding)
+            if recorded is None:  # the library's own tracking statement: set and notify apart
+                curs.execute("SET LOCAL synchronous_commit = off")
             state = self.open_batch(curs, rebuilding)
             for domain_event, tracking in batch:
                 handler = self.handlers.get(type(domain_event))
@@ -159,7 +162,7 @@ class ReadModelView(PostgresTrackingRecorder):
                     handler(state, domain_event, tracking.notification_id)
             self.close_batch(state)
             self._check_tracking(recorded, last)
-            if not rebuilding:  # a rebuild's tables are not live yet: it notifies once swapped
+            if recorded is None and not rebuilding:
                 curs.execute(
                     "SELECT pg_notify(%s, %s)",
                     (PROGRESS_CHANNEL, f"{self.view_name}:{last.notification_id}"),
@@ -176,13 +179,8 @@ class ReadModelView(PostgresTrackingRecorder):
         notify = last.notification_id - self.notified >= UNHANDLED_NOTIFY_EVERY
         with self.datastore.get_connection() as conn:
             row = conn.execute(
-                self._track_only_statement(notify),
-                {
-                    "application_name": last.application_name,
-                    "notification_id": last.notification_id,
-                    "channel": PROGRESS_CHANNEL,
-                    "payload": f"{self.view_name}:{last.notification_id}",
-                },
+                self._tracking_statement(notify),
+                self._tracking_parameters(last),
                 prepare=True,
             ).fetchone()
         if row is None:  # not past the recorded position: as `_check_tracking`
@@ -192,26 +190,43 @@ class ReadModelView(PostgresTrackingRecorder):
         if notify:
             self.notified = last.notification_id
 
-    def _track_only_statement(self, notify: bool) -> Composed:
-        then = ", pg_notify(%(channel)s, %(payload)s)" if notify else ""
-        return (
-            SQL("WITH t AS (")
-            + self.insert_tracking_statement
-            + SQL(f") SELECT set_config('synchronous_commit', 'off', true){then} FROM t")
-        )
+    def _tracking_parameters(self, last: Tracking) -> dict[str, Any]:
+        return {
+            "application_name": last.application_name,
+            "notification_id": last.notification_id,
+            "channel": PROGRESS_CHANNEL,
+            "payload": f"{self.view_name}:{last.notification_id}",
+        }
 
-    def _queue_tracking(self, curs: Cursor[Any], last: Tracking) -> Cursor[Any] | None:
+    def _tracking_statement(self, notify: bool) -> Composed:
+        """The tracking upsert, the fsync wait turned off for the transaction and (`notify`)
+        the position NOTIFYed, in one statement: no row when the position does not advance."""
+        statement = self._tracking_statements.get(notify)
+        if statement is None:  # composed once per view: it runs for every batch
+            then = ", pg_notify(%(channel)s, %(payload)s)" if notify else ""
+            statement = self._tracking_statements[notify] = (
+                SQL("WITH t AS (")
+                + self.insert_tracking_statement
+                + SQL(f") SELECT set_config('synchronous_commit', 'off', true){then} FROM t")
+            )
+        return statement
+
+    def _queue_tracking(
+        self, curs: Cursor[Any], last: Tracking, notify: bool
+    ) -> Cursor[Any] | None:
         """Queue the tracking record's upsert first in the transaction without reading its
         result: the check that the position advances then rides on the batch's first round
         trip instead of costing one of its own (`_check_tracking` reads it at the end; a
-        failed check rolls the whole batch back, as the library's `_insert_tracking` does)."""
+        failed check rolls the whole batch back, as the library's `_insert_tracking` does).
+        The same statement turns off the fsync wait and (`notify`) NOTIFYs the position: one
+        statement where there were three (a NOTIFY is sent at commit wherever it stands)."""
         if not self.datastore.single_row_tracking:
             self._insert_tracking(curs.connection.cursor(), last)
             return None
         tracking = curs.connection.cursor()  # its own cursor: it holds the result until read
         tracking.execute(
-            self.insert_tracking_statement,
-            {"application_name": last.application_name, "notification_id": last.notification_id},
+            self._tracking_statement(notify),
+            self._tracking_parameters(last),
             prepare=True,
         )
         return tracking
