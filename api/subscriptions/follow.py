@@ -68,6 +68,7 @@ async def follow(
 
     timer = wake_at_expiry()
     try:
+        await feed.ready(sub)
         if after:
             while True:
                 rows = await replay(last, REPLAY_PAGE)

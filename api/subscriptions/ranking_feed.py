@@ -11,6 +11,9 @@ memory without bound.
 If the connection is lost (PostgreSQL restarts), subscribers stay attached: once the database is
 up again the feed LISTENs anew and reads the outbox from the last cursor it delivered, so every
 change committed meanwhile reaches them once, in order.
+
+While nobody follows the feed, a NOTIFY costs no read of the outbox; the first subscriber after
+such a spell starts from the newest change (`ready`).
 """
 
 from __future__ import annotations
@@ -98,6 +101,9 @@ class RankingFeed:
         self._conn: asyncpg.Connection | None = None
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        # No subscriber at the last wake-up: the outbox was not read, and `last` may be behind.
+        self._idle = False
+        self._reading = asyncio.Lock()  # one query at a time on the LISTEN connection
 
     @property
     def connected(self) -> bool:
@@ -144,6 +150,27 @@ class RankingFeed:
         self.subscribers[workspace].add(sub)
         return sub
 
+    async def ready(self, sub: Subscriber) -> None:
+        """Before a new subscriber reads `last`. A feed nobody followed did not read the outbox;
+        for its only subscriber, `last` moves to the newest change (what came before is the
+        subscriber's replay, or was before it subscribed). With other subscribers, or if the
+        outbox cannot be read now, the next fetch reads on from where `last` is: it delivers
+        changes a subscriber may have had already (dropped by its cursor), never skips one."""
+        if not self._idle:
+            return
+        async with self._reading:
+            alone = [s for subs in self.subscribers.values() for s in subs] == [sub]
+            if not (self._idle and alone and self.connected):
+                return
+            assert self._conn is not None
+            try:
+                newest = await self.source.last_cursor(self._conn)
+            except (asyncpg.PostgresError, OSError, asyncpg.InterfaceError):
+                return  # the next fetch reads from `last`
+            if newest is not None and newest > self.last:
+                self.last = newest
+            self._idle = False
+
     def unsubscribe(self, sub: Subscriber) -> None:
         self.subscribers[sub.workspace].discard(sub)
         if not self.subscribers[sub.workspace]:
@@ -185,6 +212,14 @@ class RankingFeed:
         )
 
     async def _fetch(self) -> None:
+        async with self._reading:
+            if not self.subscribers:  # nobody to hand changes to: no read at each wake-up
+                self._idle = True
+                return
+            self._idle = False
+            await self._read_new()
+
+    async def _read_new(self) -> None:
         assert self._conn is not None
         while True:
             rows = await self.source.changes_after(self._conn, self.last, FETCH_BATCH)
