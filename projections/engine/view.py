@@ -153,8 +153,6 @@ class ReadModelView(PostgresTrackingRecorder):
             # A rebuild's tables are not live yet: it notifies once they are swapped in.
             last = batch[-1][1]
             recorded = self._queue_tracking(curs, last, notify=not rebuilding)
-            if recorded is None:  # the library's own tracking statement: set and notify apart
-                curs.execute("SET LOCAL synchronous_commit = off")
             state = self.open_batch(curs, rebuilding)
             for domain_event, tracking in batch:
                 handler = self.handlers.get(type(domain_event))
@@ -162,11 +160,6 @@ class ReadModelView(PostgresTrackingRecorder):
                     handler(state, domain_event, tracking.notification_id)
             self.close_batch(state)
             self._check_tracking(recorded, last)
-            if recorded is None and not rebuilding:
-                curs.execute(
-                    "SELECT pg_notify(%s, %s)",
-                    (PROGRESS_CHANNEL, f"{self.view_name}:{last.notification_id}"),
-                )
         if not rebuilding:
             self.notified = last.notification_id
 
@@ -220,8 +213,13 @@ class ReadModelView(PostgresTrackingRecorder):
         failed check rolls the whole batch back, as the library's `_insert_tracking` does).
         The same statement turns off the fsync wait and (`notify`) NOTIFYs the position: one
         statement where there were three (a NOTIFY is sent at commit wherever it stands)."""
-        if not self.datastore.single_row_tracking:
+        if not self.datastore.single_row_tracking:  # the library's own statements
+            curs.execute("SET LOCAL synchronous_commit = off")
             self._insert_tracking(curs.connection.cursor(), last)
+            if notify:
+                curs.execute(
+                    "SELECT pg_notify(%(channel)s, %(payload)s)", self._tracking_parameters(last)
+                )
             return None
         tracking = curs.connection.cursor()  # its own cursor: it holds the result until read
         tracking.execute(
@@ -320,16 +318,9 @@ def batches(
         return decode(subscription, next(inner), view_name, handled)
 
     def fetched() -> bool:
-        if isinstance(inner, LogReader):
-            return inner.fetched()
-        # ListenNotifySubscription keeps the current page and a queue of pages; a
-        # subscription without them gets batches of one.
-        page = getattr(inner, "_notifications", None)
-        index = getattr(inner, "_notifications_index", None)
-        queue = getattr(inner, "_notifications_queue", None)
-        if page is None or index is None or queue is None:
-            return False
-        return index < len(page) or not queue.empty()
+        # Every view's subscription is the shared log's (projections.engine.event_store);
+        # any other one gets batches of one.
+        return isinstance(inner, LogReader) and inner.fetched()
 
     while True:
         try:
