@@ -18,11 +18,12 @@ import numpy as np
 
 def spearman(a: Mapping[Hashable, float], b: Mapping[Hashable, float]) -> float | None:
     common = [k for k in a if k in b]
-    if len(common) < 2:
-        return None
+    left, right = [a[k] for k in common], [b[k] for k in common]
+    if len(common) < 2 or len(set(left)) < 2 or len(set(right)) < 2:
+        return None  # a constant side orders nothing: no correlation (scipy would warn)
     from scipy.stats import spearmanr  # here: scipy.stats costs every process ~1.5 s CPU to import
 
-    rho = spearmanr([a[k] for k in common], [b[k] for k in common]).statistic
+    rho = spearmanr(left, right).statistic
     return None if np.isnan(rho) else float(rho)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import pytest
 
 from okrank.domain.errors import ValidationError
@@ -24,6 +26,13 @@ def test_agreement_measures():
         ("sales", "support"),
     }
     assert spearman({"a": 1.0}, {"a": 2.0}) is None
+
+
+def test_a_group_that_scores_every_item_alike_has_no_rank_correlation_and_no_warning():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # scipy's ConstantInputWarning would fail the test
+        assert spearman({"a": 1.0, "b": 1.0}, {"a": 1.0, "b": 2.0}) is None
+        assert spearman({"a": 3.0, "b": 1.0}, {"a": 2.0, "b": 2.0}) is None
 
 
 def test_plan_counts_a_cross_objective_item_once():
