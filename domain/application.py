@@ -16,7 +16,12 @@ from collections.abc import Callable, Sequence
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
+from eventsourcing.application import (
+    AggregateNotFoundError,
+    Application,
+    ProcessingEvent,
+    Repository,
+)
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError, Transcoder
 
@@ -26,7 +31,7 @@ from okrank.domain.backlog.item import BacklogItem
 from okrank.domain.briefings import commands as briefings
 from okrank.domain.briefings import handlers as briefing_handlers
 from okrank.domain.commands import A, Actor, Command, CommandResult, Handler, result_of
-from okrank.domain.errors import ConflictError, NotFoundError, ValidationError
+from okrank.domain.errors import ConflictError, DomainError, NotFoundError, ValidationError
 from okrank.domain.exercises import commands as exercises
 from okrank.domain.exercises import handlers as exercise_handlers
 from okrank.domain.health import commands as health
@@ -35,6 +40,7 @@ from okrank.domain.many_aggregates import load_many
 from okrank.domain.okrs import commands as okrs
 from okrank.domain.okrs import handlers as okr_handlers
 from okrank.domain.okrs.objective import Objective
+from okrank.domain.repository import TrustingRepository
 from okrank.domain.reviews import handlers as review_handlers
 from okrank.domain.reviews.review import QuarterlyReview
 from okrank.domain.sprints import commands as sprints
@@ -124,6 +130,19 @@ class OkrankApplication(Application[UUID]):
         except Exception:
             log.exception("snapshot failed after commit (the events are stored)")
 
+    def construct_repository(self) -> Repository[UUID]:
+        """The library's repository, with a cache read for `change` (domain.repository)."""
+        library = super().construct_repository()
+        maxsize = self.env.get(self.AGGREGATE_CACHE_MAXSIZE)
+        return TrustingRepository(
+            event_store=library.event_store,
+            snapshot_store=library.snapshot_store,
+            cache_maxsize=int(maxsize) if maxsize else None,
+            fastforward=library.fastforward,
+            fastforward_skipping=library.fastforward_skipping,
+            deepcopy_from_cache=library.deepcopy_from_cache,
+        )
+
     def construct_transcoder(self) -> Transcoder:
         # Events stored with NUL or lone surrogates are read with U+FFFD (domain.storable_text).
         transcoder = StorableTextTranscoder()
@@ -144,13 +163,7 @@ class OkrankApplication(Application[UUID]):
     # --- what handlers may do (domain.commands.Aggregates) ---
 
     def load(self, cls: type[A], ident: UUID, actor: Actor, kind: str) -> A:
-        aggregate = self.find(ident)
-        # Another workspace's aggregate is indistinguishable from a missing one.
-        if not isinstance(aggregate, cls) or getattr(aggregate, "workspace", None) != (
-            actor.workspace
-        ):
-            raise NotFoundError(kind, str(ident))
-        return aggregate
+        return _owned(self.find(ident), cls, ident, actor, kind)
 
     def find(self, ident: UUID) -> Aggregate | None:
         try:
@@ -174,26 +187,47 @@ class OkrankApplication(Application[UUID]):
 
         Commands on one aggregate are serialised within this process (many participants
         submitting ballots to one exercise at once); writers in other processes are met by
-        retrying with a jittered backoff."""
+        retrying with a jittered backoff. The aggregate comes from this process's cache as it
+        last saved it (domain.repository): a save that meets another process's write, or a
+        refusal judged on the cached state, is tried again on the store's state, so nothing is
+        refused or lost because the cache was behind."""
+        repository: TrustingRepository = self.repository  # type: ignore[assignment]
         with self._stripes[ident.int % LOCK_STRIPES]:
+            fresh = False  # whether this attempt's state was read from the store
             for attempt in range(CONFLICT_RETRIES):
-                aggregate = self.load(cls, ident, actor, kind)
-                if expected_version is not None and aggregate.version != expected_version:
-                    raise ConflictError(
-                        f"{kind} is at version {aggregate.version}, not {expected_version}",
-                        current_version=aggregate.version,
-                    )
-                mutate(aggregate)
+                cached = None if fresh else repository.cached(ident)
+                if cached is None:
+                    aggregate, fresh = self.load(cls, ident, actor, kind), True
+                else:
+                    aggregate = _owned(cached, cls, ident, actor, kind)
                 try:
-                    return self.save_new(aggregate)
+                    if expected_version is not None and aggregate.version != expected_version:
+                        raise ConflictError(
+                            f"{kind} is at version {aggregate.version}, not {expected_version}",
+                            current_version=aggregate.version,
+                        )
+                    mutate(aggregate)
+                except DomainError:
+                    if fresh:
+                        raise
+                    fresh = True  # judged on the cache: judge again on the store's state
+                    continue
+                try:
+                    result = self.save_new(aggregate)
                 except IntegrityError:
+                    if not fresh:  # the cache was behind another process's write
+                        fresh = True
+                        continue
                     if expected_version is not None or attempt == CONFLICT_RETRIES - 1:
                         current = self.load(cls, ident, actor, kind).version
                         raise ConflictError(
                             f"{kind} was changed concurrently", current_version=current
                         ) from None
                     time.sleep(random.uniform(0, 0.002 * 2**attempt))
-        raise AssertionError("unreachable")
+                    continue
+                repository.remember(aggregate)
+                return result
+        raise AssertionError("unreachable: the last attempt raises or returns")
 
     def save_new(self, aggregate: Aggregate) -> CommandResult:
         return result_of(aggregate, self.save(aggregate))
@@ -253,3 +287,11 @@ class OkrankApplication(Application[UUID]):
     set_backlog_item_theme = shorthand(themes.SetBacklogItemTheme)
     mark_discovery_objective = shorthand(themes.MarkDiscoveryObjective)
     edit_mission_briefing = shorthand(briefings.EditMissionBriefing)
+
+
+def _owned(aggregate: Aggregate | None, cls: type[A], ident: UUID, actor: Actor, kind: str) -> A:
+    """The aggregate if it is a `cls` of the actor's workspace; another workspace's aggregate
+    is indistinguishable from a missing one."""
+    if not isinstance(aggregate, cls) or getattr(aggregate, "workspace", None) != (actor.workspace):
+        raise NotFoundError(kind, str(ident))
+    return aggregate
