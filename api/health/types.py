@@ -10,9 +10,9 @@ import strawberry
 from strawberry.types import Info
 
 from okrank.api.audit.history import history_field
-from okrank.api.graphql.ids import to_global_id
 from okrank.api.graphql.node import Node
 from okrank.api.graphql.pagination import after_key, connection, connection_types, page_size
+from okrank.api.graphql.rows import from_row
 from okrank.api.health import reads
 from okrank.api.okrs.types import KeyResult, Objective, load_key_result, load_objective
 from okrank.domain.health.traffic_light import Direction, TrafficLight
@@ -28,6 +28,11 @@ DirectionEnum = strawberry.enum(
     description="Which way a health metric is better: HIGHER_IS_BETTER (uptime) or "
     "LOWER_IS_BETTER (latency, churn).",
 )
+
+
+def light(r: Any) -> TrafficLight | None:
+    """The traffic light of a row's `status` column, if any."""
+    return None if r["status"] is None else TrafficLight(r["status"])
 
 
 @strawberry.type(
@@ -60,11 +65,10 @@ class HealthReading:
 
     @classmethod
     def from_row(cls, r: Any) -> HealthReading:
-        return cls(
-            value=r["value"],
-            status=None if r["status"] is None else TrafficLight(r["status"]),
-            explicit=r["explicit"],
-            note=r["note"],
+        return from_row(
+            cls,
+            r,
+            status=light(r),
             recorded_by=r["actor"],
             recorded_at=r["at"],
             version=r["metric_version"],
@@ -110,22 +114,7 @@ class HealthMetric(Node):
             thresholds = HealthThresholds(
                 direction=Direction(r["direction"]), green=r["green"], amber=r["amber"]
             )
-        return cls(
-            id=strawberry.ID(to_global_id("HealthMetric", r["id"])),
-            name=r["name"],
-            unit=r["unit"],
-            team=r["team"] or None,
-            thresholds=thresholds,
-            status=None if r["status"] is None else TrafficLight(r["status"]),
-            latest_value=r["latest_value"],
-            last_recorded_at=r["last_recorded_at"],
-            archived=r["archived"],
-            version=r["version"],
-            created_at=r["created_at"],
-            created_by=r["created_by"],
-            updated_at=r["updated_at"],
-            row=r,
-        )
+        return from_row(cls, r, team=r["team"] or None, thresholds=thresholds, status=light(r))
 
     history = history_field(lambda metric, info: metric.row["id"])
 

@@ -10,9 +10,9 @@ import strawberry
 from strawberry.types import Info
 
 from okrank.api.audit.history import history_field
-from okrank.api.graphql.ids import to_global_id
 from okrank.api.graphql.node import Node, load_node
 from okrank.api.graphql.pagination import connection_types
+from okrank.api.graphql.rows import from_row
 from okrank.api.okrs import reads
 from okrank.api.okrs.check_ins import CheckInConnection, check_ins_connection
 from okrank.api.okrs.hygiene import OkrWarning, objective_warnings
@@ -74,20 +74,11 @@ class KeyResult(Node):
     @classmethod
     def from_row(cls, r: Any) -> KeyResult:
         value = r["current_value"]
-        return cls(
-            id=strawberry.ID(to_global_id("KeyResult", r["id"])),
-            metric=r["metric"],
-            unit=r["unit"],
-            baseline=r["baseline"],
-            target=r["target"],
-            output_style=r["output_style"],
-            created_at=r["created_at"],
-            current_value=value,
+        return from_row(
+            cls,
+            r,
             progress=None if value is None else progress(r["baseline"], r["target"], value),
             grade=key_result_grade(r),
-            confidence=r["confidence"],
-            last_check_in_at=r["last_check_in_at"],
-            row=r,
         )
 
     @strawberry.field(description="Its check-ins, newest first.")
@@ -140,19 +131,8 @@ class Objective(Node):
 
     @classmethod
     def from_row(cls, r: Any) -> Objective:
-        return cls(
-            id=strawberry.ID(to_global_id("Objective", r["id"])),
-            cycle=r["cycle"],
-            title=r["title"],
-            description=r["description"],
-            level=ObjectiveLevel(r["level"]),
-            team=r["team"],
-            status=ObjectiveStatus(r["status"]),
-            version=r["version"],
-            created_at=r["created_at"],
-            created_by=r["created_by"],
-            updated_at=r["updated_at"],
-            row=r,
+        return from_row(
+            cls, r, level=ObjectiveLevel(r["level"]), status=ObjectiveStatus(r["status"])
         )
 
     history = history_field(lambda objective, info: objective.row["id"])

@@ -12,9 +12,9 @@ import strawberry
 from strawberry.types import Info
 
 from okrank.api.backlog.types import BacklogItem, load_backlog_item
-from okrank.api.graphql.ids import to_global_id
 from okrank.api.graphql.node import Node
 from okrank.api.graphql.pagination import after_key, connection, connection_types, page_size
+from okrank.api.graphql.rows import from_row
 from okrank.api.okrs.types import KeyResult, Objective, load_key_result, load_objective
 from okrank.api.rankings.enums import TIERS, OptionalTagTier, TagTierEnum
 from okrank.api.reviews import reads
@@ -270,22 +270,13 @@ class QuarterlyReview(Node):
 
     @classmethod
     def from_row(cls, r: Any) -> QuarterlyReview:
-        return cls(
-            id=strawberry.ID(to_global_id("QuarterlyReview", r["id"])),
+        return from_row(
+            cls,
+            r,
             team=r["team"] or None,
-            cycle=r["cycle"],
-            lag_days=r["lag_days"],
             phase=ReviewPhase(r["phase"]),
             draft=not r["audit_final"],
-            audited_at=r["audited_at"],
-            next_cycle=r["next_cycle"],
             close_reason=r["close_reason"] or None,
-            completed_at=r["completed_at"],
-            version=r["version"],
-            created_at=r["created_at"],
-            created_by=r["created_by"],
-            updated_at=r["updated_at"],
-            row=r,
         )
 
     async def audit(self, info: Info) -> OutcomeAudit:

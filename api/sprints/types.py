@@ -12,9 +12,9 @@ from strawberry.types import Info
 
 from okrank.api.audit.history import history_field
 from okrank.api.backlog.types import BacklogItem, load_backlog_item
-from okrank.api.graphql.ids import to_global_id
 from okrank.api.graphql.node import Node
 from okrank.api.graphql.pagination import connection_types
+from okrank.api.graphql.rows import from_row
 from okrank.api.okrs.types import KeyResult, Objective, load_key_result, load_objective
 from okrank.api.sprints import reads
 from okrank.api.sprints.review import SprintReview, sprint_review
@@ -70,13 +70,8 @@ class SprintItem:
             override = EligibilityOverride(
                 reason=r["override_reason"], by=r["planned_by"], at=r["planned_at"]
             )
-        return cls(
-            planned_at=r["planned_at"],
-            planned_by=r["planned_by"],
-            override=override,
-            outcome=SprintItemOutcome(r["outcome"]) if r["outcome"] else None,
-            row=r,
-        )
+        outcome = SprintItemOutcome(r["outcome"]) if r["outcome"] else None
+        return from_row(cls, r, override=override, outcome=outcome)
 
     @strawberry.field(description="The backlog item.")
     async def item(self, info: Info) -> BacklogItem | None:
@@ -107,22 +102,7 @@ class Sprint(Node):
 
     @classmethod
     def from_row(cls, r: Any) -> Sprint:
-        return cls(
-            id=strawberry.ID(to_global_id("Sprint", r["id"])),
-            team=r["team"],
-            cycle=r["cycle"],
-            start_date=r["start_date"],
-            end_date=r["end_date"],
-            goal=r["goal"],
-            status=SprintStatus(r["status"]),
-            started_at=r["started_at"],
-            closed_at=r["closed_at"],
-            version=r["version"],
-            created_at=r["created_at"],
-            created_by=r["created_by"],
-            updated_at=r["updated_at"],
-            row=r,
-        )
+        return from_row(cls, r, status=SprintStatus(r["status"]))
 
     history = history_field(lambda sprint, info: sprint.row["id"])
 

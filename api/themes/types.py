@@ -10,9 +10,9 @@ import strawberry
 from strawberry.types import Info
 
 from okrank.api.audit.history import history_field
-from okrank.api.graphql.ids import to_global_id
 from okrank.api.graphql.node import Node
 from okrank.api.graphql.pagination import after_key, connection, connection_types, page_size
+from okrank.api.graphql.rows import from_row
 from okrank.api.themes import reads
 from okrank.domain.themes.theme import Horizon
 
@@ -34,10 +34,11 @@ class ThemeMove:
 
     @classmethod
     def from_row(cls, r: Any) -> ThemeMove:
-        return cls(
+        return from_row(
+            cls,
+            r,
             horizon=Horizon(r["horizon"]),
             previous_horizon=Horizon(r["previous_horizon"]),
-            reason=r["reason"],
             moved_by=r["actor"],
             moved_at=r["at"],
         )
@@ -71,18 +72,7 @@ class Theme(Node):
 
     @classmethod
     def from_row(cls, r: Any) -> Theme:
-        return cls(
-            id=strawberry.ID(to_global_id("Theme", r["id"])),
-            name=r["name"],
-            description=r["description"],
-            horizon=Horizon(r["horizon"]),
-            team=r["team"] or None,
-            version=r["version"],
-            created_at=r["created_at"],
-            created_by=r["created_by"],
-            updated_at=r["updated_at"],
-            row=r,
-        )
+        return from_row(cls, r, horizon=Horizon(r["horizon"]), team=r["team"] or None)
 
     history = history_field(lambda theme, info: theme.row["id"])
 
