@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
+from uuid import UUID
 
 import strawberry
 from strawberry.dataloader import DataLoader
 
 T = TypeVar("T")
+# A read model's `<things>_by_id(pool, workspace, ids)`: the rows of the workspace among `ids`.
+ReadById = Callable[[Any, str, list[UUID]], Awaitable[list[Any]]]
 
 
 @strawberry.interface(description="An object with a global ID, fetchable with `node(id:)`.")
@@ -23,3 +26,14 @@ async def load_node(loader: DataLoader[Any, Any], key: Any, make: Callable[[Any]
         return None
     row = await loader.load(key)
     return make(row) if row else None
+
+
+async def load_by_id(
+    info: Any, key: UUID | None, read: ReadById, make: Callable[[Any], T]
+) -> T | None:
+    """The object of the caller's workspace that `read` finds for `key` (None for no key, or
+    none there), built from its read-model row by `make`."""
+    if key is None:
+        return None
+    rows = await read(info.context.pool, info.context.workspace, [key])
+    return make(rows[0]) if rows else None
