@@ -12,7 +12,7 @@ import strawberry
 from strawberry.types import Info
 
 from okrank.api.backlog.types import BacklogItem, load_backlog_item
-from okrank.api.graphql.node import Node
+from okrank.api.graphql.node import Node, load_by_id
 from okrank.api.graphql.pagination import after_key, connection, connection_types, page_size
 from okrank.api.graphql.rows import from_row
 from okrank.api.okrs.types import KeyResult, Objective, load_key_result, load_objective
@@ -375,10 +375,7 @@ def selected(o: ItemOutcome, verdict: Any | None, f: ReviewOutcomeFilter | None)
 
 async def load_quarterly_review(info: Info, ident: UUID | None) -> QuarterlyReview | None:
     """A review of the caller's workspace, or None."""
-    if ident is None:
-        return None
-    rows = await reads.reviews_by_id(info.context.pool, info.context.workspace, [ident])
-    return QuarterlyReview.from_row(rows[0]) if rows else None
+    return await load_by_id(info, ident, reads.reviews_by_id, QuarterlyReview.from_row)
 
 
 QuarterlyReviewEdge, QuarterlyReviewConnection = connection_types(

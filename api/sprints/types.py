@@ -12,7 +12,7 @@ from strawberry.types import Info
 
 from okrank.api.audit.history import history_field
 from okrank.api.backlog.types import BacklogItem, load_backlog_item
-from okrank.api.graphql.node import Node
+from okrank.api.graphql.node import Node, load_by_id
 from okrank.api.graphql.pagination import connection_types
 from okrank.api.graphql.rows import from_row
 from okrank.api.okrs.types import KeyResult, Objective, load_key_result, load_objective
@@ -140,10 +140,7 @@ class Sprint(Node):
 
 async def load_sprint(info: Info, sprint_id: UUID | None) -> Sprint | None:
     """A sprint of the caller's workspace, or None."""
-    if sprint_id is None:
-        return None
-    rows = await reads.sprints_by_id(info.context.pool, info.context.workspace, [sprint_id])
-    return Sprint.from_row(rows[0]) if rows else None
+    return await load_by_id(info, sprint_id, reads.sprints_by_id, Sprint.from_row)
 
 
 SprintEdge, SprintConnection = connection_types(

@@ -10,7 +10,7 @@ import strawberry
 from strawberry.types import Info
 
 from okrank.api.audit.history import history_field
-from okrank.api.graphql.node import Node
+from okrank.api.graphql.node import Node, load_by_id
 from okrank.api.graphql.pagination import after_key, connection, connection_types, page_size
 from okrank.api.graphql.rows import from_row
 from okrank.api.themes import reads
@@ -90,10 +90,7 @@ class Theme(Node):
 
 
 async def load_theme(info: Info, theme_id: UUID | None) -> Theme | None:
-    if theme_id is None:
-        return None
-    rows = await reads.themes_by_id(info.context.pool, info.context.workspace, [theme_id])
-    return Theme.from_row(rows[0]) if rows else None
+    return await load_by_id(info, theme_id, reads.themes_by_id, Theme.from_row)
 
 
 ThemeEdge, ThemeConnection = connection_types(
