@@ -46,6 +46,7 @@ def connection_types(
     node_is: str,
     edges_are: str,
     cursor: str = AFTER_CURSOR,
+    page_info_is: str = "Pagination state.",
 ) -> tuple[Any, Any]:
     """`<Node>Edge` and `<Node>Connection` (edges and pageInfo) of a node type, named after its
     GraphQL name: one shape for every list, each keeping its own descriptions. Build a page of
@@ -56,7 +57,7 @@ def connection_types(
         "__annotations__": {"edges": list[edge], "page_info": PageInfo},
         "__module__": node.__module__,
         "edges": strawberry.field(description=edges_are),
-        "page_info": strawberry.field(description="Pagination state."),
+        "page_info": strawberry.field(description=page_info_is),
     }
     page = strawberry.type(type(f"{name}Connection", (), fields), description=page_about)
     return edge, page
