@@ -27,6 +27,11 @@ def node_id(cls: type, key: Any) -> strawberry.ID:
     return strawberry.ID(to_global_id(cls.__strawberry_definition__.name, key))  # type: ignore[attr-defined]
 
 
+def global_id_or_none(type_name: str, key: Any) -> strawberry.ID | None:
+    """The global ID of the `type_name` whose aggregate is `key`, or None for no key."""
+    return None if key is None else strawberry.ID(to_global_id(type_name, key))
+
+
 def from_row(cls: type[T], r: Any, /, **differ: Any) -> T:
     """`cls` built from the read-model row `r`: every field that `differ` does not give takes
     the row's column of the same name, except a private `row` (the row itself) and a `Node`'s
