@@ -11,7 +11,7 @@ from strawberry.types import Info
 
 from okrank.api.briefings import reads
 from okrank.api.graphql.ids import to_global_id
-from okrank.api.graphql.pagination import after_key, connection, connection_types, page_size
+from okrank.api.graphql.pagination import after_key, connection, list_types, page_size
 from okrank.api.graphql.rows import from_row
 from okrank.api.health.types import HealthMetric, load_health_metrics
 
@@ -47,12 +47,8 @@ class MissionBriefingVersion:
         return await load_health_metrics(info, list(self.row["key_failure_indicators"]))
 
 
-MissionBriefingVersionEdge, MissionBriefingVersionConnection = connection_types(
-    MissionBriefingVersion,
-    page_about="A page of a briefing's versions, newest first.",
-    edge_about="An edge of a version list.",
-    node_is="The version.",
-    edges_are="Versions of this page.",
+MissionBriefingVersionEdge, MissionBriefingVersionConnection = list_types(
+    MissionBriefingVersion, "version", page_about="A page of a briefing's versions, newest first."
 )
 
 

@@ -47,7 +47,7 @@ from okrank.api.exercises.result_types import (
 )
 from okrank.api.graphql.ids import decode_cursor
 from okrank.api.graphql.node import Node
-from okrank.api.graphql.pagination import connection, connection_types, page_size
+from okrank.api.graphql.pagination import connection, list_types, page_size
 from okrank.api.graphql.rows import from_row
 from okrank.api.okrs.types import Objective, load_objective
 from okrank.domain.exercises.exercise import ExerciseMethod, ExerciseStatus
@@ -366,11 +366,9 @@ class Exercise(Node):
         ]
 
 
-ExerciseEdge, ExerciseConnection = connection_types(
+ExerciseEdge, ExerciseConnection = list_types(
     Exercise,
+    "exercise",
     page_about="A page of exercises, oldest first.",
-    edge_about="An edge of an exercise list.",
-    node_is="The exercise.",
-    edges_are="Exercises of this page.",
     cursor="Pass as `after` for the next page.",
 )

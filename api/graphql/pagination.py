@@ -63,6 +63,22 @@ def connection_types(
     return edge, page
 
 
+def list_types(
+    node: type, noun: str, *, page_about: str, cursor: str = AFTER_CURSOR
+) -> tuple[Any, Any]:
+    """`connection_types` of a list of `noun`s, described as every such list is: "An edge of a
+    <noun> list.", "The <noun>.", "<Noun>s of this page."; the page says what it holds."""
+    article = "an" if noun[0] in "aeiou" else "a"
+    return connection_types(
+        node,
+        page_about=page_about,
+        edge_about=f"An edge of {article} {noun} list.",
+        node_is=f"The {noun}.",
+        edges_are=f"{noun[0].upper()}{noun[1:]}s of this page.",
+        cursor=cursor,
+    )
+
+
 def page_size(first: int) -> int:
     if not 1 <= first <= MAX_PAGE:
         raise bad_input(f"first must be between 1 and {MAX_PAGE}")

@@ -11,7 +11,7 @@ from strawberry.types import Info
 
 from okrank.api.audit.history import history_field
 from okrank.api.graphql.node import Node
-from okrank.api.graphql.pagination import after_key, connection, connection_types, page_size
+from okrank.api.graphql.pagination import after_key, connection, list_types, page_size
 from okrank.api.graphql.rows import from_row
 from okrank.api.health import reads
 from okrank.api.okrs.types import KeyResult, Objective, load_key_result, load_objective
@@ -75,12 +75,8 @@ class HealthReading:
         )
 
 
-HealthReadingEdge, HealthReadingConnection = connection_types(
-    HealthReading,
-    page_about="A page of a health metric's readings, newest first.",
-    edge_about="An edge of a reading list.",
-    node_is="The reading.",
-    edges_are="Readings of this page.",
+HealthReadingEdge, HealthReadingConnection = list_types(
+    HealthReading, "reading", page_about="A page of a health metric's readings, newest first."
 )
 
 
@@ -160,10 +156,6 @@ async def load_health_metric(info: Info, metric_id: UUID) -> HealthMetric | None
     return found[0] if found else None
 
 
-HealthMetricEdge, HealthMetricConnection = connection_types(
-    HealthMetric,
-    page_about="A page of health metrics, oldest first.",
-    edge_about="An edge of a health metric list.",
-    node_is="The health metric.",
-    edges_are="Health metrics of this page.",
+HealthMetricEdge, HealthMetricConnection = list_types(
+    HealthMetric, "health metric", page_about="A page of health metrics, oldest first."
 )

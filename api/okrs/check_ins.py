@@ -9,7 +9,7 @@ from uuid import UUID
 import strawberry
 from strawberry.types import Info
 
-from okrank.api.graphql.pagination import after_key, connection, connection_types, page_size
+from okrank.api.graphql.pagination import after_key, connection, list_types, page_size
 from okrank.api.okrs import reads
 
 
@@ -34,12 +34,8 @@ class CheckIn:
         )
 
 
-CheckInEdge, CheckInConnection = connection_types(
-    CheckIn,
-    page_about="A page of a key result's check-ins, newest first.",
-    edge_about="An edge of a check-in list.",
-    node_is="The check-in.",
-    edges_are="Check-ins of this page.",
+CheckInEdge, CheckInConnection = list_types(
+    CheckIn, "check-in", page_about="A page of a key result's check-ins, newest first."
 )
 
 

@@ -11,7 +11,7 @@ from strawberry.types import Info
 
 from okrank.api.audit.history import history_field
 from okrank.api.graphql.node import Node, load_node
-from okrank.api.graphql.pagination import connection_types
+from okrank.api.graphql.pagination import list_types
 from okrank.api.graphql.rows import from_row
 from okrank.api.okrs import reads
 from okrank.api.okrs.check_ins import CheckInConnection, check_ins_connection
@@ -191,10 +191,6 @@ async def load_objective(
     return await load_node(loader, objective_id, Objective.from_row)
 
 
-ObjectiveEdge, ObjectiveConnection = connection_types(
-    Objective,
-    page_about="A page of objectives, oldest first.",
-    edge_about="An edge of an objective list.",
-    node_is="The objective.",
-    edges_are="Objectives of this page.",
+ObjectiveEdge, ObjectiveConnection = list_types(
+    Objective, "objective", page_about="A page of objectives, oldest first."
 )

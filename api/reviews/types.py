@@ -13,7 +13,13 @@ from strawberry.types import Info
 
 from okrank.api.backlog.types import BacklogItem, load_backlog_item
 from okrank.api.graphql.node import Node, load_by_id
-from okrank.api.graphql.pagination import after_key, connection, connection_types, page_size
+from okrank.api.graphql.pagination import (
+    after_key,
+    connection,
+    connection_types,
+    list_types,
+    page_size,
+)
 from okrank.api.graphql.rows import from_row
 from okrank.api.okrs.types import KeyResult, Objective, load_key_result, load_objective
 from okrank.api.rankings.enums import TIERS, OptionalTagTier, TagTierEnum
@@ -378,10 +384,6 @@ async def load_quarterly_review(info: Info, ident: UUID | None) -> QuarterlyRevi
     return await load_by_id(info, ident, reads.reviews_by_id, QuarterlyReview.from_row)
 
 
-QuarterlyReviewEdge, QuarterlyReviewConnection = connection_types(
-    QuarterlyReview,
-    page_about="A page of quarterly reviews, oldest first.",
-    edge_about="An edge of a review list.",
-    node_is="The review.",
-    edges_are="Reviews of this page.",
+QuarterlyReviewEdge, QuarterlyReviewConnection = list_types(
+    QuarterlyReview, "review", page_about="A page of quarterly reviews, oldest first."
 )

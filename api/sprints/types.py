@@ -13,7 +13,7 @@ from strawberry.types import Info
 from okrank.api.audit.history import history_field
 from okrank.api.backlog.types import BacklogItem, load_backlog_item
 from okrank.api.graphql.node import Node, load_by_id
-from okrank.api.graphql.pagination import connection_types
+from okrank.api.graphql.pagination import list_types
 from okrank.api.graphql.rows import from_row
 from okrank.api.okrs.types import KeyResult, Objective, load_key_result, load_objective
 from okrank.api.sprints import reads
@@ -143,10 +143,6 @@ async def load_sprint(info: Info, sprint_id: UUID | None) -> Sprint | None:
     return await load_by_id(info, sprint_id, reads.sprints_by_id, Sprint.from_row)
 
 
-SprintEdge, SprintConnection = connection_types(
-    Sprint,
-    page_about="A page of sprints, oldest first.",
-    edge_about="An edge of a sprint list.",
-    node_is="The sprint.",
-    edges_are="Sprints of this page.",
+SprintEdge, SprintConnection = list_types(
+    Sprint, "sprint", page_about="A page of sprints, oldest first."
 )

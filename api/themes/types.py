@@ -11,7 +11,7 @@ from strawberry.types import Info
 
 from okrank.api.audit.history import history_field
 from okrank.api.graphql.node import Node, load_by_id
-from okrank.api.graphql.pagination import after_key, connection, connection_types, page_size
+from okrank.api.graphql.pagination import after_key, connection, list_types, page_size
 from okrank.api.graphql.rows import from_row
 from okrank.api.themes import reads
 from okrank.domain.themes.theme import Horizon
@@ -44,12 +44,8 @@ class ThemeMove:
         )
 
 
-ThemeMoveEdge, ThemeMoveConnection = connection_types(
-    ThemeMove,
-    page_about="A page of a theme's moves, newest first.",
-    edge_about="An edge of a move list.",
-    node_is="The move.",
-    edges_are="Moves of this page.",
+ThemeMoveEdge, ThemeMoveConnection = list_types(
+    ThemeMove, "move", page_about="A page of a theme's moves, newest first."
 )
 
 
@@ -93,12 +89,8 @@ async def load_theme(info: Info, theme_id: UUID | None) -> Theme | None:
     return await load_by_id(info, theme_id, reads.themes_by_id, Theme.from_row)
 
 
-ThemeEdge, ThemeConnection = connection_types(
-    Theme,
-    page_about="A page of themes, oldest first.",
-    edge_about="An edge of a theme list.",
-    node_is="The theme.",
-    edges_are="Themes of this page.",
+ThemeEdge, ThemeConnection = list_types(
+    Theme, "theme", page_about="A page of themes, oldest first."
 )
 
 
