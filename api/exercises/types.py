@@ -315,9 +315,9 @@ class Exercise(Node):
 
         def node(r: Any) -> RespondentUtilities:
             ranked = sorted(r["utilities"].items(), key=lambda kv: -kv[1])
-            return RespondentUtilities(
-                respondent=r["respondent"],
-                segment=r["segment"],
+            return from_row(
+                RespondentUtilities,
+                r,
                 utilities=[
                     ItemUtility(utility=u, backlog_item_id=item_global_id(i)) for i, u in ranked
                 ],
@@ -353,17 +353,7 @@ class Exercise(Node):
         if not _reads_records(info):
             raise forbidden("only the exercise's owners see its history")
         rows = await reads.history(info.context.pool, info.context.workspace, self.row["id"])
-        return [
-            ExerciseHistoryEntry(
-                action=ExerciseAction(r["action"]),
-                actor=r["actor"],
-                at=r["at"],
-                subject=r["subject"],
-                reason=r["reason"],
-                item_id=r["item_id"],
-            )
-            for r in rows
-        ]
+        return [from_row(ExerciseHistoryEntry, r, action=ExerciseAction(r["action"])) for r in rows]
 
 
 ExerciseEdge, ExerciseConnection = list_types(

@@ -10,6 +10,7 @@ import strawberry
 from strawberry.types import Info
 
 from okrank.api.graphql.pagination import after_key, connection, list_types, page_size
+from okrank.api.graphql.rows import from_row
 from okrank.api.okrs import reads
 
 
@@ -25,13 +26,7 @@ class CheckIn:
 
     @classmethod
     def from_row(cls, r: Any) -> CheckIn:
-        return cls(
-            value=r["value"],
-            confidence=r["confidence"],
-            note=r["note"],
-            checked_in_at=r["checked_in_at"],
-            checked_in_by=r["checked_in_by"],
-        )
+        return from_row(cls, r)
 
 
 CheckInEdge, CheckInConnection = list_types(
