@@ -10,7 +10,7 @@ import strawberry
 from strawberry.types import Info
 
 from okrank.api.audit.history import history_field
-from okrank.api.graphql.node import Node
+from okrank.api.graphql.node import Node, aggregate_fields
 from okrank.api.graphql.pagination import after_key, connection, list_types, page_size
 from okrank.api.graphql.rows import from_row
 from okrank.api.health import reads
@@ -84,6 +84,7 @@ HealthReadingEdge, HealthReadingConnection = list_types(
     description="A metric a team keeps in sight beside its OKRs (often a key result that was "
     "met and must stay met), as a traffic light."
 )
+@aggregate_fields(created_at="When it was defined.", created_by="Subject who defined it.")
 class HealthMetric(Node):
     name: str = strawberry.field(description="What is measured, e.g. 'p95 checkout latency'.")
     unit: str = strawberry.field(description="Unit of the value ('' if none).")
@@ -97,10 +98,6 @@ class HealthMetric(Node):
     latest_value: float | None = strawberry.field(description="The latest value recorded.")
     last_recorded_at: datetime | None = strawberry.field(description="When it was last recorded.")
     archived: bool = strawberry.field(description="No longer kept in sight; takes no readings.")
-    version: int = strawberry.field(description="Aggregate version; pass as `expectedVersion`.")
-    created_at: datetime = strawberry.field(description="When it was defined.")
-    created_by: str = strawberry.field(description="Subject who defined it.")
-    updated_at: datetime = strawberry.field(description="When it last changed.")
     row: strawberry.Private[Any]
 
     @classmethod

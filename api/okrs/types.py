@@ -10,7 +10,7 @@ import strawberry
 from strawberry.types import Info
 
 from okrank.api.audit.history import history_field
-from okrank.api.graphql.node import Node, load_node
+from okrank.api.graphql.node import Node, aggregate_fields, load_node
 from okrank.api.graphql.pagination import list_types
 from okrank.api.graphql.rows import from_row
 from okrank.api.okrs import reads
@@ -116,6 +116,7 @@ async def key_result_node(info: Info, key_result_id: UUID) -> KeyResult | None:
 
 
 @strawberry.type(description="A qualitative, time-bound goal of a team or the company.")
+@aggregate_fields(created_at="When the objective was created.")
 class Objective(Node):
     cycle: str = strawberry.field(description="OKR period: a quarter (2026-Q3) or a year (2026).")
     title: str = strawberry.field(description="The objective's statement.")
@@ -123,10 +124,6 @@ class Objective(Node):
     level: ObjectiveLevelEnum = strawberry.field(description="COMPANY or TEAM.")
     team: str = strawberry.field(description="Owning team ('' for none).")
     status: ObjectiveStatusEnum = strawberry.field(description="Lifecycle state.")
-    version: int = strawberry.field(description="Aggregate version; pass as `expectedVersion`.")
-    created_at: datetime = strawberry.field(description="When the objective was created.")
-    created_by: str = strawberry.field(description="Subject who created it.")
-    updated_at: datetime = strawberry.field(description="When it last changed.")
     row: strawberry.Private[Any]
 
     @classmethod

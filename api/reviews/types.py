@@ -12,7 +12,7 @@ import strawberry
 from strawberry.types import Info
 
 from okrank.api.backlog.types import BacklogItem, load_backlog_item
-from okrank.api.graphql.node import Node, load_by_id
+from okrank.api.graphql.node import Node, aggregate_fields, load_by_id
 from okrank.api.graphql.pagination import (
     after_key,
     connection,
@@ -252,6 +252,7 @@ class Regrooming:
     "cycle: which key results moved and did the work shipped move them; then the backlog reset "
     "around the next cycle's objectives and re-grooming."
 )
+@aggregate_fields(created_at="When the review started.", created_by="Subject who started it.")
 class QuarterlyReview(Node):
     team: str | None = strawberry.field(description="The team; null: the whole workspace.")
     cycle: str = strawberry.field(description="The cycle reviewed (2026-Q3).")
@@ -268,10 +269,6 @@ class QuarterlyReview(Node):
         description="Why the review was closed early (items unhandled); null otherwise."
     )
     completed_at: datetime | None = strawberry.field(description="When it completed.")
-    version: int = strawberry.field(description="Aggregate version; pass as `expectedVersion`.")
-    created_at: datetime = strawberry.field(description="When the review started.")
-    created_by: str = strawberry.field(description="Subject who started it.")
-    updated_at: datetime = strawberry.field(description="When it last changed.")
     row: strawberry.Private[Any]
 
     @classmethod

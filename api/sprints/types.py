@@ -12,7 +12,7 @@ from strawberry.types import Info
 
 from okrank.api.audit.history import history_field
 from okrank.api.backlog.types import BacklogItem, load_backlog_item
-from okrank.api.graphql.node import Node, load_by_id
+from okrank.api.graphql.node import Node, aggregate_fields, load_by_id
 from okrank.api.graphql.pagination import list_types
 from okrank.api.graphql.rows import from_row
 from okrank.api.okrs.types import KeyResult, Objective, load_key_result, load_objective
@@ -82,6 +82,7 @@ class SprintItem:
     description="A team's time-box in a cycle. Its goal is a tactical step toward one key result "
     "(sprint planning states it as such); its review shows which output served which outcome."
 )
+@aggregate_fields(created_at="When the sprint was created.")
 class Sprint(Node):
     team: str = strawberry.field(description="The team whose sprint it is.")
     cycle: str = strawberry.field(description="The OKR cycle it belongs to (2026-Q3).")
@@ -94,10 +95,6 @@ class Sprint(Node):
     status: SprintStatusEnum = strawberry.field(description="Lifecycle state.")
     started_at: datetime | None = strawberry.field(description="When it started; null before.")
     closed_at: datetime | None = strawberry.field(description="When it closed; null before.")
-    version: int = strawberry.field(description="Aggregate version; pass as `expectedVersion`.")
-    created_at: datetime = strawberry.field(description="When the sprint was created.")
-    created_by: str = strawberry.field(description="Subject who created it.")
-    updated_at: datetime = strawberry.field(description="When it last changed.")
     row: strawberry.Private[Any]
 
     @classmethod

@@ -10,7 +10,7 @@ import strawberry
 from strawberry.types import Info
 
 from okrank.api.audit.history import history_field
-from okrank.api.graphql.node import Node, load_by_id
+from okrank.api.graphql.node import Node, aggregate_fields, load_by_id
 from okrank.api.graphql.pagination import after_key, connection, list_types, page_size
 from okrank.api.graphql.rows import from_row
 from okrank.api.themes import reads
@@ -53,6 +53,7 @@ ThemeMoveEdge, ThemeMoveConnection = list_types(
     description="A strategic theme ('User Growth', 'Revenue') that objectives and backlog "
     "items (epics) belong to, on the roadmap's horizon."
 )
+@aggregate_fields(created_at="When the theme was created.")
 class Theme(Node):
     name: str = strawberry.field(description="The theme's name.")
     description: str = strawberry.field(description="What it is about ('' if none).")
@@ -60,10 +61,6 @@ class Theme(Node):
     team: str | None = strawberry.field(
         description="The team whose theme it is, or null: shared, on every team's roadmap."
     )
-    version: int = strawberry.field(description="Aggregate version; pass as `expectedVersion`.")
-    created_at: datetime = strawberry.field(description="When the theme was created.")
-    created_by: str = strawberry.field(description="Subject who created it.")
-    updated_at: datetime = strawberry.field(description="When it last changed.")
     row: strawberry.Private[Any]
 
     @classmethod
