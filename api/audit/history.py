@@ -16,7 +16,7 @@ import strawberry
 from starlette.concurrency import run_in_threadpool
 from strawberry.types import Info
 
-from okrank.api.graphql.pagination import PageInfo, after_key, connection, page_size
+from okrank.api.graphql.pagination import after_key, connection, connection_types, page_size
 from okrank.domain.application import OkrankApplication
 from okrank.domain.audit.chain import StoredEventRow
 from okrank.domain.audit.changes import decode_change, field_json
@@ -61,16 +61,15 @@ class Change:
     )
 
 
-@strawberry.type(description="A page of changes.")
-class ChangeEdge:
-    cursor: str = strawberry.field(description="Pass as `after` for the next page.")
-    node: Change = strawberry.field(description="The change.")
-
-
-@strawberry.type(description="A page of an object's recorded changes.")
-class ChangeConnection:
-    edges: list[ChangeEdge] = strawberry.field(description="The changes on this page.")
-    page_info: PageInfo = strawberry.field(description="Where this page is.")
+ChangeEdge, ChangeConnection = connection_types(
+    Change,
+    page_about="A page of an object's recorded changes.",
+    edge_about="A page of changes.",
+    node_is="The change.",
+    edges_are="The changes on this page.",
+    cursor="Pass as `after` for the next page.",
+    page_info_is="Where this page is.",
+)
 
 
 def _changes(

@@ -18,7 +18,7 @@ from okrank.api.commands import idempotency
 from okrank.api.commands.inputs import need_id
 from okrank.api.commands.path import run_in_loop
 from okrank.api.commands.payloads import payload
-from okrank.api.graphql.ids import to_global_id
+from okrank.api.graphql.rows import from_row, node_id
 from okrank.domain import errors
 from okrank.domain.application import CommandResult
 
@@ -42,16 +42,7 @@ class ServiceToken:
 
     @classmethod
     def from_row(cls, r: Any) -> ServiceToken:
-        return cls(
-            id=strawberry.ID(to_global_id("ServiceToken", r["id"])),
-            name=r["name"],
-            roles=sorted(Role(x) for x in r["roles"]),
-            created_at=r["created_at"],
-            created_by=r["created_by"],
-            last_used_at=r["last_used_at"],
-            revoked_at=r["revoked_at"],
-            revoked_by=r["revoked_by"],
-        )
+        return from_row(cls, r, id=node_id(cls, r["id"]), roles=sorted(Role(x) for x in r["roles"]))
 
 
 @strawberry.type(description="The service token after the change.")

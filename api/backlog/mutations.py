@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import strawberry
 
 from okrank.api.backlog import reads
@@ -13,12 +11,11 @@ from okrank.api.backlog.types import (
     ItemStatusEnum,
     TriageDecisionEnum,
 )
-from okrank.api.commands.committed import state_row
+from okrank.api.commands.committed import state_success
 from okrank.api.commands.inputs import command_of, item_id, maybe_id, objective_id, versioned
 from okrank.api.commands.path import command_mutation
 from okrank.api.commands.payloads import payload
 from okrank.api.rankings.enums import TagTierEnum as TagTier
-from okrank.domain.application import CommandResult
 from okrank.domain.backlog import commands
 from okrank.domain.bounds import EFFORT_MAX, EFFORT_MIN, REACH_MAX, spelt
 from okrank.domain.rankings.scoring import RiceInputs, WsjfInputs
@@ -27,19 +24,12 @@ REACH = f"People or events per period, in [0, {spelt(REACH_MAX)}]."
 EFFORT = f"In [{spelt(EFFORT_MIN)}, {spelt(EFFORT_MAX)}]."
 
 
-@strawberry.type(description="The backlog item after the change.")
-class BacklogItemSuccess:
-    backlog_item: BacklogItem = strawberry.field(description="Its state, as queries now see it.")
-
-
+BacklogItemSuccess, item_success = state_success(
+    BacklogItem, "backlog_item", reads.items_by_id, "The backlog item after the change."
+)
 BacklogItemPayload = payload(
     "BacklogItemPayload", "The item, or why nothing changed.", BacklogItemSuccess
 )
-
-
-async def item_success(ctx: Any, result: CommandResult) -> BacklogItemSuccess:
-    rows = await reads.items_by_id(ctx.pool, ctx.workspace, [result.aggregate_id])
-    return BacklogItemSuccess(backlog_item=BacklogItem.from_row(state_row(rows, result)))
 
 
 @strawberry.input(description="A new backlog item, created as CANDIDATE.")

@@ -4,14 +4,15 @@ of its versions."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Self
 
 import strawberry
 from strawberry.types import Info
 
 from okrank.api.briefings import reads
 from okrank.api.graphql.ids import to_global_id
-from okrank.api.graphql.pagination import after_key, connection, connection_types, page_size
+from okrank.api.graphql.pagination import after_key, connection, list_types, page_size
+from okrank.api.graphql.rows import from_row
 from okrank.api.health.types import HealthMetric, load_health_metrics
 
 SUBJECT_TYPES = ("Objective", "BacklogItem")
@@ -34,22 +35,9 @@ class MissionBriefingVersion:
     row: strawberry.Private[Any]
 
     @classmethod
-    def fields_of(cls, r: Any) -> dict[str, Any]:
-        return {
-            "version": r["version"],
-            "context": r["context"],
-            "higher_intent": r["higher_intent"],
-            "my_intent": r["my_intent"],
-            "key_implied_tasks": list(r["key_implied_tasks"]),
-            "boundaries": list(r["boundaries"]),
-            "edited_at": r["edited_at"],
-            "edited_by": r["edited_by"],
-            "row": r,
-        }
-
-    @classmethod
-    def from_row(cls, r: Any) -> MissionBriefingVersion:
-        return cls(**cls.fields_of(r))
+    def from_row(cls, r: Any, **differ: Any) -> Self:
+        tasks, boundaries = list(r["key_implied_tasks"]), list(r["boundaries"])
+        return from_row(cls, r, key_implied_tasks=tasks, boundaries=boundaries, **differ)
 
     @strawberry.field(
         description="Key failure indicators: health metrics that must not move the wrong way, "
@@ -59,12 +47,8 @@ class MissionBriefingVersion:
         return await load_health_metrics(info, list(self.row["key_failure_indicators"]))
 
 
-MissionBriefingVersionEdge, MissionBriefingVersionConnection = connection_types(
-    MissionBriefingVersion,
-    page_about="A page of a briefing's versions, newest first.",
-    edge_about="An edge of a version list.",
-    node_is="The version.",
-    edges_are="Versions of this page.",
+MissionBriefingVersionEdge, MissionBriefingVersionConnection = list_types(
+    MissionBriefingVersion, "version", page_about="A page of a briefing's versions, newest first."
 )
 
 
@@ -75,9 +59,9 @@ class MissionBriefing(MissionBriefingVersion):
     )
 
     @classmethod
-    def from_row(cls, r: Any) -> MissionBriefing:
+    def from_row(cls, r: Any, **differ: Any) -> Self:
         subject = strawberry.ID(to_global_id(r["subject_kind"], r["subject_id"]))
-        return cls(subject_id=subject, **cls.fields_of(r))
+        return super().from_row(r, subject_id=subject, **differ)
 
     @strawberry.field(description="Every version, newest first (the current one first).")
     async def versions(

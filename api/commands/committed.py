@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, TypeVar
 
+import strawberry
 from graphql import GraphQLError
 
 from okrank.api.database.health import is_unavailable
+from okrank.api.graphql.node import ReadById
 from okrank.api.http.stopped_views import ReadModelStoppedError
 from okrank.api.http.unavailable import recorded_unconfirmed
 from okrank.domain.application import CommandResult
@@ -23,6 +25,9 @@ from okrank.domain.application import CommandResult
 log = logging.getLogger("okrank.api")
 
 LAGGING = "READ_MODEL_LAGGING"
+
+T = TypeVar("T")
+Answer = Callable[[Any, CommandResult], Awaitable[Any]]
 
 
 def recorded_but_lagging(result: CommandResult) -> GraphQLError:
@@ -38,6 +43,32 @@ def state_row(rows: list[Any], result: CommandResult) -> Any:
     if not rows:
         raise recorded_but_lagging(result)
     return rows[0]
+
+
+async def read_state(
+    ctx: Any, result: CommandResult, read: ReadById, make: Callable[[Any], T]
+) -> T:
+    """The changed entity as queries now see it: `make` of its row, which `read` (a read
+    model's `<things>_by_id(pool, workspace, ids)`) finds by the command's aggregate ID."""
+    rows = await read(ctx.pool, ctx.workspace, [result.aggregate_id])
+    return make(state_row(rows, result))
+
+
+def state_success(node: type, field: str, read: ReadById, about: str) -> tuple[Any, Answer]:
+    """`<Node>Success` (described `about`), whose one field `field` is the changed `node`'s
+    state as queries now see it, and the answer that builds it (`read_state`, `from_row`)."""
+    name = node.__strawberry_definition__.name  # type: ignore[attr-defined]
+    fields = {
+        "__annotations__": {field: node},
+        "__module__": node.__module__,
+        field: strawberry.field(description="Its state, as queries now see it."),
+    }
+    success = strawberry.type(type(f"{name}Success", (), fields), description=about)
+
+    async def answer(ctx: Any, result: CommandResult) -> Any:
+        return success(**{field: await read_state(ctx, result, read, node.from_row)})  # type: ignore[attr-defined]
+
+    return success, answer
 
 
 async def answer_committed(

@@ -10,6 +10,7 @@ from okrank.api.coverage.arguments import team_and_cycle
 from okrank.api.coverage.session_types import TaggingSession
 from okrank.api.coverage.types import Coverage, SprintCoverage
 from okrank.api.graphql.ids import to_global_id
+from okrank.api.graphql.rows import from_row
 from okrank.domain.coverage.shares import coverage as compute_coverage
 
 
@@ -43,11 +44,10 @@ class CoverageQueries:
         async def compute() -> list[SprintCoverage]:
             sprints = await reads.sprint_coverage_groups(ctx.pool, ctx.workspace, team, cycle)
             return [
-                SprintCoverage(
+                from_row(
+                    SprintCoverage,
+                    s,
                     sprint_id=strawberry.ID(to_global_id("Sprint", s["id"])),
-                    start_date=s["start_date"],
-                    end_date=s["end_date"],
-                    goal=s["goal"],
                     coverage=Coverage.of(
                         team, cycle, compute_coverage(g.items, g.objectives, g.listed)
                     ),

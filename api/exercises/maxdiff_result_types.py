@@ -9,6 +9,7 @@ from uuid import UUID
 
 import strawberry
 
+from okrank.api.graphql.rows import from_detail
 from okrank.domain.exercises.methods.maxdiff_aggregate import Estimator
 
 
@@ -44,6 +45,22 @@ class RankInterval:
     @classmethod
     def of(cls, pair: list[int] | None) -> RankInterval | None:
         return None if pair is None else cls(best=pair[0], worst=pair[1])
+
+
+# The figures of MaxDiffItemResult that rows stored before them lack, and what they read as.
+ITEM_FIGURES_ADDED_LATER: dict[str, Any] = {
+    "reference_utility": 0.0,
+    "reference_standard_error": 0.0,
+    "analytical_standard_error": 0.0,
+    "analytical_choice_share": 0.0,
+    "analytical_corrected": False,
+    "separation": None,
+    "ahead_of_next": None,
+    "respondents_to_separate": None,
+    "anchored_utility": None,
+    "anchored_standard_error": None,
+    "matters_at_all": None,
+}
 
 
 @strawberry.type(description="MaxDiff figures of one item.")
@@ -121,29 +138,13 @@ class MaxDiffItemResult:
     @classmethod
     def from_detail(cls, d: dict[str, Any]) -> MaxDiffItemResult:
         """Rows stored before these figures existed read them as 0 / false / null."""
-        return cls(
-            shown=d["shown"],
-            best=d["best"],
-            worst=d["worst"],
-            counting_score=d["countingScore"],
-            utility=d["utility"],
-            standard_error=d["standardError"],
-            reference_utility=d.get("referenceUtility", 0.0),
-            reference_standard_error=d.get("referenceStandardError", 0.0),
-            analytical_utility=d["analyticalUtility"],
-            analytical_standard_error=d.get("analyticalStandardError", 0.0),
-            analytical_choice_share=d.get("analyticalChoiceShare", 0.0),
-            analytical_corrected=d.get("analyticalCorrected", False),
-            separation=d.get("separation"),
-            share=d["share"],
+        return from_detail(
+            cls,
+            d,
+            missing=ITEM_FIGURES_ADDED_LATER,
             utility_interval=Interval.of(d.get("utilityInterval")),
             share_interval=Interval.of(d.get("shareInterval")),
             rank_interval=RankInterval.of(d.get("rankInterval")),
-            ahead_of_next=d.get("aheadOfNext"),
-            respondents_to_separate=d.get("respondentsToSeparate"),
-            anchored_utility=d.get("anchoredUtility"),
-            anchored_standard_error=d.get("anchoredStandardError"),
-            matters_at_all=d.get("mattersAtAll"),
         )
 
 
@@ -179,15 +180,15 @@ class MaxDiffFit:
     ) -> MaxDiffFit | None:
         if "estimator" not in s:
             return None  # no answers, or stored before the fit was described
-        return cls(
+        anchor = s.get("anchor", {})
+        return from_detail(
+            cls,
+            s,
+            missing={"confidence": None, "bootstrap_replicates": 0},
             estimator=MaxDiffEstimator(s["estimator"]),
-            log_likelihood=s["logLikelihood"],
-            responses=s["responses"],
             reference_item_id=item_id(UUID(s["referenceItem"])),
-            confidence=s.get("confidence"),
-            bootstrap_replicates=s.get("bootstrapReplicates", 0),
-            anchor_answers=s.get("anchor", {}).get("answers", 0),
-            anchor_message=s.get("anchor", {}).get("message"),
+            anchor_answers=anchor.get("answers", 0),
+            anchor_message=anchor.get("message"),
         )
 
 
@@ -212,13 +213,7 @@ class PreferenceHeterogeneity:
         h = s.get("heterogeneity")
         if h is None:
             return None
-        return cls(
-            statistic=h["statistic"],
-            degrees_of_freedom=h["degreesOfFreedom"],
-            p_value=h["pValue"],
-            detected=h["detected"],
-            spread_estimate=s["preferenceSpreadEstimate"],
-        )
+        return from_detail(cls, h, spread_estimate=s["preferenceSpreadEstimate"])
 
 
 @strawberry.enum(description="A reason to doubt a MaxDiff respondent's answers.")
@@ -265,17 +260,9 @@ class RespondentQuality:
     def of(cls, q: dict[str, Any] | None) -> RespondentQuality | None:
         if not q:
             return None
-        return cls(
-            answers=q["answers"],
-            rlh=q["rlh"],
-            aggregate_rlh=q["aggregateRlh"],
-            chance_rlh=q["chanceRlh"],
-            no_better_than_chance=q["noBetterThanChance"],
-            straightliner=q["straightliner"],
-            speeder=q.get("speeder", False),
-            duration_seconds=q.get("durationSeconds"),
-            flags=[f for f in ResponseQualityFlag if q.get(f.value, False)],
-        )
+        flags = [f for f in ResponseQualityFlag if q.get(f.value, False)]
+        missing = {"speeder": False, "duration_seconds": None}
+        return from_detail(cls, q, missing=missing, flags=flags)
 
 
 @strawberry.type(description="MaxDiff: how many respondents' answers look unreliable.")
@@ -291,9 +278,4 @@ class ResponseQualitySummary:
     def of(cls, q: dict[str, Any] | None) -> ResponseQualitySummary | None:
         if not q:
             return None
-        return cls(
-            respondents=q["respondents"],
-            no_better_than_chance=q["noBetterThanChance"],
-            straightliners=q["straightliners"],
-            speeders=q.get("speeders", 0),
-        )
+        return from_detail(cls, q, missing={"speeders": 0})

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import strawberry
 
-from okrank.api.commands.committed import state_row
+from okrank.api.commands.committed import state_success
 from okrank.api.commands.path import command_mutation
 from okrank.api.commands.payloads import payload
 from okrank.api.exercises import reads
@@ -30,7 +28,6 @@ from okrank.api.exercises.types import Exercise
 from okrank.api.graphql.errors import (
     CsvImportError,
 )
-from okrank.domain.application import CommandResult
 
 # Closing computes the results in the projection (about 4 s for 1,000 MaxDiff participants,
 # `python -m bench.exercise_close`): the answer waits for them rather than show OPEN. Batches
@@ -38,11 +35,9 @@ from okrank.domain.application import CommandResult
 CLOSE_WAIT_SECONDS = 120.0
 
 
-@strawberry.type(description="The exercise after the change.")
-class ExerciseSuccess:
-    exercise: Exercise = strawberry.field(description="Its state, as queries now see it.")
-
-
+ExerciseSuccess, exercise_success = state_success(
+    Exercise, "exercise", reads.exercises_by_id, "The exercise after the change."
+)
 ExercisePayload = payload(
     "ExercisePayload", "The exercise, or why nothing changed.", ExerciseSuccess
 )
@@ -54,11 +49,6 @@ ImportPayload = payload(
     ExerciseSuccess,
     CsvImportError,
 )
-
-
-async def exercise_success(ctx: Any, result: CommandResult) -> ExerciseSuccess:
-    rows = await reads.exercises_by_id(ctx.pool, ctx.workspace, [result.aggregate_id])
-    return ExerciseSuccess(exercise=Exercise.from_row(state_row(rows, result)))
 
 
 @strawberry.type(description="Exercise lifecycle.")

@@ -7,6 +7,8 @@ from uuid import UUID
 
 import asyncpg
 
+from okrank.api.database.reads import workspace_rows
+
 Row = asyncpg.Record
 
 
@@ -41,23 +43,48 @@ async def exercises_page(
     )
 
 
-async def candidates(pool: asyncpg.Pool, workspace: str, exercise_id: UUID) -> list[Row]:
-    return await pool.fetch(
-        "SELECT item_id, price FROM exercise_candidates WHERE workspace = $1 AND exercise_id = $2"
-        " ORDER BY seq",
-        workspace,
-        exercise_id,
-    )
-
-
-async def participants(pool: asyncpg.Pool, workspace: str, exercise_id: UUID) -> list[Row]:
-    return await pool.fetch(
-        "SELECT subject, segment, jsonb_array_length(design) AS tasks, budget,"
-        " ballot IS NOT NULL AS submitted, submitted_at, revisions"
-        " FROM exercise_participants WHERE workspace = $1 AND exercise_id = $2 ORDER BY seq",
-        workspace,
-        exercise_id,
-    )
+# Each `(pool, workspace, exercise_id)`: the exercise's rows of one read model.
+candidates = workspace_rows(
+    UUID,
+    "SELECT item_id, price FROM exercise_candidates WHERE workspace = $1 AND exercise_id = $2"
+    " ORDER BY seq",
+)
+participants = workspace_rows(
+    UUID,
+    "SELECT subject, segment, jsonb_array_length(design) AS tasks, budget,"
+    " ballot IS NOT NULL AS submitted, submitted_at, revisions"
+    " FROM exercise_participants WHERE workspace = $1 AND exercise_id = $2 ORDER BY seq",
+)
+history = workspace_rows(
+    UUID,
+    "SELECT * FROM exercise_history WHERE workspace = $1 AND exercise_id = $2 ORDER BY position",
+)
+closed_siblings = workspace_rows(  # the other closed exercises of the same objective
+    UUID,
+    "SELECT o.* FROM exercises e JOIN exercises o ON o.objective_id = e.objective_id"
+    " WHERE e.workspace = $1 AND e.id = $2 AND o.id <> e.id AND o.status = 'CLOSED'"
+    " ORDER BY o.seq",
+)
+ballots_and_designs = workspace_rows(  # in invitation order (for the answers export)
+    UUID,
+    "SELECT subject, segment, ballot, design FROM exercise_participants"
+    " WHERE workspace = $1 AND exercise_id = $2 AND ballot IS NOT NULL ORDER BY seq",
+)
+respondents_all = workspace_rows(
+    UUID,
+    "SELECT respondent, segment, utilities FROM exercise_respondents WHERE workspace = $1"
+    " AND exercise_id = $2 ORDER BY respondent",
+)
+_designs = workspace_rows(
+    UUID,
+    "SELECT design FROM exercise_participants WHERE workspace = $1 AND exercise_id = $2"
+    " ORDER BY seq",
+)
+_utilities = workspace_rows(
+    UUID,
+    "SELECT utilities FROM exercise_respondents WHERE workspace = $1 AND exercise_id = $2"
+    " ORDER BY respondent",
+)
 
 
 async def participant(
@@ -86,15 +113,6 @@ async def is_participant(
     )
 
 
-async def history(pool: asyncpg.Pool, workspace: str, exercise_id: UUID) -> list[Row]:
-    return await pool.fetch(
-        "SELECT * FROM exercise_history WHERE workspace = $1 AND exercise_id = $2"
-        " ORDER BY position",
-        workspace,
-        exercise_id,
-    )
-
-
 async def results(pool: asyncpg.Pool, workspace: str, exercise_id: UUID, segment: str) -> list[Row]:
     return await pool.fetch(
         "SELECT item_id, rank, score, detail FROM exercise_results WHERE workspace = $1"
@@ -109,17 +127,6 @@ async def groups(pool: asyncpg.Pool, exercise_id: UUID) -> list[Row]:
     return await pool.fetch(
         "SELECT segment, respondents, summary FROM exercise_groups WHERE exercise_id = $1"
         " ORDER BY segment",
-        exercise_id,
-    )
-
-
-async def closed_siblings(pool: asyncpg.Pool, workspace: str, exercise_id: UUID) -> list[Row]:
-    """The other closed exercises of the same objective."""
-    return await pool.fetch(
-        "SELECT o.* FROM exercises e JOIN exercises o ON o.objective_id = e.objective_id"
-        " WHERE e.workspace = $1 AND e.id = $2 AND o.id <> e.id AND o.status = 'CLOSED'"
-        " ORDER BY o.seq",
-        workspace,
         exercise_id,
     )
 
@@ -149,13 +156,7 @@ async def respondents_page(
 
 async def designs(pool: asyncpg.Pool, workspace: str, exercise_id: UUID) -> list[list[list[str]]]:
     """Every participant's MaxDiff sets (item ID strings), in invitation order."""
-    rows = await pool.fetch(
-        "SELECT design FROM exercise_participants WHERE workspace = $1 AND exercise_id = $2"
-        " ORDER BY seq",
-        workspace,
-        exercise_id,
-    )
-    return [r["design"] for r in rows if r["design"]]
+    return [r["design"] for r in await _designs(pool, workspace, exercise_id) if r["design"]]
 
 
 async def pooled_allocations(
@@ -177,29 +178,4 @@ async def respondent_utilities(
     pool: asyncpg.Pool, workspace: str, exercise_id: UUID
 ) -> list[dict[str, float]]:
     """Every respondent's utilities (item ID → utility), for TURF."""
-    rows = await pool.fetch(
-        "SELECT utilities FROM exercise_respondents WHERE workspace = $1 AND exercise_id = $2"
-        " ORDER BY respondent",
-        workspace,
-        exercise_id,
-    )
-    return [r["utilities"] for r in rows]
-
-
-async def ballots_and_designs(pool: asyncpg.Pool, workspace: str, exercise_id: UUID) -> list[Row]:
-    """Participants' ballots and MaxDiff sets, in invitation order (for the answers export)."""
-    return await pool.fetch(
-        "SELECT subject, segment, ballot, design FROM exercise_participants"
-        " WHERE workspace = $1 AND exercise_id = $2 AND ballot IS NOT NULL ORDER BY seq",
-        workspace,
-        exercise_id,
-    )
-
-
-async def respondents_all(pool: asyncpg.Pool, workspace: str, exercise_id: UUID) -> list[Row]:
-    return await pool.fetch(
-        "SELECT respondent, segment, utilities FROM exercise_respondents WHERE workspace = $1"
-        " AND exercise_id = $2 ORDER BY respondent",
-        workspace,
-        exercise_id,
-    )
+    return [r["utilities"] for r in await _utilities(pool, workspace, exercise_id)]

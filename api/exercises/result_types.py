@@ -20,6 +20,7 @@ from okrank.api.exercises.maxdiff_result_types import (
     ResponseQualitySummary,
 )
 from okrank.api.graphql.pagination import connection_types
+from okrank.api.graphql.rows import from_detail, from_row
 from okrank.domain.exercises.exercise import ExerciseMethod
 from okrank.domain.exercises.methods.moscow import Category
 
@@ -86,19 +87,13 @@ class ExerciseItemResult:
     def from_row(cls, method: ExerciseMethod, r: Any) -> ExerciseItemResult:
         d = r["detail"] or {}
         has = bool(d)
-        return cls(
-            rank=r["rank"],
-            score=r["score"],
-            item_id=r["item_id"],
+        return from_row(
+            cls,
+            r,
             maxdiff=MaxDiffItemResult.from_detail(d)
             if has and method == ExerciseMethod.MAXDIFF
             else None,
-            rice_session=RiceSessionItemResult(
-                participants=d["participants"],
-                **d["median"],
-                spread_iqr=d["spreadIqr"],
-                spread_cv=d["spreadCv"],
-            )
+            rice_session=from_detail(RiceSessionItemResult, d, **d["median"])
             if has and method == ExerciseMethod.RICE_SESSION
             else None,
             moscow=MoscowItemResult(
@@ -110,14 +105,7 @@ class ExerciseItemResult:
             )
             if has and method == ExerciseMethod.MOSCOW
             else None,
-            buy_a_feature=PurchaseItemResult(
-                price=d["price"],
-                pooled=d["pooled"],
-                funded_share=d["fundedShare"],
-                bought=d["bought"],
-                backers=d["backers"],
-                excess=d.get("excess", 0.0),
-            )
+            buy_a_feature=from_detail(PurchaseItemResult, d, missing={"excess": 0.0})
             if has and method == ExerciseMethod.BUY_A_FEATURE
             else None,
         )
@@ -228,7 +216,4 @@ class SegmentAgreement:
     @classmethod
     def of(cls, a: dict[str, Any]) -> SegmentAgreement:
         """From the agreement the projection stored with the exercise."""
-        return cls(
-            kendall_w=a["kendallW"],
-            pairs=[SegmentPair(a=p["a"], b=p["b"], spearman=p["spearman"]) for p in a["pairs"]],
-        )
+        return from_detail(cls, a, pairs=[from_detail(SegmentPair, p) for p in a["pairs"]])

@@ -45,9 +45,10 @@ from okrank.api.exercises.result_types import (
     RespondentUtilitiesEdge,
     SegmentAgreement,
 )
-from okrank.api.graphql.ids import decode_cursor, to_global_id
+from okrank.api.graphql.ids import decode_cursor
 from okrank.api.graphql.node import Node
-from okrank.api.graphql.pagination import connection, connection_types, page_size
+from okrank.api.graphql.pagination import connection, list_types, page_size
+from okrank.api.graphql.rows import from_row
 from okrank.api.okrs.types import Objective, load_objective
 from okrank.domain.exercises.exercise import ExerciseMethod, ExerciseStatus
 from okrank.domain.exercises.methods import agreement
@@ -119,21 +120,13 @@ class Exercise(Node):
 
     @classmethod
     def from_row(cls, r: Any) -> Exercise:
-        return cls(
-            id=strawberry.ID(to_global_id("Exercise", r["id"])),
+        return from_row(
+            cls,
+            r,
             method=ExerciseMethod(r["method"]),
-            title=r["title"],
-            instructions=r["instructions"],
             deadline=datetime.fromisoformat(r["deadline"]) if r["deadline"] else None,
-            set_size=r["set_size"],
             auto_close=r.get("auto_close", False),
             status=ExerciseStatus(r["status"]),
-            version=r["version"],
-            created_at=r["created_at"],
-            created_by=r["created_by"],
-            opened_at=r["opened_at"],
-            closed_at=r["closed_at"],
-            row=r,
         )
 
     @strawberry.field(description="The objective whose key results the candidates serve.")
@@ -143,7 +136,7 @@ class Exercise(Node):
     @strawberry.field(description="The candidate items, in the order they were added.")
     async def candidates(self, info: Info) -> list[ExerciseCandidate]:
         rows = await reads.candidates(info.context.pool, info.context.workspace, self.row["id"])
-        return [ExerciseCandidate(price=r["price"], item_id=r["item_id"]) for r in rows]
+        return [from_row(ExerciseCandidate, r) for r in rows]
 
     @strawberry.field(
         description="Invited participants and who has submitted (owners and AUDITOR: null and a "
@@ -153,17 +146,7 @@ class Exercise(Node):
         if not _reads_records(info):
             raise forbidden("only the exercise's owners see its participants")
         rows = await reads.participants(info.context.pool, info.context.workspace, self.row["id"])
-        return [
-            ExerciseParticipant(
-                subject=r["subject"],
-                segment=r["segment"],
-                submitted=r["submitted"],
-                submitted_at=r["submitted_at"],
-                revisions=r["revisions"],
-                tasks=r["tasks"],
-            )
-            for r in rows
-        ]
+        return [from_row(ExerciseParticipant, r) for r in rows]
 
     @strawberry.field(
         description="MaxDiff: balance and D-efficiency of the sets handed out (owners and "
@@ -332,9 +315,9 @@ class Exercise(Node):
 
         def node(r: Any) -> RespondentUtilities:
             ranked = sorted(r["utilities"].items(), key=lambda kv: -kv[1])
-            return RespondentUtilities(
-                respondent=r["respondent"],
-                segment=r["segment"],
+            return from_row(
+                RespondentUtilities,
+                r,
                 utilities=[
                     ItemUtility(utility=u, backlog_item_id=item_global_id(i)) for i, u in ranked
                 ],
@@ -370,24 +353,12 @@ class Exercise(Node):
         if not _reads_records(info):
             raise forbidden("only the exercise's owners see its history")
         rows = await reads.history(info.context.pool, info.context.workspace, self.row["id"])
-        return [
-            ExerciseHistoryEntry(
-                action=ExerciseAction(r["action"]),
-                actor=r["actor"],
-                at=r["at"],
-                subject=r["subject"],
-                reason=r["reason"],
-                item_id=r["item_id"],
-            )
-            for r in rows
-        ]
+        return [from_row(ExerciseHistoryEntry, r, action=ExerciseAction(r["action"])) for r in rows]
 
 
-ExerciseEdge, ExerciseConnection = connection_types(
+ExerciseEdge, ExerciseConnection = list_types(
     Exercise,
+    "exercise",
     page_about="A page of exercises, oldest first.",
-    edge_about="An edge of an exercise list.",
-    node_is="The exercise.",
-    edges_are="Exercises of this page.",
     cursor="Pass as `after` for the next page.",
 )

@@ -46,6 +46,7 @@ def connection_types(
     node_is: str,
     edges_are: str,
     cursor: str = AFTER_CURSOR,
+    page_info_is: str = "Pagination state.",
 ) -> tuple[Any, Any]:
     """`<Node>Edge` and `<Node>Connection` (edges and pageInfo) of a node type, named after its
     GraphQL name: one shape for every list, each keeping its own descriptions. Build a page of
@@ -56,10 +57,26 @@ def connection_types(
         "__annotations__": {"edges": list[edge], "page_info": PageInfo},
         "__module__": node.__module__,
         "edges": strawberry.field(description=edges_are),
-        "page_info": strawberry.field(description="Pagination state."),
+        "page_info": strawberry.field(description=page_info_is),
     }
     page = strawberry.type(type(f"{name}Connection", (), fields), description=page_about)
     return edge, page
+
+
+def list_types(
+    node: type, noun: str, *, page_about: str, cursor: str = AFTER_CURSOR
+) -> tuple[Any, Any]:
+    """`connection_types` of a list of `noun`s, described as every such list is: "An edge of a
+    <noun> list.", "The <noun>.", "<Noun>s of this page."; the page says what it holds."""
+    article = "an" if noun[0] in "aeiou" else "a"
+    return connection_types(
+        node,
+        page_about=page_about,
+        edge_about=f"An edge of {article} {noun} list.",
+        node_is=f"The {noun}.",
+        edges_are=f"{noun[0].upper()}{noun[1:]}s of this page.",
+        cursor=cursor,
+    )
 
 
 def page_size(first: int) -> int:

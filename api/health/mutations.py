@@ -6,13 +6,12 @@ from typing import Any
 
 import strawberry
 
-from okrank.api.commands.committed import state_row
+from okrank.api.commands.committed import state_success
 from okrank.api.commands.inputs import command_of, need_id, versioned
 from okrank.api.commands.path import command_mutation
 from okrank.api.commands.payloads import payload
 from okrank.api.health import reads
 from okrank.api.health.types import DirectionEnum, HealthMetric, TrafficLightEnum
-from okrank.domain.application import CommandResult
 from okrank.domain.bounds import spelt
 from okrank.domain.health import commands
 from okrank.domain.health.traffic_light import HEALTH_VALUE_MAX
@@ -20,19 +19,12 @@ from okrank.domain.health.traffic_light import HEALTH_VALUE_MAX
 BOUND = f"at most {spelt(HEALTH_VALUE_MAX)} either side of 0"
 
 
-@strawberry.type(description="The health metric after the change.")
-class HealthMetricSuccess:
-    health_metric: HealthMetric = strawberry.field(description="Its state, as queries now see it.")
-
-
+HealthMetricSuccess, metric_success = state_success(
+    HealthMetric, "health_metric", reads.metrics_by_id, "The health metric after the change."
+)
 HealthMetricPayload = payload(
     "HealthMetricPayload", "The health metric, or why nothing changed.", HealthMetricSuccess
 )
-
-
-async def metric_success(ctx: Any, result: CommandResult) -> HealthMetricSuccess:
-    rows = await reads.metrics_by_id(ctx.pool, ctx.workspace, [result.aggregate_id])
-    return HealthMetricSuccess(health_metric=HealthMetric.from_row(state_row(rows, result)))
 
 
 @strawberry.input(

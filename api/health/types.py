@@ -10,9 +10,9 @@ import strawberry
 from strawberry.types import Info
 
 from okrank.api.audit.history import history_field
-from okrank.api.graphql.ids import to_global_id
-from okrank.api.graphql.node import Node
-from okrank.api.graphql.pagination import after_key, connection, connection_types, page_size
+from okrank.api.graphql.node import Node, aggregate_fields
+from okrank.api.graphql.pagination import after_key, connection, list_types, page_size
+from okrank.api.graphql.rows import from_row
 from okrank.api.health import reads
 from okrank.api.okrs.types import KeyResult, Objective, load_key_result, load_objective
 from okrank.domain.health.traffic_light import Direction, TrafficLight
@@ -28,6 +28,11 @@ DirectionEnum = strawberry.enum(
     description="Which way a health metric is better: HIGHER_IS_BETTER (uptime) or "
     "LOWER_IS_BETTER (latency, churn).",
 )
+
+
+def light(r: Any) -> TrafficLight | None:
+    """The traffic light of a row's `status` column, if any."""
+    return None if r["status"] is None else TrafficLight(r["status"])
 
 
 @strawberry.type(
@@ -60,23 +65,18 @@ class HealthReading:
 
     @classmethod
     def from_row(cls, r: Any) -> HealthReading:
-        return cls(
-            value=r["value"],
-            status=None if r["status"] is None else TrafficLight(r["status"]),
-            explicit=r["explicit"],
-            note=r["note"],
+        return from_row(
+            cls,
+            r,
+            status=light(r),
             recorded_by=r["actor"],
             recorded_at=r["at"],
             version=r["metric_version"],
         )
 
 
-HealthReadingEdge, HealthReadingConnection = connection_types(
-    HealthReading,
-    page_about="A page of a health metric's readings, newest first.",
-    edge_about="An edge of a reading list.",
-    node_is="The reading.",
-    edges_are="Readings of this page.",
+HealthReadingEdge, HealthReadingConnection = list_types(
+    HealthReading, "reading", page_about="A page of a health metric's readings, newest first."
 )
 
 
@@ -84,6 +84,7 @@ HealthReadingEdge, HealthReadingConnection = connection_types(
     description="A metric a team keeps in sight beside its OKRs (often a key result that was "
     "met and must stay met), as a traffic light."
 )
+@aggregate_fields(created_at="When it was defined.", created_by="Subject who defined it.")
 class HealthMetric(Node):
     name: str = strawberry.field(description="What is measured, e.g. 'p95 checkout latency'.")
     unit: str = strawberry.field(description="Unit of the value ('' if none).")
@@ -97,10 +98,6 @@ class HealthMetric(Node):
     latest_value: float | None = strawberry.field(description="The latest value recorded.")
     last_recorded_at: datetime | None = strawberry.field(description="When it was last recorded.")
     archived: bool = strawberry.field(description="No longer kept in sight; takes no readings.")
-    version: int = strawberry.field(description="Aggregate version; pass as `expectedVersion`.")
-    created_at: datetime = strawberry.field(description="When it was defined.")
-    created_by: str = strawberry.field(description="Subject who defined it.")
-    updated_at: datetime = strawberry.field(description="When it last changed.")
     row: strawberry.Private[Any]
 
     @classmethod
@@ -110,22 +107,7 @@ class HealthMetric(Node):
             thresholds = HealthThresholds(
                 direction=Direction(r["direction"]), green=r["green"], amber=r["amber"]
             )
-        return cls(
-            id=strawberry.ID(to_global_id("HealthMetric", r["id"])),
-            name=r["name"],
-            unit=r["unit"],
-            team=r["team"] or None,
-            thresholds=thresholds,
-            status=None if r["status"] is None else TrafficLight(r["status"]),
-            latest_value=r["latest_value"],
-            last_recorded_at=r["last_recorded_at"],
-            archived=r["archived"],
-            version=r["version"],
-            created_at=r["created_at"],
-            created_by=r["created_by"],
-            updated_at=r["updated_at"],
-            row=r,
-        )
+        return from_row(cls, r, team=r["team"] or None, thresholds=thresholds, status=light(r))
 
     history = history_field(lambda metric, info: metric.row["id"])
 
@@ -171,10 +153,6 @@ async def load_health_metric(info: Info, metric_id: UUID) -> HealthMetric | None
     return found[0] if found else None
 
 
-HealthMetricEdge, HealthMetricConnection = connection_types(
-    HealthMetric,
-    page_about="A page of health metrics, oldest first.",
-    edge_about="An edge of a health metric list.",
-    node_is="The health metric.",
-    edges_are="Health metrics of this page.",
+HealthMetricEdge, HealthMetricConnection = list_types(
+    HealthMetric, "health metric", page_about="A page of health metrics, oldest first."
 )

@@ -9,7 +9,8 @@ from uuid import UUID
 import strawberry
 from strawberry.types import Info
 
-from okrank.api.graphql.pagination import after_key, connection, connection_types, page_size
+from okrank.api.graphql.pagination import after_key, connection, list_types, page_size
+from okrank.api.graphql.rows import from_row
 from okrank.api.okrs import reads
 
 
@@ -25,21 +26,11 @@ class CheckIn:
 
     @classmethod
     def from_row(cls, r: Any) -> CheckIn:
-        return cls(
-            value=r["value"],
-            confidence=r["confidence"],
-            note=r["note"],
-            checked_in_at=r["checked_in_at"],
-            checked_in_by=r["checked_in_by"],
-        )
+        return from_row(cls, r)
 
 
-CheckInEdge, CheckInConnection = connection_types(
-    CheckIn,
-    page_about="A page of a key result's check-ins, newest first.",
-    edge_about="An edge of a check-in list.",
-    node_is="The check-in.",
-    edges_are="Check-ins of this page.",
+CheckInEdge, CheckInConnection = list_types(
+    CheckIn, "check-in", page_about="A page of a key result's check-ins, newest first."
 )
 
 

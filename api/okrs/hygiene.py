@@ -9,7 +9,7 @@ from typing import Any
 
 import strawberry
 
-from okrank.api.graphql.ids import to_global_id
+from okrank.api.graphql.rows import global_id_or_none
 from okrank.domain.okrs import hygiene
 from okrank.domain.okrs.hygiene import WarningCode
 
@@ -39,11 +39,10 @@ class OkrWarning:
 
     @classmethod
     def of(cls, warning: hygiene.OkrWarning) -> OkrWarning:
-        kr = warning.key_result_id
         return cls(
             code=warning.code,
             message=warning.message,
-            key_result_id=None if kr is None else strawberry.ID(to_global_id("KeyResult", kr)),
+            key_result_id=global_id_or_none("KeyResult", warning.key_result_id),
         )
 
 

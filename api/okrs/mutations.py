@@ -3,11 +3,9 @@ workspace's check-in interval."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import strawberry
 
-from okrank.api.commands.committed import state_row
+from okrank.api.commands.committed import state_success
 from okrank.api.commands.inputs import command_of, maybe_id, objective_id, versioned
 from okrank.api.commands.path import command_mutation
 from okrank.api.commands.payloads import payload
@@ -19,24 +17,15 @@ from okrank.api.okrs.check_in_mutation import (
 )
 from okrank.api.okrs.settings import OkrSettingsPayload, SetCheckInIntervalInput, settings_success
 from okrank.api.okrs.types import Objective, ObjectiveLevelEnum
-from okrank.domain.application import CommandResult
 from okrank.domain.bounds import KEY_RESULT_MAX, spelt
 from okrank.domain.okrs import commands
 
-
-@strawberry.type(description="The objective after the change.")
-class ObjectiveSuccess:
-    objective: Objective = strawberry.field(description="Its state, as queries now see it.")
-
-
+ObjectiveSuccess, objective_success = state_success(
+    Objective, "objective", reads.objectives_by_id, "The objective after the change."
+)
 ObjectivePayload = payload(
     "ObjectivePayload", "The objective, or why nothing changed.", ObjectiveSuccess
 )
-
-
-async def objective_success(ctx: Any, result: CommandResult) -> ObjectiveSuccess:
-    rows = await reads.objectives_by_id(ctx.pool, ctx.workspace, [result.aggregate_id])
-    return ObjectiveSuccess(objective=Objective.from_row(state_row(rows, result)))
 
 
 @strawberry.input(description="A new objective, created as DRAFT.")

@@ -13,6 +13,7 @@ from strawberry.types import Info
 
 from okrank.api.commands import rate_limit
 from okrank.api.graphql.ids import encode_cursor, to_global_id
+from okrank.api.graphql.rows import from_row, global_id_or_none
 from okrank.api.reviews.types import ItemVerdictEnum, RegroomActionEnum
 from okrank.api.subscriptions.follow import follow, objective_scope
 from okrank.api.subscriptions.shared_row import shared_value
@@ -86,38 +87,23 @@ class OkrChange:
 
     @classmethod
     def from_row(cls, r: Any) -> OkrChange:
-        kr, sprint, objective = r["key_result_id"], r["sprint_id"], r["objective_id"]
-        review, item, verdict, action = (
-            r["review_id"],
-            r["item_id"],
-            r["verdict"],
-            r["regroom_action"],
-        )
-        return cls(
+        verdict, action = r["verdict"], r["regroom_action"]
+        return from_row(
+            cls,
+            r,
             cursor=encode_cursor([r["position"], r["ordinal"]]),
             kind=okr_changes.OkrChangeKind(r["kind"]),
-            objective_id=None if objective is None else gid("Objective", objective),
-            key_result_id=None if kr is None else strawberry.ID(to_global_id("KeyResult", kr)),
-            value=r["value"],
-            confidence=r["confidence"],
-            old_grade=r["old_grade"],
-            new_grade=r["new_grade"],
-            actor=r["actor"],
-            at=r["at"],
-            sprint_id=None if sprint is None else strawberry.ID(to_global_id("Sprint", sprint)),
+            objective_id=global_id_or_none("Objective", r["objective_id"]),
+            key_result_id=global_id_or_none("KeyResult", r["key_result_id"]),
+            sprint_id=global_id_or_none("Sprint", r["sprint_id"]),
             team=r["team"] or None,
-            cycle=r["cycle"],
             done_item_ids=items(r["done_item_ids"]),
             carried_over_item_ids=items(r["carried_over_item_ids"]),
-            review_id=None if review is None else gid("QuarterlyReview", review),
-            item_id=None if item is None else gid("BacklogItem", item),
+            review_id=global_id_or_none("QuarterlyReview", r["review_id"]),
+            item_id=global_id_or_none("BacklogItem", r["item_id"]),
             verdict=None if verdict is None else ItemVerdict(verdict),
             regroom_action=None if action is None else RegroomAction(action),
         )
-
-
-def gid(type_name: str, ident: Any) -> strawberry.ID:
-    return strawberry.ID(to_global_id(type_name, ident))
 
 
 def items(ids: list[Any] | None) -> list[strawberry.ID] | None:

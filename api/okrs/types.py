@@ -10,9 +10,9 @@ import strawberry
 from strawberry.types import Info
 
 from okrank.api.audit.history import history_field
-from okrank.api.graphql.ids import to_global_id
-from okrank.api.graphql.node import Node, load_node
-from okrank.api.graphql.pagination import connection_types
+from okrank.api.graphql.node import Node, aggregate_fields, load_node
+from okrank.api.graphql.pagination import list_types
+from okrank.api.graphql.rows import from_row
 from okrank.api.okrs import reads
 from okrank.api.okrs.check_ins import CheckInConnection, check_ins_connection
 from okrank.api.okrs.hygiene import OkrWarning, objective_warnings
@@ -74,20 +74,11 @@ class KeyResult(Node):
     @classmethod
     def from_row(cls, r: Any) -> KeyResult:
         value = r["current_value"]
-        return cls(
-            id=strawberry.ID(to_global_id("KeyResult", r["id"])),
-            metric=r["metric"],
-            unit=r["unit"],
-            baseline=r["baseline"],
-            target=r["target"],
-            output_style=r["output_style"],
-            created_at=r["created_at"],
-            current_value=value,
+        return from_row(
+            cls,
+            r,
             progress=None if value is None else progress(r["baseline"], r["target"], value),
             grade=key_result_grade(r),
-            confidence=r["confidence"],
-            last_check_in_at=r["last_check_in_at"],
-            row=r,
         )
 
     @strawberry.field(description="Its check-ins, newest first.")
@@ -125,6 +116,7 @@ async def key_result_node(info: Info, key_result_id: UUID) -> KeyResult | None:
 
 
 @strawberry.type(description="A qualitative, time-bound goal of a team or the company.")
+@aggregate_fields(created_at="When the objective was created.")
 class Objective(Node):
     cycle: str = strawberry.field(description="OKR period: a quarter (2026-Q3) or a year (2026).")
     title: str = strawberry.field(description="The objective's statement.")
@@ -132,27 +124,12 @@ class Objective(Node):
     level: ObjectiveLevelEnum = strawberry.field(description="COMPANY or TEAM.")
     team: str = strawberry.field(description="Owning team ('' for none).")
     status: ObjectiveStatusEnum = strawberry.field(description="Lifecycle state.")
-    version: int = strawberry.field(description="Aggregate version; pass as `expectedVersion`.")
-    created_at: datetime = strawberry.field(description="When the objective was created.")
-    created_by: str = strawberry.field(description="Subject who created it.")
-    updated_at: datetime = strawberry.field(description="When it last changed.")
     row: strawberry.Private[Any]
 
     @classmethod
     def from_row(cls, r: Any) -> Objective:
-        return cls(
-            id=strawberry.ID(to_global_id("Objective", r["id"])),
-            cycle=r["cycle"],
-            title=r["title"],
-            description=r["description"],
-            level=ObjectiveLevel(r["level"]),
-            team=r["team"],
-            status=ObjectiveStatus(r["status"]),
-            version=r["version"],
-            created_at=r["created_at"],
-            created_by=r["created_by"],
-            updated_at=r["updated_at"],
-            row=r,
+        return from_row(
+            cls, r, level=ObjectiveLevel(r["level"]), status=ObjectiveStatus(r["status"])
         )
 
     history = history_field(lambda objective, info: objective.row["id"])
@@ -211,10 +188,6 @@ async def load_objective(
     return await load_node(loader, objective_id, Objective.from_row)
 
 
-ObjectiveEdge, ObjectiveConnection = connection_types(
-    Objective,
-    page_about="A page of objectives, oldest first.",
-    edge_about="An edge of an objective list.",
-    node_is="The objective.",
-    edges_are="Objectives of this page.",
+ObjectiveEdge, ObjectiveConnection = list_types(
+    Objective, "objective", page_about="A page of objectives, oldest first."
 )

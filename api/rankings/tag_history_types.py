@@ -10,9 +10,9 @@ import strawberry
 from strawberry.types import Info
 
 from okrank.api.backlog.types import BacklogItem
-from okrank.api.graphql.ids import to_global_id
 from okrank.api.graphql.node import Node
 from okrank.api.graphql.pagination import connection_types
+from okrank.api.graphql.rows import from_row, node_id
 from okrank.api.okrs.types import KeyResult, Objective, load_key_result, load_objective
 from okrank.api.rankings.enums import TIERS, OptionalTagTier
 
@@ -40,17 +40,13 @@ class TagEvent(Node):
 
     @classmethod
     def from_row(cls, r: Any) -> TagEvent:
-        return cls(
-            id=strawberry.ID(to_global_id("TagEvent", r["position"])),
-            position=r["position"],
+        return from_row(
+            cls,
+            r,
+            id=node_id(cls, r["position"]),
             action=TagAction(r["action"]),
             tier=TIERS[r["tier"]] if r["tier"] else None,
             previous_tier=TIERS[r["previous_tier"]] if r["previous_tier"] else None,
-            reason=r["reason"],
-            actor=r["actor"],
-            at=r["at"],
-            item_version=r["item_version"],
-            row=r,
         )
 
     @strawberry.field(description="The item whose tags changed.")

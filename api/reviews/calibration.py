@@ -15,6 +15,7 @@ from starlette.concurrency import run_in_threadpool
 from strawberry.types import Info
 
 from okrank.api.graphql.ids import bad_input
+from okrank.api.graphql.rows import from_row
 from okrank.api.rankings.types import AlignmentMultipliers
 from okrank.api.reviews.audits import Key, keep_audits, kept_audits
 from okrank.api.reviews.calibration_ids import review_global_id
@@ -98,11 +99,11 @@ def calibration_of(
         for r in read.rows
     ]
     reviews = [
-        CalibrationReview(
+        from_row(
+            CalibrationReview,
+            r,
             id=review_global_id(r["id"]),
             team=r["team"] or None,
-            cycle=r["cycle"],
-            completed_at=r["completed_at"],
             items_audited=e.audit.items_done,
         )
         for r, e in zip(read.rows, evidence, strict=True)

@@ -9,7 +9,7 @@ from typing import Any
 
 import strawberry
 
-from okrank.api.commands.committed import state_row
+from okrank.api.commands.committed import read_state
 from okrank.api.commands.inputs import command_of, item_id, need_id, versioned
 from okrank.api.commands.path import command_mutation
 from okrank.api.commands.payloads import payload
@@ -43,8 +43,7 @@ QuarterlyReviewPayload = payload(
 
 
 async def review_success(ctx: Any, result: CommandResult) -> QuarterlyReviewSuccess:
-    rows = await reads.reviews_by_id(ctx.pool, ctx.workspace, [result.aggregate_id])
-    review = QuarterlyReview.from_row(state_row(rows, result))
+    review = await read_state(ctx, result, reads.reviews_by_id, QuarterlyReview.from_row)
     notice = (
         f"{review.cycle} has not ended: the review is a draft. {DRAFT}" if review.draft else None
     )

@@ -16,7 +16,7 @@ from uuid import UUID
 
 import asyncpg
 
-from okrank.api.graphql.ids import to_global_id
+from okrank.api.graphql.rows import global_id_or_none as gid
 from okrank.domain.reviews.outcomes import OutcomeAudit
 from okrank.domain.text import spreadsheet_cell
 
@@ -36,10 +36,6 @@ CSV_COLUMNS = (
     "progress_change",
     "moved",
 )
-
-
-def gid(type_name: str, ident: UUID | None) -> str | None:
-    return None if ident is None else to_global_id(type_name, ident)
 
 
 async def review_report(pool: asyncpg.Pool, workspace: str, review_id: UUID) -> dict | None:

@@ -12,9 +12,15 @@ import strawberry
 from strawberry.types import Info
 
 from okrank.api.backlog.types import BacklogItem, load_backlog_item
-from okrank.api.graphql.ids import to_global_id
-from okrank.api.graphql.node import Node
-from okrank.api.graphql.pagination import after_key, connection, connection_types, page_size
+from okrank.api.graphql.node import Node, aggregate_fields, load_by_id
+from okrank.api.graphql.pagination import (
+    after_key,
+    connection,
+    connection_types,
+    list_types,
+    page_size,
+)
+from okrank.api.graphql.rows import from_row
 from okrank.api.okrs.types import KeyResult, Objective, load_key_result, load_objective
 from okrank.api.rankings.enums import TIERS, OptionalTagTier, TagTierEnum
 from okrank.api.reviews import reads
@@ -246,6 +252,7 @@ class Regrooming:
     "cycle: which key results moved and did the work shipped move them; then the backlog reset "
     "around the next cycle's objectives and re-grooming."
 )
+@aggregate_fields(created_at="When the review started.", created_by="Subject who started it.")
 class QuarterlyReview(Node):
     team: str | None = strawberry.field(description="The team; null: the whole workspace.")
     cycle: str = strawberry.field(description="The cycle reviewed (2026-Q3).")
@@ -262,30 +269,17 @@ class QuarterlyReview(Node):
         description="Why the review was closed early (items unhandled); null otherwise."
     )
     completed_at: datetime | None = strawberry.field(description="When it completed.")
-    version: int = strawberry.field(description="Aggregate version; pass as `expectedVersion`.")
-    created_at: datetime = strawberry.field(description="When the review started.")
-    created_by: str = strawberry.field(description="Subject who started it.")
-    updated_at: datetime = strawberry.field(description="When it last changed.")
     row: strawberry.Private[Any]
 
     @classmethod
     def from_row(cls, r: Any) -> QuarterlyReview:
-        return cls(
-            id=strawberry.ID(to_global_id("QuarterlyReview", r["id"])),
+        return from_row(
+            cls,
+            r,
             team=r["team"] or None,
-            cycle=r["cycle"],
-            lag_days=r["lag_days"],
             phase=ReviewPhase(r["phase"]),
             draft=not r["audit_final"],
-            audited_at=r["audited_at"],
-            next_cycle=r["next_cycle"],
             close_reason=r["close_reason"] or None,
-            completed_at=r["completed_at"],
-            version=r["version"],
-            created_at=r["created_at"],
-            created_by=r["created_by"],
-            updated_at=r["updated_at"],
-            row=r,
         )
 
     async def audit(self, info: Info) -> OutcomeAudit:
@@ -384,16 +378,9 @@ def selected(o: ItemOutcome, verdict: Any | None, f: ReviewOutcomeFilter | None)
 
 async def load_quarterly_review(info: Info, ident: UUID | None) -> QuarterlyReview | None:
     """A review of the caller's workspace, or None."""
-    if ident is None:
-        return None
-    rows = await reads.reviews_by_id(info.context.pool, info.context.workspace, [ident])
-    return QuarterlyReview.from_row(rows[0]) if rows else None
+    return await load_by_id(info, ident, reads.reviews_by_id, QuarterlyReview.from_row)
 
 
-QuarterlyReviewEdge, QuarterlyReviewConnection = connection_types(
-    QuarterlyReview,
-    page_about="A page of quarterly reviews, oldest first.",
-    edge_about="An edge of a review list.",
-    node_is="The review.",
-    edges_are="Reviews of this page.",
+QuarterlyReviewEdge, QuarterlyReviewConnection = list_types(
+    QuarterlyReview, "review", page_about="A page of quarterly reviews, oldest first."
 )

@@ -8,7 +8,7 @@ from typing import Any
 import strawberry
 
 from okrank.api.auth.permissions import OVERRIDE_ELIGIBILITY, allows, permission
-from okrank.api.commands.committed import state_row
+from okrank.api.commands.committed import state_row, state_success
 from okrank.api.commands.inputs import command_of, item_id, need_id, versioned
 from okrank.api.commands.path import command_mutation
 from okrank.api.commands.payloads import payload
@@ -23,18 +23,10 @@ from okrank.domain.sprints.sprint import GOAL_MAX
 from okrank.domain.sprints.zombies import CYCLES_MAX, SPRINTS_MAX, ZombieThresholds
 from okrank.domain.workspaces.commands import SetZombieThresholds
 
-
-@strawberry.type(description="The sprint after the change.")
-class SprintSuccess:
-    sprint: Sprint = strawberry.field(description="Its state, as queries now see it.")
-
-
+SprintSuccess, sprint_success = state_success(
+    Sprint, "sprint", reads.sprints_by_id, "The sprint after the change."
+)
 SprintPayload = payload("SprintPayload", "The sprint, or why nothing changed.", SprintSuccess)
-
-
-async def sprint_success(ctx: Any, result: CommandResult) -> SprintSuccess:
-    rows = await reads.sprints_by_id(ctx.pool, ctx.workspace, [result.aggregate_id])
-    return SprintSuccess(sprint=Sprint.from_row(state_row(rows, result)))
 
 
 def sprint_id(input: Any) -> Any:

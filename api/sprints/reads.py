@@ -8,6 +8,7 @@ from uuid import UUID
 
 import asyncpg
 
+from okrank.api.database.reads import workspace_rows
 from okrank.domain.backlog.item import UNRANKED_STATUSES
 
 Row = asyncpg.Record
@@ -89,10 +90,8 @@ async def untagged_open_items(pool: asyncpg.Pool, workspace: str, team: str) -> 
     )
 
 
-async def closed_sprints_of(pool: asyncpg.Pool, workspace: str, team: str) -> list[Row]:
-    return await pool.fetch(
-        "SELECT * FROM sprints WHERE workspace = $1 AND team = $2 AND status = 'CLOSED'"
-        " ORDER BY started_at",
-        workspace,
-        team,
-    )
+closed_sprints_of = workspace_rows(  # (pool, workspace, team)
+    str,
+    "SELECT * FROM sprints WHERE workspace = $1 AND team = $2 AND status = 'CLOSED'"
+    " ORDER BY started_at",
+)

@@ -12,9 +12,9 @@ from strawberry.types import Info
 
 from okrank.api.audit.history import history_field
 from okrank.api.backlog.types import BacklogItem, load_backlog_item
-from okrank.api.graphql.ids import to_global_id
-from okrank.api.graphql.node import Node
-from okrank.api.graphql.pagination import connection_types
+from okrank.api.graphql.node import Node, aggregate_fields, load_by_id
+from okrank.api.graphql.pagination import list_types
+from okrank.api.graphql.rows import from_row
 from okrank.api.okrs.types import KeyResult, Objective, load_key_result, load_objective
 from okrank.api.sprints import reads
 from okrank.api.sprints.review import SprintReview, sprint_review
@@ -70,13 +70,8 @@ class SprintItem:
             override = EligibilityOverride(
                 reason=r["override_reason"], by=r["planned_by"], at=r["planned_at"]
             )
-        return cls(
-            planned_at=r["planned_at"],
-            planned_by=r["planned_by"],
-            override=override,
-            outcome=SprintItemOutcome(r["outcome"]) if r["outcome"] else None,
-            row=r,
-        )
+        outcome = SprintItemOutcome(r["outcome"]) if r["outcome"] else None
+        return from_row(cls, r, override=override, outcome=outcome)
 
     @strawberry.field(description="The backlog item.")
     async def item(self, info: Info) -> BacklogItem | None:
@@ -87,6 +82,7 @@ class SprintItem:
     description="A team's time-box in a cycle. Its goal is a tactical step toward one key result "
     "(sprint planning states it as such); its review shows which output served which outcome."
 )
+@aggregate_fields(created_at="When the sprint was created.")
 class Sprint(Node):
     team: str = strawberry.field(description="The team whose sprint it is.")
     cycle: str = strawberry.field(description="The OKR cycle it belongs to (2026-Q3).")
@@ -99,30 +95,11 @@ class Sprint(Node):
     status: SprintStatusEnum = strawberry.field(description="Lifecycle state.")
     started_at: datetime | None = strawberry.field(description="When it started; null before.")
     closed_at: datetime | None = strawberry.field(description="When it closed; null before.")
-    version: int = strawberry.field(description="Aggregate version; pass as `expectedVersion`.")
-    created_at: datetime = strawberry.field(description="When the sprint was created.")
-    created_by: str = strawberry.field(description="Subject who created it.")
-    updated_at: datetime = strawberry.field(description="When it last changed.")
     row: strawberry.Private[Any]
 
     @classmethod
     def from_row(cls, r: Any) -> Sprint:
-        return cls(
-            id=strawberry.ID(to_global_id("Sprint", r["id"])),
-            team=r["team"],
-            cycle=r["cycle"],
-            start_date=r["start_date"],
-            end_date=r["end_date"],
-            goal=r["goal"],
-            status=SprintStatus(r["status"]),
-            started_at=r["started_at"],
-            closed_at=r["closed_at"],
-            version=r["version"],
-            created_at=r["created_at"],
-            created_by=r["created_by"],
-            updated_at=r["updated_at"],
-            row=r,
-        )
+        return from_row(cls, r, status=SprintStatus(r["status"]))
 
     history = history_field(lambda sprint, info: sprint.row["id"])
 
@@ -160,16 +137,9 @@ class Sprint(Node):
 
 async def load_sprint(info: Info, sprint_id: UUID | None) -> Sprint | None:
     """A sprint of the caller's workspace, or None."""
-    if sprint_id is None:
-        return None
-    rows = await reads.sprints_by_id(info.context.pool, info.context.workspace, [sprint_id])
-    return Sprint.from_row(rows[0]) if rows else None
+    return await load_by_id(info, sprint_id, reads.sprints_by_id, Sprint.from_row)
 
 
-SprintEdge, SprintConnection = connection_types(
-    Sprint,
-    page_about="A page of sprints, oldest first.",
-    edge_about="An edge of a sprint list.",
-    node_is="The sprint.",
-    edges_are="Sprints of this page.",
+SprintEdge, SprintConnection = list_types(
+    Sprint, "sprint", page_about="A page of sprints, oldest first."
 )

@@ -9,7 +9,7 @@ import strawberry
 
 from okrank.api.backlog import reads as backlog_reads
 from okrank.api.backlog.types import BacklogItem
-from okrank.api.commands.committed import state_row
+from okrank.api.commands.committed import read_state, state_success
 from okrank.api.commands.inputs import (
     command_of,
     item_id,
@@ -27,10 +27,9 @@ from okrank.api.themes.types import HorizonEnum, Theme, ThemeMembership, members
 from okrank.domain.application import CommandResult
 from okrank.domain.themes import commands
 
-
-@strawberry.type(description="The theme after the change.")
-class ThemeSuccess:
-    theme: Theme = strawberry.field(description="Its state, as queries now see it.")
+ThemeSuccess, theme_success = state_success(
+    Theme, "theme", reads.themes_by_id, "The theme after the change."
+)
 
 
 @strawberry.type(description="The objective after the change, and where it stands now.")
@@ -58,21 +57,14 @@ BacklogItemThemePayload = payload(
 )
 
 
-async def theme_success(ctx: Any, result: CommandResult) -> ThemeSuccess:
-    rows = await reads.themes_by_id(ctx.pool, ctx.workspace, [result.aggregate_id])
-    return ThemeSuccess(theme=Theme.from_row(state_row(rows, result)))
-
-
 async def objective_theme_success(ctx: Any, result: CommandResult) -> ObjectiveThemeSuccess:
-    rows = await okr_reads.objectives_by_id(ctx.pool, ctx.workspace, [result.aggregate_id])
-    objective = Objective.from_row(state_row(rows, result))
+    objective = await read_state(ctx, result, okr_reads.objectives_by_id, Objective.from_row)
     membership = await membership_of(ctx, result.aggregate_id)
     return ObjectiveThemeSuccess(objective=objective, membership=membership)
 
 
 async def item_theme_success(ctx: Any, result: CommandResult) -> BacklogItemThemeSuccess:
-    rows = await backlog_reads.items_by_id(ctx.pool, ctx.workspace, [result.aggregate_id])
-    item = BacklogItem.from_row(state_row(rows, result))
+    item = await read_state(ctx, result, backlog_reads.items_by_id, BacklogItem.from_row)
     membership = await membership_of(ctx, result.aggregate_id)
     return BacklogItemThemeSuccess(backlog_item=item, membership=membership)
 

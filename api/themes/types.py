@@ -10,9 +10,9 @@ import strawberry
 from strawberry.types import Info
 
 from okrank.api.audit.history import history_field
-from okrank.api.graphql.ids import to_global_id
-from okrank.api.graphql.node import Node
-from okrank.api.graphql.pagination import after_key, connection, connection_types, page_size
+from okrank.api.graphql.node import Node, aggregate_fields, load_by_id
+from okrank.api.graphql.pagination import after_key, connection, list_types, page_size
+from okrank.api.graphql.rows import from_row
 from okrank.api.themes import reads
 from okrank.domain.themes.theme import Horizon
 
@@ -34,21 +34,18 @@ class ThemeMove:
 
     @classmethod
     def from_row(cls, r: Any) -> ThemeMove:
-        return cls(
+        return from_row(
+            cls,
+            r,
             horizon=Horizon(r["horizon"]),
             previous_horizon=Horizon(r["previous_horizon"]),
-            reason=r["reason"],
             moved_by=r["actor"],
             moved_at=r["at"],
         )
 
 
-ThemeMoveEdge, ThemeMoveConnection = connection_types(
-    ThemeMove,
-    page_about="A page of a theme's moves, newest first.",
-    edge_about="An edge of a move list.",
-    node_is="The move.",
-    edges_are="Moves of this page.",
+ThemeMoveEdge, ThemeMoveConnection = list_types(
+    ThemeMove, "move", page_about="A page of a theme's moves, newest first."
 )
 
 
@@ -56,6 +53,7 @@ ThemeMoveEdge, ThemeMoveConnection = connection_types(
     description="A strategic theme ('User Growth', 'Revenue') that objectives and backlog "
     "items (epics) belong to, on the roadmap's horizon."
 )
+@aggregate_fields(created_at="When the theme was created.")
 class Theme(Node):
     name: str = strawberry.field(description="The theme's name.")
     description: str = strawberry.field(description="What it is about ('' if none).")
@@ -63,26 +61,11 @@ class Theme(Node):
     team: str | None = strawberry.field(
         description="The team whose theme it is, or null: shared, on every team's roadmap."
     )
-    version: int = strawberry.field(description="Aggregate version; pass as `expectedVersion`.")
-    created_at: datetime = strawberry.field(description="When the theme was created.")
-    created_by: str = strawberry.field(description="Subject who created it.")
-    updated_at: datetime = strawberry.field(description="When it last changed.")
     row: strawberry.Private[Any]
 
     @classmethod
     def from_row(cls, r: Any) -> Theme:
-        return cls(
-            id=strawberry.ID(to_global_id("Theme", r["id"])),
-            name=r["name"],
-            description=r["description"],
-            horizon=Horizon(r["horizon"]),
-            team=r["team"] or None,
-            version=r["version"],
-            created_at=r["created_at"],
-            created_by=r["created_by"],
-            updated_at=r["updated_at"],
-            row=r,
-        )
+        return from_row(cls, r, horizon=Horizon(r["horizon"]), team=r["team"] or None)
 
     history = history_field(lambda theme, info: theme.row["id"])
 
@@ -100,18 +83,11 @@ class Theme(Node):
 
 
 async def load_theme(info: Info, theme_id: UUID | None) -> Theme | None:
-    if theme_id is None:
-        return None
-    rows = await reads.themes_by_id(info.context.pool, info.context.workspace, [theme_id])
-    return Theme.from_row(rows[0]) if rows else None
+    return await load_by_id(info, theme_id, reads.themes_by_id, Theme.from_row)
 
 
-ThemeEdge, ThemeConnection = connection_types(
-    Theme,
-    page_about="A page of themes, oldest first.",
-    edge_about="An edge of a theme list.",
-    node_is="The theme.",
-    edges_are="Themes of this page.",
+ThemeEdge, ThemeConnection = list_types(
+    Theme, "theme", page_about="A page of themes, oldest first."
 )
 
 

@@ -20,6 +20,7 @@ from okrank.api.graphql.errors import (
 )
 from okrank.api.graphql.ids import encode_cursor, to_global_id, uuid_of
 from okrank.api.graphql.pagination import after_key
+from okrank.api.graphql.rows import from_row, node_id
 from okrank.api.webhooks.settings import SETTINGS
 from okrank.api.webhooks.streams import DELIVERIES, WebhookStream
 from okrank.api.webhooks.transport import shown_error
@@ -82,19 +83,16 @@ class Webhook:
 
     @classmethod
     def from_row(cls, r: Any) -> Webhook:
-        return cls(
-            id=strawberry.ID(to_global_id("Webhook", r["id"])),
-            url=r["url"],
+        return from_row(
+            cls,
+            r,
+            id=node_id(cls, r["id"]),
             stream=WebhookStream(r["stream"]),
             objective_id=to_global_id("Objective", r["scope"]) if r["scope"] else None,
             status=WebhookStatus(r["status"]),
             consecutive_failures=r["failures"],
             last_error=shown_error(r["last_error"]),
-            next_attempt_at=r["next_attempt_at"],
             delivered_up_to=encode_cursor([r["cursor_position"], r["cursor_ordinal"]]),
-            created_at=r["created_at"],
-            created_by=r["created_by"],
-            row=r,
         )
 
     @strawberry.field(description="Delivery attempts, newest first.")
@@ -113,16 +111,7 @@ class Webhook:
         edges = [
             WebhookAttemptEdge(
                 cursor=encode_cursor([r["id"]]),
-                node=WebhookAttempt(
-                    at=r["at"],
-                    first_cursor=r["first_cursor"],
-                    last_cursor=r["last_cursor"],
-                    changes=r["changes"],
-                    status_code=r["status_code"],
-                    error=shown_error(r["error"]),
-                    succeeded=r["succeeded"],
-                    duration_ms=r["duration_ms"],
-                ),
+                node=from_row(WebhookAttempt, r, error=shown_error(r["error"])),
             )
             for r in rows[:first]
         ]
