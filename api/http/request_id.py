@@ -5,8 +5,8 @@ written while the request runs, so that a client's report can be found in the lo
 from __future__ import annotations
 
 import logging
+import random
 import re
-import uuid
 from contextvars import ContextVar
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -20,9 +20,15 @@ REQUEST_ID: ContextVar[str] = ContextVar("request_id", default=NONE)
 
 
 def request_id_for(offered: str | None) -> str:
+    """The client's id if it is a short token, else 32 new hex digits (a uuid4's length).
+
+    Not uuid4: os.urandom lets go of the GIL, and the event loop thread then waits until a
+    worker or projection thread hands it back (measured under 8 connections of mutations:
+    0.45 ms per request, the loop doing nothing meanwhile). An id has to be unique, not
+    unguessable: 128 bits of the `random` module's generator, re-seeded in forked workers."""
     if offered is not None and _ACCEPTED.fullmatch(offered):
         return offered
-    return uuid.uuid4().hex
+    return f"{random.getrandbits(128):032x}"
 
 
 class RequestIds:

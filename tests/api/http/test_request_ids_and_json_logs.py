@@ -28,6 +28,12 @@ def test_a_request_id_that_could_forge_log_content_is_replaced(offered):
     assert request_id_for(offered) != offered and len(request_id_for(offered)) == 32
 
 
+def test_made_request_ids_are_32_hex_digits_and_do_not_repeat():
+    made = {request_id_for(None) for _ in range(10_000)}
+    assert len(made) == 10_000
+    assert all(len(i) == 32 and int(i, 16) >= 0 for i in made)
+
+
 def test_json_logs_carry_the_request_id_of_the_request_that_wrote_them(make_database):
     token = issue_token(SECRET, "ws-json-logs", "po", [Role.ADMIN])
     with tempfile.TemporaryFile() as output:
