@@ -208,14 +208,28 @@ def wrk(target: Target, connections: int, seconds: float, tmp: str) -> dict[str,
     return run
 
 
-def measure(target: Target, connections: int, seconds: float, tmp: str, pg: int | None) -> None:
-    before = server_cpu(target.pids[:1], pg)
+def cpu_measured(
+    target: Target,
+    pids: list[int],
+    connections: int,
+    seconds: float,
+    tmp: str,
+    pg: int | None,
+) -> dict[str, float]:
+    """One wrk run, kept in `target.rounds`, with its requests per second and the CPU per
+    request of the processes `pids` (`server_cpu_ms`) and of PostgreSQL (`postgres_cpu_ms`)."""
+    before = server_cpu(pids, pg)
     run = wrk(target, connections, seconds, tmp)
-    after = server_cpu(target.pids[:1], pg)
+    after = server_cpu(pids, pg)
     run["rps"] = run["requests"] / run["seconds"]
     for label in ("server", "postgres"):
         run[f"{label}_cpu_ms"] = (after[label] - before[label]) * 1000 / max(1, run["requests"])
     target.rounds.setdefault(connections, []).append(run)
+    return run
+
+
+def measure(target: Target, connections: int, seconds: float, tmp: str, pg: int | None) -> None:
+    run = cpu_measured(target, target.pids[:1], connections, seconds, tmp, pg)
     print(
         f"  c{connections} {target.name:<24} {run['rps']:7,.0f} req/s  p50 {run['p50_ms']:6.1f} ms"
         f"  p99 {run['p99_ms']:6.1f} ms  CPU/req server {run['server_cpu_ms']:.2f} ms"

@@ -41,8 +41,7 @@ from bench.common import (
     seed,
     wait_projected,
 )
-from bench.cpu import server_cpu
-from bench.ranking_wrk import Target, allow_connections, wrk
+from bench.ranking_wrk import Target, allow_connections, cpu_measured, wrk
 from okrank.api.graphql.ids import to_global_id
 from okrank.projections.engine.runner import rebuild
 
@@ -110,14 +109,9 @@ def checked_measure(
     counted stored one event (wrk stops with up to one request per connection answered but not
     counted)."""
     table = "okrank_events" if t.path == "/graphql" else "floor_events"
-    before, cpu_before = settled_events(db, table), server_cpu(t.pids, pg)
-    run = wrk(t, c, seconds, tmp)
-    cpu_after = server_cpu(t.pids, pg)
+    before = settled_events(db, table)
+    run = cpu_measured(t, t.pids, c, seconds, tmp, pg)
     stored = settled_events(db, table) - before
-    run["rps"] = run["requests"] / run["seconds"]
-    for k in ("server", "postgres"):
-        run[f"{k}_cpu_ms"] = (cpu_after[k] - cpu_before[k]) * 1000 / max(1, run["requests"])
-    t.rounds.setdefault(c, []).append(run)
     print(
         f"  c{c} {t.name:<26} {run['rps']:6,.0f}/s  p50 {run['p50_ms']:6.1f} ms"
         f"  p99 {run['p99_ms']:6.1f} ms  CPU per mutation: server {run['server_cpu_ms']:.2f} ms"
