@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import statistics
 import tempfile
 import time
@@ -41,7 +40,8 @@ from bench.common import (
     seed,
     wait_projected,
 )
-from bench.ranking_wrk import Target, allow_connections, cpu_measured, wrk
+from bench.ranking_wrk import allow_connections
+from bench.wrk_runs import Target, cpu_measured, wrk, wrk_arguments, wrk_installed
 from okrank.api.graphql.ids import to_global_id
 from okrank.projections.engine.runner import rebuild
 
@@ -187,12 +187,8 @@ def main() -> None:
         action="store_true",
         help="also okrank with every save in its own transaction (bench/ungrouped_app.py)",
     )
-    parser.add_argument("--quick", action="store_true", help="500 items, 2 s runs, 1 round")
-    args = parser.parse_args()
-    if args.quick:
-        args.items, args.seconds, args.rounds = 500, 2.0, 1
-    if shutil.which("wrk") is None:
-        print("wrk is not installed (Debian package: wrk); nothing measured.")
+    args = wrk_arguments(parser, quick_items=500)
+    if not wrk_installed():
         return
     print(f"load average before: {os.getloadavg()}")
     db = Database()
