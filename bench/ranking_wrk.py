@@ -51,7 +51,13 @@ from bench.common import (
     wait_projected,
 )
 from bench.ranking_read import QUERY
-from bench.wrk_runs import Target, cpu_measured, wrk, wrk_arguments, wrk_installed
+from bench.wrk_runs import (
+    Target,
+    checked_and_warm,
+    cpu_measured,
+    wrk_arguments,
+    wrk_installed,
+)
 from okrank.api.database.pool_size import ENV as POOL_ENV
 from okrank.api.database.pool_size import pool_size
 from okrank.api.graphql.ids import to_global_id
@@ -71,7 +77,6 @@ PG_FOREIGN_KEY = (
 )
 MAX_CONNECTIONS = 300
 UNTHROTTLED = {"OKRANK_RATE_LIMIT": "0"}  # one token measures: no per-token limit (100/s)
-WARM_UP_SECONDS = 2  # per server, before the rounds: Node's JIT, plans, caches, pool
 
 
 class PostGraphile:
@@ -275,11 +280,8 @@ def run_processes(
                 )
             )
         wait_projected(db)
-        for t in targets:
-            t.check()
         with tempfile.TemporaryDirectory() as tmp:
-            for t in targets:
-                wrk(t, max(args.connections), WARM_UP_SECONDS, tmp)
+            checked_and_warm(targets, max(args.connections), tmp)
             for n in range(args.rounds):
                 print(f"{processes} process(es), round {n + 1}, load {os.getloadavg()[0]:.2f}")
                 for c in args.connections:

@@ -41,7 +41,13 @@ from bench.common import (
     wait_projected,
 )
 from bench.ranking_wrk import allow_connections
-from bench.wrk_runs import Target, cpu_measured, wrk, wrk_arguments, wrk_installed
+from bench.wrk_runs import (
+    Target,
+    checked_and_warm,
+    cpu_measured,
+    wrk_arguments,
+    wrk_installed,
+)
 from okrank.api.graphql.ids import to_global_id
 from okrank.projections.engine.runner import rebuild
 
@@ -51,7 +57,6 @@ SCORE = (
     " { __typename ... on BacklogItemSuccess { backlogItem { id version riceScore } } } }"
 )
 UNTHROTTLED = {"OKRANK_RATE_LIMIT": "0"}  # one token measures: no per-token limit (100/s)
-WARM_UP_SECONDS = 2
 SETTLE_SECONDS = 0.3  # no commit for this long: nothing is in flight
 BODIES = 1000  # distinct mutations wrk cycles through (items × reach values)
 
@@ -213,11 +218,8 @@ def main() -> None:
         started.append(floor := Server("bench.append_floor_app:create_app", okrank_env))
         targets.append(floor_target(floor))
         wait_projected(db, every_view=True)
-        for t in targets:
-            t.check()
         with tempfile.TemporaryDirectory() as tmp:
-            for t in targets:
-                wrk(t, max(args.connections), WARM_UP_SECONDS, tmp)
+            checked_and_warm(targets, max(args.connections), tmp)
             for n in range(args.rounds):
                 print(f"round {n + 1}, load {os.getloadavg()[0]:.2f}", flush=True)
                 for c in args.connections:

@@ -16,6 +16,7 @@ import httpx
 
 from bench.cpu import server_cpu
 
+WARM_UP_SECONDS = 2  # per server, before the rounds: Node's JIT, plans, caches, pool
 WRK_SCRIPT = """
 local bodies = {%(bodies)s}
 local n = 0
@@ -84,6 +85,14 @@ def wrk(target: Target, connections: int, seconds: float, tmp: str) -> dict[str,
     if run["errors"]:  # a refused or failed request is no figure
         raise RuntimeError(f"{target.name}: {run['errors']} requests failed: {done.stdout}")
     return run
+
+
+def checked_and_warm(targets: list[Target], connections: int, tmp: str) -> None:
+    """Every target's answer checked, then each warmed up by a wrk run of WARM_UP_SECONDS."""
+    for t in targets:
+        t.check()
+    for t in targets:
+        wrk(t, connections, WARM_UP_SECONDS, tmp)
 
 
 def cpu_measured(
