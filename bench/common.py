@@ -37,6 +37,7 @@ from okrank.domain.backlog.item import BacklogItem, ItemStatus  # noqa: E402
 from okrank.domain.okrs.objective import Objective  # noqa: E402
 from okrank.domain.rankings.scoring import RiceInputs, Tier, WsjfInputs  # noqa: E402
 from okrank.projections.engine.runner import VIEWS, event_store_env  # noqa: E402
+from tests.support.servers import end_process  # noqa: E402
 
 SECRET = "bench-secret-" + uuid.uuid4().hex
 WORKSPACE = "bench"
@@ -65,12 +66,7 @@ def summary(latencies_ms: list[float], seconds: float) -> dict[str, float]:
 
 def stop_process(proc: subprocess.Popen[Any]) -> None:
     """End a process this bench started (by its PID): politely, then for sure."""
-    proc.terminate()
-    try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
+    end_process(proc, patience=20)
 
 
 class Database:

@@ -17,11 +17,11 @@ from tests.support.paths import ROOT
 SECRET = "test-secret-" + uuid.uuid4().hex
 
 
-def end_process(proc: subprocess.Popen[Any]) -> None:
-    """Ask the process (by its PID) to end; kill it if it has not within 10 s."""
+def end_process(proc: subprocess.Popen[Any], patience: float = 10) -> None:
+    """Ask the process (by its PID) to end; kill it if it has not within `patience` seconds."""
     proc.terminate()
     try:
-        proc.wait(timeout=10)
+        proc.wait(timeout=patience)
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.wait()
