@@ -33,10 +33,11 @@ sys.path.insert(0, str(ROOT))
 from bench.cpu import forget_postgres, own_postgres, postmaster_pid  # noqa: E402
 from okrank.api.auth import Role, issue_token  # noqa: E402
 from okrank.domain.application import Actor, OkrankApplication  # noqa: E402
-from okrank.domain.backlog.item import BacklogItem  # noqa: E402
+from okrank.domain.backlog.item import BacklogItem, ItemStatus  # noqa: E402
 from okrank.domain.okrs.objective import Objective  # noqa: E402
 from okrank.domain.rankings.scoring import RiceInputs, Tier, WsjfInputs  # noqa: E402
 from okrank.projections.engine.runner import VIEWS, event_store_env  # noqa: E402
+from tests.support.servers import end_process  # noqa: E402
 
 SECRET = "bench-secret-" + uuid.uuid4().hex
 WORKSPACE = "bench"
@@ -65,12 +66,7 @@ def summary(latencies_ms: list[float], seconds: float) -> dict[str, float]:
 
 def stop_process(proc: subprocess.Popen[Any]) -> None:
     """End a process this bench started (by its PID): politely, then for sure."""
-    proc.terminate()
-    try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
+    end_process(proc, patience=20)
 
 
 class Database:
@@ -279,6 +275,17 @@ def seed(
         return Seeded(objective_ids, krs, item_ids, events)
     finally:
         app.close()
+
+
+def work_sprint(
+    app: OkrankApplication, actor: Actor, sprint: uuid.UUID, planned: list[Any]
+) -> None:
+    """Plan `planned` into the sprint, start it and mark every other planned item done."""
+    for item in planned:
+        app.plan_sprint_item(actor, sprint, item)
+    app.start_sprint(actor, sprint)
+    for item in planned[::2]:
+        app.change_backlog_item_status(actor, item, ItemStatus.DONE)
 
 
 def wait_projected(db: Database, timeout: float = 1800, every_view: bool = False) -> None:

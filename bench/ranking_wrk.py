@@ -31,7 +31,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -51,8 +50,14 @@ from bench.common import (
     stop_process,
     wait_projected,
 )
-from bench.cpu import server_cpu
 from bench.ranking_read import QUERY
+from bench.wrk_runs import (
+    Target,
+    checked_and_warm,
+    cpu_measured,
+    wrk_arguments,
+    wrk_installed,
+)
 from okrank.api.database.pool_size import ENV as POOL_ENV
 from okrank.api.database.pool_size import pool_size
 from okrank.api.graphql.ids import to_global_id
@@ -72,47 +77,6 @@ PG_FOREIGN_KEY = (
 )
 MAX_CONNECTIONS = 300
 UNTHROTTLED = {"OKRANK_RATE_LIMIT": "0"}  # one token measures: no per-token limit (100/s)
-WARM_UP_SECONDS = 2  # per server, before the rounds: Node's JIT, plans, caches, pool
-WRK_SCRIPT = """
-local bodies = {%(bodies)s}
-local n = 0
-wrk.method = "POST"
-wrk.headers["Content-Type"] = "application/json"
-%(headers)s
-request = function()
-  n = n + 1
-  return wrk.format(nil, "%(path)s", nil, bodies[n %% #bodies + 1])
-end
-done = function(summary, latency, requests)
-  io.stderr:write(string.format(
-    '{"requests": %%d, "seconds": %%f, "p50_ms": %%f, "p99_ms": %%f, "errors": %%d}\\n',
-    summary.requests, summary.duration / 1e6, latency:percentile(50) / 1e3,
-    latency:percentile(99) / 1e3,
-    summary.errors.connect + summary.errors.read + summary.errors.write
-    + summary.errors.status + summary.errors.timeout))
-end
-"""
-
-
-@dataclass
-class Target:
-    """A server under load: where it listens, what it is asked, and how to check the answer."""
-
-    name: str
-    url: str
-    path: str
-    bodies: list[dict[str, Any]]
-    rows: Any  # response JSON -> the list of 50 rows
-    pids: list[int]
-    headers: dict[str, str] = field(default_factory=dict)
-    rounds: dict[int, list[dict[str, float]]] = field(default_factory=dict)
-
-    def check(self) -> None:
-        response = httpx.post(
-            self.url + self.path, json=self.bodies[0], headers=self.headers, timeout=30
-        )
-        assert response.status_code == 200, response.text[:300]
-        assert len(self.rows(response.json())) == 50, response.text[:300]
 
 
 class PostGraphile:
@@ -180,42 +144,8 @@ def allow_connections(db: Database) -> None:
     db.pg._postmaster_info = PostmasterInfo.read_from_pgdata(pgdata)  # its stop finds it
 
 
-def wrk(target: Target, connections: int, seconds: float, tmp: str) -> dict[str, float]:
-    """One wrk run (one thread) against the target: requests, p50/p99 and errors."""
-    script = Path(tmp) / f"{target.name.replace(' ', '_')}.lua"
-    script.write_text(
-        WRK_SCRIPT
-        % {
-            "bodies": ", ".join(json.dumps(json.dumps(b)) for b in target.bodies),
-            "headers": "\n".join(
-                f"wrk.headers[{json.dumps(k)}] = {json.dumps(v)}" for k, v in target.headers.items()
-            ),
-            "path": target.path,
-        }
-    )
-    command = ["wrk", "-t1", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--timeout", "10s"]
-    done = subprocess.run(
-        [*command, "-s", str(script), target.url],
-        capture_output=True,
-        text=True,
-        timeout=seconds + 60,
-    )
-    if done.returncode != 0:
-        raise RuntimeError(f"wrk failed: {done.stderr.strip()[-500:]}")
-    run = json.loads(done.stderr.strip().splitlines()[-1])
-    if run["errors"]:  # a refused or failed request is no figure
-        raise RuntimeError(f"{target.name}: {run['errors']} requests failed: {done.stdout}")
-    return run
-
-
 def measure(target: Target, connections: int, seconds: float, tmp: str, pg: int | None) -> None:
-    before = server_cpu(target.pids[:1], pg)
-    run = wrk(target, connections, seconds, tmp)
-    after = server_cpu(target.pids[:1], pg)
-    run["rps"] = run["requests"] / run["seconds"]
-    for label in ("server", "postgres"):
-        run[f"{label}_cpu_ms"] = (after[label] - before[label]) * 1000 / max(1, run["requests"])
-    target.rounds.setdefault(connections, []).append(run)
+    run = cpu_measured(target, target.pids[:1], connections, seconds, tmp, pg)
     print(
         f"  c{connections} {target.name:<24} {run['rps']:7,.0f} req/s  p50 {run['p50_ms']:6.1f} ms"
         f"  p99 {run['p99_ms']:6.1f} ms  CPU/req server {run['server_cpu_ms']:.2f} ms"
@@ -273,12 +203,8 @@ def main() -> None:
     parser.add_argument("--connections", type=int, nargs="+", default=[8, 32])
     parser.add_argument("--also-pool", type=int, help="okrank with this pool size too")
     parser.add_argument("--before", help="a python whose installed okrank also runs")
-    parser.add_argument("--quick", action="store_true", help="1,000 items, 2 s runs, 1 round")
-    args = parser.parse_args()
-    if args.quick:
-        args.items, args.seconds, args.rounds = 1000, 2.0, 1
-    if shutil.which("wrk") is None:
-        print("wrk is not installed (Debian package: wrk); nothing measured.")
+    args = wrk_arguments(parser, quick_items=1000)
+    if not wrk_installed():
         return
     no_postgraphile = postgraphile_missing()
     if no_postgraphile:
@@ -354,11 +280,8 @@ def run_processes(
                 )
             )
         wait_projected(db)
-        for t in targets:
-            t.check()
         with tempfile.TemporaryDirectory() as tmp:
-            for t in targets:
-                wrk(t, max(args.connections), WARM_UP_SECONDS, tmp)
+            checked_and_warm(targets, max(args.connections), tmp)
             for n in range(args.rounds):
                 print(f"{processes} process(es), round {n + 1}, load {os.getloadavg()[0]:.2f}")
                 for c in args.connections:

@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 
 from bench.arguments import arguments
-from bench.common import load
+from bench.common import Database, admin_token, load, okrank_server, wait_projected
 
 Read = tuple[dict[str, Any], Callable[[httpx.Response], None] | None]  # (body, check)
 
@@ -39,6 +39,20 @@ def one_after_another(
         )
         for name, (body, check) in reads.items()
     }
+
+
+def read_served(
+    db: Database, reads: dict[str, Read], seconds: float
+) -> dict[str, dict[str, float]]:
+    """An okrank server on `db`, once the catalog has caught up: `one_after_another` of the
+    reads, as the admin."""
+    server = okrank_server(db)
+    try:
+        wait_projected(db)
+        headers = {"Authorization": f"Bearer {admin_token()}"}
+        return one_after_another(server.url, reads, seconds, headers)
+    finally:
+        server.close()
 
 
 def print_latencies(figures: dict[str, Any], names: tuple[str, ...] | list[str]) -> None:

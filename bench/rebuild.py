@@ -6,10 +6,10 @@ Run: .venv/bin/python -m bench.rebuild [--items 10000] [--objectives 20] [--quic
 
 from __future__ import annotations
 
-import argparse
 import json
 import time
 
+from bench.arguments import arguments
 from bench.common import Database, seed
 from okrank.domain.application import OkrankApplication
 from okrank.projections.engine.runner import REBUILD_SECTION, event_store_env, rebuild
@@ -36,15 +36,7 @@ def read_and_decode(url: str) -> tuple[int, float, float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--items", type=int, default=10_000)
-    parser.add_argument("--objectives", type=int, default=20)
-    parser.add_argument("--quick", action="store_true", help="1,000 items")
-    args = parser.parse_args()
-    if args.quick:
-        args.items = 1000
+    args = arguments(__doc__, {"items": 1000}, items=10_000, objectives=20)
     db = Database()
     try:
         seeded = seed(db, args.items, args.objectives)

@@ -13,7 +13,6 @@ Run: .venv/bin/python -m bench.reset_catch_up [--items 10000] [--rounds 1] [--qu
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import time
@@ -21,6 +20,7 @@ from typing import Any
 
 import psycopg
 
+from bench.arguments import arguments
 from bench.common import Database, seed, wait_projected
 from okrank.domain.application import OkrankApplication
 from okrank.domain.backlog.item import ItemStatus
@@ -80,15 +80,7 @@ def ranked(db: Database) -> int:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--items", type=int, default=10_000)
-    parser.add_argument("--rounds", type=int, default=1)
-    parser.add_argument("--quick", action="store_true", help="1,000 items")
-    args = parser.parse_args()
-    if args.quick:
-        args.items = 1000
+    args = arguments(__doc__, {"items": 1000}, items=10_000, rounds=1)
     db = Database()
     figures: dict[str, Any] = {"items": args.items, "load_before": os.getloadavg()[0]}
     runs: dict[str, list[float]] = {"held": [], "one_by_one": [], "restore": []}

@@ -12,16 +12,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from bench.common import (
-    SAVE_BATCH,
-    WORKSPACE,
-    Database,
-    admin_token,
-    okrank_server,
-    seed,
-    wait_projected,
-)
-from bench.reads import Read, one_after_another, one_client_arguments, print_latencies
+from bench.common import SAVE_BATCH, WORKSPACE, Database, seed, work_sprint
+from bench.reads import Read, one_client_arguments, print_latencies, read_served
 from okrank.domain.application import Actor, OkrankApplication
 from okrank.domain.backlog.item import BacklogItem, ItemStatus
 from okrank.projections.engine.runner import event_store_env
@@ -74,11 +66,7 @@ def history(db: Database, seeded: Any, done: int, sprints: int) -> None:
                     objective,
                     krs[objective],
                 ).aggregate_id
-                for item in planned:
-                    app.plan_sprint_item(actor, sprint, item)
-                app.start_sprint(actor, sprint)
-                for item in planned[::2]:
-                    app.change_backlog_item_status(actor, item, ItemStatus.DONE)
+                work_sprint(app, actor, sprint, planned)
                 app.close_sprint(actor, sprint)
             day += timedelta(7)
     finally:
@@ -93,26 +81,20 @@ def main() -> None:
         with events_stamped(in_the_cycle(7, 2)):
             seeded = seed(db, args.items, team=TEAM)
         history(db, seeded, args.done, args.sprints)
-        server = okrank_server(db)
-        try:
-            wait_projected(db)
 
-            def done_items_ok(response: Any) -> None:
-                found = response.json()["data"]["reviewDiagnostics"]["diagnostics"]
-                facts = {f["name"]: f["number"] for f in found[1]["facts"]}
-                assert facts["done items"] == args.done + 10 * args.sprints, facts
+        def done_items_ok(response: Any) -> None:
+            found = response.json()["data"]["reviewDiagnostics"]["diagnostics"]
+            facts = {f["name"]: f["number"] for f in found[1]["facts"]}
+            assert facts["done items"] == args.done + 10 * args.sprints, facts
 
-            def recommended(response: Any) -> None:
-                assert "errors" not in response.json(), response.text
+        def recommended(response: Any) -> None:
+            assert "errors" not in response.json(), response.text
 
-            reads: dict[str, Read] = {
-                "reviewDiagnostics": ({"query": DIAGNOSTICS}, done_items_ok),
-                "recommendApproach": ({"query": RECOMMEND}, recommended),
-            }
-            headers = {"Authorization": f"Bearer {admin_token()}"}
-            figures.update(one_after_another(server.url, reads, args.seconds, headers))
-        finally:
-            server.close()
+        reads: dict[str, Read] = {
+            "reviewDiagnostics": ({"query": DIAGNOSTICS}, done_items_ok),
+            "recommendApproach": ({"query": RECOMMEND}, recommended),
+        }
+        figures.update(read_served(db, reads, args.seconds))
     finally:
         db.close()
     print_latencies(figures, list(reads))

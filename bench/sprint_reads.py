@@ -12,19 +12,11 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from bench.common import (
-    SAVE_BATCH,
-    WORKSPACE,
-    Database,
-    admin_token,
-    okrank_server,
-    seed,
-    wait_projected,
-)
-from bench.reads import Read, one_after_another, one_client_arguments, print_latencies
+from bench.common import SAVE_BATCH, WORKSPACE, Database, seed, work_sprint
+from bench.reads import Read, one_client_arguments, print_latencies, read_served
 from okrank.api.graphql.ids import to_global_id
 from okrank.domain.application import Actor, OkrankApplication
-from okrank.domain.backlog.item import BacklogItem, ItemStatus
+from okrank.domain.backlog.item import BacklogItem
 from okrank.projections.engine.runner import event_store_env, rebuild
 
 TEAM = "bench"
@@ -59,11 +51,7 @@ def run_sprints(db: Database, seeded: Any, untagged: int, sprints: int) -> list[
             ).aggregate_id
             day += timedelta(14)
             planned = seeded.items[20 * s : 20 * s + 20]
-            for item in planned:
-                app.plan_sprint_item(actor, sprint, item)
-            app.start_sprint(actor, sprint)
-            for item in planned[::2]:
-                app.change_backlog_item_status(actor, item, ItemStatus.DONE)
+            work_sprint(app, actor, sprint, planned)
             app.check_in_key_result(actor, objective, key_result, 10.0 * (s + 1), 0.7)
             app.close_sprint(actor, sprint)
             ids.append(sprint)
@@ -80,27 +68,21 @@ def main() -> None:
         seeded = seed(db, args.items)
         sprints = run_sprints(db, seeded, args.untagged, args.sprints)
         rebuild(db.url)
-        server = okrank_server(db)
-        try:
-            wait_projected(db)
-            objective = to_global_id("Objective", seeded.objectives[0])
-            sprint = to_global_id("Sprint", sprints[-1])
+        objective = to_global_id("Objective", seeded.objectives[0])
+        sprint = to_global_id("Sprint", sprints[-1])
 
-            def zombies_ok(response: Any) -> None:
-                assert response.json()["data"]["zombies"]["totalCount"] == args.untagged
+        def zombies_ok(response: Any) -> None:
+            assert response.json()["data"]["zombies"]["totalCount"] == args.untagged
 
-            def review_ok(response: Any) -> None:
-                assert len(response.json()["data"]["sprint"]["review"]["doneItems"]) == 10
+        def review_ok(response: Any) -> None:
+            assert len(response.json()["data"]["sprint"]["review"]["doneItems"]) == 10
 
-            reads: dict[str, Read] = {
-                "ranking": ({"query": RANKING, "variables": {"o": objective}}, None),
-                "zombies": ({"query": ZOMBIES}, zombies_ok),
-                "review": ({"query": REVIEW, "variables": {"s": sprint}}, review_ok),
-            }
-            headers = {"Authorization": f"Bearer {admin_token()}"}
-            figures.update(one_after_another(server.url, reads, args.seconds, headers))
-        finally:
-            server.close()
+        reads: dict[str, Read] = {
+            "ranking": ({"query": RANKING, "variables": {"o": objective}}, None),
+            "zombies": ({"query": ZOMBIES}, zombies_ok),
+            "review": ({"query": REVIEW, "variables": {"s": sprint}}, review_ok),
+        }
+        figures.update(read_served(db, reads, args.seconds))
     finally:
         db.close()
     print_latencies(figures, list(reads))

@@ -71,15 +71,18 @@ class Client:
         assert "errors" not in body, body
         return body["data"]
 
+    async def created(self, mutation: str, field: str, kind: str) -> str:
+        """The id of what `mutation` (no variables) created: its `field`'s `kind`'s id."""
+        return (await self.gql(mutation, {}))[field][kind]["id"]
+
 
 async def setup(client: Client, items: int) -> tuple[str, list[str]]:
-    o = (
-        await client.gql(
-            'mutation { createObjective(input: {cycle: "2026-Q3", title: "b"})'
-            " { ... on ObjectiveSuccess { objective { id } } } }",
-            {},
-        )
-    )["createObjective"]["objective"]["id"]
+    o = await client.created(
+        'mutation { createObjective(input: {cycle: "2026-Q3", title: "b"})'
+        " { ... on ObjectiveSuccess { objective { id } } } }",
+        "createObjective",
+        "objective",
+    )
     await client.gql(
         'mutation($o: ID!) { addKeyResult(input: {objectiveId: $o, metric: "m",'
         " baseline: 0, target: 1}) { __typename } }",
@@ -90,13 +93,12 @@ async def setup(client: Client, items: int) -> tuple[str, list[str]]:
     )
     ids = []
     for _ in range(items):
-        i = (
-            await client.gql(
-                'mutation { createBacklogItem(input: {title: "x"})'
-                " { ... on BacklogItemSuccess { backlogItem { id } } } }",
-                {},
-            )
-        )["createBacklogItem"]["backlogItem"]["id"]
+        i = await client.created(
+            'mutation { createBacklogItem(input: {title: "x"})'
+            " { ... on BacklogItemSuccess { backlogItem { id } } } }",
+            "createBacklogItem",
+            "backlogItem",
+        )
         await client.gql(
             "mutation($i: ID!, $o: ID!) { tagBacklogItem(input: {backlogItemId: $i,"
             ' objectiveId: $o, tier: DIRECT, reason: "r"}) { __typename } }',

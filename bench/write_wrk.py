@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import statistics
 import tempfile
 import time
@@ -41,8 +40,14 @@ from bench.common import (
     seed,
     wait_projected,
 )
-from bench.cpu import server_cpu
-from bench.ranking_wrk import Target, allow_connections, wrk
+from bench.ranking_wrk import allow_connections
+from bench.wrk_runs import (
+    Target,
+    checked_and_warm,
+    cpu_measured,
+    wrk_arguments,
+    wrk_installed,
+)
 from okrank.api.graphql.ids import to_global_id
 from okrank.projections.engine.runner import rebuild
 
@@ -52,7 +57,6 @@ SCORE = (
     " { __typename ... on BacklogItemSuccess { backlogItem { id version riceScore } } } }"
 )
 UNTHROTTLED = {"OKRANK_RATE_LIMIT": "0"}  # one token measures: no per-token limit (100/s)
-WARM_UP_SECONDS = 2
 SETTLE_SECONDS = 0.3  # no commit for this long: nothing is in flight
 BODIES = 1000  # distinct mutations wrk cycles through (items × reach values)
 
@@ -110,14 +114,9 @@ def checked_measure(
     counted stored one event (wrk stops with up to one request per connection answered but not
     counted)."""
     table = "okrank_events" if t.path == "/graphql" else "floor_events"
-    before, cpu_before = settled_events(db, table), server_cpu(t.pids, pg)
-    run = wrk(t, c, seconds, tmp)
-    cpu_after = server_cpu(t.pids, pg)
+    before = settled_events(db, table)
+    run = cpu_measured(t, t.pids, c, seconds, tmp, pg)
     stored = settled_events(db, table) - before
-    run["rps"] = run["requests"] / run["seconds"]
-    for k in ("server", "postgres"):
-        run[f"{k}_cpu_ms"] = (cpu_after[k] - cpu_before[k]) * 1000 / max(1, run["requests"])
-    t.rounds.setdefault(c, []).append(run)
     print(
         f"  c{c} {t.name:<26} {run['rps']:6,.0f}/s  p50 {run['p50_ms']:6.1f} ms"
         f"  p99 {run['p99_ms']:6.1f} ms  CPU per mutation: server {run['server_cpu_ms']:.2f} ms"
@@ -193,12 +192,8 @@ def main() -> None:
         action="store_true",
         help="also okrank with every save in its own transaction (bench/ungrouped_app.py)",
     )
-    parser.add_argument("--quick", action="store_true", help="500 items, 2 s runs, 1 round")
-    args = parser.parse_args()
-    if args.quick:
-        args.items, args.seconds, args.rounds = 500, 2.0, 1
-    if shutil.which("wrk") is None:
-        print("wrk is not installed (Debian package: wrk); nothing measured.")
+    args = wrk_arguments(parser, quick_items=500)
+    if not wrk_installed():
         return
     print(f"load average before: {os.getloadavg()}")
     db = Database()
@@ -223,11 +218,8 @@ def main() -> None:
         started.append(floor := Server("bench.append_floor_app:create_app", okrank_env))
         targets.append(floor_target(floor))
         wait_projected(db, every_view=True)
-        for t in targets:
-            t.check()
         with tempfile.TemporaryDirectory() as tmp:
-            for t in targets:
-                wrk(t, max(args.connections), WARM_UP_SECONDS, tmp)
+            checked_and_warm(targets, max(args.connections), tmp)
             for n in range(args.rounds):
                 print(f"round {n + 1}, load {os.getloadavg()[0]:.2f}", flush=True)
                 for c in args.connections:

@@ -9,6 +9,7 @@ import sys
 from typing import Any
 
 from okrank.api.cli import audit_export, audit_replay
+from okrank.api.cli.parsing import command, command_group
 from okrank.api.cli.refusal import refuse
 
 NOT_VERIFIED = 1  # a problem was found
@@ -16,18 +17,19 @@ NOT_VERIFIED = 1  # a problem was found
 
 def add_parser(sub: Any, common: argparse.ArgumentParser, database: Any) -> None:
     """`audit head …` and `audit verify …`; `database(args)` gives (url, embedded server)."""
-    audit = sub.add_parser("audit", parents=[common], help="the tamper-evident audit trail")
-    commands = audit.add_subparsers(dest="what", required=True)
-    p = commands.add_parser(
+    commands = command_group(sub, "audit", common, "the tamper-evident audit trail")
+    p = command(
+        commands,
         "head",
-        parents=[common],
+        common,
         help="print each workspace's audit-chain head (N:HASH), to publish elsewhere",
     )
     p.add_argument("--workspace", help="only this workspace (default: every workspace)")
     p.set_defaults(func=lambda args: head(args, database))
-    p = commands.add_parser(
+    p = command(
+        commands,
         "verify",
-        parents=[common],
+        common,
         help="recompute the audit chain from the event store and report the first change",
         description="Recompute each workspace's hash chain from the stored events and compare"
         " it with the chain recorded when each event was new. Prints 'all N events verify up"

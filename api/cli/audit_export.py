@@ -10,15 +10,17 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import IO, Any
 
+from okrank.api.cli.parsing import command
 from okrank.api.cli.refusal import refuse
 
 NOT_VERIFIED = 1  # the file does not verify
 
 
 def add_parsers(commands: Any, common: argparse.ArgumentParser, database: Any) -> None:
-    p = commands.add_parser(
+    p = command(
+        commands,
         "export",
-        parents=[common],
+        common,
         help="write a workspace's audit trail (JSON Lines or CSV) with its hash-chain links",
         description="Write the workspace's chained events in log order, each with its decoded"
         " change, its stored bytes and its hash-chain link, so the file can be verified"
@@ -32,9 +34,10 @@ def add_parsers(commands: Any, common: argparse.ArgumentParser, database: Any) -
     p.add_argument("--output", help="the file to write (default: standard output)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
     p.set_defaults(func=lambda args: export(args, database))
-    p = commands.add_parser(
+    p = command(
+        commands,
         "verify-export",
-        parents=[common],
+        common,
         help="verify an exported audit file offline, against the hash-chain rule",
         description="Recompute each record's link from its stored bytes and the record before"
         " it, and check its decoded fields against those bytes. Prints 'all N records verify"

@@ -7,13 +7,15 @@ import argparse
 import sys
 from typing import Any
 
+from okrank.api.cli.parsing import bar_progress, command
 from okrank.api.cli.refusal import refuse
 
 
 def add_parser(commands: Any, common: argparse.ArgumentParser, database: Any) -> None:
-    p = commands.add_parser(
+    p = command(
+        commands,
         "replay",
-        parents=[common],
+        common,
         help="rebuild the read models as of a time into a new schema, for SQL investigation",
         description="Replay the event log up to --until (ISO 8601, UTC unless an offset is"
         " given) into new tables in the schema --schema, which must not exist yet. The live"
@@ -38,13 +40,8 @@ def replay(args: argparse.Namespace, database: Any) -> None:
         refuse(str(exc))
     url, server = database(args)
     with tqdm(unit="event", desc=f"replaying into {args.schema}", file=sys.stderr) as bar:
-
-        def progress(done: int, total: int) -> None:
-            bar.total = total
-            bar.update(done - bar.n)
-
         try:
-            result = replay_as_of(url, until, args.schema, progress)
+            result = replay_as_of(url, until, args.schema, bar_progress(bar))
         except ReplayRefused as exc:
             bar.close()
             refuse(str(exc))

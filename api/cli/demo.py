@@ -8,6 +8,7 @@ so a second run finds it and writes nothing."""
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from uuid import UUID
 
@@ -151,37 +152,49 @@ def seed(app: OkrankApplication, workspace: str = WORKSPACE) -> DemoSummary:
     return DemoSummary(True, len(objectives) + 1, len(items), 2)
 
 
-def _invite_all(app: OkrankApplication, po: Actor, exercise: UUID, candidates: list[UUID]) -> None:
+def _closed_exercise(
+    app: OkrankApplication,
+    po: Actor,
+    objective: UUID,
+    method: str,
+    title: str,
+    candidates: list[UUID],
+    ballot: Callable[[UUID, str], BallotInput],
+) -> None:
+    """An exercise of `candidates` with every stakeholder invited, opened, a ballot of each
+    stakeholder's (`ballot(exercise, subject)`), closed."""
+    ex = app.create_exercise(po, objective, method, title).aggregate_id
     for item in candidates:
-        app.add_exercise_candidate(po, exercise, item)
+        app.add_exercise_candidate(po, ex, item)
     for subject, segment in STAKEHOLDERS.items():
-        app.invite_participant(po, exercise, subject, segment)
-    app.open_exercise(po, exercise)
+        app.invite_participant(po, ex, subject, segment)
+    app.open_exercise(po, ex)
+    for subject in STAKEHOLDERS:
+        app.submit_ballot(Actor(po.workspace, subject), ex, ballot(ex, subject))
+    app.close_exercise(po, ex)
 
 
 def _closed_maxdiff(
     app: OkrankApplication, po: Actor, objective: UUID, candidates: list[UUID], rng: random.Random
 ) -> None:
-    ex = app.create_exercise(po, objective, "MAXDIFF", "What matters most for activation?")
-    _invite_all(app, po, ex.aggregate_id, candidates)
-    for subject in STAKEHOLDERS:
-        sets = app.repository.get(ex.aggregate_id).sets_of(subject)
+    def best_and_worst(ex: UUID, subject: str) -> BallotInput:
         answers = []
-        for index, shown in enumerate(sets):
+        for index, shown in enumerate(app.repository.get(ex).sets_of(subject)):
             best, worst = rng.sample(list(shown), 2)
             answers.append(MaxDiffAnswer(index, best, worst))
-        app.submit_ballot(
-            Actor(po.workspace, subject), ex.aggregate_id, BallotInput(answers=answers)
-        )
-    app.close_exercise(po, ex.aggregate_id)
+        return BallotInput(answers=answers)
+
+    title = "What matters most for activation?"
+    _closed_exercise(app, po, objective, "MAXDIFF", title, candidates, best_and_worst)
 
 
 def _closed_moscow(
     app: OkrankApplication, po: Actor, objective: UUID, candidates: list[UUID], rng: random.Random
 ) -> None:
-    ex = app.create_exercise(po, objective, "MOSCOW", "Retention: must, should, could, won't")
-    _invite_all(app, po, ex.aggregate_id, candidates)
-    for subject in STAKEHOLDERS:
-        votes = [(i, rng.choice(("MUST", "SHOULD", "COULD", "WONT"))) for i in candidates]
-        app.submit_ballot(Actor(po.workspace, subject), ex.aggregate_id, BallotInput(votes=votes))
-    app.close_exercise(po, ex.aggregate_id)
+    def votes(ex: UUID, subject: str) -> BallotInput:
+        return BallotInput(
+            votes=[(i, rng.choice(("MUST", "SHOULD", "COULD", "WONT"))) for i in candidates]
+        )
+
+    title = "Retention: must, should, could, won't"
+    _closed_exercise(app, po, objective, "MOSCOW", title, candidates, votes)

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from okrank.api.cli.parsing import bar_progress, command, command_group
 from okrank.domain.backlog.tracker_csv import FIELDS
 
 DEFAULT_SUBJECT = "okrank import"
@@ -15,11 +16,11 @@ DEFAULT_SUBJECT = "okrank import"
 
 def add_parser(sub: Any, common: argparse.ArgumentParser, database: Any) -> None:
     """`import backlog …`; `database(args)` gives (url, embedded server handle) as cli does."""
-    imports = sub.add_parser("import", parents=[common], help="import data from files")
-    kinds = imports.add_subparsers(dest="what", required=True)
-    p = kinds.add_parser(
+    kinds = command_group(sub, "import", common, "import data from files")
+    p = command(
+        kinds,
         "backlog",
-        parents=[common],
+        common,
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
         help="import backlog items from a Jira or Linear CSV export",
         description="Import backlog items from a CSV exported by Jira or Linear (the columns:"
@@ -69,11 +70,7 @@ def run(args: argparse.Namespace, database: Any) -> None:
     actor = Actor(workspace=args.workspace, subject=args.subject)
     try:
         with tqdm(unit="row", desc=f"importing {args.file.name}") as bar:
-
-            def progress(done: int, total: int) -> None:
-                bar.total = total
-                bar.update(done - bar.n)
-
+            progress = bar_progress(bar)
             result = app.import_backlog_items(actor, text, mapping, objective_ref, progress)
     except CsvImportError as exc:
         lines = [f"line {r.line}: {r.message}" for r in exc.rows]

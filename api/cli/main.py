@@ -15,6 +15,7 @@ from pathlib import Path
 from okrank.api.auth import Role, SecretMissing, issue_token, load_secret
 from okrank.api.cli import audit as audit_cli
 from okrank.api.cli import import_backlog as backlog_import_cli
+from okrank.api.cli.parsing import bar_progress, command
 from okrank.api.database.check import DatabaseUrlError, check_database_url
 from okrank.api.database.location import DEFAULT_DATA_DIR, database_url
 from okrank.api.http.credentials import mask
@@ -146,13 +147,8 @@ def rebuild(args: argparse.Namespace) -> None:
 
     url, server = _database(args)
     with tqdm(unit="event", desc="rebuilding read models") as bar:
-
-        def progress(done: int, total: int) -> None:
-            bar.total = total
-            bar.update(done - bar.n)
-
         try:
-            count = rebuild_views(url, progress)
+            count = rebuild_views(url, bar_progress(bar))
         except RuntimeError as exc:
             sys.exit(str(exc))
     print(f"rebuilt read models from {count} events")
@@ -172,9 +168,10 @@ def main(argv: list[str] | None = None) -> None:
     sub = parser.add_subparsers(dest="command", required=True)
 
     defaults = argparse.ArgumentDefaultsHelpFormatter
-    p = sub.add_parser(
+    p = command(
+        sub,
         "serve",
-        parents=[common],
+        common,
         formatter_class=defaults,
         help="serve GraphQL (and run the projections)",
         description="Serve GraphQL at http://HOST:PORT/graphql (GraphiQL in a browser) and run"
@@ -214,12 +211,13 @@ def main(argv: list[str] | None = None) -> None:
     )
     p.set_defaults(func=serve)
 
-    p = sub.add_parser("project", parents=[common], help="run only the projections")
+    p = command(sub, "project", common, help="run only the projections")
     p.set_defaults(func=project)
 
-    p = sub.add_parser(
+    p = command(
+        sub,
         "token",
-        parents=[common],
+        common,
         formatter_class=defaults,
         help="print a bearer token signed with the local secret",
         description="Print a bearer token signed with the secret in the data dir (the one"
@@ -242,9 +240,10 @@ def main(argv: list[str] | None = None) -> None:
     )
     p.set_defaults(func=token)
 
-    p = sub.add_parser(
+    p = command(
+        sub,
         "demo",
-        parents=[common],
+        common,
         help="fill the 'demo' workspace with a realistic quarter and print tokens (idempotent)",
         description="Objectives with key results, a scored and tagged backlog of"
         " 240 items, a closed MaxDiff and a closed MoSCoW exercise, in workspace 'demo';"
@@ -253,9 +252,10 @@ def main(argv: list[str] | None = None) -> None:
     )
     p.set_defaults(func=demo)
 
-    p = sub.add_parser(
+    p = command(
+        sub,
         "rebuild",
-        parents=[common],
+        common,
         help="rebuild the read models from the event store into new tables, swapped in on success",
     )
     p.set_defaults(func=rebuild)

@@ -3,7 +3,6 @@ on that aggregate (Objective.ThemeSet, BacklogItem.ThemeSet, Objective.Discovery
 
 from __future__ import annotations
 
-from typing import Any
 from uuid import UUID
 
 from okrank.domain.backlog.item import BacklogItem
@@ -58,11 +57,16 @@ def theme_for(store: Aggregates, actor: Actor, theme_id: UUID, team: str, path: 
     return theme
 
 
-def _member_theme(store: Aggregates, actor: Actor, theme_id: UUID | None, current: Any) -> None:
+def _set_theme(
+    store: Aggregates, actor: Actor, theme_id: UUID | None, member: Objective | BacklogItem
+) -> None:
+    """Put `member` in the theme (None: in none), one its team's work may belong to; putting it
+    where it already is changes nothing and is refused."""
     if theme_id is not None:
-        theme_for(store, actor, theme_id, current.team, "themeId")
-    if theme_id == current.theme_id:
+        theme_for(store, actor, theme_id, member.team, "themeId")
+    if theme_id == member.theme_id:
         raise ValidationError("themeId", "nothing to change: it is already there")
+    member.set_theme(theme_id=theme_id, actor=actor.subject)
 
 
 _objective_changed = changer(Objective, lambda command: command.objective_id)
@@ -73,24 +77,14 @@ def set_objective_theme(
     store: Aggregates, actor: Actor, command: SetObjectiveTheme
 ) -> CommandResult:
     c = command
-
-    def mutate(objective: Objective) -> None:
-        _member_theme(store, actor, c.theme_id, objective)
-        objective.set_theme(theme_id=c.theme_id, actor=actor.subject)
-
-    return _objective_changed(store, actor, c, mutate)
+    return _objective_changed(store, actor, c, lambda o: _set_theme(store, actor, c.theme_id, o))
 
 
 def set_backlog_item_theme(
     store: Aggregates, actor: Actor, command: SetBacklogItemTheme
 ) -> CommandResult:
     c = command
-
-    def mutate(item: BacklogItem) -> None:
-        _member_theme(store, actor, c.theme_id, item)
-        item.set_theme(theme_id=c.theme_id, actor=actor.subject)
-
-    return _item_changed(store, actor, c, mutate)
+    return _item_changed(store, actor, c, lambda i: _set_theme(store, actor, c.theme_id, i))
 
 
 def mark_discovery_objective(

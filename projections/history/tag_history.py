@@ -7,6 +7,7 @@ are written together when it closes (one statement per table, not one per event)
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -83,45 +84,20 @@ def item_created(b: TagBatch, e: BacklogItem.Created, pos: int) -> None:
     b.items.append((e.originator_id, e.workspace))
 
 
-def tagged(b: TagBatch, e: BacklogItem.Tagged, pos: int) -> None:
-    _insert(
-        b,
-        e,
-        pos,
-        "TAGGED",
-        objective_id=e.objective_id,
-        tier=e.tier,
-        key_result_id=e.key_result_id,
-        reason=e.reason,
-    )
+def _tag_change(action: str, *fields: str) -> Callable[[TagBatch, Any, int], None]:
+    """The handler of a tag event: a row of `action` with the event's `fields` (the other
+    columns empty) and its reason."""
+
+    def handle(b: TagBatch, e: Any, pos: int) -> None:
+        _insert(b, e, pos, action, reason=e.reason, **{name: getattr(e, name) for name in fields})
+
+    return handle
 
 
-def retagged(b: TagBatch, e: BacklogItem.Retagged, pos: int) -> None:
-    _insert(
-        b,
-        e,
-        pos,
-        "RETAGGED",
-        objective_id=e.objective_id,
-        tier=e.tier,
-        key_result_id=e.key_result_id,
-        previous_tier=e.previous_tier,
-        previous_key_result_id=e.previous_key_result_id,
-        reason=e.reason,
-    )
-
-
-def untagged(b: TagBatch, e: BacklogItem.Untagged, pos: int) -> None:
-    _insert(
-        b,
-        e,
-        pos,
-        "UNTAGGED",
-        objective_id=e.objective_id,
-        previous_tier=e.previous_tier,
-        previous_key_result_id=e.previous_key_result_id,
-        reason=e.reason,
-    )
+_KEY_RESULT, _PREVIOUS = ("tier", "key_result_id"), ("previous_tier", "previous_key_result_id")
+tagged = _tag_change("TAGGED", "objective_id", *_KEY_RESULT)
+retagged = _tag_change("RETAGGED", "objective_id", *_KEY_RESULT, *_PREVIOUS)
+untagged = _tag_change("UNTAGGED", "objective_id", *_PREVIOUS)
 
 
 def justified(b: TagBatch, e: BacklogItem.JustifiedNonStrategic, pos: int) -> None:

@@ -21,6 +21,8 @@ from typing import Any
 import pytest
 from websockets.sync.client import connect
 
+from tests.support.servers import end_process
+
 FLAGS = [
     "--headless=new",
     "--no-sandbox",  # CI runs as root
@@ -129,12 +131,7 @@ class Browser:
     def close(self) -> None:
         if getattr(self, "connection", None) is not None:
             self.connection.close()
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
+        end_process(self.proc)
         shutil.rmtree(self.profile, ignore_errors=True)
 
 

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import psycopg
 from psycopg import sql
 
 from okrank.projections.engine.runner import VIEWS, Projections
+from tests.support.paths import ROOT
 from tests.support.waiting import wait_until
 
 TABLES = {
@@ -87,11 +92,31 @@ def wait_caught_up(url: str, timeout: float = 20) -> None:
         wait_until(caught_up, timeout, "projections to catch up")
 
 
-def project_until_caught_up(url: str) -> None:
-    """Run the projections until they have caught up with the event store, then stop them."""
-    projections = Projections(url)
+@contextmanager
+def running_projections(url: str, **options: Any) -> Iterator[Projections]:
+    """The projections (`Projections(url, **options)`) running in this process for the block,
+    stopped after it."""
+    projections = Projections(url, **options)
     projections.start()
     try:
-        wait_caught_up(url)
+        yield projections
     finally:
         projections.stop()
+
+
+def project_until_caught_up(url: str) -> None:
+    """Run the projections until they have caught up with the event store, then stop them."""
+    with running_projections(url):
+        wait_caught_up(url)
+
+
+def rebuild_command(url: str) -> subprocess.CompletedProcess[str]:
+    """`okrank rebuild` run as a command on the database at `url` (its output captured)."""
+    return subprocess.run(
+        [sys.executable, "-m", "okrank.api.cli", "rebuild"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={"DATABASE_URL": url, "PATH": "/usr/bin:/bin"},
+        timeout=120,
+    )

@@ -8,13 +8,23 @@ import subprocess
 import sys
 import time
 import uuid
-from typing import IO
+from typing import IO, Any
 
 import httpx
 
 from tests.support.paths import ROOT
 
 SECRET = "test-secret-" + uuid.uuid4().hex
+
+
+def end_process(proc: subprocess.Popen[Any], patience: float = 10) -> None:
+    """Ask the process (by its PID) to end; kill it if it has not within `patience` seconds."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=patience)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
 
 
 def free_port() -> int:
@@ -83,9 +93,4 @@ class ServerProcess:
         raise RuntimeError("okrank server did not become ready")
 
     def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
+        end_process(self.proc)

@@ -8,7 +8,7 @@ import asyncio
 import asyncpg
 
 from okrank.api.http.view_tables import TABLES_OF_VIEW, views_without_tables
-from okrank.projections.engine.runner import Projections
+from tests.support.read_models import running_projections
 from tests.support.waiting import wait_until
 
 
@@ -28,10 +28,6 @@ def test_a_fresh_database_lacks_every_views_tables_until_the_projections_create_
 ):
     url = make_database()
     assert _missing(url) == list(TABLES_OF_VIEW)
-    projections = Projections(url)
-    projections.start()
-    try:
+    with running_projections(url):
         wait_until(lambda: _missing(url) == [], what="every view's tables")
-    finally:
-        projections.stop()
     assert "ranking_changes" in TABLES_OF_VIEW["catalog"]  # what registerWebhook reads

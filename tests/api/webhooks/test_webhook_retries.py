@@ -22,6 +22,19 @@ REGISTER_THEN_CREATE = (
 )
 
 
+def _post_and_stop(
+    server: ServerProcess, workspace: str, variables: dict[str, Any], key: dict[str, str]
+) -> dict[str, Any]:
+    """REGISTER_THEN_CREATE posted once by the workspace's admin to `server`, then stopped."""
+    try:
+        gql = GraphQLClient(server.url, workspace, "admin", [Role.ADMIN])
+        answer = gql.post(REGISTER_THEN_CREATE, variables, headers=key).json()
+        gql.close()
+    finally:
+        server.stop()
+    return answer
+
+
 def test_a_retried_registration_answers_the_first_commit_instead_of_registering_again(
     make_database: Any,
 ) -> None:
@@ -31,20 +44,9 @@ def test_a_retried_registration_answers_the_first_commit_instead_of_registering_
     variables = {"url": "http://127.0.0.1:9/hook"}
     ServerProcess(database).stop()  # creates the read tables
     lagging = ServerProcess(database, projections=False)
-    try:
-        gql = GraphQLClient(lagging.url, workspace, "admin", [Role.ADMIN])
-        first = gql.post(REGISTER_THEN_CREATE, variables, headers=key).json()
-        gql.close()
-    finally:
-        lagging.stop()
+    first = _post_and_stop(lagging, workspace, variables, key)
     assert first["errors"][0]["extensions"]["code"] == "READ_MODEL_LAGGING"  # data: null
-    healthy = ServerProcess(database)
-    try:
-        gql = GraphQLClient(healthy.url, workspace, "admin", [Role.ADMIN])
-        retry = gql.post(REGISTER_THEN_CREATE, variables, headers=key).json()
-        gql.close()
-    finally:
-        healthy.stop()
+    retry = _post_and_stop(ServerProcess(database), workspace, variables, key)
     assert "errors" not in retry
     registered = retry["data"]["registerWebhook"]
     with psycopg.connect(database) as conn:

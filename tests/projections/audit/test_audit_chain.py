@@ -15,9 +15,9 @@ from okrank.domain.application import Actor, OkrankApplication
 from okrank.domain.audit.chain import Head, StoredEventRow, digest, genesis, next_link
 from okrank.domain.audit.verification import Problem
 from okrank.projections.audit.verify import head, verify_workspace
-from okrank.projections.engine.runner import Projections, event_store_env, rebuild
+from okrank.projections.engine.runner import event_store_env, rebuild
 from tests.support.audit_chain import edit, positions
-from tests.support.read_models import wait_caught_up
+from tests.support.read_models import running_projections, wait_caught_up
 from tests.support.workloads import workload
 
 AUDITED, OTHER = "audited", "other"
@@ -28,15 +28,11 @@ def store(make_database: Any) -> str:
     """Two workspaces' events, interleaved in the log, chained by the live projection."""
     url = make_database()
     app = OkrankApplication(env=event_store_env(url))
-    projections = Projections(url)
-    projections.start()
-    try:
+    with running_projections(url):
         workload(app, Actor(AUDITED, "alice"), 6)
         workload(app, Actor(OTHER, "bob"), 4)
         workload(app, Actor(AUDITED, "carol"), 4, offset=100)
         wait_caught_up(url)
-    finally:
-        projections.stop()
         app.close()
     return url
 

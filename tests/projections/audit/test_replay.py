@@ -12,9 +12,8 @@ import pytest
 from okrank.domain.application import Actor
 from okrank.projections.audit.replay import ReplayRefused, replay
 from okrank.projections.engine.rebuild import REBUILT_VIEWS
-from okrank.projections.engine.runner import Projections
 from tests.support.audit_chain import okrank_audit
-from tests.support.read_models import snapshot, wait_caught_up
+from tests.support.read_models import running_projections, snapshot, wait_caught_up
 from tests.support.workloads import workload
 
 # Logs of what was published (the outboxes), not read models: a replay does not hold them.
@@ -35,9 +34,7 @@ def last_position(url: str) -> tuple[int, int]:
 
 def test_a_replay_holds_the_read_models_as_of_then_and_leaves_the_live_ones_alone(app_and_url):
     app, url = app_and_url
-    projections = Projections(url)
-    projections.start()
-    try:
+    with running_projections(url):
         workload(app, Actor("ws", "alice"), 12)
         wait_caught_up(url)
         then, (then_events, then_position) = snapshot(url, without=OUTBOX), last_position(url)
@@ -45,8 +42,6 @@ def test_a_replay_holds_the_read_models_as_of_then_and_leaves_the_live_ones_alon
         workload(app, Actor("ws", "bob"), 9, offset=100)
         workload(app, Actor("other", "carol"), 5)
         wait_caught_up(url)
-    finally:
-        projections.stop()
     live = snapshot(url)
     assert live["backlog_items"] != then["backlog_items"]  # later events changed the live ones
     result = okrank_audit(url, "replay", "--until", moment.isoformat(), "--schema", "investigation")

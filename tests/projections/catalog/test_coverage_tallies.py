@@ -17,9 +17,8 @@ from okrank.domain.application import Actor, OkrankApplication
 from okrank.domain.backlog.item import ItemStatus
 from okrank.domain.errors import DomainError
 from okrank.domain.rankings.scoring import RiceInputs, Tier, WsjfInputs
-from okrank.projections.engine.runner import Projections
 from tests.support.coverage_scan import both_coverages
-from tests.support.read_models import project_until_caught_up, wait_caught_up
+from tests.support.read_models import project_until_caught_up, running_projections, wait_caught_up
 
 WORKSPACE = "ws"
 TEAMS = ["red", "blue", ""]
@@ -101,17 +100,13 @@ def test_coverage_tallies_equal_a_fresh_computation_after_random_changes(app_and
         app.create_backlog_item(actor, f"item {k}", team=TEAMS[k % 3] or None).aggregate_id
         for k in range(40)
     ]
-    projections = Projections(url)
-    projections.start()
-    try:
+    with running_projections(url):
         random_changes(app, actor, rnd, items, objectives, 300)
         wait_caught_up(url)
         assert min(assert_tallies_equal_a_fresh_computation(url)) > 0
         random_changes(app, actor, rnd, items, objectives, 300)  # from tallies already kept
         wait_caught_up(url)
         assert min(assert_tallies_equal_a_fresh_computation(url)) > 0
-    finally:
-        projections.stop()
     with psycopg.connect(url) as conn:  # nothing left that counts nothing
         assert not conn.execute("SELECT 1 FROM coverage_classes WHERE items <= 0").fetchone()
         assert not conn.execute("SELECT 1 FROM coverage_objectives WHERE items <= 0").fetchone()

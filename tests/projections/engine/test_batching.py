@@ -4,6 +4,7 @@ the same ranking-change outbox as one transaction per event."""
 from __future__ import annotations
 
 import random
+from typing import Any
 
 import psycopg
 import pytest
@@ -13,20 +14,25 @@ from eventsourcing.projection import ApplicationSubscription
 from okrank.domain.application import Actor, OkrankApplication
 from okrank.projections.engine.runner import VIEWS, event_store_env
 from okrank.projections.engine.view import batches
-from tests.support.live_projection import fresh_views, project
+from tests.support.live_projection import fresh_views, logged, project
 from tests.support.read_models import snapshot, tracked
 from tests.support.workloads import random_workload
 
 
-def test_batches_write_what_single_events_write(make_database):
-    url = make_database()
+def workload_events(url: str, subject: str, seed: int) -> list[tuple[Any, Tracking]]:
+    """A random workload of `subject`'s in workspace "ws", stored: its events with their
+    tracking."""
     app = OkrankApplication(env=event_store_env(url))
     try:
-        random_workload(app, Actor("ws", "alice"), random.Random(11))
-        notifications = app.recorder.select_notifications(start=0, limit=100_000)
-        events = [(app.mapper.to_domain_event(n), Tracking(app.name, n.id)) for n in notifications]
+        random_workload(app, Actor("ws", subject), random.Random(seed))
+        return logged(app)
     finally:
         app.close()
+
+
+def test_batches_write_what_single_events_write(make_database):
+    url = make_database()
+    events = workload_events(url, "alice", 11)
     one_by_one = project(url, events, None)
     batched = project(url, events, random.Random(3))
     assert batched == one_by_one
@@ -40,13 +46,7 @@ def test_batches_write_what_single_events_write(make_database):
 def test_a_batch_already_tracked_is_refused_whole(make_database):
     """Exactly once: replaying a batch whose position is recorded changes nothing."""
     url = make_database()
-    app = OkrankApplication(env=event_store_env(url))
-    try:
-        random_workload(app, Actor("ws", "bob"), random.Random(5))
-        notifications = app.recorder.select_notifications(start=0, limit=100_000)
-        events = [(app.mapper.to_domain_event(n), Tracking(app.name, n.id)) for n in notifications]
-    finally:
-        app.close()
+    events = workload_events(url, "bob", 5)
     views = fresh_views(url)
     try:
         catalog = views[0]

@@ -4,15 +4,12 @@ meets one leaves the read models as they were; events stored with NUL are read w
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from typing import Any
 
 import psycopg
 
 from okrank.domain.application import Actor, OkrankApplication
-from okrank.projections.engine.runner import Projections, event_store_env, rebuild
-from tests.support.paths import ROOT
+from okrank.projections.engine.runner import event_store_env, rebuild
 from tests.support.poison_events import (
     nul_title,
     out_of_range_score,
@@ -20,7 +17,13 @@ from tests.support.poison_events import (
     status_row,
     wait_for,
 )
-from tests.support.read_models import snapshot, tracked, wait_caught_up
+from tests.support.read_models import (
+    rebuild_command,
+    running_projections,
+    snapshot,
+    tracked,
+    wait_caught_up,
+)
 from tests.support.workloads import workload
 
 ACTOR = Actor("ws", "alice")
@@ -49,12 +52,8 @@ def test_an_old_stored_event_with_a_nul_title_is_read_and_projected_with_u_fffd(
         assert reader.repository.get(item).title == "evil\ufffdtitle"
     finally:
         reader.close()
-    projections = Projections(url)
-    projections.start()
-    try:
+    with running_projections(url):
         wait_caught_up(url)
-    finally:
-        projections.stop()
     assert titles(url) == {item: "evil\ufffdtitle"}
     assert status_row(url, "catalog") is None
 
@@ -72,9 +71,7 @@ def test_a_poison_event_stops_its_view_after_the_events_before_it_and_resumes_on
     finally:
         app.close()
     # Written before the projections start: the catalog gets all four events in one batch.
-    projections = Projections(url, recheck_seconds=0.05)
-    projections.start()
-    try:
+    with running_projections(url, recheck_seconds=0.05):
         stopped = wait_for(lambda: status_row(url, "catalog"), "the catalog to stop")
         position, topic, reason, _ = stopped
         assert position == poison
@@ -90,8 +87,6 @@ def test_a_poison_event_stops_its_view_after_the_events_before_it_and_resumes_on
         repair_score(url, poison)
         wait_for(lambda: status_row(url, "catalog") is None, "the catalog to resume")
         wait_caught_up(url)
-    finally:
-        projections.stop()
     assert set(titles(url)) == {a, b, c}
 
 
@@ -99,13 +94,9 @@ def test_a_failed_rebuild_leaves_the_read_models_and_tracking_as_they_were(make_
     url = make_database()
     app = OkrankApplication(env=event_store_env(url))
     try:
-        projections = Projections(url)
-        projections.start()
-        try:
+        with running_projections(url):
             workload(app, ACTOR, 8)
             wait_caught_up(url)
-        finally:
-            projections.stop()
         item = app.create_backlog_item(ACTOR, "late").aggregate_id
         poison = out_of_range_score(app, item)
     finally:
@@ -113,14 +104,7 @@ def test_a_failed_rebuild_leaves_the_read_models_and_tracking_as_they_were(make_
     before = snapshot(url)
     with psycopg.connect(url) as conn:
         tracking = [tracked(conn, v) for v in ("catalog", "tag_history")]
-    result = subprocess.run(
-        [sys.executable, "-m", "okrank.api.cli", "rebuild"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        env={"DATABASE_URL": url, "PATH": "/usr/bin:/bin"},
-        timeout=120,
-    )
+    result = rebuild_command(url)
     assert result.returncode != 0
     assert f"cannot apply event {poison}" in result.stderr
     assert "the read models were left as they were" in result.stderr
@@ -149,16 +133,12 @@ def test_an_event_that_cannot_be_decoded_stops_every_view_at_it_until_a_rebuild(
         conn.execute(
             "UPDATE okrank_events SET state = %s WHERE notification_id = %s", (b"{not json", bad)
         )
-    projections = Projections(url, recheck_seconds=0.05)
-    projections.start()
-    try:
+    with running_projections(url, recheck_seconds=0.05):
         for view in ("catalog", "tag_history"):
             position, topic, reason, _ = wait_for(lambda v=view: status_row(url, v), view)
             assert (position, reason) == (bad, "MapperDeserialisationError")
             assert topic.endswith("BacklogItem.Created")
         assert set(titles(url)) == {a}  # the event before it was applied
-    finally:
-        projections.stop()
     with psycopg.connect(url) as conn:
         conn.execute("UPDATE okrank_events SET state = %s WHERE notification_id = %s", (state, bad))
     rebuild(url)  # a successful rebuild clears the stops

@@ -3,8 +3,6 @@ the event store gives exactly the rows the live projections gave."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from typing import Any
 
 import psycopg
@@ -13,8 +11,7 @@ import pytest
 from okrank.domain.application import Actor
 from okrank.domain.rankings.scoring import Multipliers
 from okrank.projections.engine.runner import Projections, rebuild
-from tests.support.paths import ROOT
-from tests.support.read_models import snapshot, wait_caught_up
+from tests.support.read_models import rebuild_command, running_projections, snapshot, wait_caught_up
 from tests.support.waiting import wait_until
 from tests.support.workloads import workload
 
@@ -29,12 +26,8 @@ def test_restarted_projections_neither_skip_nor_repeat(app_and_url):
     projections.stop()
     workload(app, actor, 12, offset=100)
     app.recalibrate_multipliers(actor, Multipliers(3, 1, 0.25), "sharper")
-    projections = Projections(url)
-    projections.start()
-    try:
+    with running_projections(url):
         wait_caught_up(url)
-    finally:
-        projections.stop()
     live = snapshot(url)
     assert len(live["backlog_items"]) == 24
     # Per workload of 12: 12 tagged, 4 retagged (k % 3), 3 untagged + 3 justified (k % 5).
@@ -51,24 +44,13 @@ def test_restarted_projections_neither_skip_nor_repeat(app_and_url):
 
 def test_rebuild_command_reproduces_live_rows(app_and_url):
     app, url = app_and_url
-    projections = Projections(url)
-    projections.start()
-    try:
+    with running_projections(url):
         workload(app, Actor("ws", "bob"), 15)
         wait_caught_up(url)
-    finally:
-        projections.stop()
     live = snapshot(url)
     assert sorted(r[-1] for r in live["sprint_items"]) == ["CARRIED_OVER", "DONE"]  # sprints too
     assert live["coverage_classes"] and live["coverage_objectives"]  # and coverage tallies
-    result = subprocess.run(
-        [sys.executable, "-m", "okrank.api.cli", "rebuild"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        env={"DATABASE_URL": url, "PATH": "/usr/bin:/bin"},
-        timeout=120,
-    )
+    result = rebuild_command(url)
     assert result.returncode == 0, result.stderr
     assert "rebuilt read models from" in result.stdout
     assert "rebuilding read models" in result.stderr  # the progress bar
@@ -77,15 +59,11 @@ def test_rebuild_command_reproduces_live_rows(app_and_url):
 
 def test_rebuild_refuses_while_a_projection_runs(app_and_url):
     _, url = app_and_url
-    projections = Projections(url)
-    projections.start()
-    try:
+    with running_projections(url) as projections:
         for worker in projections.workers:
             assert worker.leading.wait(10)
         with pytest.raises(RuntimeError, match="running in another process"):
             rebuild(url)
-    finally:
-        projections.stop()
 
 
 def database_now(url: str) -> Any:

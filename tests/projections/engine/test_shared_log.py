@@ -13,9 +13,9 @@ import pytest
 
 from okrank.domain.application import Actor, OkrankApplication
 from okrank.projections.engine import shared_log
-from okrank.projections.engine.runner import Projections, event_store_env
+from okrank.projections.engine.runner import event_store_env
 from okrank.projections.engine.shared_log import LogReader, SharedLog
-from tests.support.read_models import tracked
+from tests.support.read_models import running_projections, tracked
 
 LISTENING = (  # connections of this database LISTENing for new events
     "SELECT count(*) FROM pg_stat_activity"
@@ -105,29 +105,24 @@ def test_the_views_of_a_process_listen_once_and_the_last_one_out_stops_the_pull(
     app, url = app_url
     create_items(app, 3)
     dbname = psycopg.conninfo.conninfo_to_dict(url)["dbname"]
-    projections = Projections(url)
-    projections.start()
-    try:
-        with psycopg.connect(url, autocommit=True) as conn:
-            deadline = time.monotonic() + 30
-            while time.monotonic() < deadline and not all(
-                w.leading.is_set() for w in projections.workers
-            ):
-                time.sleep(0.05)
-            assert all(w.leading.is_set() for w in projections.workers)
-            head = conn.execute("SELECT max(notification_id) FROM okrank_events").fetchone()[0]
-            while time.monotonic() < deadline and not all(
-                (tracked(conn, w.view.view_name) or (0,))[0] >= head for w in projections.workers
-            ):
-                time.sleep(0.05)
-            # Every view's runner is reading: four views, one shared pull with four readers
-            # and one LISTEN (the library's subscription LISTENs and pulls once per view).
-            assert len(projections.workers) == 4
-            shared = [log for key, log in SharedLog._running.items() if dbname in key]
-            assert len(shared) == 1 and len(shared[0]._readers) == 4
-            assert conn.execute(LISTENING).fetchone()[0] == 1
-    finally:
-        projections.stop()
+    with running_projections(url) as projections, psycopg.connect(url, autocommit=True) as conn:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and not all(
+            w.leading.is_set() for w in projections.workers
+        ):
+            time.sleep(0.05)
+        assert all(w.leading.is_set() for w in projections.workers)
+        head = conn.execute("SELECT max(notification_id) FROM okrank_events").fetchone()[0]
+        while time.monotonic() < deadline and not all(
+            (tracked(conn, w.view.view_name) or (0,))[0] >= head for w in projections.workers
+        ):
+            time.sleep(0.05)
+        # Every view's runner is reading: four views, one shared pull with four readers
+        # and one LISTEN (the library's subscription LISTENs and pulls once per view).
+        assert len(projections.workers) == 4
+        shared = [log for key, log in SharedLog._running.items() if dbname in key]
+        assert len(shared) == 1 and len(shared[0]._readers) == 4
+        assert conn.execute(LISTENING).fetchone()[0] == 1
     # No reader left: no pull thread, no connection (other tests' databases may have theirs).
     assert not [key for key in SharedLog._running if dbname in key]
     with psycopg.connect(url, autocommit=True) as conn:

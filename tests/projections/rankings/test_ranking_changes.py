@@ -9,21 +9,17 @@ from typing import Any
 import psycopg
 
 from okrank.domain.application import Actor, OkrankApplication
-from okrank.projections.engine.runner import Projections, event_store_env
-from tests.support.read_models import wait_caught_up
+from okrank.projections.engine.runner import event_store_env
+from tests.support.read_models import running_projections, wait_caught_up
 from tests.support.workloads import random_workload
 
 
 def test_replaying_the_outbox_reproduces_every_ranking(make_database):
     url = make_database()
     app = OkrankApplication(env=event_store_env(url))
-    projections = Projections(url)
-    projections.start()
-    try:
+    with running_projections(url):
         random_workload(app, Actor("ws", "alice"), random.Random(7))
         wait_caught_up(url)
-    finally:
-        projections.stop()
         app.close()
     with psycopg.connect(url) as conn:
         changes = conn.execute(
