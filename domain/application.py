@@ -195,11 +195,13 @@ class OkrankApplication(Application[UUID]):
         with self._stripes[ident.int % LOCK_STRIPES]:
             fresh = False  # whether this attempt's state was read from the store
             for attempt in range(CONFLICT_RETRIES):
-                cached = None if fresh else repository.cached(ident)
-                if cached is None:
-                    aggregate, fresh = self.load(cls, ident, actor, kind), True
-                else:
+                if fresh:  # the cache and what was written since (the library's get)
+                    aggregate = self.load(cls, ident, actor, kind)
+                elif (cached := repository.cached(ident)) is not None:
                     aggregate = _owned(cached, cls, ident, actor, kind)
+                else:  # not cached: the store's state, cached once saved
+                    aggregate = _owned(repository.from_store(ident), cls, ident, actor, kind)
+                    fresh = True
                 try:
                     if expected_version is not None and aggregate.version != expected_version:
                         raise ConflictError(

@@ -8,19 +8,46 @@ the store's versions (an IntegrityError if another process wrote first), so it m
 the cache and read the store only when the save or a rule says the cache was behind
 (`OkrankApplication.change`). Reads that decide other aggregates' commands keep the library's
 fast-forwarding `get`.
+
+Every load folds events with `fold`, not the library's `project_aggregate`: that asserts a
+runtime-checkable Protocol per event, an isinstance check of ~17 µs (measured), more than
+decoding and applying most events.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from copy import deepcopy
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.application import Repository
+from eventsourcing.application import AggregateNotFoundError, Repository
 from eventsourcing.domain import Aggregate
 
 
+def fold(aggregate: Any, events: Iterable[Any]) -> Any:
+    """Each event applied to the aggregate in turn (None before the first): as the library's
+    `project_aggregate`, without its per-event Protocol check (every stored event is one of
+    the aggregates' own, which all mutate)."""
+    for event in events:
+        aggregate = event.mutate(aggregate)
+    return aggregate
+
+
 class TrustingRepository(Repository[UUID]):
+    def get(self, aggregate_id: UUID, **kwargs: Any) -> Any:
+        kwargs.setdefault("projector_func", fold)
+        return super().get(aggregate_id, **kwargs)
+
+    def from_store(self, ident: UUID) -> Aggregate | None:
+        """The aggregate as the store has it (its snapshot and the events after), neither
+        cached nor copied: for a command that will cache it once saved; None if none."""
+        try:
+            aggregate: Aggregate = self._reconstruct_aggregate(ident, None, fold)
+        except AggregateNotFoundError:
+            return None
+        return aggregate
+
     def cached(self, ident: UUID) -> Aggregate | None:
         """A copy of the cached aggregate, as this process last knew it (no read of the
         store), or None if it is not cached. A copy: a command that fails half-way must not

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from eventsourcing.application import project_aggregate
 
 from okrank.domain.application import Actor, OkrankApplication
 from okrank.domain.backlog.commands import (
@@ -97,3 +98,22 @@ def test_a_rule_refusing_on_the_cached_state_is_judged_again_on_the_stores(app):
     version = app.repository.get(i).version
     app.execute(OWNER, TagBacklogItem(i, o, Tier.INDIRECT, "back"))
     assert app.repository.get(i).version == version + 1
+
+
+def test_loads_fold_events_to_the_state_the_librarys_projector_makes(app):
+    i, o = item_and_objective(app)
+    app.execute(OWNER, TagBacklogItem(i, o, Tier.DIRECT, "why"))
+    app.repository.cache.get(i, evict=True)  # not cached: loaded from the store
+    events = list(app.repository.event_store.get(i))
+    assert vars(app.repository.get(i)) == vars(project_aggregate(None, events))
+    assert vars(app.repository.from_store(i)) == vars(project_aggregate(None, events))
+
+
+def test_a_command_on_an_aggregate_no_cache_holds_reads_it_once_then_starts_from_its_save(app):
+    i, _ = item_and_objective(app)
+    app.repository.cache.get(i, evict=True)
+    reads = reads_of_item(app, i)
+    app.execute(OWNER, ScoreBacklogItem(i, RiceInputs(5, 1, 1, 1)))
+    app.execute(OWNER, ScoreBacklogItem(i, RiceInputs(6, 1, 1, 1)))
+    assert len(reads) == 1
+    assert app.repository.get(i).rice == RiceInputs(6, 1, 1, 1)
