@@ -15,6 +15,8 @@ from tests.support.read_models import rebuild_command, running_projections, snap
 from tests.support.waiting import wait_until
 from tests.support.workloads import workload
 
+LEAD_SECONDS = 30  # a loaded machine starts a worker slowly; the wait ends at the signal
+
 
 def test_restarted_projections_neither_skip_nor_repeat(app_and_url):
     app, url = app_and_url
@@ -61,7 +63,7 @@ def test_rebuild_refuses_while_a_projection_runs(app_and_url):
     _, url = app_and_url
     with running_projections(url) as projections:
         for worker in projections.workers:
-            assert worker.leading.wait(10)
+            assert worker.leading.wait(LEAD_SECONDS), f"{worker.view.view_name} did not lead"
         with pytest.raises(RuntimeError, match="running in another process"):
             rebuild(url)
 
@@ -88,7 +90,7 @@ def test_a_standby_takes_over_when_the_leader_stops(app_and_url):
     leader, standby = Projections(url), Projections(url)
     leader.start()
     for worker in leader.workers:
-        assert worker.leading.wait(10)
+        assert worker.leading.wait(LEAD_SECONDS), f"{worker.view.view_name} did not lead"
     since = database_now(url)
     standby.start()
     try:
@@ -99,7 +101,7 @@ def test_a_standby_takes_over_when_the_leader_stops(app_and_url):
         assert not any(w.leading.is_set() for w in standby.workers)
         leader.stop()
         for worker in standby.workers:
-            assert worker.leading.wait(10)
+            assert worker.leading.wait(LEAD_SECONDS), f"{worker.view.view_name} did not lead"
         workload(app, Actor("ws", "carol"), 3)
         wait_caught_up(url)
     finally:
