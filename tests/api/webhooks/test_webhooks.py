@@ -57,7 +57,9 @@ def test_receiver_failing_three_times_then_succeeding_gets_every_change_once_in_
 
     def recorded() -> Any:
         """The endpoint once its last POST's success is recorded: the receiver has the body
-        before the deliverer has the answer and writes it down."""
+        before the deliverer has the answer and writes it down. The attempt and the reset
+        counter commit together, but the query reads the endpoint and its attempts in two
+        statements, so one read may see the attempt and not yet the reset: wait for both."""
         endpoint = gql.execute(
             "{ webhooks { consecutiveFailures status attempts { edges { node { succeeded"
             " statusCode error changes } } } } }"
@@ -65,7 +67,8 @@ def test_receiver_failing_three_times_then_succeeding_gets_every_change_once_in_
         changes = sum(
             e["node"]["changes"] for e in endpoint["attempts"]["edges"] if e["node"]["succeeded"]
         )
-        return endpoint if changes == len(reference) else None
+        done = changes == len(reference) and endpoint["consecutiveFailures"] == 0
+        return endpoint if done else None
 
     attempts = wait_until(recorded, what="the successful delivery recorded")
     assert attempts["status"] == "ACTIVE" and attempts["consecutiveFailures"] == 0
