@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
 from okrank.api.auth import Principal, Role
 from okrank.api.auth.permissions import CAPABILITIES, MUTATIONS, allows, markdown_table, permission
 from okrank.api.graphql.schema import schema
+from tests.support.paths import ROOT
 
-README = Path(__file__).resolve().parents[3] / "README.md"
+README = ROOT / "README.md"
 BLOCK = re.compile(r"<!-- roles:begin -->\n(.*?)<!-- roles:end -->", re.S)
 
 

@@ -7,15 +7,15 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from pathlib import Path
 from typing import Any
 
 from okrank.api.auth import Role
 from okrank.api.graphql.ids import to_global_id
 from okrank.domain.backlog.tracker_import import backlog_item_id
 from tests.support.builders import objective
+from tests.support.paths import ROOT
 
-JIRA = Path(__file__).parents[2] / "data" / "backlog" / "jira_export.csv"
+JIRA = ROOT / "tests" / "data" / "backlog" / "jira_export.csv"
 JIRA_KEYS = ["OKR-101", "OKR-102", "OKR-103", "OKR-104", "OKR-105"]
 RESULT = (
     "... on ImportBacklogItemsSuccess { created updated unchanged }"
