@@ -18,6 +18,7 @@ from strawberry.extensions import SchemaExtension
 from strawberry.extensions.runner import SchemaExtensionsRunner
 from strawberry.types import ExecutionContext
 
+from okrank.api.graphql.extension_hooks import KnownHooksRunner
 from okrank.api.subscriptions.direct import EXTENSIONS_RUNNER
 
 log = logging.getLogger("okrank.graphql")
@@ -34,7 +35,7 @@ class QuietClientErrorsSchema(strawberry.Schema):
     def create_extensions_runner(
         self, execution_context: ExecutionContext, extensions: list[SchemaExtension]
     ) -> SchemaExtensionsRunner:
-        runner = super().create_extensions_runner(execution_context, extensions)
+        runner = KnownHooksRunner(execution_context, extensions)
         # Remembered in the operation's task: a WebSocket subscriber's frames written directly
         # (api.subscriptions.direct) carry the same `extensions` strawberry would add.
         EXTENSIONS_RUNNER.set(runner)
