@@ -44,5 +44,14 @@ class GraphQLClient:
         )
         return self.execute(query, {"input": input})[name]
 
+    def bad_user_input(self, query: str, variables: dict[str, Any] | None = None) -> str:
+        """Run an operation that must be refused as BAD_USER_INPUT, with no data; return the
+        error's message."""
+        body = self.post(query, variables).json()
+        assert body.get("data") is None or all(v is None for v in body["data"].values()), body
+        error = body["errors"][0]
+        assert error["extensions"]["code"] == "BAD_USER_INPUT", error
+        return error["message"]
+
     def close(self) -> None:
         self.http.close()
