@@ -13,8 +13,14 @@ T = TypeVar("T")
 POLL_SECONDS = 0.02  # how often a condition is asked again; not a wait for anything
 
 
-def wait_until(condition: Callable[[], T], timeout: float = 20, what: str = "condition") -> T:
-    """The condition's first truthy value, asked until `timeout` seconds have passed."""
+def wait_until(
+    condition: Callable[[], T],
+    timeout: float = 20,
+    what: str = "condition",
+    every: float = POLL_SECONDS,
+) -> T:
+    """The condition's first truthy value, asked every `every` seconds until `timeout` seconds
+    have passed (a condition that costs a request or a process asks less often)."""
     deadline = time.monotonic() + timeout
     while True:
         value = condition()
@@ -22,7 +28,7 @@ def wait_until(condition: Callable[[], T], timeout: float = 20, what: str = "con
             return value
         if time.monotonic() > deadline:
             raise AssertionError(f"{what}: not within {timeout:g} s")
-        time.sleep(POLL_SECONDS)
+        time.sleep(every)
 
 
 async def wait_until_async(
