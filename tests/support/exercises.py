@@ -95,6 +95,12 @@ def close(gql: Any, ex: dict) -> dict:
     return r["exercise"]
 
 
+def my_sets(client: Any, ex: dict) -> list[dict]:
+    """The sets `client` is shown in `ex` (MaxDiff)."""
+    data = client.execute(PARTICIPATION, {"id": ex["id"]})["exercise"]
+    return data["myParticipation"]["sets"]
+
+
 def vote(client: Any, ex: dict, **ballot: Any) -> dict:
     return client.mutate("submitBallot", {"exerciseId": ex["id"], **ballot}, EXERCISE)
 
