@@ -8,15 +8,7 @@ import asyncio
 import pytest
 
 from okrank.api.auth import Role
-from tests.support.exercises import (
-    PARTICIPATION,
-    RESULTS,
-    close,
-    open_,
-    setup,
-    stakeholders,
-    vote,
-)
+from tests.support.exercises import PARTICIPATION, RESULTS, close, open_, setup, stakeholders, vote
 from tests.support.subscriptions import collect_exercise_changes, until_live
 
 

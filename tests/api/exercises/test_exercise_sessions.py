@@ -5,15 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.exercises import (
-    PARTICIPATION,
-    RESULTS,
-    close,
-    open_,
-    setup,
-    stakeholders,
-    vote,
-)
+from tests.support.exercises import PARTICIPATION, RESULTS, close, open_, setup, stakeholders, vote
 
 
 def test_rice_session_medians_spread_and_rank(gql, client_factory):
