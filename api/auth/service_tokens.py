@@ -34,6 +34,7 @@ from starlette.types import Message, Receive
 from starlette.websockets import WebSocket, WebSocketState
 
 from okrank.api.auth.principal import NEVER_EXPIRES, AuthError, AuthUnavailable, Principal, Role
+from okrank.api.database.read_pool import ReadPool
 
 log = logging.getLogger("okrank.service_tokens")
 
@@ -86,7 +87,7 @@ def subject_of(name: str) -> str:
     return f"service:{name}"
 
 
-async def create_tables(pool: asyncpg.Pool) -> None:
+async def create_tables(pool: ReadPool) -> None:
     async with pool.acquire() as conn, conn.transaction():
         await conn.execute("SELECT pg_advisory_xact_lock($1)", LOCK_KEY)
         for ddl in DDL:
@@ -98,7 +99,7 @@ class ServiceTokens:
     closes WebSockets of revoked ones."""
 
     def __init__(self) -> None:
-        self.pool: asyncpg.Pool | None = None
+        self.pool: ReadPool | None = None
         self._sockets: dict[UUID, weakref.WeakValueDictionary[int, WebSocket]] = {}
         self._task: asyncio.Task[None] | None = None
         self._background: set[asyncio.Task[None]] = set()  # keeps fire-and-forget tasks alive
@@ -109,7 +110,7 @@ class ServiceTokens:
         self._streams: dict[UUID, set[asyncio.Event]] = {}  # HTTP requests to cut on revoke
         self._forgotten = 0  # counts revocations heard: a lookup that overlapped one is not kept
 
-    async def start(self, pool: asyncpg.Pool, database_url: str) -> None:
+    async def start(self, pool: ReadPool, database_url: str) -> None:
         self.pool = pool
         await create_tables(pool)
         self._task = asyncio.create_task(self._listen(database_url))

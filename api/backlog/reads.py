@@ -7,6 +7,8 @@ from uuid import UUID
 
 import asyncpg
 
+from okrank.api.database.read_pool import ReadPool
+
 Row = asyncpg.Record
 
 # The columns `BacklogItem.from_row` reads, as `i.*` of a query that names backlog_items `i`.
@@ -64,7 +66,7 @@ def item_columns(fields: Iterable[str] | None) -> str:
 _ITEM_COLUMN_NAMES = [c.strip().removeprefix("i.") for c in ITEM_COLUMNS.split(",")]
 
 
-async def items_by_id(pool: asyncpg.Pool, workspace: str, ids: Sequence[UUID]) -> list[Row]:
+async def items_by_id(pool: ReadPool, workspace: str, ids: Sequence[UUID]) -> list[Row]:
     return await pool.fetch(
         f"SELECT {ITEM_COLUMNS} FROM backlog_items i WHERE workspace = $1 AND id = ANY($2::uuid[])",
         workspace,
@@ -72,7 +74,7 @@ async def items_by_id(pool: asyncpg.Pool, workspace: str, ids: Sequence[UUID]) -
     )
 
 
-async def tags_of(pool: asyncpg.Pool, workspace: str, ids: Sequence[UUID]) -> list[Row]:
+async def tags_of(pool: ReadPool, workspace: str, ids: Sequence[UUID]) -> list[Row]:
     return await pool.fetch(
         "SELECT t.*, o.status AS objective_status FROM item_tags t"
         " JOIN objectives o ON o.id = t.objective_id"
@@ -83,7 +85,7 @@ async def tags_of(pool: asyncpg.Pool, workspace: str, ids: Sequence[UUID]) -> li
 
 
 async def items_page(
-    pool: asyncpg.Pool,
+    pool: ReadPool,
     workspace: str,
     status: str | None,
     kind: str | None,

@@ -6,6 +6,8 @@ from uuid import UUID
 
 import asyncpg
 
+from okrank.api.database.read_pool import ReadPool
+
 Row = asyncpg.Record
 
 CURRENT = (
@@ -15,16 +17,16 @@ CURRENT = (
 )
 
 
-async def briefing_of_subject(pool: asyncpg.Pool, workspace: str, subject_id: UUID) -> Row | None:
+async def briefing_of_subject(pool: ReadPool, workspace: str, subject_id: UUID) -> Row | None:
     return await pool.fetchrow(CURRENT + " AND b.subject_id = $2", workspace, subject_id)
 
 
-async def briefings_by_id(pool: asyncpg.Pool, workspace: str, briefing_id: UUID) -> list[Row]:
+async def briefings_by_id(pool: ReadPool, workspace: str, briefing_id: UUID) -> list[Row]:
     return await pool.fetch(CURRENT + " AND b.id = $2", workspace, briefing_id)
 
 
 async def versions_page(
-    pool: asyncpg.Pool, briefing_id: UUID, before: int | None, limit: int
+    pool: ReadPool, briefing_id: UUID, before: int | None, limit: int
 ) -> list[Row]:
     """Newest first: versions below `before` (None: from the current one)."""
     return await pool.fetch(

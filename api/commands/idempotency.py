@@ -32,13 +32,13 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 from uuid import UUID
 
-import asyncpg
 import orjson
 from graphql import GraphQLError, OperationType, parse
 from graphql.language import OperationDefinitionNode
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from okrank.api.auth import Principal
+from okrank.api.database.read_pool import ReadPool
 from okrank.domain.application import CommandResult
 from okrank.domain.backlog.tracker_import import BacklogImportResult, ImportCounts
 
@@ -102,7 +102,7 @@ PURGE = (
 )
 
 
-async def create_tables(pool: asyncpg.Pool) -> None:
+async def create_tables(pool: ReadPool) -> None:
     async with pool.acquire() as conn, conn.transaction():
         await conn.execute("SELECT pg_advisory_xact_lock($1)", LOCK_KEY)
         for ddl in DDL:
@@ -169,7 +169,7 @@ class Attempt:
     """One run of a keyed request: the commands an earlier attempt already committed, by their
     position in the document (mutation fields run one after another)."""
 
-    pool: asyncpg.Pool
+    pool: ReadPool
     row: tuple[str, str, str]
     committed: dict[str, Any]
     next_index: int = field(default=0)
@@ -267,7 +267,7 @@ def _storable(status: int, body: bytes) -> bool:
 class IdempotencyKeys:
     """ASGI middleware, inside the authentication guard (it needs the principal)."""
 
-    def __init__(self, app: ASGIApp, pool: Callable[[], asyncpg.Pool]) -> None:
+    def __init__(self, app: ASGIApp, pool: Callable[[], ReadPool]) -> None:
         self.app, self.pool = app, pool
         self._last_purge = 0.0
 
@@ -320,7 +320,7 @@ class IdempotencyKeys:
         await send({"type": "http.response.body", "body": answer})
 
     async def _existing(
-        self, pool: asyncpg.Pool, row: tuple[str, str, str], digest: bytes, send: Send
+        self, pool: ReadPool, row: tuple[str, str, str], digest: bytes, send: Send
     ) -> None:
         existing = await pool.fetchrow(EXISTING, *row)
         if existing is not None and existing["fingerprint"] != digest:
@@ -345,7 +345,7 @@ class IdempotencyKeys:
         )
         await send({"type": "http.response.body", "body": body})
 
-    async def _purge_now_and_then(self, pool: asyncpg.Pool) -> None:
+    async def _purge_now_and_then(self, pool: ReadPool) -> None:
         now = time.monotonic()
         if now - self._last_purge >= PURGE_EVERY_SECONDS:
             self._last_purge = now

@@ -13,6 +13,7 @@ from uuid import UUID
 
 import asyncpg
 
+from okrank.api.database.read_pool import ReadPool
 from okrank.domain.backlog.item import UNRANKED_STATUSES
 from okrank.domain.coverage.shares import Estimates, ItemGroup, ObjectiveGroup
 from okrank.domain.okrs.objective import ObjectiveStatus
@@ -128,7 +129,7 @@ def _estimates(r: asyncpg.Record) -> Estimates:
     return Estimates(r["has_rice"], r["has_wsjf"], r["items"], r["rice_effort"], r["job_size"])
 
 
-async def groups(pool: asyncpg.Pool, sql: str, keys: list[Any], *args: Any) -> dict[Any, Groups]:
+async def groups(pool: ReadPool, sql: str, keys: list[Any], *args: Any) -> dict[Any, Groups]:
     """Each scope key's groups (every key of `keys`, even one without items)."""
     rows = await pool.fetch(sql, *args)
     by_key = {k: Groups() for k in keys}
@@ -146,13 +147,13 @@ async def groups(pool: asyncpg.Pool, sql: str, keys: list[Any], *args: Any) -> d
     return by_key
 
 
-async def team_coverage_groups(pool: asyncpg.Pool, workspace: str, team: str, cycle: str) -> Groups:
+async def team_coverage_groups(pool: ReadPool, workspace: str, team: str, cycle: str) -> Groups:
     """The groups of the team's open items, from the tallies."""
     return (await groups(pool, TALLIED_COVERAGE, [None], workspace, team, cycle, ACTIVE))[None]
 
 
 async def sprint_coverage_groups(
-    pool: asyncpg.Pool, workspace: str, team: str, cycle: str
+    pool: ReadPool, workspace: str, team: str, cycle: str
 ) -> list[tuple[asyncpg.Record, Groups]]:
     """The team's sprints of the cycle (by start date), each with its planned items' groups."""
     sprints = await pool.fetch(

@@ -7,15 +7,14 @@ import asyncpg
 
 from okrank.api.backlog.reads import ITEM_COLUMNS
 from okrank.api.coverage.reads import LEFT_THE_BACKLOG
+from okrank.api.database.read_pool import ReadPool
 
 Row = asyncpg.Record
 
 OPEN_TEAM_ITEMS = "i.workspace = $1 AND i.team = $2 AND NOT (i.status = ANY($4::text[]))"
 
 
-async def session_counts(
-    pool: asyncpg.Pool, workspace: str, team: str, cycle: str
-) -> tuple[int, int]:
+async def session_counts(pool: ReadPool, workspace: str, team: str, cycle: str) -> tuple[int, int]:
     """(open items of the team, those triaged for the cycle)."""
     row = await pool.fetchrow(
         "SELECT count(*) AS items, count(tr.item_id) AS triaged FROM backlog_items i"
@@ -30,7 +29,7 @@ async def session_counts(
 
 
 async def items_to_triage(
-    pool: asyncpg.Pool, workspace: str, team: str, cycle: str, after_seq: int, limit: int
+    pool: ReadPool, workspace: str, team: str, cycle: str, after_seq: int, limit: int
 ) -> list[Row]:
     """Open items of the team not triaged for the cycle, oldest first, after `after_seq`."""
     return await pool.fetch(

@@ -22,6 +22,7 @@ import asyncpg
 import psycopg
 from eventsourcing import persistence
 
+from okrank.api.database.read_pool import ReadPool
 from okrank.projections.engine.database_settings import CONNECT_TIMEOUT_SECONDS, RETRY_AFTER_SECONDS
 
 log = logging.getLogger("okrank.database")
@@ -114,7 +115,7 @@ class DatabaseHealth:
         task.add_done_callback(_consume)
         raise WentDown
 
-    async def not_ready(self, pool: asyncpg.Pool, listening: Iterable[Listening]) -> str | None:
+    async def not_ready(self, pool: ReadPool, listening: Iterable[Listening]) -> str | None:
         """Why this process cannot serve now, or None: the database is down, a LISTEN
         connection is still being re-established, or a query on the pool fails."""
         if self.down:

@@ -1,15 +1,12 @@
 """How many PostgreSQL connections each API process's read pool may open
 (OKRANK_DATABASE_POOL_SIZE).
 
-A request holds a pooled connection only for its statements, but while all of them are out a
-request waits, and asyncpg's waiting is not first-come first-served: a released connection
-wakes the oldest waiter, yet a request arriving before that waiter runs takes the connection
-first, and the woken waiter queues again at the back (asyncio.Queue.get, which asyncpg 0.32's
-Pool.acquire uses). Under sustained overload a few requests are overtaken again and again: the
-long tail measured at 32 HTTP connections with the former 10 (p99 505 ms; 80–122 ms with 40).
-So the default lets one process serve 32 concurrent requests without any of them waiting, and
-two processes (64) stay inside PostgreSQL's default max_connections (100) beside the
-projections' and LISTEN connections.
+A request holds a pooled connection only for its statements (api/database/read_pool.py), and
+while all of them are out a request waits its turn. With the former 10 connections, requests
+waited at 32 concurrent HTTP connections (and asyncpg's pool, used then, let newcomers overtake
+waiters: p99 505 ms; 80-122 ms with 40). So the default lets one process serve 32 concurrent
+requests without any of them waiting, and two processes (64) stay inside PostgreSQL's default
+max_connections (100) beside the projections' and LISTEN connections.
 """
 
 from __future__ import annotations

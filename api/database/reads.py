@@ -8,17 +8,17 @@ from typing import TypeVar
 
 import asyncpg
 
+from okrank.api.database.read_pool import ReadPool
+
 K = TypeVar("K")
 Row = asyncpg.Record
 
 
-def workspace_rows(
-    key: type[K], sql: str
-) -> Callable[[asyncpg.Pool, str, K], Awaitable[list[Row]]]:
+def workspace_rows(key: type[K], sql: str) -> Callable[[ReadPool, str, K], Awaitable[list[Row]]]:
     """`read(pool, workspace, key)`: the rows `sql` selects for them (`key` names the type of
     the key, for the readers' type hints)."""
 
-    async def read(pool: asyncpg.Pool, workspace: str, key: K) -> list[Row]:
+    async def read(pool: ReadPool, workspace: str, key: K) -> list[Row]:
         return await pool.fetch(sql, workspace, key)
 
     return read

@@ -27,6 +27,7 @@ from datetime import UTC, datetime
 import asyncpg
 from starlette.concurrency import run_in_threadpool
 
+from okrank.api.database.read_pool import ReadPool
 from okrank.domain.application import OkrankApplication
 from okrank.domain.commands import Actor
 from okrank.domain.errors import ConflictError
@@ -48,7 +49,7 @@ def interval_seconds(env: Mapping[str, str] = os.environ) -> float:
 
 
 class AutoCloser:
-    def __init__(self, app: OkrankApplication, pool: asyncpg.Pool, interval: float) -> None:
+    def __init__(self, app: OkrankApplication, pool: ReadPool, interval: float) -> None:
         self.app = app
         self.pool = pool
         self.interval = interval

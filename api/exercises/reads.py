@@ -7,19 +7,20 @@ from uuid import UUID
 
 import asyncpg
 
+from okrank.api.database.read_pool import ReadPool
 from okrank.api.database.reads import workspace_rows
 
 Row = asyncpg.Record
 
 
-async def exercises_by_id(pool: asyncpg.Pool, workspace: str, ids: Sequence[UUID]) -> list[Row]:
+async def exercises_by_id(pool: ReadPool, workspace: str, ids: Sequence[UUID]) -> list[Row]:
     return await pool.fetch(
         "SELECT * FROM exercises WHERE workspace = $1 AND id = ANY($2::uuid[])", workspace, ids
     )
 
 
 async def exercises_page(
-    pool: asyncpg.Pool,
+    pool: ReadPool,
     workspace: str,
     objective_id: UUID | None,
     status: str | None,
@@ -88,7 +89,7 @@ _utilities = workspace_rows(
 
 
 async def participant(
-    pool: asyncpg.Pool, workspace: str, exercise_id: UUID, subject: str
+    pool: ReadPool, workspace: str, exercise_id: UUID, subject: str
 ) -> Row | None:
     return await pool.fetchrow(
         "SELECT * FROM exercise_participants WHERE workspace = $1 AND exercise_id = $2"
@@ -99,9 +100,7 @@ async def participant(
     )
 
 
-async def is_participant(
-    pool: asyncpg.Pool, workspace: str, exercise_id: UUID, subject: str
-) -> bool:
+async def is_participant(pool: ReadPool, workspace: str, exercise_id: UUID, subject: str) -> bool:
     return bool(
         await pool.fetchval(
             "SELECT EXISTS (SELECT 1 FROM exercise_participants WHERE workspace = $1"
@@ -113,7 +112,7 @@ async def is_participant(
     )
 
 
-async def results(pool: asyncpg.Pool, workspace: str, exercise_id: UUID, segment: str) -> list[Row]:
+async def results(pool: ReadPool, workspace: str, exercise_id: UUID, segment: str) -> list[Row]:
     return await pool.fetch(
         "SELECT item_id, rank, score, detail FROM exercise_results WHERE workspace = $1"
         " AND exercise_id = $2 AND segment = $3 ORDER BY rank",
@@ -123,7 +122,7 @@ async def results(pool: asyncpg.Pool, workspace: str, exercise_id: UUID, segment
     )
 
 
-async def groups(pool: asyncpg.Pool, exercise_id: UUID) -> list[Row]:
+async def groups(pool: ReadPool, exercise_id: UUID) -> list[Row]:
     return await pool.fetch(
         "SELECT segment, respondents, summary FROM exercise_groups WHERE exercise_id = $1"
         " ORDER BY segment",
@@ -131,7 +130,7 @@ async def groups(pool: asyncpg.Pool, exercise_id: UUID) -> list[Row]:
     )
 
 
-async def overall_scores(pool: asyncpg.Pool, exercise_ids: Sequence[UUID]) -> list[Row]:
+async def overall_scores(pool: ReadPool, exercise_ids: Sequence[UUID]) -> list[Row]:
     return await pool.fetch(
         "SELECT exercise_id, item_id, score FROM exercise_results"
         " WHERE exercise_id = ANY($1::uuid[]) AND segment = '' AND score IS NOT NULL",
@@ -140,7 +139,7 @@ async def overall_scores(pool: asyncpg.Pool, exercise_ids: Sequence[UUID]) -> li
 
 
 async def respondents_page(
-    pool: asyncpg.Pool, workspace: str, exercise_id: UUID, after: str | None, limit: int
+    pool: ReadPool, workspace: str, exercise_id: UUID, after: str | None, limit: int
 ) -> list[Row]:
     return await pool.fetch(
         "SELECT respondent, segment, utilities, quality FROM exercise_respondents"
@@ -154,13 +153,13 @@ async def respondents_page(
     )
 
 
-async def designs(pool: asyncpg.Pool, workspace: str, exercise_id: UUID) -> list[list[list[str]]]:
+async def designs(pool: ReadPool, workspace: str, exercise_id: UUID) -> list[list[list[str]]]:
     """Every participant's MaxDiff sets (item ID strings), in invitation order."""
     return [r["design"] for r in await _designs(pool, workspace, exercise_id) if r["design"]]
 
 
 async def pooled_allocations(
-    pool: asyncpg.Pool, workspace: str, exercise_id: UUID
+    pool: ReadPool, workspace: str, exercise_id: UUID
 ) -> list[tuple[str, float]]:
     """Buy a Feature: money put on each item by all participants so far (item ID, total)."""
     rows = await pool.fetch(
@@ -175,7 +174,7 @@ async def pooled_allocations(
 
 
 async def respondent_utilities(
-    pool: asyncpg.Pool, workspace: str, exercise_id: UUID
+    pool: ReadPool, workspace: str, exercise_id: UUID
 ) -> list[dict[str, float]]:
     """Every respondent's utilities (item ID → utility), for TURF."""
     return [r["utilities"] for r in await _utilities(pool, workspace, exercise_id)]

@@ -9,7 +9,6 @@ from functools import cached_property
 from typing import Any
 from uuid import UUID
 
-import asyncpg
 from strawberry.dataloader import DataLoader
 
 from okrank.api.auth import Principal
@@ -18,6 +17,7 @@ from okrank.api.backlog import reads as backlog_reads
 from okrank.api.commands.progress import Progress
 from okrank.api.coverage.cache import DashboardCache
 from okrank.api.database.health import DatabaseHealth
+from okrank.api.database.read_pool import ReadPool
 from okrank.api.okrs import loaders as okr_loaders
 from okrank.api.okrs import reads as okr_reads
 from okrank.api.subscriptions.ranking_feed import RankingFeed
@@ -29,7 +29,7 @@ class Services:
     """What lives as long as the process."""
 
     app: OkrankApplication
-    pool: asyncpg.Pool
+    pool: ReadPool
     progress: Progress
     feed: RankingFeed
     health: DatabaseHealth
@@ -42,7 +42,7 @@ class Services:
 
 
 def _by_id(
-    fetch: Callable[..., Awaitable[list[Any]]], pool: asyncpg.Pool, workspace: str, key: str = "id"
+    fetch: Callable[..., Awaitable[list[Any]]], pool: ReadPool, workspace: str, key: str = "id"
 ) -> DataLoader[UUID, Any]:
     async def load(ids: Sequence[UUID]) -> list[Any]:
         rows = {r[key]: r for r in await fetch(pool, workspace, list(ids))}
@@ -52,7 +52,7 @@ def _by_id(
 
 
 def _grouped(
-    fetch: Callable[..., Awaitable[list[Any]]], pool: asyncpg.Pool, workspace: str, key: str
+    fetch: Callable[..., Awaitable[list[Any]]], pool: ReadPool, workspace: str, key: str
 ) -> DataLoader[UUID, list[Any]]:
     async def load(ids: Sequence[UUID]) -> list[list[Any]]:
         groups: dict[UUID, list[Any]] = defaultdict(list)
@@ -111,7 +111,7 @@ class Context:
         return self.principal.workspace
 
     @property
-    def pool(self) -> asyncpg.Pool:
+    def pool(self) -> ReadPool:
         return self.services.pool
 
     @property

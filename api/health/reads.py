@@ -7,10 +7,12 @@ from uuid import UUID
 
 import asyncpg
 
+from okrank.api.database.read_pool import ReadPool
+
 Row = asyncpg.Record
 
 
-async def metrics_by_id(pool: asyncpg.Pool, workspace: str, ids: Sequence[UUID]) -> list[Row]:
+async def metrics_by_id(pool: ReadPool, workspace: str, ids: Sequence[UUID]) -> list[Row]:
     return await pool.fetch(
         "SELECT * FROM health_metrics WHERE workspace = $1 AND id = ANY($2::uuid[]) ORDER BY seq",
         workspace,
@@ -19,7 +21,7 @@ async def metrics_by_id(pool: asyncpg.Pool, workspace: str, ids: Sequence[UUID])
 
 
 async def metrics_page(
-    pool: asyncpg.Pool,
+    pool: ReadPool,
     workspace: str,
     team: str | None,
     archived: bool,
@@ -38,7 +40,7 @@ async def metrics_page(
 
 
 async def readings_page(
-    pool: asyncpg.Pool, metric_id: UUID, before: int | None, limit: int
+    pool: ReadPool, metric_id: UUID, before: int | None, limit: int
 ) -> list[Row]:
     """Newest first: readings before position `before` (None: from the newest)."""
     return await pool.fetch(

@@ -19,6 +19,7 @@ from okrank.api.commands.progress import Progress
 from okrank.api.coverage.cache import DashboardCache, cache_entries
 from okrank.api.database.health import DatabaseHealth
 from okrank.api.database.pool_size import MIN_IDLE, pool_size
+from okrank.api.database.read_pool import ReadPool
 from okrank.api.exercises import auto_close
 from okrank.api.exercises.auto_close import AutoCloser
 from okrank.api.graphql.context import Services
@@ -53,13 +54,6 @@ def _tune_gc() -> None:
     gc.set_threshold(GC_GEN0_THRESHOLD, gen1, gen2)
 
 
-async def _keep_session(conn: asyncpg.Connection) -> None:
-    """The pool's connections carry no session state to undo: reads, and transactions that
-    end before release (asyncpg rolls back any left open); LISTEN and session advisory locks
-    live on dedicated connections. So a released connection skips asyncpg's default reset
-    (advisory unlock, CLOSE ALL, UNLISTEN, RESET ALL): one round trip less per query."""
-
-
 def lifespan(
     database_url: str, run_projections: bool, authenticator: Authenticator
 ) -> Callable[[Starlette], contextlib.AbstractAsyncContextManager[None]]:
@@ -74,13 +68,12 @@ def lifespan(
         projections = Projections(database_url) if run_projections else None
         if projections:
             projections.start()
-        pool = await asyncpg.create_pool(
+        pool = await ReadPool.open(
             database_url,
             min_size=min(MIN_IDLE, connections),
             max_size=connections,
             init=_decode_jsonb,
-            reset=_keep_session,
-            timeout=CONNECT_TIMEOUT_SECONDS,
+            connect_timeout=CONNECT_TIMEOUT_SECONDS,
             command_timeout=COMMAND_TIMEOUT_SECONDS,
         )
         health = DatabaseHealth(database_url)

@@ -27,6 +27,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from strawberry.extensions import SchemaExtension
 
+from okrank.api.database.read_pool import ReadPool
 from okrank.api.graphql.error_logging import is_fault
 from okrank.api.http.projection_lag import lag_by_view
 from okrank.api.webhooks import delivery as webhooks
@@ -150,7 +151,7 @@ class OperationMetrics(SchemaExtension):
             log.exception("could not record operation metrics")
 
 
-async def _webhook_figures(pool: asyncpg.Pool) -> None:
+async def _webhook_figures(pool: ReadPool) -> None:
     async with pool.acquire() as conn:
         rows = await conn.fetch(
             "SELECT status, count(*) AS n, count(*) FILTER (WHERE failures > 0) AS retrying"

@@ -13,6 +13,7 @@ from typing import Any
 import asyncpg
 from graphql import GraphQLError
 
+from okrank.api.database.read_pool import ReadPool
 from okrank.projections.engine.status import SELECT
 
 NOT_READY_REASON = "a read model stopped on an event it cannot apply; see the server log"
@@ -44,7 +45,7 @@ class ReadModelStoppedError(Exception):
         )
 
 
-async def load(conn: asyncpg.Connection | asyncpg.Pool) -> dict[str, StoppedView]:
+async def load(conn: asyncpg.Connection | ReadPool) -> dict[str, StoppedView]:
     """The stopped views by name (none before any projection has created the table)."""
     try:
         rows = await conn.fetch(SELECT)

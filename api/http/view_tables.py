@@ -6,15 +6,14 @@ webhook registration read the outbox; a second writer raced the event store's ow
 
 from __future__ import annotations
 
-import asyncpg
-
+from okrank.api.database.read_pool import ReadPool
 from okrank.projections.engine.runner import VIEWS
 
 # Each view's tables, and last its tracking table (created once the view's recorder is built).
 TABLES_OF_VIEW = {view.view_name: [*view.tables, f"{view.view_name}_tracking"] for _, view in VIEWS}
 
 
-async def views_without_tables(pool: asyncpg.Pool) -> list[str]:
+async def views_without_tables(pool: ReadPool) -> list[str]:
     """The views some of whose tables do not exist yet, in VIEWS' order."""
     names = [t for tables in TABLES_OF_VIEW.values() for t in tables]
     rows = await pool.fetch(

@@ -8,9 +8,9 @@ from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
 
-import asyncpg
 from strawberry.dataloader import DataLoader
 
+from okrank.api.database.read_pool import ReadPool
 from okrank.api.okrs import reads
 from okrank.domain.okrs.hygiene import aligned_cycles
 
@@ -18,7 +18,7 @@ TeamCycle = tuple[str, str]
 FirstPage = tuple[UUID, int]  # (key result, page size + 1)
 
 
-def hygiene_facts(pool: asyncpg.Pool, workspace: str) -> DataLoader[TeamCycle, Any]:
+def hygiene_facts(pool: ReadPool, workspace: str) -> DataLoader[TeamCycle, Any]:
     """One round trip per distinct (team, cycle) of the request (a page's objectives share few)."""
 
     async def load(keys: Sequence[TeamCycle]) -> list[Any]:
@@ -30,7 +30,7 @@ def hygiene_facts(pool: asyncpg.Pool, workspace: str) -> DataLoader[TeamCycle, A
     return DataLoader(load_fn=load)
 
 
-def first_check_ins(pool: asyncpg.Pool, workspace: str) -> DataLoader[FirstPage, list[Any]]:
+def first_check_ins(pool: ReadPool, workspace: str) -> DataLoader[FirstPage, list[Any]]:
     """The newest check-ins of every key result of the request asked for the same page size,
     in one query per page size."""
 

@@ -8,16 +8,18 @@ from uuid import UUID
 
 import asyncpg
 
+from okrank.api.database.read_pool import ReadPool
+
 Row = asyncpg.Record
 
 
-async def objectives_by_id(pool: asyncpg.Pool, workspace: str, ids: Sequence[UUID]) -> list[Row]:
+async def objectives_by_id(pool: ReadPool, workspace: str, ids: Sequence[UUID]) -> list[Row]:
     return await pool.fetch(
         "SELECT * FROM objectives WHERE workspace = $1 AND id = ANY($2::uuid[])", workspace, ids
     )
 
 
-async def key_results_of(pool: asyncpg.Pool, workspace: str, ids: Sequence[UUID]) -> list[Row]:
+async def key_results_of(pool: ReadPool, workspace: str, ids: Sequence[UUID]) -> list[Row]:
     return await pool.fetch(
         "SELECT * FROM key_results WHERE workspace = $1 AND objective_id = ANY($2::uuid[])"
         " ORDER BY seq",
@@ -27,7 +29,7 @@ async def key_results_of(pool: asyncpg.Pool, workspace: str, ids: Sequence[UUID]
 
 
 async def objectives_page(
-    pool: asyncpg.Pool,
+    pool: ReadPool,
     workspace: str,
     cycle: str | None,
     status: str | None,
@@ -49,7 +51,7 @@ async def objectives_page(
 
 
 async def hygiene_facts(
-    pool: asyncpg.Pool, workspace: str, team: str, cycle: str, aligned_cycles: Sequence[str]
+    pool: ReadPool, workspace: str, team: str, cycle: str, aligned_cycles: Sequence[str]
 ) -> Row:
     """What the hygiene rules need beyond the objective itself, in one round trip: the team's
     active key results and objectives in the cycle, whether the COMPANY level has objectives
@@ -71,7 +73,7 @@ async def hygiene_facts(
     )
 
 
-async def team_objectives(pool: asyncpg.Pool, workspace: str, team: str, cycle: str) -> list[Row]:
+async def team_objectives(pool: ReadPool, workspace: str, team: str, cycle: str) -> list[Row]:
     return await pool.fetch(
         "SELECT * FROM objectives WHERE workspace = $1 AND team = $2 AND cycle = $3 ORDER BY seq",
         workspace,
@@ -80,14 +82,14 @@ async def team_objectives(pool: asyncpg.Pool, workspace: str, team: str, cycle: 
     )
 
 
-async def check_in_interval(pool: asyncpg.Pool, workspace: str) -> Row | None:
+async def check_in_interval(pool: ReadPool, workspace: str) -> Row | None:
     return await pool.fetchrow(
         "SELECT check_in_interval_days, version FROM workspaces WHERE workspace = $1", workspace
     )
 
 
 async def check_ins_between(
-    pool: asyncpg.Pool,
+    pool: ReadPool,
     workspace: str,
     key_result_ids: Sequence[UUID],
     start: datetime,
@@ -106,7 +108,7 @@ async def check_ins_between(
 
 
 async def check_ins_page(
-    pool: asyncpg.Pool, workspace: str, key_result_id: UUID, before: int | None, limit: int
+    pool: ReadPool, workspace: str, key_result_id: UUID, before: int | None, limit: int
 ) -> list[Row]:
     """A key result's check-ins, newest first, older than log position `before` if given."""
     return await pool.fetch(
@@ -120,7 +122,7 @@ async def check_ins_page(
 
 
 async def objective_of_key_result(
-    pool: asyncpg.Pool, workspace: str, key_result_id: UUID
+    pool: ReadPool, workspace: str, key_result_id: UUID
 ) -> UUID | None:
     """The objective holding a key result of this workspace, or None."""
     return await pool.fetchval(
@@ -130,14 +132,14 @@ async def objective_of_key_result(
     )
 
 
-async def check_ins_by_id(pool: asyncpg.Pool, workspace: str, ident: UUID) -> list[Row]:
+async def check_ins_by_id(pool: ReadPool, workspace: str, ident: UUID) -> list[Row]:
     return await pool.fetch(
         "SELECT * FROM key_result_check_ins WHERE workspace = $1 AND id = $2", workspace, ident
     )
 
 
 async def latest_check_ins(
-    pool: asyncpg.Pool, workspace: str, key_result_ids: Sequence[UUID], limit: int
+    pool: ReadPool, workspace: str, key_result_ids: Sequence[UUID], limit: int
 ) -> list[Row]:
     """The newest `limit` check-ins of each key result, newest first: the first page of many
     key results' histories in one query."""

@@ -7,13 +7,14 @@ from uuid import UUID
 import asyncpg
 
 from okrank.api.backlog.reads import ITEM_COLUMNS
+from okrank.api.database.read_pool import ReadPool
 from okrank.api.rankings.reads import RANKING_ORDER
 
 Row = asyncpg.Record
 
 
 async def plan_ranking(
-    pool: asyncpg.Pool, workspace: str, objective_id: UUID, method: str
+    pool: ReadPool, workspace: str, objective_id: UUID, method: str
 ) -> list[Row]:
     """An objective's whole ranking, best first, with each item's effort; items parked as
     NOT_NOW are not planned."""

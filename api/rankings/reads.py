@@ -10,6 +10,7 @@ import asyncpg
 
 from okrank.api.backlog.reads import ITEM_COLUMNS
 from okrank.api.commands.progress import APPLICATION_NAME
+from okrank.api.database.read_pool import ReadPool
 from okrank.domain.rankings.entries import PRODUCT_SCOPE
 
 Row = asyncpg.Record
@@ -73,7 +74,7 @@ def page_statement(item_columns: str, after: bool, objective: bool, eligible_onl
 
 
 async def ranking_page(
-    pool: asyncpg.Pool,
+    pool: ReadPool,
     workspace: str,
     scope: UUID | None,
     method: str,
@@ -116,7 +117,7 @@ async def ranking_page(
 
 
 async def ranking_count(
-    pool: asyncpg.Pool, workspace: str, scope: UUID | None, method: str, eligible_only: bool
+    pool: ReadPool, workspace: str, scope: UUID | None, method: str, eligible_only: bool
 ) -> int:
     return await pool.fetchval(
         "SELECT count(*) FROM ranking_entries WHERE workspace = $1 AND scope = $2"
@@ -129,7 +130,7 @@ async def ranking_count(
 
 
 async def tag_events_page(
-    pool: asyncpg.Pool,
+    pool: ReadPool,
     workspace: str,
     item_id: UUID | None,
     objective_id: UUID | None,
@@ -163,5 +164,5 @@ async def tag_events_page(
     )
 
 
-async def multipliers(pool: asyncpg.Pool, workspace: str) -> Row | None:
+async def multipliers(pool: ReadPool, workspace: str) -> Row | None:
     return await pool.fetchrow("SELECT * FROM workspaces WHERE workspace = $1", workspace)

@@ -14,8 +14,7 @@ from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 from uuid import UUID
 
-import asyncpg
-
+from okrank.api.database.read_pool import ReadPool
 from okrank.domain.reviews.outcomes import OutcomeAudit
 
 Key = tuple[UUID, int]  # (review id, version)
@@ -54,7 +53,7 @@ def keep_audits(parsed: Mapping[Key, OutcomeAudit], in_use: Collection[Key]) -> 
             _outcomes_kept += size
 
 
-async def review_audit(pool: asyncpg.Pool, row: Any) -> OutcomeAudit:
+async def review_audit(pool: ReadPool, row: Any) -> OutcomeAudit:
     """The audit of the review `row` (a quarterly_reviews row without its audit) at its
     version, or newer if the review changed since the row was read."""
     key = (row["id"], row["version"])

@@ -9,11 +9,11 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-import asyncpg
 import strawberry
 from starlette.concurrency import run_in_threadpool
 from strawberry.types import Info
 
+from okrank.api.database.read_pool import ReadPool
 from okrank.api.graphql.ids import bad_input
 from okrank.api.graphql.rows import from_row
 from okrank.api.rankings.types import AlignmentMultipliers
@@ -53,9 +53,7 @@ def key(row: Any) -> Key:
     return row["id"], row["version"]
 
 
-async def completed_reviews(
-    pool: asyncpg.Pool, workspace: str, cycle: str | None
-) -> CompletedReviews:
+async def completed_reviews(pool: ReadPool, workspace: str, cycle: str | None) -> CompletedReviews:
     """The completed reviews (of `cycle`, if given), in one snapshot: their versions first, then
     the audits of the versions not kept parsed (completed reviews never change: few, if any)."""
     async with pool.acquire() as conn, conn.transaction(isolation="repeatable_read"):

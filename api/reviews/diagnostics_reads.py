@@ -14,8 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-import asyncpg
-
+from okrank.api.database.read_pool import ReadPool
 from okrank.api.reviews.facts import KEY_RESULTS, PURSUED, outcome_audit, series
 from okrank.domain.coverage.effort import estimated_effort
 from okrank.domain.okrs.cycles import cycle_bounds, has_ended
@@ -74,7 +73,7 @@ class Diagnostics:
 
 
 async def diagnostics_of(
-    pool: asyncpg.Pool, workspace: str, team: str, cycle: str, lag_days: int, now: datetime
+    pool: ReadPool, workspace: str, team: str, cycle: str, lag_days: int, now: datetime
 ) -> Diagnostics:
     start, end = cycle_bounds(cycle)
     async with (

@@ -14,8 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-import asyncpg
-
+from okrank.api.database.read_pool import ReadPool
 from okrank.domain.coverage.effort import estimated_effort
 from okrank.domain.okrs.cycles import cycle_bounds
 from okrank.domain.okrs.objective import ObjectiveStatus
@@ -60,7 +59,7 @@ KEY_RESULTS = """
 
 
 async def outcome_audit(
-    pool: asyncpg.Pool, workspace: str, team: str, cycle: str, lag_days: int, taken_at: datetime
+    pool: ReadPool, workspace: str, team: str, cycle: str, lag_days: int, taken_at: datetime
 ) -> OutcomeAudit:
     """The scope's outcome audit of `cycle` as the read models stand (one snapshot)."""
     start, end = cycle_bounds(cycle)

@@ -8,6 +8,8 @@ from uuid import UUID
 
 import asyncpg
 
+from okrank.api.database.read_pool import ReadPool
+
 Row = asyncpg.Record
 # Every column but the audit (read on its own, parsed once per version: api.reviews.audits).
 REVIEW = (
@@ -17,7 +19,7 @@ REVIEW = (
 
 
 # A review's row is shown once its first audit is in (the same command writes both).
-async def reviews_by_id(pool: asyncpg.Pool, workspace: str, ids: Sequence[UUID]) -> list[Row]:
+async def reviews_by_id(pool: ReadPool, workspace: str, ids: Sequence[UUID]) -> list[Row]:
     return await pool.fetch(
         f"SELECT {REVIEW} FROM quarterly_reviews WHERE workspace = $1 AND id = ANY($2::uuid[])"
         " AND audit IS NOT NULL",
@@ -27,7 +29,7 @@ async def reviews_by_id(pool: asyncpg.Pool, workspace: str, ids: Sequence[UUID])
 
 
 async def reviews_page(
-    pool: asyncpg.Pool, workspace: str, cycle: str | None, after_seq: int, limit: int
+    pool: ReadPool, workspace: str, cycle: str | None, after_seq: int, limit: int
 ) -> list[Row]:
     return await pool.fetch(
         f"SELECT {REVIEW} FROM quarterly_reviews WHERE workspace = $1 AND seq > $2"
@@ -39,7 +41,7 @@ async def reviews_page(
     )
 
 
-async def verdicts_of(pool: asyncpg.Pool, workspace: str, review_id: UUID) -> list[Row]:
+async def verdicts_of(pool: ReadPool, workspace: str, review_id: UUID) -> list[Row]:
     return await pool.fetch(
         "SELECT * FROM review_verdicts WHERE workspace = $1 AND review_id = $2",
         workspace,
@@ -48,7 +50,7 @@ async def verdicts_of(pool: asyncpg.Pool, workspace: str, review_id: UUID) -> li
 
 
 async def review_items(
-    pool: asyncpg.Pool,
+    pool: ReadPool,
     workspace: str,
     review_id: UUID,
     role: str,
@@ -67,7 +69,7 @@ async def review_items(
     )
 
 
-async def regrooming_counts(pool: asyncpg.Pool, workspace: str, review_id: UUID) -> Row:
+async def regrooming_counts(pool: ReadPool, workspace: str, review_id: UUID) -> Row:
     """(handled, to_go) of the items left to re-groom."""
     return await pool.fetchrow(
         "SELECT count(*) FILTER (WHERE action IS NOT NULL) AS handled,"

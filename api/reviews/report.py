@@ -14,8 +14,7 @@ from collections.abc import Iterator
 from typing import Any
 from uuid import UUID
 
-import asyncpg
-
+from okrank.api.database.read_pool import ReadPool
 from okrank.api.graphql.rows import global_id_or_none as gid
 from okrank.domain.reviews.outcomes import OutcomeAudit
 from okrank.domain.text import spreadsheet_cell
@@ -38,7 +37,7 @@ CSV_COLUMNS = (
 )
 
 
-async def review_report(pool: asyncpg.Pool, workspace: str, review_id: UUID) -> dict | None:
+async def review_report(pool: ReadPool, workspace: str, review_id: UUID) -> dict | None:
     """The report of a review of `workspace`; None if it has none by that id."""
     async with (
         pool.acquire() as conn,

@@ -10,11 +10,11 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-import asyncpg
 import strawberry
 
 from okrank.api.commands.inputs import command_of, item_id, maybe_id, need_id, versioned
 from okrank.api.commands.path import command_mutation
+from okrank.api.database.read_pool import ReadPool
 from okrank.api.rankings.enums import OptionalTagTier
 from okrank.api.reviews.mutations import QuarterlyReviewPayload, review_id, review_success
 from okrank.api.reviews.types import RegroomActionEnum
@@ -26,9 +26,7 @@ from okrank.domain.reviews.review import RegroomAction
 REVIEW = "QuarterlyReview"  # the review's type name in its global ID
 
 
-async def open_items_of_review_scope(
-    pool: asyncpg.Pool, workspace: str, review: UUID
-) -> list[UUID]:
+async def open_items_of_review_scope(pool: ReadPool, workspace: str, review: UUID) -> list[UUID]:
     """The open items of the review's scope (its team's, or the whole workspace's), as the
     catalog has them now; NotFoundError if the workspace has no such review."""
     scope = await pool.fetchrow(

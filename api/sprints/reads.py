@@ -8,6 +8,7 @@ from uuid import UUID
 
 import asyncpg
 
+from okrank.api.database.read_pool import ReadPool
 from okrank.api.database.reads import workspace_rows
 from okrank.domain.backlog.item import UNRANKED_STATUSES
 
@@ -15,14 +16,14 @@ Row = asyncpg.Record
 CLOSED_ITEM_STATUSES = sorted(s.value for s in UNRANKED_STATUSES)  # what "open" excludes
 
 
-async def sprints_by_id(pool: asyncpg.Pool, workspace: str, ids: Sequence[UUID]) -> list[Row]:
+async def sprints_by_id(pool: ReadPool, workspace: str, ids: Sequence[UUID]) -> list[Row]:
     return await pool.fetch(
         "SELECT * FROM sprints WHERE workspace = $1 AND id = ANY($2::uuid[])", workspace, ids
     )
 
 
 async def sprints_page(
-    pool: asyncpg.Pool,
+    pool: ReadPool,
     workspace: str,
     team: str | None,
     cycle: str | None,
@@ -41,7 +42,7 @@ async def sprints_page(
     )
 
 
-async def sprint_items_of(pool: asyncpg.Pool, workspace: str, ids: Sequence[UUID]) -> list[Row]:
+async def sprint_items_of(pool: ReadPool, workspace: str, ids: Sequence[UUID]) -> list[Row]:
     """The items planned into these sprints, in the order planned."""
     return await pool.fetch(
         "SELECT * FROM sprint_items WHERE workspace = $1 AND sprint_id = ANY($2::uuid[])"
@@ -51,9 +52,7 @@ async def sprint_items_of(pool: asyncpg.Pool, workspace: str, ids: Sequence[UUID
     )
 
 
-async def key_results_tagged(
-    pool: asyncpg.Pool, workspace: str, item_ids: Sequence[UUID]
-) -> list[Row]:
+async def key_results_tagged(pool: ReadPool, workspace: str, item_ids: Sequence[UUID]) -> list[Row]:
     """(item_id, key_result_id) of every tag of these items that names a key result."""
     return await pool.fetch(
         "SELECT item_id, key_result_id FROM item_tags WHERE workspace = $1"
@@ -63,7 +62,7 @@ async def key_results_tagged(
     )
 
 
-async def key_results_by_id(pool: asyncpg.Pool, workspace: str, ids: Sequence[UUID]) -> list[Row]:
+async def key_results_by_id(pool: ReadPool, workspace: str, ids: Sequence[UUID]) -> list[Row]:
     return await pool.fetch(
         "SELECT * FROM key_results WHERE workspace = $1 AND id = ANY($2::uuid[]) ORDER BY seq",
         workspace,
@@ -71,11 +70,11 @@ async def key_results_by_id(pool: asyncpg.Pool, workspace: str, ids: Sequence[UU
     )
 
 
-async def zombie_thresholds(pool: asyncpg.Pool, workspace: str) -> Row | None:
+async def zombie_thresholds(pool: ReadPool, workspace: str) -> Row | None:
     return await pool.fetchrow("SELECT * FROM zombie_thresholds WHERE workspace = $1", workspace)
 
 
-async def untagged_open_items(pool: asyncpg.Pool, workspace: str, team: str) -> list[Row]:
+async def untagged_open_items(pool: ReadPool, workspace: str, team: str) -> list[Row]:
     """The team's open items with no tag to an ACTIVE objective, oldest first: their id and
     creation time (the zombie rule's inputs; the page shown loads its items by id). The active
     objectives are read once (an array), so each item costs one probe of its tags' index."""

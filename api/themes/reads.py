@@ -8,13 +8,15 @@ from uuid import UUID
 
 import asyncpg
 
+from okrank.api.database.read_pool import ReadPool
+
 Row = asyncpg.Record
 
 # A team's roadmap shows its own themes and the shared ones (no team); null: every theme.
 TEAM_THEMES = "($2::text IS NULL OR {t}team = $2 OR {t}team = '')"
 
 
-async def themes_by_id(pool: asyncpg.Pool, workspace: str, ids: Sequence[UUID]) -> list[Row]:
+async def themes_by_id(pool: ReadPool, workspace: str, ids: Sequence[UUID]) -> list[Row]:
     return await pool.fetch(
         "SELECT * FROM themes WHERE workspace = $1 AND id = ANY($2::uuid[]) ORDER BY seq",
         workspace,
@@ -23,7 +25,7 @@ async def themes_by_id(pool: asyncpg.Pool, workspace: str, ids: Sequence[UUID]) 
 
 
 async def themes_page(
-    pool: asyncpg.Pool,
+    pool: ReadPool,
     workspace: str,
     team: str | None,
     horizon: str | None,
@@ -41,7 +43,7 @@ async def themes_page(
     )
 
 
-async def roadmap_themes(pool: asyncpg.Pool, workspace: str, team: str | None) -> list[Row]:
+async def roadmap_themes(pool: ReadPool, workspace: str, team: str | None) -> list[Row]:
     return await pool.fetch(
         f"SELECT * FROM themes WHERE workspace = $1 AND {TEAM_THEMES.format(t='')} ORDER BY seq",
         workspace,
@@ -62,7 +64,7 @@ DISCOVERY = ("discovery_objectives d JOIN objectives w ON w.id = d.objective_id"
 
 
 async def work_in_themes(
-    pool: asyncpg.Pool,
+    pool: ReadPool,
     workspace: str,
     themes: Sequence[UUID],
     team: str | None,
@@ -82,7 +84,7 @@ async def work_in_themes(
 
 
 async def work_pages_in_themes(
-    pool: asyncpg.Pool,
+    pool: ReadPool,
     workspace: str,
     team: str | None,
     source: tuple[str, str],
@@ -105,7 +107,7 @@ async def work_pages_in_themes(
     )
 
 
-async def memberships(pool: asyncpg.Pool, workspace: str, member_id: UUID) -> Row | None:
+async def memberships(pool: ReadPool, workspace: str, member_id: UUID) -> Row | None:
     """The theme an objective or item is in, and the theme a discovery objective prepares."""
     return await pool.fetchrow(
         "SELECT (SELECT m.theme_id FROM theme_members m JOIN themes t ON t.id = m.theme_id"
@@ -117,9 +119,7 @@ async def memberships(pool: asyncpg.Pool, workspace: str, member_id: UUID) -> Ro
     )
 
 
-async def moves_page(
-    pool: asyncpg.Pool, theme_id: UUID, before: int | None, limit: int
-) -> list[Row]:
+async def moves_page(pool: ReadPool, theme_id: UUID, before: int | None, limit: int) -> list[Row]:
     return await pool.fetch(
         "SELECT * FROM theme_moves WHERE theme_id = $1 AND ($2::bigint IS NULL OR position < $2)"
         " ORDER BY position DESC LIMIT $3",

@@ -28,6 +28,7 @@ from typing import Any
 import asyncpg
 import httpx
 
+from okrank.api.database.read_pool import ReadPool
 from okrank.api.graphql.ids import to_global_id
 from okrank.api.webhooks.settings import SETTINGS
 from okrank.api.webhooks.streams import DELIVERIES, WebhookStream
@@ -71,14 +72,14 @@ DDL = [
 ]
 
 
-async def create_tables(pool: asyncpg.Pool) -> None:
+async def create_tables(pool: ReadPool) -> None:
     async with pool.acquire() as conn, conn.transaction():
         await conn.execute("SELECT pg_advisory_xact_lock($1)", LOCK_KEY + 1)
         for ddl in DDL:
             await conn.execute(ddl)
 
 
-async def backlog(reader: asyncpg.Pool | asyncpg.Connection) -> int:
+async def backlog(reader: ReadPool | asyncpg.Connection) -> int:
     """How many changes the active endpoints have still to receive, over every stream."""
     endpoints = await reader.fetch(
         "SELECT stream, workspace, scope, cursor_position, cursor_ordinal"
@@ -117,7 +118,7 @@ def verify(secret: str, header: str, body: bytes, tolerance_seconds: int = 300) 
 class WebhookDeliverer:
     """Background task of an API process: delivers while it holds the webhook lock."""
 
-    def __init__(self, database_url: str, pool: asyncpg.Pool) -> None:
+    def __init__(self, database_url: str, pool: ReadPool) -> None:
         self.database_url, self.pool = database_url, pool
         self._task: asyncio.Task[None] | None = None
         self._wake = asyncio.Event()

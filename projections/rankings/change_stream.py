@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 from uuid import UUID
 
 import asyncpg
@@ -21,7 +21,16 @@ from okrank.projections.rankings.ranking_changes import RANKING_CHANNEL
 
 ChangeCursor = tuple[int, int]  # (event position, ordinal)
 BEFORE_ALL: ChangeCursor = (0, -1)  # a cursor before every change
-Reader = asyncpg.Pool | asyncpg.Connection
+
+
+class Reader(Protocol):
+    """What reads an outbox: a connection, or the API's pool of them."""
+
+    async def fetch(self, query: str, *args: Any) -> list[Any]: ...
+
+    async def fetchrow(self, query: str, *args: Any) -> Any: ...
+
+    async def fetchval(self, query: str, *args: Any) -> Any: ...
 
 
 def cursor_of(row: Any) -> ChangeCursor:
