@@ -11,7 +11,7 @@ from strawberry.types import Info
 
 from okrank.api.briefings import reads
 from okrank.api.graphql.ids import to_global_id
-from okrank.api.graphql.pagination import after_key, connection, list_types, page_size
+from okrank.api.graphql.pagination import keyset_page, list_types
 from okrank.api.graphql.rows import from_row
 from okrank.api.health.types import HealthMetric, load_health_metrics
 
@@ -67,16 +67,11 @@ class MissionBriefing(MissionBriefingVersion):
     async def versions(
         self, info: Info, first: int = 20, after: str | None = None
     ) -> MissionBriefingVersionConnection:
-        limit = page_size(first)
-        rows = await reads.versions_page(
-            info.context.pool, self.row["briefing_id"], after_key(after), limit + 1
-        )
-        return connection(
+        types = (
             MissionBriefingVersionConnection,
             MissionBriefingVersionEdge,
             MissionBriefingVersion.from_row,
             "version",
-            rows,
-            limit,
-            after,
         )
+        pool, briefing = info.context.pool, self.row["briefing_id"]
+        return await keyset_page(reads.versions_page, pool, briefing, types, first, after)

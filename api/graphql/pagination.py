@@ -3,6 +3,7 @@ edge and connection types of each node type."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import strawberry
@@ -113,3 +114,20 @@ def connection(
     edges = [edge_cls(cursor=encode_cursor([r[key]]), node=node(r)) for r in rows[:limit]]
     info = page_info([e.cursor for e in edges], len(rows) > limit, after)
     return connection_cls(edges=edges, page_info=info)
+
+
+async def keyset_page(
+    read: Callable[[Any, Any, int | None, int], Awaitable[list[Any]]],
+    pool: Any,
+    parent: Any,
+    types: tuple[Any, Any, Any, str],
+    first: int,
+    after: str | None,
+) -> Any:
+    """A page of a node's own list (a briefing's versions, a metric's readings, a theme's
+    moves): `read(pool, parent, after's key, limit + 1)` gives its rows; `types` is the
+    (connection, edge, node, key column) `connection` builds it with."""
+    limit = page_size(first)
+    rows = await read(pool, parent, after_key(after), limit + 1)
+    connection_cls, edge_cls, node, key = types
+    return connection(connection_cls, edge_cls, node, key, rows, limit, after)

@@ -11,7 +11,7 @@ from strawberry.types import Info
 
 from okrank.api.audit.history import history_field
 from okrank.api.graphql.node import Node, aggregate_fields
-from okrank.api.graphql.pagination import after_key, connection, list_types, page_size
+from okrank.api.graphql.pagination import keyset_page, list_types
 from okrank.api.graphql.rows import from_row
 from okrank.api.health import reads
 from okrank.api.okrs.types import KeyResult, Objective, load_key_result, load_objective
@@ -124,19 +124,9 @@ class HealthMetric(Node):
     async def readings(
         self, info: Info, first: int = 20, after: str | None = None
     ) -> HealthReadingConnection:
-        limit = page_size(first)
-        rows = await reads.readings_page(
-            info.context.pool, self.row["id"], after_key(after), limit + 1
-        )
-        return connection(
-            HealthReadingConnection,
-            HealthReadingEdge,
-            HealthReading.from_row,
-            "position",
-            rows,
-            limit,
-            after,
-        )
+        types = (HealthReadingConnection, HealthReadingEdge, HealthReading.from_row, "position")
+        pool, metric = info.context.pool, self.row["id"]
+        return await keyset_page(reads.readings_page, pool, metric, types, first, after)
 
 
 async def load_health_metrics(info: Info, ids: list[UUID]) -> list[HealthMetric]:

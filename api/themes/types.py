@@ -11,7 +11,7 @@ from strawberry.types import Info
 
 from okrank.api.audit.history import history_field
 from okrank.api.graphql.node import Node, aggregate_fields, load_by_id
-from okrank.api.graphql.pagination import after_key, connection, list_types, page_size
+from okrank.api.graphql.pagination import keyset_page, list_types
 from okrank.api.graphql.rows import from_row
 from okrank.api.themes import reads
 from okrank.domain.themes.theme import Horizon
@@ -73,13 +73,9 @@ class Theme(Node):
     async def moves(
         self, info: Info, first: int = 20, after: str | None = None
     ) -> ThemeMoveConnection:
-        limit = page_size(first)
-        rows = await reads.moves_page(
-            info.context.pool, self.row["id"], after_key(after), limit + 1
-        )
-        return connection(
-            ThemeMoveConnection, ThemeMoveEdge, ThemeMove.from_row, "position", rows, limit, after
-        )
+        types = (ThemeMoveConnection, ThemeMoveEdge, ThemeMove.from_row, "position")
+        pool, theme = info.context.pool, self.row["id"]
+        return await keyset_page(reads.moves_page, pool, theme, types, first, after)
 
 
 async def load_theme(info: Info, theme_id: UUID | None) -> Theme | None:
