@@ -15,6 +15,7 @@ from typing import Any
 from uuid import UUID
 
 from okrank.api.database.read_pool import ReadPool
+from okrank.api.database.snapshot import snapshot
 from okrank.api.reviews.facts import KEY_RESULTS, PURSUED, outcome_audit, series
 from okrank.domain.coverage.effort import estimated_effort
 from okrank.domain.okrs.cycles import cycle_bounds, has_ended
@@ -76,10 +77,7 @@ async def diagnostics_of(
     pool: ReadPool, workspace: str, team: str, cycle: str, lag_days: int, now: datetime
 ) -> Diagnostics:
     start, end = cycle_bounds(cycle)
-    async with (
-        pool.acquire() as conn,
-        conn.transaction(isolation="repeatable_read", readonly=True),
-    ):
+    async with snapshot(pool) as conn:
         sprints = await sprint_deliveries(conn, workspace, team, end)
         history = await attainment_history(conn, workspace, team, end, now)
         scope = ScopeFacts(

@@ -15,6 +15,7 @@ from typing import Any
 from uuid import UUID
 
 from okrank.api.database.read_pool import ReadPool
+from okrank.api.database.snapshot import snapshot
 from okrank.domain.coverage.effort import estimated_effort
 from okrank.domain.okrs.cycles import cycle_bounds
 from okrank.domain.okrs.objective import ObjectiveStatus
@@ -63,10 +64,7 @@ async def outcome_audit(
 ) -> OutcomeAudit:
     """The scope's outcome audit of `cycle` as the read models stand (one snapshot)."""
     start, end = cycle_bounds(cycle)
-    async with (
-        pool.acquire() as conn,
-        conn.transaction(isolation="repeatable_read", readonly=True),
-    ):
+    async with snapshot(pool) as conn:
         done = await conn.fetch(DONE_ITEMS, workspace, team, start, end)
         tags = await conn.fetch(
             TAGS_AT_COMPLETION,

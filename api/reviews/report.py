@@ -15,6 +15,7 @@ from typing import Any
 from uuid import UUID
 
 from okrank.api.database.read_pool import ReadPool
+from okrank.api.database.snapshot import snapshot
 from okrank.api.graphql.rows import global_id_or_none as gid
 from okrank.domain.reviews.outcomes import OutcomeAudit
 from okrank.domain.text import spreadsheet_cell
@@ -39,10 +40,7 @@ CSV_COLUMNS = (
 
 async def review_report(pool: ReadPool, workspace: str, review_id: UUID) -> dict | None:
     """The report of a review of `workspace`; None if it has none by that id."""
-    async with (
-        pool.acquire() as conn,
-        conn.transaction(isolation="repeatable_read", readonly=True),
-    ):
+    async with snapshot(pool) as conn:
         review = await conn.fetchrow(
             "SELECT * FROM quarterly_reviews WHERE workspace = $1 AND id = $2"
             " AND audit IS NOT NULL",
