@@ -25,6 +25,7 @@ from okrank.domain.commands import Actor, Aggregates, CommandResult, Handlers, r
 from okrank.domain.errors import ConflictError, ValidationError
 from okrank.domain.okrs.handlers import open_objective
 from okrank.domain.okrs.objective import Objective, validate_cycle
+from okrank.domain.okrs.open_in_cycle import require_open_in_cycle
 from okrank.domain.rankings.scoring import TAG_TIERS, Tier
 from okrank.domain.reviews.commands import RegroomItem, ResetBacklog
 from okrank.domain.reviews.review import QuarterlyReview, RegroomAction
@@ -76,16 +77,8 @@ def _next_objectives(
             raise ValidationError(
                 "nextObjectiveIds", f"{ident} is not an objective of this workspace"
             )
-        if found.cycle != next_cycle:
-            raise ValidationError(
-                "nextObjectiveIds",
-                f"objective {found.title!r} is of cycle {found.cycle}, not {next_cycle}",
-            )
-        if not found.is_open:
-            raise ValidationError(
-                "nextObjectiveIds",
-                f"objective {found.title!r} is {found.status.value}; a seed needs an open one",
-            )
+        named, need = f"objective {found.title!r}", "; a seed needs an open one"
+        require_open_in_cycle(found, next_cycle, "nextObjectiveIds", named, need)
         objectives.append(found)
     if not objectives:
         raise ValidationError(

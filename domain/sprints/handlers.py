@@ -9,6 +9,7 @@ from okrank.domain.backlog.item import UNRANKED_STATUSES, BacklogItem, ItemStatu
 from okrank.domain.commands import Actor, Aggregates, CommandResult, Handlers, changer, result_of
 from okrank.domain.errors import ConflictError, PermissionDeniedError, ValidationError
 from okrank.domain.okrs.objective import Objective, validate_cycle
+from okrank.domain.okrs.open_in_cycle import require_open_in_cycle
 from okrank.domain.sprints.commands import (
     CloseSprint,
     CreateSprint,
@@ -37,15 +38,7 @@ def create_sprint(store: Aggregates, actor: Actor, command: CreateSprint) -> Com
     objective = store.load(Objective, c.goal_objective_id, actor, "Objective")
     if objective.key_result(c.goal_key_result_id) is None:
         raise ValidationError("goalKeyResultId", "the key result is not its objective's")
-    if objective.cycle != cycle:
-        raise ValidationError(
-            "goalKeyResultId",
-            f"the key result's objective is of cycle {objective.cycle}, not {cycle}",
-        )
-    if not objective.is_open:
-        raise ValidationError(
-            "goalKeyResultId", f"the key result's objective is {objective.status.value}"
-        )
+    require_open_in_cycle(objective, cycle, "goalKeyResultId", "the key result's objective")
     for _ in range(CREATE_RETRIES):
         calendar = store.find(team_calendar_id(actor.workspace, team))
         if not isinstance(calendar, TeamCalendar):
