@@ -49,6 +49,25 @@ def _rerank(b: CatalogBatch, e: Any, pos: int, new: NewItem | None = None) -> No
     recompute_rankings(b, b.item_workspace(e.originator_id), [e.originator_id], cause_of(e, pos))
 
 
+def _set(b: CatalogBatch, e: Any, pos: int, *, rerank: bool = True, **columns: Any) -> None:
+    """The item's `columns` (named as NewItem's fields) set: in memory if it was created in this
+    batch, else by one UPDATE; then its rankings recomputed, unless the change cannot move it."""
+    if (new := _new(b, e)) is not None:
+        for name, value in columns.items():
+            setattr(new, name, value)
+        if rerank:
+            _rerank(b, e, pos, new)
+        return
+    sets = ", ".join(f"{name} = %s" for name in columns)
+    b.curs.execute(
+        f"UPDATE backlog_items SET {sets} WHERE id = %s", (*columns.values(), e.originator_id)
+    )
+    if rerank:
+        _rerank(b, e, pos)
+    else:
+        b.touch_item(e)
+
+
 def item_created(b: CatalogBatch, e: BacklogItem.Created, pos: int) -> None:
     b.workspaces.remember(e.originator_id, e.workspace)
     item = NewItem(
@@ -73,33 +92,15 @@ def item_created(b: CatalogBatch, e: BacklogItem.Created, pos: int) -> None:
 
 
 def item_updated(b: CatalogBatch, e: BacklogItem.Updated, pos: int) -> None:
-    if (new := _new(b, e)) is not None:
-        new.title, new.description, new.kind = e.title, e.description, e.kind
-        return
-    b.curs.execute(
-        "UPDATE backlog_items SET title = %s, description = %s, kind = %s WHERE id = %s",
-        (e.title, e.description, e.kind, e.originator_id),
-    )
-    b.touch_item(e)
+    _set(b, e, pos, rerank=False, title=e.title, description=e.description, kind=e.kind)
 
 
 def import_recorded(b: CatalogBatch, e: BacklogItem.ImportRecorded, pos: int) -> None:
-    if (new := _new(b, e)) is not None:
-        new.external_key, new.labels = e.external_key, list(e.labels)
-        return
-    b.curs.execute(
-        "UPDATE backlog_items SET external_key = %s, labels = %s WHERE id = %s",
-        (e.external_key, list(e.labels), e.originator_id),
-    )
-    b.touch_item(e)
+    _set(b, e, pos, rerank=False, external_key=e.external_key, labels=list(e.labels))
 
 
 def team_assigned(b: CatalogBatch, e: BacklogItem.TeamAssigned, pos: int) -> None:
-    if (new := _new(b, e)) is not None:
-        new.team = e.team
-        return
-    b.curs.execute("UPDATE backlog_items SET team = %s WHERE id = %s", (e.team, e.originator_id))
-    b.touch_item(e)
+    _set(b, e, pos, rerank=False, team=e.team)
 
 
 def _rice(e: BacklogItem.RiceScored) -> float:
@@ -113,40 +114,18 @@ def _wsjf(e: BacklogItem.WsjfScored) -> float:
 
 
 def rice_scored(b: CatalogBatch, e: BacklogItem.RiceScored, pos: int) -> None:
-    score = _rice(e)
-    if (new := _new(b, e)) is not None:
-        new.reach, new.impact, new.confidence = e.reach, e.impact, e.confidence
-        new.effort, new.rice_score = e.effort, score
-        _rerank(b, e, pos, new)
-        return
-    b.curs.execute(
-        "UPDATE backlog_items SET reach = %s, impact = %s, confidence = %s, effort = %s,"
-        " rice_score = %s WHERE id = %s",
-        (e.reach, e.impact, e.confidence, e.effort, score, e.originator_id),
-    )
-    _rerank(b, e, pos)
+    rice = {"reach": e.reach, "impact": e.impact, "confidence": e.confidence, "effort": e.effort}
+    _set(b, e, pos, **rice, rice_score=_rice(e))
 
 
 def wsjf_scored(b: CatalogBatch, e: BacklogItem.WsjfScored, pos: int) -> None:
-    if (new := _new(b, e)) is not None:
-        new.business_value, new.time_criticality = e.business_value, e.time_criticality
-        new.risk_reduction, new.job_size = e.risk_reduction, e.job_size
-        new.wsjf_score = _wsjf(e)
-        _rerank(b, e, pos, new)
-        return
-    b.curs.execute(
-        "UPDATE backlog_items SET business_value = %s, time_criticality = %s,"
-        " risk_reduction = %s, job_size = %s, wsjf_score = %s WHERE id = %s",
-        (
-            e.business_value,
-            e.time_criticality,
-            e.risk_reduction,
-            e.job_size,
-            _wsjf(e),
-            e.originator_id,
-        ),
-    )
-    _rerank(b, e, pos)
+    wsjf = {
+        "business_value": e.business_value,
+        "time_criticality": e.time_criticality,
+        "risk_reduction": e.risk_reduction,
+        "job_size": e.job_size,
+    }
+    _set(b, e, pos, **wsjf, wsjf_score=_wsjf(e))
 
 
 def item_tagged(b: CatalogBatch, e: Any, pos: int) -> None:
@@ -188,29 +167,13 @@ def item_untagged(b: CatalogBatch, e: BacklogItem.Untagged, pos: int) -> None:
 
 
 def item_justified(b: CatalogBatch, e: BacklogItem.JustifiedNonStrategic, pos: int) -> None:
-    if (new := _new(b, e)) is not None:
-        new.justification = e.justification
-        _rerank(b, e, pos, new)
-        return
-    b.curs.execute(
-        "UPDATE backlog_items SET justification = %s WHERE id = %s",
-        (e.justification, e.originator_id),
-    )
-    _rerank(b, e, pos)
+    _set(b, e, pos, justification=e.justification)
 
 
 def item_status_changed(b: CatalogBatch, e: BacklogItem.StatusChanged, pos: int) -> None:
     # done_at: when the item last became DONE (the quarterly review's "done in the cycle").
     done_at = e.timestamp if e.status == "DONE" else None
-    if (new := _new(b, e)) is not None:
-        new.status, new.done_at = e.status, done_at
-        _rerank(b, e, pos, new)
-        return
-    b.curs.execute(
-        "UPDATE backlog_items SET status = %s, done_at = %s WHERE id = %s",
-        (e.status, done_at, e.originator_id),
-    )
-    _rerank(b, e, pos)
+    _set(b, e, pos, status=e.status, done_at=done_at)
 
 
 def _restatus(item: StoredItem, e: BacklogItem.StatusChanged) -> None:
