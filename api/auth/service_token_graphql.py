@@ -18,7 +18,7 @@ from okrank.api.commands import idempotency
 from okrank.api.commands.inputs import need_id
 from okrank.api.commands.path import run_in_loop
 from okrank.api.commands.payloads import payload
-from okrank.api.graphql.rows import from_row, node_id
+from okrank.api.graphql.rows import from_row, node_id, workspace_nodes
 from okrank.domain import errors
 from okrank.domain.application import CommandResult
 
@@ -103,11 +103,8 @@ class ServiceTokenQueries:
         principal = info.context.principal
         if not allows(principal, LIST_SERVICE_TOKENS) or principal.service_token_id is not None:
             return []
-        rows = await info.context.pool.fetch(
-            "SELECT * FROM service_tokens WHERE workspace = $1 ORDER BY created_at, id",
-            info.context.workspace,
-        )
-        return [ServiceToken.from_row(r) for r in rows]
+        sql = "SELECT * FROM service_tokens WHERE workspace = $1 ORDER BY created_at, id"
+        return await workspace_nodes(info, sql, ServiceToken.from_row)
 
 
 @strawberry.type

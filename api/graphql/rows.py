@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import cache
 from types import MappingProxyType
 from typing import Any, TypeVar
@@ -73,3 +73,9 @@ def from_detail(
         key = camel(name)
         values[name] = d.get(key, missing[name]) if name in missing else d[key]
     return cls(**values)
+
+
+async def workspace_nodes(info: Any, sql: str, node: Callable[[Any], T]) -> list[T]:
+    """Every row `sql` selects with the caller's workspace as $1, each made a `node`."""
+    ctx = info.context
+    return [node(r) for r in await ctx.pool.fetch(sql, ctx.workspace)]

@@ -20,7 +20,7 @@ from okrank.api.graphql.errors import (
 )
 from okrank.api.graphql.ids import encode_cursor, to_global_id, uuid_of
 from okrank.api.graphql.pagination import after_key
-from okrank.api.graphql.rows import from_row, node_id
+from okrank.api.graphql.rows import from_row, node_id, workspace_nodes
 from okrank.api.webhooks.settings import SETTINGS
 from okrank.api.webhooks.streams import DELIVERIES, WebhookStream
 from okrank.api.webhooks.transport import shown_error
@@ -245,11 +245,8 @@ class WebhookQueries:
     async def webhooks(self, info: Info) -> list[Webhook]:
         if not allows(info.context.principal, LIST_WEBHOOKS):
             return []
-        rows = await info.context.pool.fetch(
-            "SELECT * FROM webhook_endpoints WHERE workspace = $1 ORDER BY created_at",
-            info.context.workspace,
-        )
-        return [Webhook.from_row(r) for r in rows]
+        sql = "SELECT * FROM webhook_endpoints WHERE workspace = $1 ORDER BY created_at"
+        return await workspace_nodes(info, sql, Webhook.from_row)
 
 
 @strawberry.type
