@@ -10,19 +10,14 @@ OKRANK_DATABASE_URL set.
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
 import uuid
-from collections.abc import AsyncIterator
 
-import asyncpg
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse, PlainTextResponse
-from starlette.routing import Route
+from starlette.responses import JSONResponse
 
-from okrank.api.database.pool_size import pool_size
+from bench.floor_server import floor_app
 
 TABLE = "floor_events"
 CREATE = (
@@ -37,17 +32,6 @@ INSERT = (
 
 
 def create_app() -> Starlette:
-    url = os.environ["OKRANK_DATABASE_URL"]
-
-    @contextlib.asynccontextmanager
-    async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        # as many connections as okrank's pool: the same waiting, or none, at each load
-        app.state.pool = await asyncpg.create_pool(url, min_size=2, max_size=pool_size())
-        async with app.state.pool.acquire() as conn:
-            await conn.execute(CREATE)
-        yield
-        await app.state.pool.close()
-
     async def append(request: Request) -> JSONResponse:
         body = await request.json()
         state = json.dumps(body["variables"]).encode()  # an event's worth of bytes
@@ -57,10 +41,4 @@ def create_app() -> Starlette:
             await conn.execute(f"NOTIFY {TABLE}")
         return JSONResponse({"data": {"append": {"position": position}}})
 
-    async def readyz(request: Request) -> PlainTextResponse:
-        return PlainTextResponse("ok")
-
-    return Starlette(
-        routes=[Route("/append", append, methods=["POST"]), Route("/readyz", readyz)],
-        lifespan=lifespan,
-    )
+    return floor_app("/append", append, setup=CREATE)

@@ -7,18 +7,13 @@ Served by uvicorn with the same options as okrank: `uvicorn bench.floor_app:crea
 
 from __future__ import annotations
 
-import contextlib
-import os
-from collections.abc import AsyncIterator
 from uuid import UUID
 
-import asyncpg
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse, PlainTextResponse
-from starlette.routing import Route
+from starlette.responses import JSONResponse
 
-from okrank.api.database.pool_size import pool_size
+from bench.floor_server import floor_app
 
 SQL = (
     "SELECT r.base_score, r.multiplier, r.tier, r.priority, r.eligible, i.id, i.title"
@@ -29,15 +24,6 @@ SQL = (
 
 
 def create_app() -> Starlette:
-    url = os.environ["OKRANK_DATABASE_URL"]
-
-    @contextlib.asynccontextmanager
-    async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        # as many connections as okrank's pool: the same waiting, or none, at each load
-        app.state.pool = await asyncpg.create_pool(url, min_size=2, max_size=pool_size())
-        yield
-        await app.state.pool.close()
-
     async def ranking(request: Request) -> JSONResponse:
         body = await request.json()
         rows = await request.app.state.pool.fetch(SQL, body["workspace"], UUID(body["objectiveId"]))
@@ -56,10 +42,4 @@ def create_app() -> Starlette:
             ]
         )
 
-    async def readyz(request: Request) -> PlainTextResponse:
-        return PlainTextResponse("ok")
-
-    return Starlette(
-        routes=[Route("/ranking", ranking, methods=["POST"]), Route("/readyz", readyz)],
-        lifespan=lifespan,
-    )
+    return floor_app("/ranking", ranking)
