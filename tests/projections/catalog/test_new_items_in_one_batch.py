@@ -56,15 +56,24 @@ def objectives(app: OkrankApplication, actor: Actor, count: int) -> list[UUID]:
     return found
 
 
+def imported(
+    app: OkrankApplication, subject: str, count: int, keys: range
+) -> tuple[Actor, list[UUID]]:
+    """`subject` of the workspace "bulk", `count` active objectives, and the items `keys` of a
+    tracker export tagged to them."""
+    actor = Actor("bulk", subject)
+    targets = objectives(app, actor, count)
+    app.import_backlog_items(actor, tracker_csv(keys, targets))
+    return actor, targets
+
+
 def test_a_batch_of_every_kind_of_event_writes_what_one_event_per_transaction_writes(
     make_database,
 ):
     url = make_database()
     app = OkrankApplication(env=event_store_env(url))
     try:
-        actor = Actor("bulk", "alice")
-        targets = objectives(app, actor, 2)
-        app.import_backlog_items(actor, tracker_csv(range(150), targets))
+        actor, targets = imported(app, "alice", 2, range(150))
         workload(app, actor, 12)  # exercises, triages, sprints, strategy, a closed objective
         app.recalibrate_multipliers(actor, Multipliers(3, 1, 0.25), "sharper")
         app.import_backlog_items(actor, tracker_csv(range(100, 220), targets, version=1))
@@ -91,9 +100,7 @@ def test_a_poison_event_in_a_large_batch_stops_the_view_exactly_there(make_datab
     url = make_database()
     app = OkrankApplication(env=event_store_env(url))
     try:
-        actor = Actor("bulk", "carol")
-        targets = objectives(app, actor, 1)
-        app.import_backlog_items(actor, tracker_csv(range(200), targets))
+        actor, targets = imported(app, "carol", 1, range(200))
         position = poison_events.out_of_range_score(app, backlog_item_id("bulk", "B-150"))
         app.import_backlog_items(actor, tracker_csv(range(200, 300), targets))
         events = logged(app)
