@@ -25,6 +25,7 @@ from tests.support.builders import ITEM, item, objective
 from tests.support.graphql_client import GraphQLClient
 from tests.support.restartable_postgres import DEADLINE, RestartablePostgres
 from tests.support.servers import SECRET, ServerProcess
+from tests.support.stored_rows import stored_rows
 from tests.support.subscriptions import transport
 from tests.support.waiting import wait_until
 from tests.support.webhooks import WEBHOOK, Receiver
@@ -164,12 +165,12 @@ async def subscribe_errors(
 
 
 def outbox(database_url: str, workspace: str) -> list[tuple[int, int]]:
-    with psycopg.connect(database_url) as conn:
-        rows = conn.execute(
-            "SELECT position, ordinal FROM ranking_changes WHERE workspace = %s"
-            " ORDER BY position, ordinal",
-            (workspace,),
-        ).fetchall()
+    rows = stored_rows(
+        database_url,
+        "SELECT position, ordinal FROM ranking_changes WHERE workspace = %s"
+        " ORDER BY position, ordinal",
+        (workspace,),
+    )
     return [(r[0], r[1]) for r in rows]
 
 

@@ -9,13 +9,12 @@ import json
 from typing import Any
 from uuid import UUID
 
-import psycopg
-
 from okrank.api.auth import Role
 from okrank.api.graphql.ids import parse_global_id
 from okrank.domain.workspaces.workspace import workspace_id
 from tests.support.builders import ITEM, item, objective, tag
 from tests.support.exercises import closed_moscow
+from tests.support.stored_rows import stored_rows
 
 CHANGES = """edges { cursor node { event version position actor at reason withheld
   fields { name value } } } pageInfo { hasNextPage endCursor }"""
@@ -26,12 +25,12 @@ ITEM_HISTORY = f"""query($id: ID!, $first: Int!, $after: String, $newest: Boolea
 
 def stored(database_url: str, originator_id: Any) -> list[tuple[str, int, int]]:
     """(event name, version, position) of the aggregate's events, straight from the store."""
-    with psycopg.connect(database_url) as conn:
-        rows = conn.execute(
-            "SELECT topic, originator_version, notification_id FROM okrank_events"
-            " WHERE originator_id = %s ORDER BY originator_version",
-            (originator_id,),
-        ).fetchall()
+    rows = stored_rows(
+        database_url,
+        "SELECT topic, originator_version, notification_id FROM okrank_events"
+        " WHERE originator_id = %s ORDER BY originator_version",
+        (originator_id,),
+    )
     return [(topic.rsplit(".", 1)[-1], version, position) for topic, version, position in rows]
 
 

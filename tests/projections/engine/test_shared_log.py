@@ -16,6 +16,7 @@ from okrank.projections.engine import shared_log
 from okrank.projections.engine.runner import event_store_env
 from okrank.projections.engine.shared_log import LogReader, SharedLog
 from tests.support.read_models import running_projections, tracked
+from tests.support.stored_rows import stored_rows
 
 LISTENING = (  # connections of this database LISTENing for new events
     "SELECT count(*) FROM pg_stat_activity"
@@ -24,12 +25,8 @@ LISTENING = (  # connections of this database LISTENing for new events
 
 
 def stored_after(url: str, gt: int) -> list[int]:
-    with psycopg.connect(url) as conn:
-        rows = conn.execute(
-            "SELECT notification_id FROM okrank_events WHERE notification_id > %s ORDER BY 1",
-            (gt,),
-        ).fetchall()
-    return [r[0] for r in rows]
+    query = "SELECT notification_id FROM okrank_events WHERE notification_id > %s ORDER BY 1"
+    return [r[0] for r in stored_rows(url, query, (gt,))]
 
 
 def take(reader: LogReader, count: int, timeout: float = 30) -> list[int]:
