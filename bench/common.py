@@ -8,6 +8,7 @@ Everything a benchmark starts, it stops (by PID, in `finally`), and every server
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import random
 import shutil
@@ -18,7 +19,7 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -146,6 +147,21 @@ class Server:
 
     def close(self) -> None:
         stop_process(self.proc)
+
+
+@contextlib.contextmanager
+def served_and_written() -> Iterator[tuple[Database, Server, OkrankApplication]]:
+    """A database, okrank serving it and an application writing to it, closed after in the
+    reverse order."""
+    db = Database()
+    server = okrank_server(db)
+    app = OkrankApplication(env=event_store_env(db.url))
+    try:
+        yield db, server, app
+    finally:
+        app.close()
+        server.close()
+        db.close()
 
 
 def okrank_server(

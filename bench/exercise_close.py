@@ -21,14 +21,13 @@ import numpy as np
 from scipy.stats import spearmanr
 
 from bench.arguments import arguments
-from bench.common import WORKSPACE, Database, admin_token, okrank_server, wait_projected
-from okrank.domain.application import Actor, OkrankApplication
+from bench.common import WORKSPACE, admin_token, served_and_written, wait_projected
+from okrank.domain.application import Actor
 from okrank.domain.exercises.ballots import BallotInput, MaxDiffAnswer
 from okrank.domain.exercises.exercise import ExerciseMethod
 from okrank.domain.exercises.result_types import Participant
 from okrank.domain.exercises.results import compute
 from okrank.domain.rankings.scoring import RiceInputs, Tier
-from okrank.projections.engine.runner import event_store_env
 
 CLOSE = """mutation($id: ID!) { closeExercise(input: {exerciseId: $id}) { __typename
   ... on ExerciseSuccess { exercise { status results { respondents items { rank } } } } } }"""
@@ -53,10 +52,7 @@ def main() -> None:
         items=20,
     )
     participants = args.participants
-    db = Database()
-    server = okrank_server(db)
-    app = OkrankApplication(env=event_store_env(db.url))
-    try:
+    with served_and_written() as (db, server, app):
         owner = Actor(WORKSPACE, "bench")
         o = app.create_objective(owner, "2026-Q3", "Activate teams").aggregate_id
         app.add_key_result(owner, o, "weekly active teams", 100, 150)
@@ -138,10 +134,6 @@ def main() -> None:
         )
         print(f"Spearman of the result order with the true utilities: {rho:.3f}")
         print(json.dumps(figures))
-    finally:
-        app.close()
-        server.close()
-        db.close()
 
 
 if __name__ == "__main__":

@@ -23,11 +23,10 @@ from uuid import UUID
 import httpx
 import psycopg
 
-from bench.common import WORKSPACE, Database, admin_token, okrank_server, wait_projected
+from bench.common import WORKSPACE, Database, admin_token, served_and_written, wait_projected
 from okrank.api.graphql.ids import to_global_id
-from okrank.domain.application import Actor, OkrankApplication
+from okrank.domain.application import Actor
 from okrank.domain.rankings.scoring import Tier
-from okrank.projections.engine.runner import event_store_env
 
 SEGMENTS = ("Sales", "Support", "Customers", "Engineering")
 OPEN = """mutation($input: OpenExerciseInput!) { openExercise(input: $input) { __typename
@@ -65,12 +64,9 @@ def main() -> None:
     args = parser.parse_args()
     participants = 100 if args.quick else args.participants
     rounds = 1 if args.quick else args.rounds
-    db = Database()
-    server = okrank_server(db)
-    app = OkrankApplication(env=event_store_env(db.url))
     owner = Actor(WORKSPACE, "bench")
     people = [(f"p{n}", SEGMENTS[n % 4]) for n in range(participants)]
-    try:
+    with served_and_written() as (db, server, app):
         o = app.create_objective(owner, "2026-Q3", "Activate teams").aggregate_id
         app.add_key_result(owner, o, "weekly active teams", 100, 150)
         app.activate_objective(owner, o)
@@ -133,10 +129,6 @@ def main() -> None:
         )
         print(json.dumps({"participants": participants, "rounds": taken, "medians": medians,
                           "ratio": ratio, "load_average": loads}))  # fmt: skip
-    finally:
-        app.close()
-        server.close()
-        db.close()
 
 
 if __name__ == "__main__":
