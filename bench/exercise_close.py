@@ -22,12 +22,12 @@ from scipy.stats import spearmanr
 
 from bench.arguments import arguments
 from bench.common import WORKSPACE, admin_token, served_and_written, wait_projected
+from bench.exercise_seed import maxdiff_draft, tagged_items
 from okrank.domain.application import Actor
 from okrank.domain.exercises.ballots import BallotInput, MaxDiffAnswer
 from okrank.domain.exercises.exercise import ExerciseMethod
 from okrank.domain.exercises.result_types import Participant
 from okrank.domain.exercises.results import compute
-from okrank.domain.rankings.scoring import RiceInputs, Tier
 
 CLOSE = """mutation($id: ID!) { closeExercise(input: {exerciseId: $id}) { __typename
   ... on ExerciseSuccess { exercise { status results { respondents items { rank } } } } } }"""
@@ -54,18 +54,8 @@ def main() -> None:
     participants = args.participants
     with served_and_written() as (db, server, app):
         owner = Actor(WORKSPACE, "bench")
-        o = app.create_objective(owner, "2026-Q3", "Activate teams").aggregate_id
-        app.add_key_result(owner, o, "weekly active teams", 100, 150)
-        app.activate_objective(owner, o)
-        items = []
-        for k in range(args.items):
-            i = app.create_backlog_item(owner, f"item {k}").aggregate_id
-            app.score_backlog_item(owner, i, RiceInputs(10 + k, 1, 1, 1))
-            app.tag_backlog_item(owner, i, o, Tier.DIRECT, "moves the metric")
-            items.append(i)
-        ex = app.create_exercise(owner, o, "MAXDIFF", "What first?").aggregate_id
-        for i in items:
-            app.add_exercise_candidate(owner, ex, i)
+        o, items = tagged_items(app, owner, args.items, scored=True)
+        ex = maxdiff_draft(app, owner, o, items)
         segments = ["Sales", "Support", "Customers", "Engineering"]
         for p in range(participants):
             app.invite_participant(owner, ex, f"p{p}", segments[p % 4])

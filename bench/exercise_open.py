@@ -24,9 +24,9 @@ import httpx
 import psycopg
 
 from bench.common import WORKSPACE, Database, admin_token, served_and_written, wait_projected
+from bench.exercise_seed import maxdiff_draft, tagged_items
 from okrank.api.graphql.ids import to_global_id
 from okrank.domain.application import Actor
-from okrank.domain.rankings.scoring import Tier
 
 SEGMENTS = ("Sales", "Support", "Customers", "Engineering")
 OPEN = """mutation($input: OpenExerciseInput!) { openExercise(input: $input) { __typename
@@ -67,19 +67,10 @@ def main() -> None:
     owner = Actor(WORKSPACE, "bench")
     people = [(f"p{n}", SEGMENTS[n % 4]) for n in range(participants)]
     with served_and_written() as (db, server, app):
-        o = app.create_objective(owner, "2026-Q3", "Activate teams").aggregate_id
-        app.add_key_result(owner, o, "weekly active teams", 100, 150)
-        app.activate_objective(owner, o)
-        items = []
-        for k in range(args.items):
-            i = app.create_backlog_item(owner, f"item {k}").aggregate_id
-            app.tag_backlog_item(owner, i, o, Tier.DIRECT, "moves the metric")
-            items.append(i)
+        o, items = tagged_items(app, owner, args.items)
 
         def draft() -> UUID:
-            ex = app.create_exercise(owner, o, "MAXDIFF", "What first?").aggregate_id
-            for i in items:
-                app.add_exercise_candidate(owner, ex, i)
+            ex = maxdiff_draft(app, owner, o, items)
             wait_projected(db)
             return ex
 
