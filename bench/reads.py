@@ -55,6 +55,21 @@ def read_served(
         server.close()
 
 
+def timed_reads(
+    args: Any, recorded: tuple[str, ...], prepared: Callable[[Database], dict[str, Read]]
+) -> None:
+    """A fresh database that `prepared` fills, giving the reads to time; each read served and
+    timed by one client (`read_served`), printed with the `recorded` arguments."""
+    db = Database()
+    figures: dict[str, Any] = {k: getattr(args, k) for k in recorded}
+    try:
+        reads = prepared(db)
+        figures.update(read_served(db, reads, args.seconds))
+    finally:
+        db.close()
+    print_latencies(figures, list(reads))
+
+
 def print_latencies(figures: dict[str, Any], names: tuple[str, ...] | list[str]) -> None:
     """A line per read (p50, p99, requests), then every figure as JSON."""
     for name in names:

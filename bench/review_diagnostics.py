@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from bench.common import SAVE_BATCH, WORKSPACE, Database, seed, work_sprint
-from bench.reads import Read, one_client_arguments, print_latencies, read_served
+from bench.reads import Read, one_client_arguments, timed_reads
 from okrank.domain.application import Actor, OkrankApplication
 from okrank.domain.backlog.item import BacklogItem, ItemStatus
 from okrank.projections.engine.runner import event_store_env
@@ -75,9 +75,8 @@ def history(db: Database, seeded: Any, done: int, sprints: int) -> None:
 
 def main() -> None:
     args = one_client_arguments(__doc__, {"done": 200}, done=2_000, sprints=4)
-    db = Database()
-    figures: dict[str, Any] = {k: getattr(args, k) for k in ("items", "done", "sprints")}
-    try:
+
+    def prepared(db: Database) -> dict[str, Read]:
         with events_stamped(in_the_cycle(7, 2)):
             seeded = seed(db, args.items, team=TEAM)
         history(db, seeded, args.done, args.sprints)
@@ -90,14 +89,12 @@ def main() -> None:
         def recommended(response: Any) -> None:
             assert "errors" not in response.json(), response.text
 
-        reads: dict[str, Read] = {
+        return {
             "reviewDiagnostics": ({"query": DIAGNOSTICS}, done_items_ok),
             "recommendApproach": ({"query": RECOMMEND}, recommended),
         }
-        figures.update(read_served(db, reads, args.seconds))
-    finally:
-        db.close()
-    print_latencies(figures, list(reads))
+
+    timed_reads(args, ("items", "done", "sprints"), prepared)
 
 
 if __name__ == "__main__":

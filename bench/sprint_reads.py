@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from bench.common import SAVE_BATCH, WORKSPACE, Database, seed, work_sprint
-from bench.reads import Read, one_client_arguments, print_latencies, read_served
+from bench.reads import Read, one_client_arguments, timed_reads
 from okrank.api.graphql.ids import to_global_id
 from okrank.domain.application import Actor, OkrankApplication
 from okrank.domain.backlog.item import BacklogItem
@@ -62,9 +62,8 @@ def run_sprints(db: Database, seeded: Any, untagged: int, sprints: int) -> list[
 
 def main() -> None:
     args = one_client_arguments(__doc__, {"untagged": 200}, untagged=2_000, sprints=4)
-    db = Database()
-    figures: dict[str, Any] = {k: getattr(args, k) for k in ("items", "untagged", "sprints")}
-    try:
+
+    def prepared(db: Database) -> dict[str, Read]:
         seeded = seed(db, args.items)
         sprints = run_sprints(db, seeded, args.untagged, args.sprints)
         rebuild(db.url)
@@ -77,15 +76,13 @@ def main() -> None:
         def review_ok(response: Any) -> None:
             assert len(response.json()["data"]["sprint"]["review"]["doneItems"]) == 10
 
-        reads: dict[str, Read] = {
+        return {
             "ranking": ({"query": RANKING, "variables": {"o": objective}}, None),
             "zombies": ({"query": ZOMBIES}, zombies_ok),
             "review": ({"query": REVIEW, "variables": {"s": sprint}}, review_ok),
         }
-        figures.update(read_served(db, reads, args.seconds))
-    finally:
-        db.close()
-    print_latencies(figures, list(reads))
+
+    timed_reads(args, ("items", "untagged", "sprints"), prepared)
 
 
 if __name__ == "__main__":
