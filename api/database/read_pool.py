@@ -84,46 +84,35 @@ class ReadPool:
         return Lease(self)
 
     async def fetch(self, query: str, *args: Any, timeout: float | None = None) -> list[Any]:
-        conn = await self._take()
-        try:
-            rows = await conn.fetch(query, *args, timeout=timeout)
-        except BaseException as exc:
-            self._give_back(conn, exc)
-            raise
-        self._give_back(conn, None)
-        return rows
+        return await self._on_a_connection(asyncpg.Connection.fetch, query, *args, timeout=timeout)
 
     async def fetchrow(self, query: str, *args: Any, timeout: float | None = None) -> Any:
-        conn = await self._take()
-        try:
-            row = await conn.fetchrow(query, *args, timeout=timeout)
-        except BaseException as exc:
-            self._give_back(conn, exc)
-            raise
-        self._give_back(conn, None)
-        return row
+        return await self._on_a_connection(
+            asyncpg.Connection.fetchrow, query, *args, timeout=timeout
+        )
 
     async def fetchval(
         self, query: str, *args: Any, column: int = 0, timeout: float | None = None
     ) -> Any:
-        conn = await self._take()
-        try:
-            value = await conn.fetchval(query, *args, column=column, timeout=timeout)
-        except BaseException as exc:
-            self._give_back(conn, exc)
-            raise
-        self._give_back(conn, None)
-        return value
+        return await self._on_a_connection(
+            asyncpg.Connection.fetchval, query, *args, column=column, timeout=timeout
+        )
 
     async def execute(self, query: str, *args: Any, timeout: float | None = None) -> str:
+        return await self._on_a_connection(
+            asyncpg.Connection.execute, query, *args, timeout=timeout
+        )
+
+    async def _on_a_connection(self, method: Any, *args: Any, **options: Any) -> Any:
+        """One statement on a connection taken for it alone (no `async with`: a call less)."""
         conn = await self._take()
         try:
-            status = await conn.execute(query, *args, timeout=timeout)
+            result = await method(conn, *args, **options)
         except BaseException as exc:
             self._give_back(conn, exc)
             raise
         self._give_back(conn, None)
-        return status
+        return result
 
     async def close(self) -> None:
         """Close the idle connections now and each lent one when it comes back; waiters and
