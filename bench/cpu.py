@@ -1,11 +1,14 @@
 """CPU seconds the benchmarks' processes use (Linux /proc): a server with its descendants (uvicorn
-workers), this bench's own PostgreSQL (its postmaster and backends, the ended ones included), and
-the load generator. On a shared machine the other PostgreSQL servers are not counted."""
+workers), this bench's own PostgreSQL (its postmaster and backends: `cpu_seconds` counts the
+ended ones too, for a phase of one server; `server_cpu` each live one, for runs of servers side
+by side), and the load generator. On a shared machine the other PostgreSQL servers are not
+counted."""
 
 from __future__ import annotations
 
 import os
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 TICK = os.sysconf("SC_CLK_TCK")
@@ -89,9 +92,36 @@ def cpu_seconds(
     return out
 
 
-def server_cpu(servers: list[int], postmaster: int | None) -> dict[str, float]:
-    """CPU seconds so far of the servers' processes (each with its descendants) and of this
-    bench's PostgreSQL (its postmaster's live and ended backends; not the other PostgreSQL
-    servers of the machine)."""
-    used = cpu_seconds({str(pid): pid for pid in servers}, [postmaster] if postmaster else [])
-    return {"server": sum(used[str(pid)] for pid in servers), "postgres": used["postgres"]}
+@dataclass(frozen=True)
+class CpuReading:
+    """CPU seconds so far: the servers' processes with their descendants, and each live process
+    of this bench's PostgreSQL by PID (None without one, as with DATABASE_URL)."""
+
+    server: float
+    postgres: dict[int, float] | None
+
+
+def server_cpu(servers: list[int], postmaster: int | None) -> CpuReading:
+    """The servers' CPU and that of this bench's PostgreSQL (its postmaster, backends and
+    helpers; not the other PostgreSQL servers of the machine) now."""
+    children = _children()
+    postgres: dict[int, float] = {}
+    todo = [postmaster] if postmaster else []
+    while todo:
+        pid = todo.pop()
+        postgres[pid] = _proc_cpu(pid)
+        todo.extend(children.get(pid, []))
+    return CpuReading(
+        sum(_tree_cpu(pid, children) for pid in servers), postgres if postmaster else None
+    )
+
+
+def postgres_used(before: CpuReading, after: CpuReading) -> float:
+    """PostgreSQL CPU seconds between two readings: the growth of each process alive at the
+    second (a new one from 0). A backend that ended meanwhile adds nothing: its postmaster
+    counts an ended backend's whole life when it reaps it, so another server's pool closing
+    idle connections (PostGraphile's after 10 s) landed in whichever run was going on,
+    doubling some runs' PostgreSQL CPU per request."""
+    if before.postgres is None or after.postgres is None:
+        return float("nan")
+    return sum(cpu - before.postgres.get(pid, 0.0) for pid, cpu in after.postgres.items())

@@ -14,7 +14,7 @@ from typing import Any
 
 import httpx
 
-from bench.cpu import server_cpu
+from bench.cpu import postgres_used, server_cpu
 
 WARM_UP_SECONDS = 2  # per server, before the rounds: Node's JIT, plans, caches, pool
 WRK_SCRIPT = """
@@ -109,8 +109,9 @@ def cpu_measured(
     run = wrk(target, connections, seconds, tmp)
     after = server_cpu(pids, pg)
     run["rps"] = run["requests"] / run["seconds"]
-    for label in ("server", "postgres"):
-        run[f"{label}_cpu_ms"] = (after[label] - before[label]) * 1000 / max(1, run["requests"])
+    requests = max(1, run["requests"])
+    run["server_cpu_ms"] = (after.server - before.server) * 1000 / requests
+    run["postgres_cpu_ms"] = postgres_used(before, after) * 1000 / requests
     target.rounds.setdefault(connections, []).append(run)
     return run
 
