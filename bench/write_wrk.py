@@ -9,12 +9,14 @@ floor (median of the per-round ratios) and the load average. Every mutation is c
 events okrank stored during a run must equal the requests wrk counted (a refused or failed
 mutation stores none). `--ungrouped` adds okrank with every save in its own transaction (as
 before group commit) to the same rounds; the two okrank processes share the projections (one
-leader per view), so okrank's CPU is both processes'. `--statements N` then logs N
+leader per view), so okrank's CPU is both processes'. `--apart` then measures the deployment
+at scale the same way: the API without projections beside an `okrank project` process (CPU of
+both), the floor in the same rounds. `--statements N` then logs N
 single-client mutations in PostgreSQL (log_statement = all) and prints statements and commits
 per mutation.
 
 Run: .venv/bin/python -m bench.write_wrk [--items 2000] [--seconds 5] [--rounds 3]
-     [--connections 1 8] [--statements 50] [--ungrouped] [--quick]
+     [--connections 1 8] [--statements 50] [--ungrouped] [--apart] [--quick]
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ import psycopg
 from bench.common import (
     SECRET,
     Database,
+    Projector,
     Server,
     admin_token,
     okrank_server,
@@ -127,7 +130,7 @@ def checked_measure(
         raise RuntimeError(f"{t.name}: {run['requests']} requests stored {stored} events")
 
 
-def statements_per_mutation(db: Database, target: Target, mutations: int) -> dict[str, float]:
+def statements_per_mutation(db: Database, items: list[str], mutations: int) -> dict[str, float]:
     """Single-client mutations with every statement logged: statements and commits each."""
     if db.pg is None:
         return {}
@@ -137,6 +140,7 @@ def statements_per_mutation(db: Database, target: Target, mutations: int) -> dic
         conn.execute("SELECT pg_reload_conf()")
     # Pools keep their connections: settings apply to new sessions only, so a new server.
     server = okrank_server(db, env=UNTHROTTLED)
+    target = okrank_target(server, items)
     try:
         wait_projected(db)
         start = log.stat().st_size
@@ -155,7 +159,7 @@ def statements_per_mutation(db: Database, target: Target, mutations: int) -> dic
     return {"statements": len(lines) / mutations, "commits": commits / mutations}
 
 
-def report(targets: list[Target], connections: list[int]) -> dict[str, Any]:
+def report(targets: list[Target], connections: list[int], prefix: str = "") -> dict[str, Any]:
     floor = targets[-1]
     figures: dict[str, Any] = {}
     for c in connections:
@@ -169,12 +173,12 @@ def report(targets: list[Target], connections: list[int]) -> dict[str, Any]:
                 f"  {t.name:<24} {rps:7,.0f} /s  p50 {p50:.1f} ms  p99 {p99:.1f} ms"
                 f"  CPU per mutation: server {cpu:.2f} ms + PostgreSQL {pg_cpu:.2f} ms"
             )
-            figures[f"c{c}_{t.name}"] = t.rounds[c]
+            figures[f"{prefix}c{c}_{t.name}"] = t.rounds[c]
         for t in targets[:-1]:
             pairs = zip(t.rounds[c], floor.rounds[c], strict=True)
             ratio = statistics.median(o["rps"] / f["rps"] for o, f in pairs)
             print(f"  {t.name} / floor: ×{ratio:.2f} (median of per-round ratios)")
-            figures[f"c{c}_ratio_{t.name}"] = ratio
+            figures[f"{prefix}c{c}_ratio_{t.name}"] = ratio
     return figures
 
 
@@ -192,6 +196,11 @@ def main() -> None:
         action="store_true",
         help="also okrank with every save in its own transaction (bench/ungrouped_app.py)",
     )
+    parser.add_argument(
+        "--apart",
+        action="store_true",
+        help="then the API without projections beside an `okrank project` process",
+    )
     args = wrk_arguments(parser, quick_items=500)
     if not wrk_installed():
         return
@@ -205,32 +214,30 @@ def main() -> None:
         rebuild(db.url)
         items = [to_global_id("BacklogItem", i) for i in seeded.items]
         pg = postgres_root(db)
-        server = okrank_server(db, env=UNTHROTTLED)
-        started.append(server)
-        targets = [okrank_target(server, items)]
         okrank_env = {"OKRANK_DATABASE_URL": db.url, "OKRANK_SECRET": SECRET}
-        if args.ungrouped:
-            ungrouped_env = {**okrank_env, "OKRANK_PROJECTIONS": "1", **UNTHROTTLED}
-            started.append(alone := Server("bench.ungrouped_app:create_app", ungrouped_env))
-            targets.append(okrank_target(alone, items, "okrank, no group commit"))
-            both = [server.proc.pid, alone.proc.pid]  # the projections run in either
-            targets[0].pids = targets[1].pids = both
-        started.append(floor := Server("bench.append_floor_app:create_app", okrank_env))
-        targets.append(floor_target(floor))
-        wait_projected(db, every_view=True)
-        with tempfile.TemporaryDirectory() as tmp:
-            checked_and_warm(targets, max(args.connections), tmp)
-            for n in range(args.rounds):
-                print(f"round {n + 1}, load {os.getloadavg()[0]:.2f}", flush=True)
-                for c in args.connections:
-                    for t in targets[n % len(targets) :] + targets[: n % len(targets)]:
-                        checked_measure(t, c, args.seconds, tmp, pg, db)
-        figures.update(report(targets, args.connections))
-        for s in reversed(started):
-            s.close()
-        started.clear()
+        floor = Server("bench.append_floor_app:create_app", okrank_env)
+        started.append(floor)
+        layouts = ["one process", *(["apart"] if args.apart else [])]
+        for layout in layouts:
+            print(f"okrank: {LAYOUTS[layout]}", flush=True)
+            servers, targets = okrank_layout(layout, db, items, args.ungrouped)
+            try:
+                targets.append(floor_target(floor))
+                wait_projected(db, every_view=True)
+                with tempfile.TemporaryDirectory() as tmp:
+                    checked_and_warm(targets, max(args.connections), tmp)
+                    for n in range(args.rounds):
+                        print(f"round {n + 1}, load {os.getloadavg()[0]:.2f}", flush=True)
+                        for c in args.connections:
+                            for t in targets[n % len(targets) :] + targets[: n % len(targets)]:
+                                checked_measure(t, c, args.seconds, tmp, pg, db)
+                prefix = "" if layout == "one process" else f"{layout}_"
+                figures.update(report(targets, args.connections, prefix))
+            finally:
+                for s in reversed(servers):
+                    s.close()
         if args.statements:
-            counted = statements_per_mutation(db, targets[0], args.statements)
+            counted = statements_per_mutation(db, items, args.statements)
             if counted:
                 print(
                     f"per scoreBacklogItem (1 client, {args.statements} mutations, API and "
@@ -244,6 +251,40 @@ def main() -> None:
         db.close()
     print(f"load average after: {os.getloadavg()}")
     print(json.dumps(figures))
+
+
+LAYOUTS = {
+    "one process": "API and projections in one process (as `okrank serve` runs)",
+    "apart": "the API without projections (`okrank serve --no-projections`) beside one"
+    " `okrank project` process (the deployment at scale); CPU of both",
+}
+
+
+def okrank_layout(
+    layout: str, db: Database, items: list[str], ungrouped: bool
+) -> tuple[list[Any], list[Target]]:
+    """okrank's processes of a layout (started) and the targets that measure them."""
+    if layout == "apart":
+        projector = Projector(db)
+        api = okrank_server(db, projections=False, env=UNTHROTTLED)
+        target = okrank_target(api, items, "okrank, projections apart")
+        target.pids = [api.proc.pid, projector.proc.pid]
+        return [projector, api], [target]
+    server = okrank_server(db, env=UNTHROTTLED)
+    targets = [okrank_target(server, items)]
+    servers: list[Any] = [server]
+    if ungrouped:
+        ungrouped_env = {
+            "OKRANK_DATABASE_URL": db.url,
+            "OKRANK_SECRET": SECRET,
+            "OKRANK_PROJECTIONS": "1",
+            **UNTHROTTLED,
+        }
+        servers.append(alone := Server("bench.ungrouped_app:create_app", ungrouped_env))
+        targets.append(okrank_target(alone, items, "okrank, no group commit"))
+        both = [server.proc.pid, alone.proc.pid]  # the projections run in either
+        targets[0].pids = targets[1].pids = both
+    return servers, targets
 
 
 if __name__ == "__main__":

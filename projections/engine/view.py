@@ -16,6 +16,7 @@ way. With a topic filter, a view's position stayed at the last event it handled,
 
 from __future__ import annotations
 
+import threading
 import weakref
 from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import nullcontext
@@ -362,6 +363,7 @@ class BatchingProjectionRunner(ProjectionRunner[Any, Any]):
         try:
             # MAX_BATCH read now: a bench may lower it.
             view = projection.view
+            threading.current_thread().name = f"view-{view.view_name}"  # for profilers, dumps
             handled = frozenset(view.topics())
             for batch in batches(subscription, MAX_BATCH, view.view_name, handled):
                 projection.process_batch(batch)
