@@ -50,6 +50,7 @@ class LogReader(Subscription[PostgresApplicationRecorder]):
         self._index = 0
         self._pages: Queue[Any] = Queue(maxsize=READER_PAGES)
         self._held: tuple[int, Sequence[Notification]] | None = None  # a page after a gap
+        self._taken: Any = None  # a queue item `ready` took, for `_fill`
         self._error: BaseException | None = None
 
     # Called by the shared pull's thread.
@@ -78,7 +79,19 @@ class LogReader(Subscription[PostgresApplicationRecorder]):
 
     def fetched(self) -> bool:
         """Whether `next` returns at once: the current page has more, or a page is queued."""
-        return self._index < len(self._page) or not self._pages.empty()
+        return self._index < len(self._page) or self._taken is not None or not self._pages.empty()
+
+    def ready(self, timeout: float) -> bool:
+        """Whether `next` returns at once, waiting up to `timeout` seconds for a page: False
+        when nothing arrived for that long."""
+        behind = (self._last_notification_id or 0) < self._shared.head
+        if self.fetched() or self._held is not None or behind or self._has_been_stopped:
+            return True
+        try:
+            self._taken = self._pages.get(timeout=timeout)
+        except Empty:
+            return False
+        return True
 
     def __next__(self) -> Notification:
         while True:
@@ -97,10 +110,12 @@ class LogReader(Subscription[PostgresApplicationRecorder]):
         """The next notifications after this reader's position (maybe none yet)."""
         last = self._last_notification_id or 0
         if self._held is None:
-            head = self._shared.head
-            if last < head and self._pages.empty():
-                return self._read(last, head)  # it fell behind the shared pull
-            item = self._pages.get()
+            item, self._taken = self._taken, None
+            if item is None:
+                head = self._shared.head
+                if last < head and self._pages.empty():
+                    return self._read(last, head)  # it fell behind the shared pull
+                item = self._pages.get()
             if item is _STOP:
                 return []
             self._held = item

@@ -9,14 +9,16 @@ gets to it (`BatchingProjectionRunner`): one event when the log is quiet, many u
 the per-transaction cost (round trips, commit) is paid once per batch instead of once per event.
 
 A view subscribes to every event, not only to the topics it handles: the events it does not
-handle are not decoded (`Unhandled`), but its tracking position moves past them in the same
-way. With a topic filter, a view's position stayed at the last event it handled, and each poll
-(`notification_id > position AND topic = ANY(…)`) scanned every other event stored since.
+handle are not decoded (`Unhandled`), but its tracking position moves past them too, at most
+once a second while they keep coming and as soon as the log is quiet. With a topic filter, a
+view's position stayed at the last event it handled, and each poll (`notification_id >
+position AND topic = ANY(…)`) scanned every other event stored since.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 import weakref
 from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import nullcontext
@@ -39,12 +41,14 @@ from okrank.projections.engine.shared_log import LogReader
 PROGRESS_CHANNEL = "okrank_progress"
 
 Handler = Callable[[Any, Any, int], None]  # (the view's batch, event, position)
-# A position past unhandled events only is NOTIFYed once it is this far past the last one
-# notified: each NOTIFY wakes every read-your-writes waiter of every API process, and none of
-# them waits for this view's position for events it does not handle (measured at 8 clients:
-# notifying every such batch cost 1.5-3 ms of API CPU per mutation). The recorded position is
-# always exact; API processes may see it up to this many events behind.
-UNHANDLED_NOTIFY_EVERY = 100
+# A position past unhandled events only is recorded (and NOTIFYed) at most this often while
+# they keep coming, and otherwise once the log has been quiet for UNHANDLED_QUIET_SECONDS:
+# two views that a score does not concern each paid a transaction per write (measured at 1
+# client: 0.2 ms of client CPU each per mutation, plus PostgreSQL's). No read-your-writes wait
+# is for this view's position past events it does not handle; after a restart it re-reads at
+# most this long's unhandled events, which it skips without decoding them.
+UNHANDLED_RECORD_SECONDS = 1.0
+UNHANDLED_QUIET_SECONDS = 0.05
 DEFAULT_MAX_BATCH = 500  # events per live transaction at most (the subscription fetches 500)
 MAX_BATCH = DEFAULT_MAX_BATCH
 
@@ -81,6 +85,9 @@ class ReadModelView(PostgresTrackingRecorder):
         kwargs.setdefault("tracking_table_name", f"{self.view_name}_tracking")
         super().__init__(datastore, **kwargs)
         self.notified = 0  # the last position this view NOTIFYed
+        self._recorded = 0  # the last position this view recorded
+        self._recorded_at = float("-inf")  # when (monotonic clock)
+        self._held: Tracking | None = None  # past unhandled events, to record later
         self._tracking_statements: dict[bool, Composed] = {}
         for ddl in [*self.tables.values(), *self.indexes]:
             self.sql_create_statements.append(SQL(ddl))  # type: ignore[arg-type]
@@ -96,17 +103,29 @@ class ReadModelView(PostgresTrackingRecorder):
         `rebuilding`: a replay of the whole log, where a view may defer work to the end of the
         batch (`close_batch`) and publishes nothing.
         """
-        if not batch:
+        if not batch:  # the log went quiet: record what was held
+            if self._held is not None:
+                self._track_only(self._held)
             return
         handles_some = any(type(e) in self.handlers for e, _ in batch)
         if not handles_some and not rebuilding and self.datastore.single_row_tracking:
-            self._track_only(batch[-1][1])
+            last = batch[-1][1]
+            recent = time.monotonic() - self._recorded_at < UNHANDLED_RECORD_SECONDS
+            if recent and last.notification_id > self._recorded:
+                self._held = last
+            else:  # due, or not past this view's position (refused there)
+                self._track_only(last)
             return
         try:
             self._apply(batch, rebuilding)
         except BaseException:
             self.abort_batch()
             raise
+
+    def quiet_wait(self) -> float | None:
+        """How long to wait for more events before recording a held position (None: none is
+        held, wait as long as it takes)."""
+        return None if self._held is None else UNHANDLED_QUIET_SECONDS
 
     def apply_isolating_poison(
         self, batch: Sequence[tuple[Any, Tracking]], rebuilding: bool = False
@@ -163,17 +182,20 @@ class ReadModelView(PostgresTrackingRecorder):
             self._check_tracking(recorded, last)
         if not rebuilding:
             self.notified = last.notification_id
+            self._recorded_at_now(last)
+
+    def _recorded_at_now(self, last: Tracking) -> None:
+        self._recorded, self._recorded_at = last.notification_id, time.monotonic()
+        self._held = None  # the position recorded covers it
 
     def _track_only(self, last: Tracking) -> None:
-        """A batch of unhandled events: record its position in one statement, its own
-        transaction, without the fsync wait (as `_apply`), and NOTIFY it now and then
-        (UNHANDLED_NOTIFY_EVERY). Measured: a third of the client CPU of a batch transaction,
-        which a view pays for each write it does not handle.
+        """A position past unhandled events: recorded and NOTIFYed in one statement, its own
+        transaction, without the fsync wait (as `_apply`). Measured: a third of the client CPU
+        of a batch transaction; `apply` holds most of them back (UNHANDLED_RECORD_SECONDS).
         """
-        notify = last.notification_id - self.notified >= UNHANDLED_NOTIFY_EVERY
         with self.datastore.get_connection() as conn:
             row = conn.execute(
-                self._tracking_statement(notify),
+                self._tracking_statement(True),
                 self._tracking_parameters(last),
                 prepare=True,
             ).fetchone()
@@ -181,8 +203,8 @@ class ReadModelView(PostgresTrackingRecorder):
             raise IntegrityError(
                 f"Failed to record tracking for {last.application_name} {last.notification_id}"
             )
-        if notify:
-            self.notified = last.notification_id
+        self.notified = last.notification_id
+        self._recorded_at_now(last)
 
     def _tracking_parameters(self, last: Tracking) -> dict[str, Any]:
         return {
@@ -302,6 +324,7 @@ def batches(
     limit: int = MAX_BATCH,
     view_name: str = "",
     handled: Collection[str] | None = None,
+    quiet_wait: Callable[[], float | None] | None = None,
 ) -> Iterator[list[tuple[Any, Tracking]]]:
     """The subscription's events in batches: block for the next event, then add every event the
     subscription has already fetched from the log (never waiting for more), up to `limit`.
@@ -311,6 +334,8 @@ def batches(
     thread and hands them over through a queue; this drains what is already there. Order is
     the subscription's.
     An event that cannot be decoded ends its batch and raises PoisonEventError after it.
+    When `quiet_wait()` says how long (a view holds a position to record), an empty batch
+    says that no event came for that long.
     """
     inner = subscription.subscription
 
@@ -324,6 +349,10 @@ def batches(
         return isinstance(inner, LogReader) and inner.fetched()
 
     while True:
+        wait = None if quiet_wait is None else quiet_wait()
+        if wait is not None and isinstance(inner, LogReader) and not inner.ready(wait):
+            yield []
+            continue
         try:
             batch = [next_event()]
         except StopIteration:
@@ -365,7 +394,7 @@ class BatchingProjectionRunner(ProjectionRunner[Any, Any]):
             view = projection.view
             threading.current_thread().name = f"view-{view.view_name}"  # for profilers, dumps
             handled = frozenset(view.topics())
-            for batch in batches(subscription, MAX_BATCH, view.view_name, handled):
+            for batch in batches(subscription, MAX_BATCH, view.view_name, handled, view.quiet_wait):
                 projection.process_batch(batch)
         except BaseException as e:
             _runner = runner()

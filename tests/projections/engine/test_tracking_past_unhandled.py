@@ -20,11 +20,12 @@ from eventsourcing.projection import ProjectionRunner
 from okrank.domain.application import Actor, OkrankApplication
 from okrank.domain.backlog.item import BacklogItem
 from okrank.domain.rankings.scoring import RiceInputs, Tier
+from okrank.projections.engine import view as view_module
 from okrank.projections.engine.poison import PoisonEventError
 from okrank.projections.engine.runner import VIEWS, Projections, event_store_env
 from okrank.projections.engine.view import (
     PROGRESS_CHANNEL,
-    UNHANDLED_NOTIFY_EVERY,
+    UNHANDLED_QUIET_SECONDS,
     Unhandled,
     decode,
 )
@@ -146,14 +147,17 @@ def test_an_unhandled_event_is_not_decoded_and_a_handled_one_is():
         decode(app, poisoned, "tag_history", handled)
 
 
-def test_a_batch_of_unhandled_events_records_its_position_once(make_database):
-    """Exactly once without handled events too: a position at or before the recorded one is
-    refused and changes nothing; a later one is recorded, and notified once it is
-    UNHANDLED_NOTIFY_EVERY past the last position notified."""
+def test_a_position_past_unhandled_events_is_recorded_once_a_second_and_when_the_log_is_quiet(
+    make_database, monkeypatch
+):
+    """Exactly once without handled events too, and not a transaction per write: the first
+    such position is recorded and notified at once; later ones within UNHANDLED_RECORD_SECONDS
+    are held (the table keeps the earlier one) until the log is quiet (an empty batch) or the
+    time has passed; a position at or before the recorded one is refused and changes
+    nothing."""
     url = make_database()
     env = ProjectionRunner._construct_env(TagHistoryProjection.name, event_store_env(url))
     view = InfrastructureFactory.construct(env=env).tracking_recorder(TagHistoryView)
-    every = UNHANDLED_NOTIFY_EVERY
 
     def skip(*positions: int) -> None:
         view.apply([(Unhandled("x"), Tracking("okrank", p)) for p in positions])
@@ -162,16 +166,24 @@ def test_a_batch_of_unhandled_events_records_its_position_once(make_database):
         view.create_table()
         with psycopg.connect(url, autocommit=True) as conn:
             conn.execute(f"LISTEN {PROGRESS_CHANNEL}")
-            skip(every - 1, every)
-            assert tracked(conn, "tag_history") == (every,)
-            for stale in (every, 3):
+            skip(4, 5)
+            assert tracked(conn, "tag_history") == (5,)
+            assert view.quiet_wait() is None  # nothing held: wait for events as long as it takes
+            skip(9)
+            skip(12)
+            assert tracked(conn, "tag_history") == (5,)  # held, not recorded
+            assert view.quiet_wait() == UNHANDLED_QUIET_SECONDS
+            for stale in (5, 3):
                 with pytest.raises(IntegrityError):
                     skip(stale)
-                assert tracked(conn, "tag_history") == (every,)
-            skip(every + 9)  # recorded, not notified: 9 past the last one notified
-            assert tracked(conn, "tag_history") == (every + 9,)
-            skip(2 * every)
-            notified = [n.payload for n in conn.notifies(timeout=5, stop_after=2)]
-            assert notified == [f"tag_history:{every}", f"tag_history:{2 * every}"]
+                assert tracked(conn, "tag_history") == (5,)
+            view.apply([])  # the log was quiet: the held position is recorded
+            assert tracked(conn, "tag_history") == (12,)
+            assert view.quiet_wait() is None
+            monkeypatch.setattr(view_module, "UNHANDLED_RECORD_SECONDS", 0.0)
+            skip(20)  # due at once: recorded without waiting for the log to be quiet
+            assert tracked(conn, "tag_history") == (20,)
+            notified = [n.payload for n in conn.notifies(timeout=5, stop_after=3)]
+            assert notified == ["tag_history:5", "tag_history:12", "tag_history:20"]
     finally:
         view.datastore.close()
