@@ -10,13 +10,13 @@ events okrank stored during a run must equal the requests wrk counted (a refused
 mutation stores none). `--ungrouped` adds okrank with every save in its own transaction (as
 before group commit) to the same rounds; the two okrank processes share the projections (one
 leader per view), so okrank's CPU is both processes'. `--apart` then measures the deployment
-at scale the same way: the API without projections beside an `okrank project` process (CPU of
-both), the floor in the same rounds. `--statements N` then logs N
-single-client mutations in PostgreSQL (log_statement = all) and prints statements and commits
-per mutation.
+at scale the same way: the API without projections (`--api-processes N` uvicorn workers)
+beside an `okrank project` process (CPU of all), the floor in the same rounds. `--statements N`
+then logs N single-client mutations in PostgreSQL (log_statement = all) and prints statements
+and commits per mutation.
 
 Run: .venv/bin/python -m bench.write_wrk [--items 2000] [--seconds 5] [--rounds 3]
-     [--connections 1 8] [--statements 50] [--ungrouped] [--apart] [--quick]
+     [--connections 1 8] [--statements 50] [--ungrouped] [--apart [--api-processes 2]] [--quick]
 """
 
 from __future__ import annotations
@@ -201,6 +201,12 @@ def main() -> None:
         action="store_true",
         help="then the API without projections beside an `okrank project` process",
     )
+    parser.add_argument(
+        "--api-processes",
+        type=int,
+        default=1,
+        help="API processes (uvicorn workers) of the --apart layout",
+    )
     args = wrk_arguments(parser, quick_items=500)
     if not wrk_installed():
         return
@@ -220,7 +226,7 @@ def main() -> None:
         layouts = ["one process", *(["apart"] if args.apart else [])]
         for layout in layouts:
             print(f"okrank: {LAYOUTS[layout]}", flush=True)
-            servers, targets = okrank_layout(layout, db, items, args.ungrouped)
+            servers, targets = okrank_layout(layout, db, items, args.ungrouped, args.api_processes)
             try:
                 targets.append(floor_target(floor))
                 wait_projected(db, every_view=True)
@@ -255,19 +261,22 @@ def main() -> None:
 
 LAYOUTS = {
     "one process": "API and projections in one process (as `okrank serve` runs)",
-    "apart": "the API without projections (`okrank serve --no-projections`) beside one"
-    " `okrank project` process (the deployment at scale); CPU of both",
+    "apart": "the API without projections (`okrank serve --no-projections [--workers N]`)"
+    " beside one `okrank project` process (the deployment at scale); CPU of all",
 }
 
 
 def okrank_layout(
-    layout: str, db: Database, items: list[str], ungrouped: bool
+    layout: str, db: Database, items: list[str], ungrouped: bool, api_processes: int = 1
 ) -> tuple[list[Any], list[Target]]:
     """okrank's processes of a layout (started) and the targets that measure them."""
     if layout == "apart":
         projector = Projector(db)
-        api = okrank_server(db, projections=False, env=UNTHROTTLED)
-        target = okrank_target(api, items, "okrank, projections apart")
+        api = okrank_server(db, projections=False, workers=api_processes, env=UNTHROTTLED)
+        name = "okrank, projections apart"
+        target = okrank_target(
+            api, items, f"{name}, API ×{api_processes}" if api_processes > 1 else name
+        )
         target.pids = [api.proc.pid, projector.proc.pid]
         return [projector, api], [target]
     server = okrank_server(db, env=UNTHROTTLED)
