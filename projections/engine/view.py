@@ -84,8 +84,7 @@ class ReadModelView(PostgresTrackingRecorder):
         # The library's factory names the tracking table after the projection ("<name>_tracking").
         kwargs.setdefault("tracking_table_name", f"{self.view_name}_tracking")
         super().__init__(datastore, **kwargs)
-        self.notified = 0  # the last position this view NOTIFYed
-        self._recorded = 0  # the last position this view recorded
+        self._recorded = 0  # the last position this view recorded (and NOTIFYed)
         self._recorded_at = float("-inf")  # when (monotonic clock)
         self._held: Tracking | None = None  # past unhandled events, to record later
         self._tracking_statements: dict[bool, Composed] = {}
@@ -181,7 +180,6 @@ class ReadModelView(PostgresTrackingRecorder):
             self.close_batch(state)
             self._check_tracking(recorded, last)
         if not rebuilding:
-            self.notified = last.notification_id
             self._recorded_at_now(last)
 
     def _recorded_at_now(self, last: Tracking) -> None:
@@ -203,7 +201,6 @@ class ReadModelView(PostgresTrackingRecorder):
             raise IntegrityError(
                 f"Failed to record tracking for {last.application_name} {last.notification_id}"
             )
-        self.notified = last.notification_id
         self._recorded_at_now(last)
 
     def _tracking_parameters(self, last: Tracking) -> dict[str, Any]:
