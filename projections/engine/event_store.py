@@ -29,6 +29,7 @@ from psycopg.rows import DictRow
 from psycopg.sql import SQL, Identifier
 
 from okrank.projections.engine.group_commit import GroupCommit, Saves
+from okrank.projections.engine.schema_lock import schema_lock
 from okrank.projections.engine.shared_log import SharedLog
 
 PIPELINE_LIMIT_BYTES = 64 * 1024  # above this, one plain transaction instead of a pipeline
@@ -46,6 +47,10 @@ class OkrankApplicationRecorder(PostgresApplicationRecorder):
             table=Identifier(self.events_table_name),
         )
         self.groups = GroupCommit(self._insert_group, super().insert_events)
+
+    def create_table(self) -> None:
+        with schema_lock(self.datastore):  # processes starting together: one at a time
+            super().create_table()
 
     def insert_events(
         self, stored_events: Sequence[StoredEvent], **kwargs: Any

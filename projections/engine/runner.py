@@ -20,6 +20,7 @@ from okrank.projections.engine import status
 from okrank.projections.engine.database_settings import CONNECT_TIMEOUT_SECONDS
 from okrank.projections.engine.poison import PoisonEvent, PoisonEventError
 from okrank.projections.engine.repeated_failure import RepeatedFailure
+from okrank.projections.engine.schema_lock import schema_lock_on
 from okrank.projections.engine.view import BatchingProjectionRunner, ReadModelView, ViewProjection
 from okrank.projections.history.tag_history import TagHistoryProjection, TagHistoryView
 from okrank.projections.strategy.view import StrategyProjection, StrategyView
@@ -33,7 +34,6 @@ VIEWS: list[tuple[type[ViewProjection], type[ReadModelView]]] = [
     (AuditChainProjection, AuditChainView),
 ]
 REBUILD_SECTION = 1000  # notifications per read and per transaction when rebuilding
-SCHEMA_LOCK = zlib.crc32(b"okrank:schema")  # serialises table creation across processes
 DEFAULT_POISON_RECHECK_SECONDS = 15.0
 # A view applies one batch at a time: its worker keeps one connection per pool open and opens
 # more only when needed (up to the same 8 as the API's pools), so idle views do not hold 8 each.
@@ -148,11 +148,8 @@ class ProjectionWorker:
 
     def _lead(self, lock_conn: psycopg.Connection[Any], env: dict[str, str]) -> None:
         """Run the view while leading; on a poison event, stop and try it again now and then."""
-        lock_conn.execute("SELECT pg_advisory_lock(%s)", (SCHEMA_LOCK,))
-        try:
+        with schema_lock_on(lock_conn):
             status.create_table(lock_conn)
-        finally:
-            lock_conn.execute("SELECT pg_advisory_unlock(%s)", (SCHEMA_LOCK,))
         self.poison = status.stopped(lock_conn, self.view.view_name)
         while not self.stopping.is_set():
             try:
@@ -162,18 +159,12 @@ class ProjectionWorker:
                 self.stopping.wait(self.recheck_seconds)
 
     def _run_view(self, lock_conn: psycopg.Connection[Any], env: dict[str, str]) -> None:
-        # Table creation (CREATE … IF NOT EXISTS) races between processes and threads starting
-        # together: take turns.
-        lock_conn.execute("SELECT pg_advisory_lock(%s)", (SCHEMA_LOCK,))
-        try:
-            runner = BatchingProjectionRunner(
-                application_class=OkrankApplication,
-                projection_class=self.projection,
-                view_class=self.view,
-                env=env,
-            )
-        finally:
-            lock_conn.execute("SELECT pg_advisory_unlock(%s)", (SCHEMA_LOCK,))
+        runner = BatchingProjectionRunner(  # its recorders create their tables one at a time
+            application_class=OkrankApplication,
+            projection_class=self.projection,
+            view_class=self.view,
+            env=env,
+        )
         with runner:
             while not self.stopping.is_set():
                 runner.run_forever(timeout=0.5)

@@ -1,0 +1,52 @@
+"""One process at a time creates okrank's tables.
+
+PostgreSQL's `CREATE … IF NOT EXISTS` is not safe against itself: two sessions creating the
+same table or type at once both pass the check, and the second fails on the catalog's unique
+index ("duplicate key value violates unique constraint pg_type_typname_nsp_index") or with
+"tuple concurrently updated". Processes started together on a fresh database (`okrank serve
+--workers 2`, an API beside `okrank project`, a view's worker beside the API's application) do
+exactly that, so every creation of okrank's tables takes this session advisory lock first.
+
+The lock is taken on a connection of its own: the creation's transactions use the store's pool,
+which may have a single connection. Whoever holds the lock must not take it again on another
+connection (PostgreSQL would make it wait for itself): callers take it only around creation.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import psycopg
+from eventsourcing.persistence import OperationalError
+from eventsourcing.postgres import PostgresDatastore
+
+SCHEMA_LOCK = zlib.crc32(b"okrank:schema")
+
+
+@contextmanager
+def schema_lock_on(conn: psycopg.Connection[Any]) -> Iterator[None]:
+    """Hold the schema lock on `conn` (autocommit) for the block."""
+    conn.execute("SELECT pg_advisory_lock(%s)", (SCHEMA_LOCK,))
+    try:
+        yield
+    finally:
+        conn.execute("SELECT pg_advisory_unlock(%s)", (SCHEMA_LOCK,))
+
+
+@contextmanager
+def schema_lock(datastore: PostgresDatastore) -> Iterator[None]:
+    """Hold the schema lock for the block, on a connection to `datastore`'s database."""
+    params = {k: v for k, v in (datastore.pool.kwargs or {}).items() if k != "row_factory"}
+    try:
+        conn = psycopg.connect(**params, autocommit=True, connect_timeout=_timeout(datastore))
+    except psycopg.OperationalError as exc:  # as the store's own connections report it
+        raise OperationalError(str(exc)) from exc
+    with conn, schema_lock_on(conn):
+        yield
+
+
+def _timeout(datastore: PostgresDatastore) -> int:
+    return max(1, round(datastore.pool.timeout))
