@@ -21,7 +21,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from eventsourcing.persistence import InterfaceError, OperationalError, StoredEvent, Subscription
+from eventsourcing.persistence import (
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+    StoredEvent,
+    Subscription,
+)
 from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.utils import retry
 from psycopg import Cursor
@@ -46,7 +52,17 @@ class OkrankApplicationRecorder(PostgresApplicationRecorder):
             schema=Identifier(self.datastore.schema),
             table=Identifier(self.events_table_name),
         )
-        self.groups = GroupCommit(self._insert_group, super().insert_events)
+        self.existing_versions_statement = SQL(
+            "SELECT originator_id, originator_version FROM {schema}.{table}"
+            " WHERE (originator_id, originator_version) IN"
+            " (SELECT * FROM unnest(%b::uuid[], %b::int8[]))"
+        ).format(
+            schema=Identifier(self.datastore.schema),
+            table=Identifier(self.events_table_name),
+        )
+        self.groups = GroupCommit(
+            self._insert_group, super().insert_events, self._insert_group_checked
+        )
 
     def create_table(self) -> None:
         with schema_lock(self.datastore):  # processes starting together: one at a time
@@ -97,6 +113,32 @@ class OkrankApplicationRecorder(PostgresApplicationRecorder):
             if exc:
                 raise exc
         return ids
+
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)  # as the library
+    def _insert_group_checked(self, saves: Saves) -> list[Sequence[int] | IntegrityError]:
+        """Several saves in one transaction, those that would meet a version already stored
+        (or taken by an earlier save of the group) refused and the rest committed: the table
+        lock keeps other writers out between the check and the inserts."""
+        keys = [(e.originator_id, e.originator_version) for events in saves for e in events]
+        with self.datastore.get_connection() as conn, conn.transaction(), conn.cursor() as curs:
+            self._lock_table(curs)
+            self._notify_channel(curs)
+            curs.execute(
+                self.existing_versions_statement,
+                ([k[0] for k in keys], [k[1] for k in keys]),
+                prepare=True,
+            )
+            taken = {(row["originator_id"], row["originator_version"]) for row in curs}
+            outcomes: list[Sequence[int] | IntegrityError] = []
+            for events in saves:
+                mine = {(e.originator_id, e.originator_version) for e in events}
+                if mine & taken:
+                    outcomes.append(IntegrityError("version already stored (group re-check)"))
+                    continue
+                taken |= mine
+                self._insert_columns(curs, events)
+                outcomes.append(self._fetch_ids_after_insert_events(curs, events) or [])
+        return outcomes
 
     @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)  # as the library
     def _insert_without_pipeline(
