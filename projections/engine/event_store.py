@@ -28,45 +28,44 @@ from eventsourcing.persistence import (
     StoredEvent,
     Subscription,
 )
-from eventsourcing.postgres import PostgresApplicationRecorder
+from eventsourcing.postgres import (
+    PostgresAggregateRecorder,
+    PostgresApplicationRecorder,
+    PostgresFactory,
+)
 from eventsourcing.utils import retry
 from psycopg import Cursor
 from psycopg.rows import DictRow
-from psycopg.sql import SQL, Identifier
+from psycopg.sql import SQL, Composed, Identifier
 
 from okrank.projections.engine.group_commit import GroupCommit, Saves
-from okrank.projections.engine.schema_lock import schema_lock
+from okrank.projections.engine.schema_lock import CreatesTablesInTurn
 from okrank.projections.engine.shared_log import SharedLog
 
 PIPELINE_LIMIT_BYTES = 64 * 1024  # above this, one plain transaction instead of a pipeline
 
 
-class OkrankApplicationRecorder(PostgresApplicationRecorder):
+class OkrankApplicationRecorder(CreatesTablesInTurn, PostgresApplicationRecorder):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.insert_columns_statement = SQL(
+        self.insert_columns_statement = self._on_events_table(
             "INSERT INTO {schema}.{table} (originator_id, originator_version, topic, state)"
             " SELECT * FROM unnest(%b::uuid[], %b::int8[], %b::text[], %b::bytea[])"
             " RETURNING notification_id"
-        ).format(
-            schema=Identifier(self.datastore.schema),
-            table=Identifier(self.events_table_name),
         )
-        self.existing_versions_statement = SQL(
+        self.existing_versions_statement = self._on_events_table(
             "SELECT originator_id, originator_version FROM {schema}.{table}"
             " WHERE (originator_id, originator_version) IN"
             " (SELECT * FROM unnest(%b::uuid[], %b::int8[]))"
-        ).format(
-            schema=Identifier(self.datastore.schema),
-            table=Identifier(self.events_table_name),
         )
         self.groups = GroupCommit(
             self._insert_group, super().insert_events, self._insert_group_checked
         )
 
-    def create_table(self) -> None:
-        with schema_lock(self.datastore):  # processes starting together: one at a time
-            super().create_table()
+    def _on_events_table(self, statement: str) -> Composed:
+        return SQL(statement).format(  # type: ignore[arg-type]
+            schema=Identifier(self.datastore.schema), table=Identifier(self.events_table_name)
+        )
 
     def insert_events(
         self, stored_events: Sequence[StoredEvent], **kwargs: Any
@@ -172,3 +171,14 @@ def _columns(events: Sequence[StoredEvent]) -> tuple[list[Any], ...]:
         [e.topic for e in events],
         [e.state for e in events],
     )
+
+
+class OkrankSnapshotRecorder(CreatesTablesInTurn, PostgresAggregateRecorder):
+    """The library's aggregate recorder (the snapshot store), creating its table in turn."""
+
+
+class OkrankPersistence(PostgresFactory):
+    """The library's PostgreSQL persistence with okrank's recorders (PERSISTENCE_MODULE)."""
+
+    aggregate_recorder_class = OkrankSnapshotRecorder
+    application_recorder_class = OkrankApplicationRecorder

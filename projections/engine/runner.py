@@ -57,7 +57,9 @@ def event_store_env(database_url: str) -> dict[str, str]:
     """The eventsourcing library's settings for the PostgreSQL at `database_url`."""
     params = conninfo_to_dict(database_url)
     return {
-        "PERSISTENCE_MODULE": "eventsourcing.postgres",
+        # The library's PostgreSQL persistence with okrank's recorders (event_store.py: group
+        # commit, large saves outside pipeline mode, tables created in turn).
+        "PERSISTENCE_MODULE": "okrank.projections.engine.event_store:OkrankPersistence",
         "POSTGRES_DBNAME": str(params.get("dbname", "postgres")),
         "POSTGRES_HOST": str(params.get("host", "localhost")),
         "POSTGRES_PORT": str(params.get("port", "5432")),
@@ -68,10 +70,6 @@ def event_store_env(database_url: str) -> dict[str, str]:
         # Waiting for a pooled connection (whole seconds): the library retries a failed
         # statement ten times, so its 30 s default held a command for minutes in an outage.
         "POSTGRES_CONNECT_TIMEOUT": str(max(1, round(CONNECT_TIMEOUT_SECONDS))),
-        # Large saves outside psycopg's pipeline mode (see projections.event_store).
-        "APPLICATION_RECORDER_TOPIC": (
-            "okrank.projections.engine.event_store:OkrankApplicationRecorder"
-        ),
     }
 
 

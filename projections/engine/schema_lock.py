@@ -50,3 +50,13 @@ def schema_lock(datastore: PostgresDatastore) -> Iterator[None]:
 
 def _timeout(datastore: PostgresDatastore) -> int:
     return max(1, round(datastore.pool.timeout))
+
+
+class CreatesTablesInTurn:
+    """First base of a PostgreSQL recorder: its `create_table` holds the schema lock."""
+
+    datastore: PostgresDatastore
+
+    def create_table(self) -> None:
+        with schema_lock(self.datastore):
+            super().create_table()  # type: ignore[misc]

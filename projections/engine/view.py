@@ -36,7 +36,7 @@ from psycopg import Cursor
 from psycopg.sql import SQL, Composed, Identifier
 
 from okrank.projections.engine.poison import PoisonEventError, is_poison, poison_of
-from okrank.projections.engine.schema_lock import schema_lock
+from okrank.projections.engine.schema_lock import CreatesTablesInTurn
 from okrank.projections.engine.shared_log import LogReader
 
 PROGRESS_CHANNEL = "okrank_progress"
@@ -61,7 +61,7 @@ class Unhandled:
     topic: str
 
 
-class ReadModelView(PostgresTrackingRecorder):
+class ReadModelView(CreatesTablesInTurn, PostgresTrackingRecorder):
     """Subclasses set `view_name`, `tables` (DDL, dropped in reverse on rebuild) and `handlers`.
 
     A handler is called as `handler(batch, event, position)`: `batch` is what `open_batch`
@@ -91,10 +91,6 @@ class ReadModelView(PostgresTrackingRecorder):
         self._tracking_statements: dict[bool, Composed] = {}
         for ddl in [*self.tables.values(), *self.indexes]:
             self.sql_create_statements.append(SQL(ddl))  # type: ignore[arg-type]
-
-    def create_table(self) -> None:
-        with schema_lock(self.datastore):  # processes starting together: one at a time
-            super().create_table()
 
     @classmethod
     def topics(cls) -> tuple[str, ...]:

@@ -12,6 +12,7 @@ from eventsourcing.projection import ProjectionRunner
 
 from okrank.domain.application import Actor, OkrankApplication
 from okrank.projections.engine.runner import VIEWS, WORKER_POOL, event_store_env
+from okrank.projections.engine.schema_lock import CreatesTablesInTurn
 
 STARTERS = 3  # x 5 pools of 1 connection: within max_connections beside other tests
 
@@ -25,8 +26,14 @@ def start_like_a_process(url: str) -> list[Any]:
         env = ProjectionRunner._construct_env(projection.name, small)
         view = InfrastructureFactory.construct(env=env).tracking_recorder(view_class)
         view.create_table()
-        started.append(view.datastore)
+        started.append(view)
     return started
+
+
+def close(started: list[Any]) -> None:
+    started[0].close()
+    for view in started[1:]:
+        view.datastore.close()
 
 
 def test_processes_starting_together_on_a_fresh_database_all_create_the_schema(make_database):
@@ -56,5 +63,17 @@ def test_processes_starting_together_on_a_fresh_database_all_create_the_schema(m
         assert [type(e).__name__ for e in last.repository.event_store.get(item)] == ["Created"]
     finally:
         for things in started:
-            for thing in things:
-                thing.close()
+            close(things)
+
+
+def test_every_recorder_okrank_creates_takes_its_turn(make_database):
+    """The race above is a matter of timing; this is not: the event store's, the snapshot
+    store's and every view's recorder create their tables under the schema lock."""
+    started = start_like_a_process(make_database())
+    app = started[0]
+    try:
+        assert app.snapshots is not None
+        recorders = [app.recorder, app.snapshots.recorder, *started[1:]]
+        assert all(isinstance(r, CreatesTablesInTurn) for r in recorders), recorders
+    finally:
+        close(started)
