@@ -220,8 +220,7 @@ def main() -> None:
         rebuild(db.url)
         items = [to_global_id("BacklogItem", i) for i in seeded.items]
         pg = postgres_root(db)
-        okrank_env = {"OKRANK_DATABASE_URL": db.url, "OKRANK_SECRET": SECRET}
-        floor = Server("bench.append_floor_app:create_app", okrank_env)
+        floor = Server("bench.append_floor_app:create_app", app_env(db))
         started.append(floor)
         layouts = ["one process", *(["apart"] if args.apart else [])]
         for layout in layouts:
@@ -259,6 +258,11 @@ def main() -> None:
     print(json.dumps(figures))
 
 
+def app_env(db: Database) -> dict[str, str]:
+    """What an app the bench starts by its factory (the floor, okrank ungrouped) is given."""
+    return {"OKRANK_DATABASE_URL": db.url, "OKRANK_SECRET": SECRET}
+
+
 LAYOUTS = {
     "one process": "API and projections in one process (as `okrank serve` runs)",
     "apart": "the API without projections (`okrank serve --no-projections [--workers N]`)"
@@ -283,12 +287,7 @@ def okrank_layout(
     targets = [okrank_target(server, items)]
     servers: list[Any] = [server]
     if ungrouped:
-        ungrouped_env = {
-            "OKRANK_DATABASE_URL": db.url,
-            "OKRANK_SECRET": SECRET,
-            "OKRANK_PROJECTIONS": "1",
-            **UNTHROTTLED,
-        }
+        ungrouped_env = {**app_env(db), "OKRANK_PROJECTIONS": "1", **UNTHROTTLED}
         servers.append(alone := Server("bench.ungrouped_app:create_app", ungrouped_env))
         targets.append(okrank_target(alone, items, "okrank, no group commit"))
         both = [server.proc.pid, alone.proc.pid]  # the projections run in either

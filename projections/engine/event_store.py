@@ -114,7 +114,7 @@ class OkrankApplicationRecorder(CreatesTablesInTurn, PostgresApplicationRecorder
         return ids
 
     @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)  # as the library
-    def _insert_group_checked(self, saves: Saves) -> list[Sequence[int] | IntegrityError]:
+    def _insert_group_checked(self, saves: Saves) -> list[Sequence[int] | IntegrityError | None]:
         """Several saves in one transaction, those that would meet a version already stored
         (or taken by an earlier save of the group) refused and the rest committed: the table
         lock keeps other writers out between the check and the inserts."""
@@ -128,7 +128,7 @@ class OkrankApplicationRecorder(CreatesTablesInTurn, PostgresApplicationRecorder
                 prepare=True,
             )
             taken = {(row["originator_id"], row["originator_version"]) for row in curs}
-            outcomes: list[Sequence[int] | IntegrityError] = []
+            outcomes: list[Sequence[int] | IntegrityError | None] = []
             for events in saves:
                 mine = {(e.originator_id, e.originator_version) for e in events}
                 if mine & taken:
@@ -136,7 +136,7 @@ class OkrankApplicationRecorder(CreatesTablesInTurn, PostgresApplicationRecorder
                     continue
                 taken |= mine
                 self._insert_columns(curs, events)
-                outcomes.append(self._fetch_ids_after_insert_events(curs, events) or [])
+                outcomes.append(self._fetch_ids_after_insert_events(curs, events))
         return outcomes
 
     @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)  # as the library

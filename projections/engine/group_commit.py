@@ -49,7 +49,7 @@ class GroupCommit:
         self,
         insert_group: Callable[[Saves], list[Sequence[int] | None]],
         insert_alone: Callable[[Sequence[StoredEvent]], Sequence[int] | None],
-        insert_checked: Callable[[Saves], list[Sequence[int] | IntegrityError]],
+        insert_checked: Callable[[Saves], list[Sequence[int] | IntegrityError | None]],
     ) -> None:
         self.insert_group, self.insert_alone = insert_group, insert_alone
         self.insert_checked = insert_checked
@@ -89,35 +89,28 @@ class GroupCommit:
                 pending.done.set()
 
     def _commit(self, group: list[Pending]) -> None:
-        if len(group) > 1:
-            try:
-                for pending, ids in zip(
-                    group, self.insert_group([p.events for p in group]), strict=True
-                ):
-                    pending.ids = ids
-                return
-            except IntegrityError:
-                self._commit_checked(group)  # one of them conflicts: the re-check says which
-                return
-            except BaseException as exc:
-                for pending in group:
-                    pending.error = exc
-                return
-        for pending in group:
+        if len(group) == 1:  # a save alone: the library's own transaction
+            [pending] = group
             try:
                 pending.ids = self.insert_alone(pending.events)
             except BaseException as exc:
                 pending.error = exc
-
-    def _commit_checked(self, group: list[Pending]) -> None:
-        try:
-            outcomes = self.insert_checked([p.events for p in group])
-        except BaseException as exc:
-            for pending in group:
-                pending.error = exc
             return
+        outcomes: list[Sequence[int] | BaseException | None]
+        try:
+            outcomes = list(self.insert_group([p.events for p in group]))
+        except IntegrityError:  # one of them conflicts: the re-check says which
+            outcomes = self._checked(group)
+        except BaseException as exc:
+            outcomes = [exc] * len(group)  # nothing of the group committed
         for pending, outcome in zip(group, outcomes, strict=True):
-            if isinstance(outcome, IntegrityError):
+            if isinstance(outcome, BaseException):
                 pending.error = outcome
             else:
                 pending.ids = outcome
+
+    def _checked(self, group: list[Pending]) -> list[Sequence[int] | BaseException | None]:
+        try:
+            return list(self.insert_checked([p.events for p in group]))
+        except BaseException as exc:
+            return [exc] * len(group)
