@@ -87,30 +87,32 @@ class OkrankApplicationRecorder(CreatesTablesInTurn, PostgresApplicationRecorder
 
     @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)  # as the library
     def _insert_group(self, saves: Saves) -> list[Sequence[int] | None]:
-        """Several saves in one pipelined transaction: one lock and NOTIFY, an INSERT each."""
-        exc: Exception | None = None
+        """Several saves in one pipelined transaction: one lock and NOTIFY, an INSERT each.
+
+        A failure leaves through the transaction (a rollback), not after it as the library's
+        one-INSERT path does: with several INSERTs a version conflict's answer can arrive
+        while a later INSERT is sent, and a transaction left normally then tries to commit
+        the aborted pipeline, which raises PipelineAborted, an OperationalError that the
+        retry above would wait 0.2 s for, up to ten times, instead of the IntegrityError
+        that sends the group to its re-check (measured with two API processes: p99 of
+        0.5–1.5 s, in steps of 0.2 s)."""
         ids: list[Sequence[int] | None] = []
+        cursors: list[Cursor[DictRow]] = []
         with self.datastore.get_connection() as conn:
-            with conn.pipeline() as pipeline, conn.transaction():
-                with conn.cursor() as curs:
-                    self._lock_table(curs)
-                    self._notify_channel(curs)
-                cursors = []
-                try:
+            try:
+                with conn.pipeline() as pipeline, conn.transaction():
+                    with conn.cursor() as curs:
+                        self._lock_table(curs)
+                        self._notify_channel(curs)
                     for events in saves:
-                        curs = conn.cursor()
+                        cursors.append(curs := conn.cursor())
                         self._insert_columns(curs, events)
-                        cursors.append(curs)
-                    pipeline.sync()  # a version conflict raises IntegrityError here
+                    pipeline.sync()  # a version conflict raises IntegrityError by here
                     for curs, events in zip(cursors, saves, strict=True):
                         ids.append(self._fetch_ids_after_insert_events(curs, events))
-                except Exception as e:
-                    exc = e  # raised after the pipeline has exited, as the library does
-                finally:
-                    for curs in cursors:
-                        curs.close()
-            if exc:
-                raise exc
+            finally:
+                for curs in cursors:
+                    curs.close()
         return ids
 
     @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)  # as the library

@@ -3,6 +3,7 @@ version conflict in a group refuses only the conflicting save."""
 
 from __future__ import annotations
 
+import select
 import threading
 import uuid
 from collections.abc import Callable, Sequence
@@ -138,6 +139,38 @@ def test_a_version_conflict_in_a_group_refuses_only_the_conflicting_saves_in_one
         assert [(o, v) for p, o, v in stored if p in ids] == [
             (e.originator_id, e.originator_version) for e in events
         ]
+
+
+def test_a_conflict_answered_while_the_group_is_still_sent_is_an_integrity_error_at_once(
+    app_url,
+):
+    """Under load, PostgreSQL's answer to a conflicting INSERT can arrive while the group's
+    later INSERTs are still being sent. The group then fails on its first attempt with the
+    IntegrityError that sends it to the re-check, not with PipelineAborted (an
+    OperationalError the retry waits 0.2 s for, up to ten times), and nothing of it is kept."""
+    app, url = app_url
+    recorder = app.recorder
+    taken = uuid.uuid4()
+    recorder.insert_events(events_of(taken, [1]))
+    before = log(url)
+    saves = [events_of(uuid.uuid4(), [1]), events_of(taken, [1]), events_of(uuid.uuid4(), [1])]
+    sent: list[list[StoredEvent]] = []
+    insert = recorder._insert_columns
+
+    def answered_before_the_next(curs: Any, events: list[StoredEvent]) -> None:
+        insert(curs, events)
+        sent.append(events)
+        if events is saves[1]:  # until PostgreSQL has answered it: the next INSERT reads it
+            readable, _, _ = select.select([curs.connection.fileno()], [], [], 10)
+            assert readable, "the conflicting INSERT was not answered"
+
+    recorder._insert_columns = answered_before_the_next  # type: ignore[method-assign]
+    with pytest.raises(IntegrityError):
+        recorder._insert_group(saves)
+    assert len(sent) <= len(saves)  # one attempt, no retry
+    assert log(url) == before
+    recorder._insert_columns = insert  # type: ignore[method-assign]
+    assert len(recorder._insert_group([saves[0], saves[2]])) == 2  # the connection is fine
 
 
 def test_a_group_whose_transaction_fails_otherwise_fails_every_save_of_it_and_the_queue_goes_on():
