@@ -193,7 +193,9 @@ class OkrankApplication(Application[UUID]):
         refused or lost because the cache was behind."""
         repository: TrustingRepository = self.repository  # type: ignore[assignment]
         with self._stripes[ident.int % LOCK_STRIPES]:
-            fresh = False  # whether this attempt's state was read from the store
+            # Whether this attempt's state was read from the store; from the start when the
+            # log showed another process's newer write (domain.repository: mark_behind).
+            fresh = repository.is_behind(ident)
             for attempt in range(CONFLICT_RETRIES):
                 if fresh:  # the cache and what was written since (the library's get)
                     aggregate = self.load(cls, ident, actor, kind)
@@ -230,6 +232,12 @@ class OkrankApplication(Application[UUID]):
                 repository.remember(aggregate)
                 return result
         raise AssertionError("unreachable: the last attempt raises or returns")
+
+    def mark_behind(self, ident: UUID, version: int) -> None:
+        """The store holds `version` of the aggregate (another process may have written it):
+        a cache holding an older one is fast-forwarded before the next command on it."""
+        repository: TrustingRepository = self.repository  # type: ignore[assignment]
+        repository.mark_behind(ident, version)
 
     def save_new(self, aggregate: Aggregate) -> CommandResult:
         return result_of(aggregate, self.save(aggregate))

@@ -9,6 +9,12 @@ the cache and read the store only when the save or a rule says the cache was beh
 (`OkrankApplication.change`). Reads that decide other aggregates' commands keep the library's
 fast-forwarding `get`.
 
+With several processes, each process's cache falls behind what the others write: a command
+started from it meets a conflict at its save (a failed group commit, a re-check, a reload, a
+second save). So whoever follows the log (projections.engine.version_follower) tells the
+repository which versions the store holds (`mark_behind`); a command on an aggregate the cache
+holds at an older version fast-forwards it first (one read of the newer events) instead.
+
 Every load folds events with `fold`, not the library's `project_aggregate`: that asserts a
 runtime-checkable Protocol per event, an isinstance check of ~17 µs (measured), more than
 decoding and applying most events.
@@ -21,7 +27,7 @@ from copy import deepcopy
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, Repository
+from eventsourcing.application import AggregateNotFoundError, LRUCache, Repository
 from eventsourcing.domain import Aggregate
 
 
@@ -35,6 +41,13 @@ def fold(aggregate: Any, events: Iterable[Any]) -> Any:
 
 
 class TrustingRepository(Repository[UUID]):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Cached aggregates the store holds a newer version of: id -> that version. A hint
+        # (a conflict at the save still catches what it misses), so bounded by clearing it.
+        self._behind: dict[UUID, int] = {}
+        self._behind_limit = max(1, self.cache.maxsize if isinstance(self.cache, LRUCache) else 1)
+
     def get(self, aggregate_id: UUID, **kwargs: Any) -> Any:
         kwargs.setdefault("projector_func", fold)
         return super().get(aggregate_id, **kwargs)
@@ -71,3 +84,23 @@ class TrustingRepository(Repository[UUID]):
         """Cache the aggregate a command has just saved: the next command on it starts here."""
         if self.cache is not None:
             self.cache.put(aggregate.id, aggregate)
+            if self._behind.get(aggregate.id, 0) <= aggregate.version:
+                self._behind.pop(aggregate.id, None)
+
+    def mark_behind(self, ident: UUID, version: int) -> None:
+        """The store holds `version` of the aggregate: if the cache holds an older one, the
+        next command on it starts from the store's state (`is_behind`)."""
+        if self.cache is None:
+            return
+        try:
+            cached: Any = self.cache.get(ident)
+        except KeyError:  # not cached: its next command reads the store anyway
+            return
+        if cached.version < version:
+            if len(self._behind) >= self._behind_limit:
+                self._behind.clear()
+            self._behind[ident] = max(version, self._behind.get(ident, 0))
+
+    def is_behind(self, ident: UUID) -> bool:
+        """Whether the store holds a newer version of the aggregate than the cache."""
+        return ident in self._behind

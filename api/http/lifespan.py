@@ -31,6 +31,7 @@ from okrank.projections.engine.database_settings import (
     CONNECT_TIMEOUT_SECONDS,
 )
 from okrank.projections.engine.runner import Projections, event_store_env
+from okrank.projections.engine.version_follower import VersionFollower
 from okrank.projections.rankings.change_stream import OKR_CHANGES
 
 
@@ -65,6 +66,9 @@ def lifespan(
         dashboards = DashboardCache(cache_entries())  # a malformed setting stops start-up here
         connections = pool_size()  # so does this one
         application = await run_in_threadpool(OkrankApplication, event_store_env(database_url))
+        # What other processes write, so that commands do not start from a cache behind it.
+        follower = VersionFollower(application.recorder, application.mark_behind)
+        await run_in_threadpool(follower.start)
         projections = Projections(database_url) if run_projections else None
         if projections:
             projections.start()
@@ -116,6 +120,7 @@ def lifespan(
             await pool.close()
             if projections:
                 await run_in_threadpool(projections.stop)
+            await run_in_threadpool(follower.stop)
             application.close()
 
     return run

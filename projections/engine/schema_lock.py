@@ -20,8 +20,9 @@ from contextlib import contextmanager
 from typing import Any
 
 import psycopg
-from eventsourcing.persistence import OperationalError
 from eventsourcing.postgres import PostgresDatastore
+
+from okrank.projections.engine.own_connection import own_connection
 
 SCHEMA_LOCK = zlib.crc32(b"okrank:schema")
 
@@ -39,17 +40,8 @@ def schema_lock_on(conn: psycopg.Connection[Any]) -> Iterator[None]:
 @contextmanager
 def schema_lock(datastore: PostgresDatastore) -> Iterator[None]:
     """Hold the schema lock for the block, on a connection to `datastore`'s database."""
-    params = {k: v for k, v in (datastore.pool.kwargs or {}).items() if k != "row_factory"}
-    try:
-        conn = psycopg.connect(**params, autocommit=True, connect_timeout=_timeout(datastore))
-    except psycopg.OperationalError as exc:  # as the store's own connections report it
-        raise OperationalError(str(exc)) from exc
-    with conn, schema_lock_on(conn):
+    with own_connection(datastore) as conn, schema_lock_on(conn):
         yield
-
-
-def _timeout(datastore: PostgresDatastore) -> int:
-    return max(1, round(datastore.pool.timeout))
 
 
 class CreatesTablesInTurn:

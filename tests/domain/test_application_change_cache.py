@@ -42,6 +42,14 @@ def another_writer_tags(app: OkrankApplication, i: Any, o: Any) -> int:
     return other.version
 
 
+def another_writer_untags(app: OkrankApplication, i: Any, o: Any) -> int:
+    """As `another_writer_tags`, the tag removed."""
+    other = app.repository.get(i)
+    other.untag(o, "not any more, says the other process", "someone")
+    app.save(other)
+    return other.version
+
+
 def reads_of_item(app: OkrankApplication, i: Any) -> list[Any]:
     """Count the store reads of item `i`'s events from now on."""
     reads: list[Any] = []
@@ -117,3 +125,53 @@ def test_a_command_on_an_aggregate_no_cache_holds_reads_it_once_then_starts_from
     app.execute(OWNER, ScoreBacklogItem(i, RiceInputs(6, 1, 1, 1)))
     assert len(reads) == 1
     assert app.repository.get(i).rice == RiceInputs(6, 1, 1, 1)
+
+
+def save_attempts(app: OkrankApplication) -> list[int]:
+    """Count the saves `change` attempts from now on (a conflict makes a second)."""
+    attempts: list[int] = []
+    save_new = app.save_new
+
+    def counted(aggregate: Any) -> Any:
+        attempts.append(aggregate.version)
+        return save_new(aggregate)
+
+    app.save_new = counted  # type: ignore[method-assign]
+    return attempts
+
+
+def test_a_cache_marked_behind_is_fast_forwarded_first_and_saves_once(app):
+    """Unmarked, a cache behind another writer meets a conflict at its save and saves again;
+    marked behind (the log showed the newer version), the command reads the newer events
+    first and saves once."""
+    i, o = item_and_objective(app)
+    another_writer_tags(app, i, o)
+    attempts = save_attempts(app)
+    app.execute(OWNER, ScoreBacklogItem(i, RiceInputs(7, 1, 1, 1)))
+    assert len(attempts) == 2  # the cached state's save conflicted
+    theirs = another_writer_untags(app, i, o)
+    app.mark_behind(i, theirs)
+    assert app.repository.is_behind(i)
+    attempts.clear()
+    reads = reads_of_item(app, i)
+    result = app.execute(OWNER, ScoreBacklogItem(i, RiceInputs(8, 1, 1, 1)))
+    assert len(attempts) == 1 and len(reads) == 1  # one read of the newer events, one save
+    assert result.version == theirs + 1
+    stored = app.repository.get(i)
+    assert stored.rice == RiceInputs(8, 1, 1, 1) and stored.tags == {}  # theirs kept too
+    assert not app.repository.is_behind(i)  # what it saved is cached: the next reads nothing
+    reads.clear()
+    app.execute(OWNER, ScoreBacklogItem(i, RiceInputs(9, 1, 1, 1)))
+    assert reads == []
+
+
+def test_a_version_the_cache_already_holds_or_of_an_aggregate_it_does_not_hold_marks_nothing(
+    app,
+):
+    i, _ = item_and_objective(app)
+    app.mark_behind(i, app.repository.get(i).version)  # this process's own save, as logged
+    assert not app.repository.is_behind(i)
+    other = app.execute(OWNER, CreateBacklogItem("Other")).aggregate_id
+    assert app.repository.cached(other) is None  # created, not yet changed: not cached
+    app.mark_behind(other, 5)
+    assert not app.repository.is_behind(other)
