@@ -19,7 +19,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bench.arguments import arguments
-from bench.common import WORKSPACE, Database, admin_token, okrank_server, wait_projected
+from bench.common import (
+    WORKSPACE,
+    Database,
+    admin_token,
+    okrank_server,
+    wait_projected,
+)
 from bench.rounds import Probe, alternating, graphql
 from okrank.domain.application import Actor, OkrankApplication
 from okrank.domain.rankings.scoring import Tier
@@ -32,7 +38,6 @@ CALIBRATION = """query($cycle: String) { alignmentCalibration(cycle: $cycle) {
   tiers { tier items moved { hits count share } meanProgressChange }
   reviews { id team itemsAudited } suggestion { indirect } explanation } }"""
 MULTIPLIERS = "{ alignmentMultipliers { direct indirect untagged version } }"
-UNTHROTTLED = {"OKRANK_RATE_LIMIT": "0"}  # one token measures: no per-token limit (100/s)
 TAKEN = datetime(2026, 10, 15, tzinfo=UTC)  # after the cycle's window: the audit is final
 
 
@@ -88,10 +93,10 @@ def main() -> None:
     servers = []
     try:
         completed_reviews(db, args.reviews, args.items)
-        servers.append(("now", okrank_server(db, env=UNTHROTTLED)))
+        servers.append(("now", okrank_server(db)))
         wait_projected(db)  # the read models exist before the other server starts
         if args.before:
-            before = okrank_server(db, projections=False, env=UNTHROTTLED, python=args.before)
+            before = okrank_server(db, projections=False, python=args.before)
             servers.append(("before", before))
 
         def all_reviews(response: Any) -> None:

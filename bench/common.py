@@ -164,6 +164,10 @@ def served_and_written() -> Iterator[tuple[Database, Server, OkrankApplication]]
         db.close()
 
 
+# Benches measure with one token: no per-token rate limit (100/s by default) unless env sets one.
+UNTHROTTLED = {"OKRANK_RATE_LIMIT": "0"}
+
+
 def okrank_server(
     db: Database,
     projections: bool = True,
@@ -178,6 +182,7 @@ def okrank_server(
             "OKRANK_DATABASE_URL": db.url,
             "OKRANK_SECRET": SECRET,
             "OKRANK_PROJECTIONS": "1" if projections else "0",
+            **UNTHROTTLED,
             **(env or {}),
         },
         workers,

@@ -39,6 +39,7 @@ import psycopg
 
 from bench.common import (
     SECRET,
+    UNTHROTTLED,
     WORKSPACE,
     Database,
     Server,
@@ -76,7 +77,6 @@ PG_FOREIGN_KEY = (
     " E'@foreignKey (item_id) references backlog_items (id)|@fieldName backlogItemByItemId'"
 )
 MAX_CONNECTIONS = 300
-UNTHROTTLED = {"OKRANK_RATE_LIMIT": "0"}  # one token measures: no per-token limit (100/s)
 
 
 class PostGraphile:

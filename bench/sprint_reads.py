@@ -74,7 +74,9 @@ def main() -> None:
             assert response.json()["data"]["zombies"]["totalCount"] == args.untagged
 
         def review_ok(response: Any) -> None:
-            assert len(response.json()["data"]["sprint"]["review"]["doneItems"]) == 10
+            body = response.json()
+            assert "data" in body, response.text[:500]
+            assert len(body["data"]["sprint"]["review"]["doneItems"]) == 10
 
         return {
             "ranking": ({"query": RANKING, "variables": {"o": objective}}, None),

@@ -34,6 +34,7 @@ import psycopg
 
 from bench.common import (
     SECRET,
+    UNTHROTTLED,
     Database,
     Projector,
     Server,
@@ -59,7 +60,6 @@ SCORE = (
     " rice: {reach: $r, impact: 1, confidence: 0.8, effort: 2}})"
     " { __typename ... on BacklogItemSuccess { backlogItem { id version riceScore } } } }"
 )
-UNTHROTTLED = {"OKRANK_RATE_LIMIT": "0"}  # one token measures: no per-token limit (100/s)
 SETTLE_SECONDS = 0.3  # no commit for this long: nothing is in flight
 BODIES = 1000  # distinct mutations wrk cycles through (items × reach values)
 
@@ -139,7 +139,7 @@ def statements_per_mutation(db: Database, items: list[str], mutations: int) -> d
         conn.execute(f"ALTER DATABASE \"{db.name}\" SET log_statement = 'all'")
         conn.execute("SELECT pg_reload_conf()")
     # Pools keep their connections: settings apply to new sessions only, so a new server.
-    server = okrank_server(db, env=UNTHROTTLED)
+    server = okrank_server(db)
     target = okrank_target(server, items)
     try:
         wait_projected(db)
@@ -276,14 +276,14 @@ def okrank_layout(
     """okrank's processes of a layout (started) and the targets that measure them."""
     if layout == "apart":
         projector = Projector(db)
-        api = okrank_server(db, projections=False, workers=api_processes, env=UNTHROTTLED)
+        api = okrank_server(db, projections=False, workers=api_processes)
         name = "okrank, projections apart"
         target = okrank_target(
             api, items, f"{name}, API ×{api_processes}" if api_processes > 1 else name
         )
         target.pids = [api.proc.pid, projector.proc.pid]
         return [projector, api], [target]
-    server = okrank_server(db, env=UNTHROTTLED)
+    server = okrank_server(db)
     targets = [okrank_target(server, items)]
     servers: list[Any] = [server]
     if ungrouped:
