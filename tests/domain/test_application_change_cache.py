@@ -20,6 +20,7 @@ from okrank.domain.backlog.commands import (
 from okrank.domain.errors import ConflictError, ValidationError
 from okrank.domain.okrs.commands import ActivateObjective, AddKeyResult, CreateObjective
 from okrank.domain.rankings.scoring import RiceInputs, Tier
+from tests.support.save_attempts import save_attempts
 
 OWNER = Actor("w", "owner")
 
@@ -125,19 +126,6 @@ def test_a_command_on_an_aggregate_no_cache_holds_reads_it_once_then_starts_from
     app.execute(OWNER, ScoreBacklogItem(i, RiceInputs(6, 1, 1, 1)))
     assert len(reads) == 1
     assert app.repository.get(i).rice == RiceInputs(6, 1, 1, 1)
-
-
-def save_attempts(app: OkrankApplication) -> list[int]:
-    """Count the saves `change` attempts from now on (a conflict makes a second)."""
-    attempts: list[int] = []
-    save_new = app.save_new
-
-    def counted(aggregate: Any) -> Any:
-        attempts.append(aggregate.version)
-        return save_new(aggregate)
-
-    app.save_new = counted  # type: ignore[method-assign]
-    return attempts
 
 
 def test_a_cache_marked_behind_is_fast_forwarded_first_and_saves_once(app):

@@ -15,6 +15,7 @@ from okrank.domain.backlog.commands import ScoreBacklogItem
 from okrank.domain.rankings.scoring import RiceInputs
 from okrank.projections.engine.runner import event_store_env
 from okrank.projections.engine.version_follower import APPLICATION_NAME, VersionFollower
+from tests.support.save_attempts import save_attempts
 from tests.support.waiting import wait_until
 
 ACTOR = Actor("ws", "po")
@@ -36,18 +37,6 @@ def score(app: OkrankApplication, item: Any, reach: int) -> int:
     return app.execute(ACTOR, ScoreBacklogItem(item, RiceInputs(reach, 1, 1, 1))).version
 
 
-def saves_of(app: OkrankApplication) -> list[int]:
-    attempts: list[int] = []
-    save_new = app.save_new
-
-    def counted(aggregate: Any) -> Any:
-        attempts.append(aggregate.version)
-        return save_new(aggregate)
-
-    app.save_new = counted  # type: ignore[method-assign]
-    return attempts
-
-
 def moved_past_the_second_cache(first: OkrankApplication, second: OkrankApplication) -> Any:
     """An item the second application caches, which the first then changes."""
     item = first.create_backlog_item(ACTOR, "item").aggregate_id
@@ -63,7 +52,7 @@ def test_a_command_on_an_aggregate_another_process_moved_past_the_cache_saves_on
 ):
     first, second, follower, _ = two_following
     item = moved_past_the_second_cache(first, second)
-    attempts = saves_of(second)
+    attempts = save_attempts(second)
     assert score(second, item, 3) == 4
     assert attempts == [4]  # no conflict, no second save
     reaches = [getattr(e, "reach", None) for e in second.repository.event_store.get(item)]
@@ -82,7 +71,7 @@ def test_the_follower_reads_on_after_its_connection_is_lost(two_following):
         ).fetchall()
     assert ended == [(True,)]
     item = moved_past_the_second_cache(first, second)  # seen through a new connection
-    attempts = saves_of(second)
+    attempts = save_attempts(second)
     score(second, item, 3)
     assert len(attempts) == 1
 
