@@ -27,7 +27,7 @@ from copy import deepcopy
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, LRUCache, Repository
+from eventsourcing.application import AggregateNotFoundError, Repository
 from eventsourcing.domain import Aggregate
 
 
@@ -44,9 +44,9 @@ class TrustingRepository(Repository[UUID]):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Cached aggregates the store holds a newer version of: id -> that version. A hint
-        # (a conflict at the save still catches what it misses), so bounded by clearing it.
+        # (a conflict at the save still catches what it misses): cleared once it holds as many
+        # as the cache (marks of aggregates the cache has since let go are not removed).
         self._behind: dict[UUID, int] = {}
-        self._behind_limit = max(1, self.cache.maxsize if isinstance(self.cache, LRUCache) else 1)
 
     def get(self, aggregate_id: UUID, **kwargs: Any) -> Any:
         kwargs.setdefault("projector_func", fold)
@@ -97,7 +97,7 @@ class TrustingRepository(Repository[UUID]):
         except KeyError:  # not cached: its next command reads the store anyway
             return
         if cached.version < version:
-            if len(self._behind) >= self._behind_limit:
+            if len(self._behind) >= len(self.cache.cache):
                 self._behind.clear()
             self._behind[ident] = max(version, self._behind.get(ident, 0))
 

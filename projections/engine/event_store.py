@@ -102,8 +102,7 @@ class OkrankApplicationRecorder(CreatesTablesInTurn, PostgresApplicationRecorder
             try:
                 with conn.pipeline() as pipeline, conn.transaction():
                     with conn.cursor() as curs:
-                        self._lock_table(curs)
-                        self._notify_channel(curs)
+                        self._lock_and_notify(curs)
                     for events in saves:
                         cursors.append(curs := conn.cursor())
                         self._insert_columns(curs, events)
@@ -122,8 +121,7 @@ class OkrankApplicationRecorder(CreatesTablesInTurn, PostgresApplicationRecorder
         lock keeps other writers out between the check and the inserts."""
         keys = [(e.originator_id, e.originator_version) for events in saves for e in events]
         with self.datastore.get_connection() as conn, conn.transaction(), conn.cursor() as curs:
-            self._lock_table(curs)
-            self._notify_channel(curs)
+            self._lock_and_notify(curs)
             curs.execute(
                 self.existing_versions_statement,
                 ([k[0] for k in keys], [k[1] for k in keys]),
@@ -158,9 +156,14 @@ class OkrankApplicationRecorder(CreatesTablesInTurn, PostgresApplicationRecorder
         self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **_: Any
     ) -> None:
         """The library's lock and NOTIFY, then the events as columns (both paths)."""
+        self._lock_and_notify(curs)
+        self._insert_columns(curs, stored_events)
+
+    def _lock_and_notify(self, curs: Cursor[DictRow]) -> None:
+        """What every append does first, whatever it inserts: the library's table lock (gap-free
+        notification ids in commit order) and its NOTIFY to the log's followers."""
         self._lock_table(curs)
         self._notify_channel(curs)
-        self._insert_columns(curs, stored_events)
 
     def _insert_columns(self, curs: Cursor[DictRow], events: Sequence[StoredEvent]) -> None:
         curs.execute(self.insert_columns_statement, _columns(events), prepare=True)
