@@ -26,7 +26,7 @@ CHUNK = 5_000  # ids per query
 def _stored_events(recorder: PostgresAggregateRecorder, idents: Sequence[UUID]) -> Iterator[Any]:
     statement = SQL(
         "SELECT originator_id, originator_version, topic, state FROM {schema}.{table}"
-        " WHERE originator_id = ANY(%s) ORDER BY originator_id, originator_version"
+        " WHERE originator_id = ANY(%b::uuid[]) ORDER BY originator_id, originator_version"
     ).format(
         schema=Identifier(recorder.datastore.schema),
         table=Identifier(recorder.events_table_name),

@@ -41,7 +41,7 @@ SELECT_TO_CHAIN = SQL(
     """
     WITH e AS (
         SELECT notification_id, originator_id, originator_version, topic, state FROM {}
-        WHERE notification_id = ANY(%s))
+        WHERE notification_id = ANY(%b::bigint[]))
     SELECT e.*, o.workspace, h.seq, h.link FROM e
     LEFT JOIN audit_originators o USING (originator_id)
     LEFT JOIN LATERAL (
@@ -100,7 +100,7 @@ class AuditChainView(ReadModelView):
             # read an INSERT's result instead of the SELECT's below (seen with a batch of many
             # created aggregates).
             curs.execute(
-                "INSERT INTO audit_originators SELECT * FROM unnest(%s::uuid[], %s::text[])"
+                "INSERT INTO audit_originators SELECT * FROM unnest(%b::uuid[], %b::text[])"
                 " ON CONFLICT DO NOTHING",
                 ([i for i, _ in created], [w for _, w in created]),
             )

@@ -199,7 +199,9 @@ class NewItems:
         if stored:  # live only (a rebuild recomputes rankings at the end of its batch)
             ids = [i.id for i in stored]
             curs.execute(UPDATE_STORED, _columns([i.row() for i in stored], 15), binary=True)
-            curs.execute("DELETE FROM ranking_entries WHERE item_id = ANY(%s)", (ids,), binary=True)
+            curs.execute(
+                "DELETE FROM ranking_entries WHERE item_id = ANY(%b::uuid[])", (ids,), binary=True
+            )
             rows = [row for i in stored for row in i.entry_rows]
             if rows:
                 curs.execute(INSERT_ENTRIES, _columns(rows, 13), binary=True)

@@ -37,7 +37,7 @@ def multipliers_recalibrated(
 ) -> None:
     workspace = b.curs.execute(
         "UPDATE workspaces SET direct = %s, indirect = %s, untagged = %s, version = %s,"
-        " updated_at = %s, updated_by = %s, reason = %s, evidence_review_ids = %s::uuid[]"
+        " updated_at = %s, updated_by = %s, reason = %s, evidence_review_ids = %b::uuid[]"
         " WHERE id = %s RETURNING workspace",
         (
             e.direct,

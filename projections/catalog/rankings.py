@@ -42,19 +42,19 @@ def recompute_rankings(
     )
     i_cur.execute(
         "SELECT id, seq, rice_score, wsjf_score, justification, status FROM backlog_items"
-        " WHERE id = ANY(%s)",
+        " WHERE id = ANY(%b::uuid[])",
         (item_ids,),
     )
     t_cur.execute(
         "SELECT t.item_id, t.objective_id, t.tier, o.status = 'ACTIVE' AS active"
         " FROM item_tags t JOIN objectives o ON o.id = t.objective_id"
-        " WHERE t.item_id = ANY(%s)",
+        " WHERE t.item_id = ANY(%b::uuid[])",
         (item_ids,),
     )
     x_cur = conn.cursor()
     x_cur.execute(
         "SELECT item_id, exercise_id, objective_id, score FROM exercise_results"
-        " WHERE item_id = ANY(%s) AND segment = ''",
+        " WHERE item_id = ANY(%b::uuid[]) AND segment = ''",
         (item_ids,),
     )
     o_cur = None
@@ -91,7 +91,7 @@ def recompute_rankings(
     if cause is not None and index is not None:
         old_rows = o_cur.fetchall() if o_cur is not None else None
         changes = RankingChanges(curs, workspace, item_ids, index, entries, old_rows)
-    curs.execute("DELETE FROM ranking_entries WHERE item_id = ANY(%s)", (item_ids,))
+    curs.execute("DELETE FROM ranking_entries WHERE item_id = ANY(%b::uuid[])", (item_ids,))
     if rows:
         # One statement for all rows (columns as arrays), not one per row: psycopg's cost is
         # per statement, and an item has an entry per scope and method.

@@ -94,7 +94,7 @@ def backlog_reset(b: CatalogBatch, e: QuarterlyReview.BacklogReset, pos: int) ->
     b.curs.execute(
         "INSERT INTO review_items (review_id, item_id, workspace, seq, role, objective_id)"
         " SELECT %s, u.item, %s, u.n, u.role, u.objective"
-        " FROM unnest(%s::uuid[], %s::bigint[], %s::text[], %s::uuid[])"
+        " FROM unnest(%b::uuid[], %b::bigint[], %b::text[], %b::uuid[])"
         " AS u(item, n, role, objective)",
         (
             e.originator_id,

@@ -70,7 +70,8 @@ def sprint_closed(b: CatalogBatch, e: Sprint.Closed, pos: int) -> None:
     )
     for outcome, items in (("DONE", e.done), ("CARRIED_OVER", e.carried_over)):
         b.curs.execute(
-            "UPDATE sprint_items SET outcome = %s WHERE sprint_id = %s AND item_id = ANY(%s)",
+            "UPDATE sprint_items SET outcome = %s"
+            " WHERE sprint_id = %s AND item_id = ANY(%b::uuid[])",
             (outcome, e.originator_id, list(items)),
         )
     if b.rebuilding:

@@ -60,7 +60,7 @@ def clear(conn: psycopg.Connection[Any], view_names: list[str]) -> None:
     """The views are running again (they applied their poison event, or were rebuilt)."""
     with conn.transaction():
         gone = conn.execute(
-            "DELETE FROM projection_status WHERE view_name = ANY(%s) RETURNING view_name",
+            "DELETE FROM projection_status WHERE view_name = ANY(%b::text[]) RETURNING view_name",
             (view_names,),
         ).fetchall()
         for (view_name,) in gone:

@@ -43,11 +43,11 @@ COLUMNS = (
 )
 # A batch's rows in one statement each (columns as arrays), in the events' order; the
 # workspace joined from the item's creation (an event of an item never created adds no row).
-INSERT_ITEMS = "INSERT INTO tag_history_items SELECT * FROM unnest(%s::uuid[], %s::text[])"
+INSERT_ITEMS = "INSERT INTO tag_history_items SELECT * FROM unnest(%b::uuid[], %b::text[])"
 INSERT_EVENTS = (
     f"INSERT INTO tag_events (workspace, {COLUMNS}) SELECT i.workspace, {COLUMNS}"
-    " FROM unnest(%s::bigint[], %s::uuid[], %s::uuid[], %s::text[], %s::text[], %s::uuid[],"
-    " %s::text[], %s::uuid[], %s::text[], %s::text[], %s::timestamptz[], %s::int[])"
+    " FROM unnest(%b::bigint[], %b::uuid[], %b::uuid[], %b::text[], %b::text[], %b::uuid[],"
+    " %b::text[], %b::uuid[], %b::text[], %b::text[], %b::timestamptz[], %b::int[])"
     f" WITH ORDINALITY AS e({COLUMNS}, n) JOIN tag_history_items i USING (item_id) ORDER BY e.n"
 )
 

@@ -116,7 +116,7 @@ def _full(curs: Cursor[Any], workspace: str, pairs: set[Pair]) -> Snapshot:
 def _pairs(curs: Cursor[Any], workspace: str, item_ids: list[UUID]) -> set[Pair]:
     rows = curs.execute(
         "SELECT DISTINCT scope, method FROM ranking_entries"
-        " WHERE workspace = %s AND item_id = ANY(%s)",
+        " WHERE workspace = %s AND item_id = ANY(%b::uuid[])",
         (workspace, item_ids),
     ).fetchall()
     return {(r["scope"], r["method"]) for r in rows}
@@ -197,8 +197,8 @@ class RankingChanges:
             " old_rank, new_rank, old_priority, new_priority, count, cause, actor, at)"
             " SELECT %s, c.o - 1, %s, c.scope, c.method, c.item_id, c.old_rank, c.new_rank,"
             " c.old_priority, c.new_priority, c.count, %s, %s, %s"
-            " FROM unnest(%s::uuid[], %s::text[], %s::uuid[], %s::int[], %s::int[],"
-            " %s::float8[], %s::float8[], %s::int[])"
+            " FROM unnest(%b::uuid[], %b::text[], %b::uuid[], %b::int[], %b::int[],"
+            " %b::float8[], %b::float8[], %b::int[])"
             " WITH ORDINALITY AS c(scope, method, item_id, old_rank, new_rank, old_priority,"
             " new_priority, count, o)",
             (cause.position, self.workspace, cause.name, cause.actor, cause.at, *columns),
