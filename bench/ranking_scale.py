@@ -218,10 +218,12 @@ class Size:
                 variables = self.requests[name][0][0]
                 scope = PRODUCT_SCOPE if variables["o"] is None else self.objectives[0]
                 after = decode_after(variables["after"]) if variables["after"] else None
-                text = page_statement(columns, after is not None, variables["o"] is not None, False)
+                text = page_statement(
+                    columns, after is not None, variables["o"] is not None, False, 51
+                )
                 args: list[Any] = [WORKSPACE, scope, "RICE"]
                 # a ranked cursor's position (its rank taken), a keyset-only one's None (counted)
-                args += [*after.key, 51, after.position, True] if after else [51]
+                args += [*after.key, after.position, True] if after else []
                 await conn.execute(f"PREPARE page AS {text}")
                 for mode in ("custom", "generic"):
                     await conn.execute(f"SET plan_cache_mode = force_{mode}_plan")
