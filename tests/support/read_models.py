@@ -78,18 +78,23 @@ def wait_caught_up(url: str, timeout: float = 20) -> None:
     """Until each view has processed the last event of the types it handles."""
     with psycopg.connect(url, autocommit=True) as conn:
 
-        def caught_up() -> bool:
+        def behind() -> dict[str, tuple[int, int]]:
+            """Each view still short of its last event: (that event's position, the view's)."""
+            lagging = {}
             for _, view in VIEWS:
                 target = conn.execute(
-                    "SELECT max(notification_id) FROM okrank_events WHERE topic = ANY(%s)",
+                    "SELECT max(notification_id) FROM okrank_events WHERE topic = ANY(%b)",
                     (list(view.topics()),),
                 ).fetchone()
                 done = tracked(conn, view.view_name)
                 if (target[0] or 0) > (done[0] if done else 0):
-                    return False
-            return True
+                    lagging[view.view_name] = (target[0], done[0] if done else 0)
+            return lagging
 
-        wait_until(caught_up, timeout, "projections to catch up")
+        try:
+            wait_until(lambda: not behind(), timeout, "projections to catch up")
+        except AssertionError as exc:  # say which view stayed behind, and where
+            raise AssertionError(f"{exc}; (last event, view position): {behind()}") from None
 
 
 @contextmanager
