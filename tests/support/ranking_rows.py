@@ -44,19 +44,22 @@ def store(url: str, entries: list[RankingEntry]) -> None:
             "CREATE TABLE IF NOT EXISTS catalog_tracking"
             " (application_name text PRIMARY KEY, notification_id bigint)"
         )
-        for e in entries:
-            conn.execute(
-                "INSERT INTO backlog_items (id, workspace, seq, title, description, kind, status,"
-                " justification, version, created_at, created_by, updated_at)"
-                " VALUES (%s, %s, %s, 'i', '', 'FEATURE', 'BACKLOG', '', 1, %s, 't', %s)",
-                (e.item_id, WORKSPACE, e.seq, now, now),
-            )
-            k = e.sort_key
-            values = (e.item_id, e.base_score, e.multiplier, e.tier, e.priority, e.eligible)
-            for scope in (PRODUCT_SCOPE, OBJECTIVE):
-                conn.execute(
-                    "INSERT INTO ranking_entries (workspace, scope, method, item_id, base_score,"
-                    " multiplier, tier, priority, eligible, k_unscored, k_priority, k_base, seq)"
-                    " VALUES (%s, %s, 'RICE', %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
-                    (WORKSPACE, scope, *values, k[0], k[1], k[2], e.seq),
-                )
+        curs = conn.cursor()
+        curs.executemany(  # one round trip for all rows (psycopg pipelines executemany)
+            "INSERT INTO backlog_items (id, workspace, seq, title, description, kind, status,"
+            " justification, version, created_at, created_by, updated_at)"
+            " VALUES (%s, %s, %s, 'i', '', 'FEATURE', 'BACKLOG', '', 1, %s, 't', %s)",
+            [(e.item_id, WORKSPACE, e.seq, now, now) for e in entries],
+        )
+        curs.executemany(
+            "INSERT INTO ranking_entries (workspace, scope, method, item_id, base_score,"
+            " multiplier, tier, priority, eligible, k_unscored, k_priority, k_base, seq)"
+            " VALUES (%s, %s, 'RICE', %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+            [_entry_row(e, scope) for e in entries for scope in (PRODUCT_SCOPE, OBJECTIVE)],
+        )
+
+
+def _entry_row(e: RankingEntry, scope: object) -> tuple[object, ...]:
+    k = e.sort_key
+    values = (e.item_id, e.base_score, e.multiplier, e.tier, e.priority, e.eligible)
+    return (WORKSPACE, scope, *values, k[0], k[1], k[2], e.seq)
